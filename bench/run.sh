@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Run the parser benchmark in its own environment (bench/.venv).
+#
+# wininfparser, the peer we compare against, is installed ONLY here: it must never
+# become a dependency of infmigrate. The repo itself is installed editable, so parser
+# changes are picked up without reinstalling; the install step is re-run only when
+# pyproject.toml changes (or the venv is missing / broken).
+#
+# Usage: bench/run.sh [--runs N] [--corpus PATH] [--files N]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+venv="$here/.venv"
+peer="wininfparser==1.0.12.1"
+python="${PYTHON:-python3}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+
+stamp="$venv/.bench-installed"
+want="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1) $peer"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] \
+    || ! "$venv/bin/python" -c "import wininfparser" >/dev/null 2>&1; then
+    log="$venv/.install.log"
+    if ! "$venv/bin/python" -m pip install --quiet -e "$repo" "$peer" >"$log" 2>&1; then
+        # e.g. pyproject metadata that does not build yet (a missing README.md). parse.py
+        # imports infmigrate from the working tree anyway, so its dependencies suffice.
+        echo "bench/run.sh: 'pip install -e $repo' failed (see $log);" \
+            "installing infmigrate's dependencies only" >&2
+        mapfile -t deps < <("$venv/bin/python" -c '
+import sys, tomllib
+with open(sys.argv[1], "rb") as fh:
+    print("\n".join(tomllib.load(fh)["project"].get("dependencies", [])))
+' "$repo/pyproject.toml")
+        if ! "$venv/bin/python" -m pip install --quiet "${deps[@]}" "$peer" >>"$log" 2>&1; then
+            cat "$log" >&2
+            exit 1
+        fi
+    fi
+    echo "$want" > "$stamp"
+fi
+
+exec "$venv/bin/python" "$here/parse.py" "$@"

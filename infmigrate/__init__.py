@@ -1,0 +1,53 @@
+"""infmigrate: migrate Windows driver INF files to driver package isolation.
+
+Public API::
+
+    import infmigrate
+    tree = infmigrate.parse(data)          # bytes -> lossless syntax tree
+    assert tree.to_bytes() == data
+    for section in tree.sections:
+        for entry in section.entries:
+            print(entry.line, section.name, entry.key, entry.values)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .syntax import (
+    CSTNode,
+    DecodeError,
+    Entry,
+    ErrorLine,
+    Field,
+    InfFile,
+    Key,
+    Problem,
+    Section,
+    SectionHeader,
+    TriviaLine,
+    parse,
+)
+
+try:
+    __version__ = version("infmigrate")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+#: Raised by ``InfFile.to_bytes`` when edited text cannot be written in the file's encoding.
+InfSyntaxError = DecodeError
+
+__all__ = [
+    "CSTNode",
+    "DecodeError",
+    "Entry",
+    "ErrorLine",
+    "Field",
+    "InfFile",
+    "InfSyntaxError",
+    "Key",
+    "Problem",
+    "Section",
+    "SectionHeader",
+    "TriviaLine",
+    "__version__",
+    "parse",
+]

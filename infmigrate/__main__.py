@@ -1,0 +1,5 @@
+"""``python -m infmigrate``."""
+
+from .cli import main
+
+main()

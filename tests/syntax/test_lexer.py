@@ -1,0 +1,51 @@
+"""The lexer and the grammar over shapes."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infmigrate.syntax.builder import _plan
+from infmigrate.syntax.grammar import GRAMMAR, lex
+
+INF_ALPHABET = st.sampled_from([*'[]=,;"\\% \tabcXYZ019$.', "\r\n", "\n", "\r", "é"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(INF_ALPHABET, max_size=40).map("".join))
+def test_tokens_cover_the_line_and_match_the_shape(line: str) -> None:
+    tokens, shape = lex(line)
+    assert "".join(tokens) == line
+    assert len(tokens) == len(shape)
+    assert all(tokens)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(INF_ALPHABET.filter(lambda c: c not in "\r\n"), max_size=40).map("".join))
+def test_every_single_physical_line_has_a_plan(line: str) -> None:
+    _, shape = lex(line)
+    assert _plan(shape)[0] in {"entry", "trivia", "header", "broken"}
+
+
+def test_shapes() -> None:
+    assert lex('HKR, ,"Foo",0x10001') == (["HKR", ",", " ", ",", '"Foo"', ",", "0x10001"],
+                                          "t,s,q,t")
+    assert lex("  [Strings] ; x")[1] == "s[n]r"
+    assert lex("[Strings")[1] == "[n"
+    assert lex("a = b ; c")[1] == "ts=sts;"
+    assert lex("a, \\ ; note\r\n   b")[1] == "t,sct"
+    assert lex("x = %12%\\drv.sys")[1] == "ts=st"
+    assert lex("\\=v")[1] == "t=t"  # a lone literal backslash before '='
+    assert lex("v=\\")[1] == "t=c"  # a continuation on the last line of a file
+
+
+def test_grammar_parses_shapes_into_line_kinds() -> None:
+    kinds = {shape: GRAMMAR.parse(shape).children[0].expr_name
+             for shape in ["[n]", "s[n]r", "[n", "[]", "", "s", ";", "s;", "t", "t=t",
+                           "s,s", "t,t,t;", "ts=st,q", "=", "c"]}
+    assert kinds == {
+        "[n]": "section_header", "s[n]r": "section_header", "[]": "section_header",
+        "[n": "broken_header", "": "trivia", "s": "trivia", ";": "trivia", "s;": "trivia",
+        "t": "entry", "t=t": "entry", "s,s": "entry", "t,t,t;": "entry",
+        "ts=st,q": "entry", "=": "entry", "c": "entry",
+    }

@@ -1,0 +1,58 @@
+"""Project-level promises: README set-up commands, CI script, layout, changelog."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", setup, re.S)
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    commands = _readme_commands()
+    assert len(commands) == 2
+    install, test = commands
+    assert "fixtures/" in install and "infmigrate" in install
+    assert "pytest" in test
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert _readme_commands()[1] in ci.splitlines()
+
+
+def test_readme_example_exists() -> None:
+    install = _readme_commands()[0]
+    example = re.search(r"(fixtures/\S+\.inf)", install)
+    assert example and (ROOT / example.group(1)).is_file()
+
+
+def test_wheel_ships_both_packages_and_the_entry_point() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [
+        "infmigrate", "fixers"]
+    assert project["project"]["scripts"]["infmigrate"] == "infmigrate.cli:main"
+    assert importlib.import_module("fixers").__name__ == "fixers"
+
+
+def test_wininfparser_is_not_a_dependency() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    optional = project["project"]["optional-dependencies"].values()
+    deps = [*project["project"]["dependencies"], *(d for group in optional for d in group)]
+    assert not any("wininfparser" in d for d in deps)
+
+
+def test_changelog_follows_keep_a_changelog() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.startswith("# Changelog\n")
+    assert "## [Unreleased]" in text
+    sections = re.findall(r"^### (\w+)", text, re.M)
+    assert set(sections) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
