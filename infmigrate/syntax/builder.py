@@ -23,16 +23,17 @@ from .nodes import (
     MESSAGE_UNPARSABLE,
     Entry,
     ErrorLine,
-    Field,
-    Key,
     SectionHeader,
     TriviaLine,
 )
 
-__all__ = ["PlanBuilder", "Prototype", "build_line", "clear_memo"]
+__all__ = ["LINES", "LINE_CLASSES", "PlanBuilder", "Prototype", "build_line", "clear_memo"]
 
-#: A line node's class and its leading fields (all but ``newline`` and ``line``).
-Prototype: TypeAlias = tuple[type, tuple[Any, ...]]
+#: A line node's kind (an index into :data:`LINE_CLASSES`) and its leading fields (all but
+#: ``newline`` and ``line``). Kinds are ints, not classes, so that a prototype holds only
+#: atomic values and nested tuples: Python's cyclic collector stops tracking such tuples,
+#: and a memo of them costs nothing at each later collection.
+Prototype: TypeAlias = tuple[int, tuple[Any, ...]]
 #: Token range [start, end) of one part of a line.
 Span: TypeAlias = tuple[int, int]
 #: Token boundaries of a field: blanks before [a, b), value [b, c), blanks after [c, d),
@@ -44,9 +45,14 @@ Plan: TypeAlias = tuple[Any, ...]
 #: How many distinct line texts the memo keeps before it starts afresh (bounds memory).
 MEMO_LIMIT = 200_000
 _LINES: dict[str, Prototype] = {}
+#: Read-only access for the parser's hot loop.
+LINES = _LINES
+
+ENTRY, TRIVIA, HEADER, ERROR = range(4)
+#: Line node class of each kind.
+LINE_CLASSES: tuple[type, ...] = (Entry, TriviaLine, SectionHeader, ErrorLine)
 _PLANS: dict[str, Plan] = {}
 
-_new = tuple.__new__
 
 
 def clear_memo() -> None:
@@ -136,21 +142,22 @@ def _build(text: str) -> Prototype:
     kind = plan[0]
     if kind == "entry":
         _, (ia, ib), key_plan, field_plans, (ca, cb) = plan
+        # Plain tuples in the layout of Field and Key (see Entry).
         fields = tuple([
-            _new(Field, (text[o[a]:o[b]], text[o[b]:o[c]], text[o[c]:o[d]], comma))
+            (text[o[a]:o[b]], text[o[b]:o[c]], text[o[c]:o[d]], comma)
             for a, b, c, d, comma in field_plans
         ])
         key = None
         if key_plan is not None:
             ka, kb, kc = key_plan
-            key = _new(Key, (text[o[ka]:o[kb]], text[o[kb]:o[kc]], "="))
-        return Entry, (fields, key, text[o[ia]:o[ib]], text[o[ca]:o[cb]])
+            key = (text[o[ka]:o[kb]], text[o[kb]:o[kc]], "=")
+        return ENTRY, (fields, key, text[o[ia]:o[ib]], text[o[ca]:o[cb]])
     if kind == "trivia":
         _, (ia, ib), (ca, cb) = plan
-        return TriviaLine, (text[o[ia]:o[ib]], text[o[ca]:o[cb]])
+        return TRIVIA, (text[o[ia]:o[ib]], text[o[ca]:o[cb]])
     if kind == "header":
         _, (ia, ib), (na, nb), (ta, tb) = plan
-        return SectionHeader, (text[o[na]:o[nb]], text[o[ia]:o[ib]], text[o[ta]:o[tb]])
+        return HEADER, (text[o[na]:o[nb]], text[o[ia]:o[ib]], text[o[ta]:o[tb]])
     if kind == "broken":
-        return ErrorLine, (text, MESSAGE_MISSING_BRACKET, o[plan[1]] + 1)
-    return ErrorLine, (text, MESSAGE_UNPARSABLE, 1)
+        return ERROR, (text, MESSAGE_MISSING_BRACKET, o[plan[1]] + 1)
+    return ERROR, (text, MESSAGE_UNPARSABLE, 1)

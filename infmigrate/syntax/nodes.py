@@ -32,7 +32,7 @@ a tree made with ``with_changes`` reports the lines it would have if printed and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, ClassVar, Literal, Self, TypeAlias
@@ -172,13 +172,12 @@ class CSTNode(tuple):  # type: ignore[type-arg]
         return hash((type(self).__name__, self._content()))
 
     def __repr__(self) -> str:
-        pairs = zip(self._fields, self, strict=True)
-        args = ", ".join(f"{name}={value!r}" for name, value in pairs)
+        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({args})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle (process pools) through the keyword constructor, whatever the field order.
-        return (_rebuild, (type(self), dict(zip(self._fields, self, strict=True))))
+        return (_rebuild, (type(self), {name: getattr(self, name) for name in self._fields}))
 
     def _codegen(self, out: list[str]) -> None:
         raise NotImplementedError
@@ -195,7 +194,7 @@ class CSTNode(tuple):  # type: ignore[type-arg]
         unknown = set(changes) - set(self._fields)
         if unknown:
             raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
-        return type(self)(**{**dict(zip(self._fields, self, strict=True)), **changes})
+        return type(self)(**{**{name: getattr(self, name) for name in self._fields}, **changes})
 
     @property
     def children(self) -> tuple[CSTNode, ...]:
@@ -328,20 +327,38 @@ class SectionHeader(CSTNode):
 
 
 class Entry(CSTNode):
-    """A logical line with content: ``[key =] field, field, ... [; comment]``."""
+    """A logical line with content: ``[key =] field, field, ... [; comment]``.
+
+    The fields and the key are stored as plain tuples of strings, in the layout of
+    :class:`Field` and :class:`Key`, and handed out as those nodes on access. Identical lines
+    share them through the parser's memo, and CPython stops tracking plain tuples of strings
+    in its cyclic garbage collector (it never does for tuple subclasses): hundreds of
+    thousands of memoized fields would otherwise be rescanned at every full collection.
+    """
 
     __slots__ = ()
     _fields = ("fields", "key_node", "indent", "comment", "newline", "line")
     _child_fields = ("key_node", "fields")
     _positions = 1
 
-    def __new__(cls, fields: tuple[Field, ...], key_node: Key | None = None, indent: str = "",
+    def __new__(cls, fields: Sequence[Field | tuple[str, str, str, str]],
+                key_node: Key | tuple[str, str, str] | None = None, indent: str = "",
                 comment: str = "", newline: str = "", line: int = 0) -> Entry:
-        return _new(cls, (tuple(fields), key_node, indent, comment, newline, line))
+        data = tuple([tuple(f) for f in fields])
+        key = None if key_node is None else tuple(key_node)
+        return _new(cls, (data, key, indent, comment, newline, line))
 
-    fields: tuple[Field, ...] = _field(0, "The fields; at least one, possibly empty.")
-    key_node: Key | None = _field(
-        1, "The key, when an unquoted '=' precedes any unquoted ','.")
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The fields; at least one, possibly empty."""
+        return tuple([_new(Field, f) for f in self[0]])
+
+    @property
+    def key_node(self) -> Key | None:
+        """The key, when an unquoted '=' precedes any unquoted ','."""
+        key = self[1]
+        return None if key is None else _new(Key, key)
+
     indent: str = _field(2, "Blanks at the start of the line.")
     comment: str = _field(3, "';' and the rest of the last physical line, or ''.")
     newline: str = _field(4, _NEWLINE_DOC)
@@ -360,12 +377,12 @@ class Entry(CSTNode):
     def key(self) -> str | None:
         """The cooked key, or ``None`` for an entry without one."""
         key = self[1]
-        return None if key is None else key.cooked
+        return None if key is None else cook(key[0], final=False)
 
     @property
     def values(self) -> list[str]:
         """The cooked fields."""
-        return [f.cooked for f in self[0]]
+        return [cook(value, final=not comma) for _, value, _, comma in self[0]]
 
 
 class ErrorLine(CSTNode):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import gc
 
-from .builder import build_line, clear_memo
+from .builder import ENTRY, HEADER, LINE_CLASSES, LINES, build_line, clear_memo
 from .decoding import decode
 from .lines import logical_lines, split_eof
 from .nodes import (
     MESSAGE_BEFORE_FIRST_SECTION,
-    Entry,
     ErrorLine,
     InfFile,
     Line,
@@ -52,20 +51,22 @@ def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> Inf
     sections: list[Section] = []
     header: SectionHeader | None = None
     body: list[Line] = prolog
+    append = body.append
+    memo = LINES.get
     for line_text, newline, lineno in logical_lines(content):
-        cls, args = build_line(line_text)
-        if cls is SectionHeader:
+        kind, args = memo(line_text) or build_line(line_text)
+        # Nodes are tuples: the prototype's fields, then the terminator and line number.
+        if kind == HEADER:
             if header is not None:
                 sections.append(_new(Section, (header, tuple(body))))
-            header = _new(cls, (*args, newline, lineno))
+            header = _new(SectionHeader, (*args, newline, lineno))
             body = []
-        elif header is None and cls is Entry:
-            indent = args[2]
-            body.append(ErrorLine(line_text, MESSAGE_BEFORE_FIRST_SECTION, len(indent) + 1,
-                                  newline, lineno))
+            append = body.append
+        elif kind == ENTRY and header is None:
+            append(_new(ErrorLine, (line_text, MESSAGE_BEFORE_FIRST_SECTION, len(args[2]) + 1,
+                                    newline, lineno)))
         else:
-            # Nodes are tuples: the prototype's fields, then the terminator and line number.
-            body.append(_new(cls, (*args, newline, lineno)))
+            append(_new(LINE_CLASSES[kind], (*args, newline, lineno)))
     if header is not None:
         sections.append(_new(Section, (header, tuple(body))))
     return InfFile(encoding, bom, tuple(prolog), tuple(sections), tail, trailing_bytes,

@@ -1,0 +1,195 @@
+"""Applying edits to the immutable tree, and building new lines in the file's own style.
+
+:func:`apply_edits` makes the new tree for a set of :class:`~infmigrate.fixer.Edit` objects.
+The helpers below make the nodes fixers insert: they copy the spacing, indentation and line
+terminator of the lines around them, quote values the way SetupAPI needs (section 1.6 of
+the reference), and never touch the text of lines they were not asked to change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .fixer import Edit
+from .syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
+from .syntax.nodes import Line
+
+__all__ = [
+    "EditConflict",
+    "append_lines",
+    "apply_edits",
+    "make_entry",
+    "make_section",
+    "quote",
+    "replace_value",
+    "valid_section_name",
+]
+
+
+class EditConflict(ValueError):
+    """Two edits touch the same line or section, or an edit's target is not in the tree."""
+
+
+def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
+    """The tree with the edits made. Targets are matched by identity."""
+    replace: dict[int, tuple[Line, ...]] = {}
+    after: dict[int, list[Line]] = {}
+    sections_after: dict[int | None, list[Section]] = {}
+    deleted_sections: set[int] = set()
+    for edit in edits:
+        key = id(edit.target) if edit.target is not None else None
+        if edit.kind == "replace":
+            if key in replace:
+                raise EditConflict("two edits replace the same line")
+            replace[key] = tuple(edit.new)  # type: ignore[index]
+        elif edit.kind == "insert_after":
+            after.setdefault(key, []).extend(edit.new)  # type: ignore[arg-type]
+        elif edit.kind == "insert_section":
+            sections_after.setdefault(key, []).extend(edit.new)
+        elif edit.kind == "delete_section":
+            deleted_sections.add(key)  # type: ignore[arg-type]
+        else:  # pragma: no cover - Edit's constructors only make the kinds above
+            raise ValueError(f"unknown edit kind {edit.kind!r}")
+    found: set[int] = set()
+
+    def edit_lines(lines: Sequence[Line]) -> tuple[Line, ...]:
+        out: list[Line] = []
+        for line in lines:
+            key = id(line)
+            if key in replace:
+                found.add(key)
+                out.extend(replace[key])
+            else:
+                out.append(line)
+            if key in after:
+                found.add(key)
+                out.extend(after[key])
+        return tuple(out)
+
+    prolog = edit_lines(tree.prolog)
+    sections: list[Section] = []
+    for section in tree.sections:
+        key = id(section)
+        if key in deleted_sections:
+            found.add(key)
+        else:
+            header_lines = edit_lines((section.header,))
+            body = edit_lines(section.body)
+            if len(header_lines) != 1 or type(header_lines[0]) is not SectionHeader:
+                raise EditConflict("a section header can only be replaced by a header")
+            if header_lines[0] is not section.header or body != section.body:
+                section = Section(header_lines[0], body)  # type: ignore[arg-type]
+            sections.append(section)
+        if key in sections_after:
+            found.add(key)
+            sections.extend(sections_after[key])
+    sections.extend(sections_after.get(None, ()))
+    wanted = set(replace) | set(after) | deleted_sections | {
+        k for k in sections_after if k is not None}
+    missing = wanted - found
+    if missing:
+        raise EditConflict(f"{len(missing)} edit target(s) are not in the tree")
+    return tree.with_changes(prolog=prolog, sections=tuple(sections))
+
+
+# --- quoting --------------------------------------------------------------------------------
+
+_NEEDS_QUOTES = re.compile(r'[,;"]|^[ \t]|[ \t]$|\\$')
+
+
+def quote(value: str, *, first_field: bool = False) -> str:
+    """The raw text for a cooked value: quoted when SetupAPI needs it (reference 1.6).
+
+    Quotes when the value has leading or trailing blanks, contains ``,``, ``;`` or ``"``
+    (doubled inside the quotes), ends with ``\\``, or (for a key or first field) contains
+    ``=``; an empty value stays empty.
+    """
+    if _NEEDS_QUOTES.search(value) or (first_field and "=" in value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+# --- style ---------------------------------------------------------------------------------
+
+
+def _style_of(like: Entry | None, newline: str) -> tuple[str, str, str, str]:
+    """(indent, blanks before '=', blanks after '=', blanks after ',') of a model entry."""
+    if like is None:
+        return "", " ", " ", ""
+    before_eq = like.key_node.whitespace_after if like.key_node is not None else " "
+    after_eq = like.fields[0].whitespace_before if like.key_node is not None else " "
+    after_comma = next((f.whitespace_before for f in like.fields[1:]), "")
+    return like.indent, before_eq, after_eq, after_comma
+
+
+def make_entry(
+    key: str | None,
+    values: Sequence[str],
+    *,
+    like: Entry | None = None,
+    newline: str = "\r\n",
+    raw: bool = False,
+) -> Entry:
+    """A new entry in the style of ``like`` (indent, spacing around ``=`` and ``,``).
+
+    ``values`` are cooked and get quoted as needed, unless ``raw`` says they are raw text
+    already (for example fields copied byte for byte from another line).
+    """
+    indent, before_eq, after_eq, after_comma = _style_of(like, newline)
+    texts = list(values) if raw else [quote(v, first_field=key is None and i == 0)
+                                      for i, v in enumerate(values)]
+    fields = []
+    last = len(texts) - 1
+    for i, text in enumerate(texts):
+        before = after_comma if i else (after_eq if key is not None else "")
+        fields.append(Field(text, before, "", "," if i < last else ""))
+    if not fields:
+        fields.append(Field("", after_eq if key is not None else ""))
+    key_text = None if key is None else quote(key, first_field=True)
+    if key_text is not None and like is not None and like.key_node is not None \
+            and len(before_eq) > 1 and set(before_eq) == {" "}:
+        # The model line aligns its '=' in a column: keep the new one in that column.
+        column = len(like.key_node.value) + len(before_eq)
+        before_eq = " " * max(1, column - len(key_text))
+    key_node = None if key_text is None else Key(key_text, before_eq)
+    return Entry(tuple(fields), key_node, indent, "", newline)
+
+
+def replace_value(entry: Entry, index: int, raw_value: str) -> Entry:
+    """The entry with field ``index``'s raw value replaced; spacing and comment kept."""
+    fields = list(entry.fields)
+    fields[index] = fields[index].with_changes(value=raw_value)
+    return entry.with_changes(fields=tuple(fields))
+
+
+_VALID_SECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def valid_section_name(name: str) -> bool:
+    """Whether a generated section name is of the safe form ``[A-Za-z0-9_.-]+``."""
+    return _VALID_SECTION_NAME.fullmatch(name) is not None and len(name) <= 255
+
+
+def make_section(name: str, lines: Iterable[Line], *, newline: str = "\r\n",
+                 blank_before: bool = True) -> Section:
+    """A new section; with ``blank_before``, its header is preceded by a blank line, which
+    the caller places at the end of the previous section (see :func:`section_gap`)."""
+    if not valid_section_name(name):
+        raise ValueError(f"not a valid generated section name: {name!r}")
+    return Section(SectionHeader(name, newline=newline), tuple(lines))
+
+
+def append_lines(section: Section, lines: Sequence[Line]) -> Edit:
+    """An edit that adds lines at the end of a section's content, before its trailing blank
+    and comment lines (which usually separate it from the next section)."""
+    body = section.body
+    anchor: Line = section.header
+    for line in body:
+        if type(line) is not TriviaLine:
+            anchor = line
+    if anchor.newline == "" and lines:  # the file's last line had no terminator
+        newline = lines[0].newline or "\r\n"
+        return Edit.replace(anchor, anchor.with_changes(newline=newline), *lines[:-1],
+                            lines[-1].with_changes(newline=""))
+    return Edit.insert_after(anchor, *lines)

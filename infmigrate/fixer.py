@@ -1,0 +1,223 @@
+"""What a rule is and what it produces: Fixer, Diagnostic, Fix, Edit.
+
+A fixer looks at one INF (its syntax tree and its semantic model) and yields
+:class:`Diagnostic` objects; a diagnostic may carry a :class:`Fix`, a set of :class:`Edit`
+objects on the immutable tree. Fixers have no side effects: no I/O, no printing, no state
+kept between files. The runner (:mod:`infmigrate.runner`) decides which fixes to apply.
+
+Edits address *lines and sections by identity* (LibCST's ``deep_replace``): every line node
+of a parsed tree is its own object, so "replace this line" is unambiguous even when two
+lines have the same text. Two fixes conflict when they touch the same line or section; the
+runner applies one and finds the other again in the next round.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .syntax import Entry, InfFile, Section, SectionHeader
+from .syntax.nodes import Line
+
+if TYPE_CHECKING:
+    from .model import InfModel
+
+__all__ = [
+    "Applicability",
+    "Diagnostic",
+    "Edit",
+    "Fix",
+    "FixAvailability",
+    "FixContext",
+    "Fixer",
+    "Settings",
+]
+
+
+class Applicability(Enum):
+    """How safe a fix is (ruff's levels)."""
+
+    #: Keeps the INF's meaning for every OS it installs on; applied by ``--diff``/``--write``.
+    SAFE = "safe"
+    #: Mechanical but changes what the package does (OS range, paths code reads...);
+    #: applied only with ``--unsafe-fixes``.
+    UNSAFE = "unsafe"
+    #: Shown to the user as a suggestion, never applied.
+    DISPLAY_ONLY = "display-only"
+
+
+class FixAvailability(Enum):
+    """Whether a rule can fix what it finds (declared per rule, checked by tests)."""
+
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change to the tree, addressed by the identity of a line or section.
+
+    ``kind`` is one of:
+
+    * ``replace``: the line ``target`` becomes the lines ``new`` (none: it is deleted);
+    * ``insert_after``: the lines ``new`` go right after the line ``target``;
+    * ``insert_section``: the sections ``new`` go after the section ``target`` (``None``:
+      at the end of the file);
+    * ``delete_section``: the section ``target`` (header and body) is removed.
+    """
+
+    kind: str
+    target: Line | Section | None
+    new: tuple[Any, ...] = ()
+
+    @classmethod
+    def replace(cls, target: Line, *new: Line) -> Edit:
+        return cls("replace", target, new)
+
+    @classmethod
+    def delete(cls, target: Line) -> Edit:
+        return cls("replace", target, ())
+
+    @classmethod
+    def insert_after(cls, target: Line, *new: Line) -> Edit:
+        return cls("insert_after", target, new)
+
+    @classmethod
+    def insert_section(cls, after: Section | None, *new: Section) -> Edit:
+        return cls("insert_section", after, new)
+
+    @classmethod
+    def delete_section(cls, target: Section) -> Edit:
+        return cls("delete_section", target, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A set of edits that together make one correction."""
+
+    #: What the fix does, imperative ("Move ... to DIRID 13").
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    def targets(self) -> set[int]:
+        """Identities of the lines and sections this fix touches (for conflict checks)."""
+        out: set[int] = set()
+        for edit in self.edits:
+            if edit.target is not None:
+                out.add(id(edit.target))
+            elif edit.kind == "insert_section":
+                out.add(0)  # appending at the end of the file: one at a time
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding of one rule at one place of one file."""
+
+    code: str
+    #: The rule's kebab-case name.
+    name: str
+    message: str
+    line: int
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+    fix: Fix | None = None
+    #: InfVerif codes this finding corresponds to, so users can map it to the signing
+    #: pipeline's output.
+    infverif: tuple[int, ...] = ()
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.fix.applicability is not Applicability.DISPLAY_ONLY
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the user asked for, as far as fixers and the runner are concerned."""
+
+    #: Apply unsafe fixes too.
+    unsafe_fixes: bool = False
+
+
+@dataclass
+class FixContext:
+    """What a fixer sees: the tree, its model (built on first use), the settings."""
+
+    tree: InfFile
+    settings: Settings = field(default_factory=Settings)
+    #: The file's path for messages, or ``"-"``.
+    path: str = "-"
+
+    @cached_property
+    def model(self) -> InfModel:
+        from .model import build_model
+
+        return build_model(self.tree)
+
+
+class Fixer:
+    """Base of all rules; one subclass per module in ``fixers/``.
+
+    The class docstring is the rule's documentation (``infmigrate --explain CODE``) with
+    ruff's headings: ``## What it does``, ``## Why is this bad?``, ``## Example`` (with a
+    ``Use instead:`` part), ``## Fix safety`` and ``## References``.
+    """
+
+    #: Rule code, e.g. ``ISO001``.
+    code: ClassVar[str]
+    #: kebab-case name describing the pattern found (not the remedy).
+    name: ClassVar[str]
+    #: Default message (present tense, no final period).
+    message: ClassVar[str]
+    #: Imperative description of the fix, when there is one.
+    fix_title: ClassVar[str | None] = None
+    availability: ClassVar[FixAvailability] = FixAvailability.NONE
+    #: InfVerif codes of the findings.
+    infverif: ClassVar[tuple[int, ...]] = ()
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        """Yield the diagnostics for one file."""
+        raise NotImplementedError
+
+    @classmethod
+    def docs(cls) -> str:
+        """The rule's documentation (the class docstring, dedented)."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def diagnostic(
+        self,
+        at: Entry | SectionHeader | Line | Any,
+        message: str | None = None,
+        fix: Fix | None = None,
+        column: int = 1,
+    ) -> Diagnostic:
+        """A diagnostic of this rule at a line node (or anything with ``.entry``/``.line``)."""
+        node = getattr(at, "entry", at)
+        line = node.line
+        text = node.code.rstrip("\r\n")
+        lines = text.splitlines() or [""]
+        end_line = line + len(lines) - 1
+        end_column = len(lines[-1]) + 1 if len(lines) > 1 else len(text) + 1
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            message=message or self.message,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            fix=fix,
+            infverif=self.infverif,
+        )
+
+    def make_fix(self, *edits: Edit, title: str | None = None,
+                 applicability: Applicability = Applicability.SAFE) -> Fix:
+        """A fix of this rule, titled with ``fix_title`` unless given."""
+        return Fix(title or self.fix_title or self.message, tuple(edits), applicability)

@@ -1,0 +1,78 @@
+"""Edits on the tree and the style helpers for new lines."""
+
+from __future__ import annotations
+
+import pytest
+
+import infmigrate
+from infmigrate.edits import (
+    EditConflict,
+    append_lines,
+    apply_edits,
+    make_entry,
+    make_section,
+    quote,
+    valid_section_name,
+)
+from infmigrate.fixer import Edit
+
+
+def test_quote_follows_setupapi_rules() -> None:
+    assert quote("plain value") == "plain value"
+    assert quote("a,b") == '"a,b"'
+    assert quote("a;b") == '"a;b"'
+    assert quote('say "hi"') == '"say ""hi"""'
+    assert quote(" lead") == '" lead"'
+    assert quote("dir\\") == '"dir\\"'
+    assert quote("k=v") == "k=v"
+    assert quote("k=v", first_field=True) == '"k=v"'
+    assert quote("") == ""
+
+
+def test_make_entry_copies_style_and_aligns_equals() -> None:
+    tree = infmigrate.parse(b"[V]\r\n  Signature   = x\r\n")
+    like = tree.sections[0].entries[0]
+    new = make_entry("Class", ["Net, Inc"], like=like, newline="\r\n")
+    assert new.code == '  Class       = "Net, Inc"\r\n'
+    assert new.key == "Class" and new.values == ["Net, Inc"]
+    plain = make_entry(None, ["a.sys", "", "b"], newline="\n")
+    assert plain.code == "a.sys,,b\n"
+    assert infmigrate.parse(b"[S]\n" + plain.code.encode()).sections[0].entries[0] == plain
+
+
+def test_apply_edits_by_identity_even_for_identical_lines() -> None:
+    tree = infmigrate.parse(b"[A]\nx\nx\n")
+    second = tree.sections[0].entries[1]
+    out = apply_edits(tree, [Edit.replace(second, make_entry(None, ["y"], newline="\n"))])
+    assert out.to_bytes() == b"[A]\nx\ny\n"
+
+
+def test_insert_and_delete_sections() -> None:
+    tree = infmigrate.parse(b"[A]\nx\n\n[B]\ny\n")
+    a, b = tree.sections
+    new = make_section("C_New.NT", [make_entry("k", ["v"], newline="\n")], newline="\n")
+    out = apply_edits(tree, [Edit.insert_section(a, new), Edit.delete_section(b)])
+    assert out.to_bytes() == b"[A]\nx\n\n[C_New.NT]\nk = v\n"
+    assert [s.header.line for s in out.sections] == [1, 4]
+
+
+def test_append_lines_goes_before_trailing_blanks_and_fixes_missing_newline() -> None:
+    tree = infmigrate.parse(b"[A]\nx\n\n; c\n[B]\ny")
+    a, b = tree.sections
+    line = make_entry(None, ["z"], newline="\n")
+    out = apply_edits(tree, [append_lines(a, [line]), append_lines(b, [line])])
+    assert out.to_bytes() == b"[A]\nx\nz\n\n; c\n[B]\ny\nz"
+
+
+def test_edit_of_a_line_not_in_the_tree_is_an_error() -> None:
+    tree = infmigrate.parse(b"[A]\nx\n")
+    stranger = infmigrate.parse(b"[A]\nx\n").sections[0].entries[0]
+    with pytest.raises(EditConflict, match="not in the tree"):
+        apply_edits(tree, [Edit.delete(stranger)])
+
+
+def test_generated_section_names_are_checked() -> None:
+    assert valid_section_name("cx_Params_AddReg")
+    assert not valid_section_name("bad name")
+    with pytest.raises(ValueError, match="not a valid generated section name"):
+        make_section("a;b", [])

@@ -1,0 +1,133 @@
+"""The fix loop: rounds, conflicts, unsafe opt-in, convergence and re-parse checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import infmigrate
+from infmigrate.edits import make_entry, replace_value
+from infmigrate.fixer import Applicability, Diagnostic, Edit, FixContext, Fixer, Settings
+from infmigrate.runner import MAX_ROUNDS, FixerBug, check, fix
+
+SOURCE = b"[A]\r\nx = 1\r\ny = 1\r\n[B]\r\nz = 1\r\n"
+
+
+class BumpOnes(Fixer):
+    """Turns every value 1 into 2 (safe)."""
+
+    code = "TST001"
+    name = "bump-ones"
+    message = "value is 1"
+    fix_title = "Make it 2"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        for section in ctx.tree.sections:
+            for entry in section.entries:
+                if entry.values == ["1"]:
+                    yield self.diagnostic(entry, fix=self.make_fix(
+                        Edit.replace(entry, replace_value(entry, 0, "2"))))
+
+
+class TwoToThreeUnsafe(Fixer):
+    """Turns 2 into 3, as an unsafe fix."""
+
+    code = "TST002"
+    name = "two-to-three"
+    message = "value is 2"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        for section in ctx.tree.sections:
+            for entry in section.entries:
+                if entry.values == ["2"]:
+                    yield self.diagnostic(entry, fix=self.make_fix(
+                        Edit.replace(entry, replace_value(entry, 0, "3")),
+                        applicability=Applicability.UNSAFE))
+
+
+class WholeSectionAppend(Fixer):
+    """Appends a line to [A] whenever [A] has fewer than 4 entries (needs several rounds
+    because it only adds one per round)."""
+
+    code = "TST003"
+    name = "grow-a"
+    message = "[A] is short"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        a = ctx.tree.sections[0]
+        if len(a.entries) < 4:
+            last = a.entries[-1]
+            new = make_entry("w", ["0"], like=last, newline="\r\n")
+            yield self.diagnostic(a.header, fix=self.make_fix(Edit.insert_after(last, new)))
+
+
+class FlipFlop(Fixer):
+    """Never converges: swaps x between 1 and 2."""
+
+    code = "TST004"
+    name = "flip-flop"
+    message = "flip"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        entry = ctx.tree.sections[0].entries[0]
+        new = "2" if entry.values == ["1"] else "1"
+        yield self.diagnostic(entry, fix=self.make_fix(
+            Edit.replace(entry, replace_value(entry, 0, new))))
+
+
+class BadReparse(Fixer):
+    """Builds a line the parser would read differently (a raw comma inside a value)."""
+
+    code = "TST005"
+    name = "bad-reparse"
+    message = "bad"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        entry = ctx.tree.sections[0].entries[0]
+        if entry.values == ["1"]:
+            yield self.diagnostic(entry, fix=self.make_fix(
+                Edit.replace(entry, replace_value(entry, 0, "a,b"))))
+
+
+def test_check_reports_positions_and_does_not_edit() -> None:
+    tree = infmigrate.parse(SOURCE)
+    diags = check(tree, [BumpOnes])
+    assert [(d.code, d.line, d.column, d.end_line, d.end_column) for d in diags] == [
+        ("TST001", 2, 1, 2, 6), ("TST001", 3, 1, 3, 6), ("TST001", 5, 1, 5, 6)]
+    assert tree.to_bytes() == SOURCE
+
+
+def test_safe_fixes_apply_and_second_run_is_a_no_op() -> None:
+    result = fix(infmigrate.parse(SOURCE), [BumpOnes, TwoToThreeUnsafe])
+    assert result.fixed.to_bytes() == SOURCE.replace(b"= 1", b"= 2")
+    assert [d.code for d in result.applied] == ["TST001"] * 3
+    assert [d.code for d in result.remaining] == ["TST002"] * 3  # unsafe, not opted in
+    again = fix(result.fixed, [BumpOnes, TwoToThreeUnsafe])
+    assert again.fixed.to_bytes() == result.fixed.to_bytes()
+    assert not again.applied
+
+
+def test_unsafe_fixes_need_opt_in_and_chain_over_rounds() -> None:
+    result = fix(infmigrate.parse(SOURCE), [BumpOnes, TwoToThreeUnsafe],
+                 Settings(unsafe_fixes=True))
+    assert result.fixed.to_bytes() == SOURCE.replace(b"= 1", b"= 3")
+    assert result.rounds == 3  # 1 -> 2, 2 -> 3, then nothing left
+
+
+def test_conflicting_fixes_wait_for_the_next_round() -> None:
+    result = fix(infmigrate.parse(SOURCE), [WholeSectionAppend])
+    assert result.fixed.to_bytes() == (
+        b"[A]\r\nx = 1\r\ny = 1\r\nw = 0\r\nw = 0\r\n[B]\r\nz = 1\r\n")
+    assert result.rounds == 3
+    assert [e.line for e in result.fixed.sections[1].entries] == [7]
+
+
+def test_non_converging_fixes_are_a_reported_bug() -> None:
+    with pytest.raises(FixerBug, match=f"did not converge after {MAX_ROUNDS} rounds"):
+        fix(infmigrate.parse(SOURCE), [FlipFlop], path="x.inf")
+
+
+def test_output_that_does_not_reparse_is_a_reported_bug() -> None:
+    with pytest.raises(FixerBug, match=r"TST005.*does not parse back"):
+        fix(infmigrate.parse(SOURCE), [BadReparse])
