@@ -154,6 +154,9 @@ class FixContext:
     settings: Settings = field(default_factory=Settings)
     #: The file's path for messages, or ``"-"``.
     path: str = "-"
+    #: Analyses shared by several rules of the same round (e.g. one migration plan that
+    #: four rules report on), keyed by a name the rules agree on. Rebuilt every round.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def model(self) -> InfModel:

@@ -11,8 +11,9 @@ For each case:
 
 Checked: the input round-trips, the output is exact, re-parses and a second run changes
 nothing, only the rule under test fires, and the rule's declared fix availability agrees
-with what it did. ``INFMIGRATE_UPDATE_FIXTURES=1`` rewrites the expectations (review the
-diff like code).
+with what it did. ``INFMIGRATE_UPDATE_FIXTURES=diagnostics`` rewrites the diagnostics
+snapshots, ``=all`` the ``.after`` files too (review the diff like code: ``.after`` files
+are meant to be written by hand).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from infmigrate.runner import check, fix
 
 ROOT = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = sorted(ROOT.glob("[A-Z][A-Z][A-Z][0-9][0-9][0-9]/*.before.inf"))
-UPDATE = os.environ.get("INFMIGRATE_UPDATE_FIXTURES") == "1"
+UPDATE = os.environ.get("INFMIGRATE_UPDATE_FIXTURES", "")
 
 
 def _settings(data: bytes) -> Settings:
@@ -69,11 +70,12 @@ def test_fixture(case: Path) -> None:
     after = case.with_name(case.name.replace(".before.inf", ".after.inf"))
     snapshot = case.with_name(case.name.replace(".before.inf", ".diagnostics"))
     rendered = render(diagnostics, settings)
-    if UPDATE:
+    if UPDATE == "all":
         if output != data:
             after.write_bytes(output)
         elif after.exists():
             after.unlink()
+    if UPDATE in ("all", "diagnostics"):
         if rendered:
             snapshot.write_text(rendered, encoding="utf-8", newline="\n")
         elif snapshot.exists():
