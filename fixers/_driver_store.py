@@ -282,8 +282,7 @@ class _Planner:
         if default_legacy and everyone_moves:
             result.default_edits = [Edit.replace(default.entry.entry,  # type: ignore[union-attr]
                                                  _set_values(default.entry.entry, ["13"]))]
-            for p in relying:
-                result.default_edits += self._reference_edits(p)
+            result.default_edits += self._reference_edits(relying)
         elif default_legacy:
             blockers = [p for p in relying if not p.movable]
             result.default_blocked = "; ".join(
@@ -299,7 +298,7 @@ class _Planner:
                 plan.blocked.append("a CopyFiles=@file copy goes where DefaultDestDir says, "
                                     "and other lists rely on DefaultDestDir too")
                 continue
-            plan.edits = self._list_edits(plan) + self._reference_edits(plan)
+            plan.edits = self._list_edits(plan) + self._reference_edits([plan])
 
     def _list_edits(self, plan: ListPlan) -> list[Edit]:
         fl = plan.file_list
@@ -391,20 +390,24 @@ class _Planner:
                 ref.entry, indexes, names[1:])))
         return edits
 
-    def _reference_edits(self, plan: ListPlan) -> list[Edit]:
-        """Rewrite every path naming a file of the list at its old place."""
-        by_entry: dict[int, tuple[EntryRef, dict[int, list[tuple[int, int, str]]]]] = {}
-        for use in plan.uses:
-            i = plan.file_list.files.index(use.copy)
-            new_path = "%13%\\" + _join(plan.subdirs.get(i, ""), use.copy.dest_name)
-            slot = by_entry.setdefault(id(use.ref), (use.ref, {}))
-            slot[1].setdefault(use.field, []).append((use.start, use.end, new_path))
+    def _reference_edits(self, plans: Sequence[ListPlan]) -> list[Edit]:
+        """Rewrite every path naming a file of the lists at its old place: one edit per
+        line, whatever the number of paths and lists it names."""
+        by_entry: dict[int, tuple[EntryRef, dict[int, dict[tuple[int, int], str]]]] = {}
+        for plan in plans:
+            for use in plan.uses:
+                i = plan.file_list.files.index(use.copy)
+                new_path = "%13%\\" + _join(plan.subdirs.get(i, ""), use.copy.dest_name)
+                slot = by_entry.setdefault(id(use.ref), (use.ref, {}))
+                slot[1].setdefault(use.field, {})[(use.start, use.end)] = new_path
         edits = []
         for ref, fields in by_entry.values():
             entry = ref.entry
             new_fields = list(entry.fields)
             for index, spans in fields.items():
-                new_fields[index] = _rewrite_field(new_fields[index], ref.values[index], spans)
+                new_fields[index] = _rewrite_field(
+                    new_fields[index], ref.values[index],
+                    [(start, end, new) for (start, end), new in spans.items()])
             edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(new_fields))))
         return edits
 

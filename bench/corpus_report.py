@@ -1,0 +1,100 @@
+"""Migration figures over the shared corpus: what the file-placement rules move and why
+the rest stays. Prints a table; used for issue closing notes and the README.
+
+    python bench/corpus_report.py [--corpus ../shared/corpus]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import infmigrate  # noqa: E402
+from fixers._driver_store import plans  # noqa: E402
+from infmigrate.fixer import FixContext  # noqa: E402
+from infmigrate.registry import rule  # noqa: E402
+from infmigrate.runner import fix  # noqa: E402
+
+RULES = [rule(c) for c in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
+
+#: Reason categories, by a regex on the planner's wording.
+CATEGORIES = [
+    ("renamed (ISO005)", r"is installed as"),
+    ("bare-name reference (ISO004)", r"by bare name"),
+    ("DelFiles/RenFiles (ISO007)", r"DelFiles or RenFiles"),
+    (".security section (ISO008)", r"sets its security"),
+    ("copied to another place too", r"is also copied to"),
+    ("no SourceDisksFiles entry", r"has no \[SourceDisksFiles\] entry"),
+    ("subdirs differ by architecture", r"different subdirectories"),
+    ("source disk has a path", r"the disk of .* has the path"),
+    ("path from [Strings]", r"through a \[Strings\] value"),
+    ("list section missing or empty", r"does not exist|has no files"),
+    ("@file while DefaultDestDir is shared", r"CopyFiles=@file"),
+]
+
+
+def _category(reason: str) -> str:
+    for name, pattern in CATEGORIES:
+        if re.search(pattern, reason):
+            return name
+    return "other: " + reason[:60]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    args = parser.parse_args()
+    manifest = args.corpus / "MANIFEST.tsv"
+    names = [r.split("\t", 1)[0] for r in manifest.read_text("utf-8").splitlines()[1:] if r]
+    start = time.perf_counter()
+    legacy_infs = migrated = partly = 0
+    files_before = files_moved = lists_moved = lists_left = 0
+    reasons: Counter[str] = Counter()
+    applied: Counter[str] = Counter()
+    for name in names:
+        tree = infmigrate.parse((args.corpus / name).read_bytes())
+        ctx = FixContext(tree)
+        before = plans(ctx)
+        if not before.legacy:
+            result = fix(tree, RULES, path=name)
+            applied.update(d.code for d in result.applied)
+            continue
+        legacy_infs += 1
+        files_before += sum(len(p.file_list.files) for p in before.legacy)
+        result = fix(tree, RULES, path=name)
+        applied.update(d.code for d in result.applied)
+        after = plans(FixContext(result.fixed))
+        remaining = after.legacy
+        if not remaining:
+            migrated += 1
+        elif len(remaining) < len(before.legacy):
+            partly += 1
+        lists_left += len(remaining)
+        lists_moved += len(before.legacy) - len(remaining)
+        left_files = sum(len(p.file_list.files) for p in remaining)
+        files_moved += sum(len(p.file_list.files) for p in before.legacy) - left_files
+        for p in remaining:
+            for reason in dict.fromkeys(p.blocked):
+                reasons[_category(reason)] += 1
+    print(f"corpus: {len(names)} INF/INX files, {time.perf_counter() - start:.1f} s")
+    print(f"INFs copying files to System32 (DIRID 11/12, incl. the fallback): {legacy_infs}")
+    print(f"  fully migrated to DIRID 13:   {migrated}")
+    print(f"  partly migrated:              {partly}")
+    print(f"  unchanged (nothing movable):  {legacy_infs - migrated - partly}")
+    print(f"file lists moved: {lists_moved}, left in place: {lists_left}")
+    print(f"files moved: {files_moved} of {files_before}")
+    print("fixes applied: " + ", ".join(f"{c} {n}" for c, n in sorted(applied.items())))
+    print("why lists stay (a list may have several reasons):")
+    for reason, count in reasons.most_common():
+        print(f"  {count:5d}  {reason}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The run-from-driver-store migration on every file of the shared corpus.
+
+For each real INF, after applying the safe fixes of the file-placement rules:
+
+* the output re-parses to the same tree, and a second run changes nothing;
+* encoding, BOM and the kinds of line terminator are kept;
+* the set of copied files is unchanged;
+* no file that moved is still referenced at its old place (``%11%``, ``%12%``,
+  ``%10%\\System32``, ``%SystemRoot%\\System32`` ...);
+* no entry unrelated to a fix changed: the cooked entries before and after are the same,
+  once the paths of moved files are masked, outside ``[DestinationDirs]``, the CopyFiles
+  lines and lists that a split touched, and ``[Version]``'s PnpLockdown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+import infmigrate
+from infmigrate.model import InfModel, ListKind, build_model, find_paths, fold
+from infmigrate.registry import rule
+from infmigrate.runner import fix
+from infmigrate.syntax import InfFile
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+MANIFEST = CORPUS / "MANIFEST.tsv"
+RULES = [rule(code) for code in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
+_SKIP_SECTIONS = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
+
+
+def _corpus_files() -> list[str]:
+    if not MANIFEST.is_file():
+        return []
+    rows = MANIFEST.read_text(encoding="utf-8").splitlines()[1:]
+    return [row.split("\t", 1)[0] for row in rows if row.strip()]
+
+
+FILES = _corpus_files()
+
+
+def _copied(model: InfModel) -> Counter[str]:
+    return Counter(fold(c.dest_name) for fl in model.file_lists if fl.kind is ListKind.COPY
+                   for c in fl.files)
+
+
+def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
+    out: dict[str, set[tuple[int | None, str]]] = {}
+    for fl in model.file_lists:
+        if fl.kind is ListKind.COPY:
+            for c in fl.files:
+                out.setdefault(fold(c.dest_name), set()).add(
+                    (fl.destination.dirid, fl.destination.subdir.strip("\\").casefold()))
+    return out
+
+
+def _paths(model: InfModel) -> Iterable[tuple[object, int, object]]:
+    for section in model.sections:
+        if section.folded.split(".")[0] in _SKIP_SECTIONS:
+            continue
+        for ref in section.entries:
+            for index, value in enumerate(ref.values):
+                if "\\" in value:
+                    for path in find_paths(value, model.strings)[1]:
+                        yield ref, index, path
+
+
+def _masked_entries(model: InfModel, moved: set[str]) -> Counter[tuple[object, ...]]:
+    """Cooked entries, with paths to moved files masked; entries a fix may rewrite left
+    out (DestinationDirs, CopyFiles lines, file list sections, PnpLockdown)."""
+    lists = {fold(fl.section.name) for fl in model.file_lists
+             if fl.kind is ListKind.COPY and fl.section is not None}
+    masks: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    for ref, index, path in _paths(model):
+        if fold(path.file_name) in moved:  # type: ignore[attr-defined]
+            masks.setdefault((id(ref), index), []).append(
+                (path.start, path.end, f"<{fold(path.file_name)}>"))  # type: ignore[attr-defined]
+    out: Counter[tuple[object, ...]] = Counter()
+    for section in model.sections:
+        name = section.folded
+        if name == "destinationdirs" or name in lists:
+            continue
+        for ref in section.entries:
+            key = fold(ref.key) if ref.key is not None else None
+            if key == "copyfiles" or (name == "version" and key == "pnplockdown"):
+                continue
+            values = list(ref.values)
+            for index in range(len(values)):
+                for start, end, text in sorted(masks.get((id(ref), index), []), reverse=True):
+                    values[index] = values[index][:start] + text + values[index][end:]
+            out[(name, key, tuple(values))] += 1
+    return out
+
+
+def _newlines(tree: InfFile) -> set[str]:
+    return {line.newline for line in tree.lines() if line.newline}
+
+
+@pytest.mark.skipif(not FILES, reason="../shared/corpus not found: corpus tests need the "
+                                      "shared corpus beside the repo")
+@pytest.mark.parametrize("name", FILES)
+def test_migration_keeps_everything_else(name: str) -> None:
+    data = (CORPUS / name).read_bytes()
+    tree = infmigrate.parse(data)
+    result = fix(tree, RULES, path=name)
+    output = result.fixed.to_bytes()
+    if output == data:
+        return
+    again = infmigrate.parse(output)
+    assert again == result.fixed
+    assert fix(again, RULES, path=name).fixed.to_bytes() == output
+    assert (again.encoding, again.bom) == (tree.encoding, tree.bom)
+    assert _newlines(again) <= _newlines(tree) | {tree.newline}
+
+    before, after = build_model(tree), build_model(again)
+    assert _copied(after) == _copied(before)
+    old, new = _places(before), _places(after)
+    moved = {n for n, places in old.items()
+             if any(d in (11, 12) for d, _ in places) and new.get(n) != places}
+    for ref, _, path in _paths(after):
+        file_name = fold(path.file_name)  # type: ignore[attr-defined]
+        if file_name in moved:
+            dirid, subpath = path.normalized  # type: ignore[attr-defined]
+            folder = subpath.rpartition("\\")[0].casefold()
+            assert (dirid, folder) not in old[file_name], (
+                f"line {ref.line} still names {file_name} at its old place")  # type: ignore[attr-defined]
+    assert _masked_entries(after, moved) == _masked_entries(before, moved)
