@@ -1,0 +1,782 @@
+"""The reference graph (inf-reference.md 3.3): what reaches what, and in which context.
+
+Roots are the install sections: every Models entry's DDInstall (resolved per decoration
+and architecture), ``DefaultInstall``, ``DefaultUninstall``, ``ClassInstall32`` and the
+Windows 9x ``ClassInstall`` (bare or with any valid decoration,
+``DefaultInstall.NT$ARCH$.10.0...25952`` included), each with its suffix sections
+(:data:`~.decorations.INSTALL_SUFFIXES`, plus ``.Remove`` and ``.Remove.Services`` of
+network components); then the entries of ``[InterfaceInstall32]`` and ``[DeviceInstall32]``.
+From each root the builder walks the directives of every section it reaches, breadth first,
+once per (section, context, role, root):
+
+- ``AddReg``/``DelReg``/``BitReg`` -> registry sections, in the context of the section
+  that names them;
+- ``CopyFiles``/``DelFiles``/``RenFiles`` -> file lists (``CopyFiles=@file`` included);
+- ``AddService`` -> service-install (SERVICE_KEY) and event-log-install (EVENTLOG_KEY);
+- ``AddInterface`` -> add-interface sections (INTERFACE_KEY);
+- ``KmdfService``/``UmdfService``, ``AddSoftware``, ``AddComServer``/``AddComClass``,
+  ``AddEventProvider``, ``AddAutoLogger``/``UpdateAutoLogger``, ``AddDevice`` -> their
+  install sections
+  (context OTHER), walked for their file references;
+- ``AddFilter``, ``AddTrigger``, ``FailureActions``, ``AddComponent``, ``WMIInterface``,
+  ``AddChannel``, ``AddAutoLoggerProvider``, ``AddProperty``/``DelProperty``,
+  ``AddPowerSetting``, ``LogConfig``, ``UpdateInis``, ``UpdateIniFields``, ``Ini2Reg``,
+  ``ProfileItems``, ``RegisterDlls``/``UnregisterDlls`` -> reached, not walked;
+- ``Needs`` -> a local section is walked as if pasted in (same context and role);
+  ``Include`` is recorded, opaque. A missing target of any directive is recorded
+  (``target=None``), ``external`` when the directive's section has an ``Include``.
+
+Section names are expanded with the undecorated Strings; a name whose expansion differs
+between locales is still followed, and its :class:`Reference` has ``uniform=False``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal, TypeAlias
+
+from .contexts import (
+    CLASS,
+    DEFAULT,
+    HARDWARE,
+    LOG_TYPES,
+    OTHER,
+    SOFTWARE,
+    SectionContext,
+)
+from .decorations import (
+    ARCHITECTURES,
+    INSTALL_SUFFIXES,
+    NETWORK_SUFFIXES,
+    Manufacturer,
+    ModelsSection,
+    TargetOS,
+    resolve_install,
+    resolve_suffixes,
+    split_decoration,
+)
+from .files import DestinationDirs, FileCopy, FileList, ListKind, SourceIndex, read_files
+from .paths import PathRef, find_paths
+from .registry import RegKind, RegLine, RegSection, parse_reg_line
+from .sections import EntryRef, LogicalSection, fold
+from .services import ServiceInstall, WdfService, parse_flags
+from .strings import Expansion, StringTable
+
+__all__ = [
+    "FileRefKind",
+    "FileReference",
+    "Graph",
+    "IncludeDirective",
+    "InstallKind",
+    "InstallSection",
+    "RefKind",
+    "Reference",
+    "build_graph",
+]
+
+InstallKind: TypeAlias = Literal["ddinstall", "defaultinstall", "defaultuninstall",
+                                 "classinstall"]
+#: What a reference points at: ``registry``, ``file_list``, ``copy_file`` (``@file``, no
+#: section), ``service_install``, ``eventlog_install``, ``add_interface``,
+#: ``install_interface``, ``wdf_service_install``, ``needs``, ``install`` (the install
+#: section of AddSoftware, AddComServer, AddEventProvider...) or ``other``.
+RefKind: TypeAlias = str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InstallSection:
+    """A root of the graph: a DDInstall, DefaultInstall, DefaultUninstall or ClassInstall32."""
+
+    kind: InstallKind
+    #: The undecorated name (from the Models entry, or ``DefaultInstall``...).
+    base_name: str
+    #: The name resolved (``Inst.NTamd64``); the bare base when no candidate exists.
+    name: str
+    #: The section, or ``None`` when no candidate exists.
+    section: LogicalSection | None
+    #: The context of the section itself (SOFTWARE_KEY, DEFAULT_INSTALL or CLASS_KEY).
+    context: SectionContext
+    #: Architectures it is used on.
+    platforms: frozenset[str]
+    #: The decorations it is reached under: for a DDInstall, those of the Models
+    #: sections that name it (``None``: an undecorated Models section); for the others,
+    #: their own decoration.
+    decorations: tuple[TargetOS | None, ...]
+    #: The Models sections whose entries name it (DDInstall only).
+    models: tuple[ModelsSection, ...]
+    #: The Models entries that name it (DDInstall only).
+    models_entries: tuple[EntryRef, ...]
+    #: Suffix sections that exist for the resolved name, by suffix (``HW``, ``Services``...).
+    suffixes: Mapping[str, LogicalSection]
+
+    def suffix(self, name: str) -> LogicalSection | None:
+        """A suffix section by name, case-insensitively, with or without the dot."""
+        want = fold(name.lstrip("."))
+        for suffix, section in self.suffixes.items():
+            if fold(suffix) == want:
+                return section
+        return None
+
+    def __repr__(self) -> str:
+        return f"InstallSection({self.kind}, {self.name!r}, found={self.section is not None})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Reference:
+    """One field of a directive that names a section, in the context it reaches it."""
+
+    #: The directive entry (``AddReg = A, B``).
+    entry: EntryRef
+    #: Index of the field in ``entry.values``.
+    index: int
+    #: ``what`` the reference is (see :data:`RefKind`).
+    kind: RefKind
+    #: The field as cooked (``%strkey%`` not expanded).
+    raw_name: str
+    #: The name, expanded with the undecorated Strings (for ``@file``: the file name).
+    name: str
+    #: The section reached, or ``None`` when the file lacks it (or for ``@file``).
+    target: LogicalSection | None
+    #: The context the target is reached in.
+    context: SectionContext
+    #: The install sections (roots) it is reached from.
+    installs: tuple[InstallSection, ...]
+    #: Whether the name expands the same in every locale.
+    uniform: bool = True
+    #: For a missing target: the directive's section has an ``Include``, so the section
+    #: may come from an included INF (``Needs``, or ``CopyFiles=FakeModemCopyFileSection``
+    #: with ``Include=mdmcpq.inf``).
+    external: bool = False
+
+    @property
+    def directive(self) -> str:
+        """The directive as written (the entry's key)."""
+        return self.entry.key or ""
+
+    @property
+    def missing(self) -> bool:
+        """Whether it names a section the file lacks (``@file`` copies never do)."""
+        return self.target is None and self.kind != "copy_file"
+
+    def __repr__(self) -> str:
+        return (f"Reference({self.directive}[{self.index}] -> {self.name!r}, {self.kind}, "
+                f"{self.context!r}, line {self.entry.line})")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class IncludeDirective:
+    """An ``Include = a.inf[, b.inf]`` line (external INFs, opaque)."""
+
+    entry: EntryRef
+    files: tuple[str, ...]
+    installs: tuple[InstallSection, ...]
+
+
+class FileRefKind(StrEnum):
+    """The kind of a file reference."""
+
+    SERVICE_BINARY = "ServiceBinary"
+    SOFTWARE_BINARY = "SoftwareBinary"
+    SERVER_BINARY = "ServerBinary"
+    RESOURCE_FILE = "ResourceFile"
+    MESSAGE_FILE = "MessageFile"
+    #: A string value of an AddReg line.
+    REGISTRY_VALUE = "AddReg"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FileReference:
+    """A value that names a destination file: ServiceBinary, AddReg string value..."""
+
+    #: The entry (``ServiceBinary = %12%\\x.sys`` or the AddReg line).
+    entry: EntryRef
+    #: Index of the field in ``entry.values``.
+    index: int
+    kind: FileRefKind
+    #: The field, cooked and unexpanded.
+    raw: str
+    #: The field expanded with the undecorated Strings (``%%`` folded).
+    expanded: str
+    #: The paths found in it (ServiceBinary-like kinds are recorded even with none).
+    paths: tuple[PathRef, ...]
+    #: The contexts the holding section is reached in.
+    contexts: frozenset[SectionContext]
+    #: The role of the holding section: ``service-install``, ``wdf-service-install``,
+    #: ``software-install``, ``com-server-install``, ``event-provider-install``,
+    #: ``registry``...
+    role: str
+    #: Whether the field expands the same in every locale.
+    uniform: bool = True
+    #: For AddReg values: the parsed line.
+    reg_line: RegLine | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Graph:
+    """Everything the graph builder found (the :class:`~.build.InfModel` exposes it)."""
+
+    install_sections: tuple[InstallSection, ...]
+    references: tuple[Reference, ...]
+    file_lists: tuple[FileList, ...]
+    services: tuple[ServiceInstall, ...]
+    wdf_services: tuple[WdfService, ...]
+    reg_sections: tuple[RegSection, ...]
+    file_references: tuple[FileReference, ...]
+    includes: tuple[IncludeDirective, ...]
+    #: Folded names of every section reached, with the contexts and roles it is reached in.
+    contexts: Mapping[str, frozenset[SectionContext]]
+    roles: Mapping[str, frozenset[str]]
+    #: Folded names of sections reached in any way (roots, targets, .security companions).
+    reached: frozenset[str]
+    architectures: frozenset[str]
+    #: Where :attr:`architectures` comes from: ``manufacturer`` (Models decorations),
+    #: ``install`` (DefaultInstall/ClassInstall32 decorations) or ``unknown`` (all).
+    architectures_source: str
+
+
+# --- directive tables ---------------------------------------------------------------------
+
+#: Directives whose every field names a section reached in place (same context), not walked.
+_LIST_DIRECTIVES = frozenset({
+    "addproperty", "delproperty", "addpowersetting", "logconfig", "updateinis",
+    "updateinifields", "ini2reg", "profileitems", "registerdlls", "unregisterdlls",
+    "events", "devicedata",  # still image (STI/WIA) DDInstall directives
+})
+#: Directives naming one section at a field index: (index, role, walked).
+_SINGLE_DIRECTIVES: dict[str, tuple[int, str, bool]] = {
+    "kmdfservice": (1, "wdf-service-install", True),
+    "umdfservice": (1, "wdf-service-install", True),
+    "addsoftware": (2, "software-install", True),
+    "addcomserver": (2, "com-server-install", True),
+    "addcomclass": (2, "com-class-install", True),
+    "addeventprovider": (1, "event-provider-install", True),
+    "addautologger": (2, "autologger-install", True),
+    "updateautologger": (1, "autologger-install", True),
+    "addautologgerprovider": (1, "autologger-provider-install", False),
+    "addchannel": (2, "channel-install", False),
+    "addfilter": (2, "filter-install", False),
+    "addtrigger": (0, "trigger", False),
+    "failureactions": (0, "failure-actions", False),
+    "addcomponent": (2, "component-install", False),
+    "wmiinterface": (2, "wmi-install", False),
+    "adddevice": (2, "device-install", True),
+}
+_FILE_KEYS: dict[str, FileRefKind] = {
+    "servicebinary": FileRefKind.SERVICE_BINARY,
+    "softwarebinary": FileRefKind.SOFTWARE_BINARY,
+    "serverbinary": FileRefKind.SERVER_BINARY,
+    "serverbinarywow64": FileRefKind.SERVER_BINARY,
+    "resourcefile": FileRefKind.RESOURCE_FILE,
+    "messagefile": FileRefKind.MESSAGE_FILE,
+}
+_REG_KINDS = {"addreg": RegKind.ADD, "delreg": RegKind.DEL, "bitreg": RegKind.BIT}
+_LIST_KINDS = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL,
+               "renfiles": ListKind.REN}
+_ROOT_BASES: tuple[tuple[str, InstallKind, SectionContext], ...] = (
+    ("DefaultInstall", "defaultinstall", DEFAULT),
+    ("DefaultUninstall", "defaultuninstall", DEFAULT),
+    ("ClassInstall32", "classinstall", CLASS),
+    ("ClassInstall", "classinstall", CLASS),  # Windows 9x
+)
+_LOG_TYPES = {fold(t): t for t in LOG_TYPES}
+
+
+def _unique(items: list) -> tuple:  # type: ignore[type-arg]
+    seen: set[int] = set()
+    out = []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            out.append(item)
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class _Acc:
+    """Mutable accumulator for one graph object, frozen at the end."""
+
+    args: dict[str, object]
+    contexts: dict[SectionContext, None] = field(default_factory=dict)
+    installs: list[InstallSection] = field(default_factory=list)
+    references: list[_Acc] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Root:
+    kind: InstallKind
+    base_name: str
+    name: str
+    section: LogicalSection | None
+    context: SectionContext
+    platforms: dict[str, None] = field(default_factory=dict)
+    decorations: list[TargetOS | None] = field(default_factory=list)
+    models: list[ModelsSection] = field(default_factory=list)
+    models_entries: list[EntryRef] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, sections: tuple[LogicalSection, ...],
+                 section_map: Mapping[str, LogicalSection], strings: StringTable,
+                 manufacturers: tuple[Manufacturer, ...], destinations: DestinationDirs,
+                 sources: SourceIndex) -> None:
+        self.sections = sections
+        self.map = section_map
+        self.strings = strings
+        self.manufacturers = manufacturers
+        self.destinations = destinations
+        self.sources = sources
+        self.queue: deque[tuple[LogicalSection, SectionContext, str,
+                                InstallSection | None]] = deque()
+        self.visited: set[tuple[int, SectionContext, str, int]] = set()
+        self.refs: dict[tuple[int, int, SectionContext], _Acc] = {}
+        self.regs: dict[tuple[RegKind, str], _Acc] = {}
+        self.lists: dict[tuple[ListKind, str], _Acc] = {}
+        self.services: dict[int, _Acc] = {}
+        self.wdf: dict[int, _Acc] = {}
+        self.includes: dict[int, _Acc] = {}
+        self.file_refs: dict[tuple[int, int], _Acc] = {}
+        self.contexts: dict[str, dict[SectionContext, None]] = {}
+        self.roles: dict[str, dict[str, None]] = {}
+        self.reached: set[str] = set()
+        self.expansions: dict[str, tuple[str, bool]] = {}
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def lookup(self, name: str) -> LogicalSection | None:
+        return self.map.get(fold(name))
+
+    def expand(self, raw: str) -> tuple[str, bool]:
+        """(expanded with the undecorated Strings, uniform across locales)."""
+        if "%" not in raw:
+            return raw, True
+        found = self.expansions.get(raw)
+        if found is None:
+            found = (self.strings.expand(raw), self.strings.expand_all(raw).uniform)
+            self.expansions[raw] = found
+        return found
+
+    def mark(self, section: LogicalSection, ctx: SectionContext, role: str) -> None:
+        key = section.folded
+        self.reached.add(key)
+        self.contexts.setdefault(key, {})[ctx] = None
+        self.roles.setdefault(key, {})[role] = None
+
+    def reference(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
+                  install: InstallSection | None, raw: str | None = None) -> _Acc:
+        """Record (or extend) the reference of field ``index`` of ``ref`` in ``ctx``."""
+        raw = ref.values[index] if raw is None else raw
+        key = (id(ref), index, ctx)
+        acc = self.refs.get(key)
+        if acc is None:
+            if kind == "copy_file":
+                name, uniform, target = raw, True, None
+            else:
+                name, uniform = self.expand(raw)
+                target = self.lookup(name)
+            external = (target is None and kind != "copy_file"
+                        and ref.section.first("Include") is not None)
+            acc = _Acc({"entry": ref, "index": index, "kind": kind, "raw_name": raw,
+                        "name": name, "target": target, "context": ctx,
+                        "uniform": uniform, "external": external})
+            self.refs[key] = acc
+        if install is not None:
+            acc.installs.append(install)
+        return acc
+
+    def follow(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
+               install: InstallSection | None, role: str, walk: bool) -> LogicalSection | None:
+        """Record a reference and reach (and maybe walk) its target."""
+        acc = self.reference(ref, index, kind, ctx, install)
+        target = acc.args["target"]
+        if isinstance(target, LogicalSection):
+            if walk:
+                self.enqueue(target, ctx, role, install)
+            else:
+                self.mark(target, ctx, role)
+            return target
+        return None
+
+    def enqueue(self, section: LogicalSection, ctx: SectionContext, role: str,
+                install: InstallSection | None) -> None:
+        key = (id(section), ctx, role, id(install))
+        if key in self.visited:
+            return
+        self.visited.add(key)
+        self.mark(section, ctx, role)
+        self.queue.append((section, ctx, role, install))
+
+    # --- roots -------------------------------------------------------------------------
+
+    def roots(self) -> tuple[list[InstallSection], frozenset[str], str]:
+        found: dict[tuple[str, str], _Root] = {}
+        declared: dict[str, None] = {}
+        for mfr in self.manufacturers:
+            for models in mfr.models:
+                if models.section is not None:
+                    self.mark(models.section, OTHER, "models")
+                if models.decoration is not None and not models.decoration.valid:
+                    continue  # a malformed decoration never matches (InfVerif 1287)
+                declared[models.platform] = None
+                if models.section is None:
+                    continue
+                arch = models.decoration.arch if models.decoration is not None else None
+                for ref in models.section.entries:
+                    if ref.key is None or not ref.values or not ref.values[0]:
+                        continue
+                    base, _ = self.expand(ref.values[0])
+                    name, section = resolve_install(self.lookup, base, arch or "x86")
+                    root = found.get(("ddinstall", fold(name)))
+                    if root is None:
+                        root = _Root("ddinstall", base, section.name if section else name,
+                                     section, SOFTWARE)
+                        found[("ddinstall", fold(name))] = root
+                    root.platforms[models.platform] = None
+                    if not any(d is models.decoration for d in root.decorations):
+                        root.decorations.append(models.decoration)
+                    if not any(m is models for m in root.models):
+                        root.models.append(models)
+                    root.models_entries.append(ref)
+        others: list[tuple[_Root, TargetOS | None]] = []
+        for section in self.sections:
+            for base, kind, ctx in _ROOT_BASES:
+                deco = split_decoration(section.name, base)
+                if deco is False:
+                    continue
+                root = _Root(kind, base, section.name, section, ctx)
+                root.decorations.append(deco)  # type: ignore[arg-type]
+                others.append((root, deco))  # type: ignore[arg-type]
+                found[(kind, section.folded)] = root
+                break
+        if declared:
+            archs, source = frozenset(declared), "manufacturer"
+        else:
+            explicit = {d.arch for _, d in others if d is not None and d.arch}
+            if explicit:
+                archs, source = frozenset(explicit), "install"
+            else:
+                archs, source = frozenset(ARCHITECTURES), "unknown"
+        for root, deco in others:
+            platforms = [deco.arch] if deco is not None and deco.arch else sorted(archs)
+            root.platforms.update(dict.fromkeys(platforms))
+        installs = []
+        for root in found.values():
+            suffixes = resolve_suffixes(self.lookup, root.name,
+                                        INSTALL_SUFFIXES + NETWORK_SUFFIXES)
+            installs.append(InstallSection(
+                root.kind, root.base_name, root.name, root.section, root.context,
+                frozenset(root.platforms), tuple(root.decorations), tuple(root.models),
+                tuple(root.models_entries), MappingProxyType(suffixes)))
+        return installs, archs, source
+
+    def walk_install(self, install: InstallSection) -> None:
+        if install.section is not None:
+            self.enqueue(install.section, install.context, "install", install)
+        for suffix, section in install.suffixes.items():
+            if suffix == "HW":
+                ctx = HARDWARE if install.kind == "ddinstall" else install.context
+            elif suffix in ("CoInstallers", "Remove"):
+                ctx = install.context
+            else:
+                ctx = OTHER
+            self.enqueue(section, ctx, "install", install)
+        self.drain()
+
+    def walk_other_roots(self) -> None:
+        """``[InterfaceInstall32]`` (``{guid} = install-interface-section``) and
+        ``[DeviceInstall32]`` (``AddDevice = name,,device-install-section``)."""
+        section = self.lookup("InterfaceInstall32")
+        if section is not None:
+            self.mark(section, OTHER, "interface-install32")
+            for ref in section.entries:
+                if ref.key is None or not ref.values or not ref.values[0]:
+                    continue
+                guid, _ = self.expand(ref.key)
+                ctx = SectionContext.interface_class_key(guid)
+                self.follow(ref, 0, "install_interface", ctx, None, "install-interface", True)
+        section = self.lookup("DeviceInstall32")
+        if section is not None:
+            self.enqueue(section, OTHER, "device-install32", None)
+        self.drain()
+
+    # --- walking -----------------------------------------------------------------------
+
+    def drain(self) -> None:
+        while self.queue:
+            section, ctx, role, install = self.queue.popleft()
+            for ref in section.entries:
+                if ref.key is not None:
+                    self.directive(ref, ctx, role, install)
+
+    def directive(self, ref: EntryRef, ctx: SectionContext, role: str,
+                  install: InstallSection | None) -> None:
+        key = fold(ref.key)  # type: ignore[arg-type]
+        values = ref.values
+        reg_kind = _REG_KINDS.get(key)
+        if reg_kind is not None:
+            for i, v in enumerate(values):
+                if v:
+                    self.registry(ref, i, reg_kind, ctx, install)
+            return
+        list_kind = _LIST_KINDS.get(key)
+        if list_kind is not None:
+            for i, v in enumerate(values):
+                if v:
+                    self.file_list(ref, i, list_kind, ctx, install)
+            return
+        if key == "needs":
+            for i, v in enumerate(values):
+                if v:
+                    self.follow(ref, i, "needs", ctx, install, role, True)
+            return
+        if key == "include":
+            acc = self.includes.get(id(ref))
+            if acc is None:
+                acc = _Acc({"entry": ref, "files": tuple(v for v in values if v)})
+                self.includes[id(ref)] = acc
+            if install is not None:
+                acc.installs.append(install)
+            return
+        if key == "addservice":
+            self.add_service(ref, install)
+            return
+        if key == "addinterface":
+            if len(values) > 2 and values[2]:
+                guid, _ = self.expand(values[0])
+                reference, _ = self.expand(values[1])
+                ictx = SectionContext.interface_key(guid, reference)
+                self.follow(ref, 2, "add_interface", ictx, install, "add-interface", True)
+            return
+        single = _SINGLE_DIRECTIVES.get(key)
+        if single is not None:
+            index, target_role, walk = single
+            if len(values) > index and values[index]:
+                kind = "wdf_service_install" if target_role == "wdf-service-install" else (
+                    "install" if walk else "other")
+                self.follow(ref, index, kind, OTHER, install, target_role, walk)
+                if target_role == "wdf-service-install":
+                    self.wdf_service(ref, install)
+            return
+        if key in _LIST_DIRECTIVES:
+            for i, v in enumerate(values):
+                if v:
+                    self.follow(ref, i, "other", ctx, install, key, False)
+            return
+        file_kind = _FILE_KEYS.get(key)
+        if file_kind is not None and values:
+            acc = self.file_refs.get((id(ref), 0))
+            if acc is None:
+                raw = values[0]
+                expanded, paths = find_paths(raw, self.strings)
+                acc = _Acc({"entry": ref, "index": 0, "kind": file_kind, "raw": raw,
+                            "expanded": expanded, "paths": paths, "role": role,
+                            "uniform": self.expand(raw)[1], "reg_line": None})
+                self.file_refs[(id(ref), 0)] = acc
+            acc.contexts[ctx] = None
+
+    def registry(self, ref: EntryRef, index: int, kind: RegKind, ctx: SectionContext,
+                 install: InstallSection | None) -> None:
+        acc_ref = self.reference(ref, index, "registry", ctx, install)
+        name = acc_ref.args["name"]
+        target = acc_ref.args["target"]
+        key = (kind, fold(name))  # type: ignore[arg-type]
+        acc = self.regs.get(key)
+        if acc is None:
+            acc = _Acc({"kind": kind, "name": name, "section": target})
+            self.regs[key] = acc
+        acc.contexts[ctx] = None
+        if not any(r is acc_ref for r in acc.references):
+            acc.references.append(acc_ref)
+        if install is not None:
+            acc.installs.append(install)
+        if isinstance(target, LogicalSection):
+            self.mark(target, ctx, "registry")
+
+    def file_list(self, ref: EntryRef, index: int, kind: ListKind, ctx: SectionContext,
+                  install: InstallSection | None) -> None:
+        value = ref.values[index]
+        if value.startswith("@"):
+            file = value[1:].strip()
+            acc_ref = self.reference(ref, index, "copy_file", ctx, install, raw=file)
+            key = (kind, "@" + fold(file))
+            args = {"kind": kind, "name": file, "section": None, "file": file}
+        else:
+            acc_ref = self.reference(ref, index, "file_list", ctx, install)
+            name = acc_ref.args["name"]
+            target = acc_ref.args["target"]
+            key = (kind, fold(name))  # type: ignore[arg-type]
+            args = {"kind": kind, "name": name, "section": target, "file": None}
+            if isinstance(target, LogicalSection):
+                self.mark(target, ctx, "file-list")
+        acc = self.lists.get(key)
+        if acc is None:
+            acc = _Acc(args)
+            self.lists[key] = acc
+        acc.contexts[ctx] = None
+        if not any(r is acc_ref for r in acc.references):
+            acc.references.append(acc_ref)
+        if install is not None:
+            acc.installs.append(install)
+
+    def add_service(self, ref: EntryRef, install: InstallSection | None) -> None:
+        acc = self.services.get(id(ref))
+        values = ref.values
+        if acc is None:
+            raw_name = ref.value(0)
+            name, _ = self.expand(raw_name)
+            expansion: Expansion = self.strings.expand_all(raw_name)
+            flags_text = ref.value(1)
+            section_name, _ = self.expand(ref.value(2))
+            evt_name, _ = self.expand(ref.value(3))
+            log_raw, _ = self.expand(ref.value(4))
+            log_type = _LOG_TYPES.get(fold(log_raw.strip()), log_raw.strip()) or "System"
+            event, _ = self.expand(ref.value(5))
+            event = event or name
+            acc = _Acc({
+                "entry": ref, "name": name, "name_expansion": expansion,
+                "flags_text": flags_text, "flags": parse_flags(flags_text),
+                "section_name": section_name,
+                "section": self.lookup(section_name) if section_name else None,
+                "eventlog_section_name": evt_name,
+                "eventlog_section": self.lookup(evt_name) if evt_name else None,
+                "log_type": log_type, "event_name": event,
+            })
+            self.services[id(ref)] = acc
+        if install is not None:
+            acc.installs.append(install)
+        args = acc.args
+        if len(values) > 2 and values[2]:
+            ctx = SectionContext.service_key(args["name"])  # type: ignore[arg-type]
+            self.follow(ref, 2, "service_install", ctx, install, "service-install", True)
+        if len(values) > 3 and values[3]:
+            ctx = SectionContext.eventlog_key(args["log_type"], args["event_name"])  # type: ignore[arg-type]
+            self.follow(ref, 3, "eventlog_install", ctx, install, "eventlog-install", True)
+
+    def wdf_service(self, ref: EntryRef, install: InstallSection | None) -> None:
+        acc = self.wdf.get(id(ref))
+        if acc is None:
+            name, _ = self.expand(ref.value(0))
+            section_name, _ = self.expand(ref.value(1))
+            acc = _Acc({"entry": ref, "kind": ref.key, "name": name,
+                        "section_name": section_name, "section": self.lookup(section_name)})
+            self.wdf[id(ref)] = acc
+        if install is not None:
+            acc.installs.append(install)
+
+    # --- freezing ----------------------------------------------------------------------
+
+    def freeze(self, installs: list[InstallSection], archs: frozenset[str],
+               source: str) -> Graph:
+        refs: dict[int, Reference] = {}
+        for acc in self.refs.values():
+            refs[id(acc)] = Reference(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+
+        def frozen(accs: list[_Acc]) -> tuple[Reference, ...]:
+            return tuple(refs[id(a)] for a in accs)
+
+        reg_sections: list[RegSection] = []
+        for acc in self.regs.values():
+            section = acc.args["section"]
+            lines: tuple[RegLine, ...] = ()
+            if isinstance(section, LogicalSection):
+                lines = tuple(line for line in map(parse_reg_line, section.entries)
+                              if line is not None)
+                self.reached.add(section.folded)
+            security = self.security(str(acc.args["name"]))
+            reg_sections.append(RegSection(
+                acc.args["kind"], acc.args["name"], section,  # type: ignore[arg-type]
+                frozenset(acc.contexts), frozen(acc.references),  # type: ignore[arg-type]
+                _unique(acc.installs), security, lines))
+        file_lists: list[FileList] = []
+        for acc in self.lists.values():
+            args = acc.args
+            section = args["section"]
+            kind: ListKind = args["kind"]  # type: ignore[assignment]
+            file = args["file"]
+            if isinstance(file, str):
+                files: tuple[FileCopy, ...] = (
+                    FileCopy(file, file, None, "", self.sources.lookup(file)),)
+                destination = self.destinations.resolve(None)
+                security = None
+            else:
+                files = (read_files(kind, section, self.sources)
+                         if isinstance(section, LogicalSection) else ())
+                destination = self.destinations.resolve(str(args["name"]))
+                security = self.security(str(args["name"]))
+            file_lists.append(FileList(
+                kind, args["name"], section, file, frozen(acc.references),  # type: ignore[arg-type]
+                _unique(acc.installs), destination, security, files))
+        services = tuple(ServiceInstall(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+                         for acc in self.services.values())
+        for svc in services:
+            for section in (svc.section, svc.eventlog_section):
+                if section is not None:
+                    self.reached.add(section.folded)
+        wdf = tuple(WdfService(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+                    for acc in self.wdf.values())
+        includes = tuple(IncludeDirective(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+                         for acc in self.includes.values())
+        file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts))  # type: ignore[arg-type]
+                     for acc in self.file_refs.values()]
+        file_refs.extend(self.registry_file_refs(reg_sections))
+        for ref in refs.values():
+            if ref.target is not None:
+                self.reached.add(ref.target.folded)
+        for install in installs:
+            if install.section is not None:
+                self.reached.add(install.section.folded)
+            self.reached.update(s.folded for s in install.suffixes.values())
+        return Graph(
+            tuple(installs), tuple(refs.values()), tuple(file_lists), services, wdf,
+            tuple(reg_sections), tuple(file_refs), includes,
+            MappingProxyType({k: frozenset(v) for k, v in self.contexts.items()}),
+            MappingProxyType({k: frozenset(v) for k, v in self.roles.items()}),
+            frozenset(self.reached), archs, source)
+
+    def security(self, name: str) -> LogicalSection | None:
+        found = self.lookup(name + ".security")
+        if found is not None:
+            self.reached.add(found.folded)
+        return found
+
+    def registry_file_refs(self, reg_sections: list[RegSection]) -> list[FileReference]:
+        out: list[FileReference] = []
+        seen: set[tuple[int, int]] = set()
+        contexts: dict[int, dict[SectionContext, None]] = {}
+        for reg in reg_sections:
+            if reg.section is not None:
+                contexts.setdefault(id(reg.section), {}).update(dict.fromkeys(reg.contexts))
+        for reg in reg_sections:
+            if reg.kind is not RegKind.ADD or reg.section is None:
+                continue
+            ctxs = frozenset(contexts[id(reg.section)])
+            for line in reg.lines:
+                for index, text in line.string_values:
+                    if "\\" not in text and "%" not in text:
+                        continue
+                    key = (id(line.ref), index)
+                    if key in seen:
+                        continue
+                    expanded, paths = find_paths(text, self.strings)
+                    if not paths:
+                        continue
+                    seen.add(key)
+                    out.append(FileReference(
+                        line.ref, index, FileRefKind.REGISTRY_VALUE, text, expanded, paths,
+                        ctxs, "registry", self.expand(text)[1], line))
+        return out
+
+
+def build_graph(sections: tuple[LogicalSection, ...], section_map: Mapping[str, LogicalSection],
+                strings: StringTable, manufacturers: tuple[Manufacturer, ...],
+                destinations: DestinationDirs, sources: SourceIndex) -> Graph:
+    """Walk the file from its roots and collect the graph."""
+    builder = _Builder(sections, section_map, strings, manufacturers, destinations, sources)
+    installs, archs, source = builder.roots()
+    for install in installs:
+        builder.walk_install(install)
+    builder.walk_other_roots()
+    return builder.freeze(installs, archs, source)

@@ -1,0 +1,158 @@
+"""The reference graph: roots, contexts, Needs/Include, registry sections, unreachable."""
+
+from __future__ import annotations
+
+from infmigrate.model import Context, RegKind, SectionContext
+
+from ._load import fixture, model
+
+GUID = "{6A1B2C3D-0000-1111-2222-333344445555}"
+
+
+def _kinds(contexts):
+    return sorted(c.kind.name for c in contexts)
+
+
+def test_install_sections():
+    m = fixture("graph")
+    assert [(i.kind, i.name, i.context.kind) for i in m.install_sections] == [
+        ("ddinstall", "Cx_Inst.NTamd64", Context.SOFTWARE_KEY),
+        ("defaultinstall", "DefaultInstall.NTamd64", Context.DEFAULT_INSTALL),
+        ("classinstall", "ClassInstall32", Context.CLASS_KEY),
+    ]
+    dd, default, klass = m.install_sections
+    assert list(dd.suffixes) == ["HW", "Services", "Interfaces", "Wdf"]
+    assert default.decorations[0].arch == "amd64" and list(default.suffixes) == ["Services"]
+    assert klass.decorations == (None,) and klass.platforms == {"amd64"}
+
+
+def test_one_reg_section_reached_from_two_contexts():
+    m = fixture("graph")
+    shared = m.reg_section("cx_shared")
+    assert shared.kind is RegKind.ADD and shared.section is m.section("Cx_Shared")
+    assert shared.contexts == {SectionContext(Context.SOFTWARE_KEY),
+                               SectionContext.service_key("cx")}
+    assert shared.shared and not shared.has_security
+    assert [(r.entry.section.name, r.context.kind.name) for r in shared.references] == [
+        ("Cx_Inst.NTamd64", "SOFTWARE_KEY"), ("Cx_Svc", "SERVICE_KEY")]
+    assert m.contexts_of("CX_SHARED") == shared.contexts
+    assert m.roles_of(shared.section) == {"registry"}
+    assert [line.root for line in shared.lines] == ["HKR", "HKR", "HKLM"]
+    assert shared.lines[2].subkey == "SYSTEM\\CurrentControlSet\\Services\\cx\\Parameters"
+    assert (shared.lines[2].flags, shared.lines[2].type, shared.lines[2].data) == (
+        0x10001, "dword", ("2",))
+
+
+def test_contexts_of_every_registry_section():
+    m = fixture("graph")
+    got = {r.name: sorted(map(repr, r.contexts)) for r in m.reg_sections}
+    assert got == {
+        "Cx_Shared": ["SectionContext(SERVICE_KEY, service='cx')",
+                      "SectionContext(SOFTWARE_KEY)"],
+        "Cx_Soft": ["SectionContext(SOFTWARE_KEY)"],
+        "Cx_Common_AddReg": ["SectionContext(SOFTWARE_KEY)"],  # via Needs: pasted in
+        "Cx_Hw_AddReg": ["SectionContext(HARDWARE_KEY)"],
+        "Cx_EventLog_AddReg": [
+            "SectionContext(EVENTLOG_KEY, log_type='Application', event_name='CxSource')"],
+        "Helper_EventLog_AddReg": [
+            "SectionContext(EVENTLOG_KEY, log_type='System', event_name='cxhelp')"],
+        "Cx_If_AddReg": [f"SectionContext(INTERFACE_KEY, interface='{GUID}', reference='Ref1')"],
+        "Default_AddReg": ["SectionContext(DEFAULT_INSTALL)"],
+        "Class_AddReg": ["SectionContext(CLASS_KEY)"],
+        "Cx_IfClass_AddReg": [f"SectionContext(INTERFACE_CLASS_KEY, interface='{GUID}')"],
+    }
+
+
+def test_section_context_equality_ignores_case():
+    assert SectionContext.service_key("CX") == SectionContext.service_key("cx")
+    assert hash(SectionContext.service_key("CX")) == hash(SectionContext.service_key("cx"))
+    assert SectionContext.service_key("cx") != SectionContext.service_key("cy")
+    assert SectionContext(Context.SOFTWARE_KEY) != SectionContext(Context.HARDWARE_KEY)
+    assert SectionContext.interface_key(GUID.lower(), "ref1") == SectionContext.interface_key(
+        GUID, "Ref1")
+
+
+def test_needs_and_include():
+    m = fixture("graph")
+    needs = [r for r in m.references if r.kind == "needs"]
+    assert [(r.name, r.target is not None, r.external, r.missing) for r in needs] == [
+        ("Cx_Common", True, False, False), ("KS.Registration", False, True, True)]
+    (inc,) = m.includes
+    assert inc.files == ("ks.inf",) and inc.entry.line == 21
+    assert [i.name for i in inc.installs] == ["Cx_Inst.NTamd64"]
+    assert m.roles_of("cx_common") == {"install"}
+
+
+def test_reference_fields():
+    m = fixture("graph")
+    (ref,) = m.references_to("Cx_Soft")
+    assert (ref.directive, ref.index, ref.raw_name, ref.name, ref.kind) == (
+        "AddReg", 1, "Cx_Soft", "Cx_Soft", "registry")
+    assert ref.target is m.section("cx_soft") and ref.uniform and not ref.external
+    assert ref.entry.values == ("Cx_Shared", "Cx_Soft")
+    assert [i.name for i in ref.installs] == ["Cx_Inst.NTamd64"]
+    assert m.references_to("KS.Registration")[0].target is None
+
+
+def test_interface_install32_and_add_interface():
+    m = fixture("graph")
+    (iface,) = m.references_to("Cx_If")
+    assert iface.kind == "add_interface" and iface.index == 2
+    assert iface.context == SectionContext.interface_key(GUID, "Ref1")
+    (klass,) = m.references_to("Cx_IfClass")
+    assert klass.kind == "install_interface" and klass.installs == ()
+    assert klass.context == SectionContext.interface_class_key(GUID)
+
+
+def test_unreachable():
+    m = fixture("graph")
+    assert [s.name for s in m.unreachable] == ["Orphan"]
+
+
+def test_strkey_section_names_and_non_uniform_names():
+    m = model(
+        "[DefaultInstall]\nAddReg = %RegSect%\nCopyFiles = %Files%\n"
+        "[Reg_A]\nHKR,,x,,1\n[Reg_B]\nHKR,,x,,2\n[Copy]\nx.sys\n"
+        "[Strings]\nRegSect = Reg_A\nFiles = Copy\n[Strings.0407]\nRegSect = Reg_B\nFiles = Copy\n")
+    (reg,) = m.references_to("Reg_A")
+    assert reg.raw_name == "%RegSect%" and reg.name == "Reg_A" and not reg.uniform
+    (copy,) = m.references_to("copy")
+    assert copy.uniform and m.file_list("Copy").files[0].dest_name == "x.sys"
+    # Reg_B is only named through the German Strings: the graph follows [Strings].
+    assert [s.name for s in m.unreachable] == ["Reg_B"]
+
+
+def test_missing_targets_and_cycles_do_not_raise():
+    m = model("[DefaultInstall]\nNeeds = A\nAddReg = Nowhere\nAddService = s,,NoSvc\n"
+              "[A]\nNeeds = B\n[B]\nNeeds = A, DefaultInstall\n")
+    assert [(r.name, r.missing) for r in m.references if r.kind == "needs"] == [
+        ("A", False), ("B", False), ("A", False), ("DefaultInstall", False)]
+    assert m.reg_section("nowhere").section is None
+    (svc,) = m.services
+    assert svc.section is None and svc.section_name == "NoSvc"
+    assert m.unreachable == ()
+
+
+def test_declarative_sections():
+    m = model(
+        "[Manufacturer]\n%M%=S,NTamd64\n[S.NTamd64]\nd = I, x\n[I.NTamd64]\n"
+        "[I.NTamd64.Software]\nAddSoftware = App,,App_Inst\n"
+        "[App_Inst]\nSoftwareType = 1\nSoftwareBinary = %13%\\app.exe\n"
+        "[I.NTamd64.COM]\nAddComServer = Srv,,Srv_Inst\n"
+        "[Srv_Inst]\nServerType = 1\nServerBinary = %13%\\srv.dll\nAddComClass = {1},,Cls\n"
+        "[Cls]\nThreadingModel = Both\n"
+        "[I.NTamd64.Events]\nAddEventProvider = {2},Prov\n"
+        "[Prov]\nResourceFile = %13%\\res.dll\nMessageFile = %13%\\msg.dll\n"
+        "[I.NTamd64.Filters]\nAddFilter = flt,,Flt_Inst\n[Flt_Inst]\nFilterPosition = Upper\n"
+        "[I.NTamd64.Services]\nAddService = svc,,Svc\n"
+        "[Svc]\nServiceBinary = %13%\\svc.sys\nAddTrigger = Trig\n[Trig]\nTriggerType = 1\n")
+    assert [(f.kind.value, f.role, f.paths[0].file_name) for f in m.file_references] == [
+        ("ServiceBinary", "service-install", "svc.sys"),
+        ("ResourceFile", "event-provider-install", "res.dll"),
+        ("MessageFile", "event-provider-install", "msg.dll"),
+        ("SoftwareBinary", "software-install", "app.exe"),
+        ("ServerBinary", "com-server-install", "srv.dll"),
+    ]  # suffixes walked in INSTALL_SUFFIXES order: Services, Events, Software, COM
+    assert m.unreachable == ()
+    assert m.roles_of("Flt_Inst") == {"filter-install"}
+    assert m.contexts_of("Trig") == {SectionContext(Context.OTHER)}
