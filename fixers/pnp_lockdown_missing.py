@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infmigrate.edits import append_lines, make_entry, replace_value
+from infmigrate.edits import append_lines, equals_column, make_entry, replace_value
 from infmigrate.fixer import (
     Applicability,
     Diagnostic,
@@ -96,7 +96,8 @@ class PnpLockdownMissing(Fixer):
             if anchor is not None:
                 break
         newline = (like.newline if like is not None else "") or ctx.tree.newline
-        line = make_entry("PnpLockdown", ["1"], like=like or anchor, newline=newline)
+        line = make_entry("PnpLockdown", ["1"], like=like or anchor, newline=newline,
+                          column=equals_column(entries))
         if anchor is not None and anchor.newline:
             edit = Edit.insert_after(anchor, line)
         else:

@@ -19,6 +19,7 @@ __all__ = [
     "EditConflict",
     "append_lines",
     "apply_edits",
+    "equals_column",
     "make_entry",
     "make_section",
     "quote",
@@ -123,6 +124,18 @@ def _style_of(like: Entry | None, newline: str) -> tuple[str, str, str, str]:
     return like.indent, before_eq, after_eq, after_comma
 
 
+def equals_column(entries: Iterable[Entry]) -> int | None:
+    """The column of ``=`` when keyed entries align it (two or more share the column and
+    pad with spaces), else ``None``."""
+    keys = [(e.indent, e.key_node) for e in entries if e.key_node is not None]
+    columns = [len(indent) + len(k.value) + len(k.whitespace_after) for indent, k in keys
+               if set(k.whitespace_after) <= {" "}]
+    if len(columns) >= 2 and len(set(columns)) == 1 and len(columns) == len(keys) and any(
+            len(k.whitespace_after) > 1 for _, k in keys):
+        return columns[0]
+    return None
+
+
 def make_entry(
     key: str | None,
     values: Sequence[str],
@@ -130,11 +143,13 @@ def make_entry(
     like: Entry | None = None,
     newline: str = "\r\n",
     raw: bool = False,
+    column: int | None = None,
 ) -> Entry:
     """A new entry in the style of ``like`` (indent, spacing around ``=`` and ``,``).
 
     ``values`` are cooked and get quoted as needed, unless ``raw`` says they are raw text
-    already (for example fields copied byte for byte from another line).
+    already (for example fields copied byte for byte from another line). ``column``, when
+    given (see :func:`equals_column`), aligns the ``=`` with the section's.
     """
     indent, before_eq, after_eq, after_comma = _style_of(like, newline)
     texts = list(values) if raw else [quote(v, first_field=key is None and i == 0)
@@ -147,7 +162,9 @@ def make_entry(
     if not fields:
         fields.append(Field("", after_eq if key is not None else ""))
     key_text = None if key is None else quote(key, first_field=True)
-    if key_text is not None and like is not None and like.key_node is not None \
+    if key_text is not None and column is not None:
+        before_eq = " " * max(1, column - len(indent) - len(key_text))
+    elif key_text is not None and like is not None and like.key_node is not None \
             and len(before_eq) > 1 and set(before_eq) == {" "}:
         # The model line aligns its '=' in a column: keep the new one in that column.
         column = len(like.key_node.value) + len(before_eq)

@@ -1,0 +1,184 @@
+"""Every registry write of an INF, classified by where it lands (inf-reference.md 5.2).
+
+The registry rules (ISO020–ISO042) share this one analysis per round, through
+``FixContext.cache``: for each line of each AddReg/DelReg/BitReg section the INF reaches,
+its root and subkey are expanded for every locale and matched, case-insensitively, against
+the global locations that driver package isolation replaces with HKR. A write whose subkey
+differs between locales is classified ``NON_UNIFORM`` (fixers refuse those).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+from infmigrate.fixer import FixContext
+from infmigrate.model import Context, RegLine, RegSection, fold
+
+__all__ = ["SCM_VALUES", "Kind", "RegWrite", "registry_writes"]
+
+_CACHE_KEY = "registry-writes"
+
+#: Values of a service's own key that the service control manager owns, with the
+#: service-install directive that sets each (ISO021).
+SCM_VALUES = {
+    "start": "StartType",
+    "type": "ServiceType",
+    "errorcontrol": "ErrorControl",
+    "imagepath": "ServiceBinary",
+    "displayname": "DisplayName",
+    "description": "Description",
+    "group": "LoadOrderGroup",
+    "dependonservice": "Dependencies",
+    "dependongroup": "Dependencies",
+    "objectname": "StartName",
+    "security": "Security",
+    "requiredprivileges": "RequiredPrivileges",
+    "servicesidtype": "ServiceSidType",
+    "delayedautostart": "DelayedAutoStart",
+    "failureactions": "FailureActions",
+    "bootflags": "BootFlags",
+    "tag": "",
+}
+
+
+class Kind(Enum):
+    """Where a registry write lands (the rows of the 5.2 table)."""
+
+    SERVICE_PARAMETERS = "service-parameters"  # own service ...\Parameters[\x] (ISO020)
+    SERVICE_SCM = "service-scm"  # own service, SCM-owned value (ISO021)
+    SERVICE_OTHER = "service-other"  # own service, other subkey or value (ISO022)
+    FOREIGN_SERVICE = "foreign-service"  # a service this INF does not add (ISO023)
+    EVENTLOG = "eventlog"  # Services\EventLog\<Log>\<Src> (ISO024)
+    CLASS_INSTANCE = "class-instance"  # Control\Class\{guid}\NNNN (ISO025)
+    CLASS_KEY = "class-key"  # Control\Class\{guid} (ISO025)
+    ENUM = "enum"  # Enum\... (ISO026)
+    DEVICE_CLASSES = "device-classes"  # Control\DeviceClasses\{if} (ISO027)
+    RUN = "run"  # SOFTWARE\...\Run, RunOnce (ISO030)
+    WINEVT = "winevt"  # SOFTWARE\...\WINEVT\Publishers|Channels (ISO031)
+    AUTOLOGGER = "autologger"  # Control\WMI\Autologger (ISO032)
+    MEDIA_CATEGORIES = "media-categories"  # Control\MediaCategories\{g} (ISO033)
+    DMA_SECURITY = "dma-security"  # Control\DmaSecurity\AllowedBuses (ISO034)
+    APO = "apo"  # HKCR\AudioEngine\AudioProcessingObjects (ISO035)
+    COM = "com"  # HKCR\CLSID, SOFTWARE\Classes (ISO036)
+    OTHER_GLOBAL = "other-global"  # any other HKLM, HKCU, HKU, HKCR write (ISO037)
+    HKR = "hkr"  # relative to the context's key
+    NON_UNIFORM = "non-uniform"  # the path differs between locales
+    INVALID = "invalid"  # no or unknown root
+
+
+_CCS = r"system\\currentcontrolset\\"
+_RULES: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(_CCS + r"services\\eventlog\\(?P<log>[^\\]+)\\(?P<src>[^\\]+)(?:\\(?P<rest>.*))?$"),
+     Kind.EVENTLOG),
+    (re.compile(_CCS + r"services\\(?P<svc>[^\\]+)\\parameters(?:\\(?P<rest>.*))?$"),
+     Kind.SERVICE_PARAMETERS),
+    (re.compile(_CCS + r"services\\(?P<svc>[^\\]+)(?:\\(?P<rest>.*))?$"), Kind.SERVICE_OTHER),
+    (re.compile(_CCS + r"control\\class\\(?P<guid>\{[^\\]+\})\\\d{4}(?:\\.*)?$"),
+     Kind.CLASS_INSTANCE),
+    (re.compile(_CCS + r"control\\class\\(?P<guid>\{[^\\]+\})$"), Kind.CLASS_KEY),
+    (re.compile(_CCS + r"enum(?:\\.*)?$"), Kind.ENUM),
+    (re.compile(_CCS + r"control\\deviceclasses(?:\\.*)?$"), Kind.DEVICE_CLASSES),
+    (re.compile(_CCS + r"control\\wmi\\autologger(?:\\.*)?$"), Kind.AUTOLOGGER),
+    (re.compile(_CCS + r"control\\mediacategories\\(?P<guid>[^\\]+)$"), Kind.MEDIA_CATEGORIES),
+    (re.compile(_CCS + r"control\\dmasecurity\\allowedbuses(?:\\.*)?$"), Kind.DMA_SECURITY),
+    (re.compile(r"software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\run(?:once)?"
+                r"(?:\\.*)?$"), Kind.RUN),
+    (re.compile(r"software\\microsoft\\windows\\currentversion\\winevt\\"
+                r"(?:publishers|channels)(?:\\.*)?$"), Kind.WINEVT),
+    (re.compile(r"software\\(?:wow6432node\\)?classes(?:\\.*)?$"), Kind.COM),
+]
+_HKCR_RULES: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(r"audioengine\\audioprocessingobjects(?:\\.*)?$"), Kind.APO),
+    (re.compile(r"(?:wow6432node\\)?clsid(?:\\.*)?$"), Kind.COM),
+]
+_ROOTS = {"hklm", "hkcr", "hkcu", "hku", "hkr"}
+
+
+@dataclass(frozen=True, slots=True)
+class RegWrite:
+    """One line of a reached registry section, classified."""
+
+    #: The line (its ``ref`` is the entry to edit).
+    line: RegLine
+    #: The section and how it is reached.
+    section: RegSection
+    kind: Kind
+    #: ``HKLM``, ``HKR``... (upper case).
+    root: str
+    #: The subkey, expanded (undecorated Strings), without leading/trailing backslashes.
+    subkey: str
+    #: Named parts of the match: ``svc``, ``rest``, ``log``, ``src``, ``guid``.
+    parts: dict[str, str]
+
+    @property
+    def value_name(self) -> str:
+        return self.line.value_name
+
+    @property
+    def contexts(self) -> frozenset[object]:
+        return self.section.contexts  # type: ignore[return-value]
+
+
+def _classify(root: str, subkey: str, value_name: str,
+              own_services: set[str]) -> tuple[Kind, dict[str, str]]:
+    folded = subkey.casefold()
+    if root == "HKR":
+        return Kind.HKR, {}
+    if root not in ("HKLM", "HKCR", "HKCU", "HKU"):
+        return Kind.INVALID, {}
+    rules = _RULES if root == "HKLM" else _HKCR_RULES if root == "HKCR" else []
+    for pattern, kind in rules:
+        m = pattern.match(folded)
+        if m is None:
+            continue
+        parts = {k: _original(subkey, m, k) for k, v in m.groupdict().items() if v is not None}
+        if kind in (Kind.SERVICE_PARAMETERS, Kind.SERVICE_OTHER):
+            if fold(parts["svc"]) not in own_services:
+                return Kind.FOREIGN_SERVICE, parts
+            if kind is Kind.SERVICE_OTHER and not parts.get("rest") \
+                    and fold(value_name) in SCM_VALUES:
+                return Kind.SERVICE_SCM, parts
+        return kind, parts
+    return Kind.OTHER_GLOBAL, {}
+
+
+def _original(subkey: str, m: re.Match[str], group: str) -> str:
+    """The matched group in the subkey's own spelling (matching ran on the folded text,
+    which has the same length for the ASCII names of registry paths)."""
+    start, end = m.span(group)
+    return subkey[start:end] if len(subkey) == len(m.string) else m.group(group)
+
+
+def registry_writes(ctx: FixContext) -> list[RegWrite]:
+    """Every reached registry line, classified (cached per round)."""
+    cached = ctx.cache.get(_CACHE_KEY)
+    if cached is None:
+        cached = ctx.cache[_CACHE_KEY] = list(_writes(ctx))
+    return cached  # type: ignore[no-any-return]
+
+
+def _writes(ctx: FixContext) -> Iterator[RegWrite]:
+    model = ctx.model
+    own = {fold(s.name) for s in model.services if s.name}
+    for reg in model.reg_sections:
+        for line in reg.lines:
+            root = line.root.strip().upper()
+            if root not in {r.upper() for r in _ROOTS}:
+                yield RegWrite(line, reg, Kind.INVALID, root, line.subkey, {})
+                continue
+            expansion = model.expand_all(line.subkey)
+            if not expansion.uniform:
+                yield RegWrite(line, reg, Kind.NON_UNIFORM, root, line.subkey, {})
+                continue
+            subkey = (expansion.value or "").strip().strip("\\")
+            kind, parts = _classify(root, subkey, line.value_name, own)
+            yield RegWrite(line, reg, kind, root, subkey, parts)
+
+
+def service_contexts(write: RegWrite) -> set[str]:
+    """The services whose service-install sections reach this line (folded)."""
+    return {fold(c.service) for c in write.section.contexts  # type: ignore[attr-defined]
+            if c.kind is Context.SERVICE_KEY and c.service}

@@ -1,0 +1,238 @@
+"""ISO020 service-parameters-in-hklm."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from infmigrate.edits import append_lines, equals_column, make_entry, make_section, quote
+from infmigrate.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
+from infmigrate.model import Context, LogicalSection, ServiceInstall, fold
+from infmigrate.registry import register
+from infmigrate.syntax import Entry, TriviaLine
+
+from ._registry_writes import Kind, RegWrite, registry_writes
+
+
+@register
+class ServiceParametersInHklm(Fixer):
+    """## What it does
+    Flags `HKLM` writes under `SYSTEM\\CurrentControlSet\\Services\\<svc>\\Parameters` for a
+    service this INF installs, and moves them to `HKR,Parameters...` lines of an AddReg
+    section referenced from every service-install section of that service.
+
+    ## Why is this bad?
+    An absolute path into the service's key is global state that no package owns: it is
+    written whenever one particular DDInstall runs, is not removed with the package, and
+    InfVerif rejects it for Windows Drivers (1320/1321). In a service-install section, HKR
+    *is* the service's key, so the same values can be written relative to it, and the
+    driver reads them with `IoOpenDriverRegistryKey(DriverRegKeyParameters)`,
+    `WdfDriverOpenParametersRegistryKey` or
+    `GetServiceRegistryStateKey(ServiceRegistryStateParameters)`.
+
+    ## Example
+    ```inf
+    [Cx_Global]
+    HKLM,"SYSTEM\\CurrentControlSet\\Services\\cx\\Parameters",Mode,0x00010001,2
+    [Cx_Svc]
+    ServiceBinary=%13%\\cx.sys
+    ```
+
+    Use instead:
+    ```inf
+    [Cx_Svc]
+    ServiceBinary=%13%\\cx.sys
+    AddReg=cx_Params_AddReg
+    [cx_Params_AddReg]
+    HKR,Parameters,Mode,0x00010001,2
+    ```
+
+    ## Fix safety
+    Safe: the same keys and values end up in the registry; they are written whenever the
+    service is installed rather than when one DDInstall runs. Value names, flags and data
+    are copied byte for byte (quoting, hex lists, continuation lines); the subkey may come
+    through `%strkey%` tokens when every locale agrees. A new `AddReg=` line is appended
+    to each service-install section of the service (never an existing one edited), and an
+    add-registry section left empty is removed with its references. The fix is refused,
+    with the reason, when the service name or the path differs between locales, when
+    different install paths set different values (ISO041), when a `.security` section is
+    attached to the source section, or when a service-install section serves another
+    service too.
+
+    ## References
+    - [Driver package isolation: registry state](https://learn.microsoft.com/windows-hardware/drivers/develop/driver-isolation)
+    - [INF AddService directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-addservice-directive)
+    - [InfVerif 1320, 1321](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    """
+
+    code = "ISO020"
+    name = "service-parameters-in-hklm"
+    message = "service parameters are written to an absolute HKLM path"
+    fix_title = "Write them as HKR,Parameters in an AddReg of the service-install sections"
+    availability = FixAvailability.SOMETIMES
+    infverif = (1320, 1321)
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        plan = _plan(ctx)
+        fix = self.make_fix(*plan.edits) if plan.edits else None
+        for write in plan.writes:
+            svc = write.parts["svc"]
+            rest = write.parts.get("rest") or ""
+            target = "HKR,Parameters" + (f"\\{rest}" if rest else "")
+            refused = plan.refused.get(fold(svc), "")
+            yield self.diagnostic(
+                write.line.ref,
+                f"value {write.value_name or '(default)'} is written to HKLM\\{write.subkey} "
+                f"(InfVerif 1320): write it as {target} in service {svc}'s install section"
+                + (f"; not fixed: {refused}" if refused else ""),
+                None if refused else fix)
+
+
+@dataclass
+class _Plan:
+    writes: list[RegWrite] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    edits: list[Edit] = field(default_factory=list)
+
+
+def _plan(ctx: FixContext) -> _Plan:
+    plan = _Plan()
+    model = ctx.model
+    by_svc: dict[str, list[RegWrite]] = {}
+    for write in registry_writes(ctx):
+        if write.kind is Kind.SERVICE_PARAMETERS and write.root == "HKLM":
+            plan.writes.append(write)
+            by_svc.setdefault(fold(write.parts["svc"]), []).append(write)
+    moving: list[tuple[str, list[RegWrite], list[LogicalSection]]] = []
+    for svc, writes in by_svc.items():
+        services = [s for s in model.services if fold(s.name) == svc]
+        reason = _refusal(svc, writes, services, model)
+        if reason:
+            plan.refused[svc] = reason
+            continue
+        sections = list({id(s.section): s.section for s in services}.values())
+        moving.append((writes[0].parts["svc"], writes, sections))  # type: ignore[arg-type]
+    if moving:
+        plan.edits = _edits(ctx, moving)
+    return plan
+
+
+def _refusal(svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall],
+             model: object) -> str:
+    if not all(s.uniform for s in services):
+        return "the service name differs between [Strings] locales"
+    if any(s.section is None for s in services):
+        return "an AddService line of the service names no service-install section"
+    for write in writes:
+        if write.section.has_security:
+            return f"[{write.section.name}] has a .security section"
+    seen: dict[tuple[str, str], tuple[str, ...]] = {}
+    for write in writes:
+        key = ((write.parts.get("rest") or "").casefold(), write.value_name.casefold())
+        data = (write.line.flags_text.strip().casefold(),
+                *(v.strip() for v in write.line.data))
+        if seen.setdefault(key, data) != data:
+            return (f"value {write.value_name or '(default)'} is set to different data on "
+                    "different install paths (ISO041)")
+    for s in services:
+        others = {fold(r.context.service) for r in model.references_to(s.section)  # type: ignore[attr-defined]
+                  if r.context.kind is Context.SERVICE_KEY and r.context.service} - {svc}
+        if others:
+            return (f"service-install section [{s.section.name}] also installs "  # type: ignore[union-attr]
+                    f"{', '.join(sorted(others))}")
+    return ""
+
+
+def _unique_name(model: object, wanted: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("_") or "Params_AddReg"
+    name, n = base, 2
+    while model.section(name) is not None or fold(name) in taken:  # type: ignore[attr-defined]
+        name, n = f"{base}_{n}", n + 1
+    taken.add(fold(name))
+    return name
+
+
+def _edits(ctx: FixContext,
+           moving: list[tuple[str, list[RegWrite], list[LogicalSection]]]) -> list[Edit]:
+    """One new AddReg section per service, placed after its first service-install section;
+    an ``AddReg=`` line appended to each of its service-install sections; the moved lines
+    removed from where they were."""
+    model = ctx.model
+    newline = ctx.tree.newline
+    last_section = ctx.tree.sections[-1] if ctx.tree.sections else None
+    taken: set[str] = set()
+    appended: dict[int, tuple[object, list[Entry]]] = {}
+    new_sections: dict[int, tuple[object, list[object]]] = {}
+    moved: set[int] = set()
+    for svc, writes, sections in moving:
+        name = _unique_name(model, f"{svc}_Params_AddReg", taken)
+        moved |= {id(w.line.ref.entry) for w in writes}
+        anchor = sections[0].blocks[-1]
+        body: list[object] = [_as_hkr(w, newline) for w in writes]
+        if anchor is not last_section:
+            body.append(TriviaLine("", "", newline))  # keeps it apart from what follows
+        new_sections.setdefault(id(anchor), (anchor, []))[1].append(
+            make_section(name, body, newline=anchor.header.newline or newline))  # type: ignore[arg-type]
+        for section in sections:
+            block = section.blocks[-1]
+            like = next((r.entry for r in reversed(section.entries) if r.key is not None), None)
+            line = make_entry("AddReg", [name], like=like,
+                              newline=(like.newline if like is not None else "") or newline,
+                              column=equals_column(r.entry for r in section.entries))
+            appended.setdefault(id(block), (block, []))[1].append(line)
+    edits: list[Edit] = []
+    for key, (block, lines) in appended.items():
+        body = block.body  # type: ignore[attr-defined]
+        if key in new_sections and not (body and type(body[-1]) is TriviaLine):
+            # a blank line between this section and the new one that follows it
+            lines = [*lines, TriviaLine("", "", newline)]  # type: ignore[list-item]
+        edits.append(append_lines(block, lines))  # type: ignore[arg-type]
+    for anchor, sections in new_sections.values():
+        edits.append(Edit.insert_section(anchor, *sections))  # type: ignore[arg-type]
+    return edits + _remove_moved(model, moved)
+
+
+def _as_hkr(write: RegWrite, newline: str) -> Entry:
+    """The line as ``HKR,Parameters[\\rest],...``: the other fields kept byte for byte."""
+    entry = write.line.ref.entry
+    rest = write.parts.get("rest") or ""
+    fields = list(entry.fields)
+    fields[0] = fields[0].with_changes(value="HKR")
+    fields[1] = fields[1].with_changes(value=quote("Parameters" + (f"\\{rest}" if rest else "")))
+    return entry.with_changes(fields=tuple(fields), newline=entry.newline or newline)
+
+
+def _remove_moved(model: object, moved: set[int]) -> list[Edit]:
+    """Delete the moved lines; a section left with no entry goes, with its references."""
+    edits: list[Edit] = []
+    emptied: list[LogicalSection] = []
+    for reg in model.reg_sections:  # type: ignore[attr-defined]
+        section = reg.section
+        if section is None or not any(id(r.entry) in moved for r in section.entries):
+            continue
+        if all(id(r.entry) in moved for r in section.entries) and section not in emptied:
+            emptied.append(section)
+            edits += [Edit.delete_section(block) for block in section.blocks]
+        elif section not in emptied:
+            edits += [Edit.delete(r.entry) for r in section.entries if id(r.entry) in moved]
+    # Drop the references to emptied sections (the directive line too, if it is left empty).
+    by_line: dict[int, tuple[Entry, set[int]]] = {}
+    for section in emptied:
+        for ref in model.references_to(section):  # type: ignore[attr-defined]
+            slot = by_line.setdefault(id(ref.entry.entry), (ref.entry.entry, set()))
+            slot[1].add(ref.index)
+    for entry, indexes in by_line.values():
+        kept = [f for i, f in enumerate(entry.fields) if i not in indexes]
+        if not kept:
+            edits.append(Edit.delete(entry))
+            continue
+        first = entry.fields[0]
+        kept[0] = kept[0].with_changes(whitespace_before=first.whitespace_before)
+        last = entry.fields[-1]
+        kept[-1] = kept[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
+        kept = [f if i == len(kept) - 1 else f.with_changes(comma=",")
+                for i, f in enumerate(kept)]
+        edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(kept))))
+    return edits
+
