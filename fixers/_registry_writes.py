@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from infmigrate.fixer import FixContext
-from infmigrate.model import Context, RegLine, RegSection, fold
+from infmigrate.edits import quote
+from infmigrate.fixer import Edit, FixContext
+from infmigrate.model import Context, LogicalSection, RegLine, RegSection, fold
+from infmigrate.syntax import Entry
 
 __all__ = ["SCM_VALUES", "Kind", "RegWrite", "registry_writes"]
 
@@ -182,3 +184,58 @@ def service_contexts(write: RegWrite) -> set[str]:
     """The services whose service-install sections reach this line (folded)."""
     return {fold(c.service) for c in write.section.contexts  # type: ignore[attr-defined]
             if c.kind is Context.SERVICE_KEY and c.service}
+
+
+def unique_section_name(model: object, wanted: str, taken: set[str]) -> str:
+    """A new section name from ``wanted``: of the safe form, not used in the file, nor in
+    ``taken`` (which it extends)."""
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("_") or "Params_AddReg"
+    name, n = base, 2
+    while model.section(name) is not None or fold(name) in taken:  # type: ignore[attr-defined]
+        name, n = f"{base}_{n}", n + 1
+    taken.add(fold(name))
+    return name
+
+
+def as_hkr(write: RegWrite, subkey: str, newline: str) -> Entry:
+    """The line as ``HKR,<subkey>,...``: value name, flags and data kept byte for byte."""
+    entry = write.line.ref.entry
+    fields = list(entry.fields)
+    fields[0] = fields[0].with_changes(value="HKR")
+    fields[1] = fields[1].with_changes(value=quote(subkey))
+    return entry.with_changes(fields=tuple(fields), newline=entry.newline or newline)
+
+
+def remove_lines(model: object, moved: set[int]) -> list[Edit]:
+    """Delete the moved lines; a section left with no entry goes, with its references."""
+    edits: list[Edit] = []
+    emptied: list[LogicalSection] = []
+    for reg in model.reg_sections:  # type: ignore[attr-defined]
+        section = reg.section
+        if section is None or not any(id(r.entry) in moved for r in section.entries):
+            continue
+        if all(id(r.entry) in moved for r in section.entries) and section not in emptied:
+            emptied.append(section)
+            edits += [Edit.delete_section(block) for block in section.blocks]
+        elif section not in emptied:
+            edits += [Edit.delete(r.entry) for r in section.entries if id(r.entry) in moved]
+    # Drop the references to emptied sections (the directive line too, if it is left empty).
+    by_line: dict[int, tuple[Entry, set[int]]] = {}
+    for section in emptied:
+        for ref in model.references_to(section):  # type: ignore[attr-defined]
+            slot = by_line.setdefault(id(ref.entry.entry), (ref.entry.entry, set()))
+            slot[1].add(ref.index)
+    for entry, indexes in by_line.values():
+        kept = [f for i, f in enumerate(entry.fields) if i not in indexes]
+        if not kept:
+            edits.append(Edit.delete(entry))
+            continue
+        first = entry.fields[0]
+        kept[0] = kept[0].with_changes(whitespace_before=first.whitespace_before)
+        last = entry.fields[-1]
+        kept[-1] = kept[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
+        kept = [f if i == len(kept) - 1 else f.with_changes(comma=",")
+                for i, f in enumerate(kept)]
+        edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(kept))))
+    return edits
+

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from infmigrate.edits import append_lines, equals_column, make_entry, make_section, quote
+from infmigrate.edits import append_lines, equals_column, make_entry, make_section
 from infmigrate.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
 from infmigrate.model import Context, LogicalSection, ServiceInstall, fold
 from infmigrate.registry import register
 from infmigrate.syntax import Entry, TriviaLine
 
-from ._registry_writes import Kind, RegWrite, registry_writes
+from ._registry_writes import (
+    Kind,
+    RegWrite,
+    as_hkr,
+    registry_writes,
+    remove_lines,
+    unique_section_name,
+)
 
 
 @register
@@ -144,15 +150,6 @@ def _refusal(svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall
     return ""
 
 
-def _unique_name(model: object, wanted: str, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("_") or "Params_AddReg"
-    name, n = base, 2
-    while model.section(name) is not None or fold(name) in taken:  # type: ignore[attr-defined]
-        name, n = f"{base}_{n}", n + 1
-    taken.add(fold(name))
-    return name
-
-
 def _edits(ctx: FixContext,
            moving: list[tuple[str, list[RegWrite], list[LogicalSection]]]) -> list[Edit]:
     """One new AddReg section per service, placed after its first service-install section;
@@ -166,10 +163,10 @@ def _edits(ctx: FixContext,
     new_sections: dict[int, tuple[object, list[object]]] = {}
     moved: set[int] = set()
     for svc, writes, sections in moving:
-        name = _unique_name(model, f"{svc}_Params_AddReg", taken)
+        name = unique_section_name(model, f"{svc}_Params_AddReg", taken)
         moved |= {id(w.line.ref.entry) for w in writes}
         anchor = sections[0].blocks[-1]
-        body: list[object] = [_as_hkr(w, newline) for w in writes]
+        body: list[object] = [as_hkr(w, _parameters(w), newline) for w in writes]
         if anchor is not last_section:
             body.append(TriviaLine("", "", newline))  # keeps it apart from what follows
         new_sections.setdefault(id(anchor), (anchor, []))[1].append(
@@ -190,49 +187,11 @@ def _edits(ctx: FixContext,
         edits.append(append_lines(block, lines))  # type: ignore[arg-type]
     for anchor, sections in new_sections.values():
         edits.append(Edit.insert_section(anchor, *sections))  # type: ignore[arg-type]
-    return edits + _remove_moved(model, moved)
+    return edits + remove_lines(model, moved)
 
 
-def _as_hkr(write: RegWrite, newline: str) -> Entry:
-    """The line as ``HKR,Parameters[\\rest],...``: the other fields kept byte for byte."""
-    entry = write.line.ref.entry
+def _parameters(write: RegWrite) -> str:
     rest = write.parts.get("rest") or ""
-    fields = list(entry.fields)
-    fields[0] = fields[0].with_changes(value="HKR")
-    fields[1] = fields[1].with_changes(value=quote("Parameters" + (f"\\{rest}" if rest else "")))
-    return entry.with_changes(fields=tuple(fields), newline=entry.newline or newline)
+    return "Parameters" + (f"\\{rest}" if rest else "")
 
-
-def _remove_moved(model: object, moved: set[int]) -> list[Edit]:
-    """Delete the moved lines; a section left with no entry goes, with its references."""
-    edits: list[Edit] = []
-    emptied: list[LogicalSection] = []
-    for reg in model.reg_sections:  # type: ignore[attr-defined]
-        section = reg.section
-        if section is None or not any(id(r.entry) in moved for r in section.entries):
-            continue
-        if all(id(r.entry) in moved for r in section.entries) and section not in emptied:
-            emptied.append(section)
-            edits += [Edit.delete_section(block) for block in section.blocks]
-        elif section not in emptied:
-            edits += [Edit.delete(r.entry) for r in section.entries if id(r.entry) in moved]
-    # Drop the references to emptied sections (the directive line too, if it is left empty).
-    by_line: dict[int, tuple[Entry, set[int]]] = {}
-    for section in emptied:
-        for ref in model.references_to(section):  # type: ignore[attr-defined]
-            slot = by_line.setdefault(id(ref.entry.entry), (ref.entry.entry, set()))
-            slot[1].add(ref.index)
-    for entry, indexes in by_line.values():
-        kept = [f for i, f in enumerate(entry.fields) if i not in indexes]
-        if not kept:
-            edits.append(Edit.delete(entry))
-            continue
-        first = entry.fields[0]
-        kept[0] = kept[0].with_changes(whitespace_before=first.whitespace_before)
-        last = entry.fields[-1]
-        kept[-1] = kept[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
-        kept = [f if i == len(kept) - 1 else f.with_changes(comma=",")
-                for i, f in enumerate(kept)]
-        edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(kept))))
-    return edits
 
