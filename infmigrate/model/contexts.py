@@ -8,7 +8,7 @@ interface); the reference graph's nodes are (section, context) pairs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from .sections import fold
@@ -64,16 +64,20 @@ class SectionContext:
     interface: str | None = None
     #: INTERFACE_KEY: the reference string, expanded ("" when none).
     reference: str | None = None
+    _key: tuple[object, ...] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
-    def _key(self) -> tuple[object, ...]:
-        return (self.kind, *(None if v is None else fold(v) for v in (
+    def __post_init__(self) -> None:
+        key = (self.kind.value, *(None if v is None else fold(v) for v in (
             self.service, self.log_type, self.event_name, self.interface, self.reference)))
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_hash", hash(key))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SectionContext) and self._key() == other._key()
+        return self is other or (isinstance(other, SectionContext) and self._key == other._key)
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return self._hash
 
     def __repr__(self) -> str:
         params = [f"{n}={v!r}" for n, v in (

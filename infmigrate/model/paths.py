@@ -30,6 +30,7 @@ no ``.``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -47,6 +48,9 @@ _ROOT = re.compile(
     re.I,
 )
 _TERMINATORS = frozenset(';,"')
+_LITERAL = frozenset({"text", "lone"})
+_STOP = re.compile(r'[;,"]|\s+')
+_STOP_QUOTED = re.compile(r'[;,"]')
 _SYSTEM32 = re.compile(r"system32(?:\\(drivers)(?:\\|$)|\\|$)", re.I)
 
 
@@ -91,25 +95,26 @@ def split_root(subpath: str) -> tuple[int, str]:
 def _path_end(text: str, start: int, quoted: bool) -> int:
     """Where the path starting at ``start`` ends (see the module docstring)."""
     n = len(text)
-    i = start
-    while i < n:
-        c = text[i]
-        if c in _TERMINATORS:
+    if quoted:
+        m = _STOP_QUOTED.search(text, start)
+        return m.start() if m else n
+    pos = start
+    while True:
+        m = _STOP.search(text, pos)
+        if m is None:
+            return n
+        i = m.start()
+        if text[i] in _TERMINATORS:
             return i
-        if c.isspace() and not quoted:
-            component = text[text.rfind("\\", start, i) + 1:i]
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            k = j
-            while k < n and text[k] not in _TERMINATORS:
-                k += 1
-            rest = text[j:k]
-            if "." in component or "\\" not in rest or _ROOT.match(text, j):
-                return i
-            # a directory name with a blank: keep going
-        i += 1
-    return n
+        # A blank: part of a directory name only if a "\\" follows before the next
+        # terminator, the component before it has no ".", and no new path starts.
+        component = text[text.rfind("\\", start, i) + 1:i]
+        j = m.end()
+        stop = _STOP_QUOTED.search(text, j)
+        rest = text[j:stop.start() if stop else n]
+        if "." in component or "\\" not in rest or _ROOT.match(text, j):
+            return i
+        pos = j
 
 
 def _scan(expanded: str) -> list[tuple[int, int, int, str, str]]:
@@ -148,26 +153,24 @@ def find_paths(cooked: str, strings: StringTable | None = None,
     found = _scan(expanded)
     if not found:
         return expanded, ()
-    # Map every expanded character back to the span of the cooked text it comes from.
-    src_start: list[int] = []
-    src_end: list[int] = []
-    from_string: list[bool] = []
+    # Map expanded offsets back to the cooked text: a literal piece maps character by
+    # character, a substituted piece (string value, %%, unresolved token) as a whole.
+    offsets: list[int] = []
+    at = 0
     for p in pieces:
-        if p.kind == "text" or p.kind == "lone":
-            src_start.extend(range(p.start, p.end))
-            src_end.extend(range(p.start + 1, p.end + 1))
-            from_string.extend([False] * len(p.text))
-        else:
-            size = len(p.text)
-            src_start.extend([p.start] * size)
-            src_end.extend([p.end] * size)
-            from_string.extend([p.kind == "string"] * size)
+        offsets.append(at)
+        at += len(p.text)
     paths: list[PathRef] = []
     for start, end, dirid, subpath, form in found:
         if end <= start:
             continue
-        file_name = subpath.rsplit("\\", 1)[-1]
-        paths.append(PathRef(
-            src_start[start], src_end[end - 1], expanded[start:end], dirid, subpath,
-            file_name, form, any(from_string[start:end])))  # type: ignore[arg-type]
+        first = bisect_right(offsets, start) - 1
+        last = bisect_right(offsets, end - 1) - 1
+        p, q = pieces[first], pieces[last]
+        src_start = p.start + start - offsets[first] if p.kind in _LITERAL else p.start
+        src_end = q.start + end - offsets[last] if q.kind in _LITERAL else q.end
+        from_strings = any(pieces[i].kind == "string" for i in range(first, last + 1))
+        paths.append(PathRef(src_start, src_end, expanded[start:end], dirid, subpath,
+                             subpath.rsplit("\\", 1)[-1], form,  # type: ignore[arg-type]
+                             from_strings))
     return expanded, tuple(paths)

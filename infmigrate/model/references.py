@@ -285,24 +285,24 @@ _ROOT_BASES: tuple[tuple[str, InstallKind, SectionContext], ...] = (
 _LOG_TYPES = {fold(t): t for t in LOG_TYPES}
 
 
-def _unique(items: list) -> tuple:  # type: ignore[type-arg]
-    seen: set[int] = set()
-    out = []
-    for item in items:
-        if id(item) not in seen:
-            seen.add(id(item))
-            out.append(item)
-    return tuple(out)
-
-
-@dataclass(slots=True)
 class _Acc:
     """Mutable accumulator for one graph object, frozen at the end."""
 
-    args: dict[str, object]
-    contexts: dict[SectionContext, None] = field(default_factory=dict)
-    installs: list[InstallSection] = field(default_factory=list)
-    references: list[_Acc] = field(default_factory=list)
+    __slots__ = ("args", "contexts", "installs", "references")
+
+    def __init__(self, args: dict[str, object]) -> None:
+        self.args = args
+        self.contexts: dict[SectionContext, None] = {}
+        #: Install sections by id (insertion order, no repeats).
+        self.installs: dict[int, InstallSection] = {}
+        self.references: dict[int, _Acc] = {}
+
+    def add_install(self, install: InstallSection | None) -> None:
+        if install is not None:
+            self.installs[id(install)] = install
+
+    def frozen_installs(self) -> tuple[InstallSection, ...]:
+        return tuple(self.installs.values())
 
 
 @dataclass(slots=True)
@@ -355,7 +355,11 @@ class _Builder:
             return raw, True
         found = self.expansions.get(raw)
         if found is None:
-            found = (self.strings.expand(raw), self.strings.expand_all(raw).uniform)
+            if self.strings.localized:
+                expansion = self.strings.expand_all(raw)
+                found = (expansion.values[None], expansion.uniform)
+            else:
+                found = (self.strings.expand(raw), True)
             self.expansions[raw] = found
         return found
 
@@ -383,8 +387,7 @@ class _Builder:
                         "name": name, "target": target, "context": ctx,
                         "uniform": uniform, "external": external})
             self.refs[key] = acc
-        if install is not None:
-            acc.installs.append(install)
+        acc.add_install(install)
         return acc
 
     def follow(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
@@ -537,8 +540,7 @@ class _Builder:
             if acc is None:
                 acc = _Acc({"entry": ref, "files": tuple(v for v in values if v)})
                 self.includes[id(ref)] = acc
-            if install is not None:
-                acc.installs.append(install)
+            acc.add_install(install)
             return
         if key == "addservice":
             self.add_service(ref, install)
@@ -557,8 +559,8 @@ class _Builder:
                 kind = "wdf_service_install" if target_role == "wdf-service-install" else (
                     "install" if walk else "other")
                 self.follow(ref, index, kind, OTHER, install, target_role, walk)
-                if target_role == "wdf-service-install":
-                    self.wdf_service(ref, install)
+            if target_role == "wdf-service-install":
+                self.wdf_service(ref, install)
             return
         if key in _LIST_DIRECTIVES:
             for i, v in enumerate(values):
@@ -588,10 +590,8 @@ class _Builder:
             acc = _Acc({"kind": kind, "name": name, "section": target})
             self.regs[key] = acc
         acc.contexts[ctx] = None
-        if not any(r is acc_ref for r in acc.references):
-            acc.references.append(acc_ref)
-        if install is not None:
-            acc.installs.append(install)
+        acc.references[id(acc_ref)] = acc_ref
+        acc.add_install(install)
         if isinstance(target, LogicalSection):
             self.mark(target, ctx, "registry")
 
@@ -616,10 +616,8 @@ class _Builder:
             acc = _Acc(args)
             self.lists[key] = acc
         acc.contexts[ctx] = None
-        if not any(r is acc_ref for r in acc.references):
-            acc.references.append(acc_ref)
-        if install is not None:
-            acc.installs.append(install)
+        acc.references[id(acc_ref)] = acc_ref
+        acc.add_install(install)
 
     def add_service(self, ref: EntryRef, install: InstallSection | None) -> None:
         acc = self.services.get(id(ref))
@@ -645,8 +643,7 @@ class _Builder:
                 "log_type": log_type, "event_name": event,
             })
             self.services[id(ref)] = acc
-        if install is not None:
-            acc.installs.append(install)
+        acc.add_install(install)
         args = acc.args
         if len(values) > 2 and values[2]:
             ctx = SectionContext.service_key(args["name"])  # type: ignore[arg-type]
@@ -661,10 +658,10 @@ class _Builder:
             name, _ = self.expand(ref.value(0))
             section_name, _ = self.expand(ref.value(1))
             acc = _Acc({"entry": ref, "kind": ref.key, "name": name,
-                        "section_name": section_name, "section": self.lookup(section_name)})
+                        "section_name": section_name,
+                        "section": self.lookup(section_name) if section_name else None})
             self.wdf[id(ref)] = acc
-        if install is not None:
-            acc.installs.append(install)
+        acc.add_install(install)
 
     # --- freezing ----------------------------------------------------------------------
 
@@ -672,10 +669,10 @@ class _Builder:
                source: str) -> Graph:
         refs: dict[int, Reference] = {}
         for acc in self.refs.values():
-            refs[id(acc)] = Reference(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+            refs[id(acc)] = Reference(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
 
-        def frozen(accs: list[_Acc]) -> tuple[Reference, ...]:
-            return tuple(refs[id(a)] for a in accs)
+        def frozen(accs: dict[int, _Acc]) -> tuple[Reference, ...]:
+            return tuple(refs[key] for key in accs)
 
         reg_sections: list[RegSection] = []
         for acc in self.regs.values():
@@ -689,7 +686,7 @@ class _Builder:
             reg_sections.append(RegSection(
                 acc.args["kind"], acc.args["name"], section,  # type: ignore[arg-type]
                 frozenset(acc.contexts), frozen(acc.references),  # type: ignore[arg-type]
-                _unique(acc.installs), security, lines))
+                acc.frozen_installs(), security, lines))
         file_lists: list[FileList] = []
         for acc in self.lists.values():
             args = acc.args
@@ -708,16 +705,16 @@ class _Builder:
                 security = self.security(str(args["name"]))
             file_lists.append(FileList(
                 kind, args["name"], section, file, frozen(acc.references),  # type: ignore[arg-type]
-                _unique(acc.installs), destination, security, files))
-        services = tuple(ServiceInstall(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+                acc.frozen_installs(), destination, security, files))
+        services = tuple(ServiceInstall(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
                          for acc in self.services.values())
         for svc in services:
             for section in (svc.section, svc.eventlog_section):
                 if section is not None:
                     self.reached.add(section.folded)
-        wdf = tuple(WdfService(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+        wdf = tuple(WdfService(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
                     for acc in self.wdf.values())
-        includes = tuple(IncludeDirective(**acc.args, installs=_unique(acc.installs))  # type: ignore[arg-type]
+        includes = tuple(IncludeDirective(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
                          for acc in self.includes.values())
         file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts))  # type: ignore[arg-type]
                      for acc in self.file_refs.values()]
@@ -764,9 +761,10 @@ class _Builder:
                     if not paths:
                         continue
                     seen.add(key)
+                    uniform = not self.strings.localized or self.expand(text)[1]
                     out.append(FileReference(
                         line.ref, index, FileRefKind.REGISTRY_VALUE, text, expanded, paths,
-                        ctxs, "registry", self.expand(text)[1], line))
+                        ctxs, "registry", uniform, line))
         return out
 
 

@@ -78,12 +78,9 @@ class LogicalSection:
     blocks: tuple[Section, ...]
     #: Every entry of every block, in file order.
     entries: tuple[EntryRef, ...] = ()
+    #: The case-insensitive lookup key of this section (:func:`fold` of the name).
+    folded: str = ""
     _by_key: dict[str, list[EntryRef]] = field(default_factory=dict)
-
-    @property
-    def folded(self) -> str:
-        """The case-insensitive lookup key of this section."""
-        return fold(self.name)
 
     @property
     def line(self) -> int:
@@ -131,7 +128,7 @@ def build_sections(
 
 def _merge(blocks: Iterable[Section], by_id: dict[int, EntryRef]) -> LogicalSection:
     blocks = tuple(blocks)
-    section = LogicalSection(blocks[0].name, blocks)
+    section = LogicalSection(blocks[0].name, blocks, (), fold(blocks[0].name))
     refs: list[EntryRef] = []
     by_key: dict[str, list[EntryRef]] = {}
     new = EntryRef

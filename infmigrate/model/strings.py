@@ -156,6 +156,11 @@ class StringTable:
     # --- tables ------------------------------------------------------------------------
 
     @property
+    def localized(self) -> bool:
+        """Whether the file has any ``[Strings.LLLL]`` section."""
+        return len(self.sections) > (1 if None in self.sections else 0)
+
+    @property
     def locales(self) -> tuple[Locale, ...]:
         """``None`` (always: the fallback for any locale) and every ``Strings.LLLL``."""
         return (None, *(loc for loc in self.sections if loc is not None))

@@ -11,38 +11,12 @@ import time
 import pytest
 
 import infmigrate
-from infmigrate.model import InfModel, ListKind, LogicalSection, build_model, fold
+from infmigrate.model import build_model
 
+from ._load import invariants
 from .corpus_report import CORPUS, Figures, corpus_files
 
 MISSING = "../shared/corpus not found: the model corpus test needs the shared corpus"
-
-
-def _invariants(model: InfModel) -> list[str]:
-    problems: list[str] = []
-    for section in model.sections:
-        assert model.section(section.name) is section
-        for ref in section.entries:
-            if not any(line is ref.entry for line in ref.block.body):
-                problems.append(f"line {ref.line}: EntryRef.entry is not in its block")
-            if ref.section is not section or model.entry_ref(ref.entry) is not ref:
-                problems.append(f"line {ref.line}: EntryRef not linked to its section")
-    for fl in model.file_lists:
-        if fl.kind is ListKind.COPY and fl.destination is None:
-            problems.append(f"CopyFiles list {fl.name!r} has no destination")
-    for ref in model.references:
-        target = ref.target
-        if target is not None and (not isinstance(target, LogicalSection)
-                                   or fold(target.name) != fold(ref.name)
-                                   or model.section(ref.name) is not target):
-            problems.append(f"line {ref.entry.line}: reference to {ref.name!r} "
-                            f"reaches {target!r}")
-        if model.entry_ref(ref.entry.entry) is not ref.entry:
-            problems.append(f"line {ref.entry.line}: reference entry is not the model's")
-    for item in (*model.services, *model.file_references, *model.wdf_services):
-        if model.entry_ref(item.entry.entry) is not item.entry:
-            problems.append(f"line {item.entry.line}: {type(item).__name__} entry is foreign")
-    return problems
 
 
 def test_corpus_models():
@@ -62,7 +36,7 @@ def test_corpus_models():
             failures.append(f"{rel}: build_model raised {exc!r}")
             continue
         slowest = max(slowest, (time.perf_counter() - t0, rel))
-        failures.extend(f"{rel}: {p}" for p in _invariants(model))
+        failures.extend(f"{rel}: {p}" for p in invariants(model))
         figures.add(model)
     elapsed = time.perf_counter() - started
     print(f"\n{figures.report()}\nslowest model: {slowest[0] * 1000:.0f} ms ({slowest[1]}); "
