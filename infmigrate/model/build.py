@@ -53,7 +53,9 @@ class InfModel:
     sections: tuple[LogicalSection, ...]
     #: The same, keyed by folded name.
     section_map: Mapping[str, LogicalSection]
+    #: The ``[Strings]`` and ``[Strings.LLLL]`` tables.
     strings: StringTable
+    #: The ``[Manufacturer]`` entries with the Models sections they name.
     manufacturers: tuple[Manufacturer, ...]
     #: Architectures the INF targets (see :attr:`architectures_source`).
     architectures: frozenset[str]
@@ -61,15 +63,25 @@ class InfModel:
     #: counts as x86), ``install`` (no Manufacturer: from arch-decorated DefaultInstall /
     #: ClassInstall32 sections) or ``unknown`` (nothing says: all of ARCHITECTURES).
     architectures_source: str
+    #: ``[DestinationDirs]``: DefaultDestDir and the entry of each file list.
     destination_dirs: DestinationDirs
+    #: ``[SourceDisksNames*]`` and ``[SourceDisksFiles*]`` by architecture.
     sources: SourceIndex
+    #: The roots: DDInstall (per resolved name), DefaultInstall, ClassInstall32...
     install_sections: tuple[InstallSection, ...]
+    #: Every directive field that names a section, per context, in walk order.
     references: tuple[Reference, ...]
+    #: CopyFiles/DelFiles/RenFiles targets (and ``CopyFiles=@file``) that are reached.
     file_lists: tuple[FileList, ...]
+    #: AddService lines reached (DDInstall.Services, DefaultInstall.Services...).
     services: tuple[ServiceInstall, ...]
+    #: KmdfService/UmdfService lines of reached .Wdf sections.
     wdf_services: tuple[WdfService, ...]
+    #: AddReg/DelReg/BitReg targets with every context they are reached in.
     reg_sections: tuple[RegSection, ...]
+    #: ServiceBinary-like values and AddReg string values that name files by path.
     file_references: tuple[FileReference, ...]
+    #: ``Include`` lines reached.
     includes: tuple[IncludeDirective, ...]
     #: Sections nothing reaches (well-known roots excluded), in file order.
     unreachable: tuple[LogicalSection, ...]

@@ -2,7 +2,9 @@
 
 - **Destination** (inf-reference.md 3.2): the list's own ``[DestinationDirs]`` entry,
   else ``DefaultDestDir``, else DIRID_DEFAULT 11 (``origin`` says which). The DIRID must
-  be a bare number; anything else gives ``dirid=None`` with the text kept in ``raw``.
+  be a number once ``%strkey%`` tokens are expanded (``%DRIVERSTORE_FOLDER%`` with
+  ``DRIVERSTORE_FOLDER = 13`` is DIRID 13); anything else, ``%12%`` included, gives
+  ``dirid=None``. ``raw`` keeps the field as written.
 - **Sources**: a file is looked up by its source name in ``[SourceDisksFiles.<arch>]``
   for every arch-decorated SourceDisksFiles section of the file, and in the undecorated
   ``[SourceDisksFiles]`` (key ``None``). Its disk comes from ``SourceDisksNames.<arch>``
@@ -63,7 +65,7 @@ class Destination:
     #: ``explicit`` (the list's own entry), ``default`` (DefaultDestDir) or ``fallback``
     #: (no entry applies: DIRID_DEFAULT 11).
     origin: DestinationOrigin
-    #: The DIRID field as written (cooked); "" for the fallback.
+    #: The DIRID field as written (cooked, unexpanded); "" for the fallback.
     raw: str = ""
 
     @property
@@ -97,7 +99,7 @@ class DestinationDirs:
             raw = ref.value(0)
             subdir = strings.expand(ref.value(1))
             origin: DestinationOrigin = "default" if name == "defaultdestdir" else "explicit"
-            dest = Destination(parse_dirid(raw), subdir, ref, origin, raw)
+            dest = Destination(parse_dirid(strings.expand(raw)), subdir, ref, origin, raw)
             self._by_name[name] = dest
             if origin == "default" and self.default is None:
                 self.default = dest

@@ -442,7 +442,8 @@ class _Builder:
                         root.decorations.append(models.decoration)
                     if not any(m is models for m in root.models):
                         root.models.append(models)
-                    root.models_entries.append(ref)
+                    if not any(e is ref for e in root.models_entries):
+                        root.models_entries.append(ref)
         others: list[tuple[_Root, TargetOS | None]] = []
         for section in self.sections:
             for base, kind, ctx in _ROOT_BASES:

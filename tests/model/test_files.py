@@ -125,3 +125,10 @@ def test_source_missing_and_disk_missing():
     a, b = m.file_list("L").files
     assert dict(a.sources) == {} and a.source_for("amd64") is None
     assert b.sources[None].disk is None and b.sources[None].disk_path == ""
+
+
+def test_dirid_from_a_strkey():
+    m = model("[DefaultInstall]\nCopyFiles=L\n[L]\na.sys\n[DestinationDirs]\n"
+              "L = %STORE%,sub\n[Strings]\nSTORE = 13\n")
+    d = m.file_list("L").destination
+    assert (d.dirid, d.raw, d.subdir) == (13, "%STORE%", "sub")
