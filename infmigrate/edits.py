@@ -77,8 +77,10 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
         else:
             header_lines = edit_lines((section.header,))
             body = edit_lines(section.body)
-            if len(header_lines) != 1 or type(header_lines[0]) is not SectionHeader:
+            if not header_lines or type(header_lines[0]) is not SectionHeader:
                 raise EditConflict("a section header can only be replaced by a header")
+            # Lines that come with the header (an insertion after it) open the body.
+            body = (*header_lines[1:], *body)
             if header_lines[0] is not section.header or body != section.body:
                 section = Section(header_lines[0], body)  # type: ignore[arg-type]
             sections.append(section)
@@ -91,7 +93,50 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
     missing = wanted - found
     if missing:
         raise EditConflict(f"{len(missing)} edit target(s) are not in the tree")
-    return tree.with_changes(prolog=prolog, sections=tuple(sections))
+    last = _last_line(tree)
+    final_newline = last is None or bool(last.newline)
+    prolog, new_sections = _terminate_lines(prolog, sections, final_newline, tree.newline)
+    return tree.with_changes(prolog=prolog, sections=new_sections)
+
+
+def _last_line(tree: InfFile) -> Line | None:
+    if tree.sections:
+        section = tree.sections[-1]
+        return section.body[-1] if section.body else section.header
+    return tree.prolog[-1] if tree.prolog else None
+
+
+def _terminate_lines(prolog: tuple[Line, ...], sections: list[Section], final_newline: bool,
+                     newline: str) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
+    """Keep the file's line terminators consistent after edits: only the last line may
+    lack one, and it does exactly when the original file's last line did (a file without
+    a final newline keeps that shape wherever the edits put its end)."""
+    def fix(lines: Sequence[Line], is_last_group: bool) -> tuple[Line, ...]:
+        out = list(lines)
+        for i, line in enumerate(out):
+            last = is_last_group and i == len(out) - 1
+            if not line.newline and not last:
+                out[i] = line.with_changes(newline=newline)
+            elif last and line.newline and not final_newline:
+                out[i] = line.with_changes(newline="")
+        # an empty line with no terminator at the very end prints nothing: drop it
+        if is_last_group and out and not out[-1].newline and not out[-1].code:
+            out.pop()
+        return tuple(out)
+
+    new_sections: list[Section] = []
+    for i, section in enumerate(sections):
+        last_group = i == len(sections) - 1
+        if section.body:
+            header = fix((section.header,), False)[0]
+            body = fix(section.body, last_group)
+        else:
+            header = fix((section.header,), last_group)[0]
+            body = ()
+        if header is not section.header or body != section.body:
+            section = Section(header, body)  # type: ignore[arg-type]
+        new_sections.append(section)
+    return fix(prolog, not sections), tuple(new_sections)
 
 
 # --- quoting --------------------------------------------------------------------------------

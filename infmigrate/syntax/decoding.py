@@ -68,7 +68,8 @@ def _sniff_bomless_utf16(data: bytes) -> str | None:
 
     ASCII-range text in UTF-16LE has a NUL in every odd byte and (almost) none in the even
     ones; BE the other way round. A handful of exceptions is tolerated (a real NUL, a CJK
-    character), a binary file is not mistaken for text.
+    character), a binary file is not mistaken for text, and the first character must be
+    ASCII (INFs start with a bracket, a comment, a blank or a letter).
     """
     units = min(len(data) // 2, _SNIFF_UNITS)
     if units < 2 or len(data) % 2:  # without a BOM, an odd length is not taken for UTF-16
@@ -76,9 +77,13 @@ def _sniff_bomless_utf16(data: bytes) -> str | None:
     head = data[: units * 2]
     even_nuls = head[0::2].count(0)
     odd_nuls = head[1::2].count(0)
-    if odd_nuls >= 0.9 * units and even_nuls <= 0.1 * units:
+    # The file must also *start* with an ASCII character in that byte order: an 8-bit file
+    # with binary junk after an end-of-file NUL can otherwise look like UTF-16.
+    if odd_nuls >= 0.9 * units and even_nuls <= 0.1 * units and data[1] == 0 \
+            and 0 < data[0] < 0x80:
         return "utf-16-le"
-    if even_nuls >= 0.9 * units and odd_nuls <= 0.1 * units:
+    if even_nuls >= 0.9 * units and odd_nuls <= 0.1 * units and data[0] == 0 \
+            and 0 < data[1] < 0x80:
         return "utf-16-be"
     return None
 

@@ -1,0 +1,75 @@
+"""Fuzzing the whole pipeline with mutated INF text (hypothesis).
+
+Starting from the hand-written fixtures, hypothesis deletes, duplicates, swaps and edits
+lines and characters; every rule (unsafe fixes included) then runs on the result. Whatever
+the input: nothing raises, the fixed output re-parses to the tree the fixers built (the
+runner checks it), and fixing the output again changes nothing.
+
+``fuzz/atheris_fix.py`` runs the same property under atheris for longer campaigns.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import infmigrate
+from infmigrate.fixer import Settings
+from infmigrate.registry import all_rules
+from infmigrate.runner import fix
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEEDS = sorted(p for p in FIXTURES.glob("ISO*/*.before.inf"))
+ALPHABET = [*'[]=,;"\\% \t', "\r\n", "\n", "%12%\\", "%13%\\", "HKLM,", "HKR,",
+                                   "CopyFiles=", "AddReg=", "AddService=", "13", "12",
+                                   "[DestinationDirs]", "[Strings]", "Parameters", "x.sys"]
+
+
+def _mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
+    lines = text.splitlines(keepends=True) or [""]
+    for op, a, b, piece in ops:
+        if not lines:
+            lines = [""]
+        i, j = a % len(lines), b % len(lines)
+        if op == 0:  # delete a line
+            del lines[i]
+        elif op == 1:  # duplicate a line elsewhere
+            lines.insert(j, lines[i])
+        elif op == 2:  # swap two lines
+            lines[i], lines[j] = lines[j], lines[i]
+        else:  # insert a piece of INF text inside a line
+            line = lines[i]
+            k = b % (len(line) + 1)
+            lines[i] = line[:k] + piece + line[k:]
+    return "".join(lines)
+
+
+OPS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10_000), st.integers(0, 10_000),
+                         st.sampled_from(ALPHABET)), min_size=1, max_size=8)
+
+
+#: Examples per run; ``INFMIGRATE_FUZZ_EXAMPLES`` raises it for a longer local campaign.
+EXAMPLES = int(os.environ.get("INFMIGRATE_FUZZ_EXAMPLES", "300"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.sampled_from(SEEDS), ops=OPS, unsafe=st.booleans())
+def test_fixing_mutated_inf_never_breaks(seed: Path, ops: list[tuple[int, int, int, str]],
+                                         unsafe: bool) -> None:
+    original = infmigrate.parse(seed.read_bytes())
+    text = _mutate(original.code, ops)
+    try:
+        data = infmigrate.syntax.encode(text, original.encoding, original.bom)
+    except ValueError:
+        return  # the mutation produced text the file's encoding cannot hold
+    tree = infmigrate.parse(data)
+    assert tree.to_bytes() == data
+    rules = all_rules()
+    options = Settings(unsafe_fixes=unsafe)
+    result = fix(tree, rules, options, path=seed.name)
+    output = result.fixed.to_bytes()
+    again = fix(infmigrate.parse(output), rules, options, path=seed.name)
+    assert again.fixed.to_bytes() == output
