@@ -1,43 +1,42 @@
-"""The ``infmigrate`` command line (typer).
+"""The ``infmigrate`` command line (typer): options in, :func:`infmigrate.command.run` out.
 
-For now the command parses INF/INX files and reports their syntax problems; the migration
-modes (``--diff``, ``--write``...) arrive with the fixers.
+Everything the command does lives in :mod:`infmigrate.command`; this module only declares
+the options, prints ``--version``/``--list-rules``/``--explain``, and turns errors into
+messages and exit statuses (2), never into tracebacks.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from . import __version__
-from .syntax import parse
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(add_completion=False, rich_markup_mode=None)
+app = typer.Typer(add_completion=False, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
 
-#: File name endings that are INF sources (compared case-insensitively).
-INF_SUFFIXES = (".inf", ".inx")
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    rdjsonl = "rdjsonl"
+    gitlab = "gitlab"
+    github_review = "github-review"
 
 
-def iter_inf_files(paths: list[Path]) -> Iterator[Path]:
-    """The files named, and the INF/INX files under the directories named, sorted."""
-    for path in paths:
-        if path.is_dir():
-            found = [
-                Path(root) / name
-                for root, _dirs, names in os.walk(path)
-                for name in names
-                if name.lower().endswith(INF_SUFFIXES)
-            ]
-            yield from sorted(found)
-        else:
-            yield path
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 def _version(value: bool) -> None:
@@ -46,48 +45,172 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _list_rules(value: bool) -> None:
+    if value:
+        from .ruledocs import list_rules
+
+        typer.echo(list_rules(), nl=False)
+        raise typer.Exit()
+
+
+def _explain(value: str | None) -> None:
+    if value is not None:
+        from .registry import RuleError
+        from .ruledocs import explain
+
+        try:
+            typer.echo(explain(value), nl=False)
+        except RuleError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        raise typer.Exit()
+
+
+_MODES = "Modes (default: report findings)"
+_RULES = "Rule selection"
+_OUTPUT = "Output"
+
+
 @app.command()
 def run(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(metavar="PATHS...",
-                       help="INF/INX files, or directories to search for them."),
-    ],
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True,
-                     help="Print the version and exit."),
-    ] = False,
+    paths: Annotated[list[str] | None, typer.Argument(
+        metavar="PATHS", show_default=False,
+        help="INF/INX files, or directories to search (recursively) for *.inf and "
+             "*.inx in any case; '-' reads standard input.")] = None,
+    diff: Annotated[bool, typer.Option(
+        "--diff", rich_help_panel=_MODES,
+        help="Print a unified diff of the fixes (git style: `infmigrate --diff . | git "
+             "apply` applies it); write nothing.")] = False,
+    write: Annotated[bool, typer.Option(
+        "--write", "-w", rich_help_panel=_MODES,
+        help="Apply the fixes to the files in place (atomically); report what is "
+             "left.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", rich_help_panel=_MODES,
+        help="Print only the summary; the exit status says whether anything would "
+             "change or remains.")] = False,
+    unsafe_fixes: Annotated[bool | None, typer.Option(
+        "--unsafe-fixes/--no-unsafe-fixes", show_default=False, rich_help_panel=_MODES,
+        help="Also apply fixes that change what the package does (default: from the "
+             "configuration, else no).")] = None,
+    select: Annotated[str | None, typer.Option(
+        "--select", metavar="CODES", rich_help_panel=_RULES,
+        help="Comma-separated rule codes or prefixes to run (e.g. ISO02,ISO015; ALL); "
+             "replaces the configuration's selection.")] = None,
+    ignore: Annotated[str | None, typer.Option(
+        "--ignore", metavar="CODES", rich_help_panel=_RULES,
+        help="Codes or prefixes not to report or fix (syntax problems too, e.g. "
+             "INF003).")] = None,
+    extend_select: Annotated[str | None, typer.Option(
+        "--extend-select", metavar="CODES", rich_help_panel=_RULES,
+        help="Codes or prefixes to run in addition to the selection.")] = None,
+    list_rules: Annotated[bool, typer.Option(
+        "--list-rules", callback=_list_rules, is_eager=True, rich_help_panel=_RULES,
+        help="List the rules and exit.")] = False,
+    explain: Annotated[str | None, typer.Option(
+        "--explain", metavar="CODE", callback=_explain, is_eager=True,
+        rich_help_panel=_RULES, help="Print a rule's documentation and exit.")] = None,
+    output_format: Annotated[Format, typer.Option(
+        "--format", rich_help_panel=_OUTPUT, case_sensitive=False,
+        help="How to print findings: text, json, sarif (code scanning), github "
+             "(Actions annotations), rdjsonl (reviewdog), gitlab (Code Quality), "
+             "github-review (PR review comments with suggestions).")] = Format.text,
+    output_file: Annotated[Path | None, typer.Option(
+        "--output-file", "-o", metavar="FILE", rich_help_panel=_OUTPUT,
+        help="Write the findings (or the diff) to FILE instead of standard "
+             "output.")] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", rich_help_panel=_OUTPUT,
+        help="Exit 0 even when findings remain or fixes are pending (errors still "
+             "exit 2).")] = False,
+    stdin_filename: Annotated[str | None, typer.Option(
+        "--stdin-filename", metavar="NAME", rich_help_panel=_OUTPUT,
+        help="Name to show (and to find the configuration from) for standard input; "
+             "implies '-' when no PATHS are given.")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", rich_help_panel=_OUTPUT,
+        help="Apply the configuration's `exclude` to files named on the command line "
+             "too (for pre-commit).")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", rich_help_panel=_OUTPUT,
+        help="Print findings and errors only, no summary.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", rich_help_panel=_OUTPUT,
+        help="Also print the configuration used and each file checked.")] = False,
+    color: Annotated[Color, typer.Option(
+        "--color", rich_help_panel=_OUTPUT, case_sensitive=False,
+        help="Colour the text output and diffs.")] = Color.auto,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the version and exit.")] = False,
 ) -> None:
-    """Parse INF and INX files and report their syntax problems.
+    """Migrate Windows driver INF files to driver package isolation.
 
-    Each file is parsed into a lossless syntax tree and printed back, which must give the
-    same bytes. Exit status: 0 when every file parses cleanly, 1 when some file has syntax
-    problems, 2 when a file cannot be read or does not round-trip.
+    Without a mode option, report what the rules find, one line per finding
+    (path:line:col: CODE message, [*] when --diff/--write would fix it), and a summary
+    on standard error. Settings come from [tool.infmigrate] in the nearest pyproject.toml
+    (or infmigrate.toml) above each file; options override them. A trailing comment
+    `; infmigrate: ignore[CODE]` silences a rule on its line, `; infmigrate:
+    ignore-file[CODE]` in the whole file.
+
+    Exit status: 0 nothing to change and nothing to report; 1 findings remain, or fixes
+    are pending (--diff, --check); 2 usage or configuration error, a file that could not
+    be read or written, or an internal error.
     """
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    files = problems = failed = 0
-    for path in iter_inf_files(paths):
-        files += 1
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            err.print(f"{path}: error: cannot read file: {exc.strerror or exc}")
-            failed += 1
-            continue
-        tree = parse(data)
-        if tree.to_bytes() != data:  # pragma: no cover - a parser bug, reported as such
-            err.print(f"{path}: internal error: the syntax tree does not print back the "
-                      "file's bytes; please report this file")
-            failed += 1
-            continue
-        for p in tree.problems:
-            out.print(f"{path}:{p.line}:{p.column}: {p.code} {p.severity}: {p.message}")
-            problems += 1
-    err.print(f"{files} file{'s' * (files != 1)} checked, {problems} syntax "
-              f"problem{'s' * (problems != 1)}, {failed} failed")
-    raise typer.Exit(2 if failed else 1 if problems else 0)
+    from .command import Mode, RunOptions, UsageError
+    from .command import run as run_command
+    from .selection import parse_codes
+
+    modes = [name for name, on in (("--diff", diff), ("--write", write), ("--check", check))
+             if on]
+    if "--write" in modes and len(modes) > 1:
+        _fail(f"{' and '.join(modes)} cannot be combined")
+    mode = (Mode.WRITE if write else Mode.DIFF if diff else Mode.CHECK if check
+            else Mode.REPORT)
+    if quiet and verbose:
+        _fail("--quiet and --verbose cannot be combined")
+    options = RunOptions(
+        paths=list(paths or []),
+        mode=mode,
+        unsafe_fixes=unsafe_fixes,
+        select=parse_codes(select),
+        ignore=parse_codes(ignore) or (),
+        extend_select=parse_codes(extend_select) or (),
+        output_format=output_format.value,
+        output_file=output_file,
+        exit_zero=exit_zero,
+        quiet=quiet,
+        verbose=verbose,
+        color=color.value,
+        stdin_filename=stdin_filename,
+        force_exclude=force_exclude,
+    )
+    try:
+        status = run_command(options)
+    except UsageError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("infmigrate: interrupted", err=True)
+        raise typer.Exit(2) from None
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): nothing more to say.
+        sys.stderr.close()
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        typer.echo(f"infmigrate: internal error: {type(exc).__name__}: {exc}; please report "
+                   "it (run with --verbose for details)", err=True)
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        raise typer.Exit(2) from None
+    raise typer.Exit(status)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    typer.echo("Try 'infmigrate --help' for help.", err=True)
+    raise typer.Exit(2)
 
 
 def main() -> None:

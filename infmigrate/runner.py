@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .edits import EditConflict, apply_edits
 from .fixer import Applicability, Diagnostic, FixContext, Fixer, Settings
+from .suppression import Suppressions
 from .syntax import InfFile, parse
 
 __all__ = ["MAX_ROUNDS", "FixResult", "FixerBug", "check", "fix"]
@@ -54,13 +55,20 @@ def _allowed(diag: Diagnostic, settings: Settings) -> bool:
 
 
 def check(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
-          settings: Settings | None = None, path: str = "-") -> list[Diagnostic]:
-    """Every diagnostic the rules find in the tree, sorted by position and code."""
+          settings: Settings | None = None, path: str = "-", *,
+          suppress: bool = True) -> list[Diagnostic]:
+    """Every diagnostic the rules find in the tree, sorted by position and code.
+
+    Diagnostics silenced by the file's ``; infmigrate: ignore[...]`` comments are left out
+    (see :mod:`infmigrate.suppression`) unless ``suppress`` is false.
+    """
     ctx = FixContext(tree, settings or Settings(), path)
     out: list[Diagnostic] = []
     for r in rules:
         fixer = r() if isinstance(r, type) else r
         out.extend(fixer.check(ctx))
+    if suppress:
+        out = Suppressions.of(tree).filter(out)
     out.sort(key=lambda d: (d.line, d.column, d.code))
     return out
 
@@ -81,13 +89,15 @@ def _choose(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagn
 
 
 def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
-        settings: Settings | None = None, path: str = "-") -> FixResult:
-    """Apply fixes until none is left to apply; see the module docstring."""
+        settings: Settings | None = None, path: str = "-", *,
+        suppress: bool = True) -> FixResult:
+    """Apply fixes until none is left to apply; see the module docstring. Suppressed
+    diagnostics (``suppress``, as in :func:`check`) are not fixed."""
     settings = settings or Settings()
     result = FixResult(tree, tree)
     current = tree
     for round_no in range(1, MAX_ROUNDS + 1):
-        diagnostics = check(current, rules, settings, path)
+        diagnostics = check(current, rules, settings, path, suppress=suppress)
         chosen = _choose(diagnostics, settings)
         result.rounds = round_no
         if not chosen:

@@ -1,0 +1,23 @@
+"""Output formats, one module each; :data:`FORMATS` maps ``--format`` names to them.
+
+Every format is a function ``render(report: Report) -> str`` with no side effects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import github, github_review, gitlab, json, rdjsonl, sarif, text
+from .base import Report
+
+__all__ = ["FORMATS", "Report"]
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "text": text.render,
+    "json": json.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "rdjsonl": rdjsonl.render,
+    "gitlab": gitlab.render,
+    "github-review": github_review.render,
+}

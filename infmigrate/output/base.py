@@ -1,0 +1,129 @@
+"""What every output format receives, and the helpers they share."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..fixer import Applicability, Diagnostic, Fixer
+from ..problems import severity_of
+from ..processing import FileResult, fix_is_applied
+from ..suggestions import physical_lines, strip_eol
+from ..syntax import InfFile
+
+__all__ = ["Report", "Shown", "clean", "fix_offered"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text safe to encode as UTF-8: undecodable bytes (kept as lone surrogates by the
+    lossless decoder) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def fix_offered(d: Diagnostic, file: FileResult) -> bool:
+    """Whether a review format offers this diagnostic's fix as a suggestion: fixes the
+    run would apply, and display-only ones (which exist to be shown)."""
+    if d.fix is None or file.options is None:
+        return False
+    return (fix_is_applied(d, file.options.settings)
+            or d.fix.applicability is Applicability.DISPLAY_ONLY)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One diagnostic to print, with its file and position details."""
+
+    file: FileResult
+    diag: Diagnostic
+    #: The tree the diagnostic's line numbers and fix refer to.
+    tree: InfFile
+    fingerprint: str
+
+    @property
+    def severity(self) -> str:
+        return severity_of(self.diag.code)
+
+    @property
+    def end(self) -> tuple[int, int]:
+        """(end line, end column), never before the start."""
+        d = self.diag
+        end_line = max(d.end_line, d.line)
+        end_column = d.end_column if d.end_column else d.column
+        if end_line == d.line:
+            end_column = max(end_column, d.column)
+        return end_line, end_column
+
+    @property
+    def fixable(self) -> bool:
+        """Marked ``[*]``: the run applies this fix."""
+        return self.file.options is not None and fix_is_applied(
+            self.diag, self.file.options.settings)
+
+
+@dataclass
+class Report:
+    """The results of a run, as the formats see them."""
+
+    files: list[FileResult]
+    #: ``report`` (diagnostics of the files as they are) or ``write`` (what is left after
+    #: writing the fixes).
+    mode: str = "report"
+    #: Every rule that ran on some file (SARIF lists them).
+    rules: tuple[type[Fixer], ...] = ()
+    color: bool = False
+    version: str = "0"
+    #: Working directory as a ``file://`` URI ending in ``/`` (SARIF's %SRCROOT%).
+    root_uri: str = ""
+    _lines: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    def tree_of(self, file: FileResult) -> InfFile | None:
+        return file.fixed_tree if self.mode == "write" else file.tree
+
+    def diagnostics_of(self, file: FileResult) -> list[Diagnostic]:
+        return file.remaining if self.mode == "write" else file.diagnostics
+
+    def lines_of(self, tree: InfFile) -> list[str]:
+        """The tree's physical lines without terminators (cached per tree)."""
+        key = id(tree)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = [strip_eol(x) for x in physical_lines(tree.code)]
+            self._lines[key] = lines
+        return lines
+
+    def line_text(self, tree: InfFile, line: int) -> str:
+        lines = self.lines_of(tree)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @cached_property
+    def shown(self) -> list[Shown]:
+        """Every diagnostic to print, file by file, in file order."""
+        out: list[Shown] = []
+        for file in self.files:
+            tree = self.tree_of(file)
+            if tree is None:
+                continue
+            seen: Counter[tuple[str, str]] = Counter()
+            for d in self.diagnostics_of(file):
+                anchor = " ".join(self.line_text(tree, d.line).split())
+                seen[(d.code, anchor)] += 1
+                out.append(Shown(file, d, tree,
+                                 _fingerprint(d.code, file.path, anchor,
+                                              seen[(d.code, anchor)])))
+        return out
+
+    def shown_in(self, file: FileResult) -> Iterator[Shown]:
+        return (s for s in self.shown if s.file is file)
+
+
+def _fingerprint(code: str, path: str, anchor: str, occurrence: int) -> str:
+    """Stable across runs and line moves: the rule, the file, the text of the line (blanks
+    normalized) and which occurrence of that pair it is."""
+    text = f"{code}\0{path}\0{anchor}\0{occurrence}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

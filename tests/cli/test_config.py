@@ -1,0 +1,66 @@
+"""Configuration files: discovery, keys, errors, exclude globs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infmigrate.config import ConfigError, ConfigFinder, excluded, load_config
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_nearest_configuration_wins(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.infmigrate]\nignore = ["ISO015"]\n')
+    write(tmp_path / "a" / "infmigrate.toml", "unsafe-fixes = true\n")
+    write(tmp_path / "a" / "b" / "pyproject.toml", '[project]\nname = "x"\n')
+    finder = ConfigFinder(tmp_path)
+    deep = finder.for_file(tmp_path / "a" / "b" / "c.inf")
+    assert deep.path == tmp_path / "a" / "infmigrate.toml"
+    assert deep.unsafe_fixes is True and deep.ignore == ()
+    top = finder.for_file(tmp_path / "x.inf")
+    assert top.path == tmp_path / "pyproject.toml" and top.ignore == ("ISO015",)
+
+
+def test_infmigrate_toml_comes_before_pyproject(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.infmigrate]\nselect = ["ISO"]\n')
+    write(tmp_path / "infmigrate.toml", 'select = ["INF"]\n')
+    assert ConfigFinder(tmp_path).for_file(tmp_path / "f.inf").select == ("INF",)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("select = [", "invalid TOML"),
+    ('colour = "red"\n', "unknown key 'colour'"),
+    ('unsafe-fixes = "yes"\n', "'unsafe-fixes' must be true or false"),
+    ("ignore = [1]\n", "'ignore' must be a list of strings"),
+])
+def test_invalid_configuration(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path / "infmigrate.toml", text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+    with pytest.raises(ConfigError, match=message):
+        ConfigFinder(tmp_path).for_file(tmp_path / "sub" / "f.inf")
+
+
+def test_exclude_globs() -> None:
+    patterns = ("vendor", "*.inx", "legacy/**/*.inf", "drivers/old", "**/gen/*.inf")
+    assert excluded("vendor/x.inf", patterns)
+    assert excluded("a/vendor/b/x.inf", patterns)
+    assert excluded("a/b.inx", patterns)
+    assert excluded("legacy/a/b/c.inf", patterns)
+    assert excluded("drivers/old/x.inf", patterns)
+    assert excluded("gen/x.inf", patterns) and excluded("a/gen/x.inf", patterns)
+    assert not excluded("drivers/new/x.inf", patterns)
+    assert not excluded("vendors/x.inf", patterns)
+
+
+def test_exclude_is_relative_to_the_config_file(tmp_path: Path) -> None:
+    write(tmp_path / "pkg" / "infmigrate.toml", 'exclude = ["old/*.inf"]\n')
+    config = ConfigFinder(tmp_path).for_file(tmp_path / "pkg" / "old" / "x.inf")
+    assert config.is_excluded(tmp_path / "pkg" / "old" / "x.inf")
+    assert not config.is_excluded(tmp_path / "pkg" / "new" / "x.inf")

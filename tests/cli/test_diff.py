@@ -1,0 +1,113 @@
+"""Unified diffs that apply byte for byte, checked with unidiff."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import infmigrate
+from infmigrate.diff import DiffError, make_diff, split_lines, unified_diff, verify
+from infmigrate.processing import FileOptions, process
+from infmigrate.registry import rule
+
+
+def _apply(old: bytes, diff: bytes) -> bytes:
+    """A small patch(1): apply a unified diff of one file to its bytes."""
+    from unidiff import PatchSet
+
+    patch = PatchSet(diff.decode("latin-1"))[0]
+    src = split_lines(old.decode("latin-1"))
+    out: list[str] = []
+    pos = 0
+    for hunk in patch:
+        start = hunk.source_start - (1 if hunk.source_length else 0)
+        out += src[pos:start]
+        lines = list(hunk)
+        for i, line in enumerate(lines):
+            value = line.value
+            if i + 1 < len(lines) and lines[i + 1].line_type == "\\":
+                value = value[:-1]
+            if line.line_type in " +":
+                out.append(value)
+        pos = start + hunk.source_length
+    out += src[pos:]
+    return "".join(out).encode("latin-1")
+
+
+CASES = {
+    "crlf": (b"a\r\nb\r\nc\r\n", b"a\r\nb\r\nB\r\nc\r\n"),
+    "lf": (b"a\nb\nc\n", b"a\nc\n"),
+    "mixed": (b"a\r\nb\nc\rd\r\n", b"a\r\nb\nx\r\nc\rd\r\n"),
+    "no final newline": (b"a\r\nb", b"a\r\nb\r\nc"),
+    "newline added": (b"a\nb", b"a\nb\n"),
+    "bom and high bytes": (b"\xef\xbb\xbfa\r\n\xe9\x81\r\n", b"\xef\xbb\xbfz\r\n\xe9\x81\r\n"),
+    "empty": (b"", b"[Version]\r\n"),
+    "to empty": (b"x\n", b""),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_diff_applies_to_the_exact_bytes(case: str) -> None:
+    old, new = CASES[case]
+    fd = make_diff(old, new, "", "", "dir/f.inf", "cp1252")
+    assert fd is not None
+    assert fd.output.startswith(b"--- a/dir/f.inf\n+++ b/dir/f.inf\n@@ ")
+    assert _apply(old, fd.output) == new
+
+
+def test_unchanged_file_has_no_diff() -> None:
+    assert make_diff(b"x\r\n", b"x\r\n", "", "", "f.inf", "cp1252") is None
+
+
+def test_no_newline_marker_and_minimal_hunk() -> None:
+    fd = make_diff(b"a\nb\nc\nd\ne\nf", b"a\nb\nc\nd\ne\nf\ng", "", "", "f.inf", "cp1252")
+    assert fd is not None
+    assert fd.output.decode() == (
+        "--- a/f.inf\n+++ b/f.inf\n@@ -3,4 +3,5 @@\n c\n d\n e\n-f\n"
+        "\\ No newline at end of file\n+f\n+g\n\\ No newline at end of file\n")
+
+
+def test_path_with_blanks_gets_a_tab_as_git_writes_it() -> None:
+    fd = make_diff(b"a\n", b"b\n", "", "", "my dir/f.inf", "cp1252")
+    assert fd is not None and fd.output.startswith(b"--- a/my dir/f.inf\t\n")
+    assert fd.patch.path == "my dir/f.inf"
+
+
+def test_utf16_diff_is_commented_text() -> None:
+    old_text, new_text = "[Version]\r\nClass=Net\r\n", "[Version]\r\nClass=Net\r\nX=1\r\n"
+    old = b"\xff\xfe" + old_text.encode("utf-16-le")
+    new = b"\xff\xfe" + new_text.encode("utf-16-le")
+    fd = make_diff(old, new, old_text, new_text, "w.inf", "utf-16-le")
+    assert fd is not None and fd.is_utf16
+    lines = fd.output.decode("utf-8").splitlines()
+    assert all(line.startswith("# ") for line in lines)
+    assert "# +X=1" in lines
+    assert "infmigrate --write w.inf" in lines[2]
+
+
+def test_verify_rejects_a_wrong_diff() -> None:
+    a, b = ["x\n", "y\n"], ["x\n", "z\n"]
+    diff = unified_diff(a, b, "f.inf")
+    verify(diff, a, b, "f.inf")
+    with pytest.raises(DiffError):
+        verify(diff, a, ["x\n", "q\n"], "f.inf")
+    with pytest.raises(DiffError):
+        verify(diff.replace("@@ -1,2", "@@ -1,3"), a, b, "f.inf")
+
+
+def test_20000_line_inf_with_one_fix_diffs_in_well_under_a_second() -> None:
+    body = "".join(f"HKR,,Value{i % 7},0x00010001,1\r\n" if i % 4 else "\r\n"
+                   for i in range(20_000))
+    data = ('[Version]\r\nSignature = "$Windows NT$"\r\nCatalogFile = big.cat\r\n'
+            "[Big.AddReg]\r\n" + body).encode("ascii")
+    tree = infmigrate.parse(data)
+    options = FileOptions((rule("ISO015"),), frozenset())
+    result = process(data, "big.inf", options, want_fix=True)
+    assert result.diff is not None and not result.error
+    start = time.perf_counter()
+    fd = make_diff(data, result.fixed or b"", tree.code, "", "big.inf", "cp1252")
+    assert time.perf_counter() - start < 0.5
+    assert fd is not None
+    (hunk,) = fd.patch
+    assert (hunk.added, hunk.removed) == (1, 0)

@@ -1,0 +1,78 @@
+"""One file's processing: errors name the file, never escape as exceptions."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infmigrate import command
+from infmigrate.command import RunOptions
+from infmigrate.edits import make_entry
+from infmigrate.fixer import Diagnostic, Edit, FixContext, Fixer
+from infmigrate.processing import FileOptions, FileResult, process
+
+
+class Flapping(Fixer):
+    """Adds a line every round: never converges (a bug the runner reports)."""
+
+    code = "TST901"
+    name = "flapping"
+    message = "always something"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        header = ctx.tree.sections[0].header
+        yield self.diagnostic(header, fix=self.make_fix(
+            Edit.insert_after(header, make_entry("X", ["1"]))))
+
+
+class NonAnsi(Fixer):
+    """Inserts a character cp1252 cannot write."""
+
+    code = "TST902"
+    name = "non-ansi"
+    message = "needs a snowman"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        entry = ctx.tree.sections[0].entries[0]
+        if "\u2603" not in ctx.tree.code:
+            yield self.diagnostic(entry, fix=self.make_fix(
+                Edit.insert_after(entry, make_entry("X", ["\u2603"]))))
+
+
+def test_fixer_bug_becomes_an_error_naming_the_rule() -> None:
+    result = process(b"[A]\r\n", "a.inf", FileOptions((Flapping,), frozenset()),
+                     want_fix=True)
+    assert result.error.startswith("internal error: ")
+    assert "TST901" in result.error and result.error.endswith("please report it")
+
+
+def test_unencodable_fix_is_an_error() -> None:
+    result = process(b"[A]\r\nx = 1\r\n", "a.inf", FileOptions((NonAnsi,), frozenset()),
+                     want_fix=True)
+    assert result.error.startswith("cannot write the fixed file in its encoding (cp1252)")
+
+
+def test_internal_error_exits_2_names_the_file_and_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a.inf", "b.inf"):
+        (tmp_path / name).write_bytes(b'[Version]\r\nSignature="$Windows NT$"\r\n')
+    real = command.process
+
+    def flaky(data: bytes, path: str, *args: object, **kwargs: object) -> FileResult:
+        if path == "a.inf":
+            raise RuntimeError("boom")
+        return real(data, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(command, "process", flaky)
+    monkeypatch.chdir(tmp_path)
+    out, err = io.BytesIO(), io.StringIO()
+    status = command.run(RunOptions(paths=["."], select=("ISO015",), cwd=tmp_path),
+                         stdin=io.BytesIO(), stdout=out, stderr=err)
+    assert status == 2
+    assert "error: a.inf: internal error: RuntimeError: boom; please report it" in (
+        err.getvalue())
+    assert out.getvalue().decode().startswith("b.inf:1:1: ISO015 [*]")
+    assert "1 file could not be processed." in err.getvalue()
