@@ -7,6 +7,7 @@ messages and exit statuses (2), never into tracebacks.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -193,8 +194,9 @@ def run(
         typer.echo("infmigrate: interrupted", err=True)
         raise typer.Exit(2) from None
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): nothing more to say.
-        sys.stderr.close()
+        # The reader went away (e.g. `| head`): say nothing more, and keep Python's exit
+        # from failing to flush into the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(2) from None
     except Exception as exc:
         typer.echo(f"infmigrate: internal error: {type(exc).__name__}: {exc}; please report "
