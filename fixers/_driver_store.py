@@ -137,25 +137,28 @@ class _Planner:
         self.model: InfModel = ctx.model
         self.newline = ctx.tree.newline
         copies = [fl for fl in self.model.file_lists if fl.kind is ListKind.COPY]
+        expand = self.model.strings.expand
+        #: File names compare as SetupAPI sees them: expanded, case-insensitive.
+        self.name = lambda text: fold(expand(text))
         self.copy_lists = copies
         #: Every destination each file name (folded) is copied to, as written.
         self.places: dict[str, dict[tuple[int | None, str], str]] = {}
         for fl in copies:
             dest = fl.destination
             for copy in fl.files:
-                self.places.setdefault(fold(copy.dest_name), {}).setdefault(
+                self.places.setdefault(self.name(copy.dest_name), {}).setdefault(
                     (dest.dirid, _norm_dir(dest.subdir)),
                     f"DIRID {dest.dirid}" + (f"\\{dest.subdir.strip(chr(92))}"
                                              if dest.subdir.strip("\\") else ""))
-        self.deleted = {fold(c.dest_name) for fl in self.model.file_lists
+        self.deleted = {self.name(c.dest_name) for fl in self.model.file_lists
                         if fl.kind is not ListKind.COPY for c in fl.files}
-        self.deleted |= {fold(c.source_name) for fl in self.model.file_lists
+        self.deleted |= {self.name(c.source_name) for fl in self.model.file_lists
                          if fl.kind is ListKind.REN for c in fl.files}
         self._paths = self._all_paths()
         self._bare = self._bare_name_values()
 
     # Every path in every field of the file, once.
-    def _all_paths(self) -> list[tuple[EntryRef, int, object]]:
+    def _all_paths(self) -> list[tuple[EntryRef, int, object, bool]]:
         out = []
         strings = self.model.strings
         for section in self.model.sections:
@@ -167,7 +170,12 @@ class _Planner:
                         continue
                     _, found = find_paths(value, strings)
                     for path in found:
-                        out.append((ref, index, path))
+                        # Is the root (%12%\, %SystemRoot%\System32\...) written in the line,
+                        # or does it come out of a [Strings] value?
+                        root = path.text[:len(path.text) - len(path.subpath)].casefold()
+                        written = value[path.start:path.end].replace("%%", "%")
+                        literal = written.casefold().startswith(root)
+                        out.append((ref, index, path, literal))
         return out
 
     # Registry string values, for bare-name references.
@@ -241,13 +249,13 @@ class _Planner:
                 plan.blocked.append(f"{name} is also copied to {', '.join(sorted(others))}")
             if key in self.deleted:
                 plan.blocked.append(f"{name} is also named by DelFiles or RenFiles (ISO007)")
-            bare = self._bare_use(name)
+            bare = self._bare_use(self.model.strings.expand(name))
             if bare is not None:
                 plan.blocked.append(
                     f"{bare.section.name} line {bare.line} loads {name} by bare name, which "
                     "only works from System32 (ISO004)")
         old_dir = _norm_dir(dest.subdir)
-        for ref, index, path in self._paths:
+        for ref, index, path, literal in self._paths:
             dirid, subpath = path.normalized  # type: ignore[attr-defined]
             if dirid != dest.dirid:
                 continue
@@ -255,9 +263,9 @@ class _Planner:
             if _norm_dir(folder) != old_dir:
                 continue
             for copy in fl.files:
-                if fold(copy.dest_name) == fold(file_name):
+                if self.name(copy.dest_name) == fold(file_name):
                     use = PathUse(ref, index, path.start, path.end, copy,  # type: ignore[attr-defined]
-                                  path.from_strings)  # type: ignore[attr-defined]
+                                  not literal)
                     plan.uses.append(use)
                     if use.from_strings:
                         plan.blocked.append(
