@@ -180,6 +180,19 @@ def _writes(ctx: FixContext) -> Iterator[RegWrite]:
             yield RegWrite(line, reg, kind, root, subkey, parts)
 
 
+def conflicting_value(writes: list[RegWrite]) -> str | None:
+    """The first value name that two of the writes set to different data (with the same
+    subkey below the matched key), or ``None`` (ISO041)."""
+    seen: dict[tuple[str, str], tuple[str, ...]] = {}
+    for write in writes:
+        key = ((write.parts.get("rest") or "").casefold(), write.value_name.casefold())
+        data = (write.line.flags_text.strip().casefold(),
+                *(v.strip() for v in write.line.data))
+        if seen.setdefault(key, data) != data:
+            return write.value_name or "(default)"
+    return None
+
+
 def service_contexts(write: RegWrite) -> set[str]:
     """The services whose service-install sections reach this line (folded)."""
     return {fold(c.service) for c in write.section.contexts  # type: ignore[attr-defined]

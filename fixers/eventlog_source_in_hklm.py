@@ -15,6 +15,7 @@ from ._registry_writes import (
     Kind,
     RegWrite,
     as_hkr,
+    conflicting_value,
     registry_writes,
     remove_lines,
     unique_section_name,
@@ -135,15 +136,12 @@ def _plan(ctx: FixContext) -> _Plan:
             continue
         groups.setdefault((fold(log), fold(src)), []).append(write)
     for key, writes in list(groups.items()):
-        seen: dict[tuple[str, str], tuple[str, ...]] = {}
-        for w in writes:
-            k = ((w.parts.get("rest") or "").casefold(), w.value_name.casefold())
-            data = (w.line.flags_text.strip().casefold(), *(v.strip() for v in w.line.data))
-            if seen.setdefault(k, data) != data:
-                for other in writes:
-                    plan.refused[id(other)] = "values conflict between install paths (ISO041)"
-                del groups[key]
-                break
+        value = conflicting_value(writes)
+        if value is not None:
+            for write in writes:
+                plan.refused[id(write)] = (f"value {value} is set to different data on "
+                                           "different install paths (ISO041)")
+            del groups[key]
     if groups:
         plan.edits = _edits(ctx, groups)
     return plan

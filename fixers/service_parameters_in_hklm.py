@@ -15,6 +15,7 @@ from ._registry_writes import (
     Kind,
     RegWrite,
     as_hkr,
+    conflicting_value,
     registry_writes,
     remove_lines,
     unique_section_name,
@@ -133,14 +134,9 @@ def _refusal(svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall
     for write in writes:
         if write.section.has_security:
             return f"[{write.section.name}] has a .security section"
-    seen: dict[tuple[str, str], tuple[str, ...]] = {}
-    for write in writes:
-        key = ((write.parts.get("rest") or "").casefold(), write.value_name.casefold())
-        data = (write.line.flags_text.strip().casefold(),
-                *(v.strip() for v in write.line.data))
-        if seen.setdefault(key, data) != data:
-            return (f"value {write.value_name or '(default)'} is set to different data on "
-                    "different install paths (ISO041)")
+    value = conflicting_value(writes)
+    if value is not None:
+        return f"value {value} is set to different data on different install paths (ISO041)"
     for s in services:
         others = {fold(r.context.service) for r in model.references_to(s.section)  # type: ignore[attr-defined]
                   if r.context.kind is Context.SERVICE_KEY and r.context.service} - {svc}

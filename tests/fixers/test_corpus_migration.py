@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 
 import pytest
 
@@ -25,21 +24,13 @@ from infmigrate.model import InfModel, ListKind, build_model, find_paths, fold
 from infmigrate.registry import rule
 from infmigrate.runner import fix
 from infmigrate.syntax import InfFile
+from tests.corpus import CORPUS, corpus_files, needs_corpus
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-MANIFEST = CORPUS / "MANIFEST.tsv"
 RULES = [rule(code) for code in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
 _SKIP_SECTIONS = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
 
 
-def _corpus_files() -> list[str]:
-    if not MANIFEST.is_file():
-        return []
-    rows = MANIFEST.read_text(encoding="utf-8").splitlines()[1:]
-    return [row.split("\t", 1)[0] for row in rows if row.strip()]
-
-
-FILES = _corpus_files()
+FILES = corpus_files()
 
 
 def _copied(model: InfModel) -> Counter[str]:
@@ -99,8 +90,7 @@ def _newlines(tree: InfFile) -> set[str]:
     return {line.newline for line in tree.lines() if line.newline}
 
 
-@pytest.mark.skipif(not FILES, reason="../shared/corpus not found: corpus tests need the "
-                                      "shared corpus beside the repo")
+@needs_corpus
 @pytest.mark.parametrize("name", FILES)
 def test_migration_keeps_everything_else(name: str) -> None:
     data = (CORPUS / name).read_bytes()

@@ -16,7 +16,6 @@ After applying their safe fixes:
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -27,21 +26,13 @@ from infmigrate.model import Context, InfModel, build_model, fold
 from infmigrate.registry import rule
 from infmigrate.runner import check, fix
 from infmigrate.syntax import InfFile
+from tests.corpus import CORPUS, corpus_files, needs_corpus
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-MANIFEST = CORPUS / "MANIFEST.tsv"
 RULES = [rule(code) for code in ("ISO020", "ISO024", "ISO033")]
 MOVED_KINDS = (Kind.SERVICE_PARAMETERS, Kind.EVENTLOG, Kind.MEDIA_CATEGORIES)
 
 
-def _corpus_files() -> list[str]:
-    if not MANIFEST.is_file():
-        return []
-    rows = MANIFEST.read_text(encoding="utf-8").splitlines()[1:]
-    return [row.split("\t", 1)[0] for row in rows if row.strip()]
-
-
-FILES = _corpus_files()
+FILES = corpus_files()
 
 
 def _writes(tree: InfFile) -> list[RegWrite]:
@@ -61,8 +52,7 @@ def _entries(model: InfModel, skip_lines: set[int], skip_sections: set[str]) -> 
     return out
 
 
-@pytest.mark.skipif(not FILES, reason="../shared/corpus not found: corpus tests need the "
-                                      "shared corpus beside the repo")
+@needs_corpus
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
 @pytest.mark.parametrize("name", FILES)
 def test_registry_migration(name: str, unsafe: bool) -> None:
