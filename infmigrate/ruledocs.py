@@ -10,23 +10,27 @@ __all__ = ["explain", "list_rules"]
 
 
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Columns padded to their widest cell; the last one is left as it is."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)).rstrip()
+    return ["  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths, strict=True))
             + "  " + r[-1] for r in rows]
 
 
+def _verif(codes: tuple[int, ...]) -> str:
+    return f" (InfVerif {', '.join(map(str, codes))})" if codes else ""
+
+
 def list_rules() -> str:
-    """Every rule, then the syntax problems: code, name, fix, InfVerif codes, message."""
-    head = ("CODE", "NAME", "FIX", "INFVERIF", "WHAT IT FINDS")
-    rows: list[tuple[str, ...]] = [head]
+    """Every rule, then the syntax problems: code, name, fix availability, what it finds
+    (with the InfVerif codes it corresponds to)."""
+    rows: list[tuple[str, ...]] = [("CODE", "NAME", "FIX", "WHAT IT FINDS")]
     for cls in all_rules():
         rows.append((cls.code, cls.name, cls.availability.value,
-                     ",".join(map(str, cls.infverif)) or "-", cls.message))
+                     cls.message + _verif(cls.infverif)))
     for s in SYNTAX_CODES.values():
-        rows.append((s.code, s.name, "none", "-", f"{s.summary} ({s.severity})"))
-    lines = _table(rows)
+        rows.append((s.code, s.name, "none", f"{s.summary} ({s.severity})"))
     return "\n".join([
-        *lines,
+        *_table(rows),
         "",
         "FIX: whether the rule can fix what it finds (always, sometimes, none). Fixes are",
         "safe unless a rule's documentation says otherwise; unsafe ones need --unsafe-fixes.",
