@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import importlib
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -56,3 +59,11 @@ def test_changelog_follows_keep_a_changelog() -> None:
     assert "## [Unreleased]" in text
     sections = re.findall(r"^### (\w+)", text, re.M)
     assert set(sections) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def test_ruff_clean() -> None:
+    """The code base stays ruff-clean (the configuration is in pyproject.toml)."""
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    proc = subprocess.run([ruff, "check", "--no-cache", str(ROOT)], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
