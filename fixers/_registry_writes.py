@@ -97,6 +97,9 @@ _HKCR_RULES: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"(?:wow6432node\\)?clsid(?:\\.*)?$"), Kind.COM),
 ]
 _ROOTS = {"hklm", "hkcr", "hkcu", "hku", "hkr"}
+#: Long spellings some INFs use; classified (and reported) as the short roots.
+_LONG_ROOTS = {"HKEY_LOCAL_MACHINE": "HKLM", "HKEY_CLASSES_ROOT": "HKCR",
+               "HKEY_CURRENT_USER": "HKCU", "HKEY_USERS": "HKU"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,7 @@ def _writes(ctx: FixContext) -> Iterator[RegWrite]:
     for reg in model.reg_sections:
         for line in reg.lines:
             root = line.root.strip().upper()
+            root = _LONG_ROOTS.get(root, root)
             if root not in {r.upper() for r in _ROOTS}:
                 yield RegWrite(line, reg, Kind.INVALID, root, line.subkey, {})
                 continue

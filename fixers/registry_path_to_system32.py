@@ -56,7 +56,7 @@ class RegistryPathToSystem32(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         for plan in plans(ctx).legacy:
             for use in plan.uses:
-                line = parse_reg_line(use.ref)
+                line = parse_reg_line(use.ref, ctx.model.strings)
                 if line is None or use.field < 4:
                     continue
                 dest = plan.destination

@@ -680,7 +680,8 @@ class _Builder:
             section = acc.args["section"]
             lines: tuple[RegLine, ...] = ()
             if isinstance(section, LogicalSection):
-                lines = tuple(line for line in map(parse_reg_line, section.entries)
+                lines = tuple(line for line in (parse_reg_line(ref, self.strings)
+                                                for ref in section.entries)
                               if line is not None)
                 self.reached.add(section.folded)
             security = self.security(str(acc.args["name"]))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .contexts import SectionContext
 from .numbers import parse_int
 from .sections import EntryRef, LogicalSection
+from .strings import StringTable
 
 if TYPE_CHECKING:
     from .references import InstallSection, Reference
@@ -100,13 +101,21 @@ class RegLine:
         return ()
 
 
-def parse_reg_line(ref: EntryRef) -> RegLine | None:
-    """Read a registry line; ``None`` for keyed or empty entries."""
+def parse_reg_line(ref: EntryRef, strings: StringTable | None = None) -> RegLine | None:
+    """Read a registry line; ``None`` for keyed or empty entries.
+
+    Flags written as a ``%strkey%`` (``%REG_MULTI_SZ%``, common in vendor INFs) are read
+    through ``strings`` when given (the undecorated table: flags are numbers, not text that
+    varies with the locale).
+    """
     if ref.key is not None or not ref.values:
         return None
     v = ref.values
     flags_text = v[3] if len(v) > 3 else ""
-    flags = 0 if not flags_text.strip() else parse_int(flags_text)
+    number = flags_text
+    if strings is not None and "%" in number:
+        number = strings.expand(number)
+    flags = 0 if not number.strip() else parse_int(number)
     return RegLine(ref, v[0], v[1] if len(v) > 1 else "", v[2] if len(v) > 2 else "",
                    flags_text, flags, tuple(v[4:]))
 
