@@ -15,8 +15,7 @@ from collections.abc import Iterable, Iterator
 from infmigrate.edits import make_section
 from infmigrate.fixer import Edit, FixContext
 from infmigrate.model import Context, InfModel, LogicalSection, RegKind, fold
-from infmigrate.model.numbers import parse_int
-from infmigrate.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY, value_type
+from infmigrate.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
 from infmigrate.syntax import Entry, Section, TriviaLine
 
 from ._registry_writes import Kind, RegWrite, registry_writes
@@ -34,7 +33,6 @@ __all__ = [
     "ddinstall_names",
     "describe",
     "first_ddinstall",
-    "flags_of",
     "h_tolerated",
     "insert_after",
     "isolation_code",
@@ -42,7 +40,6 @@ __all__ = [
     "new_section_name",
     "reached_entries",
     "service_names",
-    "type_of",
 ]
 
 #: What the report says for a location on InfVerif /h's exception list.
@@ -105,28 +102,12 @@ def _value(name: str) -> str:
     return f"value {name}" if name else "the default value"
 
 
-def flags_of(where: FixContext | InfModel, write: RegWrite) -> int | None:
-    """The line's flags as a number, ``%strkey%`` tokens expanded (``None``: not a number)."""
-    flags = write.line.flags
-    if flags is None and "%" in write.line.flags_text:
-        model = where.model if isinstance(where, FixContext) else where
-        text = model.expand(write.line.flags_text)
-        flags = 0 if not text.strip() else parse_int(text)
-    return flags
-
-
-def type_of(where: FixContext | InfModel, write: RegWrite) -> str:
-    """The value type from the (expanded) flags, as :meth:`RegLine.type` gives it."""
-    flags = flags_of(where, write)
-    return "invalid" if flags is None else value_type(flags)
-
-
 def describe(where: FixContext | InfModel, write: RegWrite, path: str | None = None) -> str:
     """What the line does: ``value Mode is written to HKLM\\...``, ``key ... is deleted``."""
     path = path or key_path(write)
     name = write.value_name
     kind = write.section.kind
-    flags = flags_of(where, write) or 0
+    flags = write.line.flags or 0
     if kind is RegKind.DEL or (kind is RegKind.ADD and flags & FLG_ADDREG_DELVAL):
         return f"{_value(name)} is deleted from {path}" if name else f"key {path} is deleted"
     if kind is RegKind.BIT:
@@ -141,7 +122,7 @@ def isolation_code(where: FixContext | InfModel, write: RegWrite) -> int:
     1321 (registry value not isolated) for a line that sets or deletes a value."""
     name = write.value_name
     kind = write.section.kind
-    flags = flags_of(where, write) or 0
+    flags = write.line.flags or 0
     if kind is RegKind.DEL:
         return 1321 if name else 1320
     if kind is RegKind.ADD and (flags & FLG_ADDREG_KEYONLY

@@ -11,7 +11,7 @@ from infmigrate.model.references import InstallSection
 from infmigrate.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
 from infmigrate.registry import register
 
-from ._registry_report import codes, flags_of, type_of
+from ._registry_report import codes
 from ._registry_writes import Kind, RegWrite, registry_writes
 
 _SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
@@ -78,7 +78,7 @@ class ConflictingSettings(Fixer):
         model = ctx.model
         groups: dict[tuple[str, str], tuple[str, list[tuple[RegWrite, tuple[object, ...]]]]] = {}
         for write in registry_writes(ctx):
-            flags = flags_of(model, write)
+            flags = write.line.flags
             if write.section.kind is not RegKind.ADD or flags is None \
                     or flags & (FLG_ADDREG_DELVAL | FLG_ADDREG_KEYONLY) \
                     or not write.section.installs:
@@ -174,7 +174,7 @@ def _identities(write: RegWrite) -> list[str]:
 
 
 def _value(model: InfModel, write: RegWrite) -> tuple[object, ...]:
-    kind = type_of(model, write)
+    kind = write.line.type
     data = [model.expand(d).strip() for d in write.line.data]
     if kind == "dword" and len(data) == 1 and parse_int(data[0]) is not None:
         return (kind, parse_int(data[0]))

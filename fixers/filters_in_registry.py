@@ -23,11 +23,9 @@ from infmigrate.syntax import Entry
 from ._registry_report import (
     codes,
     describe,
-    flags_of,
     h_tolerated,
     insert_after,
     new_section_name,
-    type_of,
 )
 from ._registry_writes import Kind, RegWrite, registry_writes
 
@@ -107,7 +105,7 @@ class FiltersInRegistry(Fixer):
             if position is None or write.section.kind is not RegKind.ADD:
                 continue
             contexts = {c.kind for c in write.section.contexts}
-            flags = flags_of(ctx, write) or 0
+            flags = write.line.flags or 0
             numbers: list[int] = [1329]
             if flags & FLG_ADDREG_APPEND:
                 numbers.append(1305)
@@ -196,8 +194,8 @@ def _like(section: object) -> Entry | None:
 
 def _refusal(ctx: FixContext, write: RegWrite, items: list[tuple[int, str]],
              installs: list[InstallSection]) -> str:
-    flags = flags_of(ctx, write)
-    if flags is None or type_of(ctx, write) != "multi_sz" or flags & ~(
+    flags = write.line.flags
+    if flags is None or write.line.type != "multi_sz" or flags & ~(
             FLG_ADDREG_TYPE_MULTI_SZ | FLG_ADDREG_NOCLOBBER | FLG_ADDREG_APPEND):
         return f"its flags ({write.line.flags_text.strip() or '0'}) are not a plain REG_MULTI_SZ"
     if write.subkey:

@@ -8,7 +8,7 @@ from infmigrate.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.model import RegKind, fold
 from infmigrate.registry import register
 
-from ._registry_report import codes, flags_of, key_path
+from ._registry_report import codes, key_path
 from ._registry_writes import registry_writes
 
 FLG_ADDREG_APPEND = 0x8
@@ -59,7 +59,7 @@ class MultiSzAppend(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         for write in registry_writes(ctx):
-            flags = flags_of(ctx, write)
+            flags = write.line.flags
             if flags is None:
                 continue
             kind = write.section.kind

@@ -9,7 +9,7 @@ from infmigrate.model import RegKind, fold
 from infmigrate.model.registry import FLG_ADDREG_DELVAL
 from infmigrate.registry import register
 
-from ._registry_report import codes, describe, flags_of, reached_entries
+from ._registry_report import codes, describe, reached_entries
 from ._registry_writes import registry_writes
 
 _DIRECTIVES = {
@@ -73,7 +73,7 @@ class NonAdditiveOperation(Fixer):
                     f"{codes(['1308/1309'])}: {instead}")
             yield self.diagnostic(ref, text)
         for write in registry_writes(ctx):
-            flags = flags_of(ctx, write) or 0
+            flags = write.line.flags or 0
             if write.section.kind is RegKind.ADD and flags & FLG_ADDREG_DELVAL:
                 text = (f"{describe(ctx, write)} (FLG_ADDREG_DELVAL), which is not additive "
                         f"{codes(['1308/1309'])}: drop the line; a package only adds state")

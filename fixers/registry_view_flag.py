@@ -8,7 +8,7 @@ from infmigrate.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.model import Context
 from infmigrate.registry import register
 
-from ._registry_report import flags_of, key_path
+from ._registry_report import key_path
 from ._registry_writes import Kind, registry_writes
 
 FLG_ADDREG_64BITKEY = 0x1000
@@ -57,7 +57,7 @@ class RegistryViewFlag(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         for write in registry_writes(ctx):
-            flags = flags_of(ctx, write) or 0
+            flags = write.line.flags or 0
             bits = flags & (FLG_ADDREG_64BITKEY | FLG_ADDREG_32BITKEY)
             if not bits:
                 continue

@@ -14,7 +14,6 @@ from ._registry_report import (
     SERVICE_STATE_API,
     codes,
     describe,
-    flags_of,
     h_tolerated,
     isolation_code,
     service_names,
@@ -89,7 +88,7 @@ class ServiceKeyOutsideParameters(Fixer):
                 if not services or fold(sub.split("\\")[0]) == "parameters":
                     continue
                 if not sub and (fold(write.value_name) in SCM_VALUES
-                                or (flags_of(ctx, write) or 0) & FLG_ADDREG_KEYONLY):
+                                or (write.line.flags or 0) & FLG_ADDREG_KEYONLY):
                     continue  # ISO021's, or the service key itself
                 path = "HKR\\" + sub if sub else "HKR"
                 text = (f"{describe(ctx, write, path)} in the key of service "

@@ -26,11 +26,9 @@ from infmigrate.syntax import Entry
 from ._registry_report import (
     codes,
     describe,
-    flags_of,
     h_tolerated,
     isolation_code,
     service_names,
-    type_of,
 )
 from ._registry_writes import SCM_VALUES, Kind, RegWrite, registry_writes
 
@@ -244,7 +242,7 @@ def _refusal(model: InfModel, write: RegWrite, svc: str, services: list[ServiceI
              hklm: bool) -> str:
     if write.section.kind is not RegKind.ADD:
         return f"a {write.section.kind.value} line does not set a value"
-    flags = flags_of(model, write)
+    flags = write.line.flags
     if flags is None:
         return "its flags are not a number"
     if flags & FLG_ADDREG_DELVAL:
@@ -280,7 +278,7 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
     directive = line.directive
     entry = write.line.ref.entry
     data = write.line.data
-    kind = type_of(model, write)
+    kind = write.line.type
     expand = model.expand
     minimum = _MIN_BUILD.get(directive)
     if minimum is not None:
