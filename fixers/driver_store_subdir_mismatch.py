@@ -44,7 +44,8 @@ class DriverStoreSubdirMismatch(Fixer):
     When a list is split, the new lists are named `<list>_<subdir>`, get their own
     `[DestinationDirs]` entries, and are added next to the old list in every `CopyFiles`
     that names it. Lists whose disk (`[SourceDisksNames]`) has a path are left alone: how
-    that path combines with the subdirectory is not documented.
+    that path combines with the subdirectory is not documented; a `CopyFiles=@file` copy
+    is reported without a fix (only DefaultDestDir could carry its subdir).
 
     ## References
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
@@ -55,7 +56,7 @@ class DriverStoreSubdirMismatch(Fixer):
     name = "driver-store-subdir-mismatch"
     message = "file list in the driver store does not keep its source subdirectory"
     fix_title = "Use the files' source subdirectory in [DestinationDirs]"
-    availability = FixAvailability.ALWAYS
+    availability = FixAvailability.SOMETIMES
     infverif = (1100,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
