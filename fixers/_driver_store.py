@@ -23,7 +23,7 @@ field of any line (ServiceBinary, registry values, ...), is rewritten to ``%13%\
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from infmigrate.edits import append_lines, make_entry, make_section, quote
@@ -113,11 +113,6 @@ class Plans:
     default_blocked: str = ""
     #: Plan of each list by identity, for the reference rules.
     by_list: dict[int, ListPlan] = field(default_factory=dict)
-
-    def plan_for_path(self, ref: EntryRef, index: int) -> list[tuple[ListPlan, PathUse]]:
-        """The plans with a path use at this field."""
-        return [(p, u) for p in self.legacy + self.subdir_mismatch for u in p.uses
-                if u.ref is ref and u.field == index]
 
 
 def plans(ctx: FixContext) -> Plans:
@@ -386,8 +381,9 @@ class _Planner:
             new_sections.append(make_section(name, lines, newline=last.header.newline
                                              or self.newline))  # type: ignore[arg-type]
         if not trailing_blank:
-            # keep the new sections apart from what follows by a blank line
-            new_sections[0] = new_sections[0]
+            # the section ran straight into the next one: a blank line before the new ones
+            edits.append(Edit.insert_after(last.body[-1] if last.body else last.header,
+                                           TriviaLine("", "", self.newline)))
         edits.append(Edit.insert_section(last, *new_sections))
         by_entry: dict[int, tuple[EntryRef, list[int]]] = {}
         for reference in fl.references:
@@ -475,8 +471,3 @@ def _insert_after_fields(entry: Entry, indexes: list[int], names: list[str]) -> 
         else:
             out.append(f)
     return entry.with_changes(fields=tuple(out))
-
-
-def iter_plans(result: Plans) -> Iterator[ListPlan]:
-    yield from result.legacy
-    yield from result.subdir_mismatch
