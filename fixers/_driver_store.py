@@ -40,6 +40,9 @@ __all__ = ["ListPlan", "PathUse", "Plans", "plans"]
 LEGACY = (11, 12)
 DRIVER_STORE = 13
 _CACHE_KEY = "driver-store-plans"
+#: A file-name-like token in a registry value (what a bare-name load would name): a run
+#: between separators, so that build-template names (``x#WDF_VERSION#.dll``) stay whole.
+_NAME_TOKEN = re.compile(r"[^\s,;\"'\\/:%=()]+")
 #: Sections whose values name files without being references to installed files.
 _NOT_REFERENCES = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
 
@@ -173,14 +176,26 @@ class _Planner:
                         out.append((ref, index, path, literal))
         return out
 
-    # Registry string values, for bare-name references.
-    def _bare_name_values(self) -> list[tuple[EntryRef, str]]:
-        out = []
+    # Registry string values, for bare-name references: every file-name-like token that
+    # no path separator, drive or DIRID precedes, unless the same value also names it by
+    # path (then the bare mention is part of something else).
+    def _bare_name_values(self) -> dict[str, EntryRef]:
+        index: dict[str, EntryRef] = {}
         for reg in self.model.reg_sections:
             for line in reg.lines:
                 for _, text in line.string_values:
-                    out.append((line.ref, self.model.strings.expand(text)))
-        return out
+                    expanded = self.model.strings.expand(text)
+                    bare: set[str] = set()
+                    pathed: set[str] = set()
+                    for m in _NAME_TOKEN.finditer(expanded):
+                        start = m.start()
+                        after_path = start > 0 and expanded[start - 1] in "\\/:%"
+                        # "@x.dll,-200" (an indirect string) loads x.dll by name too
+                        name = m.group().lstrip("@").casefold()
+                        (pathed if after_path else bare).add(name)
+                    for token in bare - pathed:
+                        index.setdefault(token, line.ref)
+        return index
 
     def run(self) -> Plans:
         result = Plans()
@@ -268,11 +283,8 @@ class _Planner:
         return plan
 
     def _bare_use(self, name: str) -> EntryRef | None:
-        pattern = re.compile(r"(?<![\\/:%\w.-])" + re.escape(name) + r"(?![\w.-])", re.I)
-        for ref, text in self._bare:
-            if pattern.search(text) and not re.search(r"[\\/]" + re.escape(name), text, re.I):
-                return ref
-        return None
+        """The first registry value that names ``name`` without a path, if any."""
+        return self._bare.get(name.casefold())
 
     # --- edits ------------------------------------------------------------------------
 

@@ -80,6 +80,8 @@ _H_HKLM: tuple[str, ...] = (
         "windows\\currentversion\\reliability\\userdefined", "windows\\currentversion\\run",
         "windows\\currentversion\\runonce", "windows\\currentversion\\uninstall")),
 )
+#: The exception list as one pattern: a listed key or anything below it.
+_H_HKLM_RE = re.compile("(?:" + "|".join(map(re.escape, _H_HKLM)) + r")(?:\\|$)")
 
 
 def h_tolerated(root: str, subkey: str) -> bool:
@@ -89,8 +91,7 @@ def h_tolerated(root: str, subkey: str) -> bool:
         return True
     if root != "HKLM":
         return False
-    folded = subkey.casefold().strip("\\")
-    return any(folded == p or folded.startswith(p + "\\") for p in _H_HKLM)
+    return _H_HKLM_RE.match(subkey.casefold().strip("\\")) is not None
 
 
 def key_path(write: RegWrite) -> str:

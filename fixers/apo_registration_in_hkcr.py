@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.edits import quote
@@ -116,8 +115,7 @@ class ApoRegistrationInHkcr(Fixer):
             what = "the COM class of an APO" if com else "an audio processing object"
             text = (f"{describe(ctx, write)}, which registers {what} machine-wide "
                     f"{codes(['2660-2663'], True)}: {instead}")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text, fix),
-                                      infverif=self.infverif)
+            yield self.diagnostic(write.line.ref, text, fix, infverif=self.infverif)
 
 
 def _inf_class(ctx: FixContext) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -81,7 +80,7 @@ class AutologgerRegistration(Fixer):
             text = (f"{describe(ctx, write)}, a global ETW session setting "
                     f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft} "
                     "(Windows 11 and later)")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))
 
 
 def _guid(ctx: FixContext, write: RegWrite) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -86,4 +85,4 @@ class ClassKeyInHklm(Fixer):
                         f"{DEVICE_HARDWARE_API})")
             else:
                 continue
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))

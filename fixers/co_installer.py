@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -69,8 +68,7 @@ class CoInstaller(Fixer):
                     "are not needed (the frameworks are inbox), an application goes into a "
                     f"Hardware Support App ([{install.name}.Software] AddSoftware), and "
                     "settings go into the INF (HKR) or the driver")
-            yield dataclasses.replace(self.diagnostic(section.blocks[0].header, text),
-                                      infverif=(1300,))
+            yield self.diagnostic(section.blocks[0].header, text, infverif=(1300,))
         for write in registry_writes(ctx):
             if write.section.kind is not RegKind.ADD:
                 continue
@@ -104,7 +102,7 @@ class CoInstaller(Fixer):
             instead = "; ".join(advice)
             text = (f"{describe(ctx, write)}, which registers {what} {listed} {codes([1303])}: "
                     f"{instead}")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(1303,))
+            yield self.diagnostic(write.line.ref, text, infverif=(1303,))
 
 
 def _kind(dll: str) -> str:

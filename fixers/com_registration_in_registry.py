@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -84,4 +83,4 @@ class ComRegistrationInRegistry(Fixer):
                            "app's own registration")
             text = (f"{describe(ctx, write)}, part of {what}, machine-wide "
                     f"{codes([1325], h_tolerated(write.root, write.subkey))}: {instead}")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text))
+            yield self.diagnostic(write.line.ref, text)

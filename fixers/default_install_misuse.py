@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -72,5 +71,4 @@ class DefaultInstallMisuse(Fixer):
             if not problems:
                 continue
             text = f"[{install.section.name}] {' and '.join(problems)} {codes(numbers)}"
-            yield dataclasses.replace(self.diagnostic(install.section.blocks[0].header, text),
-                                      infverif=tuple(numbers))
+            yield self.diagnostic(install.section.blocks[0].header, text, infverif=tuple(numbers))

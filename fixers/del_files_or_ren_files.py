@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -104,4 +103,4 @@ class DelFilesOrRenFiles(Fixer):
                         "operation (InfVerif 1300-1302, 1308/1309): ship each file under "
                         "its final name and copy it to the driver store (DIRID 13) instead")
                 codes = (1300, 1301, 1302, 1308, 1309)
-            yield dataclasses.replace(self.diagnostic(ref.entry, text), infverif=codes)
+            yield self.diagnostic(ref.entry, text, infverif=codes)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -75,4 +74,4 @@ class DeviceClassesKeyInHklm(Fixer):
                     f"HKR in an add-interface section ([{first_ddinstall(write)}.Interfaces] "
                     f"AddInterface={guid},,<section> with AddReg) and read it with "
                     f"{INTERFACE_API}")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -53,4 +52,4 @@ class DmaSecurityAllowedBuses(Fixer):
             text = (f"{describe(ctx, write)}, the global list of buses exempt from DMA protection "
                     f"{codes([number], h_tolerated(write.root, write.subkey))}: Windows "
                     "ignores it from Windows 11 24H2; delete the line")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))

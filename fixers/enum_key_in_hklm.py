@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -61,4 +60,4 @@ class EnumKeyInHklm(Fixer):
                     f"{codes([number], h_tolerated(write.root, write.subkey))}: write it with "
                     "HKR in an AddReg of DDInstall.HW (the device's own hardware key) and "
                     f"read it with {DEVICE_HARDWARE_API}")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))

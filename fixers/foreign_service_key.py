@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -76,4 +75,4 @@ class ForeignServiceKey(Fixer):
                     f"package that installs {svc} (HKR,Parameters in its service-install "
                     f"section), or, for a per-device setting {svc} reads, write it with HKR "
                     f"in this INF's DDInstall and read it with {DEVICE_SOFTWARE_API}")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -103,5 +102,4 @@ class GlobalRegistryWrite(Fixer):
                            f"HKR,Parameters in its service-install section (read with "
                            f"{SERVICE_STATE_API})")
             text = f"{describe(ctx, write)}, {why} {codes(numbers, tolerated)}: {instead}"
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text),
-                                      infverif=tuple(numbers))
+            yield self.diagnostic(write.line.ref, text, infverif=tuple(numbers))

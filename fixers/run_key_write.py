@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -66,4 +65,4 @@ class RunKeyWrite(Fixer):
                     "the device interface's arrival (AddService with AddTrigger), or ship it "
                     f"as a Hardware Support App ([{first_ddinstall(write)}.Software] "
                     "AddSoftware)")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))

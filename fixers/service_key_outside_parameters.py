@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -80,8 +79,7 @@ class ServiceKeyOutsideParameters(Fixer):
                 text = (f"{describe(ctx, write)}, service {svc}'s key outside its Parameters "
                         f"subkey {codes([number, 1323], h_tolerated(write.root, write.subkey))}"
                         f": {_instead(write, rest, svc)}")
-                yield dataclasses.replace(self.diagnostic(write.line.ref, text),
-                                          infverif=(number, 1323))
+                yield self.diagnostic(write.line.ref, text, infverif=(number, 1323))
             elif write.kind is Kind.HKR:
                 services = service_names(write)
                 sub = write.subkey

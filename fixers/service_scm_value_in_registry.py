@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -180,8 +179,7 @@ class ServiceScmValueInRegistry(Fixer):
             else:
                 text = head
             fix = None if line.reason else fixes.get(fold(line.svc))
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text, fix),
-                                      infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, fix, infverif=(number,))
 
     def _fixes(self, ctx: FixContext, lines: list[_Line]) -> dict[str, Fix]:
         """One fix per service, with every fixable line of that service (so that one round

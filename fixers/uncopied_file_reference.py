@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -92,11 +91,11 @@ class UncopiedFileReference(Fixer):
                     known = by_name.get(fold(name))
                     path = (_path_text(known[0][0], known[0][1], name)
                             if known and isinstance(known[0][0], int) else f"%13%\\{name}")
-                    yield dataclasses.replace(self.diagnostic(
+                    yield self.diagnostic(
                         fr.entry,
                         f"{fr.entry.key} {value} in [{fr.entry.section.name}] is not a path "
                         "under a DIRID, so it cannot be matched to a CopyFiles destination "
-                        f"(InfVerif 2085): write it {path}"), infverif=(2085,))
+                        f"(InfVerif 2085): write it {path}", infverif=(2085,))
                 continue
             for path in fr.paths:
                 dirid, subpath = path.normalized

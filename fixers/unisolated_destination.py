@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -102,4 +101,4 @@ class UnisolatedDestination(Fixer):
                         f"(InfVerif 1322{tolerated}): copy the files to the driver store "
                         f"(DIRID 13) and {_READ_PATH}; ship applications as a Hardware Support "
                         "App with AddSoftware")
-            yield dataclasses.replace(self.diagnostic(dest.entry, text), infverif=codes)
+            yield self.diagnostic(dest.entry, text, infverif=codes)

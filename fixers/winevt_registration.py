@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
@@ -83,4 +82,4 @@ class WinevtRegistration(Fixer):
             number = isolation_code(ctx, write)
             text = (f"{describe(ctx, write)}, the event log service's own registration "
                     f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft}")
-            yield dataclasses.replace(self.diagnostic(write.line.ref, text), infverif=(number,))
+            yield self.diagnostic(write.line.ref, text, infverif=(number,))

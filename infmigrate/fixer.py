@@ -200,8 +200,10 @@ class Fixer:
         message: str | None = None,
         fix: Fix | None = None,
         column: int = 1,
+        infverif: tuple[int, ...] | None = None,
     ) -> Diagnostic:
-        """A diagnostic of this rule at a line node (or anything with ``.entry``/``.line``)."""
+        """A diagnostic of this rule at a line node (or anything with ``.entry``/``.line``);
+        ``infverif`` narrows the rule's InfVerif codes to those of this finding."""
         node = getattr(at, "entry", at)
         line = node.line
         text = node.code.rstrip("\r\n")
@@ -217,7 +219,7 @@ class Fixer:
             end_line=end_line,
             end_column=end_column,
             fix=fix,
-            infverif=self.infverif,
+            infverif=self.infverif if infverif is None else infverif,
         )
 
     def make_fix(self, *edits: Edit, title: str | None = None,

@@ -19,13 +19,10 @@ from ..syntax import Entry, InfFile, Section
 __all__ = ["EntryRef", "LogicalSection", "build_sections", "fold"]
 
 
-def fold(name: str) -> str:
-    """The case-insensitive form of a section name, key or string token (``casefold``).
-
-    Windows compares these names case-insensitively; for the ASCII names INF files use
-    in practice, this is the same comparison.
-    """
-    return name.casefold()
+#: The case-insensitive form of a section name, key or string token (``str.casefold``,
+#: bound directly: it is called for every key of every entry). Windows compares these
+#: names case-insensitively; for the ASCII names INF files use, this is the same comparison.
+fold = str.casefold
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -136,10 +133,8 @@ def _merge(blocks: Iterable[Section], by_id: dict[int, EntryRef]) -> LogicalSect
         for line in block.body:
             if type(line) is not Entry:
                 continue
-            key_node = line.key_node
-            key = None if key_node is None else key_node.cooked
-            ref = new(line, block, section, key, tuple(f.cooked for f in line.fields),
-                      len(refs))
+            key = line.key
+            ref = new(line, block, section, key, tuple(line.values), len(refs))
             refs.append(ref)
             by_id[id(line)] = ref
             if key is not None:

@@ -117,8 +117,14 @@ def cook(raw: str, final: bool = True) -> str:
     blanks before them; blanks between pieces are kept. Leading and trailing blanks are not
     part of a raw value (the Field or Key owns them), so they never reach the result.
     """
-    if '"' not in raw and "\\" not in raw:
-        return raw  # the common case: plain text, possibly with inner blanks
+    if '"' not in raw:
+        # Plain text (inner blanks and literal backslashes included): a continuation needs a
+        # newline inside the value, or a backslash in the last field of the file's last line.
+        if "\n" not in raw and "\r" not in raw and not (final and "\\" in raw):
+            return raw
+    elif (raw[0] == '"' and raw[-1] == '"' and len(raw) > 1 and '"' not in raw[1:-1]
+          and "\n" not in raw and "\r" not in raw):
+        return raw[1:-1]  # one quoted run, no escaped quote
     out: list[str] = []
     gap = ""
     for token in tokenize_value(raw, final):
