@@ -285,6 +285,12 @@ class Field(CSTNode):
 
 
 # --- lines --------------------------------------------------------------------------------
+
+#: Cooked fields by the identity of an entry's stored fields tuple. Identical lines share
+#: that tuple through the parser's memo, so each distinct line is cooked once; the entry
+#: keeps the tuple alive and the identity check guards against a reused id.
+_COOKED: dict[int, tuple[tuple[tuple[str, str, str, str], ...], tuple[str, ...]]] = {}
+_COOKED_LIMIT = 300_000
 # Every line node stores ``newline`` and ``line`` as its last two fields.
 
 _LINE_DOC = "1-based physical line where this logical line starts (a position, not content)."
@@ -388,7 +394,15 @@ class Entry(CSTNode):
     @property
     def values(self) -> list[str]:
         """The cooked fields."""
-        return [cook(value, final=not comma) for _, value, _, comma in self[0]]
+        data = self[0]
+        hit = _COOKED.get(id(data))
+        if hit is not None and hit[0] is data:
+            return list(hit[1])
+        cooked = tuple([cook(value, final=not comma) for _, value, _, comma in data])
+        if len(_COOKED) >= _COOKED_LIMIT:
+            _COOKED.clear()
+        _COOKED[id(data)] = (data, cooked)
+        return list(cooked)
 
 
 class ErrorLine(CSTNode):
