@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Run the parser benchmark in its own environment (bench/.venv).
+# Run the benchmarks in their own environment (bench/.venv).
 #
 # wininfparser, the peer we compare against, is installed ONLY here: it must never
 # become a dependency of infmigrate. The repo itself is installed editable, so parser
 # changes are picked up without reinstalling; the install step is re-run only when
 # pyproject.toml changes (or the venv is missing / broken).
 #
-# Usage: bench/run.sh [--runs N] [--corpus PATH] [--files N]
+# Usage: bench/run.sh [--runs N] [--corpus PATH] [--files N]   parser benchmark (parse.py)
+#        bench/run.sh cli [--runs N] [--corpus PATH]             command benchmark (cli.py)
+#        bench/run.sh all                                        both, one after the other
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,4 +44,18 @@ with open(sys.argv[1], "rb") as fh:
     echo "$want" > "$stamp"
 fi
 
-exec "$venv/bin/python" "$here/parse.py" "$@"
+case "${1:-}" in
+    cli)
+        shift
+        exec "$venv/bin/python" "$here/cli.py" "$@"
+        ;;
+    all)
+        shift
+        "$venv/bin/python" "$here/parse.py" "$@"
+        echo
+        exec "$venv/bin/python" "$here/cli.py" "$@"
+        ;;
+    *)
+        exec "$venv/bin/python" "$here/parse.py" "$@"
+        ;;
+esac

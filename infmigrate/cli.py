@@ -69,7 +69,16 @@ def _explain(value: str | None) -> None:
 
 _MODES = "Modes (default: report findings)"
 _RULES = "Rule selection"
+_FILES = "File selection"
+_RUN = "Speed"
 _OUTPUT = "Output"
+
+
+def _globs(values: list[str] | None) -> tuple[str, ...] | None:
+    """Repeated and/or comma-separated glob options, as one tuple (None when absent)."""
+    if values is None:
+        return None
+    return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
 
 
 @app.command()
@@ -111,6 +120,43 @@ def run(
     explain: Annotated[str | None, typer.Option(
         "--explain", metavar="CODE", callback=_explain, is_eager=True,
         rich_help_panel=_RULES, help="Print a rule's documentation and exit.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", metavar="GLOBS", rich_help_panel=_FILES, show_default=False,
+        help="Gitignore-style globs (comma-separated or repeated, relative to the working "
+             "directory) of files and folders to skip; replaces the configuration's "
+             "`exclude`.")] = None,
+    extend_exclude: Annotated[list[str] | None, typer.Option(
+        "--extend-exclude", metavar="GLOBS", rich_help_panel=_FILES, show_default=False,
+        help="Like --exclude, but in addition to the configuration's `exclude`.")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", rich_help_panel=_FILES,
+        help="Apply the exclude globs to files named on the command line too (for "
+             "pre-commit).")] = False,
+    respect_gitignore: Annotated[bool, typer.Option(
+        "--respect-gitignore/--no-respect-gitignore", rich_help_panel=_FILES,
+        help="Skip what git ignores (.gitignore files, .git/info/exclude) when searching "
+             "directories inside a git work tree.")] = True,
+    follow_symlinks: Annotated[bool, typer.Option(
+        "--follow-symlinks", rich_help_panel=_FILES,
+        help="Follow symbolic links to files and directories met while searching "
+             "(default: skip them; links named on the command line are always "
+             "followed).")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", metavar="N", min=1, rich_help_panel=_RUN, show_default=False,
+        help="Worker processes (default: one per core). Output is the same whatever N "
+             "is.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", envvar="INFMIGRATE_NO_CACHE", rich_help_panel=_RUN,
+        help="Neither read nor write the results cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR", envvar="INFMIGRATE_CACHE_DIR", rich_help_panel=_RUN,
+        show_default=False,
+        help="Where the results cache lives (default: .infmigrate_cache in the project "
+             "root).")] = None,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", rich_help_panel=_OUTPUT,
+        help="Print a table of the findings per rule (found, fixed, left when fixing) "
+             "instead of each finding.")] = False,
     output_format: Annotated[Format, typer.Option(
         "--format", rich_help_panel=_OUTPUT, case_sensitive=False,
         help="How to print findings: text, json, sarif (code scanning), github "
@@ -128,10 +174,6 @@ def run(
         "--stdin-filename", metavar="NAME", rich_help_panel=_OUTPUT,
         help="Name to show (and to find the configuration from) for standard input; "
              "implies '-' when no PATHS are given.")] = None,
-    force_exclude: Annotated[bool, typer.Option(
-        "--force-exclude", rich_help_panel=_OUTPUT,
-        help="Apply the configuration's `exclude` to files named on the command line "
-             "too (for pre-commit).")] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", rich_help_panel=_OUTPUT,
         help="Print findings and errors only, no summary.")] = False,
@@ -185,6 +227,14 @@ def run(
         color=color.value,
         stdin_filename=stdin_filename,
         force_exclude=force_exclude,
+        jobs=jobs,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+        statistics=statistics,
+        exclude=_globs(exclude),
+        extend_exclude=_globs(extend_exclude) or (),
+        respect_gitignore=respect_gitignore,
+        follow_symlinks=follow_symlinks,
     )
     try:
         status = run_command(options)

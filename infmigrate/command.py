@@ -1,5 +1,6 @@
 """The ``infmigrate`` command, behind its command line: discover files, configure each,
-process them, write or diff, report, and choose the exit status.
+process them (in parallel, through the cache), write or diff, report, and choose the exit
+status.
 
 Exit status (ruff's contract):
 
@@ -10,31 +11,46 @@ Exit status (ruff's contract):
   written (the other files are still processed and reported), or an internal error.
 
 Machine output goes to stdout (or ``--output-file``), as bytes; messages and the summary
-go to stderr.
+go to stderr. Everything is printed once all files are done, sorted by path, so the
+output is the same whatever ``--jobs`` is.
+
+How a file goes through (:meth:`_Runner.prepare`, then :func:`infmigrate.tasks.run_task`):
+the parent reads it, skips it if it is an EDK II INF, looks its hash up in the cache and,
+on a miss, sends the bytes to a worker (:mod:`infmigrate.pool`: the largest files first,
+in this process when there are few), which processes it and, for ``--write``, writes it.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from . import __version__
-from .config import Config, ConfigError, ConfigFinder
-from .discovery import Candidate, discover, display_path
+from . import __version__, pool
+from .cache import CACHE_DIR_NAME, Cache, digest, settings_key, source_hash
+from .config import Config, ConfigError, ConfigFinder, excluded, relative_to
+from .discovery import Candidate, discover, display_path, path_key
+from .edk2 import EDK2_NOTE, is_edk2
 from .fixer import Fixer, Settings
 from .output import FORMATS, Report
-from .processing import FileOptions, FileResult, fix_is_applied, process
+from .output.base import NEEDS_TREES
+from .processing import FileOptions, FileResult
+from .progress import progress
 from .registry import RuleError
 from .selection import Layer, resolve
-from .writing import write_atomic
+from .summary import plural, statistics, statistics_json, statistics_table, summary_lines
+from .tasks import FileTask, run_task
+from .writing import FileStamp, stamp_of, write_atomic
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
+
+#: Notes of one kind printed before "... and N more" (all of them with --verbose).
+MAX_NOTES = 10
 
 
 class Mode(Enum):
@@ -66,6 +82,20 @@ class RunOptions:
     stdin_filename: str | None = None
     force_exclude: bool = False
     cwd: Path = field(default_factory=Path.cwd)
+    #: Worker processes (None: one per core).
+    jobs: int | None = None
+    #: Use the results cache (``--no-cache``: False), and where (None: the project's).
+    cache: bool = True
+    cache_dir: Path | None = None
+    #: Print the per-rule table instead of the findings.
+    statistics: bool = False
+    #: ``--exclude`` globs (relative to the working directory), replacing the
+    #: configuration's ``exclude``; None: the configuration's apply.
+    exclude: tuple[str, ...] | None = None
+    #: ``--extend-exclude`` globs, in addition.
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    follow_symlinks: bool = False
 
 
 @dataclass
@@ -73,10 +103,6 @@ class _Streams:
     stdin: BinaryIO
     stdout: BinaryIO
     stderr: TextIO
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _use_color(option: str, stream: BinaryIO | TextIO, to_file: bool) -> bool:
@@ -111,6 +137,34 @@ def colorize_diff(data: bytes) -> bytes:
     return b"".join(out)
 
 
+@dataclass
+class _Pending:
+    """What the parent keeps about a file sent to a worker (for the cache)."""
+
+    path: Path
+    content: str
+    settings: str
+    options: FileOptions
+
+
+def _crashed(task: FileTask, exc: BaseException) -> FileResult:
+    return FileResult(task.shown, error="internal error: the worker process processing this "
+                      f"file died ({type(exc).__name__}: killed, out of memory or a crash); "
+                      "please report it")
+
+
+def _read(path: Path) -> tuple[bytes, FileStamp]:
+    """The file's bytes and its stamp (taken from the open file, before reading). Opened
+    without blocking, so that a FIFO named like an INF is an error, not a hang."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(0, "is a directory" if stat.S_ISDIR(st.st_mode)
+                          else "not a regular file")
+        return f.read(), stamp_of(st)
+
+
 class _Runner:
     def __init__(self, options: RunOptions, streams: _Streams) -> None:
         self.o = options
@@ -119,14 +173,19 @@ class _Runner:
         self.finder = ConfigFinder(options.cwd)
         self._options_cache: dict[Path | None, FileOptions | str] = {}
         self.rules_seen: dict[str, type[Fixer]] = {}
+        self.full = options.output_format in NEEDS_TREES
         self.want_fix = options.mode is not Mode.REPORT or options.output_format == (
             "github-review")
+        self.want_diff = options.mode is Mode.DIFF or options.output_format == (
+            "github-review")
+        self.cache: Cache | None = None
+        self._pending: dict[int, _Pending] = {}
+        self.notes: dict[str, list[tuple[str, str]]] = {}
 
     # --- messages -----------------------------------------------------------------------
 
     def error(self, message: str) -> None:
         self.s.stderr.write(f"error: {message}\n")
-        self.s.stderr.flush()
 
     def info(self, message: str) -> None:
         if not self.o.quiet:
@@ -136,10 +195,16 @@ class _Runner:
         if self.o.verbose:
             self.s.stderr.write(message + "\n")
 
+    def note(self, kind: str, path: Path | str, message: str) -> None:
+        self.notes.setdefault(kind, []).append((display_path(path, self.o.cwd), message))
+
     # --- configuration ------------------------------------------------------------------
 
+    def absolute(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.o.cwd / path
+
     def config_for(self, path: Path) -> Config:
-        return self.finder.for_file(path if path.is_absolute() else self.o.cwd / path)
+        return self.finder.for_file(self.absolute(path))
 
     def options_for(self, config: Config) -> FileOptions | str:
         """The file options under a configuration, or an error message."""
@@ -164,8 +229,18 @@ class _Runner:
         self._options_cache[config.path] = result
         return result
 
-    def is_excluded(self, path: Path) -> bool:
-        return self.config_for(path).is_excluded(path)
+    def is_excluded(self, path: Path, is_dir: bool = False) -> bool:
+        """Whether the exclude globs (``--exclude``, else the configuration's, plus
+        ``--extend-exclude``) name the path."""
+        cli = None
+        if self.o.exclude is not None or self.o.extend_exclude:
+            cli = relative_to(self.absolute(path), self.o.cwd)
+        if self.o.exclude is not None:
+            if cli is not None and excluded(cli, self.o.exclude, is_dir=is_dir):
+                return True
+        elif self.config_for(path).is_excluded(self.absolute(path), is_dir):
+            return True
+        return cli is not None and excluded(cli, self.o.extend_exclude, is_dir=is_dir)
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -178,31 +253,32 @@ class _Runner:
         stdin_at = paths.index("-") if "-" in paths else -1
         before = [Path(p) for p in paths[:stdin_at]] if stdin_at >= 0 else named
         after = [Path(p) for p in paths[stdin_at + 1:]] if stdin_at >= 0 else []
-        yield from discover(before, self.is_excluded, force_exclude=self.o.force_exclude)
+        yield from self._discover(before)
         if stdin_at >= 0:
             yield None
-            yield from discover(after, self.is_excluded, force_exclude=self.o.force_exclude)
+            yield from self._discover(after)
 
-    def one(self, candidate: Candidate | None) -> FileResult:
-        """Process one input; whatever goes wrong becomes the result's error."""
-        try:
-            return self._one(candidate)
-        except Exception as exc:
-            name = "-" if candidate is None else display_path(candidate.path, self.o.cwd)
-            detail = f"\n{traceback.format_exc()}" if self.o.verbose else ""
-            return FileResult(name, error=f"internal error: {type(exc).__name__}: {exc}; "
-                              f"please report it{detail}")
+    def _discover(self, paths: list[Path]) -> Iterator[Candidate]:
+        yield from discover(
+            [self.absolute(p) for p in paths], self.is_excluded,
+            force_exclude=self.o.force_exclude, respect_gitignore=self.o.respect_gitignore,
+            follow_symlinks=self.o.follow_symlinks,
+            on_note=lambda path, message: self.note("generated", path, message))
 
-    def _one(self, candidate: Candidate | None) -> FileResult:
+    def shown(self, candidate: Candidate | None) -> str:
         if candidate is None:
             name = self.o.stdin_filename
-            shown = display_path(name, self.o.cwd) if name else "-"
-            config_path = Path(name) if name else Path("-")
-        else:
-            shown = display_path(candidate.path, self.o.cwd)
-            config_path = candidate.path
+            return display_path(name, self.o.cwd) if name else "-"
+        return display_path(candidate.path, self.o.cwd)
+
+    def prepare(self, index: int, candidate: Candidate | None) -> FileTask | FileResult:
+        """Everything up to processing: configuration, reading, EDK II, cache. A result
+        when that settles it, else the task for a worker."""
+        shown = self.shown(candidate)
         if candidate is not None and candidate.missing:
             return FileResult(shown, error="no such file or directory")
+        config_path = (candidate.path if candidate is not None
+                       else Path(self.o.stdin_filename or "-"))
         try:
             config = self.config_for(config_path)
         except ConfigError as exc:
@@ -210,50 +286,161 @@ class _Runner:
         options = self.options_for(config)
         if isinstance(options, str):
             return FileResult(shown, error=options)
+        stamp: FileStamp | None = None
         if candidate is None:
             data = self.s.stdin.read()
         else:
             try:
-                data = candidate.path.read_bytes()
+                data, stamp = _read(self.absolute(candidate.path))
             except OSError as exc:
                 return FileResult(shown, error=f"cannot read: {exc.strerror or exc}")
-        result = process(data, shown, options, want_fix=self.want_fix, verbose=self.o.verbose)
-        if result.error:
-            return result
-        if self.o.mode is Mode.WRITE and result.changed and candidate is not None:
-            assert result.fixed is not None
+        if is_edk2(data):
+            if candidate is not None:
+                self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
+            return FileResult(shown, skipped=EDK2_NOTE)
+        full = self.full or candidate is None
+        write_to = (str(self.absolute(candidate.path))
+                    if self.o.mode is Mode.WRITE and candidate is not None else None)
+        task = FileTask(index, shown, data, options, want_fix=self.want_fix,
+                        want_diff=self.want_diff, write_to=write_to, stamp=stamp,
+                        full=full, keep_fixed=self.cache is not None, verbose=self.o.verbose)
+        if self.cache is None or candidate is None:
+            return task
+        path = self.absolute(candidate.path)
+        pending = _Pending(path, digest(data), settings_key(options), options)
+        if not full:
+            hit = self.cache.lookup(path, shown, pending.content, pending.settings,
+                                    want_fix=self.want_fix, want_diff=self.want_diff,
+                                    want_fixed=write_to is not None)
+            if hit is not None:
+                hit.options = options
+                return self._write_cached(task, pending, hit)
+        self._pending[index] = pending
+        return task
+
+    def _write_cached(self, task: FileTask, pending: _Pending,
+                      result: FileResult) -> FileResult:
+        if task.write_to is not None and result.changed and result.fixed is not None:
             try:
-                write_atomic(candidate.path, result.fixed)
+                write_atomic(Path(task.write_to), result.fixed, expect=task.stamp)
             except OSError as exc:
                 result.error = f"cannot write: {exc.strerror or exc}"
-                return result
-            result.written = True
+            else:
+                result.written = True
+                assert self.cache is not None
+                self.cache.store_written(pending.path, result.fixed, pending.settings, result)
+            result.fixed = None
+        return result
+
+    def finish(self, task: FileTask, result: FileResult) -> FileResult:
+        """A worker's result: options back on, into the cache."""
+        result.options = task.options
+        pending = self._pending.pop(task.index, None)
+        if self.cache is not None and pending is not None:
+            if result.written and result.fixed is not None:
+                self.cache.store_written(pending.path, result.fixed, pending.settings, result)
+            elif not result.written:
+                self.cache.store(pending.path, pending.content, pending.settings, result)
+        if not task.full:
+            result.fixed = None  # kept for the cache only
         return result
 
     # --- the run ------------------------------------------------------------------------
+
+    def open_cache(self) -> None:
+        if not self.o.cache:
+            return
+        root = self.o.cache_dir
+        if root is None:
+            try:
+                config = self.finder.for_file(self.o.cwd / "-")
+            except ConfigError:
+                config = None
+            base = config.path.parent if config is not None and config.path else self.o.cwd
+            root = base / CACHE_DIR_NAME
+        elif not root.is_absolute():
+            root = self.o.cwd / root
+        rules = resolve([self.cli_layer]).rules
+        self.cache = Cache(root, source_hash({r.__module__ for r in rules}))
+        self.debug(f"cache: {display_path(self.cache.dir, self.o.cwd)}")
 
     def run(self) -> int:
         try:
             resolve([self.cli_layer])
         except RuleError as exc:
             raise UsageError(str(exc).replace("command line: ", "")) from None
-        results: list[FileResult] = []
-        stdin_result: FileResult | None = None
-        for candidate in self.inputs():
-            result = self.one(candidate)
-            if candidate is None:
-                stdin_result = result
+        self.open_cache()
+        inputs = list(self.inputs())
+        results: list[FileResult | None] = [None] * len(inputs)
+        # The largest files first, so that the pool's workers end together.
+        order = sorted(range(len(inputs)),
+                       key=lambda i: -(inputs[i].size if inputs[i] is not None else 1 << 62))
+        ticker = progress(self.s.stderr, len(inputs), quiet=self.o.quiet,
+                          description="infmigrate")
+
+        def tasks() -> Iterator[FileTask]:
+            for i in order:
+                prepared = self.prepare(i, inputs[i])
+                if isinstance(prepared, FileResult):
+                    results[i] = prepared
+                    ticker.advance()
+                elif inputs[i] is None:  # standard input: here, with everything kept
+                    results[i] = self.finish(prepared, run_task(prepared))
+                    ticker.advance()
+                else:
+                    yield prepared
+
+        jobs = self.o.jobs or pool.default_jobs()
+        try:
+            for task, result in pool.run(run_task, tasks(), jobs=jobs,
+                                         weight=lambda t: len(t.data), on_crash=_crashed):
+                results[task.index] = self.finish(task, result)
+                ticker.advance()
+        finally:
+            ticker.close()
+        done = [r if r is not None else FileResult(self.shown(inputs[i]),
+                                                   error="internal error: not processed")
+                for i, r in enumerate(results)]
+        stdin_result = next((r for r, c in zip(done, inputs, strict=True) if c is None), None)
+        done.sort(key=lambda r: path_key(r.path))
+        self.messages(done)
+        self.output(done, stdin_result)
+        self.summary(done)
+        self.save_cache()
+        return self.exit_status(done)
+
+    def save_cache(self) -> None:
+        if self.cache is None:
+            return
+        try:
+            self.cache.save()
+        except OSError as exc:
+            if not self.o.quiet:
+                self.s.stderr.write(f"warning: cannot write the cache in "
+                                    f"{display_path(self.cache.root, self.o.cwd)}: "
+                                    f"{exc.strerror or exc} (--no-cache skips it)\n")
+
+    def messages(self, results: list[FileResult]) -> None:
+        """Per-file messages, in path order: errors, files written, notes."""
+        for result in results:
             if result.error:
                 self.error(f"{result.path}: {result.error}")
+            elif result.skipped:
+                continue
             else:
+                cached = ", cached" if result.cached else ""
                 self.debug(f"checked {result.path} ({result.encoding}, "
-                           f"{_plural(len(result.diagnostics), 'finding')})")
+                           f"{plural(len(result.diagnostics), 'finding')}{cached})")
                 if result.written:
                     self.info(f"Fixed {result.path} ({self._fixed_codes(result)})")
-            results.append(result)
-        self.output(results, stdin_result)
-        self.summary(results)
-        return self.exit_status(results)
+        for kind in ("generated", "edk2"):
+            notes = sorted(self.notes.get(kind, []), key=lambda n: path_key(n[0]))
+            limit = len(notes) if self.o.verbose else MAX_NOTES
+            for shown, message in notes[:limit]:
+                self.info(f"note: {shown}: {message}")
+            if len(notes) > limit:
+                self.info(f"note: ... and {len(notes) - limit} more (--verbose lists them)")
+        self.s.stderr.flush()
 
     @staticmethod
     def _fixed_codes(result: FileResult) -> str:
@@ -276,10 +463,14 @@ class _Runner:
         to_file = self.o.output_file is not None
         color = _use_color(self.o.color, self.s.stdout, to_file)
         mode = self.o.mode
+        if self.o.statistics:
+            self.print_statistics(results)
+            if mode is not Mode.DIFF:
+                return
         if mode is Mode.CHECK:
             return
         if mode is Mode.DIFF:
-            data = b"".join(r.diff.output for r in results if r.diff is not None)
+            data = b"".join(r.diff_output for r in results if not r.error)
             self._sink(colorize_diff(data) if color else data)
             return
         rules = tuple(self.rules_seen[c] for c in sorted(self.rules_seen))
@@ -303,53 +494,24 @@ class _Runner:
                 return
         self._sink(text.encode("utf-8", "replace"))
 
+    def print_statistics(self, results: list[FileResult]) -> None:
+        """The per-rule table: instead of the findings on stdout; on stderr with --diff
+        (the diff owns stdout)."""
+        fixing = self.o.mode is not Mode.REPORT
+        stats = statistics(results)
+        if self.o.output_format == "json":
+            text = statistics_json(stats, fixing)
+        else:
+            text = statistics_table(stats, fixing)
+        if self.o.mode is Mode.DIFF:
+            self.s.stderr.write(text)
+        else:
+            self._sink(text.encode("utf-8", "replace"))
+
     def summary(self, results: list[FileResult]) -> None:
         if self.o.quiet:
             return
-        ok = [r for r in results if not r.error]
-        failed = len(results) - len(ok)
-        checked = f"{_plural(len(ok), 'file')} checked"
-        mode = self.o.mode
-        lines: list[str] = []
-        if mode is Mode.REPORT:
-            found = [(r, d) for r in ok for d in r.diagnostics]
-            if not found:
-                lines.append(f"No problems found ({checked}).")
-            else:
-                files = len({id(r) for r, _ in found})
-                lines.append(f"Found {_plural(len(found), 'problem')} in "
-                             f"{_plural(files, 'file')} ({checked}).")
-                fixable = sum(1 for r, d in found
-                              if r.options and fix_is_applied(d, r.options.settings))
-                hidden = sum(1 for r, d in found
-                             if r.options and d.fixable
-                             and not fix_is_applied(d, r.options.settings))
-                if fixable or hidden:
-                    extra = f" ({hidden} more with `--unsafe-fixes`)" if hidden else ""
-                    if fixable:
-                        lines.append(f"[*] {fixable} fixable with `infmigrate --write`"
-                                     f"{extra}.")
-                    else:
-                        lines.append(f"{hidden} fixable with `infmigrate --write "
-                                     "--unsafe-fixes`.")
-        else:
-            fixed = sum(len(r.applied) for r in ok)
-            changed = sum(1 for r in ok if r.changed)
-            left = sum(len(r.remaining) for r in ok)
-            if mode is Mode.WRITE:
-                head = (f"Fixed {_plural(fixed, 'problem')} in {_plural(changed, 'file')}"
-                        if fixed else "Nothing to fix")
-                tail = f"; {_plural(left, 'problem')} {'remains' if left == 1 else 'remain'}"
-            else:
-                head = (f"Would fix {_plural(fixed, 'problem')} in "
-                        f"{_plural(changed, 'file')}" if fixed else "Nothing to fix")
-                tail = f"; {_plural(left, 'problem')} would remain"
-            lines.append(f"{head}{tail if left else ''} ({checked}).")
-            if mode is Mode.DIFF and any(r.diff and r.diff.is_utf16 for r in ok):
-                lines.append("UTF-16 files are shown as comments: apply them with "
-                             "`infmigrate --write`.")
-        if failed:
-            lines.append(f"{_plural(failed, 'file')} could not be processed.")
+        lines = summary_lines(results, self.o.mode.value)
         self.s.stderr.write("".join(line + "\n" for line in lines))
         self.s.stderr.flush()
 
@@ -373,9 +535,14 @@ def run(options: RunOptions, stdin: BinaryIO | None = None, stdout: BinaryIO | N
                          f"(choose from {', '.join(FORMATS)})")
     if options.mode is Mode.DIFF and options.output_format != "text":
         raise UsageError("--format applies to reports; --diff always prints a unified diff")
+    if options.statistics and options.output_format not in ("text", "json"):
+        raise UsageError("--statistics prints a table (text) or JSON (--format json)")
+    if options.jobs is not None and options.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     if not options.paths and options.stdin_filename is None:
         raise UsageError("no PATHS given (use '.' for the current directory, '-' for "
                          "standard input)")
     streams = _Streams(stdin or sys.stdin.buffer, stdout or sys.stdout.buffer,
                        stderr or sys.stderr)
     return _Runner(options, streams).run()
+

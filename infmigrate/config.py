@@ -16,11 +16,14 @@ Command-line flags override them (see :mod:`infmigrate.selection`).
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import pathspec
 
 from .selection import Layer
 
@@ -54,42 +57,52 @@ class Config:
         return Layer(self.select, self.ignore, self.extend_select,
                      origin=str(self.path) if self.path else "defaults")
 
-    def is_excluded(self, path: Path) -> bool:
+    def is_excluded(self, path: Path, is_dir: bool = False) -> bool:
         """Whether an ``exclude`` glob matches the path (relative to :attr:`root`)."""
         if not self.exclude:
             return False
-        try:
-            rel = path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return False
-        return excluded(rel, self.exclude)
+        rel = relative_to(path, self.root)
+        return rel is not None and excluded(rel, self.exclude, is_dir=is_dir)
 
 
-def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
-    """Gitignore-like matching of a relative POSIX path.
+def relative_to(path: Path, root: Path) -> str | None:
+    """``path`` relative to ``root`` as a POSIX string, or None when it is not below it
+    (compared as written, then with symbolic links resolved)."""
+    try:
+        return Path(os.path.normpath(path.absolute())).relative_to(
+            os.path.normpath(root.absolute())).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return None
+
+
+@lru_cache(maxsize=256)
+def compile_globs(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    """Gitignore-style patterns (``./`` prefixes and blanks dropped) as a path spec."""
+    lines = []
+    for raw in patterns:
+        pattern = raw.strip()
+        while pattern.startswith("./"):
+            pattern = pattern[2:]
+        if pattern and pattern != "/":
+            lines.append(pattern)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def excluded(rel: str, patterns: tuple[str, ...], *, is_dir: bool = False) -> bool:
+    """Gitignore matching (pathspec) of a relative POSIX path.
 
     A pattern without ``/`` matches any one component (``vendor``, ``*.inx``); a pattern
     with ``/`` matches the path or one of its leading directories (``drivers/old``,
-    ``legacy/**/*.inf``); ``**/`` at the start also matches at the top.
+    ``legacy/**/*.inf``); ``**/`` at the start also matches at the top; a trailing ``/``
+    matches directories only; ``!pattern`` re-includes.
     """
-    parts = rel.split("/")
-    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    for raw in patterns:
-        pattern = raw.strip().strip("/") if raw.strip() != "/" else ""
-        if pattern.startswith("./"):
-            pattern = pattern[2:]
-        if not pattern:
-            continue
-        if "/" not in pattern:
-            if any(fnmatchcase(part, pattern) for part in parts):
-                return True
-            continue
-        variants = [pattern]
-        if pattern.startswith("**/"):
-            variants.append(pattern[3:])
-        if any(fnmatchcase(p, v) for p in prefixes for v in variants):
-            return True
-    return False
+    if not rel or rel == ".":
+        return False
+    return compile_globs(tuple(patterns)).match_file(rel + "/" if is_dir else rel)
 
 
 def _strings(value: Any, key: str, path: Path) -> tuple[str, ...]:

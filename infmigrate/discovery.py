@@ -1,25 +1,44 @@
 """From the PATHS on the command line to the INF/INX files to process.
 
 Directories are searched recursively for ``*.inf`` and ``*.inx`` (any case), skipping
-version-control and virtual-environment folders and what the applicable configuration's
-``exclude`` globs name. Files named explicitly are always processed, whatever their
-extension, unless ``force_exclude`` is set (for pre-commit, which names every file).
+version-control and virtual-environment folders, what the exclude globs name
+(``is_excluded``, from the configuration or ``--exclude``) and, by default, what git
+ignores (``.gitignore``, ``.git/info/exclude``). Symbolic links met in a search are not
+followed unless ``follow_symlinks`` (and then each real file or directory is visited once,
+so loops end). When a directory holds both ``foo.inx`` and ``foo.inf`` (the INF
+``stampinf`` generates from it), the ``.inx`` is the source: the ``.inf`` is left out with
+a note.
+
+Files named explicitly are always processed, whatever their extension and whether git
+ignores them, unless ``force_exclude`` is set (for pre-commit, which names every file):
+then the exclude globs apply to them too.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["INF_SUFFIXES", "SKIPPED_DIRS", "Candidate", "discover", "display_path"]
+from .gitignore import GitIgnore
+
+__all__ = ["INF_SUFFIXES", "SKIPPED_DIRS", "Candidate", "discover", "display_path",
+           "path_key"]
 
 #: File name endings that are INF sources (compared case-insensitively).
 INF_SUFFIXES = (".inf", ".inx")
 #: Directories never searched.
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv",
-                          "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache"})
+                          "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache",
+                          ".infmigrate_cache"})
+
+#: ``is_excluded(path, is_dir)``: whether the exclude globs name it (may raise ValueError
+#: for a bad configuration, which is reported when the file is processed).
+Excluder = Callable[[Path, bool], bool]
+#: ``on_note(path, message)``: a file left out on purpose, and why.
+Notes = Callable[[Path, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +50,8 @@ class Candidate:
     explicit: bool
     #: The named path does not exist.
     missing: bool = False
+    #: Size in bytes when found (to schedule the largest files first).
+    size: int = 0
 
 
 def display_path(path: Path | str, cwd: Path | None = None) -> str:
@@ -46,51 +67,141 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     return Path(rel).as_posix()
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
-        found.extend(Path(dirpath) / name for name in filenames
-                     if name.lower().endswith(INF_SUFFIXES))
-    yield from sorted(found)
+def path_key(shown: str) -> tuple[str, ...]:
+    """Sort key of a shown path: component by component (as ruff sorts files), so that
+    ``a/b.inf`` comes before ``a-b/c.inf``."""
+    return tuple(shown.split("/"))
+
+
+def _is_inf(name: str) -> bool:
+    return name.lower().endswith(INF_SUFFIXES)
+
+
+class _Walker:
+    def __init__(self, is_excluded: Excluder, gitignore: GitIgnore | None,
+                 follow_symlinks: bool, on_note: Notes | None) -> None:
+        self.is_excluded = is_excluded
+        self.gitignore = gitignore
+        self.follow = follow_symlinks
+        self.on_note = on_note
+        self.visited_dirs: set[tuple[int, int]] = set()
+
+    def _skip(self, path: Path, is_dir: bool) -> bool:
+        try:
+            if self.is_excluded(path, is_dir):
+                return True
+        except ValueError:
+            pass  # a bad configuration: reported when the file is processed
+        return self.gitignore is not None and self.gitignore.ignored(path, is_dir)
+
+    def walk(self, root: Path) -> Iterator[Candidate]:
+        """INF/INX files below ``root``, sorted by path."""
+        found: list[Candidate] = []
+        self._walk(root, found)
+        found.sort(key=lambda c: c.path.parts)
+        return iter(found)
+
+    def _walk(self, directory: Path, found: list[Candidate]) -> None:
+        try:
+            st = directory.stat()
+            ident = (st.st_dev, st.st_ino)
+            if ident in self.visited_dirs:
+                return  # a symbolic link loop, or the same directory twice
+            self.visited_dirs.add(ident)
+            with os.scandir(directory) as it:
+                entries = list(it)
+        except OSError:
+            return  # unreadable directories are skipped, as git and ruff do
+        files: dict[str, Candidate] = {}
+        subdirs: list[Path] = []
+        for entry in entries:
+            path = directory / entry.name
+            try:
+                is_link = entry.is_symlink()
+                if is_link and not self.follow:
+                    continue
+                if entry.is_dir():
+                    if entry.name not in SKIPPED_DIRS and not self._skip(path, True):
+                        subdirs.append(path)
+                    continue
+                if not _is_inf(entry.name):
+                    continue
+                info = entry.stat()
+            except OSError:
+                continue  # vanished, or a dangling link
+            if not stat.S_ISREG(info.st_mode) or self._skip(path, False):
+                continue
+            files[entry.name] = Candidate(path, explicit=False, size=info.st_size)
+        inx = {name[:-4].lower(): name for name in files if name.lower().endswith(".inx")}
+        for name, candidate in sorted(files.items()):
+            source = inx.get(name[:-4].lower()) if name.lower().endswith(".inf") else None
+            if source is not None:
+                if self.on_note is not None:
+                    self.on_note(candidate.path, f"generated from {source}: migrating "
+                                 f"{source} instead")
+                continue
+            found.append(candidate)
+        for sub in subdirs:
+            self._walk(sub, found)
 
 
 def discover(
     paths: Sequence[Path],
-    is_excluded: Callable[[Path], bool],
+    is_excluded: Excluder,
     *,
     force_exclude: bool = False,
+    respect_gitignore: bool = True,
+    follow_symlinks: bool = False,
+    on_note: Notes | None = None,
 ) -> Iterator[Candidate]:
     """The files to process, in the order named (each directory's files sorted), each once.
 
-    ``is_excluded`` says whether the configuration excludes a file; it may raise (a bad
-    configuration), and the caller reports that for the file.
+    ``is_excluded(path, is_dir)`` says whether the exclude globs name a path; it may raise
+    ValueError (a bad configuration), and the caller reports that for the file.
     """
-    seen: set[Path] = set()
+    gitignore = GitIgnore() if respect_gitignore else None
+    walker = _Walker(is_excluded, gitignore, follow_symlinks, on_note)
+    # A directory named on the command line that git ignores is searched, without the
+    # git rules (asked for by name, as ripgrep does).
+    bare = _Walker(is_excluded, None, follow_symlinks, on_note)
+    seen: set[Path | tuple[int, int]] = set()
+
+    def first_time(path: Path, size_from: os.stat_result | None) -> bool:
+        # Identify files by device and inode when they exist (two names of one file
+        # through a link are one file: writing it twice would be wrong).
+        key: Path | tuple[int, int] = (
+            (size_from.st_dev, size_from.st_ino) if size_from is not None
+            else path.absolute())
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for path in paths:
         if path.is_dir():
-            for found in _walk(path):
-                key = found.absolute()
-                if key in seen:
-                    continue
-                seen.add(key)
+            ignored = gitignore is not None and gitignore.ignored(path, True)
+            chosen = bare if ignored else walker
+            chosen.visited_dirs = walker.visited_dirs
+            for found in chosen.walk(path):
                 try:
-                    if is_excluded(found):
-                        continue
-                except ValueError:
-                    pass  # reported when the file is processed
-                yield Candidate(found, explicit=False)
+                    info: os.stat_result | None = found.path.stat()
+                except OSError:
+                    info = None
+                if first_time(found.path, info):
+                    yield found
         elif path.exists() or path.is_symlink():
-            key = path.absolute()
-            if key in seen:
+            try:
+                info = path.stat()
+            except OSError:
+                info = None
+            if not first_time(path, info):
                 continue
-            seen.add(key)
             if force_exclude:
                 try:
-                    if is_excluded(path):
+                    if is_excluded(path, False):
                         continue
                 except ValueError:
                     pass
-            yield Candidate(path, explicit=True)
+            yield Candidate(path, explicit=True, size=info.st_size if info else 0)
         else:
             yield Candidate(path, explicit=True, missing=True)

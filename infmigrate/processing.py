@@ -9,16 +9,18 @@ are the caller's business; this module does no I/O.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .diff import DiffError, FileDiff, make_diff
-from .fixer import Applicability, Diagnostic, Fixer, Settings
+from .fixer import Applicability, Diagnostic, Fix, Fixer, Settings
 from .problems import syntax_diagnostics
 from .runner import FixerBug, check, fix
+from .suggestions import physical_lines, strip_eol
 from .suppression import Suppressions
 from .syntax import DecodeError, InfFile, parse
 
-__all__ = ["FileOptions", "FileResult", "diagnostic_key", "fix_is_applied", "process"]
+__all__ = ["FileOptions", "FileResult", "diagnostic_key", "fix_is_applied", "lighten",
+           "process", "strip_edits"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,13 @@ class FileOptions:
 
 @dataclass
 class FileResult:
-    """Everything the outputs need to know about one file."""
+    """Everything the outputs need to know about one file.
+
+    A *light* result (:func:`lighten`: what a worker process sends back and what the
+    cache gives) has no trees, no original bytes and fixes without edits; it keeps the
+    text of the lines its diagnostics point at (:attr:`line_texts`), which is all the
+    ``text``, ``github`` and ``gitlab`` formats need.
+    """
 
     #: The path as shown (relative to the working directory, forward slashes).
     path: str
@@ -52,14 +60,24 @@ class FileResult:
     error: str = ""
     #: Set by the caller once the file is written.
     written: bool = False
-
-    @property
-    def encoding(self) -> str:
-        return self.tree.encoding if self.tree is not None else ""
-
-    @property
-    def changed(self) -> bool:
-        return self.fixed is not None and self.fixed != self.original
+    #: The file's encoding (``utf-16-le``, ``cp1252``...), once decoded.
+    encoding: str = ""
+    #: Fixing changed the bytes.
+    changed: bool = False
+    #: Fixing was done (``applied``/``remaining``/``changed`` are meaningful).
+    fix_done: bool = False
+    #: Why the file was left alone on purpose (not an INF to migrate); "" otherwise.
+    skipped: str = ""
+    #: Physical line texts (terminator removed) at the diagnostics' lines, of the original
+    #: file and of the fixed one (kept by light results, which have no trees).
+    line_texts: dict[int, str] = field(default_factory=dict)
+    fixed_line_texts: dict[int, str] = field(default_factory=dict)
+    #: Taken from the cache instead of processed.
+    cached: bool = False
+    #: What the diff printed (the ``--diff`` output), and whether the file is UTF-16; set
+    #: with :attr:`diff` and kept by light results.
+    diff_output: bytes = b""
+    diff_utf16: bool = False
 
 
 def diagnostic_key(d: Diagnostic) -> tuple[str, int, int, str]:
@@ -67,18 +85,26 @@ def diagnostic_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.code, d.line, d.column, d.message)
 
 
-def _all_diagnostics(tree: InfFile, options: FileOptions, path: str,
-                     suppressions: Suppressions) -> list[Diagnostic]:
-    found = check(tree, options.rules, options.settings, path)
-    syntax = [d for d in syntax_diagnostics(tree) if d.code in options.syntax_codes]
-    out = found + suppressions.filter(syntax)
-    out.sort(key=lambda d: (d.line, d.column, d.code))
-    return out
+def _syntax_diagnostics(tree: InfFile, options: FileOptions,
+                        suppressions: Suppressions) -> list[Diagnostic]:
+    return suppressions.filter(
+        [d for d in syntax_diagnostics(tree) if d.code in options.syntax_codes])
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    return diagnostics
 
 
 def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
-            verbose: bool = False) -> FileResult:
-    """Parse, check and (``want_fix``) fix one file's bytes; see the module docstring."""
+            want_diff: bool = True, verbose: bool = False) -> FileResult:
+    """Parse, check and (``want_fix``) fix one file's bytes; see the module docstring.
+
+    ``want_diff``: also make the (checked) diff of the fix, which only ``--diff`` and the
+    review formats need. The rules run once on the original tree and once on each tree a
+    round of fixes makes: the first fixing round reuses the report's diagnostics, and what
+    remains is the last round's.
+    """
     result = FileResult(path, options, data)
     try:
         tree = parse(data)
@@ -87,17 +113,30 @@ def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
                             "bytes; please report this file")
             return result
         result.tree = tree
-        result.diagnostics = _all_diagnostics(tree, options, path, Suppressions.of(tree))
+        result.encoding = tree.encoding
+        found = check(tree, options.rules, options.settings, path)
+        syntax = _syntax_diagnostics(tree, options, Suppressions.of(tree))
+        result.diagnostics = _sorted(found + syntax)
         if not want_fix:
             return result
-        fixed = fix(tree, options.rules, options.settings, path)
+        fixed = fix(tree, options.rules, options.settings, path, first=found)
         result.fixed_tree = fixed.fixed
-        result.fixed = fixed.fixed.to_bytes() if fixed.changed else data
         result.applied = list(fixed.applied)
-        result.remaining = _all_diagnostics(fixed.fixed, options, path,
-                                            Suppressions.of(fixed.fixed))
-        result.diff = make_diff(data, result.fixed, tree.code, fixed.fixed.code, path,
-                                tree.encoding)
+        result.fix_done = True
+        if not fixed.changed:
+            result.fixed = data
+            result.remaining = list(result.diagnostics)
+            return result
+        result.fixed = fixed.fixed.to_bytes()
+        result.changed = result.fixed != data
+        result.remaining = _sorted(list(fixed.remaining) + _syntax_diagnostics(
+            fixed.fixed, options, Suppressions.of(fixed.fixed)))
+        if want_diff:
+            result.diff = make_diff(data, result.fixed, tree.code, fixed.fixed.code, path,
+                                    tree.encoding)
+            if result.diff is not None:
+                result.diff_output = result.diff.output
+                result.diff_utf16 = result.diff.is_utf16
     except FixerBug as exc:
         result.error = f"internal error: {_strip_path(str(exc), path)}; please report it"
     except DecodeError as exc:
@@ -122,3 +161,43 @@ def fix_is_applied(d: Diagnostic, settings: Settings) -> bool:
         return False
     return d.fix.applicability is Applicability.SAFE or (
         d.fix.applicability is Applicability.UNSAFE and settings.unsafe_fixes)
+
+
+def strip_edits(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics with their fixes' edits dropped (title and applicability kept):
+    edits point into a tree, which light results do not carry."""
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.fix is not None and d.fix.edits:
+            d = replace(d, fix=Fix(d.fix.title, (), d.fix.applicability))
+        out.append(d)
+    return out
+
+
+def _texts_at(tree: InfFile | None, diagnostics: list[Diagnostic]) -> dict[int, str]:
+    if tree is None or not diagnostics:
+        return {}
+    lines = physical_lines(tree.code)
+    return {d.line: strip_eol(lines[d.line - 1]) for d in diagnostics
+            if 0 < d.line <= len(lines)}
+
+
+def lighten(result: FileResult, *, keep_fixed: bool = False) -> FileResult:
+    """The result without what only the review formats need (trees, original bytes, fix
+    edits, the parsed diff): cheap to send between processes and to cache. The fixed
+    bytes are kept when ``keep_fixed`` (for the cache) and the file changed."""
+    return replace(
+        result,
+        options=None,
+        original=b"",
+        tree=None,
+        fixed_tree=None,
+        fixed=result.fixed if keep_fixed and result.changed else None,
+        diagnostics=strip_edits(result.diagnostics),
+        applied=strip_edits(result.applied),
+        remaining=strip_edits(result.remaining),
+        diff=None,
+        line_texts=result.line_texts or _texts_at(result.tree, result.diagnostics),
+        fixed_line_texts=result.fixed_line_texts or _texts_at(result.fixed_tree,
+                                                               result.remaining),
+    )

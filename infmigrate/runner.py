@@ -90,14 +90,21 @@ def _choose(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagn
 
 def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
         settings: Settings | None = None, path: str = "-", *,
-        suppress: bool = True) -> FixResult:
+        suppress: bool = True, first: Sequence[Diagnostic] | None = None) -> FixResult:
     """Apply fixes until none is left to apply; see the module docstring. Suppressed
-    diagnostics (``suppress``, as in :func:`check`) are not fixed."""
+    diagnostics (``suppress``, as in :func:`check`) are not fixed.
+
+    ``first``: the tree's diagnostics when the caller already has them (exactly what
+    :func:`check` gives for the same arguments), to spare the first round's check.
+    """
     settings = settings or Settings()
     result = FixResult(tree, tree)
     current = tree
     for round_no in range(1, MAX_ROUNDS + 1):
-        diagnostics = check(current, rules, settings, path, suppress=suppress)
+        if round_no == 1 and first is not None:
+            diagnostics = list(first)
+        else:
+            diagnostics = check(current, rules, settings, path, suppress=suppress)
         chosen = _choose(diagnostics, settings)
         result.rounds = round_no
         if not chosen:

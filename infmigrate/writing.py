@@ -1,9 +1,19 @@
 """Writing a fixed file in place, atomically.
 
-The new bytes go to a temporary file in the same directory, which is flushed, synced to
-disk, given the original's permission bits and renamed over it (``os.replace``), so a
-crash or a full disk never leaves a half-written INF. A symbolic link is followed: the
-file it points to is replaced and the link stays.
+The new bytes go to a temporary file in the same directory (``.<name>.<random>.infmigrate-
+tmp``), which is written, flushed, synced to disk, given the original's permission bits
+(and owner, when running as another user who may set it) and renamed over it
+(``os.replace``, atomic on POSIX and Windows), then the directory is synced. So a crash, a
+full disk, Ctrl-C or a killed process never leaves a half-written INF: the target holds
+either its old bytes or its new ones. Any exception, KeyboardInterrupt included, removes
+the temporary file; only a process killed outright between creating and renaming it can
+leave one behind (never a damaged target).
+
+A symbolic link is followed: the file it points to is replaced and the link stays.
+
+``expect``: the file's :class:`FileStamp` when it was read. If the file changed since
+(edited, or replaced by another tool, during the run), it is not overwritten:
+:class:`ChangedOnDisk` is raised instead, so that nobody's edit is lost.
 """
 
 from __future__ import annotations
@@ -13,22 +23,54 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
-__all__ = ["write_atomic"]
+__all__ = ["TEMP_SUFFIX", "ChangedOnDisk", "FileStamp", "stamp_of", "write_atomic"]
+
+#: Temporary files end with this (never an INF suffix, so searches never pick them up).
+TEMP_SUFFIX = ".infmigrate-tmp"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+class FileStamp(NamedTuple):
+    """What identifies a file's content cheaply: its size and modification time."""
+
+    size: int
+    mtime_ns: int
+
+
+def stamp_of(st: os.stat_result) -> FileStamp:
+    return FileStamp(st.st_size, st.st_mtime_ns)
+
+
+class ChangedOnDisk(OSError):
+    """The file changed after it was read: it is left as it is."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} changed on disk during the run; not overwritten")
+        self.strerror = "changed on disk during the run; not overwritten (run again)"
+
+
+def write_atomic(path: Path, data: bytes, *, expect: FileStamp | None = None) -> None:
     """Replace the file's content with ``data`` (OSError when that cannot be done)."""
     target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(target.stat().st_mode)
+    st = target.stat()
+    if expect is not None and stamp_of(st) != expect:
+        raise ChangedOnDisk(path)
+    mode = stat.S_IMODE(st.st_mode)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                               suffix=".infmigrate-tmp")
+                               suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
+        if hasattr(os, "chown") and (st.st_uid, st.st_gid) != _owner(tmp):
+            with contextlib.suppress(OSError):  # only root may give files away
+                os.chown(tmp, st.st_uid, st.st_gid)
+                os.chmod(tmp, mode)  # chown may clear set-id bits
+        if expect is not None and stamp_of(target.stat()) != expect:
+            raise ChangedOnDisk(path)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -41,3 +83,8 @@ def write_atomic(path: Path, data: bytes) -> None:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+def _owner(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_uid, st.st_gid

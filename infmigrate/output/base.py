@@ -15,7 +15,11 @@ from ..processing import FileResult, fix_is_applied
 from ..suggestions import physical_lines, strip_eol
 from ..syntax import InfFile
 
-__all__ = ["Report", "Shown", "clean", "fix_offered"]
+__all__ = ["NEEDS_TREES", "Report", "Shown", "clean", "fix_offered"]
+
+#: Formats that print fix edits or diff hunks, and so need every file's trees (full
+#: results); the others work from light results (see :func:`infmigrate.processing.lighten`).
+NEEDS_TREES = frozenset({"json", "sarif", "rdjsonl", "github-review"})
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -41,8 +45,9 @@ class Shown:
 
     file: FileResult
     diag: Diagnostic
-    #: The tree the diagnostic's line numbers and fix refer to.
-    tree: InfFile
+    #: The tree the diagnostic's line numbers and fix refer to (None for light results,
+    #: which only the formats that print no fix edits get: see :data:`NEEDS_TREES`).
+    tree: InfFile | None
     fingerprint: str
 
     @property
@@ -101,17 +106,28 @@ class Report:
         lines = self.lines_of(tree)
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
+    def line_text_of(self, file: FileResult, line: int) -> str:
+        """A line of the file as reported (of its tree, or kept by a light result)."""
+        tree = self.tree_of(file)
+        if tree is not None:
+            return self.line_text(tree, line)
+        texts = file.fixed_line_texts if self.mode == "write" else file.line_texts
+        return texts.get(line, "")
+
     @cached_property
     def shown(self) -> list[Shown]:
         """Every diagnostic to print, file by file, in file order."""
         out: list[Shown] = []
         for file in self.files:
             tree = self.tree_of(file)
-            if tree is None:
+            # A file is reported once parsed (and, for --write, fixed), even if a later
+            # step failed; light results say so with their flags instead of trees.
+            parsed = file.fix_done if self.mode == "write" else bool(file.encoding)
+            if file.skipped or (tree is None and not parsed):
                 continue
             seen: Counter[tuple[str, str]] = Counter()
             for d in self.diagnostics_of(file):
-                anchor = " ".join(self.line_text(tree, d.line).split())
+                anchor = " ".join(self.line_text_of(file, d.line).split())
                 seen[(d.code, anchor)] += 1
                 out.append(Shown(file, d, tree,
                                  _fingerprint(d.code, file.path, anchor,

@@ -23,7 +23,7 @@ _SEVERITY = {"error": "ERROR", "warning": "WARNING"}
 
 
 def _column(report: Report, s: Shown, line: int, column: int) -> int:
-    text = report.line_text(s.tree, line)
+    text = report.line_text_of(s.file, line)
     return len(text[: column - 1].encode("utf-8", "surrogatepass")) + 1
 
 
@@ -45,6 +45,7 @@ def _object(report: Report, s: Shown) -> dict[str, Any]:
         "code": {"value": d.code},
     }
     if d.fix is not None and fix_offered(d, s.file) and s.file.encoding not in UTF16:
+        assert s.tree is not None  # NEEDS_TREES
         suggestion = fix_text_changes(s.tree, d.fix).suggestion()
         if suggestion is not None:
             obj["suggestions"] = [{

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -59,8 +61,39 @@ def infmigrate() -> Run:
 
 
 def files_of(root: Path, names: Sequence[str] | None = None) -> dict[str, bytes]:
-    """Relative path -> bytes of every file under root (or of the names given)."""
+    """Relative path -> bytes of every file under root (or of the names given), the
+    ``.git`` and ``.infmigrate_cache`` folders left out."""
     if names is not None:
         return {n: (root / n).read_bytes() for n in names}
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and not {".git", ".infmigrate_cache"} & set(p.parts)}
+
+
+@dataclass
+class CliResult:
+    status: int
+    stdout: bytes
+    stderr: str
+
+
+def cli(*args: str, cwd: Path, input: bytes | None = None) -> CliResult:
+    """Run the command in this process, through the same option parsing as the installed
+    command (typer's test runner), in ``cwd``."""
+    from typer.testing import CliRunner
+
+    from infmigrate.cli import app
+
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(app, list(args), input=input)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return CliResult(result.exit_code, result.stdout_bytes, result.stderr)
+
+
+#: A small driver INF with a fixable finding (ISO015) and one left to report (ISO015 can
+#: fix it: PnpLockdown is missing).
+SAMPLE = (b'[Version]\r\nSignature="$Windows NT$"\r\nClass=Net\r\nProvider=%M%\r\n'
+          b"CatalogFile=x.cat\r\n\r\n[Strings]\r\nM=\"Contoso\"\r\n")
+FIXED_SAMPLE = SAMPLE.replace(b"CatalogFile=x.cat\r\n", b"CatalogFile=x.cat\r\n"
+                              b"PnpLockdown=1\r\n")

@@ -280,7 +280,7 @@ def test_bad_configuration_exits_2_naming_the_file(infmigrate: Run, tmp_path: Pa
     err = text(proc.stderr)
     assert "infmigrate.toml" in err and "'NOPE'" in err
     assert "Traceback" not in err
-    assert "1 file could not be processed." in err
+    assert "2 files scanned: 1 clean, 1 failed." in err
 
 
 # --- errors ----------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def test_unreadable_and_missing_files_exit_2_others_still_reported(infmigrate: R
     err = text(proc.stderr)
     assert "error: missing.inf: no such file or directory" in err
     assert "error: dangling.inf: cannot read" in err
-    assert "2 files could not be processed." in err
+    assert "3 files scanned: 1 with problems, 2 failed." in err
     assert text(proc.stdout).startswith(f"{NET}:2:1: ISO015")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate import command
+from infmigrate import command, tasks
 from infmigrate.command import RunOptions
 from infmigrate.edits import make_entry
 from infmigrate.fixer import Diagnostic, Edit, FixContext, Fixer
@@ -59,14 +59,14 @@ def test_internal_error_exits_2_names_the_file_and_goes_on(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("a.inf", "b.inf"):
         (tmp_path / name).write_bytes(b'[Version]\r\nSignature="$Windows NT$"\r\n')
-    real = command.process
+    real = tasks.process
 
     def flaky(data: bytes, path: str, *args: object, **kwargs: object) -> FileResult:
         if path == "a.inf":
             raise RuntimeError("boom")
         return real(data, path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(command, "process", flaky)
+    monkeypatch.setattr(tasks, "process", flaky)
     monkeypatch.chdir(tmp_path)
     out, err = io.BytesIO(), io.StringIO()
     status = command.run(RunOptions(paths=["."], select=("ISO015",), cwd=tmp_path),
@@ -75,4 +75,4 @@ def test_internal_error_exits_2_names_the_file_and_goes_on(
     assert "error: a.inf: internal error: RuntimeError: boom; please report it" in (
         err.getvalue())
     assert out.getvalue().decode().startswith("b.inf:1:1: ISO015 [*]")
-    assert "1 file could not be processed." in err.getvalue()
+    assert "2 files scanned: 1 with problems, 1 failed." in err.getvalue()

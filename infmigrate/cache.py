@@ -1,0 +1,391 @@
+"""A content-hash cache of results, like ruff's: a second run over an unchanged tree reads
+the files, hashes them, and parses nothing.
+
+Where: ``.infmigrate_cache/`` in the project root (the directory of the configuration file
+that applies to the working directory, else the working directory), or ``--cache-dir`` /
+``INFMIGRATE_CACHE_DIR``. The directory holds a ``.gitignore`` of ``*`` (git never sees
+it) and a ``CACHEDIR.TAG`` (backup tools skip it); ``rm -rf .infmigrate_cache`` clears it.
+
+What: ``<version>/<source hash>/results-<0..f>.json`` (16 shards, by path) map (settings,
+absolute path) to the last result for that file: the SHA-256 of its bytes, the path as
+shown, the diagnostics (rule, position, message, fix title and applicability; not the
+fix's edits, which only the review formats print and which point into a tree), what
+fixing applied and left, the text of the lines the diagnostics point at, and, when fixing
+changed the file, the SHA-256 of the fixed bytes and of the diff, stored under
+``blobs/``. An entry is used only if the file's hash, the path shown and the settings
+that matter (rules, syntax codes, unsafe fixes) are the same; the source hash covers
+infmigrate's code and every rule package's, so any change of the tool starts a new cache.
+Only the shards that changed are rewritten.
+
+Never fatal: an unreadable or corrupt cache file or entry, or a blob whose hash does not
+match, is a miss. Writes are atomic (a temporary file renamed over the old one); two runs
+at once at worst lose each other's new entries. The JSON format (not pickle) means a
+cache planted in a repository can do nothing but miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .fixer import Applicability, Diagnostic, Fix
+from .processing import FileOptions, FileResult
+
+__all__ = ["CACHE_DIR_NAME", "Cache", "digest", "settings_key", "source_hash"]
+
+CACHE_DIR_NAME = ".infmigrate_cache"
+#: Bumped when the layout of the results files changes.
+FORMAT = 2
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by infmigrate.\n"
+        "# For information about cache directory tags see https://bford.info/cachedir/\n")
+#: Entries not used for this long are dropped when the cache is saved.
+MAX_AGE_DAYS = 30
+#: Caches of other builds of the same version (other source hashes) untouched for this
+#: long are removed when the cache is saved.
+STALE_SIBLING_S = 3600
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_hash(modules: Iterable[str]) -> str:
+    """SHA-256 of the source files of infmigrate and of the given top-level packages (the
+    rule packages), names and contents."""
+    roots: set[Path] = set()
+    for name in {"infmigrate", *modules}:
+        module = sys.modules.get(name.split(".")[0])
+        file = getattr(module, "__file__", None)
+        if file:
+            roots.add(Path(file).resolve().parent)
+    h = hashlib.sha256(__version__.encode())
+    for root in sorted(roots):
+        for path in sorted(root.rglob("*.py")):
+            h.update(str(path.relative_to(root.parent)).encode("utf-8", "surrogateescape"))
+            with contextlib.suppress(OSError):
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def settings_key(options: FileOptions) -> str:
+    """What of a file's options changes its result."""
+    text = json.dumps([[r.code for r in options.rules], sorted(options.syntax_codes),
+                       options.settings.unsafe_fixes])
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+# --- (de)serialization -------------------------------------------------------------------
+# A diagnostic is a row of ints into its entry's string table ``S`` (messages are long,
+# and those left after fixing are mostly those found before):
+# [code, name, message, line, column, end line, end column, fix title or -1,
+#  applicability index or -1, [InfVerif codes]].
+
+_APPLICABILITY = tuple(Applicability)
+
+
+class _Strings:
+    def __init__(self) -> None:
+        self.table: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        i = self._index.get(text)
+        if i is None:
+            i = self._index[text] = len(self.table)
+            self.table.append(text)
+        return i
+
+
+def _dump_diags(diagnostics: Sequence[Diagnostic], strings: _Strings) -> list[list[Any]]:
+    return [[strings(d.code), strings(d.name), strings(d.message), d.line, d.column,
+             d.end_line, d.end_column,
+             strings(d.fix.title) if d.fix else -1,
+             _APPLICABILITY.index(d.fix.applicability) if d.fix else -1,
+             list(d.infverif)] for d in diagnostics]
+
+
+def _load_diags(rows: Any, table: list[str]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    fixes: dict[tuple[int, int], Fix] = {}
+    for code, name, message, line, column, end_line, end_column, title, app, infverif in rows:
+        if not (type(line) is type(column) is type(end_line) is type(end_column) is int
+                and type(infverif) is list and all(type(n) is int for n in infverif)):
+            raise ValueError("bad diagnostic")
+        fix = None
+        if title != -1:
+            fix = fixes.get((title, app))
+            if fix is None:
+                fix = fixes[(title, app)] = Fix(_at(table, title), (),
+                                                _APPLICABILITY[_index(app)])
+        out.append(Diagnostic(_at(table, code), _at(table, name), _at(table, message),
+                              line, column, end_line, end_column, fix, tuple(infverif)))
+    return out
+
+
+def _index(i: Any) -> int:
+    if type(i) is not int or i < 0:
+        raise ValueError("bad index")
+    return i
+
+
+def _at(table: list[str], i: Any) -> str:
+    return _str(table[_index(i)])
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise ValueError("bad string")
+    return value
+
+
+def _load_lines(obj: Any) -> dict[int, str]:
+    if not isinstance(obj, dict):
+        raise ValueError("bad lines")
+    return {int(k): _str(v) for k, v in obj.items()}
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+class Cache:
+    """The results cache of one build of infmigrate in one project."""
+
+    def __init__(self, root: Path, source: str) -> None:
+        #: ``.infmigrate_cache``.
+        self.root = root
+        self.dir = root / __version__ / source[:20]
+        self.blobs = self.dir / "blobs"
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()
+        self._new_blobs: dict[str, bytes] = {}
+        self._today = int(time.time() // 86400)
+        self.load()
+
+    @staticmethod
+    def _shard(key: str) -> str:
+        return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[0]
+
+    def _shard_file(self, shard: str) -> Path:
+        return self.dir / f"results-{shard}.json"
+
+    def load(self) -> None:
+        """Read every shard; a missing or corrupt one is simply empty."""
+        self._entries = {}
+        for shard in "0123456789abcdef":
+            try:
+                with open(self._shard_file(shard), "rb") as f:
+                    data = json.loads(f.read())
+                if data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
+                    continue
+                self._entries.update(data["entries"])
+            except (OSError, ValueError, AttributeError, TypeError, RecursionError):
+                continue
+
+    @staticmethod
+    def _key(path: Path, settings: str) -> str:
+        return f"{settings}:{os.path.normpath(path.absolute())}"
+
+    def _blob(self, name: Any) -> bytes | None:
+        if not isinstance(name, str) or len(name) != 64:
+            return None
+        data = self._new_blobs.get(name)
+        if data is not None:
+            return data
+        try:
+            data = (self.blobs / name).read_bytes()
+        except (OSError, ValueError):
+            return None
+        return data if digest(data) == name else None
+
+    def lookup(self, path: Path, shown: str, content: str, settings: str, *,
+               want_fix: bool, want_diff: bool, want_fixed: bool) -> FileResult | None:
+        """The cached (light) result, or None. ``want_fixed``: the fixed bytes are needed
+        (``--write``); ``want_diff``: the diff output."""
+        key = self._key(path, settings)
+        entry = self._entries.get(key)
+        if not isinstance(entry, dict) or entry.get("h") != content or entry.get("s") != shown:
+            return None
+        try:
+            table = entry["S"]
+            if type(table) is not list:
+                return None
+            result = FileResult(shown, encoding=_str(entry["e"]), cached=True,
+                                diagnostics=_load_diags(entry["d"], table),
+                                line_texts=_load_lines(entry["l"]))
+            if want_fix:
+                if entry["f"] is not True:
+                    return None
+                result.fix_done = True
+                result.applied = _load_diags(entry["a"], table)
+                result.remaining = (list(result.diagnostics) if entry["r"] is None
+                                    else _load_diags(entry["r"], table))
+                result.fixed_line_texts = (dict(result.line_texts) if entry["m"] is None
+                                           else _load_lines(entry["m"]))
+                result.changed = entry["c"] is True
+                if result.changed and want_fixed:
+                    result.fixed = self._blob(entry["x"])
+                    if result.fixed is None:
+                        return None
+                if result.changed and want_diff:
+                    diff = self._blob(entry["p"])
+                    if diff is None:
+                        return None
+                    result.diff_output, result.diff_utf16 = diff, entry["u"] is True
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+            return None
+        if entry.get("t") != self._today:
+            entry["t"] = self._today
+            self._dirty.add(self._shard(key))
+        return result
+
+    def store(self, path: Path, content: str, settings: str, result: FileResult) -> None:
+        """Remember a result (not an error or a skipped file) for the file's bytes."""
+        if result.error or result.skipped:
+            return
+        key = self._key(path, settings)
+        old = self._entries.get(key)
+        same_content = isinstance(old, dict) and old.get("h") == content
+        if not result.fix_done and same_content and old.get("f") is True:  # type: ignore[union-attr]
+            return  # a report-only result adds nothing to one with the fixes
+        strings = _Strings()
+        entry: dict[str, Any] = {
+            "h": content, "s": result.path, "e": result.encoding, "t": self._today,
+            "d": _dump_diags(result.diagnostics, strings),
+            "l": {str(k): v for k, v in result.line_texts.items()},
+            "f": result.fix_done,
+        }
+        if result.fix_done:
+            same = result.remaining == result.diagnostics
+            entry.update(
+                a=_dump_diags(result.applied, strings),
+                r=None if same else _dump_diags(result.remaining, strings),
+                m=(None if result.fixed_line_texts == result.line_texts else
+                   {str(k): v for k, v in result.fixed_line_texts.items()}),
+                c=result.changed, x=None, p=None, u=result.diff_utf16)
+            if result.changed:
+                entry["x"] = self._add_blob(result.fixed)
+                entry["p"] = self._add_blob(result.diff_output or None)
+                if same_content:
+                    # Keep what an earlier run stored and this one did not compute.
+                    entry["x"] = entry["x"] or old.get("x")  # type: ignore[union-attr]
+                    entry["p"] = entry["p"] or old.get("p")  # type: ignore[union-attr]
+        entry["S"] = strings.table
+        self._entries[key] = entry
+        self._dirty.add(self._shard(key))
+
+    def store_written(self, path: Path, fixed: bytes, settings: str,
+                      result: FileResult) -> None:
+        """After ``--write``: the new content's result is what was left (nothing to fix)."""
+        if result.error or not result.fix_done:
+            return
+        after = FileResult(result.path, encoding=result.encoding,
+                           diagnostics=result.remaining,
+                           line_texts=result.fixed_line_texts, fix_done=True,
+                           remaining=result.remaining,
+                           fixed_line_texts=result.fixed_line_texts)
+        self.store(path, digest(fixed), settings, after)
+
+    def _add_blob(self, data: bytes | None) -> str | None:
+        if data is None:
+            return None
+        name = digest(data)
+        self._new_blobs[name] = data
+        return name
+
+    def save(self) -> None:
+        """Write the shards that changed (atomically). OSError when it cannot."""
+        if not self._dirty:
+            return
+        self._prepare_root()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if self._new_blobs:
+            self.blobs.mkdir(parents=True, exist_ok=True)
+        for name, data in self._new_blobs.items():
+            target = self.blobs / name
+            if not target.exists():
+                _atomic(target, data)
+        cutoff = self._today - MAX_AGE_DAYS
+        self._entries = {k: v for k, v in self._entries.items()
+                         if isinstance(v, dict) and isinstance(v.get("t"), int)
+                         and v["t"] >= cutoff}
+        shards: dict[str, dict[str, Any]] = {shard: {} for shard in self._dirty}
+        for key, entry in self._entries.items():
+            shard = self._shard(key)
+            if shard in shards:
+                shards[shard][key] = entry
+        for shard, entries in shards.items():
+            # ASCII with escapes: lone surrogates (undecodable bytes of ANSI files) survive.
+            payload = json.dumps({"format": FORMAT, "version": __version__,
+                                  "entries": entries},
+                                 ensure_ascii=True, separators=(",", ":"))
+            _atomic(self._shard_file(shard), payload.encode("ascii"))
+        self._dirty.clear()
+        if self._new_blobs:
+            self._new_blobs.clear()
+            self._collect()
+
+    def _prepare_root(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", "# Created by infmigrate automatically.\n*\n"),
+                           ("CACHEDIR.TAG", _TAG)):
+            path = self.root / name
+            if not path.exists():
+                _atomic(path, text.encode())
+
+    def _collect(self) -> None:
+        """Remove blobs no entry uses, and stale caches of other builds."""
+        used = {v.get(k) for v in self._entries.values() for k in ("x", "p")}
+        with contextlib.suppress(OSError):
+            for blob in self.blobs.iterdir():
+                if blob.name not in used and len(blob.name) == 64:
+                    with contextlib.suppress(OSError):
+                        blob.unlink()
+        now = time.time()
+        with contextlib.suppress(OSError):
+            for sibling in self.dir.parent.iterdir():
+                if sibling == self.dir or not sibling.is_dir():
+                    continue
+                try:
+                    if now - sibling.stat().st_mtime < STALE_SIBLING_S:
+                        continue
+                except OSError:
+                    pass
+                _remove_tree(sibling)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, _MODE)  # as a plain open() would (mkstemp makes it private)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,227 @@
+"""Running a function over many items, in this process or in a process pool.
+
+:func:`run` takes the items lazily (so that a huge tree is never all in memory), packs
+them into batches (several small files, or one big one), keeps a bounded number of
+batches in flight, and yields ``(item, result)`` pairs as they complete; the caller puts
+them in order. It starts a pool only when the work is worth it: with one job, one item, or less
+than :data:`POOL_MIN_WEIGHT` of work in all, everything runs in this process, which costs
+no start-up at all.
+
+A worker process that dies (killed, out of memory, a crash in C code) breaks the pool:
+the batches it had are then retried one item at a time, each in a fresh single-worker
+pool, so that only the item that kills its worker is reported (``on_crash``), and the
+others go on in a new pool.
+
+Ctrl-C: workers stop taking items (:func:`_on_signal`), the batches not started are
+cancelled, running ones are stopped by SIGTERM (which, like SIGINT, raises
+KeyboardInterrupt in the worker, so an atomic write in progress removes its temporary
+file), and KeyboardInterrupt is raised in the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+__all__ = ["ITEM_WEIGHT", "POOL_MIN_WEIGHT", "default_jobs", "run"]
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+#: Less work than this (the items' weights, plus :data:`ITEM_WEIGHT` each) runs in this
+#: process: a pool's start-up would cost more than it saves.
+POOL_MIN_WEIGHT = 256 * 1024
+#: The fixed cost of an item, in weight (bytes) units.
+ITEM_WEIGHT = 4096
+#: A batch holds items up to this weight (bytes) or this count.
+BATCH_WEIGHT = 192 * 1024
+BATCH_ITEMS = 24
+#: Batches in flight per worker.
+IN_FLIGHT = 2
+
+_stopping = False
+_busy = False
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    """In a worker, on SIGINT/SIGTERM: stop the item in progress (KeyboardInterrupt, so that
+    an atomic write removes its temporary file) and take no other; an idle worker just
+    ends (quietly: the parent is stopping the pool)."""
+    global _stopping
+    _stopping = True
+    if not _busy:
+        os._exit(1)
+    raise KeyboardInterrupt
+
+
+def _init_worker() -> None:
+    global _stopping
+    _stopping = False
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+
+
+def _call_batch(fn: Callable[[A], B], batch: Sequence[A]) -> list[B]:
+    """In a worker: the results of a batch, or fewer once stopping."""
+    global _busy
+    out: list[B] = []
+    _busy = True
+    try:
+        for item in batch:
+            if _stopping:
+                break
+            out.append(fn(item))
+    finally:
+        _busy = False
+    return out
+
+
+def _context() -> Any:
+    # fork is by far the cheapest start on Linux: the workers inherit the imported rules.
+    # The parent starts its pool before any other thread (the progress bar's).
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (Ctrl-C): nothing new starts, running items are interrupted."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            process.terminate()  # SIGTERM: KeyboardInterrupt in the worker
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError, ValueError, AssertionError):
+            process.join(timeout=10)
+
+
+def _batches(items: Iterator[A], weight: Callable[[A], int]) -> Iterator[list[A]]:
+    batch: list[A] = []
+    total = 0
+    for item in items:
+        w = weight(item)
+        if batch and (total + w > BATCH_WEIGHT or len(batch) >= BATCH_ITEMS):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += w
+    if batch:
+        yield batch
+
+
+def run(fn: Callable[[A], B], items: Iterable[A], *, jobs: int,
+        weight: Callable[[A], int], on_crash: Callable[[A, BaseException], B]) -> Iterator[
+            tuple[A, B]]:
+    """``(item, fn(item))`` for every item, in completion order; see the module docstring.
+
+    ``fn`` must not raise (it returns errors as results) and, with a pool, must be
+    picklable with its items and results. ``on_crash`` makes the result of an item whose
+    worker died.
+    """
+    source = iter(items)
+    if jobs <= 1:
+        for item in source:
+            yield item, fn(item)
+        return
+    # Look ahead: a pool only pays for enough work.
+    waiting: list[A] = []
+    total = 0
+    for item in source:
+        waiting.append(item)
+        total += weight(item) + ITEM_WEIGHT
+        if len(waiting) >= 2 and total >= POOL_MIN_WEIGHT:
+            break
+    else:
+        for item in waiting:
+            yield item, fn(item)
+        return
+    yield from _pooled(fn, _chain(waiting, source), jobs, weight, on_crash)
+
+
+def _chain(first: list[A], rest: Iterator[A]) -> Iterator[A]:
+    yield from first
+    yield from rest
+
+
+def _pooled(fn: Callable[[A], B], items: Iterator[A], jobs: int,
+            weight: Callable[[A], int], on_crash: Callable[[A, BaseException], B]) -> Iterator[
+                tuple[A, B]]:
+    batches = _batches(items, weight)
+    suspects: list[A] = []
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
+                                   initializer=_init_worker)
+    running: dict[Future[list[B]], list[A]] = {}
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(running) < jobs * IN_FLIGHT:
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                running[executor.submit(_call_batch, fn, batch)] = batch
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                batch = running.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    suspects.extend(batch)
+                    broken = True
+                    continue
+                except Exception as exc:  # pragma: no cover - fn does not raise
+                    results = [on_crash(item, exc) for item in batch]
+                yield from zip(batch, results, strict=False)
+            if broken:
+                # Every batch still running died with the pool: retry them all.
+                for batch in running.values():
+                    suspects.extend(batch)
+                running.clear()
+                executor.shutdown(wait=True, cancel_futures=True)
+                yield from _isolated(fn, suspects, on_crash)
+                suspects = []
+                executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
+                                               initializer=_init_worker)
+    except BaseException:
+        _stop(executor)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _isolated(fn: Callable[[A], B], items: list[A],
+              on_crash: Callable[[A, BaseException], B]) -> Iterator[tuple[A, B]]:
+    """Each item alone in a fresh one-worker pool: the one that kills its worker fails."""
+    for item in items:
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=_context(),
+                                       initializer=_init_worker)
+        try:
+            future = executor.submit(_call_batch, fn, [item])
+            try:
+                results = future.result()
+                result = results[0] if results else on_crash(item, KeyboardInterrupt())
+            except BrokenProcessPool as exc:
+                result = on_crash(item, exc)
+        except BaseException:
+            _stop(executor)
+            raise
+        executor.shutdown(wait=True)
+        yield item, result
