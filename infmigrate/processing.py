@@ -8,6 +8,7 @@ are the caller's business; this module does no I/O.
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass, field, replace
 
@@ -15,9 +16,8 @@ from .diff import DiffError, FileDiff, make_diff
 from .fixer import Applicability, Diagnostic, Fix, Fixer, Settings
 from .problems import syntax_diagnostics
 from .runner import FixerBug, check, fix
-from .suggestions import physical_lines, strip_eol
 from .suppression import Suppressions
-from .syntax import DecodeError, InfFile, parse
+from .syntax import DecodeError, InfFile, decode, parse
 
 __all__ = ["FileOptions", "FileResult", "diagnostic_key", "fix_is_applied", "lighten",
            "process", "strip_edits"]
@@ -174,12 +174,19 @@ def strip_edits(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def _texts_at(tree: InfFile | None, diagnostics: list[Diagnostic]) -> dict[int, str]:
-    if tree is None or not diagnostics:
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _texts_at(data: bytes | None, diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """The physical lines (as the parser counts them, terminators removed) at the
+    diagnostics' lines, decoded from the bytes (cheaper than printing the tree)."""
+    if data is None or not diagnostics:
         return {}
-    lines = physical_lines(tree.code)
-    return {d.line: strip_eol(lines[d.line - 1]) for d in diagnostics
-            if 0 < d.line <= len(lines)}
+    wanted = {d.line for d in diagnostics if d.line > 0}
+    if not wanted:
+        return {}
+    lines = _LINE_BREAK.split(decode(data).text, maxsplit=max(wanted))
+    return {n: lines[n - 1] for n in wanted if n <= len(lines)}
 
 
 def lighten(result: FileResult, *, keep_fixed: bool = False) -> FileResult:
@@ -197,7 +204,8 @@ def lighten(result: FileResult, *, keep_fixed: bool = False) -> FileResult:
         applied=strip_edits(result.applied),
         remaining=strip_edits(result.remaining),
         diff=None,
-        line_texts=result.line_texts or _texts_at(result.tree, result.diagnostics),
-        fixed_line_texts=result.fixed_line_texts or _texts_at(result.fixed_tree,
-                                                               result.remaining),
+        line_texts=result.line_texts or _texts_at(
+            result.original if result.encoding else None, result.diagnostics),
+        fixed_line_texts=result.fixed_line_texts or _texts_at(
+            result.fixed if result.fix_done else None, result.remaining),
     )

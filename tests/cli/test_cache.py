@@ -100,7 +100,7 @@ def test_a_change_of_the_tool_starts_a_new_cache(tmp_path: Path,
     cli(*ISO015, ".", cwd=tree)
     real = cache_module.source_hash
     monkeypatch.setattr("infmigrate.command.source_hash",
-                        lambda modules: "f" + real(modules)[1:])
+                        lambda modules: "z" + real(modules)[1:])
     res = cli(*ISO015, "-v", ".", cwd=tree)
     assert ", cached)" not in res.stderr
     assert len(list((tree / CACHE_DIR_NAME).glob("*/*"))) == 2
