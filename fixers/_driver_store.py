@@ -206,7 +206,10 @@ class _Planner:
                 result.legacy.append(plan)
             elif dest.dirid == DRIVER_STORE and fl.files:
                 plan = self._plan(fl)
-                if all(_norm_dir(plan.subdirs.get(i, "")) == _norm_dir(dest.subdir)
+                # Source subdirs are kept as written (they are copied into DestinationDirs),
+                # destinations come expanded: compare both expanded.
+                expand = self.model.strings.expand
+                if all(_norm_dir(expand(plan.subdirs.get(i, ""))) == _norm_dir(dest.subdir)
                        for i in range(len(fl.files))) or not plan.movable:
                     continue
                 result.subdir_mismatch.append(plan)
@@ -241,7 +244,7 @@ class _Planner:
             if not subdirs:
                 plan.blocked.append(f"{copy.source_name} has no [SourceDisksFiles] entry")
                 continue
-            found = {_norm_dir(s.subdir) for s in subdirs.values()}
+            found = {_norm_dir(self.model.strings.expand(s.subdir)) for s in subdirs.values()}
             if len(found) > 1:
                 plan.blocked.append(f"{copy.source_name} comes from different subdirectories "
                                     "on different architectures")

@@ -13,7 +13,10 @@ from collections.abc import Iterable, Sequence
 
 from .fixer import Edit
 from .syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
+from .syntax.lines import continues
 from .syntax.nodes import Line
+
+_LAST_PHYSICAL = re.compile(r"\r\n|\n|\r")
 
 __all__ = [
     "EditConflict",
@@ -53,8 +56,12 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
         else:  # pragma: no cover - Edit's constructors only make the kinds above
             raise ValueError(f"unknown edit kind {edit.kind!r}")
     found: set[int] = set()
+    original = {id(line) for line in tree.lines()}
 
     def edit_lines(lines: Sequence[Line]) -> tuple[Line, ...]:
+        return _keep_continuations_last(_edit_lines(lines), original)
+
+    def _edit_lines(lines: Sequence[Line]) -> list[Line]:
         out: list[Line] = []
         for line in lines:
             key = id(line)
@@ -66,7 +73,7 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
             if key in after:
                 found.add(key)
                 out.extend(after[key])
-        return tuple(out)
+        return out
 
     prolog = edit_lines(tree.prolog)
     sections: list[Section] = []
@@ -97,6 +104,31 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
     final_newline = last is None or bool(last.newline)
     prolog, new_sections = _terminate_lines(prolog, sections, final_newline, tree.newline)
     return tree.with_changes(prolog=prolog, sections=new_sections)
+
+
+def _continues(line: Line) -> bool:
+    """Whether an entry ends in a dangling continuation (a backslash at the very end of the
+    file): any line put after it would become part of it."""
+    if type(line) is not Entry:
+        return False
+    text = line.code[: len(line.code) - len(line.newline)]
+    return continues(_LAST_PHYSICAL.split(text)[-1])
+
+
+def _keep_continuations_last(out: list[Line], original: set[int]) -> tuple[Line, ...]:
+    """Lines inserted right after an entry that ends in a dangling continuation go before
+    it instead (only the file's last line can end so; it stays last)."""
+    i = 0
+    while i < len(out) - 1:
+        if _continues(out[i]):
+            j = i + 1
+            while j < len(out) and id(out[j]) not in original:
+                j += 1
+            if j > i + 1:
+                out.insert(j - 1, out.pop(i))
+                i = j - 1
+        i += 1
+    return tuple(out)
 
 
 def _last_line(tree: InfFile) -> Line | None:

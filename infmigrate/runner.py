@@ -116,7 +116,7 @@ def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
         except EditConflict as exc:
             codes = ", ".join(sorted({d.code for d in chosen}))
             raise FixerBug(f"{path}: fixes of {codes} made conflicting edits: {exc}") from exc
-        reparsed = parse(edited.to_bytes())
+        reparsed = parse(edited.to_bytes(), edited.encoding)
         if reparsed != edited:
             codes = ", ".join(sorted({d.code for d in chosen}))
             raise FixerBug(f"{path}: the output of {codes} does not parse back to the tree "

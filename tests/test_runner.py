@@ -131,3 +131,29 @@ def test_non_converging_fixes_are_a_reported_bug() -> None:
 def test_output_that_does_not_reparse_is_a_reported_bug() -> None:
     with pytest.raises(FixerBug, match=r"TST005.*does not parse back"):
         fix(infmigrate.parse(SOURCE), [BadReparse])
+
+
+class DropInvalidByte(Fixer):
+    """Rewrites x's value, removing the only byte that makes the file not UTF-8."""
+
+    code = "TST006"
+    name = "drop-invalid-byte"
+    message = "x"
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        entry = ctx.tree.sections[0].entries[0]
+        if entry.values != ["1"]:
+            yield self.diagnostic(entry, fix=self.make_fix(
+                Edit.replace(entry, replace_value(entry, 0, "1"))))
+
+
+def test_reparse_keeps_the_files_encoding() -> None:
+    # cp1252 only because of \xff; once it is gone the rest (\xc3\xa9) is valid UTF-8, and
+    # sniffing again would read "é" as one character instead of two.
+    data = b"[A]\r\nx = \xff\r\ny = \xc3\xa9\r\n"
+    tree = infmigrate.parse(data)
+    assert tree.encoding == "cp1252"
+    result = fix(tree, [DropInvalidByte])
+    assert result.fixed.encoding == "cp1252"
+    assert result.fixed.to_bytes() == b"[A]\r\nx = 1\r\ny = \xc3\xa9\r\n"
+    assert result.fixed.sections[0].entries[1].values == ["\u00c3\u00a9"]

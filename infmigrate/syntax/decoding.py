@@ -88,12 +88,19 @@ def _sniff_bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode INF bytes to text, remembering the encoding and BOM.
 
     Total and lossless: every input decodes, and ``encode(...)`` of the result gives
-    ``data`` back byte for byte.
+    ``data`` back byte for byte. ``encoding`` skips the detection: the bytes are read in
+    that encoding (with its BOM, when they start with one). Re-reading a file one has just
+    edited in its own encoding needs it: an ANSI file whose only non-UTF-8 bytes an edit
+    removed would otherwise be taken for UTF-8.
     """
+    if encoding is not None:
+        bom_bytes = _BOM_FOR.get(encoding, b"")
+        has_bom = bool(bom_bytes) and data.startswith(bom_bytes)
+        return _decode_as(data[len(bom_bytes):] if has_bom else data, encoding, bom=has_bom)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode_as(data[len(bom):], encoding, bom=True)

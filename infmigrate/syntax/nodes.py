@@ -558,11 +558,20 @@ def _count_terminators(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
+def _may_have_unclosed_quote(raw: str) -> bool:
+    """Whether a raw value can hold an unclosed quoted run. Within one physical line a closed
+    run holds an even number of quotes and an unclosed one, always the last, an odd number:
+    a value without newlines and with an even count has none."""
+    return raw.count('"') % 2 == 1 or ('"' in raw and ("\n" in raw or "\r" in raw))
+
+
 def _unclosed_quotes(entry: Entry) -> Iterator[Problem]:
     """Warn about quoted runs that the end of their line closes."""
-    text = entry.code
-    if '"' not in text:
+    fields, key = entry[0], entry[1]
+    if not any(_may_have_unclosed_quote(f[1]) for f in fields) and not (
+            key is not None and _may_have_unclosed_quote(key[0])):
         return
+    text = entry.code
     offset = len(entry.indent)
     parts: list[tuple[int, str, bool]] = []
     if entry.key_node is not None:

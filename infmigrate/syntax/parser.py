@@ -21,14 +21,14 @@ _new = tuple.__new__
 __all__ = ["clear_memo", "parse", "parse_text"]
 
 
-def parse(data: bytes) -> InfFile:
+def parse(data: bytes, encoding: str | None = None) -> InfFile:
     """Parse the bytes of an INF or INX file into a lossless syntax tree.
 
     Total: every input gives a tree, and ``parse(data).to_bytes() == data``. Malformed lines
     become :class:`~infmigrate.syntax.nodes.ErrorLine` nodes, listed with their positions in
-    ``InfFile.problems``.
+    ``InfFile.problems``. ``encoding`` (a codec name) skips the encoding detection.
     """
-    decoded = decode(data)
+    decoded = decode(data, encoding)
     return parse_text(decoded.text, decoded.encoding, decoded.bom, decoded.trailing_bytes)
 
 
