@@ -20,6 +20,7 @@ file), and KeyboardInterrupt is raised in the caller.
 
 from __future__ import annotations
 
+import concurrent.futures.process as _futures_process
 import contextlib
 import multiprocessing
 import os
@@ -63,6 +64,8 @@ def _on_signal(signum: int, frame: Any) -> None:
     an atomic write removes its temporary file) and take no other; an idle worker just
     ends (quietly: the parent is stopping the pool)."""
     global _stopping
+    if _stopping:
+        return  # already stopping (Ctrl-C, then the parent's SIGTERM): let cleanup finish
     _stopping = True
     if not _busy:
         os._exit(1)
@@ -86,6 +89,12 @@ def _call_batch(fn: Callable[[A], B], batch: Sequence[A]) -> list[B]:
             if _stopping:
                 break
             out.append(fn(item))
+    except KeyboardInterrupt:
+        if _stopping:
+            # The item's own cleanup (an atomic write's temporary file) has run: end here,
+            # before anything else can interrupt this process again.
+            os._exit(1)
+        raise
     finally:
         _busy = False
     return out
@@ -109,6 +118,17 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     for process in processes:
         with contextlib.suppress(OSError, AttributeError, ValueError, AssertionError):
             process.join(timeout=10)
+    # The pool's management thread notices the dead workers and ends; join it, and take it
+    # out of the interpreter-exit hook of concurrent.futures, which would otherwise write
+    # to its wake-up pipe after that pipe is closed ("Exception ignored ... Bad file
+    # descriptor" on Ctrl-C, a CPython 3.11 race).
+    thread = getattr(executor, "_executor_manager_thread", None)
+    if thread is not None:
+        with contextlib.suppress(RuntimeError):
+            thread.join(timeout=10)
+        if not thread.is_alive():
+            with contextlib.suppress(AttributeError, KeyError, TypeError):
+                _futures_process._threads_wakeups.pop(thread, None)
 
 
 def _batches(items: Iterator[A], weight: Callable[[A], int]) -> Iterator[list[A]]:
