@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _corpus import DEFAULT_CORPUS, corpus_names  # noqa: E402
+
 import infmigrate  # noqa: E402
 from fixers._driver_store import plans  # noqa: E402
 from infmigrate.fixer import FixContext  # noqa: E402
@@ -49,10 +51,9 @@ def _category(reason: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = parser.parse_args()
-    manifest = args.corpus / "MANIFEST.tsv"
-    names = [r.split("\t", 1)[0] for r in manifest.read_text("utf-8").splitlines()[1:] if r]
+    names = corpus_names(args.corpus)
     start = time.perf_counter()
     legacy_infs = migrated = partly = 0
     files_before = files_moved = lists_moved = lists_left = 0

@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _corpus import DEFAULT_CORPUS, corpus_names  # noqa: E402
+
 import infmigrate  # noqa: E402
 from fixers._registry_writes import Kind, registry_writes  # noqa: E402
 from infmigrate.fixer import FixContext, Settings  # noqa: E402
@@ -28,10 +30,9 @@ GLOBAL = ("HKLM", "HKCR", "HKCU", "HKU")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = parser.parse_args()
-    manifest = args.corpus / "MANIFEST.tsv"
-    names = [r.split("\t", 1)[0] for r in manifest.read_text("utf-8").splitlines()[1:] if r]
+    names = corpus_names(args.corpus)
     start = time.perf_counter()
     lines: Counter[str] = Counter()
     infs: dict[str, set[str]] = {}
