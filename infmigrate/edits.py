@@ -9,7 +9,7 @@ the reference), and never touch the text of lines they were not asked to change.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .fixer import Edit
 from .syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
@@ -35,8 +35,13 @@ class EditConflict(ValueError):
     """Two edits touch the same line or section, or an edit's target is not in the tree."""
 
 
-def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
-    """The tree with the edits made. Targets are matched by identity."""
+def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) -> InfFile:
+    """The tree with the edits made. Targets are matched by identity.
+
+    ``renumber=False`` leaves the lines' ``line`` positions as they were (equality ignores
+    positions): for a caller that prints the tree and parses it again anyway, as the
+    runner does, numbering every line after an insertion would be wasted work.
+    """
     replace: dict[int, tuple[Line, ...]] = {}
     after: dict[int, list[Line]] = {}
     sections_after: dict[int | None, list[Section]] = {}
@@ -57,9 +62,15 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
             raise ValueError(f"unknown edit kind {edit.kind!r}")
     found: set[int] = set()
     original = {id(line) for line in tree.lines()}
+    last = _last_line(tree)
+    # Only the file's last line can end in a dangling continuation (any other line's
+    # continuation joins the next line); inserted lines are checked too.
+    may_continue = {id(last)} if last is not None else set()
+    for new_lines in (*replace.values(), *after.values()):
+        may_continue.update(id(line) for line in new_lines)
 
     def edit_lines(lines: Sequence[Line]) -> tuple[Line, ...]:
-        return _keep_continuations_last(_edit_lines(lines), original)
+        return _keep_continuations_last(_edit_lines(lines), original, may_continue)
 
     def _edit_lines(lines: Sequence[Line]) -> list[Line]:
         out: list[Line] = []
@@ -100,10 +111,11 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit]) -> InfFile:
     missing = wanted - found
     if missing:
         raise EditConflict(f"{len(missing)} edit target(s) are not in the tree")
-    last = _last_line(tree)
     final_newline = last is None or bool(last.newline)
-    prolog, new_sections = _terminate_lines(prolog, sections, final_newline, tree.newline)
-    return tree.with_changes(prolog=prolog, sections=new_sections)
+    prolog, new_sections = _terminate_lines(prolog, sections, final_newline,
+                                            lambda: tree.newline)
+    return InfFile(tree.encoding, tree.bom, prolog, new_sections, tree.tail,
+                   tree.trailing_bytes, numbered=not renumber)
 
 
 def _continues(line: Line) -> bool:
@@ -115,12 +127,15 @@ def _continues(line: Line) -> bool:
     return continues(_LAST_PHYSICAL.split(text)[-1])
 
 
-def _keep_continuations_last(out: list[Line], original: set[int]) -> tuple[Line, ...]:
+def _keep_continuations_last(out: list[Line], original: set[int],
+                             may_continue: set[int]) -> tuple[Line, ...]:
     """Lines inserted right after an entry that ends in a dangling continuation go before
     it instead (only the file's last line can end so; it stays last)."""
+    if not may_continue.intersection(map(id, out[:-1])):
+        return tuple(out)
     i = 0
     while i < len(out) - 1:
-        if _continues(out[i]):
+        if id(out[i]) in may_continue and _continues(out[i]):
             j = i + 1
             while j < len(out) and id(out[j]) not in original:
                 j += 1
@@ -139,15 +154,20 @@ def _last_line(tree: InfFile) -> Line | None:
 
 
 def _terminate_lines(prolog: tuple[Line, ...], sections: list[Section], final_newline: bool,
-                     newline: str) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
+                     file_newline: Callable[[], str]
+                     ) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
     """Keep the file's line terminators consistent after edits: only the last line may
     lack one, and it does exactly when the original file's last line did (a file without
     a final newline keeps that shape wherever the edits put its end)."""
+    newline = ""
+
     def fix(lines: Sequence[Line], is_last_group: bool) -> tuple[Line, ...]:
+        nonlocal newline
         out = list(lines)
         for i, line in enumerate(out):
             last = is_last_group and i == len(out) - 1
             if not line.newline and not last:
+                newline = newline or file_newline()  # the file's usual terminator
                 out[i] = line.with_changes(newline=newline)
             elif last and line.newline and not final_newline:
                 out[i] = line.with_changes(newline="")

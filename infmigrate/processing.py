@@ -108,10 +108,6 @@ def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
     result = FileResult(path, options, data)
     try:
         tree = parse(data)
-        if tree.to_bytes() != data:  # pragma: no cover - a parser bug, reported as such
-            result.error = ("internal error: the syntax tree does not print back the file's "
-                            "bytes; please report this file")
-            return result
         result.tree = tree
         result.encoding = tree.encoding
         found = check(tree, options.rules, options.settings, path)
@@ -123,12 +119,19 @@ def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         result.fixed_tree = fixed.fixed
         result.applied = list(fixed.applied)
         result.fix_done = True
-        if not fixed.changed:
+        if fixed.fixed_bytes is None or fixed.fixed_bytes == data:
             result.fixed = data
             result.remaining = list(result.diagnostics)
             return result
-        result.fixed = fixed.fixed.to_bytes()
-        result.changed = result.fixed != data
+        # What is written (or diffed) is the fixed tree's bytes: before trusting them, the
+        # original tree must print back the file exactly (the parser's promise; checked
+        # here, where it matters, rather than for every file read).
+        if tree.to_bytes() != data:  # pragma: no cover - a parser bug, reported as such
+            result.error = ("internal error: the syntax tree does not print back the file's "
+                            "bytes; please report this file")
+            return result
+        result.fixed = fixed.fixed_bytes
+        result.changed = True
         result.remaining = _sorted(list(fixed.remaining) + _syntax_diagnostics(
             fixed.fixed, options, Suppressions.of(fixed.fixed)))
         if want_diff:

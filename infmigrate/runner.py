@@ -40,6 +40,9 @@ class FixResult:
     #: Diagnostics of the fixed tree (what is left to do by hand or with other settings).
     remaining: list[Diagnostic] = field(default_factory=list)
     rounds: int = 0
+    #: The fixed tree's bytes, printed by the last round that applied fixes (None when
+    #: no round did: the file is unchanged).
+    fixed_bytes: bytes | None = None
 
     @property
     def changed(self) -> bool:
@@ -112,16 +115,18 @@ def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
             return result
         edits = [e for d in chosen for e in d.fix.edits]  # type: ignore[union-attr]
         try:
-            edited = apply_edits(current, edits)
+            # Not renumbered: the re-parse below numbers the lines (equality ignores them).
+            edited = apply_edits(current, edits, renumber=False)
         except EditConflict as exc:
             codes = ", ".join(sorted({d.code for d in chosen}))
             raise FixerBug(f"{path}: fixes of {codes} made conflicting edits: {exc}") from exc
-        reparsed = parse(edited.to_bytes(), edited.encoding)
+        printed = edited.to_bytes()
+        reparsed = parse(printed, edited.encoding)
         if reparsed != edited:
             codes = ", ".join(sorted({d.code for d in chosen}))
             raise FixerBug(f"{path}: the output of {codes} does not parse back to the tree "
                            "the fixer built")
         result.applied.extend(chosen)
-        current = reparsed
+        current, result.fixed_bytes = reparsed, printed
     codes = ", ".join(sorted({d.code for d in result.applied[-5:]}))
     raise FixerBug(f"{path}: fixes did not converge after {MAX_ROUNDS} rounds (last: {codes})")

@@ -30,6 +30,10 @@ _DIRECTIVE = re.compile(
 )
 #: Stands for "every code" in a directive without a list.
 _ALL = ""
+#: Where a directive may be: a comment that names the tool.
+_MARK = re.compile("infmigrate", re.IGNORECASE)
+#: The last tree looked at and its directives (trees are immutable).
+_last: tuple[InfFile, Suppressions] | None = None
 
 
 def parse_directives(comment: str) -> list[tuple[str, frozenset[str]]]:
@@ -90,13 +94,16 @@ class Suppressions:
 
     @classmethod
     def of(cls, tree: InfFile) -> Suppressions:
-        """Collect the directives of a tree (cheap when the file has none)."""
+        """Collect the directives of a tree (cheap when the file has none: the comments
+        are searched, nothing is printed). The last tree's answer is remembered: the
+        runner and the command ask for the same tree in turn."""
+        global _last
+        if _last is not None and _last[0] is tree:
+            return _last[1]
         out = cls()
-        if "infmigrate" not in tree.code.lower():
-            return out
         for line in tree.lines():
             comment = _comment_of(line)
-            if "infmigrate" not in comment.lower():
+            if not comment or _MARK.search(comment) is None:
                 continue
             for kind, prefixes in parse_directives(comment):
                 if kind == "ignore-file":
@@ -104,6 +111,7 @@ class Suppressions:
                 else:
                     for n in range(line.line, line.line + _physical_lines(line)):
                         out.by_line.setdefault(n, set()).update(prefixes)
+        _last = (tree, out)
         return out
 
     def __bool__(self) -> bool:

@@ -534,7 +534,7 @@ class InfFile(CSTNode):
             if type(line) is ErrorLine:
                 out.append(Problem(line.line, line.column, "error", line.message,
                                    _CODES.get(line.message, "INF000")))
-            elif type(line) is Entry:
+            elif type(line) is Entry and _may_have_problems(line):
                 out.extend(_unclosed_quotes(line))
         return tuple(out)
 
@@ -562,14 +562,23 @@ def _may_have_unclosed_quote(raw: str) -> bool:
     """Whether a raw value can hold an unclosed quoted run. Within one physical line a closed
     run holds an even number of quotes and an unclosed one, always the last, an odd number:
     a value without newlines and with an even count has none."""
-    return raw.count('"') % 2 == 1 or ('"' in raw and ("\n" in raw or "\r" in raw))
+    return '"' in raw and (raw.count('"') % 2 == 1 or "\n" in raw or "\r" in raw)
+
+
+def _may_have_problems(entry: Entry) -> bool:
+    """Whether :func:`_unclosed_quotes` can find anything in the entry (cheap)."""
+    key = entry[1]
+    if key is not None and _may_have_unclosed_quote(key[0]):
+        return True
+    for f in entry[0]:  # noqa: SIM110 - a loop, not any(): no generator per entry (hot)
+        if _may_have_unclosed_quote(f[1]):
+            return True
+    return False
 
 
 def _unclosed_quotes(entry: Entry) -> Iterator[Problem]:
     """Warn about quoted runs that the end of their line closes."""
-    fields, key = entry[0], entry[1]
-    if not any(_may_have_unclosed_quote(f[1]) for f in fields) and not (
-            key is not None and _may_have_unclosed_quote(key[0])):
+    if not _may_have_problems(entry):
         return
     text = entry.code
     offset = len(entry.indent)
