@@ -105,10 +105,31 @@ def spawn_child(args: list[str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- commands
 
 
+#: Where the command's bytecode goes (outside the source tree, git-ignored).
+PYCACHE = Path(__file__).resolve().parent / ".pycache"
+
+
+def command_env() -> dict[str, str]:
+    """The environment of a measured command: no cache settings from the caller, and
+    bytecode written and read as for an installed package (pip compiles a wheel's modules
+    at install time), even where ``PYTHONDONTWRITEBYTECODE`` is set: otherwise every run
+    would compile infmigrate's ~110 modules first (about 0.15 s)."""
+    drop = ("INFMIGRATE_NO_CACHE", "INFMIGRATE_CACHE_DIR", "FORCE_COLOR",
+            "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
+def compile_bytecode() -> None:
+    """Compile infmigrate and its rules ahead of the timed runs, as ``pip install`` does."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "infmigrate", "fixers"],
+                   cwd=REPO, env=command_env(), stdout=subprocess.DEVNULL, check=True)
+
+
 def run_command(args: Sequence[str]) -> float:
     """Wall seconds of one fresh ``python -m infmigrate`` (from the working tree)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("INFMIGRATE_NO_CACHE", "INFMIGRATE_CACHE_DIR", "FORCE_COLOR")}
+    env = command_env()
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "infmigrate", *args], cwd=REPO, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
@@ -147,6 +168,9 @@ def parent_main(args: argparse.Namespace) -> int:
     load1 = os.getloadavg()[0]
     busy = "  (machine busy: figures may be inflated)" if load1 > 0.5 else ""
     out.append(f"  load     {load1:.2f} (1-min average at start){busy}")
+    compile_bytecode()
+    out.append("  bytecode compiled ahead of the runs (as `pip install` does), in "
+               f"{PYCACHE.relative_to(REPO)}/")
 
     with tempfile.TemporaryDirectory() as tmp:
         list_file = Path(tmp) / "files.txt"

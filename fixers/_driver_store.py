@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from infmigrate.edits import append_lines, make_entry, make_section, quote
 from infmigrate.fixer import Edit, FixContext
@@ -130,30 +131,51 @@ def plans(ctx: FixContext) -> Plans:
 
 
 class _Planner:
+    """Plans the lists of one tree. What only planning a list needs (the places each file
+    goes to, the paths and bare names in every value, the file's newline) is worked out
+    on first use: a file without lists to move never pays for it."""
+
     def __init__(self, ctx: FixContext) -> None:
         self.ctx = ctx
         self.model: InfModel = ctx.model
-        self.newline = ctx.tree.newline
-        copies = [fl for fl in self.model.file_lists if fl.kind is ListKind.COPY]
         expand = self.model.strings.expand
         #: File names compare as SetupAPI sees them: expanded, case-insensitive.
         self.name = lambda text: fold(expand(text))
-        self.copy_lists = copies
-        #: Every destination each file name (folded) is copied to, as written.
-        self.places: dict[str, dict[tuple[int | None, str], str]] = {}
-        for fl in copies:
+        self.copy_lists = [fl for fl in self.model.file_lists if fl.kind is ListKind.COPY]
+
+    @cached_property
+    def newline(self) -> str:
+        return self.ctx.tree.newline
+
+    @cached_property
+    def places(self) -> dict[str, dict[tuple[int | None, str], str]]:
+        """Every destination each file name (folded) is copied to, as written."""
+        places: dict[str, dict[tuple[int | None, str], str]] = {}
+        for fl in self.copy_lists:
             dest = fl.destination
             for copy in fl.files:
-                self.places.setdefault(self.name(copy.dest_name), {}).setdefault(
+                places.setdefault(self.name(copy.dest_name), {}).setdefault(
                     (dest.dirid, _norm_dir(dest.subdir)),
                     f"DIRID {dest.dirid}" + (f"\\{dest.subdir.strip(chr(92))}"
                                              if dest.subdir.strip("\\") else ""))
-        self.deleted = {self.name(c.dest_name) for fl in self.model.file_lists
-                        if fl.kind is not ListKind.COPY for c in fl.files}
-        self.deleted |= {self.name(c.source_name) for fl in self.model.file_lists
-                         if fl.kind is ListKind.REN for c in fl.files}
-        self._paths = self._all_paths()
-        self._bare = self._bare_name_values()
+        return places
+
+    @cached_property
+    def deleted(self) -> set[str]:
+        """File names (folded) that DelFiles deletes or RenFiles renames, either side."""
+        deleted = {self.name(c.dest_name) for fl in self.model.file_lists
+                   if fl.kind is not ListKind.COPY for c in fl.files}
+        deleted |= {self.name(c.source_name) for fl in self.model.file_lists
+                    if fl.kind is ListKind.REN for c in fl.files}
+        return deleted
+
+    @cached_property
+    def _paths(self) -> list[tuple[EntryRef, int, object, bool]]:
+        return self._all_paths()
+
+    @cached_property
+    def _bare(self) -> dict[str, EntryRef]:
+        return self._bare_name_values()
 
     # Every path in every field of the file, once.
     def _all_paths(self) -> list[tuple[EntryRef, int, object, bool]]:

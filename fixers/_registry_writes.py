@@ -96,7 +96,21 @@ _HKCR_RULES: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"audioengine\\audioprocessingobjects(?:\\.*)?$"), Kind.APO),
     (re.compile(r"(?:wow6432node\\)?clsid(?:\\.*)?$"), Kind.COM),
 ]
+
+
+def _with_leads(rules: list[tuple[re.Pattern[str], Kind]]
+                ) -> tuple[tuple[re.Pattern[str], Kind, str], ...]:
+    """The rules with the literal text each pattern starts with (what a subkey must start
+    with to match)."""
+    lead = re.compile(r"(?:[a-z ]|\\\\)*")
+    return tuple((p, kind, lead.match(p.pattern).group().replace("\\\\", "\\"))  # type: ignore[union-attr]
+                 for p, kind in rules)
+
+
+_HKLM_LEADS = _with_leads(_RULES)
+_HKCR_LEADS = _with_leads(_HKCR_RULES)
 _ROOTS = {"hklm", "hkcr", "hkcu", "hku", "hkr"}
+_UPPER_ROOTS = frozenset(r.upper() for r in _ROOTS)
 #: Long spellings some INFs use; classified (and reported) as the short roots.
 _LONG_ROOTS = {"HKEY_LOCAL_MACHINE": "HKLM", "HKEY_CLASSES_ROOT": "HKCR",
                "HKEY_CURRENT_USER": "HKCU", "HKEY_USERS": "HKU"}
@@ -134,8 +148,10 @@ def _classify(root: str, subkey: str, value_name: str,
         return Kind.HKR, {}
     if root not in ("HKLM", "HKCR", "HKCU", "HKU"):
         return Kind.INVALID, {}
-    rules = _RULES if root == "HKLM" else _HKCR_RULES if root == "HKCR" else []
-    for pattern, kind in rules:
+    rules = _HKLM_LEADS if root == "HKLM" else _HKCR_LEADS if root == "HKCR" else ()
+    for pattern, kind, lead in rules:
+        if not folded.startswith(lead):
+            continue  # cheaper than a failing match (most lines match no rule)
         m = pattern.match(folded)
         if m is None:
             continue
@@ -172,14 +188,17 @@ def _writes(ctx: FixContext) -> Iterator[RegWrite]:
         for line in reg.lines:
             root = line.root.strip().upper()
             root = _LONG_ROOTS.get(root, root)
-            if root not in {r.upper() for r in _ROOTS}:
+            if root not in _UPPER_ROOTS:
                 yield RegWrite(line, reg, Kind.INVALID, root, line.subkey, {})
                 continue
-            expansion = model.expand_all(line.subkey)
-            if not expansion.uniform:
-                yield RegWrite(line, reg, Kind.NON_UNIFORM, root, line.subkey, {})
-                continue
-            subkey = (expansion.value or "").strip().strip("\\")
+            subkey = line.subkey
+            if "%" in subkey:  # else it reads the same in every locale
+                expansion = model.expand_all(subkey)
+                if not expansion.uniform:
+                    yield RegWrite(line, reg, Kind.NON_UNIFORM, root, subkey, {})
+                    continue
+                subkey = expansion.value or ""
+            subkey = subkey.strip().strip("\\")
             kind, parts = _classify(root, subkey, line.value_name, own)
             yield RegWrite(line, reg, kind, root, subkey, parts)
 

@@ -76,22 +76,25 @@ class ConflictingSettings(Fixer):
 
     def _registry(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        groups: dict[tuple[str, str], tuple[str, list[tuple[RegWrite, tuple[object, ...]]]]] = {}
+        groups: dict[tuple[str, str], tuple[str, list[RegWrite]]] = {}
         for write in registry_writes(ctx):
             flags = write.line.flags
             if write.section.kind is not RegKind.ADD or flags is None \
                     or flags & (FLG_ADDREG_DELVAL | FLG_ADDREG_KEYONLY) \
                     or not write.section.installs:
                 continue
-            keys = _identities(write)
-            if not keys:
-                continue
-            value = _value(model, write)
-            for key in keys:
+            for key in _identities(write):
                 slot = groups.setdefault((fold(key), fold(write.value_name)), (key, []))
-                slot[1].append((write, value))
+                slot[1].append(write)
         reported: set[int] = set()
-        for key, lines in groups.values():
+        values: dict[int, tuple[object, ...]] = {}  # the data of each write, once
+        for key, writes in groups.values():
+            if len(writes) < 2:
+                continue  # most values are set once: their data need not be read
+            for write in writes:
+                if id(write) not in values:
+                    values[id(write)] = _value(model, write)
+            lines = [(write, values[id(write)]) for write in writes]
             if len({v for _, v in lines}) < 2:
                 continue
             for i, (write, value) in enumerate(lines):

@@ -145,12 +145,15 @@ def _driver_store_uses(ctx: FixContext) -> dict[int, str]:
         for install in fl.installs:
             uses.setdefault(id(install), what)
     strings = model.strings
+    # Without a [Strings] value that holds %13%, only a value that writes 13 can name it.
+    via_strings = any("%13%" in text for text in strings.table().values())
     for section in model.sections:
         if section.folded.split(".")[0] in _SKIPPED:
             continue
         installs: tuple[InstallSection, ...] | None = None
         for ref in section.entries:
-            if not any(_names_dirid_13(v, strings) for v in ref.values if "%" in v):
+            if not any(_names_dirid_13(v, strings) for v in ref.values
+                       if "%" in v and (via_strings or "13" in v)):
                 continue
             if installs is None:
                 installs = installs_of(ctx, section)

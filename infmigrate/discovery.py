@@ -60,6 +60,9 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     p = Path(path)
     base = cwd or Path.cwd()
     absolute = p if p.is_absolute() else base / p
+    text, prefix = str(absolute), os.path.join(str(base), "")
+    if text.startswith(prefix) and ".." not in text:  # the common case, without relpath
+        return Path(text[len(prefix):]).as_posix()
     try:
         rel = os.path.relpath(absolute, base)
     except ValueError:  # pragma: no cover - another drive on Windows
