@@ -166,9 +166,11 @@ class SourceIndex:
         #: SourceDisksNames sections by arch.
         self.name_sections: dict[str | None, LogicalSection] = {}
         for section in sections:
+            folded = section.folded
+            if not folded.startswith("sourcedisks"):
+                continue  # the common case, tested once for both bases
             for base, into in (("sourcedisksfiles", self.file_sections),
                                ("sourcedisksnames", self.name_sections)):
-                folded = section.folded
                 if folded == base:
                     into[None] = section
                 elif folded.startswith(base + "."):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 __all__ = ["parse_int"]
 
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
 
 def parse_int(text: str) -> int | None:
     """The integer a numeric INF field stands for, or ``None`` when it is not a number.
@@ -13,6 +15,8 @@ def parse_int(text: str) -> int | None:
     an empty string, a ``%token%`` or trailing text, gives ``None``.
     """
     s = text.strip()
+    if s.isdigit() and s.isascii():  # the common case: a plain decimal number
+        return int(s)
     if not s:
         return None
     sign = 1
@@ -21,7 +25,7 @@ def parse_int(text: str) -> int | None:
         s = s[1:]
     if s[:2] in ("0x", "0X"):
         digits = s[2:]
-        if not digits or not all(c in "0123456789abcdefABCDEF" for c in digits):
+        if not digits or not _HEX_DIGITS.issuperset(digits):
             return None
         return sign * int(digits, 16)
     if not s.isascii() or not s.isdigit():

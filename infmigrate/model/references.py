@@ -56,7 +56,6 @@ from .decorations import (
     ModelsSection,
     TargetOS,
     resolve_install,
-    resolve_suffixes,
     split_decoration,
 )
 from .files import DestinationDirs, FileCopy, FileList, ListKind, SourceIndex, read_files
@@ -283,6 +282,16 @@ _ROOT_BASES: tuple[tuple[str, InstallKind, SectionContext], ...] = (
     ("ClassInstall", "classinstall", CLASS),  # Windows 9x
 )
 _LOG_TYPES = {fold(t): t for t in LOG_TYPES}
+#: The suffix sections of a root, with their folded spelling.
+_ROOT_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    (suffix, fold(suffix)) for suffix in INSTALL_SUFFIXES + NETWORK_SUFFIXES)
+#: Every key :meth:`_Builder.directive` acts on (other keys of a walked section are skipped).
+_DIRECTIVE_KEYS: frozenset[str] = frozenset({
+    *_REG_KINDS, *_LIST_KINDS, "needs", "include", "addservice", "addinterface",
+    *_SINGLE_DIRECTIVES, *_LIST_DIRECTIVES, *_FILE_KEYS,
+})
+#: What the folded name of a section starts with when it can be one of _ROOT_BASES.
+_ROOT_PREFIXES: tuple[str, ...] = tuple(fold(base) for base, _, _ in _ROOT_BASES)
 
 
 class _Acc:
@@ -313,9 +322,11 @@ class _Root:
     section: LogicalSection | None
     context: SectionContext
     platforms: dict[str, None] = field(default_factory=dict)
-    decorations: list[TargetOS | None] = field(default_factory=list)
-    models: list[ModelsSection] = field(default_factory=list)
-    models_entries: list[EntryRef] = field(default_factory=list)
+    #: Decorations, Models sections and Models entries by ``id()``: in order, each object
+    #: once (an identity test per candidate would rescan the list for every Models line).
+    decorations: dict[int, TargetOS | None] = field(default_factory=dict)
+    models: dict[int, ModelsSection] = field(default_factory=dict)
+    models_entries: dict[int, EntryRef] = field(default_factory=dict)
 
 
 class _Builder:
@@ -366,8 +377,13 @@ class _Builder:
     def mark(self, section: LogicalSection, ctx: SectionContext, role: str) -> None:
         key = section.folded
         self.reached.add(key)
-        self.contexts.setdefault(key, {})[ctx] = None
-        self.roles.setdefault(key, {})[role] = None
+        contexts = self.contexts.get(key)
+        if contexts is None:
+            self.contexts[key] = {ctx: None}
+            self.roles[key] = {role: None}
+        else:
+            contexts[ctx] = None
+            self.roles[key][role] = None
 
     def reference(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
                   install: InstallSection | None, raw: str | None = None) -> _Acc:
@@ -417,6 +433,9 @@ class _Builder:
     def roots(self) -> tuple[list[InstallSection], frozenset[str], str]:
         found: dict[tuple[str, str], _Root] = {}
         declared: dict[str, None] = {}
+        # The DDInstall root of each (install name of a Models entry, arch): resolved
+        # once, as Models sections of several decorations name the same install sections.
+        by_base: dict[tuple[str, str], _Root] = {}
         for mfr in self.manufacturers:
             for models in mfr.models:
                 if models.section is not None:
@@ -426,32 +445,34 @@ class _Builder:
                 declared[models.platform] = None
                 if models.section is None:
                     continue
-                arch = models.decoration.arch if models.decoration is not None else None
+                decoration = models.decoration
+                arch = (decoration.arch if decoration is not None else None) or "x86"
+                # The roots this Models section names, by id, in order.
+                named: dict[int, _Root] = {}
                 for ref in models.section.entries:
-                    if ref.key is None or not ref.values or not ref.values[0]:
+                    values = ref.values
+                    if ref.key is None or not values or not values[0]:
                         continue
-                    base, _ = self.expand(ref.values[0])
-                    name, section = resolve_install(self.lookup, base, arch or "x86")
-                    root = found.get(("ddinstall", fold(name)))
+                    base, _ = self.expand(values[0])
+                    root = by_base.get((base, arch))
                     if root is None:
-                        root = _Root("ddinstall", base, section.name if section else name,
-                                     section, SOFTWARE)
-                        found[("ddinstall", fold(name))] = root
+                        root = by_base[base, arch] = self.ddinstall_root(found, base, arch)
+                    named[id(root)] = root
+                    root.models_entries.setdefault(id(ref), ref)
+                for root in named.values():
                     root.platforms[models.platform] = None
-                    if not any(d is models.decoration for d in root.decorations):
-                        root.decorations.append(models.decoration)
-                    if not any(m is models for m in root.models):
-                        root.models.append(models)
-                    if not any(e is ref for e in root.models_entries):
-                        root.models_entries.append(ref)
+                    root.decorations.setdefault(id(decoration), decoration)
+                    root.models.setdefault(id(models), models)
         others: list[tuple[_Root, TargetOS | None]] = []
         for section in self.sections:
+            if not section.folded.startswith(_ROOT_PREFIXES):
+                continue  # split_decoration(section.name, base) is False for every base
             for base, kind, ctx in _ROOT_BASES:
                 deco = split_decoration(section.name, base)
                 if deco is False:
                     continue
                 root = _Root(kind, base, section.name, section, ctx)
-                root.decorations.append(deco)  # type: ignore[arg-type]
+                root.decorations[id(deco)] = deco  # type: ignore[assignment]
                 others.append((root, deco))  # type: ignore[arg-type]
                 found[(kind, section.folded)] = root
                 break
@@ -468,13 +489,38 @@ class _Builder:
             root.platforms.update(dict.fromkeys(platforms))
         installs = []
         for root in found.values():
-            suffixes = resolve_suffixes(self.lookup, root.name,
-                                        INSTALL_SUFFIXES + NETWORK_SUFFIXES)
+            suffixes = self.suffix_sections(root.name)
             installs.append(InstallSection(
                 root.kind, root.base_name, root.name, root.section, root.context,
-                frozenset(root.platforms), tuple(root.decorations), tuple(root.models),
-                tuple(root.models_entries), MappingProxyType(suffixes)))
+                frozenset(root.platforms), tuple(root.decorations.values()),
+                tuple(root.models.values()), tuple(root.models_entries.values()),
+                MappingProxyType(suffixes)))
         return installs, archs, source
+
+    def ddinstall_root(self, found: dict[tuple[str, str], _Root], base: str,
+                       arch: str) -> _Root:
+        """The root of the install section ``base`` resolves to on ``arch`` (made and
+        recorded in ``found`` the first time)."""
+        name, section = resolve_install(self.lookup, base, arch)
+        key = ("ddinstall", fold(name))
+        root = found.get(key)
+        if root is None:
+            root = found[key] = _Root("ddinstall", base, section.name if section else name,
+                                      section, SOFTWARE)
+        return root
+
+    def suffix_sections(self, name: str) -> dict[str, LogicalSection]:
+        """:func:`resolve_suffixes` of ``name`` with INSTALL_SUFFIXES + NETWORK_SUFFIXES,
+        folding ``name`` once (``fold`` maps character by character, so the folded name
+        of ``name.suffix`` is the two folded parts joined by a dot)."""
+        prefix = fold(name) + "."
+        get = self.map.get
+        out: dict[str, LogicalSection] = {}
+        for suffix, folded in _ROOT_SUFFIXES:
+            section = get(prefix + folded)
+            if section is not None:
+                out[suffix] = section
+        return out
 
     def walk_install(self, install: InstallSection) -> None:
         if install.section is not None:
@@ -512,7 +558,8 @@ class _Builder:
         while self.queue:
             section, ctx, role, install = self.queue.popleft()
             for ref in section.entries:
-                if ref.key is not None:
+                key = ref.key
+                if key is not None and fold(key) in _DIRECTIVE_KEYS:
                     self.directive(ref, ctx, role, install)
 
     def directive(self, ref: EntryRef, ctx: SectionContext, role: str,
@@ -680,9 +727,7 @@ class _Builder:
             section = acc.args["section"]
             lines: tuple[RegLine, ...] = ()
             if isinstance(section, LogicalSection):
-                lines = tuple(line for line in (parse_reg_line(ref, self.strings)
-                                                for ref in section.entries)
-                              if line is not None)
+                lines = _reg_lines(section, self.strings)
                 self.reached.add(section.folded)
             security = self.security(str(acc.args["name"]))
             reg_sections.append(RegSection(
@@ -753,6 +798,10 @@ class _Builder:
                 continue
             ctxs = frozenset(contexts[id(reg.section)])
             for line in reg.lines:
+                # No "\\" and no "%" in any data field: no string value can name a path.
+                joined = "".join(line.data)
+                if "\\" not in joined and "%" not in joined:
+                    continue
                 for index, text in line.string_values:
                     if "\\" not in text and "%" not in text:
                         continue
@@ -768,6 +817,12 @@ class _Builder:
                         line.ref, index, FileRefKind.REGISTRY_VALUE, text, expanded, paths,
                         ctxs, "registry", uniform, line))
         return out
+
+
+def _reg_lines(section: LogicalSection, strings: StringTable) -> tuple[RegLine, ...]:
+    """The registry lines of a section (keyed and empty entries left out)."""
+    lines = [parse_reg_line(ref, strings) for ref in section.entries if ref.key is None]
+    return tuple([line for line in lines if line is not None])
 
 
 def build_graph(sections: tuple[LogicalSection, ...], section_map: Mapping[str, LogicalSection],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .contexts import SectionContext
@@ -108,16 +109,49 @@ def parse_reg_line(ref: EntryRef, strings: StringTable | None = None) -> RegLine
     through ``strings`` when given (the undecorated table: flags are numbers, not text that
     varies with the locale).
     """
-    if ref.key is not None or not ref.values:
-        return None
     v = ref.values
-    flags_text = v[3] if len(v) > 3 else ""
+    if ref.key is not None or not v:
+        return None
+    n = len(v)
+    flags_text = v[3] if n > 3 else ""
     number = flags_text
     if strings is not None and "%" in number:
         number = strings.expand(number)
-    flags = 0 if not number.strip() else parse_int(number)
-    return RegLine(ref, v[0], v[1] if len(v) > 1 else "", v[2] if len(v) > 2 else "",
-                   flags_text, flags, tuple(v[4:]))
+    return _new_reg_line(ref, v[0], v[1] if n > 1 else "", v[2] if n > 2 else "",
+                         flags_text, _flags_value(number), tuple(v[4:]))
+
+
+@lru_cache(maxsize=1024)
+def _flags_value(text: str) -> int | None:
+    """The flags field as a number: 0 when blank, ``None`` when not a number (memoized:
+    a few spellings, ``0x00010001``, ``0x10001``, ``0``..., cover most lines)."""
+    return 0 if not text.strip() else parse_int(text)
+
+
+# As for EntryRef (see sections.py): one RegLine per line of every registry section, so
+# the slots are set through their member descriptors, not the frozen dataclass __init__.
+_object_new = object.__new__
+_set_ref = RegLine.ref.__set__  # type: ignore[attr-defined]
+_set_root = RegLine.root.__set__  # type: ignore[attr-defined]
+_set_subkey = RegLine.subkey.__set__  # type: ignore[attr-defined]
+_set_value_name = RegLine.value_name.__set__  # type: ignore[attr-defined]
+_set_flags_text = RegLine.flags_text.__set__  # type: ignore[attr-defined]
+_set_flags = RegLine.flags.__set__  # type: ignore[attr-defined]
+_set_data = RegLine.data.__set__  # type: ignore[attr-defined]
+
+
+def _new_reg_line(ref: EntryRef, root: str, subkey: str, value_name: str, flags_text: str,
+                  flags: int | None, data: tuple[str, ...]) -> RegLine:
+    """``RegLine(ref, root, subkey, value_name, flags_text, flags, data)``, faster."""
+    line: RegLine = _object_new(RegLine)
+    _set_ref(line, ref)
+    _set_root(line, root)
+    _set_subkey(line, subkey)
+    _set_value_name(line, value_name)
+    _set_flags_text(line, flags_text)
+    _set_flags(line, flags)
+    _set_data(line, data)
+    return line
 
 
 @dataclass(frozen=True, slots=True, eq=False)

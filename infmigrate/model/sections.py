@@ -11,7 +11,6 @@ objects compare by identity, like the CST nodes they point at should be located.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..syntax import Entry, InfFile, Section
@@ -77,7 +76,9 @@ class LogicalSection:
     entries: tuple[EntryRef, ...] = ()
     #: The case-insensitive lookup key of this section (:func:`fold` of the name).
     folded: str = ""
-    _by_key: dict[str, list[EntryRef]] = field(default_factory=dict)
+    #: The entries by folded key: the entry itself when the key is unique in the section
+    #: (most are: no list to allocate), else the list of them in order.
+    _by_key: dict[str, EntryRef | list[EntryRef]] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
@@ -86,12 +87,15 @@ class LogicalSection:
 
     def get(self, key: str) -> list[EntryRef]:
         """The entries whose cooked key equals ``key`` case-insensitively, in order."""
-        return list(self._by_key.get(fold(key), ()))
+        found = self._by_key.get(fold(key))
+        if found is None:
+            return []
+        return [found] if type(found) is EntryRef else list(found)
 
     def first(self, key: str) -> EntryRef | None:
         """The first entry with that key, or ``None``."""
         found = self._by_key.get(fold(key))
-        return found[0] if found else None
+        return found if found is None or type(found) is EntryRef else found[0]
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and fold(key) in self._by_key
@@ -117,18 +121,20 @@ def build_sections(
         groups.setdefault(fold(block.name), []).append(block)
     ordered: list[LogicalSection] = []
     by_id: dict[int, EntryRef] = {}
-    for blocks in groups.values():
-        ordered.append(_merge(blocks, by_id))
+    for folded, blocks in groups.items():
+        ordered.append(_merge(tuple(blocks), folded, by_id))
     by_name = {s.folded: s for s in ordered}
     return tuple(ordered), by_name, by_id
 
 
-def _merge(blocks: Iterable[Section], by_id: dict[int, EntryRef]) -> LogicalSection:
-    blocks = tuple(blocks)
-    section = LogicalSection(blocks[0].name, blocks, (), fold(blocks[0].name))
+def _merge(blocks: tuple[Section, ...], folded: str,
+           by_id: dict[int, EntryRef]) -> LogicalSection:
+    """The logical section of ``blocks`` (``folded``: their folded name), its entries
+    recorded in ``by_id``."""
+    section = _new_logical_section(blocks[0].name, blocks, folded)
     refs: list[EntryRef] = []
-    by_key: dict[str, list[EntryRef]] = {}
-    new = EntryRef
+    by_key: dict[str, EntryRef | list[EntryRef]] = {}
+    new = _new_entry_ref
     for block in blocks:
         for line in block.body:
             if type(line) is not Entry:
@@ -138,7 +144,58 @@ def _merge(blocks: Iterable[Section], by_id: dict[int, EntryRef]) -> LogicalSect
             refs.append(ref)
             by_id[id(line)] = ref
             if key is not None:
-                by_key.setdefault(fold(key), []).append(ref)
-    object.__setattr__(section, "entries", tuple(refs))
-    object.__setattr__(section, "_by_key", by_key)
+                folded_key = fold(key)
+                found = by_key.get(folded_key)
+                if found is None:
+                    by_key[folded_key] = ref
+                elif type(found) is EntryRef:
+                    by_key[folded_key] = [found, ref]
+                else:
+                    found.append(ref)
+    _set_entries(section, tuple(refs))
+    _set_by_key(section, by_key)
     return section
+
+
+# The frozen dataclass ``__init__`` sets each field through ``object.__setattr__``; the
+# builder makes one EntryRef per entry of the file (and one LogicalSection per name), so
+# it sets the slots directly through their member descriptors instead (the classes stay
+# frozen to everyone else).
+_object_new = object.__new__
+_set_entry = EntryRef.entry.__set__  # type: ignore[attr-defined]
+_set_block = EntryRef.block.__set__  # type: ignore[attr-defined]
+_set_section = EntryRef.section.__set__  # type: ignore[attr-defined]
+_set_key = EntryRef.key.__set__  # type: ignore[attr-defined]
+_set_values = EntryRef.values.__set__  # type: ignore[attr-defined]
+_set_index = EntryRef.index.__set__  # type: ignore[attr-defined]
+_set_name = LogicalSection.name.__set__  # type: ignore[attr-defined]
+_set_blocks = LogicalSection.blocks.__set__  # type: ignore[attr-defined]
+_set_entries = LogicalSection.entries.__set__  # type: ignore[attr-defined]
+_set_folded = LogicalSection.folded.__set__  # type: ignore[attr-defined]
+_set_by_key = LogicalSection._by_key.__set__  # type: ignore[attr-defined]
+
+
+def _new_logical_section(name: str, blocks: tuple[Section, ...],
+                         folded: str) -> LogicalSection:
+    """``LogicalSection(name, blocks, (), folded)`` (entries set by :func:`_merge`)."""
+    section: LogicalSection = _object_new(LogicalSection)
+    _set_name(section, name)
+    _set_blocks(section, blocks)
+    _set_entries(section, ())
+    _set_folded(section, folded)
+    _set_by_key(section, {})
+    return section
+
+
+def _new_entry_ref(entry: Entry, block: Section, section: LogicalSection, key: str | None,
+                   values: tuple[str, ...], index: int) -> EntryRef:
+    """``EntryRef(entry, block, section, key, values, index)``, without the frozen
+    dataclass ``__init__`` overhead."""
+    ref: EntryRef = _object_new(EntryRef)
+    _set_entry(ref, entry)
+    _set_block(ref, block)
+    _set_section(ref, section)
+    _set_key(ref, key)
+    _set_values(ref, values)
+    _set_index(ref, index)
+    return ref

@@ -217,7 +217,7 @@ class StringTable:
         """``text`` with its ``%tokens%`` expanded for ``locale`` (``None``: [Strings])."""
         if "%" not in text:
             return text
-        return "".join(p.text for p in self._pieces(text, self._tables.get(self.select(locale))))
+        return _expand(text, self._tables.get(self.select(locale)))
 
     def pieces(self, text: str, locale: str | int | None = None) -> list[Piece]:
         """The expansion of ``text`` piece by piece, with the source span of each."""
@@ -276,3 +276,29 @@ class StringTable:
 
     def __repr__(self) -> str:
         return f"StringTable(locales={list(self.locales)!r})"
+
+
+def _expand(text: str, table: Mapping[str, str] | None) -> str:
+    """The text of :meth:`StringTable._pieces`, joined, without making the pieces."""
+    out: list[str] = []
+    find = text.find
+    i = 0
+    n = len(text)
+    while i < n:
+        j = find("%", i)
+        if j < 0:
+            out.append(text[i:])
+            break
+        k = find("%", j + 1)
+        if k < 0:
+            out.append(text[i:])  # the literal run and the lone "%" with the rest
+            break
+        out.append(text[i:j])
+        name = text[j + 1:k]
+        if not name:
+            out.append("%")
+        else:
+            value = table.get(fold(name)) if table else None
+            out.append(text[j:k + 1] if value is None else value)
+        i = k + 1
+    return "".join(out)
