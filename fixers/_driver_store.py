@@ -227,12 +227,12 @@ class _Planner:
                 plan = self._plan(fl)
                 result.legacy.append(plan)
             elif dest.dirid == DRIVER_STORE and fl.files:
+                # Most lists already in the store keep their sources' subdirs: only a
+                # list that does not gets the whole plan.
+                if self._keeps_subdirs(fl, self._source_subdirs(fl)):
+                    continue
                 plan = self._plan(fl)
-                # Source subdirs are kept as written (they are copied into DestinationDirs),
-                # destinations come expanded: compare both expanded.
-                expand = self.model.strings.expand
-                if all(_norm_dir(expand(plan.subdirs.get(i, ""))) == _norm_dir(dest.subdir)
-                       for i in range(len(fl.files))) or not plan.movable:
+                if self._keeps_subdirs(fl, plan.subdirs) or not plan.movable:
                     continue
                 result.subdir_mismatch.append(plan)
             else:
@@ -240,6 +240,27 @@ class _Planner:
             result.by_list[id(fl)] = plan
         self._edits(result)
         return result
+
+    def _keeps_subdirs(self, fl: FileList, subdirs: dict[int, str]) -> bool:
+        """Whether each file of the list lands where its source subdir says. Source subdirs
+        are kept as written (they are copied into DestinationDirs), destinations come
+        expanded: both are compared expanded."""
+        expand = self.model.strings.expand
+        want = _norm_dir(fl.destination.subdir)
+        return all(_norm_dir(expand(subdirs.get(i, ""))) == want
+                   for i in range(len(fl.files)))
+
+    def _source_subdirs(self, fl: FileList) -> dict[int, str]:
+        """The source subdir of each file of the list, as :meth:`_plan` records it (files
+        without one source subdir on every architecture left out)."""
+        arches = sorted(a for a in self.model.architectures if a) or [None]
+        out: dict[int, str] = {}
+        for i, copy in enumerate(fl.files):
+            sources = [s for s in (copy.source_for(arch) for arch in arches) if s is not None]
+            if sources and len({_norm_dir(self.model.strings.expand(s.subdir))
+                                for s in sources}) == 1:
+                out[i] = sources[0].subdir.strip().strip("\\")
+        return out
 
     def _plan(self, fl: FileList) -> ListPlan:
         plan = ListPlan(fl)
