@@ -14,8 +14,10 @@ runner applies one and finds the other again in the next round.
 from __future__ import annotations
 
 import inspect
+import operator
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -137,6 +139,25 @@ class Diagnostic:
     def fixable(self) -> bool:
         return self.fix is not None and self.fix.applicability is not Applicability.DISPLAY_ONLY
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Tens of thousands travel from the workers in a run: a positional record is
+        # smaller and loads faster than the slots dataclass's state dictionary.
+        return (_load_diagnostic, _diagnostic_values(self))
+
+
+_object_new = object.__new__
+_DIAGNOSTIC_FIELDS = tuple(f.name for f in fields(Diagnostic))
+_diagnostic_values = operator.attrgetter(*_DIAGNOSTIC_FIELDS)
+_DIAGNOSTIC_SLOTS = tuple(getattr(Diagnostic, name).__set__ for name in _DIAGNOSTIC_FIELDS)
+
+
+def _load_diagnostic(*values: Any) -> Diagnostic:
+    """Unpickle a :class:`Diagnostic` (its slots set directly: it is frozen)."""
+    diag: Diagnostic = _object_new(Diagnostic)
+    for setter, value in zip(_DIAGNOSTIC_SLOTS, values, strict=True):
+        setter(diag, value)
+    return diag
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -213,7 +234,9 @@ class Fixer:
         return Diagnostic(
             code=self.code,
             name=self.name,
-            message=message or self.message,
+            # interned: a finding left after fixing has the same text as before, and one
+            # string object pickles (to the parent process) once
+            message=sys.intern(message) if message else self.message,
             line=line,
             column=column,
             end_line=end_line,

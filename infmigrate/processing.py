@@ -222,10 +222,23 @@ def _texts_at(data: bytes | None, diagnostics: list[Diagnostic]) -> dict[int, st
     return {n: lines[n - 1] for n in wanted if n <= len(lines)}
 
 
+def _fixed_texts(result: FileResult) -> dict[int, str]:
+    """The fixed file's lines at the remaining diagnostics (those of the original when
+    fixing changed nothing: the same lines, not decoded twice)."""
+    if not result.fix_done:
+        return {}
+    if not result.changed and result.remaining == result.diagnostics:
+        return result.line_texts
+    return _texts_at(result.fixed, result.remaining)
+
+
 def lighten(result: FileResult, *, keep_fixed: bool = False) -> FileResult:
     """The result without what only the review formats need (trees, original bytes, fix
     edits, the parsed diff): cheap to send between processes and to cache. The fixed
     bytes are kept when ``keep_fixed`` (for the cache) and the file changed."""
+    if not result.line_texts:
+        result.line_texts = _texts_at(result.original if result.encoding else None,
+                                      result.diagnostics)
     return replace(
         result,
         options=None,
@@ -237,8 +250,5 @@ def lighten(result: FileResult, *, keep_fixed: bool = False) -> FileResult:
         applied=strip_edits(result.applied),
         remaining=strip_edits(result.remaining),
         diff=None,
-        line_texts=result.line_texts or _texts_at(
-            result.original if result.encoding else None, result.diagnostics),
-        fixed_line_texts=result.fixed_line_texts or _texts_at(
-            result.fixed if result.fix_done else None, result.remaining),
+        fixed_line_texts=result.fixed_line_texts or _fixed_texts(result),
     )

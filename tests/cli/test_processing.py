@@ -76,3 +76,46 @@ def test_internal_error_exits_2_names_the_file_and_goes_on(
         err.getvalue())
     assert out.getvalue().decode().startswith("b.inf:1:1: ISO015 [*]")
     assert "2 files scanned: 1 with problems, 1 failed." in err.getvalue()
+
+
+def _toaster_result(*, want_fix: bool) -> FileResult:
+    from infmigrate.problems import SYNTAX_CODES
+    from infmigrate.registry import all_rules
+
+    data = (Path(__file__).resolve().parents[2] / "fixtures" / "examples" /
+            "toaster.inf").read_bytes()
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    return process(data, "toaster.inf", options, want_fix=want_fix, want_diff=False)
+
+
+def test_light_result_survives_pickling_between_processes() -> None:
+    import pickle
+
+    from infmigrate.processing import lighten
+
+    full = _toaster_result(want_fix=True)
+    assert full.changed and full.diagnostics and full.remaining
+    light = lighten(full)
+    back = pickle.loads(pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == light
+    assert back.diagnostics == light.diagnostics
+    for d in back.diagnostics + back.remaining:
+        assert type(d) is Diagnostic
+        with pytest.raises(AttributeError):
+            d.line = 0  # type: ignore[misc]  # still frozen after loading
+    # texts of the original lines for the findings, of the fixed lines for what remains
+    lines = full.original.decode("utf-8", "replace").splitlines()
+    assert {n: lines[n - 1] for n in light.line_texts} == light.line_texts
+    assert set(light.line_texts) == {d.line for d in full.diagnostics}
+    fixed_lines = full.fixed.decode("utf-8", "replace").splitlines()  # type: ignore[union-attr]
+    assert {n: fixed_lines[n - 1] for n in light.fixed_line_texts} == light.fixed_line_texts
+    assert set(light.fixed_line_texts) == {d.line for d in full.remaining}
+
+
+def test_light_result_of_unchanged_file_reuses_its_line_texts() -> None:
+    from infmigrate.processing import lighten
+
+    full = _toaster_result(want_fix=False)
+    full.fix_done, full.remaining, full.fixed = True, list(full.diagnostics), full.original
+    light = lighten(full)
+    assert light.line_texts and light.fixed_line_texts == light.line_texts
