@@ -178,6 +178,9 @@ class _Runner:
             "github-review")
         self.want_diff = options.mode is Mode.DIFF or options.output_format == (
             "github-review")
+        #: Findings are printed (with their lines' texts), not only counted.
+        self.prints_findings = not options.statistics and options.mode in (
+            Mode.REPORT, Mode.WRITE)
         self.cache: Cache | None = None
         self._pending: dict[int, _Pending] = {}
         self.notes: dict[str, list[tuple[str, str]]] = {}
@@ -303,7 +306,9 @@ class _Runner:
                     if self.o.mode is Mode.WRITE and candidate is not None else None)
         task = FileTask(index, shown, data, options, want_fix=self.want_fix,
                         want_diff=self.want_diff, write_to=write_to, stamp=stamp,
-                        full=full, keep_fixed=self.cache is not None, verbose=self.o.verbose)
+                        full=full, keep_fixed=self.cache is not None,
+                        texts=self.cache is not None or self.prints_findings,
+                        verbose=self.o.verbose)
         if self.cache is None or candidate is None:
             return task
         path = self.absolute(candidate.path)

@@ -232,10 +232,17 @@ def _fixed_texts(result: FileResult) -> dict[int, str]:
     return _texts_at(result.fixed, result.remaining)
 
 
-def lighten(result: FileResult, *, keep_fixed: bool = False) -> FileResult:
+def lighten(result: FileResult, *, keep_fixed: bool = False, texts: bool = True) -> FileResult:
     """The result without what only the review formats need (trees, original bytes, fix
     edits, the parsed diff): cheap to send between processes and to cache. The fixed
-    bytes are kept when ``keep_fixed`` (for the cache) and the file changed."""
+    bytes are kept when ``keep_fixed`` (for the cache) and the file changed; the texts of
+    the diagnostics' lines unless ``texts`` is false (nothing will print them)."""
+    if not texts:
+        return replace(result, options=None, original=b"", tree=None, fixed_tree=None,
+                       fixed=result.fixed if keep_fixed and result.changed else None,
+                       diagnostics=strip_edits(result.diagnostics),
+                       applied=strip_edits(result.applied),
+                       remaining=strip_edits(result.remaining), diff=None)
     if not result.line_texts:
         result.line_texts = _texts_at(result.original if result.encoding else None,
                                       result.diagnostics)

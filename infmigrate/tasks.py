@@ -39,6 +39,8 @@ class FileTask:
     full: bool = False
     #: Send the fixed bytes back (for the cache).
     keep_fixed: bool = False
+    #: Send the texts of the diagnostics' lines back (to print findings, or cache them).
+    texts: bool = True
     verbose: bool = False
 
 
@@ -57,7 +59,7 @@ def run_task(task: FileTask) -> FileResult:
                 result.written = True
         if task.full:
             return result
-        return lighten(result, keep_fixed=task.keep_fixed)
+        return lighten(result, keep_fixed=task.keep_fixed, texts=task.texts)
     except Exception as exc:  # never raise: one bad file must not stop the others
         detail = f"\n{traceback.format_exc()}" if task.verbose else ""
         return FileResult(task.shown, error=f"internal error: {type(exc).__name__}: {exc}; "

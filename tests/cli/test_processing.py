@@ -119,3 +119,34 @@ def test_light_result_of_unchanged_file_reuses_its_line_texts() -> None:
     full.fix_done, full.remaining, full.fixed = True, list(full.diagnostics), full.original
     light = lighten(full)
     assert light.line_texts and light.fixed_line_texts == light.line_texts
+
+
+def test_light_result_without_texts_when_nothing_prints_them() -> None:
+    from infmigrate.processing import lighten
+
+    full = _toaster_result(want_fix=True)
+    light = lighten(full, texts=False)
+    assert light.line_texts == {} and light.fixed_line_texts == {}
+    assert light.diagnostics == lighten(full).diagnostics
+    assert light.tree is None and light.original == b""
+
+
+def test_check_without_cache_sends_no_line_texts(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    src = Path(__file__).resolve().parents[2] / "fixtures" / "examples" / "toaster.inf"
+    (tmp_path / "toaster.inf").write_bytes(src.read_bytes())
+    seen: list[tasks.FileTask] = []
+    real = tasks.run_task
+
+    def spy(task: tasks.FileTask) -> FileResult:
+        seen.append(task)
+        return real(task)
+
+    monkeypatch.setattr(command, "run_task", spy)
+    for mode, cache, want in ((command.Mode.CHECK, False, False),
+                              (command.Mode.CHECK, True, True),
+                              (command.Mode.REPORT, False, True)):
+        seen.clear()
+        command.run(RunOptions(paths=["."], mode=mode, cwd=tmp_path, jobs=1, cache=cache),
+                    stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.StringIO())
+        assert [t.texts for t in seen] == [want], (mode, cache)
