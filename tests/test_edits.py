@@ -56,6 +56,25 @@ def test_insert_and_delete_sections() -> None:
     assert [s.header.line for s in out.sections] == [1, 4]
 
 
+def test_apply_edits_renumbers_unless_told_not_to() -> None:
+    tree = infmigrate.parse(b"[A]\nx\n[B]\ny\n")
+    a, b = tree.sections
+    edits = [Edit.insert_after(a.entries[0], make_entry(None, ["new"], newline="\n"))]
+    numbered = apply_edits(tree, edits)
+    assert [line.line for line in numbered.lines()] == [1, 2, 3, 4, 5]
+    stale = apply_edits(tree, edits, renumber=False)
+    assert stale.to_bytes() == numbered.to_bytes() == b"[A]\nx\nnew\n[B]\ny\n"
+    assert stale == numbered  # equality ignores positions
+    assert stale.sections[1] is b  # untouched sections are kept as they are
+    assert infmigrate.parse(stale.to_bytes()) == stale
+
+
+def test_a_line_added_at_the_end_gets_the_files_usual_newline() -> None:
+    tree = infmigrate.parse(b"[A]\r\nx\r\ny")  # no final newline; CRLF elsewhere
+    out = apply_edits(tree, [append_lines(tree.sections[0], [make_entry(None, ["z"])])])
+    assert out.to_bytes() == b"[A]\r\nx\r\ny\r\nz"
+
+
 def test_append_lines_goes_before_trailing_blanks_and_fixes_missing_newline() -> None:
     tree = infmigrate.parse(b"[A]\nx\n\n; c\n[B]\ny")
     a, b = tree.sections

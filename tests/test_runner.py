@@ -108,6 +108,15 @@ def test_safe_fixes_apply_and_second_run_is_a_no_op() -> None:
     assert not again.applied
 
 
+def test_fixed_bytes_are_the_last_rounds_print() -> None:
+    result = fix(infmigrate.parse(SOURCE), [BumpOnes])
+    assert result.fixed_bytes == result.fixed.to_bytes() == SOURCE.replace(b"= 1", b"= 2")
+    # the fixed tree is the re-parsed one: its lines are numbered
+    assert [e.line for s in result.fixed.sections for e in s.entries] == [2, 3, 5]
+    untouched = fix(result.fixed, [BumpOnes])
+    assert untouched.fixed_bytes is None and untouched.fixed is result.fixed
+
+
 def test_unsafe_fixes_need_opt_in_and_chain_over_rounds() -> None:
     result = fix(infmigrate.parse(SOURCE), [BumpOnes, TwoToThreeUnsafe],
                  Settings(unsafe_fixes=True))

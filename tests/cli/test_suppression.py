@@ -49,3 +49,16 @@ def test_directive_on_a_continued_entry_covers_all_its_lines() -> None:
     tree = infmigrate.parse(b"[A]\r\nx = 1,\\\r\n  2 ; infmigrate: ignore[TST]\r\n")
     found = Suppressions.of(tree)
     assert found.by_line == {2: {"TST"}, 3: {"TST"}}
+
+
+def test_directives_are_read_per_tree() -> None:
+    with_directive = infmigrate.parse(b"[A]\r\nx = 1 ; InfMigrate: ignore[TST]\r\n")
+    without = infmigrate.parse(b"[A]\r\nx = 1 ; a comment naming nothing\r\n")
+    first = Suppressions.of(with_directive)
+    assert first.by_line == {2: {"TST"}}
+    assert Suppressions.of(with_directive) is first  # asked again for the same tree
+    assert not Suppressions.of(without)
+    assert Suppressions.of(with_directive).by_line == {2: {"TST"}}
+    # a directive in a header's trailer is found too
+    header = infmigrate.parse(b"[A] ; infmigrate: ignore-file[TST]\r\nx = 1\r\n")
+    assert Suppressions.of(header).file_wide == {"TST"}
