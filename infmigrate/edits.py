@@ -111,6 +111,8 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) 
     missing = wanted - found
     if missing:
         raise EditConflict(f"{len(missing)} edit target(s) are not in the tree")
+    if last is not None and _continues(last):
+        _keep_dangling_section_last(prolog, sections, last)
     final_newline = last is None or bool(last.newline)
     prolog, new_sections = _terminate_lines(prolog, sections, final_newline,
                                             lambda: tree.newline)
@@ -118,10 +120,24 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) 
                    tree.trailing_bytes, numbered=not renumber)
 
 
+def _keep_dangling_section_last(prolog: tuple[Line, ...], sections: list[Section],
+                                last: Line) -> None:
+    """The file's last line ends in a dangling continuation (a backslash at the very end):
+    a section put after it would become part of it, so the section holding it stays last
+    (the order of sections means nothing to SetupAPI). Lines before the first section
+    cannot move: adding a section after them is refused."""
+    for i, section in enumerate(sections):
+        if section.header is last or any(line is last for line in section.body[-1:]):
+            sections.append(sections.pop(i))
+            return
+    if any(line is last for line in prolog) and sections:
+        raise EditConflict("a section cannot follow a line that ends in a continuation")
+
+
 def _continues(line: Line) -> bool:
-    """Whether an entry ends in a dangling continuation (a backslash at the very end of the
-    file): any line put after it would become part of it."""
-    if type(line) is not Entry:
+    """Whether a line ends in a dangling continuation (a backslash at the very end of the
+    file): any line put after it would become part of it (headers never continue)."""
+    if type(line) is SectionHeader:
         return False
     text = line.code[: len(line.code) - len(line.newline)]
     return continues(_LAST_PHYSICAL.split(text)[-1])

@@ -145,6 +145,13 @@ class Diagnostic:
         return (_load_diagnostic, _diagnostic_values(self))
 
 
+def _rewrites_unclosed_quote(fix: Fix) -> bool:
+    """Whether the fix rewrites an entry whose quoted string is not closed: the raw text
+    it keeps would swallow what the fix adds after it, so such fixes are not offered."""
+    return any(edit.kind == "replace" and edit.new and type(edit.target) is Entry
+               and edit.target.has_unclosed_quote for edit in fix.edits)
+
+
 _object_new = object.__new__
 _DIAGNOSTIC_FIELDS = tuple(f.name for f in fields(Diagnostic))
 _diagnostic_values = operator.attrgetter(*_DIAGNOSTIC_FIELDS)
@@ -226,6 +233,10 @@ class Fixer:
         """A diagnostic of this rule at a line node (or anything with ``.entry``/``.line``);
         ``infverif`` narrows the rule's InfVerif codes to those of this finding."""
         node = getattr(at, "entry", at)
+        if fix is not None and _rewrites_unclosed_quote(fix):
+            fix = None
+            message = (f"{message or self.message} (not fixed automatically: a line it would "
+                       "rewrite has a quoted string that is not closed, INF003)")
         line = node.line
         text = node.code.rstrip("\r\n")
         lines = text.splitlines() or [""]

@@ -75,6 +75,21 @@ def test_a_line_added_at_the_end_gets_the_files_usual_newline() -> None:
     assert out.to_bytes() == b"[A]\r\nx\r\ny\r\nz"
 
 
+def test_a_new_section_never_follows_a_dangling_continuation() -> None:
+    # the last line ends in a backslash at the end of the file: a section after it would
+    # be read as part of it, so the section holding it stays last
+    tree = infmigrate.parse(b"[A]\r\nx = 1\r\n[B]\r\ny = ROOT\\")
+    b = tree.sections[1]
+    new = make_section("C", [make_entry("k", ["v"], newline="\r\n")], newline="\r\n")
+    for edit in (Edit.insert_section(None, new), Edit.insert_section(b, new)):
+        out = apply_edits(tree, [edit])
+        assert out.to_bytes() == b"[A]\r\nx = 1\r\n[C]\r\nk = v\r\n[B]\r\ny = ROOT\\"
+        assert infmigrate.parse(out.to_bytes()) == out
+    only_prolog = infmigrate.parse(b"x = ROOT\\")
+    with pytest.raises(EditConflict, match="continuation"):
+        apply_edits(only_prolog, [Edit.insert_section(None, new)])
+
+
 def test_append_lines_goes_before_trailing_blanks_and_fixes_missing_newline() -> None:
     tree = infmigrate.parse(b"[A]\nx\n\n; c\n[B]\ny")
     a, b = tree.sections

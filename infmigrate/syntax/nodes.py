@@ -392,6 +392,11 @@ class Entry(CSTNode):
         return None if key is None else cook(key[0], final=False)
 
     @property
+    def has_unclosed_quote(self) -> bool:
+        """Whether a quoted string of this entry runs to the end of its line (INF003)."""
+        return _may_have_problems(self) and next(_unclosed_quotes(self), None) is not None
+
+    @property
     def values(self) -> list[str]:
         """The cooked fields."""
         data = self[0]
