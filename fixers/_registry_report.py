@@ -197,9 +197,8 @@ def insert_after(ctx: FixContext, block: Section, sections: list[tuple[str, list
     edits: list[Edit] = []
     tail = block.body[-1] if block.body else block.header
     blank = TriviaLine("", "", newline)
-    if block.body and tail.newline == "":  # the file's last line, without a terminator
-        edits.append(Edit.replace(tail, tail.with_changes(newline=newline), blank))
-    elif block.body and not (type(tail) is TriviaLine and not tail.comment):
+    # (a last line without a terminator gets one from apply_edits)
+    if block.body and not (type(tail) is TriviaLine and not tail.comment):
         edits.append(Edit.insert_after(tail, blank))
     made: list[Section] = []
     for i, (name, lines) in enumerate(sections):

@@ -157,8 +157,8 @@ class FiltersInRegistry(Fixer):
         entry = write.line.ref.entry
         index, svc = item
         raw = entry.fields[4 + index].value if 4 + index < len(entry.fields) else quote(svc)
-        if "\n" in raw or "\r" in raw:
-            raw = quote(svc)
+        if "\n" in raw or "\r" in raw or entry.has_unclosed_quote:
+            raw = quote(svc)  # the written text only works where it was
         name = new_section_name(model, f"{svc}_{position}Filter", taken)
         edits: list[Edit] = [Edit.delete(entry)]
         filter_section_placed = False

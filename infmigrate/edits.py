@@ -318,8 +318,7 @@ def append_lines(section: Section, lines: Sequence[Line]) -> Edit:
     for line in body:
         if type(line) is not TriviaLine:
             anchor = line
-    if anchor.newline == "" and lines:  # the file's last line had no terminator
-        newline = lines[0].newline or "\r\n"
-        return Edit.replace(anchor, anchor.with_changes(newline=newline), *lines[:-1],
-                            lines[-1].with_changes(newline=""))
+    # An insertion, never a rewrite of the anchor, so that other fixes can add lines after
+    # it too; if it is the file's last line without a terminator, apply_edits gives it one
+    # and takes it from the new last line.
     return Edit.insert_after(anchor, *lines)
