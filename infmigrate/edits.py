@@ -116,8 +116,39 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) 
     final_newline = last is None or bool(last.newline)
     prolog, new_sections = _terminate_lines(prolog, sections, final_newline,
                                             lambda: tree.newline)
+    prolog, new_sections = _keep_lone_crs_apart(prolog, new_sections, original)
     return InfFile(tree.encoding, tree.bom, prolog, new_sections, tree.tail,
                    tree.trailing_bytes, numbered=not renumber)
+
+
+def _keep_lone_crs_apart(prolog: tuple[Line, ...], sections: tuple[Section, ...],
+                         original: set[int]) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
+    """A line ending in a lone CR followed by an empty line ending in LF would print as one
+    line ending in CRLF (files that mix terminators can bring them together after edits):
+    the new line of the two takes the other's kind of terminator."""
+    def fix(lines: Sequence[Line]) -> list[Line] | None:
+        out: list[Line] | None = None
+        for i in range(len(lines) - 1):
+            a, b = (out or lines)[i], (out or lines)[i + 1]
+            if a.newline != "\r" or not b.code.startswith("\n"):
+                continue
+            out = out or list(lines)
+            if id(b) not in original:
+                out[i + 1] = b.with_changes(newline="\r")
+            else:
+                out[i] = a.with_changes(newline="\r\n")
+        return out
+
+    if "\r" not in {line.newline for line in (*prolog, *(s.header for s in sections))} and \
+            not any(line.newline == "\r" for s in sections for line in s.body):
+        return prolog, sections  # no lone CR: nearly every file
+    fixed_prolog = fix(prolog)
+    new_sections: list[Section] = []
+    for section in sections:
+        lines = fix((section.header, *section.body))
+        new_sections.append(section if lines is None else
+                            Section(lines[0], tuple(lines[1:])))  # type: ignore[arg-type]
+    return (prolog if fixed_prolog is None else tuple(fixed_prolog)), tuple(new_sections)
 
 
 def _keep_dangling_section_last(prolog: tuple[Line, ...], sections: list[Section],

@@ -15,6 +15,7 @@ from infmigrate.edits import (
     valid_section_name,
 )
 from infmigrate.fixer import Edit
+from infmigrate.syntax import TriviaLine
 
 
 def test_quote_follows_setupapi_rules() -> None:
@@ -88,6 +89,21 @@ def test_a_new_section_never_follows_a_dangling_continuation() -> None:
     only_prolog = infmigrate.parse(b"x = ROOT\\")
     with pytest.raises(EditConflict, match="continuation"):
         apply_edits(only_prolog, [Edit.insert_section(None, new)])
+
+
+def test_a_lone_cr_never_meets_an_empty_lf_line() -> None:
+    # "z\r" then the blank "\n" would print as "z\r\n": the new line takes CRLF
+    tree = infmigrate.parse(b"[A]\rx = 1\n\n[B]\ry\r")
+    x = tree.sections[0].entries[0]
+    out = apply_edits(tree, [Edit.insert_after(x, make_entry(None, ["z"], newline="\r"))])
+    assert out.to_bytes() == b"[A]\rx = 1\nz\r\n\n[B]\ry\r"
+    assert infmigrate.parse(out.to_bytes()) == out
+    # a new blank "\n" line after an original "x = 1\r" takes the lone CR instead
+    tree = infmigrate.parse(b"[A]\rx = 1\r[B]\r")
+    x = tree.sections[0].entries[0]
+    out = apply_edits(tree, [Edit.insert_after(x, TriviaLine("", "", "\n"))])
+    assert out.to_bytes() == b"[A]\rx = 1\r\r[B]\r"
+    assert infmigrate.parse(out.to_bytes()) == out
 
 
 def test_append_lines_goes_before_trailing_blanks_and_fixes_missing_newline() -> None:
