@@ -413,7 +413,7 @@ class _Planner:
             body.append(TriviaLine("", "", after.body[-1].newline or self.newline))
         new = make_section("DestinationDirs", body, newline=self.newline)  # type: ignore[arg-type]
         if after is None and tree.sections:
-            # before the first section: after the prolog; insert_section needs an anchor
+            # no [Version] to follow: at the end of the file
             return Edit.insert_section(None, new)
         return Edit.insert_section(after, new)
 
