@@ -278,16 +278,9 @@ def parent_main(args: argparse.Namespace) -> int:
     return 0
 
 
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--runs", type=positive, default=3, help="runs per figure (median)")
+    ap.add_argument("--runs", type=parse_bench.positive, default=3, help="runs per figure (median)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus directory")
     ap.add_argument("--one", choices=("floor", "wininfparser"), help=argparse.SUPPRESS)
     ap.add_argument("--list", type=Path, help=argparse.SUPPRESS)

@@ -30,7 +30,7 @@ from functools import cached_property
 from infmigrate.edits import append_lines, make_entry, make_section, quote
 from infmigrate.fixer import Edit, FixContext
 from infmigrate.model import InfModel
-from infmigrate.model.files import Destination, FileCopy, FileList, ListKind
+from infmigrate.model.files import Destination, FileCopy, FileList, ListKind, SourceFile
 from infmigrate.model.paths import find_paths
 from infmigrate.model.sections import EntryRef, fold
 from infmigrate.syntax import Entry, Field, TriviaLine
@@ -250,15 +250,21 @@ class _Planner:
         return all(_norm_dir(expand(subdirs.get(i, ""))) == want
                    for i in range(len(fl.files)))
 
+    def _sources(self, copy: FileCopy) -> tuple[list[SourceFile], bool]:
+        """The file's [SourceDisksFiles] entries (one per architecture that has one, in
+        architecture order), and whether they all name the same subdirectory."""
+        arches = sorted(a for a in self.model.architectures if a) or [None]
+        sources = [s for s in (copy.source_for(arch) for arch in arches) if s is not None]
+        expand = self.model.strings.expand
+        return sources, len({_norm_dir(expand(s.subdir)) for s in sources}) <= 1
+
     def _source_subdirs(self, fl: FileList) -> dict[int, str]:
         """The source subdir of each file of the list, as :meth:`_plan` records it (files
         without one source subdir on every architecture left out)."""
-        arches = sorted(a for a in self.model.architectures if a) or [None]
         out: dict[int, str] = {}
         for i, copy in enumerate(fl.files):
-            sources = [s for s in (copy.source_for(arch) for arch in arches) if s is not None]
-            if sources and len({_norm_dir(self.model.strings.expand(s.subdir))
-                                for s in sources}) == 1:
+            sources, same = self._sources(copy)
+            if sources and same:
                 out[i] = sources[0].subdir.strip().strip("\\")
         return out
 
@@ -272,27 +278,21 @@ class _Planner:
             plan.blocked.append(
                 f"[{fl.security.name}] sets its security; files in the driver store "  # type: ignore[union-attr]
                 "keep the store's ACLs (InfVerif 1101)")
-        arches = sorted(a for a in self.model.architectures if a) or [None]
         for i, copy in enumerate(fl.files):
             name = copy.dest_name
             if copy.renames:
                 plan.blocked.append(
                     f"{copy.source_name} is installed as {name}; the driver store runs files "
                     "under their source name (InfVerif 1100, ISO005)")
-            subdirs = {}
-            for arch in arches:
-                source = copy.source_for(arch)
-                if source is not None:
-                    subdirs[arch] = source
-            if not subdirs:
+            sources, same = self._sources(copy)
+            if not sources:
                 plan.blocked.append(f"{copy.source_name} has no [SourceDisksFiles] entry")
                 continue
-            found = {_norm_dir(self.model.strings.expand(s.subdir)) for s in subdirs.values()}
-            if len(found) > 1:
+            if not same:
                 plan.blocked.append(f"{copy.source_name} comes from different subdirectories "
                                     "on different architectures")
                 continue
-            first = next(iter(subdirs.values()))
+            first = sources[0]
             if first.disk_path.strip().strip("\\"):
                 plan.blocked.append(
                     f"the disk of {copy.source_name} has the path {first.disk_path!r}; where "

@@ -44,8 +44,8 @@ from .progress import progress
 from .registry import RuleError
 from .selection import Layer, resolve
 from .summary import plural, statistics, statistics_json, statistics_table, summary_lines
-from .tasks import FileTask, run_task
-from .writing import FileStamp, stamp_of, write_atomic
+from .tasks import FileTask, run_task, write_fixed
+from .writing import FileStamp, stamp_of
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
 
@@ -326,12 +326,8 @@ class _Runner:
     def _write_cached(self, task: FileTask, pending: _Pending,
                       result: FileResult) -> FileResult:
         if task.write_to is not None and result.changed and result.fixed is not None:
-            try:
-                write_atomic(Path(task.write_to), result.fixed, expect=task.stamp)
-            except OSError as exc:
-                result.error = f"cannot write: {exc.strerror or exc}"
-            else:
-                result.written = True
+            write_fixed(task, result)
+            if result.written:
                 assert self.cache is not None
                 self.cache.store_written(pending.path, result.fixed, pending.settings, result)
             result.fixed = None

@@ -222,14 +222,16 @@ def _texts_at(data: bytes | None, diagnostics: list[Diagnostic]) -> dict[int, st
     return {n: lines[n - 1] for n in wanted if n <= len(lines)}
 
 
-def _fixed_texts(result: FileResult) -> dict[int, str]:
-    """The fixed file's lines at the remaining diagnostics (those of the original when
-    fixing changed nothing: the same lines, not decoded twice)."""
-    if not result.fix_done:
-        return {}
+def _texts(result: FileResult) -> tuple[dict[int, str], dict[int, str]]:
+    """The lines at the diagnostics, of the original file and at the remaining ones of the
+    fixed file (the same lines, decoded once, when fixing changed nothing)."""
+    original = result.line_texts or _texts_at(
+        result.original if result.encoding else None, result.diagnostics)
+    if result.fixed_line_texts or not result.fix_done:
+        return original, result.fixed_line_texts
     if not result.changed and result.remaining == result.diagnostics:
-        return result.line_texts
-    return _texts_at(result.fixed, result.remaining)
+        return original, original
+    return original, _texts_at(result.fixed, result.remaining)
 
 
 def lighten(result: FileResult, *, keep_fixed: bool = False, texts: bool = True) -> FileResult:
@@ -237,15 +239,7 @@ def lighten(result: FileResult, *, keep_fixed: bool = False, texts: bool = True)
     edits, the parsed diff): cheap to send between processes and to cache. The fixed
     bytes are kept when ``keep_fixed`` (for the cache) and the file changed; the texts of
     the diagnostics' lines unless ``texts`` is false (nothing will print them)."""
-    if not texts:
-        return replace(result, options=None, original=b"", tree=None, fixed_tree=None,
-                       fixed=result.fixed if keep_fixed and result.changed else None,
-                       diagnostics=strip_edits(result.diagnostics),
-                       applied=strip_edits(result.applied),
-                       remaining=strip_edits(result.remaining), diff=None)
-    if not result.line_texts:
-        result.line_texts = _texts_at(result.original if result.encoding else None,
-                                      result.diagnostics)
+    line_texts, fixed_line_texts = _texts(result) if texts else ({}, {})
     return replace(
         result,
         options=None,
@@ -257,5 +251,6 @@ def lighten(result: FileResult, *, keep_fixed: bool = False, texts: bool = True)
         applied=strip_edits(result.applied),
         remaining=strip_edits(result.remaining),
         diff=None,
-        fixed_line_texts=result.fixed_line_texts or _fixed_texts(result),
+        line_texts=line_texts,
+        fixed_line_texts=fixed_line_texts,
     )

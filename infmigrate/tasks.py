@@ -16,7 +16,7 @@ from pathlib import Path
 from .processing import FileOptions, FileResult, lighten, process
 from .writing import FileStamp, write_atomic
 
-__all__ = ["FileTask", "run_task"]
+__all__ = ["FileTask", "run_task", "write_fixed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,19 +44,25 @@ class FileTask:
     verbose: bool = False
 
 
+def write_fixed(task: FileTask, result: FileResult) -> None:
+    """Write the result's fixed bytes over ``task.write_to`` (atomically, unless the file
+    changed since it was read); the result records that it was written, or why not."""
+    assert task.write_to is not None and result.fixed is not None
+    try:
+        write_atomic(Path(task.write_to), result.fixed, expect=task.stamp)
+    except OSError as exc:
+        result.error = f"cannot write: {exc.strerror or exc}"
+    else:
+        result.written = True
+
+
 def run_task(task: FileTask) -> FileResult:
     """Process (and maybe write) one file; see the module docstring."""
     try:
         result = process(task.data, task.shown, task.options, want_fix=task.want_fix,
                          want_diff=task.want_diff, verbose=task.verbose)
         if not result.error and task.write_to is not None and result.changed:
-            assert result.fixed is not None
-            try:
-                write_atomic(Path(task.write_to), result.fixed, expect=task.stamp)
-            except OSError as exc:
-                result.error = f"cannot write: {exc.strerror or exc}"
-            else:
-                result.written = True
+            write_fixed(task, result)
         if task.full:
             return result
         return lighten(result, keep_fixed=task.keep_fixed, texts=task.texts)
