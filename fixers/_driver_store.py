@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from infmigrate.edits import append_lines, make_entry, make_section, quote
+from infmigrate.edits import append_lines, make_entry, make_section, quote, quote_field
 from infmigrate.fixer import Edit, FixContext
 from infmigrate.model import InfModel
 from infmigrate.model.files import Destination, FileCopy, FileList, ListKind, SourceFile
@@ -468,7 +468,7 @@ class _Planner:
             new_fields = list(entry.fields)
             for index, spans in fields.items():
                 new_fields[index] = _rewrite_field(
-                    new_fields[index], ref.values[index],
+                    entry, index, ref.values[index],
                     [(start, end, new) for (start, end), new in spans.items()])
             edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(new_fields))))
         return edits
@@ -478,22 +478,27 @@ def _split_name(name: str, subdir: str) -> str:
     return f"{name}_{re.sub(r'[^A-Za-z0-9_.-]+', '_', subdir).strip('_')}"
 
 
-def _rewrite_field(f: Field, cooked: str, spans: list[tuple[int, int, str]]) -> Field:
-    """The field with the cooked spans replaced, quoted like the original."""
+def _rewrite_field(entry: Entry, index: int, cooked: str,
+                   spans: list[tuple[int, int, str]]) -> Field:
+    """Field ``index`` of ``entry`` with the cooked spans replaced, quoted like the original
+    when it was one quoted value, else as its place on the line needs (:func:`quote_field`:
+    the first field of an entry without a key needs quotes around an ``=``)."""
     text = cooked
     for start, end, new in sorted(spans, reverse=True):
         text = text[:start] + new + text[end:]
+    f = entry.fields[index]
     raw = f.value
     if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
         new_raw = '"' + text.replace('"', '""') + '"'
     else:
-        new_raw = quote(text)
+        new_raw = quote_field(entry, index, text)
     return f.with_changes(value=new_raw)
 
 
 def _set_values(entry: Entry, values: list[str]) -> Entry:
-    """The entry with its field values replaced by raw ``values``, keeping the spacing of
-    the first field, the comma spacing, and the column of a trailing comment."""
+    """The entry with its field values replaced by cooked ``values`` (quoted as their place
+    needs), keeping the spacing of the first field, the comma spacing, and the column of a
+    trailing comment."""
     old = entry.fields
     after_comma = next((f.whitespace_before for f in old[1:]), "")
     first = old[0]
@@ -501,7 +506,8 @@ def _set_values(entry: Entry, values: list[str]) -> Entry:
     fields = []
     for i, value in enumerate(values):
         before = first.whitespace_before if i == 0 else after_comma
-        fields.append(Field(value, before, "", "," if i < len(values) - 1 else ""))
+        text = quote(value, first_field=entry.key_node is None and i == 0)
+        fields.append(Field(text, before, "", "," if i < len(values) - 1 else ""))
     old_width = sum(len(f.code) for f in old) - len(last.whitespace_after)
     new_width = sum(len(f.code) for f in fields)
     if entry.comment and last.whitespace_after:

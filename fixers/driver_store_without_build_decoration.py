@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infmigrate.edits import quote, replace_value
+from infmigrate.edits import quote_field, replace_value
 from infmigrate.fixer import (
     Applicability,
     Diagnostic,
@@ -200,7 +200,8 @@ def _fix(rule: Fixer, model: InfModel, models: ModelsSection, deco: TargetOS,
         for other in mfr.models:
             if other is not models and other.section is section:
                 return None  # renaming the header would orphan the other decoration
-    edits = [Edit.replace(mref.entry, replace_value(mref.entry, index, quote(new)))]
+    new_raw = quote_field(mref.entry, index, new)
+    edits = [Edit.replace(mref.entry, replace_value(mref.entry, index, new_raw))]
     for block in section.blocks:
         header = block.header
         written = header.name.strip()

@@ -222,6 +222,7 @@ def _set_fields(entry: Entry, values: dict[int, str]) -> Entry:
         fields.append(Field("", after_comma))
     for index, value in values.items():
         before = fields[index].whitespace_before or (after_comma if index else "")
-        fields[index] = fields[index].with_changes(value=quote(value), whitespace_before=before)
+        raw = quote(value, first_field=entry.key_node is None and not index)
+        fields[index] = fields[index].with_changes(value=raw, whitespace_before=before)
     fields[-1] = fields[-1].with_changes(whitespace_after=trailing, comma="")
     return entry.with_changes(fields=tuple(fields))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from infmigrate.edits import append_lines, equals_column, make_entry, quote
+from infmigrate.edits import append_lines, equals_column, make_entry, quote, quote_field
 from infmigrate.fixer import (
     Applicability,
     Diagnostic,
@@ -361,6 +361,7 @@ def _raw(entry: Entry, index: int, cooked: str) -> str:
         raw = entry.fields[index].value
         if "\n" not in raw and "\r" not in raw:
             return raw
+        return quote_field(entry, index, cooked)
     return quote(cooked)
 
 

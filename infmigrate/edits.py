@@ -26,6 +26,7 @@ __all__ = [
     "make_entry",
     "make_section",
     "quote",
+    "quote_field",
     "replace_value",
     "valid_section_name",
 ]
@@ -241,18 +242,34 @@ def _terminate_lines(prolog: tuple[Line, ...], sections: list[Section], final_ne
 # --- quoting --------------------------------------------------------------------------------
 
 _NEEDS_QUOTES = re.compile(r'[,;"]|^[ \t]|[ \t]$|\\$')
+#: What else a value needs quotes for where it starts the line (a key, or the first field
+#: of an entry without one): an ``=`` would make it a key, a leading ``[`` a section header.
+_NEEDS_QUOTES_FIRST = re.compile(r'=|^\[')
 
 
 def quote(value: str, *, first_field: bool = False) -> str:
     """The raw text for a cooked value: quoted when SetupAPI needs it (reference 1.6).
 
     Quotes when the value has leading or trailing blanks, contains ``,``, ``;`` or ``"``
-    (doubled inside the quotes), ends with ``\\``, or (for a key or first field) contains
-    ``=``; an empty value stays empty.
+    (doubled inside the quotes), ends with ``\\``, or (for a key or the first field of an
+    entry without a key, ``first_field``) contains ``=`` or starts with ``[``; an empty
+    value stays empty. Use :func:`quote_field` for a field of an existing entry: it knows
+    whether the field starts the line.
     """
-    if _NEEDS_QUOTES.search(value) or (first_field and "=" in value):
+    if _NEEDS_QUOTES.search(value) or (first_field and _NEEDS_QUOTES_FIRST.search(value)):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+def quote_field(entry: Entry, index: int, value: str) -> str:
+    """The raw text for cooked ``value`` as field ``index`` of ``entry``: text that parses
+    back to ``value`` in that place. The first field of an entry without a key starts the
+    line (an ``=`` or a leading ``[`` there needs quotes), and an empty lone field of such an
+    entry is written ``""`` (left empty, the line would read as a blank line)."""
+    starts_line = entry.key_node is None and index == 0
+    if starts_line and not value and len(entry.fields) <= 1:
+        return '""'
+    return quote(value, first_field=starts_line)
 
 
 # --- style ---------------------------------------------------------------------------------
@@ -298,6 +315,8 @@ def make_entry(
     indent, before_eq, after_eq, after_comma = _style_of(like, newline)
     texts = list(values) if raw else [quote(v, first_field=key is None and i == 0)
                                       for i, v in enumerate(values)]
+    if not raw and key is None and texts == [""]:
+        texts = ['""']  # a lone empty field would read as a blank line
     fields = []
     last = len(texts) - 1
     for i, text in enumerate(texts):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import infmigrate
 from infmigrate.edits import (
@@ -12,10 +14,11 @@ from infmigrate.edits import (
     make_entry,
     make_section,
     quote,
+    quote_field,
     valid_section_name,
 )
 from infmigrate.fixer import Edit
-from infmigrate.syntax import TriviaLine
+from infmigrate.syntax import Entry, TriviaLine
 
 
 def test_quote_follows_setupapi_rules() -> None:
@@ -28,6 +31,7 @@ def test_quote_follows_setupapi_rules() -> None:
     assert quote("k=v") == "k=v"
     assert quote("k=v", first_field=True) == '"k=v"'
     assert quote("") == ""
+    assert quote("[x", first_field=True) == '"[x"'
 
 
 def test_make_entry_copies_style_and_aligns_equals() -> None:
@@ -126,3 +130,48 @@ def test_generated_section_names_are_checked() -> None:
     assert not valid_section_name("bad name")
     with pytest.raises(ValueError, match="not a valid generated section name"):
         make_section("a;b", [])
+
+
+#: Characters that matter to the INF grammar, and a few that do not (the CR, LF, NUL and
+#: Ctrl-Z a cooked value never holds are left out).
+_PIECES = [*'[]=,;"\\% \tab', "%13%\\", "é"]
+_VALUE_TEXT = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@given(key=_VALUE_TEXT, first=_VALUE_TEXT, middle=_VALUE_TEXT, last=_VALUE_TEXT,
+       keyed=st.booleans(), lone=st.booleans())
+def test_quoted_values_parse_back_in_every_place(key: str, first: str, middle: str, last: str,
+                                                 keyed: bool, lone: bool) -> None:
+    """Whatever the cooked values, the text built for them reads back as them, key and
+    fields alike, whether the entry has a key or not (the first field of an entry without
+    a key starts the line: an '=' or a leading '[' there needs quotes)."""
+    values = [first] if lone else [first, middle, last]
+    built = make_entry(key if keyed else None, values, newline="\r\n")
+    entry = _reparse(built)
+    assert entry.key == (key if keyed else None)
+    assert entry.values == values
+    # The same through quote_field, field by field, on an entry of the same shape.
+    fields = [(quote_field(built, i, v), "", "", "," if i < len(values) - 1 else "")
+              for i, v in enumerate(values)]
+    again = _reparse(Entry(fields, built.key_node, newline="\r\n"))
+    assert (again.key, again.values) == (entry.key, values)
+
+
+def _reparse(entry: Entry) -> Entry:
+    tree = infmigrate.parse(("[S]\r\n" + entry.code).encode())
+    (parsed,) = tree.sections[0].entries
+    return parsed
+
+
+def test_a_rewritten_path_keeps_a_keyless_first_field_quoted() -> None:
+    """Issue 18 defect 4: ``"ServiceBinary =" %12%\\cx.sys`` (a line without a key, its '='
+    quoted) moved to %13% came out unquoted and read back as a key."""
+    from fixers._driver_store import _rewrite_field
+
+    tree = infmigrate.parse(b'[S]\r\n"ServiceBinary =" %12%\\cx.sys\r\n')
+    (entry,) = tree.sections[0].entries
+    assert entry.key is None and entry.values == ["ServiceBinary = %12%\\cx.sys"]
+    field = _rewrite_field(entry, 0, entry.values[0], [(16, 20, "%13%")])
+    rewritten = _reparse(entry.with_changes(fields=(field,)))
+    assert rewritten.key is None
+    assert rewritten.values == ["ServiceBinary = %13%\\cx.sys"]
