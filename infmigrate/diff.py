@@ -61,8 +61,28 @@ def _emit(out: list[str], mark: str, line: str) -> None:
         out.append("\n" + NO_NEWLINE)
 
 
+_C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
+              "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _needs_quotes(path: str) -> bool:
+    return any(c < " " or c in '"\\\x7f' for c in path)
+
+
+def _c_quoted(name: str) -> str:
+    """``name`` in double quotes with C escapes, as git writes a name holding a control
+    character, a quote or a backslash (other control characters in octal)."""
+    body = "".join(_C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c)
+                   for c in name)
+    return f'"{body}"'
+
+
 def header(path: str) -> str:
-    """The ``---``/``+++`` lines (a tab after a name with blanks, as git writes it)."""
+    """The ``---``/``+++`` lines (a tab after a name with blanks, as git writes it; a name
+    with a control character, a quote or a backslash C-quoted, as git does, so that a
+    newline in a file name cannot end the header line)."""
+    if _needs_quotes(path):
+        return f"--- {_c_quoted('a/' + path)}\n+++ {_c_quoted('b/' + path)}\n"
     tab = "\t" if " " in path else ""
     return f"--- a/{path}{tab}\n+++ b/{path}{tab}\n"
 
@@ -101,7 +121,8 @@ def verify(diff: str, old: Sequence[str], new: Sequence[str], path: str) -> Patc
         patch = PatchSet(diff)
     except UnidiffParseError as exc:
         raise DiffError(f"{path}: the diff does not parse: {exc}") from None
-    if len(patch) != 1 or patch[0].path != path:
+    named = _c_quoted(path) if _needs_quotes(path) else path  # how unidiff reports it
+    if len(patch) != 1 or patch[0].path != named:
         raise DiffError(f"{path}: the diff names {[f.path for f in patch]}")
     result: list[str] = []
     pos = 0

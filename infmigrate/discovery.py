@@ -170,11 +170,11 @@ def discover(
     seen: set[Path | tuple[int, int]] = set()
 
     def first_time(path: Path, size_from: os.stat_result | None) -> bool:
-        # Identify files by device and inode when they exist (two names of one file
-        # through a link are one file: writing it twice would be wrong).
-        key: Path | tuple[int, int] = (
-            (size_from.st_dev, size_from.st_ino) if size_from is not None
-            else path.absolute())
+        # Identify files by their real path when they exist: two names of one file through
+        # a symbolic link are one file (writing it twice would be wrong). Hard links are
+        # not: a write replaces the name it writes (atomically, by a rename), which breaks
+        # the link, so each name is a file of its own and is migrated as such.
+        key = Path(os.path.realpath(path)) if size_from is not None else path.absolute()
         if key in seen:
             return False
         seen.add(key)

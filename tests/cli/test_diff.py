@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +13,8 @@ import infmigrate
 from infmigrate.diff import DiffError, make_diff, split_lines, unified_diff, verify
 from infmigrate.processing import FileOptions, process
 from infmigrate.registry import rule
+
+from .conftest import FIXED_SAMPLE, ISO015, SAMPLE, cli
 
 
 def _apply(old: bytes, diff: bytes) -> bytes:
@@ -111,3 +116,20 @@ def test_20000_line_inf_with_one_fix_diffs_in_well_under_a_second() -> None:
     assert fd is not None
     (hunk,) = fd.patch
     assert (hunk.added, hunk.removed) == (1, 0)
+
+
+def test_a_newline_in_a_file_name_is_quoted_as_git_does(tmp_path: Path) -> None:
+    """A name with a newline (or a quote or backslash) is C-quoted in the headers, as git
+    writes it: unquoted, the newline ended the header line and the diff did not parse back
+    (an internal error; found by tests/cli/test_faults.py)."""
+    from infmigrate.diff import header
+
+    assert header('a"b\\c.inf') == '--- "a/a\\"b\\\\c.inf"\n+++ "b/a\\"b\\\\c.inf"\n'
+    (tmp_path / "new\nline.inf").write_bytes(SAMPLE)
+    res = cli(*ISO015, "--no-cache", "--diff", ".", cwd=tmp_path)
+    assert res.status == 1, res.stderr
+    assert res.stdout.decode().startswith('--- "a/new\\nline.inf"\n+++ "b/new\\nline.inf"\n')
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+        subprocess.run(["git", "apply"], cwd=tmp_path, input=res.stdout, check=True)
+        assert (tmp_path / "new\nline.inf").read_bytes() == FIXED_SAMPLE

@@ -106,3 +106,18 @@ def test_only_regular_files_and_inf_suffixes(tmp_path: Path) -> None:
     (tmp_path / "dir.inf" / "inner.inf").write_bytes(b"")
     os.mkfifo(tmp_path / "fifo.inf")
     assert _found(tmp_path) == ["a.INX", "dir.inf/inner.inf"]
+
+
+def test_hard_links_are_files_of_their_own(tmp_path: Path) -> None:
+    """A write replaces the name it writes (a rename), breaking a hard link: had the second
+    name been skipped as "the same file", it would stay unmigrated after ``--write`` and a
+    second run would change it (found by tests/cli/test_faults.py)."""
+    (tmp_path / "a.inf").write_bytes(b"[Version]\r\n")
+    os.link(tmp_path / "a.inf", tmp_path / "b.inf")
+    (tmp_path / "c.inf").symlink_to(tmp_path / "a.inf")
+    found = [c.path.name for c in discover([tmp_path], lambda p, d: False,
+                                           follow_symlinks=True)]
+    assert found == ["a.inf", "b.inf"]  # the symlink is a.inf again: once
+    named = [c.path.name for c in discover([tmp_path / "a.inf", tmp_path / "b.inf",
+                                            tmp_path / "c.inf"], lambda p, d: False)]
+    assert named == ["a.inf", "b.inf"]
