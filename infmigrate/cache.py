@@ -1,5 +1,5 @@
-"""A content-hash cache of results, like ruff's: a second run over an unchanged tree reads
-the files, hashes them, and parses nothing.
+"""A content-hash cache of findings, like ruff's: a second run over an unchanged tree
+reads the files, hashes them, and parses nothing.
 
 Where: ``.infmigrate_cache/`` in the project root (the directory of the configuration file
 that applies to the working directory, else the working directory), or ``--cache-dir`` /
@@ -10,25 +10,47 @@ What: ``<version>/<source hash>/results-<0..f>.json`` (16 shards, by path) map (
 absolute path) to the last result for that file: the SHA-256 of its bytes, the path as
 shown, the diagnostics (rule, position, message, fix title and applicability; not the
 fix's edits, which only the review formats print and which point into a tree), what
-fixing applied and left, the text of the lines the diagnostics point at, and, when fixing
-changed the file, the SHA-256 of the fixed bytes and of the diff, stored under
-``blobs/``. An entry is used only if the file's hash, the path shown and the settings
-that matter (rules, syntax codes, unsafe fixes) are the same; the source hash covers
-infmigrate's code and every rule package's, so any change of the tool starts a new cache.
-Only the shards that changed are rewritten.
+fixing applied and left, whether it changed the file, and the text of the lines the
+diagnostics point at. An entry is used only if the file's hash, the path shown and the
+settings that matter (rules, syntax codes, unsafe fixes) are the same; the source hash
+covers infmigrate's code and every rule package's, so any change of the tool starts a new
+cache. Only the shards that changed are rewritten.
 
-Never fatal: an unreadable or corrupt cache file or entry, or a blob whose hash does not
-match, is a miss. Writes are atomic (a temporary file renamed over the old one); two runs
-at once at worst lose each other's new entries. The JSON format (not pickle) means a
-cache planted in a repository can do nothing but miss.
+Trust: the cache sits in the checkout, where a pull request (or anything else that writes
+the checkout) can plant files, so whatever it holds must at worst be a miss:
+
+* It never holds fixed bytes or diffs. ``--write`` and ``--diff`` take a file from the
+  cache only when fixing leaves it unchanged; a file with a fix to apply is processed
+  again and what is written or printed comes from the fixers of this run. This is ruff's
+  rule too: in its fix and diff modes a cached result is used only for a file with
+  nothing to fix (``crates/ruff/src/diagnostics.rs``, ``lint_path``).
+* Every shard starts with an HMAC-SHA256 of its content, made with a secret key kept
+  outside every repository (:mod:`infmigrate.cachekey`: the user's cache directory, mode
+  0600) and bound to the format, the version, the source hash and the shard's name. The
+  HMAC is checked on the raw bytes, before anything is parsed; a shard that fails is
+  ignored (and rewritten when this run has new entries for it). So the findings a
+  ``--check`` or a report takes from the cache are ones this user's infmigrate computed.
+* Only JSON is ever read (never pickle). Shards are opened without following symbolic
+  links or blocking (a FIFO planted under a shard's name is skipped), and one larger than
+  :data:`MAX_SHARD_BYTES` is ignored unread.
+* The cache's own directories (the cache root, ``<version>``, ``<source hash>``) must be
+  real directories, not symbolic links: otherwise :class:`CacheUnavailable` and the run
+  goes on without the cache, so that nothing is written, or removed by the clean-up of
+  stale builds, outside it.
+
+Never fatal: an unreadable, corrupt or unauthenticated cache file or entry is a miss.
+Writes are atomic (a temporary file renamed over the old one); two runs at once at worst
+lose each other's new entries.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -40,11 +62,19 @@ from . import __version__
 from .fixer import Applicability, Diagnostic, Fix
 from .processing import FileOptions, FileResult
 
-__all__ = ["CACHE_DIR_NAME", "Cache", "digest", "settings_key", "source_hash"]
+__all__ = ["CACHE_DIR_NAME", "Cache", "CacheUnavailable", "digest", "settings_key",
+           "source_hash"]
 
 CACHE_DIR_NAME = ".infmigrate_cache"
 #: Bumped when the layout of the results files changes.
-FORMAT = 2
+FORMAT = 3
+#: A shard larger than this is ignored unread (a planted one must not cost the memory;
+#: the corpus's 1,443 files make shards of 0.1 to 1.5 MB).
+MAX_SHARD_BYTES = 64 << 20
+#: What a shard starts with, before the hex HMAC and a newline.
+_MAGIC = b"infmigrate-cache-hmac-sha256 "
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_BINARY", 0))
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by infmigrate.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
@@ -157,19 +187,48 @@ def _load_lines(obj: Any) -> dict[int, str]:
 # --- the cache ---------------------------------------------------------------------------
 
 
-class Cache:
-    """The results cache of one build of infmigrate in one project."""
+class CacheUnavailable(Exception):
+    """The cache's directory cannot be trusted (a symbolic link, not a directory)."""
 
-    def __init__(self, root: Path, source: str) -> None:
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class Cache:
+    """The results cache of one build of infmigrate in one project.
+
+    ``key``: the secret that authenticates the shards (:func:`infmigrate.cachekey.load_key`).
+    """
+
+    def __init__(self, root: Path, source: str, key: bytes) -> None:
         #: ``.infmigrate_cache``.
         self.root = root
-        self.dir = root / __version__ / source[:20]
-        self.blobs = self.dir / "blobs"
+        self.source = source[:20]
+        self.dir = root / __version__ / self.source
+        self._secret = key
         self._entries: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
-        self._new_blobs: dict[str, bytes] = {}
         self._today = int(time.time() // 86400)
+        self._check_dirs()
         self.load()
+
+    def _check_dirs(self) -> None:
+        """CacheUnavailable unless the cache's own directories, where they exist, are real
+        directories (not symbolic links, which would send reads, writes and the clean-up of
+        stale builds elsewhere)."""
+        for path in (self.root, self.dir.parent, self.dir):
+            try:
+                mode = path.lstat().st_mode
+            except (FileNotFoundError, NotADirectoryError):
+                return  # nothing there yet (saving makes it, or says why it cannot)
+            except OSError as exc:
+                raise CacheUnavailable(path, f"cannot be used: {exc.strerror or exc}") from None
+            if stat.S_ISLNK(mode):
+                raise CacheUnavailable(path, "is a symbolic link")
+            if not stat.S_ISDIR(mode):
+                raise CacheUnavailable(path, "is not a directory")
 
     @staticmethod
     def _shard(key: str) -> str:
@@ -178,13 +237,43 @@ class Cache:
     def _shard_file(self, shard: str) -> Path:
         return self.dir / f"results-{shard}.json"
 
+    def _mac(self, shard: str, payload: bytes) -> bytes:
+        """The hex HMAC of a shard's payload, bound to where and for what it was made."""
+        mac = hmac.new(self._secret, digestmod=hashlib.sha256)
+        mac.update(f"{FORMAT}\0{__version__}\0{self.source}\0{shard}\0".encode())
+        mac.update(payload)
+        return mac.hexdigest().encode("ascii")
+
+    def _read_shard(self, shard: str) -> bytes | None:
+        """The authenticated payload of a shard, or None (missing, not a regular file, too
+        large, or its HMAC does not check out)."""
+        try:
+            fd = os.open(self._shard_file(shard), _OPEN_FLAGS)
+        except OSError:
+            return None
+        with open(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SHARD_BYTES:
+                return None
+            data = f.read(MAX_SHARD_BYTES + 1)
+        if len(data) > MAX_SHARD_BYTES:
+            return None
+        header, newline, payload = data.partition(b"\n")
+        if not newline or not header.startswith(_MAGIC):
+            return None
+        if not hmac.compare_digest(header[len(_MAGIC):], self._mac(shard, payload)):
+            return None
+        return payload
+
     def load(self) -> None:
-        """Read every shard; a missing or corrupt one is simply empty."""
+        """Read every shard; a missing, corrupt or unauthenticated one is simply empty."""
         self._entries = {}
         for shard in "0123456789abcdef":
             try:
-                with open(self._shard_file(shard), "rb") as f:
-                    data = json.loads(f.read())
+                payload = self._read_shard(shard)
+                if payload is None:
+                    continue
+                data = json.loads(payload)
                 if data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
                     continue
                 self._entries.update(data["entries"])
@@ -195,22 +284,11 @@ class Cache:
     def _key(path: Path, settings: str) -> str:
         return f"{settings}:{os.path.normpath(path.absolute())}"
 
-    def _blob(self, name: Any) -> bytes | None:
-        if not isinstance(name, str) or len(name) != 64:
-            return None
-        data = self._new_blobs.get(name)
-        if data is not None:
-            return data
-        try:
-            data = (self.blobs / name).read_bytes()
-        except (OSError, ValueError):
-            return None
-        return data if digest(data) == name else None
-
     def lookup(self, path: Path, shown: str, content: str, settings: str, *,
-               want_fix: bool, want_diff: bool, want_fixed: bool) -> FileResult | None:
-        """The cached (light) result, or None. ``want_fixed``: the fixed bytes are needed
-        (``--write``); ``want_diff``: the diff output."""
+               want_fix: bool, want_output: bool) -> FileResult | None:
+        """The cached (light) result, or None. ``want_output``: the run writes or prints
+        what fixing produces (``--write``, ``--diff``), which is never cached, so a file
+        that fixing changes is a miss."""
         key = self._key(path, settings)
         entry = self._entries.get(key)
         if not isinstance(entry, dict) or entry.get("h") != content or entry.get("s") != shown:
@@ -223,7 +301,10 @@ class Cache:
                                 diagnostics=_load_diags(entry["d"], table),
                                 line_texts=_load_lines(entry["l"]))
             if want_fix:
-                if entry["f"] is not True:
+                if entry["f"] is not True or type(entry["c"]) is not bool:
+                    return None
+                result.changed = entry["c"]
+                if result.changed and want_output:
                     return None
                 result.fix_done = True
                 result.applied = _load_diags(entry["a"], table)
@@ -231,16 +312,6 @@ class Cache:
                                     else _load_diags(entry["r"], table))
                 result.fixed_line_texts = (dict(result.line_texts) if entry["m"] is None
                                            else _load_lines(entry["m"]))
-                result.changed = entry["c"] is True
-                if result.changed and want_fixed:
-                    result.fixed = self._blob(entry["x"])
-                    if result.fixed is None:
-                        return None
-                if result.changed and want_diff:
-                    diff = self._blob(entry["p"])
-                    if diff is None:
-                        return None
-                    result.diff_output, result.diff_utf16 = diff, entry["u"] is True
         except (KeyError, ValueError, TypeError, AttributeError, IndexError):
             return None
         if entry.get("t") != self._today:
@@ -271,14 +342,7 @@ class Cache:
                 r=None if same else _dump_diags(result.remaining, strings),
                 m=(None if result.fixed_line_texts == result.line_texts else
                    {str(k): v for k, v in result.fixed_line_texts.items()}),
-                c=result.changed, x=None, p=None, u=result.diff_utf16)
-            if result.changed:
-                entry["x"] = self._add_blob(result.fixed)
-                entry["p"] = self._add_blob(result.diff_output or None)
-                if same_content:
-                    # Keep what an earlier run stored and this one did not compute.
-                    entry["x"] = entry["x"] or old.get("x")  # type: ignore[union-attr]
-                    entry["p"] = entry["p"] or old.get("p")  # type: ignore[union-attr]
+                c=result.changed)
         entry["S"] = strings.table
         self._entries[key] = entry
         self._dirty.add(self._shard(key))
@@ -295,25 +359,15 @@ class Cache:
                            fixed_line_texts=result.fixed_line_texts)
         self.store(path, digest(fixed), settings, after)
 
-    def _add_blob(self, data: bytes | None) -> str | None:
-        if data is None:
-            return None
-        name = digest(data)
-        self._new_blobs[name] = data
-        return name
-
     def save(self) -> None:
-        """Write the shards that changed (atomically). OSError when it cannot."""
+        """Write the shards that changed (atomically). OSError when it cannot,
+        CacheUnavailable when its directories became untrustworthy since it was opened."""
         if not self._dirty:
             return
+        self._check_dirs()
         self._prepare_root()
         self.dir.mkdir(parents=True, exist_ok=True)
-        if self._new_blobs:
-            self.blobs.mkdir(parents=True, exist_ok=True)
-        for name, data in self._new_blobs.items():
-            target = self.blobs / name
-            if not target.exists():
-                _atomic(target, data)
+        self._check_dirs()
         cutoff = self._today - MAX_AGE_DAYS
         self._entries = {k: v for k, v in self._entries.items()
                          if isinstance(v, dict) and isinstance(v.get("t"), int)
@@ -327,12 +381,11 @@ class Cache:
             # ASCII with escapes: lone surrogates (undecodable bytes of ANSI files) survive.
             payload = json.dumps({"format": FORMAT, "version": __version__,
                                   "entries": entries},
-                                 ensure_ascii=True, separators=(",", ":"))
-            _atomic(self._shard_file(shard), payload.encode("ascii"))
+                                 ensure_ascii=True, separators=(",", ":")).encode("ascii")
+            _atomic(self._shard_file(shard),
+                    _MAGIC + self._mac(shard, payload) + b"\n" + payload)
         self._dirty.clear()
-        if self._new_blobs:
-            self._new_blobs.clear()
-            self._collect()
+        self._collect()
 
     def _prepare_root(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -343,24 +396,23 @@ class Cache:
                 _atomic(path, text.encode())
 
     def _collect(self) -> None:
-        """Remove blobs no entry uses, and stale caches of other builds."""
-        used = {v.get(k) for v in self._entries.values() for k in ("x", "p")}
-        with contextlib.suppress(OSError):
-            for blob in self.blobs.iterdir():
-                if blob.name not in used and len(blob.name) == 64:
-                    with contextlib.suppress(OSError):
-                        blob.unlink()
+        """Remove stale caches of other builds of this version: real directories named
+        like a source hash (never a symbolic link, nor anything else put there)."""
         now = time.time()
         with contextlib.suppress(OSError):
             for sibling in self.dir.parent.iterdir():
-                if sibling == self.dir or not sibling.is_dir():
+                if sibling.name == self.source or not _is_build_name(sibling.name):
                     continue
                 try:
-                    if now - sibling.stat().st_mtime < STALE_SIBLING_S:
-                        continue
+                    st = sibling.lstat()
                 except OSError:
-                    pass
-                _remove_tree(sibling)
+                    continue
+                if stat.S_ISDIR(st.st_mode) and now - st.st_mtime >= STALE_SIBLING_S:
+                    _remove_tree(sibling)
+
+
+def _is_build_name(name: str) -> bool:
+    return len(name) == 20 and all(c in "0123456789abcdef" for c in name)
 
 
 def _umask() -> int:

@@ -15,9 +15,11 @@ go to stderr. Everything is printed once all files are done, sorted by path, so 
 output is the same whatever ``--jobs`` is.
 
 How a file goes through (:meth:`_Runner.prepare`, then :func:`infmigrate.tasks.run_task`):
-the parent reads it, skips it if it is an EDK II INF, looks its hash up in the cache and,
-on a miss, sends the bytes to a worker (:mod:`infmigrate.pool`: the largest files first,
-in this process when there are few), which processes it and, for ``--write``, writes it.
+the parent reads it, skips it if it is an EDK II INF, looks its hash up in the cache (which
+answers ``--write`` and ``--diff`` only for files with nothing to fix: what is written or
+printed always comes from this run's fixers) and, on a miss, sends the bytes to a worker
+(:mod:`infmigrate.pool`: the largest files first, in this process when there are few),
+which processes it and, for ``--write``, writes it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import __version__, pool
-from .cache import CACHE_DIR_NAME, Cache, digest, settings_key, source_hash
+from .cache import CACHE_DIR_NAME, Cache, CacheUnavailable, digest, settings_key, source_hash
+from .cachekey import CacheKeyError, load_key
 from .config import Config, ConfigError, ConfigFinder, excluded, relative_to
 from .discovery import Candidate, discover, display_path, path_key
 from .edk2 import EDK2_NOTE, is_edk2
@@ -44,7 +47,7 @@ from .progress import progress
 from .registry import RuleError
 from .selection import Layer, resolve
 from .summary import plural, statistics, statistics_json, statistics_table, summary_lines
-from .tasks import FileTask, run_task, write_fixed
+from .tasks import FileTask, run_task
 from .writing import FileStamp, stamp_of
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
@@ -306,7 +309,8 @@ class _Runner:
                     if self.o.mode is Mode.WRITE and candidate is not None else None)
         task = FileTask(index, shown, data, options, want_fix=self.want_fix,
                         want_diff=self.want_diff, write_to=write_to, stamp=stamp,
-                        full=full, keep_fixed=self.cache is not None,
+                        full=full,
+                        keep_fixed=self.cache is not None and write_to is not None,
                         texts=self.cache is not None or self.prints_findings,
                         verbose=self.o.verbose)
         if self.cache is None or candidate is None:
@@ -315,23 +319,13 @@ class _Runner:
         pending = _Pending(path, digest(data), settings_key(options), options)
         if not full:
             hit = self.cache.lookup(path, shown, pending.content, pending.settings,
-                                    want_fix=self.want_fix, want_diff=self.want_diff,
-                                    want_fixed=write_to is not None)
+                                    want_fix=self.want_fix,
+                                    want_output=self.want_diff or write_to is not None)
             if hit is not None:
                 hit.options = options
-                return self._write_cached(task, pending, hit)
+                return hit
         self._pending[index] = pending
         return task
-
-    def _write_cached(self, task: FileTask, pending: _Pending,
-                      result: FileResult) -> FileResult:
-        if task.write_to is not None and result.changed and result.fixed is not None:
-            write_fixed(task, result)
-            if result.written:
-                assert self.cache is not None
-                self.cache.store_written(pending.path, result.fixed, pending.settings, result)
-            result.fixed = None
-        return result
 
     def finish(self, task: FileTask, result: FileResult) -> FileResult:
         """A worker's result: options back on, into the cache."""
@@ -362,8 +356,19 @@ class _Runner:
         elif not root.is_absolute():
             root = self.o.cwd / root
         rules = resolve([self.cli_layer]).rules
-        self.cache = Cache(root, source_hash({r.__module__ for r in rules}))
+        try:
+            self.cache = Cache(root, source_hash({r.__module__ for r in rules}), load_key())
+        except (CacheKeyError, CacheUnavailable) as exc:
+            if not self.o.quiet:
+                self.s.stderr.write(f"warning: not using the cache: {self._why(exc)} "
+                                    "(--no-cache skips it)\n")
+            return
         self.debug(f"cache: {display_path(self.cache.dir, self.o.cwd)}")
+
+    def _why(self, exc: Exception) -> str:
+        if isinstance(exc, CacheUnavailable):
+            return f"{display_path(exc.path, self.o.cwd)} {exc.reason}"
+        return str(exc)
 
     def run(self) -> int:
         try:
@@ -424,6 +429,9 @@ class _Runner:
             return
         try:
             self.cache.save()
+        except CacheUnavailable as exc:
+            if not self.o.quiet:
+                self.s.stderr.write(f"warning: not writing the cache: {self._why(exc)}\n")
         except OSError as exc:
             if not self.o.quiet:
                 self.s.stderr.write(f"warning: cannot write the cache in "

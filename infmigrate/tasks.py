@@ -37,7 +37,8 @@ class FileTask:
     stamp: FileStamp | None = None
     #: Keep the trees (review formats); else a light result.
     full: bool = False
-    #: Send the fixed bytes back (for the cache).
+    #: Send the fixed bytes back (``--write`` with the cache: the written content's result
+    #: is cached under their hash).
     keep_fixed: bool = False
     #: Send the texts of the diagnostics' lines back (to print findings, or cache them).
     texts: bool = True
