@@ -6,7 +6,8 @@ For each real INF, after applying the safe fixes of the file-placement rules:
 * encoding, BOM and the kinds of line terminator are kept;
 * the set of copied files is unchanged;
 * no file that moved is still referenced at its old place (``%11%``, ``%12%``,
-  ``%10%\\System32``, ``%SystemRoot%\\System32`` ...);
+  ``%10%\\System32``, ``%SystemRoot%\\System32``, ``System32\\drivers`` with no root...,
+  also through a ``[Strings]`` value; see ``test_corpus_stale_paths`` for every spelling);
 * no entry unrelated to a fix changed: the cooked entries before and after are the same,
   once the paths of moved files are masked, outside ``[DestinationDirs]``, the CopyFiles
   lines and lists that a split touched, and ``[Version]``'s PnpLockdown.
@@ -54,7 +55,7 @@ def _paths(model: InfModel) -> Iterable[tuple[object, int, object]]:
             continue
         for ref in section.entries:
             for index, value in enumerate(ref.values):
-                if "\\" in value:
+                if "\\" in value or "%" in value:  # a %strkey% may hold the whole path
                     for path in find_paths(value, model.strings)[1]:
                         yield ref, index, path
 
