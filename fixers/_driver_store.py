@@ -315,7 +315,7 @@ class _Planner:
                     f"the disk of {copy.source_name} has the path {first.disk_path!r}; where "
                     "the file lands in the driver store then depends on it")
             plan.subdirs[i] = first.subdir.strip().strip("\\")
-            key = fold(name)
+            key = self.name(name)  # expanded, as places and deleted are keyed
             here = (dest.dirid, _norm_dir(dest.subdir))
             others = [text for place, text in self.places.get(key, {}).items() if place != here]
             if others:

@@ -35,8 +35,9 @@ FILES = corpus_files()
 
 
 def _copied(model: InfModel) -> Counter[str]:
-    return Counter(fold(c.dest_name) for fl in model.file_lists if fl.kind is ListKind.COPY
-                   for c in fl.files)
+    expand = model.strings.expand  # names compare expanded, as SetupAPI sees them
+    return Counter(fold(expand(c.dest_name)) for fl in model.file_lists
+                   if fl.kind is ListKind.COPY for c in fl.files)
 
 
 def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
@@ -44,7 +45,7 @@ def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
     for fl in model.file_lists:
         if fl.kind is ListKind.COPY:
             for c in fl.files:
-                out.setdefault(fold(c.dest_name), set()).add(
+                out.setdefault(fold(model.strings.expand(c.dest_name)), set()).add(
                     (fl.destination.dirid, fl.destination.subdir.strip("\\").casefold()))
     return out
 
