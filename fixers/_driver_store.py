@@ -12,12 +12,24 @@ only as a whole, and only when every file in it can move:
 * no registry value loads it by bare name (a co-installer, a property page DLL), which
   would stop finding it once it leaves System32;
 * no path to it comes out of a ``[Strings]`` value (the rewrite would change every locale's
-  string, a decision left to the author).
+  string, a decision left to the author);
+* no path to it is kernel-style: relative to the Windows directory (``System32\\drivers\\x.sys``,
+  how the kernel reads a service ``ImagePath`` that does not start with ``\\``) or under its
+  NT name (``\\SystemRoot\\System32\\...``). ``%13%`` expands to a drive-letter path, which is
+  not that form: the service must be installed with AddService, whose
+  ``ServiceBinary = %13%\\x.sys`` SetupAPI itself writes as the ``ImagePath``
+  ("INF AddService Directive", "Run from Driver Store").
+
+Every spelling of the Windows directory counts as a path (``%11%``, ``%10%\\System32``,
+``%SystemRoot%``, ``%%SystemRoot%%``, ``%windir%``, ``%%windir%%``, ``C:\\Windows``,
+``\\SystemRoot``, a bare ``System32\\``: see :mod:`infmigrate.model.paths`), in every field,
+including paths that a ``%strkey%`` of the line brings in.
 
 When a list moves, its ``[DestinationDirs]`` entry becomes ``13[,subdir]`` (subdir = the
 files' SourceDisksFiles subdir; a list whose files come from several subdirs is split into
 one list per subdir), and every path that names one of its files at the old place, in any
-field of any line (ServiceBinary, registry values, ...), is rewritten to ``%13%\\subdir\\file``.
+field of any line (ServiceBinary, registry values, ...), is rewritten to ``%13%\\subdir\\file``
+(the file name as that path writes it; the quoting, flags and value type of the line stay).
 """
 
 from __future__ import annotations
@@ -46,6 +58,10 @@ _CACHE_KEY = "driver-store-plans"
 _NAME_TOKEN = re.compile(r"[^\s,;\"'\\/:%=()]+")
 #: Sections whose values name files without being references to installed files.
 _NOT_REFERENCES = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
+#: Path forms that only a kernel-style reader (a service's ImagePath) takes: relative to the
+#: Windows directory (``System32\\drivers\\x.sys``) or under its NT name (``\\SystemRoot``).
+#: They cannot become ``%13%\\...``, which SetupAPI expands to a drive-letter path.
+_NT_FORMS = ("nt", "rel")
 
 
 def _norm_dir(path: str) -> str:
@@ -186,7 +202,8 @@ class _Planner:
                 continue
             for ref in section.entries:
                 for index, value in enumerate(ref.values):
-                    if "\\" not in value:
+                    # a "%strkey%" may hold the whole path ("%SystemRoot%\\System32\\x.dll")
+                    if "\\" not in value and "%" not in value:
                         continue
                     _, found = find_paths(value, strings)
                     for path in found:
@@ -298,7 +315,7 @@ class _Planner:
                     f"the disk of {copy.source_name} has the path {first.disk_path!r}; where "
                     "the file lands in the driver store then depends on it")
             plan.subdirs[i] = first.subdir.strip().strip("\\")
-            key = fold(name)
+            key = self.name(name)  # expanded, as places and deleted are keyed
             here = (dest.dirid, _norm_dir(dest.subdir))
             others = [text for place, text in self.places.get(key, {}).items() if place != here]
             if others:
@@ -325,7 +342,11 @@ class _Planner:
                     plan.uses.append(use)
                     if use.from_strings:
                         plan.blocked.append(
-                            f"line {ref.line} names {copy.dest_name} through a [Strings] value")
+                            f"line {ref.line} names {copy.dest_name} through a [Strings] value "
+                            "(rewriting it would change that string in every locale)")
+                    elif path.form in _NT_FORMS:  # type: ignore[attr-defined]
+                        plan.blocked.append(_nt_reason(ref, copy.dest_name,
+                                                       path.text))  # type: ignore[attr-defined]
         return plan
 
     def _bare_use(self, name: str) -> EntryRef | None:
@@ -459,7 +480,11 @@ class _Planner:
         for plan in plans:
             for use in plan.uses:
                 i = plan.file_list.files.index(use.copy)
-                new_path = "%13%\\" + _join(plan.subdirs.get(i, ""), use.copy.dest_name)
+                # the file name as this path writes it (a literal name stays literal even
+                # when the list names the file through a %strkey%, and the other way round)
+                written = use.ref.values[use.field][use.start:use.end].rsplit("\\", 1)[-1]
+                new_path = "%13%\\" + _join(plan.subdirs.get(i, ""),
+                                             written or use.copy.dest_name)
                 slot = by_entry.setdefault(id(use.ref), (use.ref, {}))
                 slot[1].setdefault(use.field, {})[(use.start, use.end)] = new_path
         edits = []
@@ -472,6 +497,15 @@ class _Planner:
                     [(start, end, new) for (start, end), new in spans.items()])
             edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(new_fields))))
         return edits
+
+
+def _nt_reason(ref: EntryRef, name: str, text: str) -> str:
+    """Why a kernel-style path (``System32\\drivers\\x.sys``, ``\\SystemRoot\\...``) blocks
+    the move: ``%13%`` expands to a drive-letter path, which is not what its reader takes."""
+    return (f"line {ref.line} names {name} as {text}, a kernel-style path (relative to "
+            "\\SystemRoot, as a service ImagePath is read); %13% would write a drive-letter "
+            "path there: install the service with AddService, ServiceBinary = "
+            f"%13%\\{name}, which SetupAPI writes in the kernel's form (ISO021)")
 
 
 def _split_name(name: str, subdir: str) -> str:

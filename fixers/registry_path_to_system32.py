@@ -17,8 +17,11 @@ class RegistryPathToSystem32(Fixer):
     """## What it does
     Flags registry values (AddReg REG_SZ, REG_EXPAND_SZ, or REG_MULTI_SZ items) that name
     a file this INF copies to System32 by its full path (`%11%\\x.dll`,
-    `%%SystemRoot%%\\System32\\drivers\\x.sys`, `C:\\Windows\\System32\\x.dll`), and rewrite
-    the path into the driver store together with the move of the file (ISO001).
+    `%%SystemRoot%%\\System32\\drivers\\x.sys`, `%%windir%%\\System32\\x.dll`,
+    `C:\\Windows\\System32\\x.dll`, `\\SystemRoot\\System32\\drivers\\x.sys`, or a bare
+    `System32\\drivers\\x.sys`, the form of a service ImagePath, relative to the Windows
+    directory), also when the path comes from a `[Strings]` value, and rewrite the path into
+    the driver store together with the move of the file (ISO001).
 
     ## Why is this bad?
     Whatever reads the value (an event log, a service, a user-mode component) would keep
@@ -39,11 +42,19 @@ class RegistryPathToSystem32(Fixer):
     Safe: only the path part of the value changes, the flags stay (a REG_EXPAND_SZ value
     stays environment-relative), and it is the same fix as ISO001's for the file's list.
     A kernel-mode reader of a REG_SZ path must open it as `\\??\\<path>`; the message says
-    so for REG_SZ values.
+    so for REG_SZ values. No fix (the move is blocked, and the message says why) when the
+    path comes from a `[Strings]` value (the rewrite would change it in every locale), or
+    when it is kernel-style (`System32\\drivers\\x.sys` with no root, which the kernel reads
+    relative to `\\SystemRoot`, or `\\SystemRoot\\...`, the NT name of the Windows
+    directory): `%13%` expands to a drive-letter path that such a reader does not take, so
+    the service must be installed with AddService (`ServiceBinary = %13%\\x.sys`), which
+    writes the ImagePath in the kernel's form.
 
     ## References
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
     - [INF AddReg directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-addreg-directive)
+    - [INF AddService directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-addservice-directive)
+    - [HKLM\\SYSTEM\\CurrentControlSet\\Services registry tree](https://learn.microsoft.com/windows-hardware/drivers/install/hklm-system-currentcontrolset-services-registry-tree)
     """
 
     code = "ISO003"

@@ -82,7 +82,10 @@ class UncopiedFileReference(Fixer):
         including = {id(i) for inc in model.includes for i in inc.installs}
         for fr in model.file_references:
             registry = fr.kind is FileRefKind.REGISTRY_VALUE
-            if not fr.paths:
+            # A DIRID-less "System32\\x.sys" is a path only in a value read the kernel's
+            # way (a registry ImagePath); in a ServiceBinary it is the InfVerif 2085 case.
+            paths = fr.paths if registry else tuple(p for p in fr.paths if p.form != "rel")
+            if not paths:
                 if registry or not fr.expanded.strip() or model.expand_all(fr.raw).undefined:
                     continue  # empty, or an INX placeholder filled in at build time
                 if fr.kind in _SERVICE:
@@ -97,7 +100,7 @@ class UncopiedFileReference(Fixer):
                         "under a DIRID, so it cannot be matched to a CopyFiles destination "
                         f"(InfVerif 2085): write it {path}", infverif=(2085,))
                 continue
-            for path in fr.paths:
+            for path in paths:
                 dirid, subpath = path.normalized
                 folder, _, file_name = subpath.rpartition("\\")
                 if not file_name or (registry and dirid != 13):

@@ -194,7 +194,7 @@ def _build(tree: InfFile) -> InfModel:
     manufacturers = parse_manufacturers(section_map.get("manufacturer"),
                                         lambda name: section_map.get(fold(name)), strings)
     destinations = DestinationDirs(section_map.get("destinationdirs"), strings)
-    sources = SourceIndex(sections)
+    sources = SourceIndex(sections, strings)
     graph = build_graph(sections, section_map, strings, manufacturers, destinations, sources)
     refs_to: dict[str, list[Reference]] = {}
     for ref in graph.references:

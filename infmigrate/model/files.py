@@ -158,9 +158,12 @@ class SourceFile:
 class SourceIndex:
     """Every SourceDisksNames and SourceDisksFiles section, by architecture."""
 
-    __slots__ = ("_disks", "_files", "file_sections", "name_sections")
+    __slots__ = ("_disks", "_expand", "_files", "file_sections", "name_sections")
 
-    def __init__(self, sections: tuple[LogicalSection, ...]) -> None:
+    def __init__(self, sections: tuple[LogicalSection, ...],
+                 strings: StringTable | None = None) -> None:
+        #: File names compare as SetupAPI sees them: ``%strkey%`` expanded, on both sides.
+        self._expand = strings.expand if strings is not None else (lambda text: text)
         #: SourceDisksFiles sections by arch (``None``: undecorated).
         self.file_sections: dict[str | None, LogicalSection] = {}
         #: SourceDisksNames sections by arch.
@@ -191,7 +194,7 @@ class SourceIndex:
             for ref in section.entries:
                 if ref.key is None:
                     continue
-                k = fold(ref.key)
+                k = fold(self._expand(ref.key))
                 if k in files:
                     continue
                 disk_id = ref.value(0)
@@ -216,13 +219,13 @@ class SourceIndex:
 
     def lookup(self, file_name: str) -> Mapping[str | None, SourceFile]:
         """Every SourceDisksFiles entry of ``file_name``, by section architecture."""
-        k = fold(file_name)
+        k = fold(self._expand(file_name))
         return MappingProxyType({arch: files[k] for arch, files in self._files.items()
                                  if k in files})
 
     def find(self, file_name: str, arch: str | None) -> SourceFile | None:
         """The entry Windows uses on ``arch``: ``SourceDisksFiles.<arch>`` then undecorated."""
-        k = fold(file_name)
+        k = fold(self._expand(file_name))
         if arch is not None:
             found = self._files.get(fold(arch), {}).get(k)
             if found is not None:
@@ -307,14 +310,24 @@ class FileList:
 
 def read_files(kind: ListKind, section: LogicalSection,
                sources: SourceIndex) -> tuple[FileCopy, ...]:
-    """The files of a list section; keyed and empty entries are skipped."""
+    """The files of a list section; keyed and empty entries are skipped.
+
+    An entry whose first field holds only white space in Unicode's sense (``str.strip``:
+    a no-break space U+00A0, ANSI 0xA0 once decoded, left over by an editor) is empty too.
+    Wine's reimplementation of the SetupAPI INF parser (``dlls/setupapi/parser.c``) drops
+    leading and trailing ``isspaceW`` characters, and U+00A0 is white space there (the
+    C1_SPACE type Windows' ``GetStringTypeW`` gives it too); and whatever the parser does,
+    no package holds a file named U+00A0, so such a line names no file.
+    """
     out: list[FileCopy] = []
     empty: Mapping[str | None, SourceFile] = MappingProxyType({})
     for ref in section.entries:
         if ref.key is not None:
             continue
         dest = ref.value(0)
-        if not dest:
+        if not dest.strip():
+            # A line holding only blanks SetupAPI does not trim as such (a no-break space,
+            # U+00A0 or ANSI 0xA0) is a blank line, not a file (see read_files' docstring).
             continue
         if kind is ListKind.REN:
             out.append(FileCopy(dest, ref.value(1) or dest, ref, "", empty))

@@ -14,7 +14,18 @@ root                               form    DIRID
 ``%windir%``                       env     same as ``%SystemRoot%``
 ``C:\\Windows`` (any drive letter)  abs     same
 ``\\SystemRoot``                    nt      same (kernel-style ImagePath)
+``System32`` (no root at all)      rel     11 / 12 (kernel-style relative ImagePath)
 =================================  ======  ==========================================
+
+``%%SystemRoot%%`` and ``%%windir%%`` fold to ``%SystemRoot%`` / ``%windir%`` when the text
+is expanded, so they are the ``env`` form. A ``rel`` path is a ``System32\\`` that starts
+the value or follows a separator (``"``, ``;``, ``,``, a blank or ``=``), never one inside
+another path (``%ProgramFiles%\\x\\System32\\y`` is not under the Windows directory).
+How Windows resolves the forms: a service's ``ImagePath`` without a root is relative to
+the Windows directory (the kernel prefixes ``\\SystemRoot\\``; inbox drivers are registered
+as ``System32\\drivers\\x.sys``), and ``\\SystemRoot`` is the NT object-manager name of the
+Windows directory (see "HKLM\\SYSTEM\\CurrentControlSet\\Services Registry Tree" and
+"CurrentControlSet\\Services Subkey Entries" on learn.microsoft.com).
 
 For the spelled-out roots the DIRID is normalised (``%SystemRoot%\\System32\\drivers\\x.sys``
 is DIRID 12, subpath ``x.sys``); a ``%10%\\System32\\x`` path keeps DIRID 10 as written
@@ -38,13 +49,14 @@ from .strings import Piece, StringTable
 
 __all__ = ["PathForm", "PathRef", "find_paths", "split_root"]
 
-PathForm: TypeAlias = Literal["dirid", "env", "abs", "nt"]
+PathForm: TypeAlias = Literal["dirid", "env", "abs", "nt", "rel"]
 
 _ROOT = re.compile(
     r"%(?P<num>-?[0-9]+)%\\"
     r"|%(?P<env>systemroot|windir)%\\"
     r"|(?P<abs>[a-z]:\\windows)\\"
-    r"|(?P<nt>\\systemroot)\\",
+    r"|(?P<nt>\\systemroot)\\"
+    r"|(?<![^\s\";,=])(?P<rel>)(?=system32\\)",
     re.I,
 )
 _TERMINATORS = frozenset(';,"')
@@ -70,7 +82,8 @@ class PathRef:
     #: The last path component (``x.dll``); empty when the path ends with ``\\``.
     file_name: str
     #: How the root is written: ``dirid`` (``%12%``), ``env`` (``%SystemRoot%``,
-    #: ``%windir%``), ``abs`` (``C:\\Windows``) or ``nt`` (``\\SystemRoot``).
+    #: ``%windir%``), ``abs`` (``C:\\Windows``), ``nt`` (``\\SystemRoot``) or ``rel``
+    #: (``System32\\...`` with no root, relative to the Windows directory).
     form: PathForm
     #: Whether some of the path comes from a ``%strkey%`` value (then the span covers the
     #: token, and rewriting the path means editing the Strings value or the token).
@@ -133,7 +146,8 @@ def _scan(expanded: str) -> list[tuple[int, int, int, str, str]]:
             dirid, form = int(m.group("num")), "dirid"
         else:
             dirid, subpath = split_root(subpath)
-            form = "env" if m.group("env") else ("abs" if m.group("abs") else "nt")
+            form = ("env" if m.group("env") else "abs" if m.group("abs")
+                    else "nt" if m.group("nt") else "rel")
         out.append((start, end, dirid, subpath, form))
         pos = max(end, m.end())
 

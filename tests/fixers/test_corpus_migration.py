@@ -6,7 +6,8 @@ For each real INF, after applying the safe fixes of the file-placement rules:
 * encoding, BOM and the kinds of line terminator are kept;
 * the set of copied files is unchanged;
 * no file that moved is still referenced at its old place (``%11%``, ``%12%``,
-  ``%10%\\System32``, ``%SystemRoot%\\System32`` ...);
+  ``%10%\\System32``, ``%SystemRoot%\\System32``, ``System32\\drivers`` with no root...,
+  also through a ``[Strings]`` value; see ``test_corpus_stale_paths`` for every spelling);
 * no entry unrelated to a fix changed: the cooked entries before and after are the same,
   once the paths of moved files are masked, outside ``[DestinationDirs]``, the CopyFiles
   lines and lists that a split touched, and ``[Version]``'s PnpLockdown.
@@ -34,8 +35,9 @@ FILES = corpus_files()
 
 
 def _copied(model: InfModel) -> Counter[str]:
-    return Counter(fold(c.dest_name) for fl in model.file_lists if fl.kind is ListKind.COPY
-                   for c in fl.files)
+    expand = model.strings.expand  # names compare expanded, as SetupAPI sees them
+    return Counter(fold(expand(c.dest_name)) for fl in model.file_lists
+                   if fl.kind is ListKind.COPY for c in fl.files)
 
 
 def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
@@ -43,7 +45,7 @@ def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
     for fl in model.file_lists:
         if fl.kind is ListKind.COPY:
             for c in fl.files:
-                out.setdefault(fold(c.dest_name), set()).add(
+                out.setdefault(fold(model.strings.expand(c.dest_name)), set()).add(
                     (fl.destination.dirid, fl.destination.subdir.strip("\\").casefold()))
     return out
 
@@ -54,7 +56,7 @@ def _paths(model: InfModel) -> Iterable[tuple[object, int, object]]:
             continue
         for ref in section.entries:
             for index, value in enumerate(ref.values):
-                if "\\" in value:
+                if "\\" in value or "%" in value:  # a %strkey% may hold the whole path
                     for path in find_paths(value, model.strings)[1]:
                         yield ref, index, path
 

@@ -49,7 +49,7 @@ def service_binary_form(raw: str, expanded: str, paths: tuple) -> str:  # type: 
         root = f"%{p.dirid}%"
     else:
         root = {"env": "%SystemRoot%/%windir%", "abs": "C:\\Windows",
-                "nt": "\\SystemRoot"}[p.form] + {10: "", 11: "\\System32",
+                "nt": "\\SystemRoot", "rel": ""}[p.form] + {10: "", 11: "\\System32",
                                                  12: "\\System32\\drivers"}.get(p.dirid, "")
     return f"{root}\\{dirs}f" + (" (via %strkey%)" if p.from_strings else "")
 

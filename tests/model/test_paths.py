@@ -46,6 +46,14 @@ def test_two_paths_in_an_event_message_file():
     ("%12%\\", [(0, 5, 12, "", "", "dirid", False)]),
     ("%13%", []), ("x.dll", []), ("%SystemRoot%", []), ("Ndi\\Params", []),
     ("C:\\Program Files\\x.exe", []),
+    # no root at all: a service ImagePath, relative to the Windows directory
+    ("System32\\Drivers\\x.sys", [(0, 22, 12, "x.sys", "x.sys", "rel", False)]),
+    ('"system32\\x.dll"', [(1, 15, 11, "x.dll", "x.dll", "rel", False)]),
+    ("rundll32 System32\\x.dll,Entry", [(9, 23, 11, "x.dll", "x.dll", "rel", False)]),
+    ("%%windir%%\\System32\\x.dll", [(0, 25, 11, "x.dll", "x.dll", "env", False)]),
+    # "System32" inside another path, or part of a longer name, is no root
+    ("%ProgramFiles%\\Cx\\System32\\x.dll", []), ("MySystem32\\x.dll", []),
+    ("System32", []),
 ])
 def test_roots_and_ends(text, expected):
     assert _paths(text) == expected
