@@ -44,6 +44,7 @@ from infmigrate.fixer import Edit, FixContext
 from infmigrate.model import InfModel
 from infmigrate.model.files import Destination, FileCopy, FileList, ListKind, SourceFile
 from infmigrate.model.paths import find_paths
+from infmigrate.model.registry import RegKind
 from infmigrate.model.sections import EntryRef, fold
 from infmigrate.syntax import Entry, Field, TriviaLine
 
@@ -184,6 +185,13 @@ class _Planner:
         deleted |= {self.name(c.source_name) for fl in self.model.file_lists
                     if fl.kind is ListKind.REN for c in fl.files}
         return deleted
+
+    @cached_property
+    def not_added(self) -> dict[str, str]:
+        """Sections (folded) that a DelReg or BitReg names, with the directive: their
+        lines are never rewritten (a path in them names what is deleted or patched)."""
+        return {reg.section.folded: reg.kind.value for reg in self.model.reg_sections
+                if reg.kind is not RegKind.ADD and reg.section is not None}
 
     @cached_property
     def _paths(self) -> list[tuple[EntryRef, int, object, bool]]:
@@ -340,6 +348,11 @@ class _Planner:
                     use = PathUse(ref, index, path.start, path.end, copy,  # type: ignore[attr-defined]
                                   not literal)
                     plan.uses.append(use)
+                    directive = self.not_added.get(ref.section.folded)
+                    if directive is not None:
+                        plan.blocked.append(
+                            f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
+                            f"which {directive} names: a {directive} line is never rewritten")
                     if use.from_strings:
                         plan.blocked.append(
                             f"line {ref.line} names {copy.dest_name} through a [Strings] value "

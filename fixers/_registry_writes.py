@@ -16,7 +16,8 @@ from enum import Enum
 
 from infmigrate.edits import quote
 from infmigrate.fixer import Edit, FixContext
-from infmigrate.model import Context, LogicalSection, RegLine, RegSection, fold
+from infmigrate.model import Context, LogicalSection, RegKind, RegLine, RegSection, fold
+from infmigrate.model.registry import FLG_ADDREG_DELVAL
 from infmigrate.syntax import Entry
 
 __all__ = ["SCM_VALUES", "Kind", "RegWrite", "registry_writes"]
@@ -137,6 +138,29 @@ class RegWrite:
         return self.line.value_name
 
     @property
+    def movable(self) -> bool:
+        """Whether a fix may move or rewrite the line: a write, that is a line of a section
+        only AddReg names, that does not delete (``FLG_ADDREG_DELVAL``). DelReg and BitReg
+        lines, and AddReg lines a DelReg or BitReg also reads, are reported, never
+        converted (ISO039): turned into AddReg lines they would write what they delete."""
+        return self.section.adds_only and not (self.line.flags or 0) & FLG_ADDREG_DELVAL
+
+    @property
+    def refusal(self) -> str:
+        """Why a fix may not move or rewrite the line ("" when :attr:`movable`)."""
+        section = self.section
+        if section.kind is not RegKind.ADD:
+            return (f"[{section.name}] is a {section.kind.value} section: it deletes or "
+                    "patches, and is never converted to AddReg (ISO039)")
+        others = sorted(k.value for k in section.directives if k is not RegKind.ADD)
+        if others:
+            return (f"[{section.name}] is also named by {' and '.join(others)}: changing "
+                    "its lines would change what that deletes or patches (ISO039)")
+        if (self.line.flags or 0) & FLG_ADDREG_DELVAL:
+            return "the line deletes the value (FLG_ADDREG_DELVAL, ISO039)"
+        return ""
+
+    @property
     def contexts(self) -> frozenset[object]:
         return self.section.contexts  # type: ignore[return-value]
 
@@ -250,6 +274,9 @@ def remove_lines(model: object, moved: set[int]) -> list[Edit]:
         section = reg.section
         if section is None or not any(id(r.entry) in moved for r in section.entries):
             continue
+        if not reg.adds_only:  # a planning bug: refuse rather than drop a DelReg line
+            raise ValueError(f"a line of [{section.name}], which {reg.kind.value} names, "
+                             "was planned to move")
         if all(id(r.entry) in moved for r in section.entries) and section not in emptied:
             emptied.append(section)
             edits += [Edit.delete_section(block) for block in section.blocks]

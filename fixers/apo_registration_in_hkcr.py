@@ -132,6 +132,8 @@ def _rewrite(write: RegWrite, com: bool, apo_class: bool) -> tuple[str | None, s
         return None, "this INF is not of the AudioProcessingObject class"
     if write.section.kind is not RegKind.ADD:
         return None, "a DelReg or BitReg line is not rewritten"
+    if write.refusal:
+        return None, write.refusal
     contexts = write.section.contexts
     if not contexts or any(c.kind is not Context.SOFTWARE_KEY for c in contexts):
         return None, "its section is reached from elsewhere than DDInstall"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from infmigrate.edits import append_lines, equals_column, make_entry, make_section, quote
 from infmigrate.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
-from infmigrate.model import ServiceInstall, fold
+from infmigrate.model import RegKind, ServiceInstall, fold
 from infmigrate.registry import register
 from infmigrate.syntax import Entry, Field, TriviaLine
 
@@ -113,9 +113,13 @@ def _plan(ctx: FixContext) -> _Plan:
         services = _services_for(ctx, src)
         if not services:
             continue  # not this package's source: ISO037 reports the global write
+        if write.section.kind is not RegKind.ADD:
+            continue  # deletes or patches: reported by ISO039, never converted
         plan.writes.append(write)
         reason = ""
-        if fold(log) not in LOGS:
+        if write.refusal:
+            reason = write.refusal
+        elif fold(log) not in LOGS:
             reason = f"{log} is not one of the System, Application or Security logs"
         elif not all(s.uniform for s in services):
             reason = "the service name differs between [Strings] locales"

@@ -194,6 +194,8 @@ def _like(section: object) -> Entry | None:
 
 def _refusal(ctx: FixContext, write: RegWrite, items: list[tuple[int, str]],
              installs: list[InstallSection]) -> str:
+    if write.refusal:
+        return write.refusal
     flags = write.line.flags
     if flags is None or write.line.type != "multi_sz" or flags & ~(
             FLG_ADDREG_TYPE_MULTI_SZ | FLG_ADDREG_NOCLOBBER | FLG_ADDREG_APPEND):

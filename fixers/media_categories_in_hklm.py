@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.edits import quote
 from infmigrate.fixer import Applicability, Diagnostic, Edit, FixAvailability, FixContext, Fixer
-from infmigrate.model import Context, InfModel
+from infmigrate.model import Context, InfModel, RegKind
 from infmigrate.registry import register
 
 from ._registry_writes import Kind, registry_writes
@@ -71,8 +71,8 @@ class MediaCategoriesInHklm(Fixer):
         applicability = (Applicability.SAFE if _min_build_ok(model)
                          else Applicability.UNSAFE)
         for write in registry_writes(ctx):
-            if write.kind is not Kind.MEDIA_CATEGORIES:
-                continue
+            if write.kind is not Kind.MEDIA_CATEGORIES or write.section.kind is not RegKind.ADD:
+                continue  # a DelReg or BitReg line is ISO039's, never converted
             value = write.value_name.casefold()
             if value == "display":
                 yield self.diagnostic(
@@ -85,6 +85,12 @@ class MediaCategoriesInHklm(Fixer):
                 yield self.diagnostic(
                     write.line.ref, f"MediaCategories value {write.value_name} is written to "
                     f"HKLM (InfVerif 1321); write it as {target} in the DDInstall's AddReg")
+                continue
+            if write.refusal:
+                yield self.diagnostic(
+                    write.line.ref, "MediaCategories Name is written to HKLM (InfVerif 1321):"
+                    f" write it as {target} in the DDInstall's AddReg; not fixed: "
+                    f"{write.refusal}")
                 continue
             if contexts != {Context.SOFTWARE_KEY}:
                 yield self.diagnostic(

@@ -10,7 +10,11 @@ from infmigrate.model.registry import FLG_ADDREG_DELVAL
 from infmigrate.registry import register
 
 from ._registry_report import codes, describe, reached_entries
-from ._registry_writes import registry_writes
+from ._registry_writes import Kind, registry_writes
+
+#: Where ISO020, ISO024 and ISO033 move AddReg writes to HKR; DelReg and BitReg lines
+#: there are reported here, line by line, since those rules leave them alone.
+_MIGRATED = frozenset({Kind.SERVICE_PARAMETERS, Kind.EVENTLOG, Kind.MEDIA_CATEGORIES})
 
 _DIRECTIVES = {
     "delreg": ("deletes registry keys or values",
@@ -30,8 +34,13 @@ _DIRECTIVES = {
 class NonAdditiveOperation(Fixer):
     """## What it does
     Flags operations that remove or patch state instead of adding it: `DelReg`, `BitReg`,
-    `DelService` and `DelProperty` directives in reached sections, and AddReg lines with
-    `FLG_ADDREG_DELVAL` (`0x4`). DelFiles and RenFiles are ISO007's.
+    `DelService` and `DelProperty` directives in reached sections, AddReg lines with
+    `FLG_ADDREG_DELVAL` (`0x4`), and each DelReg or BitReg line under an HKLM location
+    whose AddReg writes ISO020, ISO024 and ISO033 move to HKR (a service's `Parameters`,
+    an event-log source, a media category). DelFiles and RenFiles are ISO007's.
+
+    No rule ever converts a DelReg or BitReg line, nor an AddReg line of a section that a
+    DelReg or BitReg also names: as an AddReg line it would write what it deleted.
 
     ## Why is this bad?
     Driver package isolation relies on installs being additive: what a package adds is
@@ -74,6 +83,14 @@ class NonAdditiveOperation(Fixer):
             yield self.diagnostic(ref, text)
         for write in registry_writes(ctx):
             flags = write.line.flags or 0
+            if write.section.kind is not RegKind.ADD and write.kind in _MIGRATED \
+                    and write.root == "HKLM":
+                text = (f"{describe(ctx, write)} by {write.section.kind.value} section "
+                        f"[{write.section.name}], which is not additive "
+                        f"{codes(['1308/1309'])}: it is kept as it is (only AddReg writes move "
+                        "to HKR); drop it, state under HKR goes away with the package")
+                yield self.diagnostic(write.line.ref, text)
+                continue
             if write.section.kind is RegKind.ADD and flags & FLG_ADDREG_DELVAL:
                 text = (f"{describe(ctx, write)} (FLG_ADDREG_DELVAL), which is not additive "
                         f"{codes(['1308/1309'])}: drop the line; a package only adds state")

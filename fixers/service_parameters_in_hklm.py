@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from infmigrate.edits import append_lines, equals_column, make_entry, make_section
 from infmigrate.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
-from infmigrate.model import Context, LogicalSection, ServiceInstall, fold
+from infmigrate.model import Context, LogicalSection, RegKind, ServiceInstall, fold
 from infmigrate.registry import register
 from infmigrate.syntax import Entry, TriviaLine
 
@@ -87,7 +87,7 @@ class ServiceParametersInHklm(Fixer):
             svc = write.parts["svc"]
             rest = write.parts.get("rest") or ""
             target = "HKR,Parameters" + (f"\\{rest}" if rest else "")
-            refused = plan.refused.get(fold(svc), "")
+            refused = plan.kept.get(id(write)) or plan.refused.get(fold(svc), "")
             yield self.diagnostic(
                 write.line.ref,
                 f"value {write.value_name or '(default)'} is written to HKLM\\{write.subkey} "
@@ -100,6 +100,8 @@ class ServiceParametersInHklm(Fixer):
 class _Plan:
     writes: list[RegWrite] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
+    #: Lines that may not move (by ``id`` of the write), with the reason.
+    kept: dict[int, str] = field(default_factory=dict)
     edits: list[Edit] = field(default_factory=list)
 
 
@@ -108,8 +110,12 @@ def _plan(ctx: FixContext) -> _Plan:
     model = ctx.model
     by_svc: dict[str, list[RegWrite]] = {}
     for write in registry_writes(ctx):
-        if write.kind is Kind.SERVICE_PARAMETERS and write.root == "HKLM":
+        if write.kind is Kind.SERVICE_PARAMETERS and write.root == "HKLM" \
+                and write.section.kind is RegKind.ADD:  # DelReg/BitReg lines are ISO039's
             plan.writes.append(write)
+            if write.refusal:  # kept where it is, reported; the others still move
+                plan.kept[id(write)] = write.refusal
+                continue
             by_svc.setdefault(fold(write.parts["svc"]), []).append(write)
     moving: list[tuple[str, list[RegWrite], list[LogicalSection]]] = []
     for svc, writes in by_svc.items():

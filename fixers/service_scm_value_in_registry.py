@@ -240,6 +240,8 @@ def _refusal(model: InfModel, write: RegWrite, svc: str, services: list[ServiceI
              hklm: bool) -> str:
     if write.section.kind is not RegKind.ADD:
         return f"a {write.section.kind.value} line does not set a value"
+    if write.refusal:
+        return write.refusal
     flags = write.line.flags
     if flags is None:
         return "its flags are not a number"

@@ -1,4 +1,4 @@
-"""Syntax problems (``InfFile.problems``: INF000..INF003) as diagnostics.
+"""Syntax and encoding problems (``InfFile.problems``: INF000..INF005) as diagnostics.
 
 The parser is total, so a malformed line never stops the tool: it becomes an error node,
 reported here with its code like a rule's finding. These codes have no fixes and are not
@@ -61,6 +61,42 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
             "## Why is this bad?\nSetupAPI ends the string at the end of the line, so a "
             "`;` or `,` after the quote is part of the value, which is rarely what was "
             "meant.\n\n## Fix safety\nNo fix: add the closing quote where the string ends.",
+        ),
+        SyntaxCode(
+            "INF004", "utf16-odd-byte-count", "error",
+            "UTF-16 file has an odd number of bytes (truncated)",
+            "## What it does\nFlags a UTF-16 file (with a byte order mark) whose byte count "
+            "is odd: its last byte is half a character.\n\n## Why is this bad?\nA UTF-16 "
+            "file is made of 2-byte units; a stray final byte means the file was cut short "
+            "(an interrupted copy or download, a bad merge), and whatever followed is "
+            "lost. The byte is kept, so the file still reads back identically, but "
+            "migrating a damaged file would hide the damage.\n\n## Fix safety\nNo fix, "
+            "and no other fix either: `--diff` and `--write` leave the file alone and exit "
+            "with status 2 (the other files are still processed). Restore the complete "
+            "file.\n\n## References\n- [General guidelines for INF files: file encodings]"
+            "(https://learn.microsoft.com/windows-hardware/drivers/install/"
+            "general-guidelines-for-inf-files)",
+        ),
+        SyntaxCode(
+            "INF005", "utf8-non-ascii", "warning",
+            "UTF-8 file with non-ASCII text (InfVerif accepts only ANSI or UTF-16LE)",
+            "## What it does\nFlags a UTF-8 file, with or without a byte order mark, that "
+            "holds non-ASCII text; the finding points at the first such character. A "
+            "UTF-8 file of ASCII text only is the same bytes as ANSI and is not flagged."
+            "\n\n## Why is this bad?\nWindows reads an INF as ANSI (the system code page) "
+            "or UTF-16LE. Microsoft's guidelines say an INF with non-ASCII characters must "
+            "be saved as UTF-16LE, and InfVerif rejects other encodings with error 1003 "
+            "(\"INF has invalid or unknown file encoding, must be ANSI or UTF-16 LE\"), "
+            "an error in every mode. Read as ANSI, each UTF-8 sequence becomes two or "
+            "three wrong characters in a device description or a path.\n\n## Example\n"
+            "A `[Strings]` value `Desc = \"Gerät\"` saved as UTF-8.\n\nUse instead: the "
+            "same file saved as UTF-16LE (with its BOM).\n\n## Fix safety\nNo fix: "
+            "infmigrate keeps each file's encoding; re-save the file as UTF-16LE.\n\n"
+            "## References\n- [INF validation errors and warnings: 1003](https://"
+            "learn.microsoft.com/windows-hardware/drivers/devtest/"
+            "inf-validation-errors-and-warnings)\n- [General guidelines for INF files: "
+            "editing INF files and file encodings](https://learn.microsoft.com/"
+            "windows-hardware/drivers/install/general-guidelines-for-inf-files)",
         ),
     )
 }

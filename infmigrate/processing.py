@@ -145,6 +145,12 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         result.diagnostics = _sorted(found + syntax)
         if not want_fix:
             return result
+        if tree.trailing_bytes:
+            # A truncated UTF-16 file (INF004) reads back identically, but migrating it would
+            # hide the damage: no fix is made or written, and the run fails (status 2).
+            result.error = ("not fixed: the UTF-16 file has an odd number of bytes and looks "
+                            "truncated (INF004); restore the complete file")
+            return result
         fixed = fix(tree, options.rules, options.settings, path, first=found)
         result.fixed_tree = fixed.fixed
         result.applied = list(fixed.applied)

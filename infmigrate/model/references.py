@@ -723,7 +723,11 @@ class _Builder:
             return tuple(refs[key] for key in accs)
 
         reg_sections: list[RegSection] = []
-        for acc in self.regs.values():
+        # Which directives name each section (AddReg and DelReg may name the same one).
+        directives: dict[str, set[RegKind]] = {}
+        for kind, folded in self.regs:
+            directives.setdefault(folded, set()).add(kind)
+        for (_, folded), acc in self.regs.items():
             section = acc.args["section"]
             lines: tuple[RegLine, ...] = ()
             if isinstance(section, LogicalSection):
@@ -733,7 +737,7 @@ class _Builder:
             reg_sections.append(RegSection(
                 acc.args["kind"], acc.args["name"], section,  # type: ignore[arg-type]
                 frozenset(acc.contexts), frozen(acc.references),  # type: ignore[arg-type]
-                acc.frozen_installs(), security, lines))
+                acc.frozen_installs(), security, lines, frozenset(directives[folded])))
         file_lists: list[FileList] = []
         for acc in self.lists.values():
             args = acc.args

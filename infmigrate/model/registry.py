@@ -174,6 +174,17 @@ class RegSection:
     security: LogicalSection | None
     #: Its registry lines (keyed entries left out).
     lines: tuple[RegLine, ...]
+    #: Every directive that names the same section in a reached context (this one
+    #: included): ``{AddReg}`` for most; a section that DelReg or BitReg names too has
+    #: them here, and its lines are then deletions or bit patches as well as writes.
+    directives: frozenset[RegKind] = frozenset()
+
+    @property
+    def adds_only(self) -> bool:
+        """Whether only AddReg names the section: its lines are writes and nothing else,
+        so a fix may move or rewrite them (a line a DelReg or BitReg also reads never is:
+        the same text would change what is deleted or patched)."""
+        return self.kind is RegKind.ADD and self.directives <= {RegKind.ADD}
 
     @property
     def has_security(self) -> bool:

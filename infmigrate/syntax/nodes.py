@@ -32,6 +32,7 @@ a tree made with ``with_changes`` reports the lines it would have if printed and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -541,6 +542,10 @@ class InfFile(CSTNode):
                                    _CODES.get(line.message, "INF000")))
             elif type(line) is Entry and _may_have_problems(line):
                 out.extend(_unclosed_quotes(line))
+        encoding = self[0]
+        if encoding == "utf-8" or self[5]:
+            out.extend(_encoding_problems(self.code, encoding, self[5]))
+            out.sort(key=lambda p: (p.line, p.column))
         return tuple(out)
 
 
@@ -556,6 +561,36 @@ _CODES = {
     MESSAGE_BEFORE_FIRST_SECTION: "INF002",
 }
 MESSAGE_UNCLOSED_QUOTE = "quoted string is not closed before the end of the line"
+
+
+MESSAGE_ODD_UTF16 = ("UTF-16 file has an odd number of bytes: its last byte (0x{:02X}) is half a "
+                     "character, so the file looks truncated; restore it before migrating")
+MESSAGE_UTF8 = ("UTF-8 file with non-ASCII text ({!r}): InfVerif accepts only ANSI or "
+                "UTF-16LE (InfVerif 1003); save it as UTF-16LE")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _encoding_problems(text: str, encoding: str, trailing: bytes) -> Iterator[Problem]:
+    """INF004 for a UTF-16 file with a stray final byte (at the end of the file), INF005 for
+    a UTF-8 file (BOM or not) with non-ASCII text (at its first non-ASCII character)."""
+    if encoding == "utf-8":
+        m = _NON_ASCII.search(text)
+        if m is not None:
+            yield Problem(*_position(text, m.start()), "warning",
+                          MESSAGE_UTF8.format(m.group()), "INF005")
+    if trailing:
+        end = len(text)
+        if text.endswith(("\n", "\r")) and end > 0:
+            end -= 2 if text.endswith("\r\n") else 1  # the last line, not the one after
+        yield Problem(*_position(text, end), "error", MESSAGE_ODD_UTF16.format(trailing[0]),
+                      "INF004")
+
+
+def _position(text: str, pos: int) -> tuple[int, int]:
+    """(line, column) of an offset in the file's text, both from 1."""
+    before = text[:pos]
+    return (_count_terminators(before) + 1,
+            pos - max(before.rfind("\n"), before.rfind("\r")))
 
 
 def _count_terminators(text: str) -> int:

@@ -56,13 +56,13 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_content_is_processed_or_reported(tmp_path: Path, case: str) -> None:
     res, after = run_beside_good(tmp_path, f"{case}.inf", CASES[case])
-    assert res.status in (0, 1)
+    assert res.status in ((2,) if case == "odd-utf16" else (0, 1))
     if case == "cp1252-not-utf8":  # fixed in its own encoding, other bytes kept
         assert after == CASES[case].replace(b"Provider=%M%\r\n",
                                             b"Provider=%M%\r\nPnpLockdown=1\r\n")
-    if case == "odd-utf16":
-        assert after.endswith(b"\x41") and after.startswith(b"\xff\xfe")
-        assert "PnpLockdown".encode("utf-16-le") in after
+    if case == "odd-utf16":  # truncated: reported (INF004), never fixed (issue 10)
+        assert after == CASES[case]
+        assert "odd-utf16.inf: not fixed: the UTF-16 file has an odd number" in res.stderr
     if case == "binary":  # findings with their line numbers, never a crash
         assert f"{case}.inf:" in res.stdout.decode()
 

@@ -127,7 +127,8 @@ def test_write_mode_reports_what_remains(tmp_path: Path,
     status, out, _ = run_format(root, "json", Mode.WRITE, monkeypatch=monkeypatch)
     assert status == 1
     remaining = json.loads(out)
-    assert sorted(d["code"] for d in remaining) == ["INF001", "INF003", "ISO015"]
+    assert sorted(d["code"] for d in remaining) == ["INF001", "INF003", "INF005", "INF005",
+                                                    "ISO015"]
     legacy = next(d for d in remaining if d["code"] == "ISO015")
     assert legacy["fix"]["applicability"] == "unsafe" and legacy["fix"]["enabled"] is False
     assert legacy["fix"]["edits"] == [{"content": "PnpLockdown = 1\n",
