@@ -132,24 +132,26 @@ def replaced_findings(tree: Path, key: bytes | None) -> None:
         write_shard(shard, data, key)
 
 
-def copied_from_another_file(tree: Path, key: bytes | None) -> None:
-    """toaster.inf's entry replaced by the clean a/two.inf's (moved under its key)."""
+def _plant_clean_entry(tree: Path, key: bytes | None, relabel: bool) -> None:
+    """toaster.inf's entry replaced by the clean a/two.inf's, relabelled with toaster.inf's
+    hash and shown path when ``relabel``."""
     every = entries(tree)
     clean = next(v for k, v in every.items() if k.endswith("two.inf"))
     shard, name = toaster_shard(tree)
     data = read_shard(shard)
-    data["entries"][name] = clean
+    data["entries"][name] = (dict(clean, h=data["entries"][name]["h"], s="toaster.inf")
+                             if relabel else clean)
     write_shard(shard, data, key)
+
+
+def copied_from_another_file(tree: Path, key: bytes | None) -> None:
+    """toaster.inf's entry replaced by the clean a/two.inf's (moved under its key)."""
+    _plant_clean_entry(tree, key, relabel=False)
 
 
 def copied_and_relabelled(tree: Path, key: bytes | None) -> None:
     """The clean file's findings under toaster.inf's key, hash and shown path."""
-    every = entries(tree)
-    clean = next(v for k, v in every.items() if k.endswith("two.inf"))
-    shard, name = toaster_shard(tree)
-    data = read_shard(shard)
-    data["entries"][name] = dict(clean, h=data["entries"][name]["h"], s="toaster.inf")
-    write_shard(shard, data, key)
+    _plant_clean_entry(tree, key, relabel=True)
 
 
 def renamed_shards(tree: Path, key: bytes | None) -> None:
