@@ -30,6 +30,29 @@ files' SourceDisksFiles subdir; a list whose files come from several subdirs is 
 one list per subdir), and every path that names one of its files at the old place, in any
 field of any line (ServiceBinary, registry values, ...), is rewritten to ``%13%\\subdir\\file``
 (the file name as that path writes it; the quoting, flags and value type of the line stay).
+
+**A destination is rewritten only with everything that uses it.** Which lists a
+``[DestinationDirs]`` entry governs is read from every CopyFiles, DelFiles and RenFiles
+directive of the file, in reached sections or not (a section the model does not reach may
+still be installed: by another INF's Include/Needs, a setup application, an INX built for
+another architecture). So:
+
+* ``DefaultDestDir`` becomes 13 only when every list it governs (each list named with no
+  entry of its own, and each ``CopyFiles=@file``) is a CopyFiles list that moves whole to
+  the package root, every directive's list name resolves, and at least one such list
+  moves (a ``DefaultDestDir`` no list uses is left alone: changing it moves nothing, and
+  could move what a class installer or another INF's ``Needs`` copies through it).
+  Otherwise it stays, and each list that moves gets its own ``13`` entry: the expert's
+  choice is to leave the unmoved lists (a DelFiles/RenFiles list, an ``@file``, a list
+  that cannot move) exactly as they were, rather than pin each of them to the old place
+  with a new entry (a smaller diff, and no entry that must be kept in step later).
+* A list's own entry is rewritten only when no DelFiles or RenFiles directive names the
+  same list (that entry governs both).
+
+**Flags DIRID 13 rejects (InfVerif 1103).** See :data:`REJECTED_FLAGS`: a file that moves
+loses those bits of its CopyFiles flags, in the same fix (the other bits are kept, written
+in the original notation; a flags field that becomes 0 is removed with the empty fields
+before it). A flags field that is not a number blocks the move.
 """
 
 from __future__ import annotations
@@ -42,18 +65,46 @@ from functools import cached_property
 from infmigrate.edits import append_lines, make_entry, make_section, quote, quote_field
 from infmigrate.fixer import Edit, FixContext
 from infmigrate.model import InfModel
+from infmigrate.model.decorations import ARCH_PLACEHOLDER, placeholders
 from infmigrate.model.files import Destination, FileCopy, FileList, ListKind, SourceFile
+from infmigrate.model.numbers import parse_int
 from infmigrate.model.paths import find_paths
 from infmigrate.model.registry import RegKind
 from infmigrate.model.sections import EntryRef, fold
 from infmigrate.syntax import Entry, Field, TriviaLine
 
-__all__ = ["ListPlan", "PathUse", "Plans", "plans"]
+__all__ = [
+    "REJECTED_FLAGS", "ListPlan", "PathUse", "Plans", "plans", "without_rejected_flags",
+]
 
 #: DIRIDs that are System32 (11) and System32\drivers (12).
 LEGACY = (11, 12)
 DRIVER_STORE = 13
 _CACHE_KEY = "driver-store-plans"
+#: CopyFiles flags that InfVerif rejects on a file copied to DIRID 13 (error 1103, "flag
+#: not allowed with a DIRID"), by value, with what they are. Sources:
+#:
+#: * 0x4000 COPYFLG_IN_USE_RENAME: InfVerif 1103 rejects it with 13, as on
+#:   Windows-driver-samples' ``general/echo/umdf2/driver/*/wdfsimpleum.inx``
+#:   (``WdfSimpleUm.dll,,,0x00004000``) before its fix; it asks SetupAPI to rename a
+#:   file in use in place and replace it at reboot, which the driver store never needs: a
+#:   new package version installs to a new directory ("Run From Driver Store",
+#:   https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store;
+#:   the flag's own page, "Avoiding reboot when updating a UMDF driver", is about UMDF
+#:   binaries in System32\\drivers\\UMDF).
+#:
+#: Microsoft documents no other flag as rejected: InfVerif's error table gives 1103 only
+#: as "flag not allowed with a DIRID" (https://learn.microsoft.com/windows-hardware/drivers/
+#: devtest/inf-validation-errors-and-warnings), and the INF CopyFiles directive page lists
+#: the COPYFLG values without a DIRID restriction. 0x2 COPYFLG_NOSKIP is accepted with 13
+#: (the netvmini680 sample uses it). Other flags are kept.
+REJECTED_FLAGS: dict[int, str] = {0x4000: "COPYFLG_IN_USE_RENAME"}
+_REJECTED_MASK = 0
+for _flag in REJECTED_FLAGS:
+    _REJECTED_MASK |= _flag
+#: Directives that name file lists.
+_LIST_DIRECTIVES = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL,
+                    "renfiles": ListKind.REN}
 #: A file-name-like token in a registry value (what a bare-name load would name): a run
 #: between separators, so that build-template names (``x#WDF_VERSION#.dll``) stay whole.
 _NAME_TOKEN = re.compile(r"[^\s,;\"'\\/:%=()]+")
@@ -85,6 +136,44 @@ class PathUse:
     from_strings: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Directive:
+    """One list (or ``@file``) named by a CopyFiles/DelFiles/RenFiles directive, in any
+    section of the file, reached or not."""
+
+    kind: ListKind
+    #: The list name (or, for ``@file``, the file name), expanded.
+    name: str
+    at_file: bool
+    ref: EntryRef
+    #: Whether the name expands to one text, with every ``%token%`` defined.
+    resolved: bool
+
+
+def without_rejected_flags(flags: str) -> str | None:
+    """The flags field without the bits DIRID 13 rejects (:data:`REJECTED_FLAGS`), in the
+    original notation (``0x00004002`` -> ``0x00000002``, ``16386`` -> ``2``); "" when
+    nothing is left; ``None`` when the field is not a number."""
+    text = flags.strip()
+    if not text:
+        return ""
+    value = parse_int(text)
+    if value is None:
+        return None
+    if not value & _REJECTED_MASK:
+        return flags
+    rest = value & ~_REJECTED_MASK
+    if not rest:
+        return ""
+    if text[:2] in ("0x", "0X"):
+        digits = text[2:]
+        out = f"{rest:0{len(digits)}x}"
+        if any(c.isupper() for c in digits if c.isalpha()):
+            out = out.upper()
+        return text[:2] + out
+    return str(rest)
+
+
 @dataclass
 class ListPlan:
     """What happens to one CopyFiles list (or ``@file`` copy)."""
@@ -98,6 +187,8 @@ class ListPlan:
     uses: list[PathUse] = field(default_factory=list)
     #: The edits that move it (with every reference); empty when blocked or nothing to do.
     edits: list[Edit] = field(default_factory=list)
+    #: Flags the move drops (``COPYFLG_IN_USE_RENAME (0x4000)``), with the files that had them.
+    dropped_flags: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def destination(self) -> Destination:
@@ -179,11 +270,22 @@ class _Planner:
 
     @cached_property
     def deleted(self) -> set[str]:
-        """File names (folded) that DelFiles deletes or RenFiles renames, either side."""
+        """File names (folded) that DelFiles deletes or RenFiles renames, either side, in
+        any DelFiles/RenFiles list of the file (reached or not)."""
         deleted = {self.name(c.dest_name) for fl in self.model.file_lists
                    if fl.kind is not ListKind.COPY for c in fl.files}
         deleted |= {self.name(c.source_name) for fl in self.model.file_lists
                     if fl.kind is ListKind.REN for c in fl.files}
+        for d in self.directives:
+            if d.kind is ListKind.COPY:
+                continue
+            if d.at_file:
+                deleted.add(fold(d.name.lstrip("@")))
+                continue
+            section = self.model.section(d.name)
+            for ref in section.entries if section is not None else ():
+                if ref.key is None:
+                    deleted.update(self.name(v) for v in ref.values[:2] if v)
         return deleted
 
     @cached_property
@@ -192,6 +294,35 @@ class _Planner:
         lines are never rewritten (a path in them names what is deleted or patched)."""
         return {reg.section.folded: reg.kind.value for reg in self.model.reg_sections
                 if reg.kind is not RegKind.ADD and reg.section is not None}
+
+    @cached_property
+    def directives(self) -> list[_Directive]:
+        """Every list named by a CopyFiles, DelFiles or RenFiles directive, in every
+        section of the file (reached or not)."""
+        out: list[_Directive] = []
+        strings = self.model.strings
+        for section in self.model.sections:
+            if section.folded.split(".")[0] in _NOT_REFERENCES:
+                continue
+            for ref in section.entries:
+                kind = _LIST_DIRECTIVES.get(fold(ref.key)) if ref.key is not None else None
+                if kind is None:
+                    continue
+                for value in ref.values:
+                    text = value.strip()
+                    if not text:
+                        continue
+                    expansion = strings.expand_all(text)
+                    name = strings.expand(text).strip()
+                    # A stampinf variable other than $ARCH$ ($KMDFVERSION$...) is a
+                    # number, not a name the model can match before stamping.
+                    resolved = (expansion.uniform and not expansion.undefined
+                                and all(p.upper() == ARCH_PLACEHOLDER
+                                        for p in placeholders(name)))
+                    at_file = name.startswith("@")
+                    out.append(_Directive(kind, name[1:].strip() if at_file else name,
+                                          at_file, ref, resolved))
+        return out
 
     @cached_property
     def _paths(self) -> list[tuple[EntryRef, int, object, bool]]:
@@ -323,6 +454,16 @@ class _Planner:
                     f"the disk of {copy.source_name} has the path {first.disk_path!r}; where "
                     "the file lands in the driver store then depends on it")
             plan.subdirs[i] = first.subdir.strip().strip("\\")
+            kept = without_rejected_flags(copy.flags)
+            if kept is None:
+                plan.blocked.append(f"the flags of {copy.source_name} ({copy.flags!r}) are "
+                                    "not a number")
+            elif kept != copy.flags:
+                value = copy.flags_value or 0
+                for bit, what in REJECTED_FLAGS.items():
+                    if value & bit:
+                        plan.dropped_flags.setdefault(f"{what} (0x{bit:X})", []).append(
+                            copy.dest_name)
             key = self.name(name)  # expanded, as places and deleted are keyed
             here = (dest.dirid, _norm_dir(dest.subdir))
             others = [text for place, text in self.places.get(key, {}).items() if place != here]
@@ -335,6 +476,13 @@ class _Planner:
                 plan.blocked.append(
                     f"{bare.section.name} line {bare.line} loads {name} by bare name, which "
                     "only works from System32 (ISO004)")
+        if dest.origin == "explicit" and fl.file is None:
+            others = sorted({d.kind.value for d in self.directives
+                             if d.kind is not ListKind.COPY and not d.at_file
+                             and fold(d.name) == fold(fl.name)})
+            if others:
+                plan.blocked.append(f"{' and '.join(others)} also name [{fl.name}], whose "
+                                    "[DestinationDirs] entry they share")
         old_dir = _norm_dir(dest.subdir)
         for ref, index, path, literal in self._paths:
             dirid, subpath = path.normalized  # type: ignore[attr-defined]
@@ -368,21 +516,54 @@ class _Planner:
 
     # --- edits ------------------------------------------------------------------------
 
+    def _default_blockers(self, relying: list[ListPlan]) -> list[str]:
+        """Why DefaultDestDir cannot become 13: every list it governs that does not move
+        whole to the package root with it (empty: it can)."""
+        dd = self.model.destination_dirs
+        by_key = {(p.file_list.file is not None,
+                   fold(p.file_list.file if p.file_list.file is not None
+                        else p.file_list.name)): p for p in relying}
+        out: list[str] = []
+        for p in relying:
+            if not p.movable:
+                out.append(f"{p.file_list.name}: {p.reason()}")
+            elif set(p.groups) != {""}:
+                out.append(f"the files of {p.file_list.name} come from subdirectories")
+        for d in self.directives:
+            where = f"{d.ref.section.name} line {d.ref.line}"
+            if not d.resolved:
+                out.append(f"{where} names a list through a string or a stampinf variable "
+                           "that does not resolve")
+                continue
+            if not d.at_file and dd.explicit(d.name) is not None:
+                continue
+            what = f"@{d.name}" if d.at_file else f"[{d.name}]"
+            if d.kind is not ListKind.COPY:
+                out.append(f"{d.kind.value} {what} ({where}) relies on it")
+            elif (d.at_file, fold(d.name)) not in by_key:
+                out.append(f"CopyFiles {what} ({where}) relies on it and is in a section "
+                           "no install of this INF reaches")
+        return list(dict.fromkeys(out))
+
     def _edits(self, result: Plans) -> None:
         dd = self.model.destination_dirs
         default = dd.default
         relying = [p for p in result.legacy if p.destination.origin == "default"]
         default_legacy = default is not None and default.dirid in LEGACY
-        everyone_moves = all(p.movable and set(p.groups) == {""} for p in relying)
+        blockers = self._default_blockers(relying) if default_legacy else []
+        if default_legacy and not relying:
+            # Nothing would move: rewriting it gains nothing, and whatever uses it that
+            # this INF does not show (a class installer, another INF's Needs) would break.
+            blockers = blockers or ["no file list that relies on it is installed"]
+        everyone_moves = not blockers
         if default_legacy and everyone_moves:
             result.default_edits = [Edit.replace(default.entry.entry,  # type: ignore[union-attr]
                                                  _set_values(default.entry.entry, ["13"]))]
+            for p in relying:
+                result.default_edits += self._flag_edits(p)
             result.default_edits += self._reference_edits(relying)
         elif default_legacy:
-            blockers = [p for p in relying if not p.movable]
-            result.default_blocked = "; ".join(
-                f"{p.file_list.name}: {p.reason()}" for p in blockers) or (
-                "files that rely on it come from subdirectories")
+            result.default_blocked = "; ".join(blockers)
         for plan in result.legacy + result.subdir_mismatch:
             if not plan.movable:
                 continue
@@ -423,7 +604,28 @@ class _Planner:
                 edits.append(self._add_destination_entries(new_entries))
         if len(subdirs) > 1:
             edits += self._split(plan, names, subdirs)
+        else:
+            edits += self._flag_edits(plan)
         return edits
+
+    def _flag_fixes(self, plan: ListPlan) -> dict[int, Entry]:
+        """The list's entries whose flags DIRID 13 rejects, without those flags (by id of
+        the CST entry)."""
+        out: dict[int, Entry] = {}
+        for copy in plan.file_list.files:
+            if copy.entry is None:
+                continue
+            flags = without_rejected_flags(copy.flags)
+            if flags is None or flags == copy.flags:
+                continue
+            out[id(copy.entry.entry)] = _with_flags(copy.entry.entry, flags)
+        return out
+
+    def _flag_edits(self, plan: ListPlan) -> list[Edit]:
+        fixes = self._flag_fixes(plan)
+        return [Edit.replace(c.entry.entry, fixes[id(c.entry.entry)])
+                for c in plan.file_list.files
+                if c.entry is not None and id(c.entry.entry) in fixes]
 
     def _nl(self, like: Entry | None) -> str:
         return (like.newline if like is not None else "") or self.newline
@@ -458,7 +660,11 @@ class _Planner:
         section = fl.section
         assert section is not None
         groups = plan.groups
+        fixes = self._flag_fixes(plan)
         edits: list[Edit] = []
+        for copy in groups[subdirs[0]]:
+            if copy.entry is not None and id(copy.entry.entry) in fixes:
+                edits.append(Edit.replace(copy.entry.entry, fixes[id(copy.entry.entry)]))
         for subdir in subdirs[1:]:
             for copy in groups[subdir]:
                 if copy.entry is not None:
@@ -467,7 +673,8 @@ class _Planner:
         new_sections = []
         trailing_blank = bool(last.body) and type(last.body[-1]) is TriviaLine
         for name, subdir in zip(names[1:], subdirs[1:], strict=True):
-            lines: list[object] = [c.entry.entry for c in groups[subdir] if c.entry is not None]
+            lines: list[object] = [fixes.get(id(c.entry.entry), c.entry.entry)
+                                   for c in groups[subdir] if c.entry is not None]
             if trailing_blank:
                 lines.append(TriviaLine("", "", self.newline))
             new_sections.append(make_section(name, lines, newline=last.header.newline
@@ -562,6 +769,28 @@ def _set_values(entry: Entry, values: list[str]) -> Entry:
         fields[-1] = fields[-1].with_changes(whitespace_after=" " * pad)
     else:
         fields[-1] = fields[-1].with_changes(whitespace_after=last.whitespace_after)
+    return entry.with_changes(fields=tuple(fields))
+
+
+def _with_flags(entry: Entry, flags: str) -> Entry:
+    """The file-list entry with its flags field (index 3) set to ``flags``; "" removes it
+    with the empty fields before it, keeping the spacing and a trailing comment's column."""
+    old = list(entry.fields)
+    last = old[-1]
+    if flags:
+        fields = list(old)
+        fields[3] = fields[3].with_changes(value=flags)
+    else:
+        keep = 3
+        while keep > 1 and not old[keep - 1].value.strip():
+            keep -= 1
+        fields = old[:keep]
+        fields[-1] = fields[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
+    if entry.comment and last.whitespace_after:
+        old_width = sum(len(f.code) for f in old)
+        new_width = sum(len(f.code) for f in fields)
+        pad = max(1, len(last.whitespace_after) + old_width - new_width)
+        fields[-1] = fields[-1].with_changes(whitespace_after=" " * pad)
     return entry.with_changes(fields=tuple(fields))
 
 

@@ -55,10 +55,40 @@ class CopyFilesToSystem32(Fixer):
     must be changed as well (`IoGetDriverDirectory`, `GetModuleFileName`); the INF cannot
     show that.
 
+    A `[DestinationDirs]` entry is rewritten only together with everything that uses it,
+    read from every CopyFiles, DelFiles and RenFiles directive of the file, reached or not
+    (an INX's `NT$ARCH$` decorations are resolved for x86, amd64, arm and arm64, as
+    stampinf `-a` stamps them). `DefaultDestDir` becomes 13 only when every list it
+    governs (lists with no entry of their own, `CopyFiles=@file` copies) moves with it,
+    and at least one does; a DelFiles or RenFiles list, an `@file` copy or a list in a
+    section no install reaches that relies on it keeps it as it is, and each list that
+    moves gets its own `13` entry instead. A list's own entry is not rewritten when a
+    DelFiles or RenFiles directive names the same list.
+
+    Flags DIRID 13 rejects (InfVerif 1103, "flag not allowed with a DIRID") are dropped
+    from the moved file's CopyFiles entry in the same fix, other flags kept in their
+    original notation (`0x00004002` becomes `0x00000002`; a field left at 0 is removed):
+
+    - `0x4000` COPYFLG_IN_USE_RENAME: rejected with 13 by InfVerif 1103, as on
+      Windows-driver-samples' `wdfsimpleum.inx` (`WdfSimpleUm.dll,,,0x00004000`) before
+      its fix. It asks SetupAPI to replace a file in use at the next reboot, which the
+      driver store never needs: each package version installs to its own directory
+      (Run From Driver Store). The flag's own page is about UMDF binaries in System32.
+
+    No other flag is documented as rejected: InfVerif's table describes 1103 only as "flag
+    not allowed with a DIRID", and the CopyFiles directive page puts no DIRID limit on
+    the COPYFLG values. `0x2` COPYFLG_NOSKIP is accepted with 13 (netvmini680 sample).
+    Other flags are kept.
+    A flags field that is not a number blocks the move.
+
     ## References
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
     - [DestinationDirs section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section)
-    - [InfVerif 1322](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - [InfVerif 1322, 1103](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - [INF CopyFiles directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-copyfiles-directive)
+    - [Avoiding reboot when updating a UMDF driver](https://learn.microsoft.com/windows-hardware/drivers/wdf/avoiding-reboot-when-updating-a-umdf-driver)
+    - [STAMPINF command options](https://learn.microsoft.com/windows-hardware/drivers/devtest/stampinf-command-options)
+    - Windows-driver-samples, `general/echo/umdf2/driver/*/wdfsimpleum.inx`
     """
 
     code = "ISO001"
@@ -66,7 +96,7 @@ class CopyFilesToSystem32(Fixer):
     message = "files are copied to System32 instead of the driver store (DIRID 13)"
     fix_title = "Copy the files to the driver store (DIRID 13) and update every reference"
     availability = FixAvailability.SOMETIMES
-    infverif = (1322,)
+    infverif = (1322, 1103)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         result = plans(ctx)
@@ -90,6 +120,9 @@ class CopyFilesToSystem32(Fixer):
                 fl.references[0].entry if fl.references else dest.entry)
             if at is None:
                 continue
+            drops = "".join(
+                f"; the fix drops {flag}, which DIRID 13 rejects (InfVerif 1103), from "
+                f"{', '.join(files)}" for flag, files in plan.dropped_flags.items()) if fix else ""
             yield self.diagnostic(
                 at, f"{what} copied{via} to {place(dest.dirid, dest.subdir)} instead of the "
-                f"driver store (DIRID 13){blocked(plan.reason())}", fix)
+                f"driver store (DIRID 13){blocked(plan.reason())}{drops}", fix)

@@ -8,6 +8,7 @@ import pytest
 
 from infmigrate.fixer import FixAvailability, Fixer
 from infmigrate.registry import RuleError, all_rules, register, rule, select_rules
+from infmigrate.ruledocs import explain
 
 HEADINGS = ["## What it does", "## Why is this bad?", "## Example", "## Fix safety",
             "## References"]
@@ -67,3 +68,13 @@ def test_bad_declarations_are_refused() -> None:
         register(Bad)
     with pytest.raises(RuleError, match="unknown rule code"):
         rule("ISO999")
+
+
+def test_explain_iso001_lists_the_flags_dirid_13_rejects() -> None:
+    from fixers._driver_store import REJECTED_FLAGS
+
+    text = explain("ISO001")
+    assert "InfVerif 1103" in text
+    for bit, name in REJECTED_FLAGS.items():
+        assert f"`0x{bit:X}` {name}" in text
+    assert "wdfsimpleum.inx" in text and "inf-copyfiles-directive" in text

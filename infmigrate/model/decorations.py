@@ -15,10 +15,22 @@ Decisions (inf-reference.md 3.1):
   never matches: the graph does not walk its Models section, and it adds no architecture.
 - Install sections resolve ``name.NT<arch>``, then ``name.NT``, then ``name``; suffix
   sections are looked up on the resolved name (``Inst.NTamd64.HW``).
+- INX templates: stampinf replaces ``$ARCH$`` with the architecture given by ``-a``
+  (x86, amd64, arm, arm64: :data:`STAMPINF_ARCHITECTURES`) everywhere in the file, section
+  names included (WDK, "STAMPINF Command Options", ``-a``: "the $ARCH$ variable";
+  https://learn.microsoft.com/windows-hardware/drivers/devtest/stampinf-command-options).
+  So ``%Mfg% = Std,NT$ARCH$`` next to ``[Std.NTarm]`` (no ``[Std.NT$ARCH$]``) reaches
+  ``[Std.NTarm]`` when built for arm: when the literal ``$ARCH$`` section is missing, each
+  architecture whose substituted section exists is a decoration of its own. An install
+  section reached on ``<arch>`` also resolves ``name.NT$ARCH$`` (after ``name.NT<arch>``),
+  which is what stampinf turns into ``name.NT<arch>``. Other stampinf variables
+  (``$KMDFVERSION$``, ``$UMDFVERSION$``, ``$KMDFCOINSTALLERVERSION$``...) stand for version
+  numbers and never name a section or a decoration; :func:`placeholders` finds them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -31,22 +43,29 @@ __all__ = [
     "ARCH_PLACEHOLDER",
     "INSTALL_SUFFIXES",
     "NETWORK_SUFFIXES",
+    "STAMPINF_ARCHITECTURES",
     "Manufacturer",
     "ModelsSection",
     "TargetOS",
     "install_candidates",
     "parse_manufacturers",
     "parse_target_os",
+    "placeholders",
     "resolve_install",
     "resolve_suffixes",
     "source_candidates",
     "split_decoration",
+    "stamp_arch",
 ]
 
 #: Architectures of platform decorations, as written after ``NT`` (lower case).
 ARCHITECTURES: tuple[str, ...] = ("x86", "amd64", "arm", "arm64", "ia64")
 #: The INX template placeholder for the architecture.
 ARCH_PLACEHOLDER = "$ARCH$"
+#: The architectures stampinf's ``-a`` stamps ``$ARCH$`` with.
+STAMPINF_ARCHITECTURES: tuple[str, ...] = ("x86", "amd64", "arm", "arm64")
+#: A stampinf variable (``$ARCH$``, ``$KMDFVERSION$``): ``$`` + letters/digits/_ + ``$``.
+_PLACEHOLDER = re.compile(r"\$[A-Za-z][A-Za-z0-9_]*\$")
 #: Functional suffixes of a DDInstall section, in the casing the docs use.
 INSTALL_SUFFIXES: tuple[str, ...] = (
     "HW", "Services", "Interfaces", "CoInstallers", "Wdf", "Filters", "Events", "Software",
@@ -147,6 +166,16 @@ def parse_target_os(text: str) -> TargetOS:
     return TargetOS(raw, arch, major, minor, product_type, suite_mask, build)
 
 
+def placeholders(text: str) -> tuple[str, ...]:
+    """The stampinf variables (``$ARCH$``, ``$KMDFVERSION$``...) in ``text``, in order."""
+    return tuple(m.group() for m in _PLACEHOLDER.finditer(text))
+
+
+def stamp_arch(text: str, arch: str) -> str:
+    """``text`` with every ``$ARCH$`` (any case) replaced by ``arch``, as stampinf does."""
+    return re.sub(re.escape(ARCH_PLACEHOLDER), arch, text, flags=re.IGNORECASE)
+
+
 def split_decoration(name: str, base: str) -> TargetOS | bool | None:
     """For a section name ``base[.decoration]``: its decoration.
 
@@ -239,7 +268,17 @@ def parse_manufacturers(
         models: list[ModelsSection] = []
         for i, deco in decorations:
             name = f"{models_name}.{deco.raw}"
-            models.append(ModelsSection(name, models_name, deco, lookup(name), ref, i))
+            section = lookup(name)
+            if section is None and deco.arch == ARCH_PLACEHOLDER:
+                # An INX: stampinf makes NT$ARCH$ into NT<arch> for the build's arch.
+                stamped = [(stamp_arch(name, arch), parse_target_os(stamp_arch(deco.raw, arch)))
+                           for arch in STAMPINF_ARCHITECTURES]
+                found = [(n, d, lookup(n)) for n, d in stamped]
+                if any(sec is not None for _, _, sec in found):
+                    models.extend(ModelsSection(n, models_name, d, sec, ref, i)
+                                  for n, d, sec in found if sec is not None)
+                    continue
+            models.append(ModelsSection(name, models_name, deco, section, ref, i))
         bare = lookup(models_name)
         if not decorations or bare is not None:
             models.append(ModelsSection(models_name, models_name, None, bare, ref, None,
@@ -255,8 +294,11 @@ def parse_manufacturers(
 def install_candidates(base: str, arch: str | None) -> tuple[str, ...]:
     """Names tried for an install section, in order: ``base.NT<arch>``, ``base.NT``, ``base``.
 
-    ``arch=None`` tries ``base.NT`` and ``base`` only.
+    ``arch=None`` tries ``base.NT`` and ``base`` only. For an architecture stampinf
+    builds, ``base.NT$ARCH$`` (an INX template's name for ``base.NT<arch>``) comes second.
     """
+    if arch in STAMPINF_ARCHITECTURES:
+        return (f"{base}.NT{arch}", f"{base}.NT{ARCH_PLACEHOLDER}", f"{base}.NT", base)
     if arch:
         return (f"{base}.NT{arch}", f"{base}.NT", base)
     return (f"{base}.NT", base)

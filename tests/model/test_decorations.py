@@ -7,8 +7,10 @@ import pytest
 from infmigrate.model import TargetOS, parse_target_os
 from infmigrate.model.decorations import (
     install_candidates,
+    placeholders,
     source_candidates,
     split_decoration,
+    stamp_arch,
 )
 
 from ._load import fixture, model
@@ -74,7 +76,8 @@ def test_split_decoration():
 
 
 def test_candidates():
-    assert install_candidates("Inst", "amd64") == ("Inst.NTamd64", "Inst.NT", "Inst")
+    assert install_candidates("Inst", "amd64") == (
+        "Inst.NTamd64", "Inst.NT$ARCH$", "Inst.NT", "Inst")
     assert install_candidates("Inst", None) == ("Inst.NT", "Inst")
     assert source_candidates("SourceDisksFiles", "arm64") == (
         "SourceDisksFiles.arm64", "SourceDisksFiles")
@@ -167,3 +170,44 @@ def test_inx_arch_placeholder():
     (inst,) = m.install_sections
     assert inst.name == "Inst.NT$ARCH$" and list(inst.suffixes) == ["Wdf"]
     assert inst.decorations[0].min_build == 16299
+
+
+def test_inx_arch_placeholder_stamped_models_section():
+    # [Manufacturer] says NT$ARCH$, the file has only [Std.NTarm]: stampinf -a arm reaches it
+    m = model("[Manufacturer]\n%M% = Std, NT$ARCH$\n[Std.NTarm]\nd = Inst, x\n"
+              "[Inst.NT]\nCopyFiles = Inst.Files\n[Inst.Files]\nx.sys\n")
+    assert m.architectures == {"arm"}
+    (models,) = m.manufacturers[0].models
+    assert models.name == "Std.NTarm" and models.decoration.arch == "arm"
+    assert [fl.name for fl in m.file_lists] == ["Inst.Files"]
+
+
+def test_inx_arch_placeholder_every_stamped_architecture():
+    m = model("[Manufacturer]\n%M% = Std, NT$ARCH$.10.0...16299\n"
+              "[Std.NTamd64.10.0...16299]\nd = Inst, x\n[Std.NTarm64.10.0...16299]\nd = Inst, x\n")
+    assert m.architectures == {"amd64", "arm64"}
+    assert [ms.name for ms in m.manufacturers[0].models] == [
+        "Std.NTamd64.10.0...16299", "Std.NTarm64.10.0...16299"]
+
+
+def test_inx_arch_placeholder_missing_everywhere_keeps_the_literal_name():
+    m = model("[Manufacturer]\n%M% = Std, NT$ARCH$\n")
+    (models,) = m.manufacturers[0].models
+    assert models.name == "Std.NT$ARCH$" and models.section is None
+
+
+def test_install_section_named_with_arch_placeholder():
+    # reached on arm, [Inst.NT$ARCH$] is what stampinf -a arm names [Inst.NTarm]
+    m = model("[Manufacturer]\n%M% = Std, NTarm\n[Std.NTarm]\nd = Inst, x\n"
+              "[Inst.NT$ARCH$]\nCopyFiles = F\n[Inst.NT]\n[F]\nx.sys\n")
+    (inst,) = m.install_sections
+    assert inst.name == "Inst.NT$ARCH$"
+    assert install_candidates("Inst", "arm") == (
+        "Inst.NTarm", "Inst.NT$ARCH$", "Inst.NT", "Inst")
+    assert install_candidates("Inst", "ia64") == ("Inst.NTia64", "Inst.NT", "Inst")
+
+
+def test_placeholders():
+    assert placeholders("Cx_$ARCH$.$KMDFVERSION$") == ("$ARCH$", "$KMDFVERSION$")
+    assert placeholders("a$b") == ()
+    assert stamp_arch("Std.NT$arch$.10.0", "arm64") == "Std.NTarm64.10.0"
