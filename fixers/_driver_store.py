@@ -12,7 +12,9 @@ only as a whole, and only when every file in it can move:
 * no registry value loads it by bare name (a co-installer, a property page DLL), which
   would stop finding it once it leaves System32;
 * no path to it comes out of a ``[Strings]`` value (the rewrite would change every locale's
-  string, a decision left to the author).
+  string, a decision left to the author);
+* its consumer does not look for it in a fixed place (a colour profile, a CNG or Winsock
+  provider, a print monitor...: the table of ``_fixed_place``).
 
 When a list moves, its ``[DestinationDirs]`` entry becomes ``13[,subdir]`` (subdir = the
 files' SourceDisksFiles subdir; a list whose files come from several subdirs is split into
@@ -34,6 +36,8 @@ from infmigrate.model.files import Destination, FileCopy, FileList, ListKind, So
 from infmigrate.model.paths import find_paths
 from infmigrate.model.sections import EntryRef, fold
 from infmigrate.syntax import Entry, Field, TriviaLine
+
+from ._fixed_place import Consumer, FixedPlaces, recognize
 
 __all__ = ["ListPlan", "PathUse", "Plans", "plans"]
 
@@ -81,6 +85,8 @@ class ListPlan:
     uses: list[PathUse] = field(default_factory=list)
     #: The edits that move it (with every reference); empty when blocked or nothing to do.
     edits: list[Edit] = field(default_factory=list)
+    #: Files (by index) whose consumer looks for them in a fixed place.
+    fixed: dict[int, Consumer] = field(default_factory=dict)
 
     @property
     def destination(self) -> Destination:
@@ -172,6 +178,10 @@ class _Planner:
     @cached_property
     def _paths(self) -> list[tuple[EntryRef, int, object, bool]]:
         return self._all_paths()
+
+    @cached_property
+    def fixed_places(self) -> FixedPlaces:
+        return recognize(self.model)
 
     @cached_property
     def _bare(self) -> dict[str, EntryRef]:
@@ -278,8 +288,15 @@ class _Planner:
             plan.blocked.append(
                 f"[{fl.security.name}] sets its security; files in the driver store "  # type: ignore[union-attr]
                 "keep the store's ACLs (InfVerif 1101)")
+        expand = self.model.strings.expand
         for i, copy in enumerate(fl.files):
             name = copy.dest_name
+            consumer = self.fixed_places.consumer(expand(name), dest.dirid, expand(
+                dest.subdir)) if dest.dirid in LEGACY else None
+            if consumer is not None:
+                # its consumer looks in a fixed place: nothing else matters
+                plan.fixed[i] = consumer
+                continue
             if copy.renames:
                 plan.blocked.append(
                     f"{copy.source_name} is installed as {name}; the driver store runs files "
@@ -310,6 +327,11 @@ class _Planner:
                 plan.blocked.append(
                     f"{bare.section.name} line {bare.line} loads {name} by bare name, which "
                     "only works from System32 (ISO004)")
+        # one reason per consumer class, naming its files, first
+        fixed: dict[int, tuple[Consumer, list[str]]] = {}
+        for i, consumer in plan.fixed.items():
+            fixed.setdefault(id(consumer), (consumer, []))[1].append(fl.files[i].dest_name)
+        plan.blocked[:0] = [consumer.reason(names) for consumer, names in fixed.values()]
         old_dir = _norm_dir(dest.subdir)
         for ref, index, path, literal in self._paths:
             dirid, subpath = path.normalized  # type: ignore[attr-defined]
