@@ -28,6 +28,7 @@ RULES = [rule(c) for c in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "IS
 
 #: Reason categories, by a regex on the planner's wording.
 CATEGORIES = [
+    ("consumer looks in a fixed place", r"must stay where (its|their) consumer looks"),
     ("renamed (ISO005)", r"is installed as"),
     ("bare-name reference (ISO004)", r"by bare name"),
     ("DelFiles/RenFiles (ISO007)", r"DelFiles or RenFiles"),

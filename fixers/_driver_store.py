@@ -19,6 +19,8 @@ only as a whole, and only when every file in it can move:
   not that form: the service must be installed with AddService, whose
   ``ServiceBinary = %13%\\x.sys`` SetupAPI itself writes as the ``ImagePath``
   ("INF AddService Directive", "Run from Driver Store").
+* its consumer does not look for it in a fixed place (a colour profile, a CNG or Winsock
+  provider, a print monitor...: the table of ``_fixed_place``).
 
 Every spelling of the Windows directory counts as a path (``%11%``, ``%10%\\System32``,
 ``%SystemRoot%``, ``%%SystemRoot%%``, ``%windir%``, ``%%windir%%``, ``C:\\Windows``,
@@ -72,6 +74,8 @@ from infmigrate.model.paths import find_paths
 from infmigrate.model.registry import RegKind
 from infmigrate.model.sections import EntryRef, fold
 from infmigrate.syntax import Entry, Field, TriviaLine
+
+from ._fixed_place import Consumer, FixedPlaces, recognize
 
 __all__ = [
     "REJECTED_FLAGS", "ListPlan", "PathUse", "Plans", "plans", "without_rejected_flags",
@@ -189,6 +193,8 @@ class ListPlan:
     edits: list[Edit] = field(default_factory=list)
     #: Flags the move drops (``COPYFLG_IN_USE_RENAME (0x4000)``), with the files that had them.
     dropped_flags: dict[str, list[str]] = field(default_factory=dict)
+    #: Files (by index) whose consumer looks for them in a fixed place.
+    fixed: dict[int, Consumer] = field(default_factory=dict)
 
     @property
     def destination(self) -> Destination:
@@ -329,6 +335,10 @@ class _Planner:
         return self._all_paths()
 
     @cached_property
+    def fixed_places(self) -> FixedPlaces:
+        return recognize(self.model)
+
+    @cached_property
     def _bare(self) -> dict[str, EntryRef]:
         return self._bare_name_values()
 
@@ -434,8 +444,15 @@ class _Planner:
             plan.blocked.append(
                 f"[{fl.security.name}] sets its security; files in the driver store "  # type: ignore[union-attr]
                 "keep the store's ACLs (InfVerif 1101)")
+        expand = self.model.strings.expand
         for i, copy in enumerate(fl.files):
             name = copy.dest_name
+            consumer = self.fixed_places.consumer(expand(name), dest.dirid, expand(
+                dest.subdir)) if dest.dirid in LEGACY else None
+            if consumer is not None:
+                # its consumer looks in a fixed place: nothing else matters
+                plan.fixed[i] = consumer
+                continue
             if copy.renames:
                 plan.blocked.append(
                     f"{copy.source_name} is installed as {name}; the driver store runs files "
@@ -476,6 +493,11 @@ class _Planner:
                 plan.blocked.append(
                     f"{bare.section.name} line {bare.line} loads {name} by bare name, which "
                     "only works from System32 (ISO004)")
+        # one reason per consumer class, naming its files, first
+        fixed: dict[int, tuple[Consumer, list[str]]] = {}
+        for i, consumer in plan.fixed.items():
+            fixed.setdefault(id(consumer), (consumer, []))[1].append(fl.files[i].dest_name)
+        plan.blocked[:0] = [consumer.reason(names) for consumer, names in fixed.values()]
         if dest.origin == "explicit" and fl.file is None:
             others = sorted({d.kind.value for d in self.directives
                              if d.kind is not ListKind.COPY and not d.at_file

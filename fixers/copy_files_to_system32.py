@@ -8,6 +8,7 @@ from infmigrate.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.registry import register
 
 from ._driver_store import plans
+from ._fixed_place import docs as fixed_place_docs
 from ._messages import blocked, place
 
 
@@ -46,8 +47,10 @@ class CopyFilesToSystem32(Fixer):
     as its source (no rename), a known source subdirectory (which becomes the destination
     subdirectory, as InfVerif 1100 requires), no `.security` section, no DelFiles or
     RenFiles of it, not copied anywhere else, no registry value loading it by bare name,
-    and no path to it inside a `[Strings]` value. Every path that names a moved file at its
-    old place (ServiceBinary, registry values, any other field) is rewritten to
+    no path to it inside a `[Strings]` value, and no consumer that looks for it in a fixed
+    place (colour profiles, CNG and Winsock providers, print monitors...: the table
+    below). Every path that names a moved file at its old place (ServiceBinary, registry
+    values, any other field) is rewritten to
     `%13%\\<subdir>\\<file>` in the same fix, so nothing still points to System32. A list that
     relies on `DefaultDestDir` gets its own entry, unless every list relying on it moves
     to the package root, in which case `DefaultDestDir` itself becomes 13.
@@ -90,6 +93,11 @@ class CopyFilesToSystem32(Fixer):
     - [STAMPINF command options](https://learn.microsoft.com/windows-hardware/drivers/devtest/stampinf-command-options)
     - Windows-driver-samples, `general/echo/umdf2/driver/*/wdfsimpleum.inx`
     """
+
+    @classmethod
+    def docs(cls) -> str:
+        """The docstring, then the table of fixed-place consumers with its sources."""
+        return f"{super().docs()}\n\n{fixed_place_docs()}"
 
     code = "ISO001"
     name = "copy-files-to-system32"

@@ -13,6 +13,8 @@ from infmigrate.registry import register
 
 from ._copies import dest_name
 from ._driver_store import plans
+from ._fixed_place import Consumer
+from ._fixed_place import docs as fixed_place_docs
 from ._messages import place
 
 #: A file-name-like token not preceded by a path separator, a drive colon or a ``%``.
@@ -53,6 +55,11 @@ class FileLoadedByBareName(Fixer):
     interface state written in an add-interface section, from the interface key
     (`CM_Open_Device_Interface_Key`, `IoOpenDeviceInterfaceRegistryKey`).
 
+    Some consumers take only a file name by design and look in a fixed place: a CNG
+    provider registration (bcrypt loads the named module from System32), the Winsock
+    catalog, print monitors. No HKR value helps them: such files must stay, and the finding
+    says so, with the isolated alternative when there is one (the table below).
+
     ## Fix safety
     There is no fix: the code that reads the value has to change to take a full path, which
     the INF cannot show. Co-installers (`CoInstallers32`) and class installers
@@ -64,6 +71,11 @@ class FileLoadedByBareName(Fixer):
     - [INF AddReg directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-addreg-directive)
     """
 
+    @classmethod
+    def docs(cls) -> str:
+        """The docstring, then the table of fixed-place consumers with its sources."""
+        return f"{super().docs()}\n\n{fixed_place_docs()}"
+
     code = "ISO004"
     name = "file-loaded-by-bare-name"
     message = "a registry value names a System32 file by bare name instead of a full path"
@@ -73,15 +85,16 @@ class FileLoadedByBareName(Fixer):
         legacy = plans(ctx).legacy
         if not legacy:
             return
-        # Folded file name -> (where it is copied, its subdir once in the driver store).
-        files: dict[str, tuple[str, str, str]] = {}
+        # Folded file name -> (where it is copied, its subdir once in the driver store,
+        # the consumer that looks for it in a fixed place if any).
+        files: dict[str, tuple[str, str, str, Consumer | None]] = {}
         for plan in legacy:
             dest = plan.destination
             for i, copy in enumerate(plan.file_list.files):
                 name = dest_name(ctx.model, copy)
                 files.setdefault(fold(name), (
                     name, place(dest.dirid, dest.subdir.strip().strip("\\")),
-                    plan.subdirs.get(i, "")))
+                    plan.subdirs.get(i, ""), plan.fixed.get(i)))
         strings = ctx.model.strings
         seen: set[tuple[int, str]] = set()
         for reg in ctx.model.reg_sections:
@@ -95,8 +108,14 @@ class FileLoadedByBareName(Fixer):
                         if found is None or (id(line.ref), fold(token)) in seen:
                             continue
                         seen.add((id(line.ref), fold(token)))
-                        name, where, subdir = found
+                        name, where, subdir, consumer = found
                         value = ",".join((line.root, line.subkey, line.value_name))
+                        if consumer is not None:
+                            yield self.diagnostic(
+                                line.ref,
+                                f"{value} in [{line.ref.section.name}] names {name} by bare "
+                                f"name; {consumer.reason([name])}; it stays in {where}")
+                            continue
                         subkey = line.subkey if fold(line.root.strip()) == "hkr" else ""
                         new_name = line.value_name or "<Name>"
                         path = f"%13%\\{subdir}\\{name}" if subdir else f"%13%\\{name}"
