@@ -15,7 +15,8 @@ go to stderr. Everything is printed once all files are done, sorted by path, so 
 output is the same whatever ``--jobs`` is.
 
 How a file goes through (:meth:`_Runner.prepare`, then :func:`infmigrate.tasks.run_task`):
-the parent reads it, skips it if it is an EDK II INF, looks its hash up in the cache and,
+the parent reads it, skips it if it is an EDK II INF or a Windows 9x-only INF
+(:mod:`infmigrate.win9x`), looks its hash up in the cache and,
 on a miss, sends the bytes to a worker (:mod:`infmigrate.pool`: the largest files first,
 in this process when there are few), which processes it and, for ``--write``, writes it.
 """
@@ -45,6 +46,7 @@ from .registry import RuleError
 from .selection import Layer, resolve
 from .summary import plural, statistics, statistics_json, statistics_table, summary_lines
 from .tasks import FileTask, run_task, write_fixed
+from .win9x import WIN9X_NOTE, is_win9x_only
 from .writing import FileStamp, stamp_of
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
@@ -275,7 +277,7 @@ class _Runner:
         return display_path(candidate.path, self.o.cwd)
 
     def prepare(self, index: int, candidate: Candidate | None) -> FileTask | FileResult:
-        """Everything up to processing: configuration, reading, EDK II, cache. A result
+        """Everything up to processing: configuration, reading, EDK II, Windows 9x, cache. A result
         when that settles it, else the task for a worker."""
         shown = self.shown(candidate)
         if candidate is not None and candidate.missing:
@@ -301,6 +303,10 @@ class _Runner:
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
             return FileResult(shown, skipped=EDK2_NOTE)
+        if is_win9x_only(data):
+            if candidate is not None:
+                self.note("win9x", candidate.path, f"{WIN9X_NOTE}: skipped")
+            return FileResult(shown, skipped=WIN9X_NOTE)
         full = self.full or candidate is None
         write_to = (str(self.absolute(candidate.path))
                     if self.o.mode is Mode.WRITE and candidate is not None else None)
@@ -443,7 +449,7 @@ class _Runner:
                            f"{plural(len(result.diagnostics), 'finding')}{cached})")
                 if result.written:
                     self.info(f"Fixed {result.path} ({self._fixed_codes(result)})")
-        for kind in ("generated", "edk2"):
+        for kind in ("generated", "edk2", "win9x"):
             notes = sorted(self.notes.get(kind, []), key=lambda n: path_key(n[0]))
             limit = len(notes) if self.o.verbose else MAX_NOTES
             for shown, message in notes[:limit]:
