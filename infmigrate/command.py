@@ -176,8 +176,9 @@ class _Runner:
         self._options_cache: dict[Path | None, FileOptions | str] = {}
         self.rules_seen: dict[str, type[Fixer]] = {}
         self.full = options.output_format in NEEDS_TREES
-        self.want_fix = options.mode is not Mode.REPORT or options.output_format == (
-            "github-review")
+        # Report mode fixes too (in memory): "fixable" and ``[*]`` count the findings
+        # fixing removes, the same ones --check/--write count as fixed.
+        self.want_fix = True
         self.want_diff = options.mode is Mode.DIFF or options.output_format == (
             "github-review")
         #: Findings are printed (with their lines' texts), not only counted.
@@ -461,7 +462,7 @@ class _Runner:
     @staticmethod
     def _fixed_codes(result: FileResult) -> str:
         counts: dict[str, int] = {}
-        for d in result.applied:
+        for d in (result.diagnostics[i] for i in result.resolved):
             counts[d.code] = counts.get(d.code, 0) + 1
         return ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items()))
 
