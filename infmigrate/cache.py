@@ -178,6 +178,13 @@ def _str(value: Any) -> str:
     return value
 
 
+def _load_indices(raw: object, size: int) -> list[int]:
+    """Indices into the diagnostics, checked (a damaged entry is a miss)."""
+    if type(raw) is not list or not all(type(i) is int and 0 <= i < size for i in raw):
+        raise ValueError("bad indices")
+    return list(raw)
+
+
 def _load_lines(obj: Any) -> dict[int, str]:
     if not isinstance(obj, dict):
         raise ValueError("bad lines")
@@ -308,6 +315,7 @@ class Cache:
                     return None
                 result.fix_done = True
                 result.applied = _load_diags(entry["a"], table)
+                result.resolved = _load_indices(entry["g"], len(result.diagnostics))
                 result.remaining = (list(result.diagnostics) if entry["r"] is None
                                     else _load_diags(entry["r"], table))
                 result.fixed_line_texts = (dict(result.line_texts) if entry["m"] is None
@@ -339,6 +347,7 @@ class Cache:
             same = result.remaining == result.diagnostics
             entry.update(
                 a=_dump_diags(result.applied, strings),
+                g=list(result.resolved),
                 r=None if same else _dump_diags(result.remaining, strings),
                 m=(None if result.fixed_line_texts == result.line_texts else
                    {str(k): v for k, v in result.fixed_line_texts.items()}),

@@ -15,7 +15,8 @@ go to stderr. Everything is printed once all files are done, sorted by path, so 
 output is the same whatever ``--jobs`` is.
 
 How a file goes through (:meth:`_Runner.prepare`, then :func:`infmigrate.tasks.run_task`):
-the parent reads it, skips it if it is an EDK II INF, looks its hash up in the cache (which
+the parent reads it, skips it if it is an EDK II INF or a Windows 9x-only INF
+(:mod:`infmigrate.win9x`), looks its hash up in the cache (which
 answers ``--write`` and ``--diff`` only for files with nothing to fix: what is written or
 printed always comes from this run's fixers) and, on a miss, sends the bytes to a worker
 (:mod:`infmigrate.pool`: the largest files first, in this process when there are few),
@@ -48,6 +49,7 @@ from .registry import RuleError
 from .selection import Layer, resolve
 from .summary import plural, statistics, statistics_json, statistics_table, summary_lines
 from .tasks import FileTask, run_task
+from .win9x import WIN9X_NOTE, is_win9x_only
 from .writing import FileStamp, stamp_of
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
@@ -177,7 +179,10 @@ class _Runner:
         self._options_cache: dict[Path | None, FileOptions | str] = {}
         self.rules_seen: dict[str, type[Fixer]] = {}
         self.full = options.output_format in NEEDS_TREES
-        self.want_fix = options.mode is not Mode.REPORT or options.output_format == (
+        # Report mode fixes too (in memory): "fixable" and ``[*]`` count the findings
+        # fixing removes, the same ones --check/--write count as fixed.
+        self.want_fix = True
+        self.counting_only = options.mode is Mode.REPORT and options.output_format != (
             "github-review")
         self.want_diff = options.mode is Mode.DIFF or options.output_format == (
             "github-review")
@@ -278,7 +283,7 @@ class _Runner:
         return display_path(candidate.path, self.o.cwd)
 
     def prepare(self, index: int, candidate: Candidate | None) -> FileTask | FileResult:
-        """Everything up to processing: configuration, reading, EDK II, cache. A result
+        """Everything up to processing: configuration, reading, EDK II, Windows 9x, cache. A result
         when that settles it, else the task for a worker."""
         shown = self.shown(candidate)
         if candidate is not None and candidate.missing:
@@ -304,12 +309,16 @@ class _Runner:
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
             return FileResult(shown, skipped=EDK2_NOTE)
+        if is_win9x_only(data):
+            if candidate is not None:
+                self.note("win9x", candidate.path, f"{WIN9X_NOTE}: skipped")
+            return FileResult(shown, skipped=WIN9X_NOTE)
         full = self.full or candidate is None
         write_to = (str(self.absolute(candidate.path))
                     if self.o.mode is Mode.WRITE and candidate is not None else None)
         task = FileTask(index, shown, data, options, want_fix=self.want_fix,
-                        want_diff=self.want_diff, write_to=write_to, stamp=stamp,
-                        full=full,
+                        want_diff=self.want_diff, counting_only=self.counting_only,
+                        write_to=write_to, stamp=stamp, full=full,
                         keep_fixed=self.cache is not None and write_to is not None,
                         texts=self.cache is not None or self.prints_findings,
                         verbose=self.o.verbose)
@@ -451,7 +460,7 @@ class _Runner:
                            f"{plural(len(result.diagnostics), 'finding')}{cached})")
                 if result.written:
                     self.info(f"Fixed {result.path} ({self._fixed_codes(result)})")
-        for kind in ("generated", "edk2"):
+        for kind in ("generated", "edk2", "win9x"):
             notes = sorted(self.notes.get(kind, []), key=lambda n: path_key(n[0]))
             limit = len(notes) if self.o.verbose else MAX_NOTES
             for shown, message in notes[:limit]:
@@ -463,7 +472,7 @@ class _Runner:
     @staticmethod
     def _fixed_codes(result: FileResult) -> str:
         counts: dict[str, int] = {}
-        for d in result.applied:
+        for d in (result.diagnostics[i] for i in result.resolved):
             counts[d.code] = counts.get(d.code, 0) + 1
         return ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items()))
 

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 
 from .diff import DiffError, FileDiff, make_diff
 from .fixer import Applicability, Diagnostic, Fix, Fixer, Settings
+from .linediff import opcodes
 from .problems import syntax_diagnostics
 from .runner import FixerBug, check, fix
 from .suppression import Suppressions
 from .syntax import DecodeError, InfFile, decode, parse
 
 __all__ = ["FileOptions", "FileResult", "diagnostic_key", "fix_is_applied", "lighten",
-           "process", "strip_edits"]
+           "process", "resolved_by_fixing", "strip_edits"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class FileResult:
     #: Diagnostics whose fixes were applied, and those of the fixed file.
     applied: list[Diagnostic] = field(default_factory=list)
     remaining: list[Diagnostic] = field(default_factory=list)
+    #: Indices into :attr:`diagnostics` of the findings fixing removes (see
+    #: :func:`resolved_by_fixing`): what ``[*]``, "fixable" and "fixed" count.
+    resolved: list[int] = field(default_factory=list)
     diff: FileDiff | None = None
     #: Why the file could not be processed ("" when it could).
     error: str = ""
@@ -120,21 +124,26 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
-            want_diff: bool = True, verbose: bool = False) -> FileResult:
+            want_diff: bool = True, verbose: bool = False,
+            counting_only: bool = False) -> FileResult:
     """Parse, check and (``want_fix``) fix one file's bytes; see the module docstring.
 
     ``want_diff``: also make the (checked) diff of the fix, which only ``--diff`` and the
     review formats need. The rules run once on the original tree and once on each tree a
     round of fixes makes: the first fixing round reuses the report's diagnostics, and what
     remains is the last round's.
+
+    ``counting_only``: the fix is made only to count which findings it resolves (report
+    mode); a file that must not be fixed (a truncated UTF-16 file) is then simply not
+    fixed, rather than failed.
     """
     with _cycle_collection_paused():
         return _process(data, path, options, want_fix=want_fix, want_diff=want_diff,
-                        verbose=verbose)
+                        verbose=verbose, counting_only=counting_only)
 
 
 def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
-             want_diff: bool, verbose: bool) -> FileResult:
+             want_diff: bool, verbose: bool, counting_only: bool) -> FileResult:
     result = FileResult(path, options, data)
     try:
         tree = parse(data)
@@ -146,6 +155,8 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         if not want_fix:
             return result
         if tree.trailing_bytes:
+            if counting_only:
+                return result
             # A truncated UTF-16 file (INF004) reads back identically, but migrating it would
             # hide the damage: no fix is made or written, and the run fails (status 2).
             result.error = ("not fixed: the UTF-16 file has an odd number of bytes and looks "
@@ -170,6 +181,8 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         result.changed = True
         result.remaining = _sorted(list(fixed.remaining) + _syntax_diagnostics(
             fixed.fixed, options, Suppressions.of(fixed.fixed)))
+        result.resolved = resolved_by_fixing(tree.code, result.diagnostics,
+                                             fixed.fixed.code, result.remaining)
         if want_diff:
             result.diff = make_diff(data, result.fixed, tree.code, fixed.fixed.code, path,
                                     tree.encoding)
@@ -187,6 +200,50 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         result.error = (f"internal error: {type(exc).__name__}: {exc}; please report it"
                         + (f"\n{detail}" if detail else ""))
     return result
+
+
+def _line_map(before: str, after: str) -> dict[int, int]:
+    """Line numbers (1-based) of the text before fixing to those after, for lines kept
+    or changed in place (a block of changed lines maps line by line onto its
+    replacement, as far as it goes); deleted lines are left out."""
+    a, b = _LINE_BREAK.split(before), _LINE_BREAK.split(after)
+    out: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
+        if tag in ("equal", "replace"):
+            for k in range(min(i2 - i1, j2 - j1)):
+                out[i1 + k + 1] = j1 + k + 1
+    return out
+
+
+def resolved_by_fixing(before: str, diagnostics: list[Diagnostic], after: str,
+                       remaining: list[Diagnostic]) -> list[int]:
+    """Indices of the findings of the text ``before`` fixing that are gone from the
+    fixed text ``after``: a finding stays when the fixed file reports the same code at
+    its line (followed through the line diff); any other is resolved, whether by its own
+    fix, by an identical one another finding carries, or as a side effect of another
+    fix (one ISO001 fix moving a list also settles the ISO002 finding of the service
+    binary in it). ruff counts each such finding as fixed (``apply_fixes`` in
+    ``crates/ruff_linter/src/fix/mod.rs`` counts a fix whose edits were all applied
+    already); so do "fixable" in report mode, ``[*]``, --check, --write, --statistics
+    and the summary, so that they all give the same numbers for the same file.
+    """
+    if not diagnostics:
+        return []
+    if before == after:
+        return []
+    left: dict[tuple[str, int], int] = {}
+    for d in remaining:
+        key = (d.code, d.line)
+        left[key] = left.get(key, 0) + 1
+    lines = _line_map(before, after)
+    out: list[int] = []
+    for i, d in enumerate(diagnostics):
+        key = (d.code, lines.get(d.line, -1))
+        if left.get(key, 0) > 0:
+            left[key] -= 1
+        else:
+            out.append(i)
+    return out
 
 
 def _strip_path(message: str, path: str) -> str:

@@ -48,10 +48,9 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
             files = len({id(r) for r, _ in found})
             lines.append(f"Found {plural(len(found), 'problem')} in "
                          f"{plural(files, 'file')} ({checked}).")
-            fixable = sum(1 for r, d in found
-                          if r.options and fix_is_applied(d, r.options.settings))
-            hidden = sum(1 for r, d in found
-                         if r.options and d.fixable
+            fixable = sum(len(r.resolved) for r in ok)
+            hidden = sum(1 for r in ok for i, d in enumerate(r.diagnostics)
+                         if r.options and d.fixable and i not in r.resolved
                          and not fix_is_applied(d, r.options.settings))
             if fixable or hidden:
                 extra = f" ({hidden} more with `--unsafe-fixes`)" if hidden else ""
@@ -63,17 +62,24 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
         with_problems = sum(1 for r in ok if r.diagnostics)
         parts = [(with_problems, "with problems"), (len(ok) - with_problems, "clean")]
     else:
-        fixed = sum(len(r.applied) for r in ok)
+        fixed = sum(len(r.resolved) for r in ok)
         changed = sum(1 for r in ok if r.changed)
         left = sum(len(r.remaining) for r in ok)
+        # Findings of the fixed files that the files did not have (a moved list that now
+        # needs a build decoration...): left counts them, found - fixed does not.
+        new = left - (sum(len(r.diagnostics) for r in ok) - fixed)
         if mode == "write":
             head = (f"Fixed {plural(fixed, 'problem')} in {plural(changed, 'file')}"
                     if fixed else "Nothing to fix")
             tail = f"; {plural(left, 'problem')} {'remains' if left == 1 else 'remain'}"
+            if new > 0:
+                tail += f", {new} of them raised by the fixes"
         else:
             head = (f"Would fix {plural(fixed, 'problem')} in {plural(changed, 'file')}"
                     if fixed else "Nothing to fix")
             tail = f"; {plural(left, 'problem')} would remain"
+            if new > 0:
+                tail += f", {new} of them raised by the fixes"
         lines.append(f"{head}{tail if left else ''} ({checked}).")
         if mode == "diff" and any(r.diff_utf16 for r in ok if r.changed):
             lines.append("UTF-16 files are shown as comments: apply them with "
@@ -96,9 +102,11 @@ class Statistic:
     name: str
     #: Found in the files as they were.
     count: int = 0
-    #: Of those, how many the run's settings can fix.
+    #: Of those, how many fixing with the run's settings removes (see
+    #: :func:`infmigrate.processing.resolved_by_fixing`).
     fixable: int = 0
-    #: Fixes applied (or that would be), and findings left after fixing.
+    #: The same findings, counted as fixed when fixing; and the findings of the fixed
+    #: files (fixes can raise new ones, so found - fixed is not always left).
     fixed: int = 0
     left: int = 0
 
@@ -117,12 +125,12 @@ def statistics(results: Sequence[FileResult]) -> list[Statistic]:
         if r.error or r.skipped:
             continue
         for d in r.diagnostics:
+            get(d.code, d.name).count += 1
+        for i in r.resolved:
+            d = r.diagnostics[i]
             s = get(d.code, d.name)
-            s.count += 1
-            if r.options is not None and fix_is_applied(d, r.options.settings):
-                s.fixable += 1
-        for d in r.applied:
-            get(d.code, d.name).fixed += 1
+            s.fixable += 1
+            s.fixed += 1
         for d in r.remaining:
             get(d.code, d.name).left += 1
     return sorted(stats.values(), key=lambda s: (-s.count, -s.left, s.code))
@@ -136,6 +144,9 @@ def statistics_table(stats: Sequence[Statistic], fixing: bool) -> str:
     code_width = max(len(s.code) for s in stats)
     out: list[str] = []
     if not fixing:
+        stats = [s for s in stats if s.count]  # the fixed files' findings: not shown
+        if not stats:
+            return ""
         for s in stats:
             mark = "[*]" if s.fixable else "[ ]"
             out.append(f"{s.count:>{width}}\t{s.code:<{code_width}}\t{mark} {s.name}")
@@ -159,6 +170,8 @@ def statistics_table(stats: Sequence[Statistic], fixing: bool) -> str:
 def statistics_json(stats: Sequence[Statistic], fixing: bool) -> str:
     rows = []
     for s in stats:
+        if not fixing and not s.count:
+            continue
         row: dict[str, object] = {"code": s.code, "name": s.name, "count": s.count,
                                   "fixable": s.fixable > 0,
                                   "syntax": s.code in SYNTAX_CODES}

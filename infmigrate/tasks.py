@@ -31,6 +31,8 @@ class FileTask:
     options: FileOptions
     want_fix: bool
     want_diff: bool = False
+    #: The fix only counts what it resolves (report mode): see :func:`process`.
+    counting_only: bool = False
     #: ``--write``: where to write the fixed bytes (None: do not write).
     write_to: str | None = None
     #: The file's stamp when it was read: it is not overwritten if it changed since.
@@ -61,7 +63,8 @@ def run_task(task: FileTask) -> FileResult:
     """Process (and maybe write) one file; see the module docstring."""
     try:
         result = process(task.data, task.shown, task.options, want_fix=task.want_fix,
-                         want_diff=task.want_diff, verbose=task.verbose)
+                         want_diff=task.want_diff, verbose=task.verbose,
+                         counting_only=task.counting_only)
         if not result.error and task.write_to is not None and result.changed:
             write_fixed(task, result)
         if task.full:

@@ -70,6 +70,14 @@ class Shown:
         return self.file.options is not None and fix_is_applied(
             self.diag, self.file.options.settings)
 
+    @property
+    def resolved(self) -> bool:
+        """Marked ``[*]`` in text: a finding of the file as it is that fixing with the
+        run's settings removes (what the summary counts as fixable, and fixed)."""
+        diagnostics = self.file.diagnostics
+        return any(diagnostics[i] is self.diag for i in self.file.resolved
+                   if i < len(diagnostics))
+
 
 @dataclass
 class Report:

@@ -22,7 +22,7 @@ def render(report: Report) -> str:
         line.append(f":{d.line}:{d.column}:", style="dim")
         line.append(" ")
         line.append(d.code, style="bold red" if s.severity == "error" else "bold yellow")
-        if s.fixable:
+        if s.resolved:
             line.append(" ")
             line.append("[*]", style="cyan")
         line.append(" " + clean(d.message))
