@@ -180,3 +180,31 @@ def test_permission_denied_is_reported_even_as_root(
     assert res.status == 2
     assert "error: locked.inf: cannot read: Permission denied" in res.stderr
     assert (tmp_path / "a.inf").read_bytes() == FIXED_SAMPLE
+
+
+def test_file_over_max_file_size_is_skipped_with_a_message(tmp_path: Path) -> None:
+    (tmp_path / "good.inf").write_bytes(SAMPLE)
+    big = HEAD + b"; padding\r\n" * 200
+    (tmp_path / "big.inf").write_bytes(big)
+    res = cli("--no-cache", "--write", "--max-file-size", "1KB", ".", cwd=tmp_path)
+    assert res.status in (0, 1), res.stderr
+    assert (tmp_path / "big.inf").read_bytes() == big  # not touched
+    assert (tmp_path / "good.inf").read_bytes() != SAMPLE  # the other file is done
+    assert f"big.inf: {len(big):,} bytes, over max-file-size (1,024 bytes): skipped" in res.stderr
+    assert "1 skipped" in res.stderr
+    # the configuration key, and standard input
+    (tmp_path / "infmigrate.toml").write_text('max-file-size = "1KB"\n', encoding="utf-8")
+    res = cli("--no-cache", "--check", "big.inf", cwd=tmp_path)
+    assert "big.inf:" in res.stderr and "skipped" in res.stderr
+    res = cli("--no-cache", "--max-file-size", "1KB", "-", cwd=tmp_path, input=big)
+    assert "-: over max-file-size (1,024 bytes): skipped" in res.stderr
+    assert "1 skipped" in res.stderr
+    # a limit the file fits under
+    res = cli("--no-cache", "--check", "--max-file-size", "1MB", "big.inf", cwd=tmp_path)
+    assert "skipped" not in res.stderr
+
+
+@pytest.mark.parametrize("value", ["1XB", "0", "-5", "MB"])
+def test_invalid_max_file_size_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    res = cli("--no-cache", f"--max-file-size={value}", ".", cwd=tmp_path)
+    assert res.status == 2 and "--max-file-size" in res.stderr
