@@ -99,10 +99,10 @@ def test_file_deleted_before_it_is_read(tmp_path: Path, monkeypatch: pytest.Monk
         (tmp_path / name).write_bytes(SAMPLE)
     real = command._read
 
-    def read(path: Path):  # type: ignore[no-untyped-def]
+    def read(path: Path, *args):  # type: ignore[no-untyped-def]
         if path.name == "gone.inf":
             path.unlink()
-        return real(path)
+        return real(path, *args)
 
     monkeypatch.setattr(command, "_read", read)
     res = cli(*ISO015, "--no-cache", "--write", ".", cwd=tmp_path)
@@ -170,10 +170,10 @@ def test_permission_denied_is_reported_even_as_root(
         (tmp_path / name).write_bytes(SAMPLE)
     real = command._read
 
-    def read(path: Path):  # type: ignore[no-untyped-def]
+    def read(path: Path, *args):  # type: ignore[no-untyped-def]
         if path.name == "locked.inf":
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, *args)
 
     monkeypatch.setattr(command, "_read", read)
     res = cli(*ISO015, "--no-cache", "--write", ".", cwd=tmp_path)
