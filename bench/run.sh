@@ -8,6 +8,7 @@
 #
 # Usage: bench/run.sh [--runs N] [--corpus PATH] [--files N]   parser benchmark (parse.py)
 #        bench/run.sh cli [--runs N] [--corpus PATH]             command benchmark (cli.py)
+#        bench/run.sh scaling [--scale X] [--shape S]          hostile shapes (scaling.py)
 #        bench/run.sh all                                        both, one after the other
 set -euo pipefail
 
@@ -48,6 +49,10 @@ case "${1:-}" in
     cli)
         shift
         exec "$venv/bin/python" "$here/cli.py" "$@"
+        ;;
+    scaling)
+        shift
+        exec "$venv/bin/python" "$here/scaling.py" "$@"
         ;;
     all)
         shift

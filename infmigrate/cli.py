@@ -81,6 +81,18 @@ def _globs(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
 
 
+def _size(value: str | None) -> int | None:
+    """``--max-file-size``: bytes, or with KB/MB/GB."""
+    if value is None:
+        return None
+    from .config import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        _fail(f"--max-file-size: {exc}")
+
+
 @app.command()
 def run(
     paths: Annotated[list[str] | None, typer.Argument(
@@ -141,6 +153,10 @@ def run(
         help="Follow symbolic links to files and directories met while searching "
              "(default: skip them; links named on the command line are always "
              "followed).")] = False,
+    max_file_size: Annotated[str | None, typer.Option(
+        "--max-file-size", metavar="SIZE", rich_help_panel=_FILES, show_default=False,
+        help="Skip (with a note) files larger than SIZE: bytes, or with KB/MB/GB (default: "
+             "the configuration's `max-file-size`, else 64MB).")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", metavar="N", min=1, rich_help_panel=_RUN, show_default=False,
         help="Worker processes (default: one per core). Output is the same whatever N "
@@ -235,6 +251,7 @@ def run(
         extend_exclude=_globs(extend_exclude) or (),
         respect_gitignore=respect_gitignore,
         follow_symlinks=follow_symlinks,
+        max_file_size=_size(max_file_size),
     )
     try:
         status = run_command(options)

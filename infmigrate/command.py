@@ -37,7 +37,14 @@ from typing import BinaryIO, TextIO
 from . import __version__, pool
 from .cache import CACHE_DIR_NAME, Cache, CacheUnavailable, digest, settings_key, source_hash
 from .cachekey import CacheKeyError, load_key
-from .config import Config, ConfigError, ConfigFinder, excluded, relative_to
+from .config import (
+    DEFAULT_MAX_FILE_SIZE,
+    Config,
+    ConfigError,
+    ConfigFinder,
+    excluded,
+    relative_to,
+)
 from .discovery import Candidate, discover, display_path, path_key
 from .edk2 import EDK2_NOTE, is_edk2
 from .fixer import Fixer, Settings
@@ -101,6 +108,8 @@ class RunOptions:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     follow_symlinks: bool = False
+    #: ``--max-file-size`` in bytes; None: the configuration's, else the default.
+    max_file_size: int | None = None
 
 
 @dataclass
@@ -158,16 +167,36 @@ def _crashed(task: FileTask, exc: BaseException) -> FileResult:
                       "please report it")
 
 
-def _read(path: Path) -> tuple[bytes, FileStamp]:
+class _TooLarge(Exception):
+    """A file over ``max-file-size``, not read."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _read(path: Path, limit: int) -> tuple[bytes, FileStamp]:
     """The file's bytes and its stamp (taken from the open file, before reading). Opened
-    without blocking, so that a FIFO named like an INF is an error, not a hang."""
+    without blocking, so that a FIFO named like an INF is an error, not a hang. A file
+    larger than ``limit`` bytes is not read (:class:`_TooLarge`)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(fd, "rb") as f:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise OSError(0, "is a directory" if stat.S_ISDIR(st.st_mode)
                           else "not a regular file")
-        return f.read(), stamp_of(st)
+        if st.st_size > limit:
+            raise _TooLarge(st.st_size)
+        data = f.read(limit + 1)
+        if len(data) > limit:  # grew since the stat
+            raise _TooLarge(len(data))
+        return data, stamp_of(st)
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    what = f"{size:,} bytes, " if size is not None else ""
+    return (f"{what}over max-file-size ({limit:,} bytes): skipped "
+            "(--max-file-size or the max-file-size setting raises the limit)")
 
 
 class _Runner:
@@ -298,13 +327,20 @@ class _Runner:
         if isinstance(options, str):
             return FileResult(shown, error=options)
         stamp: FileStamp | None = None
-        if candidate is None:
-            data = self.s.stdin.read()
-        else:
-            try:
-                data, stamp = _read(self.absolute(candidate.path))
-            except OSError as exc:
-                return FileResult(shown, error=f"cannot read: {exc.strerror or exc}")
+        limit = self.o.max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE
+        try:
+            if candidate is None:
+                data = self.s.stdin.read(limit + 1)
+                if len(data) > limit:
+                    raise _TooLarge(None)  # not read further: it may be endless
+            else:
+                data, stamp = _read(self.absolute(candidate.path), limit)
+        except OSError as exc:
+            return FileResult(shown, error=f"cannot read: {exc.strerror or exc}")
+        except _TooLarge as exc:
+            message = _too_large(exc.size, limit)
+            self.note("large", candidate.path if candidate is not None else shown, message)
+            return FileResult(shown, skipped=message)
         if is_edk2(data):
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
@@ -460,7 +496,7 @@ class _Runner:
                            f"{plural(len(result.diagnostics), 'finding')}{cached})")
                 if result.written:
                     self.info(f"Fixed {result.path} ({self._fixed_codes(result)})")
-        for kind in ("generated", "edk2", "win9x"):
+        for kind in ("large", "generated", "edk2", "win9x"):
             notes = sorted(self.notes.get(kind, []), key=lambda n: path_key(n[0]))
             limit = len(notes) if self.o.verbose else MAX_NOTES
             for shown, message in notes[:limit]:

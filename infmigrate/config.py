@@ -10,6 +10,7 @@ only when it has a ``[tool.infmigrate]`` table. Keys::
     extend-select = ["ISO1"]
     unsafe-fixes = false
     exclude = ["vendor", "legacy/**/*.inf"]   # globs, relative to the file's directory
+    max-file-size = "64MB"    # larger files are skipped (bytes, or with KB/MB/GB)
 
 Command-line flags override them (see :mod:`infmigrate.selection`).
 """
@@ -27,11 +28,19 @@ import pathspec
 
 from .selection import Layer
 
-__all__ = ["CONFIG_NAMES", "Config", "ConfigError", "ConfigFinder", "load_config"]
+__all__ = ["CONFIG_NAMES", "DEFAULT_MAX_FILE_SIZE", "Config", "ConfigError", "ConfigFinder",
+           "load_config", "parse_size"]
 
 #: Looked for in each directory, in this order.
 CONFIG_NAMES = ("infmigrate.toml", ".infmigrate.toml", "pyproject.toml")
-_KEYS = ("select", "ignore", "extend-select", "unsafe-fixes", "exclude")
+_KEYS = ("select", "ignore", "extend-select", "unsafe-fixes", "exclude", "max-file-size")
+
+#: Files larger than this are skipped, with a message, unless ``max-file-size`` says
+#: otherwise: the largest real INF of the corpus is about 1 MB, and the whole pipeline
+#: needs up to about 100 times a hostile file's size in memory (``bench/scaling.py``).
+DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
+
+_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
 
 
 class ConfigError(ValueError):
@@ -51,6 +60,8 @@ class Config:
     extend_select: tuple[str, ...] = ()
     unsafe_fixes: bool | None = None
     exclude: tuple[str, ...] = field(default=())
+    #: Larger files are skipped (bytes); None: the default.
+    max_file_size: int | None = None
 
     def layer(self) -> Layer:
         """This file's rule selection, as a layer under the command line's."""
@@ -105,6 +116,27 @@ def excluded(rel: str, patterns: tuple[str, ...], *, is_dir: bool = False) -> bo
     return compile_globs(tuple(patterns)).match_file(rel + "/" if is_dir else rel)
 
 
+def parse_size(value: object) -> int:
+    """A size in bytes from an integer or a string such as ``"16MB"`` (KB, MB and GB are
+    powers of 1024); ValueError if it is not one."""
+    if isinstance(value, bool):
+        raise ValueError("not a size")
+    if isinstance(value, int):
+        number, unit = value, ""
+    elif isinstance(value, str):
+        text = value.strip().upper().replace(" ", "")
+        digits = text.rstrip("KMGB")
+        unit = text[len(digits):]
+        if not digits.isdigit() or unit not in _UNITS:
+            raise ValueError(f"not a size: {value!r} (e.g. 16MB, 512KB, 1048576)")
+        number = int(digits)
+    else:
+        raise ValueError("not a size")
+    if number < 1:
+        raise ValueError(f"not a size: {value!r} (must be at least 1 byte)")
+    return number * _UNITS[unit]
+
+
 def _strings(value: Any, key: str, path: Path) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -138,6 +170,13 @@ def load_config(path: Path) -> Config | None:
     if unsafe is not None and not isinstance(unsafe, bool):
         raise ConfigError(f"{path}: 'unsafe-fixes' must be true or false")
     select = table.get("select")
+    max_size = table.get("max-file-size")
+    if max_size is not None:
+        try:
+            max_size = parse_size(max_size)
+        except ValueError:
+            raise ConfigError(f"{path}: 'max-file-size' must be a size in bytes or a string "
+                              "such as \"16MB\"") from None
     return Config(
         path=path,
         root=path.parent,
@@ -146,6 +185,7 @@ def load_config(path: Path) -> Config | None:
         extend_select=_strings(table.get("extend-select", []), "extend-select", path),
         unsafe_fixes=unsafe,
         exclude=_strings(table.get("exclude", []), "exclude", path),
+        max_file_size=max_size,
     )
 
 

@@ -166,6 +166,29 @@ def _load_diagnostic(*values: Any) -> Diagnostic:
     return diag
 
 
+#: Where lines end (:func:`_extent`), by node identity: a rule may report thousands of
+#: findings on one long line (a ``CopyFiles=`` line naming thousands of lists), and printing
+#: the line for each of them made the check quadratic in the line's length. The node is
+#: kept with its extent so that a reused identity never hits.
+_EXTENTS: dict[int, tuple[Any, int, int]] = {}
+_EXTENTS_LIMIT = 4096
+
+
+def _extent(node: Any) -> tuple[int, int]:
+    """The last line and the column after the last character of a line node."""
+    hit = _EXTENTS.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1], hit[2]
+    text = node.code.rstrip("\r\n")
+    lines = text.splitlines() or [""]
+    end_line = node.line + len(lines) - 1
+    end_column = len(lines[-1]) + 1 if len(lines) > 1 else len(text) + 1
+    if len(_EXTENTS) >= _EXTENTS_LIMIT:
+        _EXTENTS.clear()
+    _EXTENTS[id(node)] = (node, end_line, end_column)
+    return end_line, end_column
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What the user asked for, as far as fixers and the runner are concerned."""
@@ -238,10 +261,7 @@ class Fixer:
             message = (f"{message or self.message} (not fixed automatically: a line it would "
                        "rewrite has a quoted string that is not closed, INF003)")
         line = node.line
-        text = node.code.rstrip("\r\n")
-        lines = text.splitlines() or [""]
-        end_line = line + len(lines) - 1
-        end_column = len(lines[-1]) + 1 if len(lines) > 1 else len(text) + 1
+        end_line, end_column = _extent(node)
         return Diagnostic(
             code=self.code,
             name=self.name,

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ..fixer import Applicability, Diagnostic, Fixer
 from ..problems import severity_of
@@ -134,20 +135,36 @@ class Report:
             if file.skipped or (tree is None and not parsed):
                 continue
             seen: Counter[tuple[str, str]] = Counter()
+            # per line and per (rule, line), not per finding: thousands of findings on
+            # one long line would each normalize and hash the whole line again
+            anchors: dict[int, str] = {}
+            hashers: dict[tuple[str, int], Any] = {}
             for d in self.diagnostics_of(file):
-                anchor = " ".join(self.line_text_of(file, d.line).split())
+                anchor = anchors.get(d.line)
+                if anchor is None:
+                    anchor = anchors[d.line] = " ".join(self.line_text_of(file, d.line).split())
                 seen[(d.code, anchor)] += 1
+                hasher = hashers.get((d.code, d.line))
+                if hasher is None:
+                    hasher = hashers[(d.code, d.line)] = _fingerprint_prefix(
+                        d.code, file.path, anchor)
                 out.append(Shown(file, d, tree,
-                                 _fingerprint(d.code, file.path, anchor,
-                                              seen[(d.code, anchor)])))
+                                 _fingerprint_of(hasher, seen[(d.code, anchor)])))
         return out
 
     def shown_in(self, file: FileResult) -> Iterator[Shown]:
         return (s for s in self.shown if s.file is file)
 
 
-def _fingerprint(code: str, path: str, anchor: str, occurrence: int) -> str:
-    """Stable across runs and line moves: the rule, the file, the text of the line (blanks
-    normalized) and which occurrence of that pair it is."""
-    text = f"{code}\0{path}\0{anchor}\0{occurrence}"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+def _fingerprint_prefix(code: str, path: str, anchor: str) -> Any:
+    """A finding's fingerprint, stable across runs and line moves, hashes the rule, the
+    file, the text of the line (blanks normalized) and which occurrence of that pair it
+    is: this is the hash fed with all but the occurrence (shared by a line's findings)."""
+    text = f"{code}\0{path}\0{anchor}\0"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+
+
+def _fingerprint_of(prefix: Any, occurrence: int) -> str:
+    hasher = prefix.copy()
+    hasher.update(str(occurrence).encode("ascii"))
+    return hasher.hexdigest()[:32]

@@ -99,10 +99,10 @@ def test_file_deleted_before_it_is_read(tmp_path: Path, monkeypatch: pytest.Monk
         (tmp_path / name).write_bytes(SAMPLE)
     real = command._read
 
-    def read(path: Path):  # type: ignore[no-untyped-def]
+    def read(path: Path, *args):  # type: ignore[no-untyped-def]
         if path.name == "gone.inf":
             path.unlink()
-        return real(path)
+        return real(path, *args)
 
     monkeypatch.setattr(command, "_read", read)
     res = cli(*ISO015, "--no-cache", "--write", ".", cwd=tmp_path)
@@ -170,13 +170,41 @@ def test_permission_denied_is_reported_even_as_root(
         (tmp_path / name).write_bytes(SAMPLE)
     real = command._read
 
-    def read(path: Path):  # type: ignore[no-untyped-def]
+    def read(path: Path, *args):  # type: ignore[no-untyped-def]
         if path.name == "locked.inf":
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, *args)
 
     monkeypatch.setattr(command, "_read", read)
     res = cli(*ISO015, "--no-cache", "--write", ".", cwd=tmp_path)
     assert res.status == 2
     assert "error: locked.inf: cannot read: Permission denied" in res.stderr
     assert (tmp_path / "a.inf").read_bytes() == FIXED_SAMPLE
+
+
+def test_file_over_max_file_size_is_skipped_with_a_message(tmp_path: Path) -> None:
+    (tmp_path / "good.inf").write_bytes(SAMPLE)
+    big = HEAD + b"; padding\r\n" * 200
+    (tmp_path / "big.inf").write_bytes(big)
+    res = cli("--no-cache", "--write", "--max-file-size", "1KB", ".", cwd=tmp_path)
+    assert res.status in (0, 1), res.stderr
+    assert (tmp_path / "big.inf").read_bytes() == big  # not touched
+    assert (tmp_path / "good.inf").read_bytes() != SAMPLE  # the other file is done
+    assert f"big.inf: {len(big):,} bytes, over max-file-size (1,024 bytes): skipped" in res.stderr
+    assert "1 skipped" in res.stderr
+    # the configuration key, and standard input
+    (tmp_path / "infmigrate.toml").write_text('max-file-size = "1KB"\n', encoding="utf-8")
+    res = cli("--no-cache", "--check", "big.inf", cwd=tmp_path)
+    assert "big.inf:" in res.stderr and "skipped" in res.stderr
+    res = cli("--no-cache", "--max-file-size", "1KB", "-", cwd=tmp_path, input=big)
+    assert "-: over max-file-size (1,024 bytes): skipped" in res.stderr
+    assert "1 skipped" in res.stderr
+    # a limit the file fits under
+    res = cli("--no-cache", "--check", "--max-file-size", "1MB", "big.inf", cwd=tmp_path)
+    assert "skipped" not in res.stderr
+
+
+@pytest.mark.parametrize("value", ["1XB", "0", "-5", "MB"])
+def test_invalid_max_file_size_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    res = cli("--no-cache", f"--max-file-size={value}", ".", cwd=tmp_path)
+    assert res.status == 2 and "--max-file-size" in res.stderr

@@ -64,3 +64,19 @@ def test_exclude_is_relative_to_the_config_file(tmp_path: Path) -> None:
     config = ConfigFinder(tmp_path).for_file(tmp_path / "pkg" / "old" / "x.inf")
     assert config.is_excluded(tmp_path / "pkg" / "old" / "x.inf")
     assert not config.is_excluded(tmp_path / "pkg" / "new" / "x.inf")
+
+
+@pytest.mark.parametrize("value, size", [
+    ('"16MB"', 16 * 1024 ** 2), ('"512 kb"', 512 * 1024), ("1000", 1000), ('"2GB"', 2 * 1024 ** 3),
+])
+def test_max_file_size(tmp_path: Path, value: str, size: int) -> None:
+    path = write(tmp_path / "infmigrate.toml", f"max-file-size = {value}\n")
+    config = load_config(path)
+    assert config is not None and config.max_file_size == size
+
+
+@pytest.mark.parametrize("value", ['"big"', "0", "true", '"1TB"'])
+def test_invalid_max_file_size(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path / "infmigrate.toml", f"max-file-size = {value}\n")
+    with pytest.raises(ConfigError, match="'max-file-size' must be a size"):
+        load_config(path)
