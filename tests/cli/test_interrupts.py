@@ -110,7 +110,13 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     root = tmp_path / "t"
     _tree(root, 16)
     proc = _start(root)
-    time.sleep(0.8)
+    # Interrupt once the run is writing (the first file migrated), however slow the
+    # machine: a fixed delay could land before Python has even imported the command
+    # (a KeyboardInterrupt in the interpreter's start-up is not the command's to handle).
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline and not any(
+            (root / f"f{i:02}.inf").read_bytes().startswith(FIXED_SAMPLE) for i in range(16)):
+        time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does on a terminal
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 2:
