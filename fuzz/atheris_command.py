@@ -32,6 +32,9 @@ import atheris
 with atheris.instrument_imports():
     import infmigrate
     from infmigrate.command import Mode, RunOptions, run
+    from infmigrate.registry import all_rules
+
+    all_rules()  # the rules load on first use: here, so that they are instrumented too
 
 
 def _run(root: Path, mode: Mode, cache: bool) -> tuple[int, bytes, str]:
