@@ -1,4 +1,5 @@
-"""Syntax and encoding problems (``InfFile.problems``: INF000..INF005) as diagnostics.
+"""Syntax and encoding problems (``InfFile.problems``: INF000..INF005) as diagnostics, and
+INF006 for a file that is not an INF at all (:mod:`infmigrate.syntax.notinf`).
 
 The parser is total, so a malformed line never stops the tool: it becomes an error node,
 reported here with its code like a rule's finding. These codes have no fixes and are not
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 
 from .fixer import Diagnostic
 from .syntax import InfFile
+from .syntax.notinf import NotInf, not_an_inf
 
-__all__ = ["SYNTAX_CODES", "SyntaxCode", "severity_of", "syntax_diagnostics"]
+__all__ = ["SYNTAX_CODES", "SyntaxCode", "not_inf_diagnostic", "severity_of",
+           "syntax_diagnostics"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +101,62 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
             "editing INF files and file encodings](https://learn.microsoft.com/"
             "windows-hardware/drivers/install/general-guidelines-for-inf-files)",
         ),
+        SyntaxCode(
+            "INF006", "not-an-inf-file", "error",
+            "the file is not an INF (no [Version] section; its text is not in sections)",
+            "## What it does\nFlags a file named `.inf` (or `.inx`) that is not an INF at "
+            "all: C source, an HTML page or notes saved under an INF name. It replaces "
+            "the INF002 finding each of its lines would get, and the rules do not run: "
+            "the file gets this one finding, at its first line of text.\n\nThe test "
+            "looks at structure only, and is conservative. A file with a `[Version]` "
+            "section header is always taken for an INF. Otherwise the file is not an INF "
+            "when it has text before its first section header and either has no section "
+            "header at all (no `[name]` line, and no line starting with `[` that lacks "
+            "its `]`, which is a damaged INF), or that text is at least 10 lines and at "
+            "least half of the file's lines that are neither blank nor `;` comments. "
+            "A real INF with a few stray lines (a `/* ... */` licence block above "
+            "`[Version]`) still gets one INF002 per stray line. The message says what the "
+            "text looks like (C source, HTML or XML, binary data) as a hint only.\n\n"
+            "## Why is this bad?\nAn INF is a text file organized into named sections, "
+            "and Windows first looks for its `[Version]` section to verify that it is a "
+            "valid INF; SetupAPI requires a `[Version]` section in every INF file. Such a "
+            "file is not installable, and there is nothing to migrate in it: it is most "
+            "likely misnamed, or the wrong file was committed under the INF's name.\n\n"
+            "## Example\n```c\n#include <ntddk.h>\n\nNTSTATUS DriverEntry(PDRIVER_OBJECT "
+            "DriverObject, PUNICODE_STRING RegistryPath)\n```\nsaved as `mydriver.inf`."
+            "\n\nUse instead: rename the file (`.c`), or restore the INF that belongs "
+            "there.\n\n## Fix safety\nNo fix: `--diff` and `--write` leave the file "
+            "alone; the finding remains, so the exit status is 1 as for any remaining "
+            "finding (not 2 as for a truncated file, INF004: nothing is refused, there is "
+            "just nothing to migrate). `--ignore INF006` or an `ignore-file[INF006]` "
+            "comment silences it; the file is still not checked.\n\n## References\n"
+            "- [General Syntax Rules for INF Files](https://learn.microsoft.com/"
+            "windows-hardware/drivers/install/general-syntax-rules-for-inf-files)\n"
+            "- [Authoring an INF File](https://learn.microsoft.com/windows/win32/"
+            "setupapi/authoring-an-inf-file)\n- [INF Version Section](https://"
+            "learn.microsoft.com/windows-hardware/drivers/install/inf-version-section)",
+        ),
     )
 }
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 
+def not_inf_diagnostic(tree: InfFile, why: NotInf) -> Diagnostic:
+    """The one INF006 finding of a file that is not an INF, at its first line of text."""
+    lines = _LINE_BREAK.split(tree.code, maxsplit=why.line)
+    text = lines[why.line - 1] if 0 < why.line <= len(lines) else ""
+    return Diagnostic(code="INF006", name=SYNTAX_CODES["INF006"].name, message=why.message,
+                      line=why.line, column=why.column, end_line=why.line,
+                      end_column=max(len(text) + 1, why.column))
+
+
 def syntax_diagnostics(tree: InfFile) -> list[Diagnostic]:
-    """The tree's syntax problems as diagnostics, in file order (end: the end of the line)."""
+    """The tree's syntax problems as diagnostics, in file order (end: the end of the line);
+    for a file that is not an INF, its one INF006 finding instead."""
+    why = not_an_inf(tree)
+    if why is not None:
+        return [not_inf_diagnostic(tree, why)]
     problems = tree.problems
     if not problems:
         return []

@@ -22,6 +22,7 @@ from .problems import syntax_diagnostics
 from .runner import FixerBug, check, fix
 from .suppression import Suppressions
 from .syntax import DecodeError, InfFile, decode, parse
+from .syntax.notinf import not_an_inf
 
 __all__ = ["FileOptions", "FileResult", "diagnostic_key", "fix_is_applied", "lighten",
            "process", "resolved_by_fixing", "strip_edits"]
@@ -149,6 +150,15 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         tree = parse(data)
         result.tree = tree
         result.encoding = tree.encoding
+        if not_an_inf(tree) is not None:
+            # Not an INF at all (INF006): its one finding and no rules; nothing to fix, so
+            # --diff and --write leave it alone and the finding remains (status 1).
+            result.diagnostics = _syntax_diagnostics(tree, options, Suppressions.of(tree))
+            if want_fix:
+                result.fix_done = True
+                result.fixed = data
+                result.remaining = list(result.diagnostics)
+            return result
         found = check(tree, options.rules, options.settings, path)
         syntax = _syntax_diagnostics(tree, options, Suppressions.of(tree))
         result.diagnostics = _sorted(found + syntax)

@@ -7,7 +7,7 @@ so ``--select`` does not bring back what the configuration ignores. Codes are ma
 case-insensitively (``ISO02`` is every ISO02x rule), ``ALL`` is everything, and a prefix
 that matches nothing is an error, so that a typo does not silently select nothing.
 
-Syntax and encoding problems (INF000..INF005) are not rules: they are always reported unless a layer
+Syntax and encoding problems (INF000..INF006) are not rules: they are always reported unless a layer
 ignores them; a ``select`` does not turn them off.
 """
 

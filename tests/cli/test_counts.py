@@ -14,7 +14,9 @@ from .conftest import ROOT, cli
 
 FILES = [ROOT / "fixtures" / "examples" / "toaster.inf",
          ROOT / "fixtures" / "cli" / "win9x" / "dual_nt.inf",
-         ROOT / "fixtures" / "cli" / "win9x" / "dual_nt_utf16.inf"]
+         ROOT / "fixtures" / "cli" / "win9x" / "dual_nt_utf16.inf",
+         ROOT / "fixtures" / "notinf" / "c_source.inf",
+         ROOT / "fixtures" / "notinf" / "c_source_utf16.inf"]
 
 
 def _figures(path: Path, tmp_path: Path) -> dict[str, tuple[int, ...]]:
@@ -51,6 +53,13 @@ def _agree(figures: dict[str, tuple[int, ...]]) -> None:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_counts_agree_on_fixtures(path: Path, tmp_path: Path) -> None:
     _agree(_figures(path, tmp_path))
+
+
+def test_not_an_inf_counts_one_finding(tmp_path: Path) -> None:
+    figures = _figures(FILES[3], tmp_path)
+    assert figures["report"] == (1, 0, 0)
+    assert figures["stats"][:2] == (1, 0)
+    assert figures["write"] == figures["--check"] == (0,)
 
 
 def test_toaster_counts(tmp_path: Path) -> None:
