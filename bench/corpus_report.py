@@ -1,7 +1,14 @@
 """Migration figures over the shared corpus: what the file-placement rules move and why
 the rest stays. Prints a table; used for issue closing notes and the README.
 
-    python bench/corpus_report.py [--corpus ../shared/corpus]
+    python bench/corpus_report.py [--corpus ../shared/corpus] [--checkout PATH]
+
+``--checkout`` measures another infmigrate checkout (its ``infmigrate`` and ``fixers``
+packages are imported instead of this one's; run it with that checkout's interpreter),
+with this script's reason categories, so that two versions compare line by line.
+
+Reasons: each list left in place counts once per category its reasons fall in ("lists"),
+and once per distinct reason text ("reasons": a list with two renamed files counts 2).
 """
 
 from __future__ import annotations
@@ -13,10 +20,23 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _corpus import DEFAULT_CORPUS, corpus_names
 
-from _corpus import DEFAULT_CORPUS, corpus_names  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _checkout() -> Path:
+    """The checkout to import (``--checkout``, read before argparse: it decides what the
+    imports below load)."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--checkout" and i + 1 < len(sys.argv):
+            return Path(sys.argv[i + 1]).resolve()
+        if arg.startswith("--checkout="):
+            return Path(arg.split("=", 1)[1]).resolve()
+    return ROOT
+
+
+sys.path.insert(0, str(_checkout()))
 
 import infmigrate  # noqa: E402
 from fixers._driver_store import plans  # noqa: E402
@@ -40,6 +60,11 @@ CATEGORIES = [
     ("path from [Strings]", r"through a \[Strings\] value"),
     ("list section missing or empty", r"does not exist|has no files"),
     ("@file while DefaultDestDir is shared", r"CopyFiles=@file"),
+    ("DelFiles/RenFiles share the list's destination", r"whose \[DestinationDirs\] entry "
+     r"they share"),
+    ("kernel-style path (\\SystemRoot, System32\\)", r"a kernel-style path"),
+    ("named in a DelReg/BitReg section", r"line is never rewritten"),
+    ("CopyFiles flags not a number", r"are not a number"),
 ]
 
 
@@ -53,12 +78,15 @@ def _category(reason: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="the infmigrate checkout to measure (default: this one)")
     args = parser.parse_args()
     names = corpus_names(args.corpus)
     start = time.perf_counter()
     legacy_infs = migrated = partly = 0
     files_before = files_moved = lists_moved = lists_left = 0
     reasons: Counter[str] = Counter()
+    lists: Counter[str] = Counter()
     applied: Counter[str] = Counter()
     for name in names:
         tree = infmigrate.parse((args.corpus / name).read_bytes())
@@ -83,8 +111,11 @@ def main() -> None:
         left_files = sum(len(p.file_list.files) for p in remaining)
         files_moved += sum(len(p.file_list.files) for p in before.legacy) - left_files
         for p in remaining:
-            for reason in dict.fromkeys(p.blocked):
-                reasons[_category(reason)] += 1
+            categories = [_category(reason) for reason in dict.fromkeys(p.blocked)]
+            reasons.update(categories)
+            lists.update(set(categories))
+    print(f"checkout: {args.checkout.resolve()} "
+          f"(infmigrate from {Path(infmigrate.__file__).parent})")
     print(f"corpus: {len(names)} INF/INX files, {time.perf_counter() - start:.1f} s")
     print(f"INFs copying files to System32 (DIRID 11/12, incl. the fallback): {legacy_infs}")
     print(f"  fully migrated to DIRID 13:   {migrated}")
@@ -94,8 +125,9 @@ def main() -> None:
     print(f"files moved: {files_moved} of {files_before}")
     print("fixes applied: " + ", ".join(f"{c} {n}" for c, n in sorted(applied.items())))
     print("why lists stay (a list may have several reasons):")
+    print("  reasons  lists  category")
     for reason, count in reasons.most_common():
-        print(f"  {count:5d}  {reason}")
+        print(f"  {count:7d}  {lists[reason]:5d}  {reason}")
 
 
 if __name__ == "__main__":

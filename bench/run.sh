@@ -9,6 +9,8 @@
 # Usage: bench/run.sh [--runs N] [--corpus PATH] [--files N]   parser benchmark (parse.py)
 #        bench/run.sh cli [--runs N] [--corpus PATH]             command benchmark (cli.py)
 #        bench/run.sh scaling [--scale X] [--shape S]          hostile shapes (scaling.py)
+#        bench/run.sh corpus [--checkout PATH]                   migration report (corpus_report.py)
+#        bench/run.sh defects [CHECKOUT...]                      issue 10 defect classes (defects_report.py)
 #        bench/run.sh all                                        both, one after the other
 set -euo pipefail
 
@@ -53,6 +55,14 @@ case "${1:-}" in
     scaling)
         shift
         exec "$venv/bin/python" "$here/scaling.py" "$@"
+        ;;
+    corpus)
+        shift
+        exec "$venv/bin/python" "$here/corpus_report.py" "$@"
+        ;;
+    defects)
+        shift
+        exec "$venv/bin/python" "$here/defects_report.py" "$@"
         ;;
     all)
         shift

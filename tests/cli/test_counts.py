@@ -3,13 +3,13 @@ as fixable/fixed (issue 10, defect 8)."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from ..corpus import CORPUS, corpus_files, needs_corpus
+from ..corpus_checks import count_figures, counts_disagree
 from .conftest import ROOT, cli
 
 FILES = [ROOT / "fixtures" / "examples" / "toaster.inf",
@@ -22,32 +22,17 @@ FILES = [ROOT / "fixtures" / "examples" / "toaster.inf",
 def _figures(path: Path, tmp_path: Path) -> dict[str, tuple[int, ...]]:
     target = tmp_path / "f.inf"
     shutil.copyfile(path, target)
-    out: dict[str, tuple[int, ...]] = {}
-    res = cli("--no-cache", "f.inf", cwd=tmp_path)
-    found = re.search(r"Found (\d+) problems?", res.stderr)
-    fixable = re.search(r"\[\*\] (\d+) fixable", res.stderr)
-    marks = res.stdout.decode().count(" [*] ")
-    out["report"] = (int(found.group(1)) if found else 0,
-                     int(fixable.group(1)) if fixable else 0, marks)
-    for mode in ("--check", "--diff"):
-        res = cli("--no-cache", mode, "f.inf", cwd=tmp_path)
-        fixed = re.search(r"Would fix (\d+)", res.stderr)
-        out[mode] = (int(fixed.group(1)) if fixed else 0,)
-    res = cli("--no-cache", "--check", "--statistics", "f.inf", cwd=tmp_path)
-    total = [line for line in res.stdout.decode().splitlines() if line.endswith(" total")]
-    out["stats"] = tuple(int(n) for n in total[0].split()[:3]) if total else (0, 0, 0)
-    res = cli("--no-cache", "--write", "f.inf", cwd=tmp_path)
-    fixed = re.search(r"Fixed (\d+) problems?", res.stderr)
-    out["write"] = (int(fixed.group(1)) if fixed else 0,)
-    return out
+
+    def run(*args: str) -> tuple[bytes, str]:
+        res = cli(*args, cwd=tmp_path)
+        return res.stdout, res.stderr
+
+    return count_figures(run, "f.inf")
 
 
 def _agree(figures: dict[str, tuple[int, ...]]) -> None:
-    found, fixable, marks = figures["report"]
-    assert fixable == marks == figures["--check"][0] == figures["--diff"][0] \
-        == figures["write"][0], figures
-    if figures["stats"] != (0, 0, 0):
-        assert figures["stats"][:2] == (found, fixable), figures
+    problem = counts_disagree(figures)
+    assert problem is None, problem
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

@@ -8,34 +8,20 @@ byte, in a section of the same name that the same directive still names.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import infmigrate
 from infmigrate.fixer import Settings
-from infmigrate.model import InfModel, RegKind, build_model, fold
+from infmigrate.model import build_model
 from infmigrate.registry import all_rules
 from infmigrate.runner import fix
 from tests.corpus import CORPUS, corpus_files, needs_corpus
+from tests.corpus_checks import not_additive_lines
 
 FILES = corpus_files()
 
-
-def not_additive_lines(model: InfModel) -> Counter[tuple[str, str, str]]:
-    """(directive, section, line text) of every DelReg/BitReg line and directive."""
-    out: Counter[tuple[str, str, str]] = Counter()
-    for reg in model.reg_sections:
-        if reg.kind is RegKind.ADD or reg.section is None:
-            continue
-        for ref in reg.section.entries:
-            out[(reg.kind.value, reg.section.folded, ref.entry.code)] += 1
-    for section in model.sections:
-        for ref in section.entries:
-            if ref.key is not None and fold(ref.key) in ("delreg", "bitreg"):
-                out[(fold(ref.key), section.folded, ref.entry.code)] += 1
-    return out
 
 
 @needs_corpus

@@ -22,12 +22,11 @@ import pytest
 
 import infmigrate
 from infmigrate.model import InfModel, ListKind, build_model, find_paths, fold
-from infmigrate.registry import rule
 from infmigrate.runner import fix
 from infmigrate.syntax import InfFile
 from tests.corpus import CORPUS, corpus_files, needs_corpus
+from tests.corpus_checks import RULES
 
-RULES = [rule(code) for code in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
 _SKIP_SECTIONS = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
 
 
