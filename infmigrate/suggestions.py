@@ -110,9 +110,30 @@ def anchored(change: Change, old: Sequence[str], new: Sequence[str]) -> Suggesti
     return Suggestion(start + 1, end, tuple(lines))
 
 
+#: The last tree whose lines :func:`fix_text_changes` split, and those lines: the output
+#: formats ask for every fixable finding of a file in turn, on the same tree.
+_last_split: tuple[InfFile, list[str]] | None = None
+
+
+def _old_lines(tree: InfFile) -> list[str]:
+    global _last_split
+    last = _last_split
+    if last is not None and last[0] is tree:
+        return last[1]
+    lines = physical_lines(tree.code)
+    _last_split = (tree, lines)
+    return lines
+
+
 def fix_text_changes(tree: InfFile, fix: Fix) -> TextChanges:
-    """What applying this one fix to the tree changes, line by line."""
-    new_tree = apply_edits(tree, fix.edits)
-    old = physical_lines(tree.code)
+    """What applying this one fix to the tree changes, line by line.
+
+    The fixed tree is printed, never numbered (``renumber=False``: the lines are compared
+    by text), and the original's lines are split once per tree, not once per fix: on a
+    file with thousands of fixable findings the output formats spent most of their time
+    renumbering and reprinting (each fix still costs one pass over the file).
+    """
+    new_tree = apply_edits(tree, fix.edits, renumber=False)
+    old = _old_lines(tree)
     new = physical_lines(new_tree.code)
     return TextChanges(old, new, changes(old, new))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+from infmigrate.edits import apply_edits
 from infmigrate.problems import SYNTAX_CODES
 from infmigrate.processing import FileOptions, process
 from infmigrate.registry import all_rules
@@ -50,3 +51,46 @@ def test_a_long_line_is_printed_a_bounded_number_of_times() -> None:
     # once per finding
     assert printed < 30
     assert _printed_long_lines(600)[1] == printed
+
+
+def _lists_copied_to_drivers(n: int) -> bytes:
+    """``n`` file lists, each with its own ``[DestinationDirs]`` entry to DIRID 12: one
+    fixable ISO001 finding per list."""
+    dirs = "".join(f"F{i} = 12\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    names = ",".join(f"F{i}" for i in range(n))
+    lists = "".join(f"[F{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
+    head = _HEAD.replace("DefaultDestDir = 12\r\n", dirs)
+    return (head + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n' + disk
+            + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n" + lists
+            + '[Strings]\r\nMfg = "Sample"\r\n').encode("ascii")
+
+
+def test_fix_text_changes_splits_the_original_once_per_tree() -> None:
+    """The output formats ask for every fixable finding's text changes: the original's
+    lines are split once for the tree, and only each fixed text once per fix, with the
+    same changes as splitting it afresh."""
+    from infmigrate import suggestions
+    from infmigrate.linediff import changes
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    result = process(_lists_copied_to_drivers(40), "lists.inf", options, want_fix=True)
+    fixable = [d for d in result.diagnostics if d.fix is not None]
+    assert len(fixable) >= 40
+    original = suggestions.physical_lines
+    split: list[str] = []
+
+    def counting(text: str) -> list[str]:
+        split.append(text)
+        return original(text)
+
+    with mock.patch.object(suggestions, "physical_lines", counting):
+        got = [suggestions.fix_text_changes(result.tree, d.fix) for d in fixable]
+    assert split.count(result.tree.code) == 1
+    assert len(split) == len(fixable) + 1
+    old = original(result.tree.code)
+    for d, text_changes in zip(fixable, got, strict=True):
+        new = original(apply_edits(result.tree, d.fix.edits).code)
+        assert text_changes.old == old and text_changes.new == new
+        assert text_changes.changes == changes(old, new)
+        assert text_changes.changes  # every fix changes something

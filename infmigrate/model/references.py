@@ -295,23 +295,70 @@ _ROOT_PREFIXES: tuple[str, ...] = tuple(fold(base) for base, _, _ in _ROOT_BASES
 
 
 class _Acc:
-    """Mutable accumulator for one graph object, frozen at the end."""
+    """Mutable accumulator for one graph object, frozen at the end.
 
-    __slots__ = ("args", "contexts", "installs", "references")
+    Its contexts, installs and references are ordered sets (insertion order, no
+    repeats), each held as ``None`` (empty), the one member itself, or a dict once there
+    are two: nearly every accumulator has a single member of each, and a dict per member
+    set was most of the model's transient memory on a line naming many file lists.
+    """
+
+    __slots__ = ("_contexts", "_installs", "_references", "args")
 
     def __init__(self, args: dict[str, object]) -> None:
         self.args = args
-        self.contexts: dict[SectionContext, None] = {}
-        #: Install sections by id (insertion order, no repeats).
-        self.installs: dict[int, InstallSection] = {}
-        self.references: dict[int, _Acc] = {}
+        self._contexts: SectionContext | dict[SectionContext, None] | None = None
+        #: Install sections, by id once there are two.
+        self._installs: InstallSection | dict[int, InstallSection] | None = None
+        #: Reference accumulators, by id once there are two.
+        self._references: _Acc | dict[int, _Acc] | None = None
+
+    def add_context(self, ctx: SectionContext) -> None:
+        found = self._contexts
+        if found is None:
+            self._contexts = ctx
+        elif type(found) is dict:
+            found[ctx] = None
+        elif found != ctx:
+            self._contexts = {found: None, ctx: None}  # type: ignore[dict-item]
+
+    def contexts(self) -> tuple[SectionContext, ...]:
+        found = self._contexts
+        if found is None:
+            return ()
+        return tuple(found) if type(found) is dict else (found,)  # type: ignore[return-value]
 
     def add_install(self, install: InstallSection | None) -> None:
-        if install is not None:
-            self.installs[id(install)] = install
+        if install is None:
+            return
+        found = self._installs
+        if found is None:
+            self._installs = install
+        elif type(found) is dict:
+            found[id(install)] = install
+        elif found is not install:
+            self._installs = {id(found): found, id(install): install}  # type: ignore[arg-type]
 
     def frozen_installs(self) -> tuple[InstallSection, ...]:
-        return tuple(self.installs.values())
+        found = self._installs
+        if found is None:
+            return ()
+        return tuple(found.values()) if type(found) is dict else (found,)  # type: ignore[union-attr,return-value]
+
+    def add_reference(self, ref: _Acc) -> None:
+        found = self._references
+        if found is None:
+            self._references = ref
+        elif type(found) is dict:
+            found[id(ref)] = ref
+        elif found is not ref:
+            self._references = {id(found): found, id(ref): ref}  # type: ignore[arg-type]
+
+    def references(self) -> tuple[_Acc, ...]:
+        found = self._references
+        if found is None:
+            return ()
+        return tuple(found.values()) if type(found) is dict else (found,)  # type: ignore[union-attr,return-value]
 
 
 @dataclass(slots=True)
@@ -625,7 +672,7 @@ class _Builder:
                             "expanded": expanded, "paths": paths, "role": role,
                             "uniform": self.expand(raw)[1], "reg_line": None})
                 self.file_refs[(id(ref), 0)] = acc
-            acc.contexts[ctx] = None
+            acc.add_context(ctx)
 
     def registry(self, ref: EntryRef, index: int, kind: RegKind, ctx: SectionContext,
                  install: InstallSection | None) -> None:
@@ -637,8 +684,8 @@ class _Builder:
         if acc is None:
             acc = _Acc({"kind": kind, "name": name, "section": target})
             self.regs[key] = acc
-        acc.contexts[ctx] = None
-        acc.references[id(acc_ref)] = acc_ref
+        acc.add_context(ctx)
+        acc.add_reference(acc_ref)
         acc.add_install(install)
         if isinstance(target, LogicalSection):
             self.mark(target, ctx, "registry")
@@ -663,8 +710,8 @@ class _Builder:
         if acc is None:
             acc = _Acc(args)
             self.lists[key] = acc
-        acc.contexts[ctx] = None
-        acc.references[id(acc_ref)] = acc_ref
+        acc.add_context(ctx)
+        acc.add_reference(acc_ref)
         acc.add_install(install)
 
     def add_service(self, ref: EntryRef, install: InstallSection | None) -> None:
@@ -719,8 +766,8 @@ class _Builder:
         for acc in self.refs.values():
             refs[id(acc)] = Reference(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
 
-        def frozen(accs: dict[int, _Acc]) -> tuple[Reference, ...]:
-            return tuple(refs[key] for key in accs)
+        def frozen(acc: _Acc) -> tuple[Reference, ...]:
+            return tuple(refs[id(ref)] for ref in acc.references())
 
         reg_sections: list[RegSection] = []
         # Which directives name each section (AddReg and DelReg may name the same one).
@@ -736,7 +783,7 @@ class _Builder:
             security = self.security(str(acc.args["name"]))
             reg_sections.append(RegSection(
                 acc.args["kind"], acc.args["name"], section,  # type: ignore[arg-type]
-                frozenset(acc.contexts), frozen(acc.references),  # type: ignore[arg-type]
+                frozenset(acc.contexts()), frozen(acc),  # type: ignore[arg-type]
                 acc.frozen_installs(), security, lines, frozenset(directives[folded])))
         file_lists: list[FileList] = []
         for acc in self.lists.values():
@@ -755,7 +802,7 @@ class _Builder:
                 destination = self.destinations.resolve(str(args["name"]))
                 security = self.security(str(args["name"]))
             file_lists.append(FileList(
-                kind, args["name"], section, file, frozen(acc.references),  # type: ignore[arg-type]
+                kind, args["name"], section, file, frozen(acc),  # type: ignore[arg-type]
                 acc.frozen_installs(), destination, security, files))
         services = tuple(ServiceInstall(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
                          for acc in self.services.values())
@@ -767,7 +814,7 @@ class _Builder:
                     for acc in self.wdf.values())
         includes = tuple(IncludeDirective(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
                          for acc in self.includes.values())
-        file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts))  # type: ignore[arg-type]
+        file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts()))  # type: ignore[arg-type]
                      for acc in self.file_refs.values()]
         file_refs.extend(self.registry_file_refs(reg_sections))
         for ref in refs.values():

@@ -11,7 +11,7 @@ objects compare by identity, like the CST nodes they point at should be located.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..syntax import Entry, InfFile, Section
 
@@ -77,28 +77,38 @@ class LogicalSection:
     #: The case-insensitive lookup key of this section (:func:`fold` of the name).
     folded: str = ""
     #: The entries by folded key: the entry itself when the key is unique in the section
-    #: (most are: no list to allocate), else the list of them in order.
-    _by_key: dict[str, EntryRef | list[EntryRef]] = field(default_factory=dict)
+    #: (most are: no list to allocate), else the list of them in order. Built on the first
+    #: lookup by key (``None`` until then): most sections of a file are only ever walked
+    #: in order, and a dict per section is most of the model's memory on a file of many
+    #: small sections.
+    _by_key: dict[str, EntryRef | list[EntryRef]] | None = None
 
     @property
     def line(self) -> int:
         """Line of the first block's header."""
         return self.blocks[0].header.line
 
+    def _keys(self) -> dict[str, EntryRef | list[EntryRef]]:
+        by_key = self._by_key
+        if by_key is None:
+            by_key = _index_keys(self.entries)
+            _set_by_key(self, by_key)
+        return by_key
+
     def get(self, key: str) -> list[EntryRef]:
         """The entries whose cooked key equals ``key`` case-insensitively, in order."""
-        found = self._by_key.get(fold(key))
+        found = self._keys().get(fold(key))
         if found is None:
             return []
         return [found] if type(found) is EntryRef else list(found)
 
     def first(self, key: str) -> EntryRef | None:
         """The first entry with that key, or ``None``."""
-        found = self._by_key.get(fold(key))
+        found = self._keys().get(fold(key))
         return found if found is None or type(found) is EntryRef else found[0]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and fold(key) in self._by_key
+        return isinstance(key, str) and fold(key) in self._keys()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -116,13 +126,23 @@ def build_sections(
     Returns the logical sections in order of first appearance, the same keyed by
     :func:`fold` of the name, and every :class:`EntryRef` keyed by ``id()`` of its entry.
     """
-    groups: dict[str, list[Section]] = {}
+    # One block per name is the rule: a list is made only for a name that repeats (a
+    # file of a million one-line sections would otherwise hold a million lists).
+    groups: dict[str, Section | list[Section]] = {}
     for block in tree.sections:
-        groups.setdefault(fold(block.name), []).append(block)
+        folded = fold(block.name)
+        found = groups.get(folded)
+        if found is None:
+            groups[folded] = block
+        elif type(found) is list:
+            found.append(block)
+        else:
+            groups[folded] = [found, block]  # type: ignore[list-item]
     ordered: list[LogicalSection] = []
     by_id: dict[int, EntryRef] = {}
     for folded, blocks in groups.items():
-        ordered.append(_merge(tuple(blocks), folded, by_id))
+        merged = (blocks,) if type(blocks) is not list else tuple(blocks)
+        ordered.append(_merge(merged, folded, by_id))  # type: ignore[arg-type]
     by_name = {s.folded: s for s in ordered}
     return tuple(ordered), by_name, by_id
 
@@ -133,28 +153,34 @@ def _merge(blocks: tuple[Section, ...], folded: str,
     recorded in ``by_id``."""
     section = _new_logical_section(blocks[0].name, blocks, folded)
     refs: list[EntryRef] = []
-    by_key: dict[str, EntryRef | list[EntryRef]] = {}
     new = _new_entry_ref
     for block in blocks:
         for line in block.body:
             if type(line) is not Entry:
                 continue
-            key = line.key
-            ref = new(line, block, section, key, tuple(line.values), len(refs))
+            ref = new(line, block, section, line.key, line.cooked_values, len(refs))
             refs.append(ref)
             by_id[id(line)] = ref
-            if key is not None:
-                folded_key = fold(key)
-                found = by_key.get(folded_key)
-                if found is None:
-                    by_key[folded_key] = ref
-                elif type(found) is EntryRef:
-                    by_key[folded_key] = [found, ref]
-                else:
-                    found.append(ref)
     _set_entries(section, tuple(refs))
-    _set_by_key(section, by_key)
     return section
+
+
+def _index_keys(refs: tuple[EntryRef, ...]) -> dict[str, EntryRef | list[EntryRef]]:
+    """The entries by folded key (see :attr:`LogicalSection._by_key`)."""
+    by_key: dict[str, EntryRef | list[EntryRef]] = {}
+    for ref in refs:
+        key = ref.key
+        if key is None:
+            continue
+        folded_key = fold(key)
+        found = by_key.get(folded_key)
+        if found is None:
+            by_key[folded_key] = ref
+        elif type(found) is EntryRef:
+            by_key[folded_key] = [found, ref]
+        else:
+            found.append(ref)
+    return by_key
 
 
 # The frozen dataclass ``__init__`` sets each field through ``object.__setattr__``; the
@@ -183,7 +209,7 @@ def _new_logical_section(name: str, blocks: tuple[Section, ...],
     _set_blocks(section, blocks)
     _set_entries(section, ())
     _set_folded(section, folded)
-    _set_by_key(section, {})
+    _set_by_key(section, None)
     return section
 
 

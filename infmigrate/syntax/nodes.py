@@ -400,15 +400,21 @@ class Entry(CSTNode):
     @property
     def values(self) -> list[str]:
         """The cooked fields."""
+        return list(self.cooked_values)
+
+    @property
+    def cooked_values(self) -> tuple[str, ...]:
+        """The cooked fields as a tuple, shared with every entry of the same fields (the
+        model keeps it per entry: no copy is made for each)."""
         data = self[0]
         hit = _COOKED.get(id(data))
         if hit is not None and hit[0] is data:
-            return list(hit[1])
+            return hit[1]
         cooked = tuple([cook(value, final=not comma) for _, value, _, comma in data])
         if len(_COOKED) >= _COOKED_LIMIT:
             _COOKED.clear()
         _COOKED[id(data)] = (data, cooked)
-        return list(cooked)
+        return cooked
 
 
 class ErrorLine(CSTNode):
