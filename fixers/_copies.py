@@ -155,7 +155,7 @@ def copied_files(ctx: FixContext) -> dict[tuple[int | str, str, str], list[Copie
                 key = place_key(where, subdir, dest_name(ctx.model, copy))
                 table.setdefault(key, []).append(CopiedFile(fl, copy, dirid, subdir))
         ctx.cache[_COPIED_KEY] = table
-    return table  # type: ignore[no-any-return]
+    return table
 
 
 def unique(refs: Iterable[EntryRef]) -> list[EntryRef]:
@@ -170,18 +170,18 @@ def unique(refs: Iterable[EntryRef]) -> list[EntryRef]:
 
 
 def destination_groups(model: InfModel, kinds: Iterable[ListKind] = (ListKind.COPY,)
-                       ) -> list[tuple[Destination, list[FileList]]]:
+                       ) -> list[tuple[EntryRef, Destination, list[FileList]]]:
     """The reached file lists of these kinds, grouped by the ``[DestinationDirs]`` entry
-    that places them (their own or DefaultDestDir), in file order; lists that fall back to
-    DIRID_DEFAULT (no entry) are left out."""
+    that places them (their own or DefaultDestDir), in file order, as (that entry, its
+    destination, the lists); lists that fall back to DIRID_DEFAULT (no entry) are left out."""
     wanted = set(kinds)
-    groups: dict[int, tuple[Destination, list[FileList]]] = {}
+    groups: dict[int, tuple[EntryRef, Destination, list[FileList]]] = {}
     for fl in model.file_lists:
         dest = fl.destination
         if fl.kind not in wanted or dest.entry is None:
             continue
-        groups.setdefault(id(dest.entry), (dest, []))[1].append(fl)
-    return sorted(groups.values(), key=lambda g: g[0].entry.line)  # type: ignore[union-attr]
+        groups.setdefault(id(dest.entry), (dest.entry, dest, []))[2].append(fl)
+    return sorted(groups.values(), key=lambda g: g[0].line)
 
 
 def lists_text(lists: list[FileList]) -> str:

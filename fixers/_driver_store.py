@@ -60,7 +60,7 @@ before it). A flags field that is not a number blocks the move.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -70,10 +70,10 @@ from infmigrate.model import InfModel
 from infmigrate.model.decorations import ARCH_PLACEHOLDER, placeholders
 from infmigrate.model.files import Destination, FileCopy, FileList, ListKind, SourceFile
 from infmigrate.model.numbers import parse_int
-from infmigrate.model.paths import find_paths
+from infmigrate.model.paths import PathRef, find_paths
 from infmigrate.model.registry import RegKind
 from infmigrate.model.sections import EntryRef, fold
-from infmigrate.syntax import Entry, Field, TriviaLine
+from infmigrate.syntax import Entry, Field, Line, TriviaLine
 
 from ._fixed_place import Consumer, FixedPlaces, recognize
 
@@ -238,7 +238,7 @@ def plans(ctx: FixContext) -> Plans:
     cached = ctx.cache.get(_CACHE_KEY)
     if cached is None:
         cached = ctx.cache[_CACHE_KEY] = _Planner(ctx).run()
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 # --- planning -----------------------------------------------------------------------------
@@ -254,7 +254,7 @@ class _Planner:
         self.model: InfModel = ctx.model
         expand = self.model.strings.expand
         #: File names compare as SetupAPI sees them: expanded, case-insensitive.
-        self.name = lambda text: fold(expand(text))
+        self.name: Callable[[str], str] = lambda text: fold(expand(text))
         self.copy_lists = [fl for fl in self.model.file_lists if fl.kind is ListKind.COPY]
 
     @cached_property
@@ -331,7 +331,7 @@ class _Planner:
         return out
 
     @cached_property
-    def _paths(self) -> list[tuple[EntryRef, int, object, bool]]:
+    def _paths(self) -> list[tuple[EntryRef, int, PathRef, bool]]:
         return self._all_paths()
 
     @cached_property
@@ -343,8 +343,8 @@ class _Planner:
         return self._bare_name_values()
 
     # Every path in every field of the file, once.
-    def _all_paths(self) -> list[tuple[EntryRef, int, object, bool]]:
-        out = []
+    def _all_paths(self) -> list[tuple[EntryRef, int, PathRef, bool]]:
+        out: list[tuple[EntryRef, int, PathRef, bool]] = []
         strings = self.model.strings
         for section in self.model.sections:
             if section.folded.split(".")[0] in _NOT_REFERENCES:
@@ -419,7 +419,7 @@ class _Planner:
     def _sources(self, copy: FileCopy) -> tuple[list[SourceFile], bool]:
         """The file's [SourceDisksFiles] entries (one per architecture that has one, in
         architecture order), and whether they all name the same subdirectory."""
-        arches = sorted(a for a in self.model.architectures if a) or [None]
+        arches: list[str | None] = [*sorted(a for a in self.model.architectures if a)] or [None]
         sources = [s for s in (copy.source_for(arch) for arch in arches) if s is not None]
         expand = self.model.strings.expand
         return sources, len({_norm_dir(expand(s.subdir)) for s in sources}) <= 1
@@ -440,9 +440,9 @@ class _Planner:
         if not fl.files:
             plan.blocked.append("the list has no files" if fl.section is not None
                                 else f"section [{fl.name}] does not exist")
-        if fl.has_security:
+        if fl.security is not None:  # fl.has_security, narrowed for the type checker
             plan.blocked.append(
-                f"[{fl.security.name}] sets its security; files in the driver store "  # type: ignore[union-attr]
+                f"[{fl.security.name}] sets its security; files in the driver store "
                 "keep the store's ACLs (InfVerif 1101)")
         expand = self.model.strings.expand
         for i, copy in enumerate(fl.files):
@@ -507,7 +507,7 @@ class _Planner:
                                     "[DestinationDirs] entry they share")
         old_dir = _norm_dir(dest.subdir)
         for ref, index, path, literal in self._paths:
-            dirid, subpath = path.normalized  # type: ignore[attr-defined]
+            dirid, subpath = path.normalized
             if dirid != dest.dirid:
                 continue
             folder, _, file_name = subpath.rpartition("\\")
@@ -515,7 +515,7 @@ class _Planner:
                 continue
             for copy in fl.files:
                 if self.name(copy.dest_name) == fold(file_name):
-                    use = PathUse(ref, index, path.start, path.end, copy,  # type: ignore[attr-defined]
+                    use = PathUse(ref, index, path.start, path.end, copy,
                                   not literal)
                     plan.uses.append(use)
                     directive = self.not_added.get(ref.section.folded)
@@ -527,9 +527,9 @@ class _Planner:
                         plan.blocked.append(
                             f"line {ref.line} names {copy.dest_name} through a [Strings] value "
                             "(rewriting it would change that string in every locale)")
-                    elif path.form in _NT_FORMS:  # type: ignore[attr-defined]
+                    elif path.form in _NT_FORMS:
                         plan.blocked.append(_nt_reason(ref, copy.dest_name,
-                                                       path.text))  # type: ignore[attr-defined]
+                                                       path.text))
         return plan
 
     def _bare_use(self, name: str) -> EntryRef | None:
@@ -579,7 +579,9 @@ class _Planner:
             blockers = blockers or ["no file list that relies on it is installed"]
         everyone_moves = not blockers
         if default_legacy and everyone_moves:
-            result.default_edits = [Edit.replace(default.entry.entry,  # type: ignore[union-attr]
+            # DefaultDestDir is always read from an entry (DestinationDirs.default)
+            assert default is not None and default.entry is not None
+            result.default_edits = [Edit.replace(default.entry.entry,
                                                  _set_values(default.entry.entry, ["13"]))]
             for p in relying:
                 result.default_edits += self._flag_edits(p)
@@ -666,10 +668,10 @@ class _Planner:
         tree = self.ctx.tree
         version = [s for s in tree.sections if s.name.casefold() == "version"]
         after = version[-1] if version else None
-        body: list[object] = list(entries)
+        body: list[Line] = list(entries)
         if after is not None and after.body and type(after.body[-1]) is TriviaLine:
             body.append(TriviaLine("", "", after.body[-1].newline or self.newline))
-        new = make_section("DestinationDirs", body, newline=self.newline)  # type: ignore[arg-type]
+        new = make_section("DestinationDirs", body, newline=self.newline)
         if after is None and tree.sections:
             # no [Version] to follow: at the end of the file
             return Edit.insert_section(None, new)
@@ -695,12 +697,12 @@ class _Planner:
         new_sections = []
         trailing_blank = bool(last.body) and type(last.body[-1]) is TriviaLine
         for name, subdir in zip(names[1:], subdirs[1:], strict=True):
-            lines: list[object] = [fixes.get(id(c.entry.entry), c.entry.entry)
+            lines: list[Line] = [fixes.get(id(c.entry.entry), c.entry.entry)
                                    for c in groups[subdir] if c.entry is not None]
             if trailing_blank:
                 lines.append(TriviaLine("", "", self.newline))
             new_sections.append(make_section(name, lines, newline=last.header.newline
-                                             or self.newline))  # type: ignore[arg-type]
+                                             or self.newline))
         if not trailing_blank:
             # the section ran straight into the next one: a blank line before the new ones
             edits.append(Edit.insert_after(last.body[-1] if last.body else last.header,

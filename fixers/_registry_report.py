@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 
 from infmigrate.edits import make_section
 from infmigrate.fixer import Edit, FixContext
-from infmigrate.model import Context, InfModel, LogicalSection, RegKind, fold
+from infmigrate.model import Context, EntryRef, InfModel, LogicalSection, RegKind, fold
 from infmigrate.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
-from infmigrate.syntax import Entry, Section, TriviaLine
+from infmigrate.syntax import Entry, Line, Section, TriviaLine
 
 from ._registry_writes import Kind, RegWrite, registry_writes
 
@@ -164,8 +164,8 @@ def service_names(write: RegWrite) -> list[str]:
     return list(out.values())
 
 
-def reached_entries(model: InfModel, keys: Iterable[str]) -> Iterator[tuple[LogicalSection,
-                                                                             object]]:
+def reached_entries(model: InfModel, keys: Iterable[str]
+                    ) -> Iterator[tuple[LogicalSection, EntryRef]]:
     """(section, EntryRef) of every keyed entry named in ``keys`` (folded) in a reached
     section, in file order."""
     wanted = frozenset(keys)
@@ -202,10 +202,10 @@ def insert_after(ctx: FixContext, block: Section, sections: list[tuple[str, list
         edits.append(Edit.insert_after(tail, blank))
     made: list[Section] = []
     for i, (name, lines) in enumerate(sections):
-        body: list[object] = list(lines)
+        body: list[Line] = list(lines)
         if i < len(sections) - 1 or block is not last:
             body.append(TriviaLine("", "", newline))
-        made.append(make_section(name, body, newline=newline))  # type: ignore[arg-type]
+        made.append(make_section(name, body, newline=newline))
     edits.append(Edit.insert_section(block, *made))
     return edits
 
@@ -232,4 +232,4 @@ def apo_clsids(ctx: FixContext) -> frozenset[str]:
                 if len(parts) > 2:
                     out.add(parts[2])
         found = ctx.cache["apo-clsids"] = frozenset(out)
-    return found  # type: ignore[no-any-return]
+    return found

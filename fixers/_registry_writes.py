@@ -16,7 +16,16 @@ from enum import Enum
 
 from infmigrate.edits import quote
 from infmigrate.fixer import Edit, FixContext
-from infmigrate.model import Context, LogicalSection, RegKind, RegLine, RegSection, fold
+from infmigrate.model import (
+    Context,
+    InfModel,
+    LogicalSection,
+    RegKind,
+    RegLine,
+    RegSection,
+    SectionContext,
+    fold,
+)
 from infmigrate.model.registry import FLG_ADDREG_DELVAL
 from infmigrate.syntax import Entry
 
@@ -103,9 +112,15 @@ def _with_leads(rules: list[tuple[re.Pattern[str], Kind]]
                 ) -> tuple[tuple[re.Pattern[str], Kind, str], ...]:
     """The rules with the literal text each pattern starts with (what a subkey must start
     with to match)."""
-    lead = re.compile(r"(?:[a-z ]|\\\\)*")
-    return tuple((p, kind, lead.match(p.pattern).group().replace("\\\\", "\\"))  # type: ignore[union-attr]
+    lead = re.compile(r"(?:[a-z ]|\\\\)*")  # matches every string (possibly empty)
+    return tuple((p, kind, _must(lead.match(p.pattern)).group().replace("\\\\", "\\"))
                  for p, kind in rules)
+
+
+def _must(m: re.Match[str] | None) -> re.Match[str]:
+    """``m``, which cannot be ``None`` (a pattern that matches the empty string)."""
+    assert m is not None
+    return m
 
 
 _HKLM_LEADS = _with_leads(_RULES)
@@ -161,8 +176,8 @@ class RegWrite:
         return ""
 
     @property
-    def contexts(self) -> frozenset[object]:
-        return self.section.contexts  # type: ignore[return-value]
+    def contexts(self) -> frozenset[SectionContext]:
+        return self.section.contexts
 
 
 def _classify(root: str, subkey: str, value_name: str,
@@ -202,7 +217,7 @@ def registry_writes(ctx: FixContext) -> list[RegWrite]:
     cached = ctx.cache.get(_CACHE_KEY)
     if cached is None:
         cached = ctx.cache[_CACHE_KEY] = list(_writes(ctx))
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _writes(ctx: FixContext) -> Iterator[RegWrite]:
@@ -242,16 +257,16 @@ def conflicting_value(writes: list[RegWrite]) -> str | None:
 
 def service_contexts(write: RegWrite) -> set[str]:
     """The services whose service-install sections reach this line (folded)."""
-    return {fold(c.service) for c in write.section.contexts  # type: ignore[attr-defined]
+    return {fold(c.service) for c in write.section.contexts
             if c.kind is Context.SERVICE_KEY and c.service}
 
 
-def unique_section_name(model: object, wanted: str, taken: set[str]) -> str:
+def unique_section_name(model: InfModel, wanted: str, taken: set[str]) -> str:
     """A new section name from ``wanted``: of the safe form, not used in the file, nor in
     ``taken`` (which it extends)."""
     base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("_") or "Params_AddReg"
     name, n = base, 2
-    while model.section(name) is not None or fold(name) in taken:  # type: ignore[attr-defined]
+    while model.section(name) is not None or fold(name) in taken:
         name, n = f"{base}_{n}", n + 1
     taken.add(fold(name))
     return name
@@ -266,11 +281,11 @@ def as_hkr(write: RegWrite, subkey: str, newline: str) -> Entry:
     return entry.with_changes(fields=tuple(fields), newline=entry.newline or newline)
 
 
-def remove_lines(model: object, moved: set[int]) -> list[Edit]:
+def remove_lines(model: InfModel, moved: set[int]) -> list[Edit]:
     """Delete the moved lines; a section left with no entry goes, with its references."""
     edits: list[Edit] = []
     emptied: list[LogicalSection] = []
-    for reg in model.reg_sections:  # type: ignore[attr-defined]
+    for reg in model.reg_sections:
         section = reg.section
         if section is None or not any(id(r.entry) in moved for r in section.entries):
             continue
@@ -285,7 +300,7 @@ def remove_lines(model: object, moved: set[int]) -> list[Edit]:
     # Drop the references to emptied sections (the directive line too, if it is left empty).
     by_line: dict[int, tuple[Entry, set[int]]] = {}
     for section in emptied:
-        for ref in model.references_to(section):  # type: ignore[attr-defined]
+        for ref in model.references_to(section):
             slot = by_line.setdefault(id(ref.entry.entry), (ref.entry.entry, set()))
             slot[1].add(ref.index)
     for entry, indexes in by_line.values():

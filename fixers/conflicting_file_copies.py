@@ -74,7 +74,7 @@ class ConflictingFileCopies(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        arches: list[str | None] = sorted(model.architectures) or [None]
+        arches: list[str | None] = [*sorted(model.architectures)] or [None]
         reported: set[tuple[int, int]] = set()
         for copies in copied_files(ctx).values():
             if len(copies) < 2:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TypeAlias
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.model import Context, InfModel, RegKind, fold
+from infmigrate.model import Context, EntryRef, InfModel, LogicalSection, RegKind, fold
 from infmigrate.model.numbers import parse_int
 from infmigrate.model.references import InstallSection
 from infmigrate.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
@@ -87,7 +88,7 @@ class ConflictingSettings(Fixer):
                 slot = groups.setdefault((fold(key), fold(write.value_name)), (key, []))
                 slot[1].append(write)
         reported: set[int] = set()
-        values: dict[int, tuple[object, ...]] = {}  # the data of each write, once
+        values: dict[int, _Data] = {}  # the data of each write, once
         for key, writes in groups.values():
             if len(writes) < 2:
                 continue  # most values are set once: their data need not be read
@@ -116,7 +117,7 @@ class ConflictingSettings(Fixer):
 
     def _services(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        by_name: dict[str, list[tuple[object, list[InstallSection]]]] = {}
+        by_name: dict[str, list[tuple[LogicalSection, list[InstallSection]]]] = {}
         for svc in model.services:
             if not svc.name or svc.section is None:
                 continue
@@ -132,9 +133,9 @@ class ConflictingSettings(Fixer):
                 continue
             svc_name = model.services_named(name)[0].name
             for directive in _DIRECTIVES:
-                seen: list[tuple[object, object, list[InstallSection]]] = []
+                seen: list[tuple[LogicalSection, EntryRef, list[InstallSection]]] = []
                 for section, installs in slots:
-                    found = section.get(directive)  # type: ignore[attr-defined]
+                    found = section.get(directive)
                     if not found:
                         continue
                     ref = found[-1]
@@ -147,8 +148,8 @@ class ConflictingSettings(Fixer):
                         continue
                     o_section, o_ref = other
                     text = (f"{directive} of service {svc_name} is {','.join(ref.values)} here "
-                            f"in [{section.name}] and {','.join(o_ref.values)} in "  # type: ignore[attr-defined]
-                            f"[{o_section.name}] (line {o_ref.line}), which can install on "  # type: ignore[attr-defined]
+                            f"in [{section.name}] and {','.join(o_ref.values)} in "
+                            f"[{o_section.name}] (line {o_ref.line}), which can install on "
                             f"the same machine {_CODES}: the service gets whichever installs "
                             "last; give both the same value")
                     yield self.diagnostic(ref, text)
@@ -176,7 +177,13 @@ def _identities(write: RegWrite) -> list[str]:
     return out
 
 
-def _value(model: InfModel, write: RegWrite) -> tuple[object, ...]:
+#: The data of a registry line as compared: its type, then each field (a number or text).
+_Data: TypeAlias = tuple[str | int | None, ...]
+#: A service directive's value as compared: a number, a set of names, or the folded texts.
+_Setting: TypeAlias = int | frozenset[str] | tuple[str, ...] | None
+
+
+def _value(model: InfModel, write: RegWrite) -> _Data:
     kind = write.line.type
     data = [model.expand(d).strip() for d in write.line.data]
     if kind == "dword" and len(data) == 1 and parse_int(data[0]) is not None:
@@ -186,7 +193,7 @@ def _value(model: InfModel, write: RegWrite) -> tuple[object, ...]:
     return (kind, *data)
 
 
-def _directive_value(model: InfModel, directive: str, values: Sequence[str]) -> object:
+def _directive_value(model: InfModel, directive: str, values: Sequence[str]) -> _Setting:
     texts = [model.expand(v).strip() for v in values]
     if fold(directive) in _NUMERIC and texts and parse_int(texts[0]) is not None:
         return parse_int(texts[0])

@@ -63,7 +63,7 @@ class DeprecatedDestinationDirid(Fixer):
     infverif = (1340, 1341)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for dest, lists in destination_groups(ctx.model, tuple(ListKind)):
+        for entry, dest, lists in destination_groups(ctx.model, tuple(ListKind)):
             dirid = dest.dirid
             if dirid is None or classify(dirid) is not DiridClass.DEPRECATED:
                 continue
@@ -85,6 +85,6 @@ class DeprecatedDestinationDirid(Fixer):
                 instead = ("copy the files to the driver store (DIRID 13) and have their "
                            "consumers read a full path from the device or interface key")
             yield self.diagnostic(
-                dest.entry,
+                entry,
                 f"{lists_text(lists)} {be(lists)} {verb} {place_text(dirid, dest.subdir)}{via}, a "
                 f"DIRID deprecated from Windows 11 24H2 (InfVerif 1340/1341): {instead}")

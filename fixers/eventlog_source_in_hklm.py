@@ -9,7 +9,7 @@ from infmigrate.edits import append_lines, equals_column, make_entry, make_secti
 from infmigrate.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
 from infmigrate.model import RegKind, ServiceInstall, fold
 from infmigrate.registry import register
-from infmigrate.syntax import Entry, Field, TriviaLine
+from infmigrate.syntax import Entry, Field, Line, Section, TriviaLine
 
 from ._registry_writes import (
     Kind,
@@ -157,7 +157,7 @@ def _edits(ctx: FixContext, groups: dict[tuple[str, str], list[RegWrite]]) -> li
     taken: set[str] = set()
     edits: list[Edit] = []
     moved: set[int] = set()
-    sections_after: dict[int, tuple[object, list[object]]] = {}
+    sections_after: dict[int, tuple[Section, list[Section]]] = {}
     gap_after: set[int] = set()
     last_section = ctx.tree.sections[-1] if ctx.tree.sections else None
     for (_, _), writes in groups.items():
@@ -175,17 +175,17 @@ def _edits(ctx: FixContext, groups: dict[tuple[str, str], list[RegWrite]]) -> li
         anchor_section = next((s.section for s in services if s.section is not None), None)
         anchor = (anchor_section.blocks[-1] if anchor_section is not None
                   else services[0].entry.block)
-        new: list[object] = []
+        new: list[Section] = []
         if new_eventlog is not None:
             new.append(make_section(new_eventlog, [
                 make_entry("AddReg", [addreg], newline=newline),
                 TriviaLine("", "", newline)], newline=newline))
-        body: list[object] = [*lines]
+        body: list[Line] = [*lines]
         if anchor is not last_section:
             body.append(TriviaLine("", "", newline))
-        new.append(make_section(addreg, body, newline=newline))  # type: ignore[arg-type]
+        new.append(make_section(addreg, body, newline=newline))
         sections_after.setdefault(id(anchor), (anchor, []))[1].extend(new)
-        if anchor.body and type(anchor.body[-1]) is not TriviaLine:  # type: ignore[attr-defined]
+        if anchor.body and type(anchor.body[-1]) is not TriviaLine:
             gap_after.add(id(anchor))
         for section in existing.values():
             like = next((r.entry for r in reversed(section.entries) if r.key is not None), None)
@@ -208,9 +208,9 @@ def _edits(ctx: FixContext, groups: dict[tuple[str, str], list[RegWrite]]) -> li
                 edits.append(Edit.replace(s.entry.entry, _set_fields(s.entry.entry, wanted)))
     for key, (anchor, new_sections) in sections_after.items():
         if key in gap_after:
-            last = anchor.body[-1]  # type: ignore[attr-defined]
+            last = anchor.body[-1]
             edits.append(Edit.insert_after(last, TriviaLine("", "", newline)))
-        edits.append(Edit.insert_section(anchor, *new_sections))  # type: ignore[arg-type]
+        edits.append(Edit.insert_section(anchor, *new_sections))
     return edits + remove_lines(model, moved)
 
 

@@ -15,7 +15,7 @@ from infmigrate.fixer import (
     FixContext,
     Fixer,
 )
-from infmigrate.model import Context, RegKind, fold
+from infmigrate.model import Context, LogicalSection, RegKind, fold
 from infmigrate.model.references import InstallSection
 from infmigrate.registry import register
 from infmigrate.syntax import Entry
@@ -173,7 +173,8 @@ class FiltersInRegistry(Fixer):
             new: list[tuple[str, list[Entry]]] = []
             if existing is None:
                 new.append((f"{install.name}.Filters", [add]))
-                anchor = hw.blocks[-1]  # type: ignore[union-attr]
+                assert hw is not None  # the line is reached from this install's .HW section
+                anchor = hw.blocks[-1]
             else:
                 edits.append(append_lines(existing.blocks[-1], [add]))
                 anchor = existing.blocks[-1]
@@ -185,10 +186,10 @@ class FiltersInRegistry(Fixer):
         return self.make_fix(*edits, applicability=Applicability.UNSAFE)
 
 
-def _like(section: object) -> Entry | None:
+def _like(section: LogicalSection | None) -> Entry | None:
     if section is None:
         return None
-    return next((r.entry for r in reversed(section.entries)  # type: ignore[attr-defined]
+    return next((r.entry for r in reversed(section.entries)
                  if r.key is not None), None)
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 
 from infmigrate.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.model import INSTALL_SUFFIXES, fold
+from infmigrate.model import INSTALL_SUFFIXES, InfModel, LogicalSection, fold
 from infmigrate.registry import register
 
 from ._registry_report import codes
@@ -105,10 +105,10 @@ class IncludeNeedsMisuse(Fixer):
                 yield self.diagnostic(ref.entry, text)
 
 
-def _is_install(model: object, section: object) -> bool:
+def _is_install(model: InfModel, section: LogicalSection | None) -> bool:
     """Whether a local section is a DDInstall-like root (so its lack of suffix means one)."""
     return section is not None and any(
-        i.section is section for i in model.install_sections)  # type: ignore[attr-defined]
+        i.section is section for i in model.install_sections)
 
 
 def _suffix(name: str) -> str:

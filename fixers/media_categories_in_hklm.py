@@ -80,7 +80,7 @@ class MediaCategoriesInHklm(Fixer):
                     "not used by Windows: delete the line (InfVerif 1321)")
                 continue
             target = f"HKR,MediaCategories\\{write.parts['guid']},{write.value_name}"
-            contexts = {c.kind for c in write.section.contexts}  # type: ignore[attr-defined]
+            contexts = {c.kind for c in write.section.contexts}
             if value != "name":
                 yield self.diagnostic(
                     write.line.ref, f"MediaCategories value {write.value_name} is written to "

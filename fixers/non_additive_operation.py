@@ -76,9 +76,9 @@ class NonAdditiveOperation(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
         for section, ref in reached_entries(model, _DIRECTIVES):
-            what, instead = _DIRECTIVES[fold(ref.key)]  # type: ignore[attr-defined]
-            names = ", ".join(v for v in ref.values if v)  # type: ignore[attr-defined]
-            text = (f"{ref.key} = {names} in [{section.name}] {what}, which is not additive "  # type: ignore[attr-defined]
+            what, instead = _DIRECTIVES[fold(ref.key or "")]  # (reached_entries: keyed)
+            names = ", ".join(v for v in ref.values if v)
+            text = (f"{ref.key} = {names} in [{section.name}] {what}, which is not additive "
                     f"{codes(['1308/1309'])}: {instead}")
             yield self.diagnostic(ref, text)
         for write in registry_writes(ctx):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from infmigrate.edits import append_lines, equals_column, make_entry, make_section
 from infmigrate.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
-from infmigrate.model import Context, LogicalSection, RegKind, ServiceInstall, fold
+from infmigrate.model import Context, InfModel, LogicalSection, RegKind, ServiceInstall, fold
 from infmigrate.registry import register
-from infmigrate.syntax import Entry, TriviaLine
+from infmigrate.syntax import Line, Section, TriviaLine
 
 from ._registry_writes import (
     Kind,
@@ -124,15 +124,17 @@ def _plan(ctx: FixContext) -> _Plan:
         if reason:
             plan.refused[svc] = reason
             continue
-        sections = list({id(s.section): s.section for s in services}.values())
-        moving.append((writes[0].parts["svc"], writes, sections))  # type: ignore[arg-type]
+        # (every service has a section: _refusal refuses otherwise)
+        sections = list({id(s.section): s.section for s in services
+                         if s.section is not None}.values())
+        moving.append((writes[0].parts["svc"], writes, sections))
     if moving:
         plan.edits = _edits(ctx, moving)
     return plan
 
 
 def _refusal(svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall],
-             model: object) -> str:
+             model: InfModel) -> str:
     if not all(s.uniform for s in services):
         return "the service name differs between [Strings] locales"
     if any(s.section is None for s in services):
@@ -143,11 +145,11 @@ def _refusal(svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall
     value = conflicting_value(writes)
     if value is not None:
         return f"value {value} is set to different data on different install paths (ISO041)"
-    for s in services:
-        others = {fold(r.context.service) for r in model.references_to(s.section)  # type: ignore[attr-defined]
+    for section in (s.section for s in services if s.section is not None):  # (all of them)
+        others = {fold(r.context.service) for r in model.references_to(section)
                   if r.context.kind is Context.SERVICE_KEY and r.context.service} - {svc}
         if others:
-            return (f"service-install section [{s.section.name}] also installs "  # type: ignore[union-attr]
+            return (f"service-install section [{section.name}] also installs "
                     f"{', '.join(sorted(others))}")
     return ""
 
@@ -161,18 +163,18 @@ def _edits(ctx: FixContext,
     newline = ctx.tree.newline
     last_section = ctx.tree.sections[-1] if ctx.tree.sections else None
     taken: set[str] = set()
-    appended: dict[int, tuple[object, list[Entry]]] = {}
-    new_sections: dict[int, tuple[object, list[object]]] = {}
+    appended: dict[int, tuple[Section, list[Line]]] = {}
+    new_sections: dict[int, tuple[Section, list[Section]]] = {}
     moved: set[int] = set()
     for svc, writes, sections in moving:
         name = unique_section_name(model, f"{svc}_Params_AddReg", taken)
         moved |= {id(w.line.ref.entry) for w in writes}
         anchor = sections[0].blocks[-1]
-        body: list[object] = [as_hkr(w, _parameters(w), newline) for w in writes]
+        body: list[Line] = [as_hkr(w, _parameters(w), newline) for w in writes]
         if anchor is not last_section:
             body.append(TriviaLine("", "", newline))  # keeps it apart from what follows
         new_sections.setdefault(id(anchor), (anchor, []))[1].append(
-            make_section(name, body, newline=anchor.header.newline or newline))  # type: ignore[arg-type]
+            make_section(name, body, newline=anchor.header.newline or newline))
         for section in sections:
             block = section.blocks[-1]
             like = next((r.entry for r in reversed(section.entries) if r.key is not None), None)
@@ -182,13 +184,13 @@ def _edits(ctx: FixContext,
             appended.setdefault(id(block), (block, []))[1].append(line)
     edits: list[Edit] = []
     for key, (block, lines) in appended.items():
-        body = block.body  # type: ignore[attr-defined]
-        if key in new_sections and not (body and type(body[-1]) is TriviaLine):
+        block_body = block.body
+        if key in new_sections and not (block_body and type(block_body[-1]) is TriviaLine):
             # a blank line between this section and the new one that follows it
-            lines = [*lines, TriviaLine("", "", newline)]  # type: ignore[list-item]
-        edits.append(append_lines(block, lines))  # type: ignore[arg-type]
-    for anchor, sections in new_sections.values():
-        edits.append(Edit.insert_section(anchor, *sections))  # type: ignore[arg-type]
+            lines = [*lines, TriviaLine("", "", newline)]
+        edits.append(append_lines(block, lines))
+    for anchor, made in new_sections.values():
+        edits.append(Edit.insert_section(anchor, *made))
     return edits + remove_lines(model, moved)
 
 

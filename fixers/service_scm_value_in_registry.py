@@ -20,7 +20,7 @@ from infmigrate.model import Context, InfModel, LogicalSection, RegKind, Service
 from infmigrate.model.numbers import parse_int
 from infmigrate.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
 from infmigrate.registry import register
-from infmigrate.syntax import Entry
+from infmigrate.syntax import Entry, Section
 
 from ._registry_report import (
     codes,
@@ -207,13 +207,13 @@ class ServiceScmValueInRegistry(Fixer):
             if not todo:
                 continue
             edits: list[Edit] = [Edit.delete(line.write.line.ref.entry) for line in todo]
-            per_block: dict[int, tuple[object, list[Entry]]] = {}
+            per_block: dict[int, tuple[Section, list[Entry]]] = {}
             for line in todo:
                 for section, entry in line.adds:
                     block = section.blocks[-1]
                     per_block.setdefault(id(block), (block, []))[1].append(entry)
             for block, entries in per_block.values():
-                edits.append(append_lines(block, entries))  # type: ignore[arg-type]
+                edits.append(append_lines(block, entries))
             out[svc] = self.make_fix(*edits, applicability=Applicability.UNSAFE,
                                      title=f"Set the values of service {todo[0].svc} with "
                                            "its service-install directives")
@@ -257,11 +257,11 @@ def _refusal(model: InfModel, write: RegWrite, svc: str, services: list[ServiceI
         return "the service name differs between [Strings] locales"
     if any(s.section is None for s in services):
         return "an AddService line of the service names no service-install section"
-    for s in services:
-        others = {fold(r.context.service) for r in model.references_to(s.section)  # type: ignore[arg-type]
+    for section in _sections(services):
+        others = {fold(r.context.service) for r in model.references_to(section)
                   if r.context.kind is Context.SERVICE_KEY and r.context.service} - {fold(svc)}
         if others:
-            return (f"service-install section [{s.section.name}] also installs "  # type: ignore[union-attr]
+            return (f"service-install section [{section.name}] also installs "
                     f"{', '.join(sorted(others))}")
     if hklm:
         installing = {id(i) for s in services for i in s.installs}
@@ -309,10 +309,10 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
         if kind not in ("sz", "expand_sz") or len(data) != 1:
             return "its data is not a string"
         path = _norm_path(expand(data[0]))
-        for s in services:
-            found = s.section.get("ServiceBinary")  # type: ignore[union-attr]
+        for section in _sections(services):
+            found = section.get("ServiceBinary")
             if not found or _norm_path(expand(found[-1].value(0))) != path:
-                return (f"ImagePath differs from the ServiceBinary of [{s.section.name}] "  # type: ignore[union-attr]
+                return (f"ImagePath differs from the ServiceBinary of [{section.name}] "
                         "(a path cannot be turned into a DIRID form safely)")
         return ""
     elif directive in _STRING:
@@ -340,8 +340,7 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
                 got = [g[1:] for g in got if g.startswith("+")] if group else \
                     [g for g in got if not g.startswith("+")]
             return set(got) == want
-    for s in dict.fromkeys(s.section for s in services):  # type: ignore[assignment]
-        section: LogicalSection = s  # type: ignore[assignment]
+    for section in dict.fromkeys(_sections(services)):
         found = section.get(directive)
         if found:
             if same(list(found[-1].values)):
@@ -355,6 +354,12 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
                          column=equals_column(entries))
         line.adds.append((section, new))
     return ""
+
+
+def _sections(services: list[ServiceInstall]) -> list[LogicalSection]:
+    """The service-install sections of ``services``, in order: one per service once
+    :func:`_refusal` has passed (it refuses a service without one)."""
+    return [s.section for s in services if s.section is not None]
 
 
 def _raw(entry: Entry, index: int, cooked: str) -> str:

@@ -61,7 +61,7 @@ class Umdf1Driver(Fixer):
             clsid = section.first("DriverCLSID")
             text_version = model.expand(version.value(0)).strip() if version else ""
             major = text_version.split(".", 1)[0]
-            if major == "1":
+            if version is not None and major == "1":  # (major is "" without the entry)
                 at, why = version, f"UmdfLibraryVersion {text_version} is UMDF 1"
             elif clsid is not None and major in ("", "1"):
                 at, why = clsid, "DriverCLSID loads a UMDF 1 driver through COM"

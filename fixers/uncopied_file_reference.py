@@ -92,13 +92,13 @@ class UncopiedFileReference(Fixer):
                     value = fr.expanded.strip()
                     name = value.replace("/", "\\").rsplit("\\", 1)[-1]
                     known = by_name.get(fold(name))
-                    path = (_path_text(known[0][0], known[0][1], name)
+                    suggested = (_path_text(known[0][0], known[0][1], name)
                             if known and isinstance(known[0][0], int) else f"%13%\\{name}")
                     yield self.diagnostic(
                         fr.entry,
                         f"{fr.entry.key} {value} in [{fr.entry.section.name}] is not a path "
                         "under a DIRID, so it cannot be matched to a CopyFiles destination "
-                        f"(InfVerif 2085): write it {path}", infverif=(2085,))
+                        f"(InfVerif 2085): write it {suggested}", infverif=(2085,))
                 continue
             for path in paths:
                 dirid, subpath = path.normalized

@@ -70,7 +70,7 @@ class UnisolatedDestination(Fixer):
     infverif = (1322, 1306)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for dest, lists in destination_groups(ctx.model):
+        for entry, dest, lists in destination_groups(ctx.model):
             dirid = dest.dirid
             if dirid is None or classify(dirid) is not DiridClass.REPORT:
                 continue
@@ -101,4 +101,4 @@ class UnisolatedDestination(Fixer):
                         f"(InfVerif 1322{tolerated}): copy the files to the driver store "
                         f"(DIRID 13) and {_READ_PATH}; ship applications as a Hardware Support "
                         "App with AddSoftware")
-            yield self.diagnostic(dest.entry, text, infverif=codes)
+            yield self.diagnostic(entry, text, infverif=codes)

@@ -333,8 +333,8 @@ class Cache:
             return
         key = self._key(path, settings)
         old = self._entries.get(key)
-        same_content = isinstance(old, dict) and old.get("h") == content
-        if not result.fix_done and same_content and old.get("f") is True:  # type: ignore[union-attr]
+        if (not result.fix_done and isinstance(old, dict) and old.get("h") == content
+                and old.get("f") is True):
             return  # a report-only result adds nothing to one with the fixes
         strings = _Strings()
         entry: dict[str, Any] = {

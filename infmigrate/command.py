@@ -425,7 +425,7 @@ class _Runner:
         results: list[FileResult | None] = [None] * len(inputs)
         # The largest files first, so that the pool's workers end together.
         order = sorted(range(len(inputs)),
-                       key=lambda i: -(inputs[i].size if inputs[i] is not None else 1 << 62))
+                       key=lambda i: -(c.size if (c := inputs[i]) is not None else 1 << 62))
         ticker = progress(self.s.stderr, len(inputs), quiet=self.o.quiet,
                           description="infmigrate")
 

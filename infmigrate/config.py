@@ -91,7 +91,7 @@ def relative_to(path: Path, root: Path) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def compile_globs(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+def compile_globs(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """Gitignore-style patterns (``./`` prefixes and blanks dropped) as a path spec."""
     lines = []
     for raw in patterns:

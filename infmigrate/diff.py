@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from unidiff import PatchedFile, PatchSet
 from unidiff.errors import UnidiffParseError
+from unidiff.patch import Line as HunkLine
 
 from .linediff import grouped, opcodes
 
@@ -107,7 +108,7 @@ def unified_diff(old: Sequence[str], new: Sequence[str], path: str, context: int
     return "".join(out)
 
 
-def _value(lines: list, index: int) -> str:  # type: ignore[type-arg]
+def _value(lines: list[HunkLine], index: int) -> str:
     """A hunk line's text, without the ``\\n`` unidiff adds before a no-newline marker."""
     value: str = lines[index].value
     if index + 1 < len(lines) and lines[index + 1].line_type == "\\":

@@ -43,22 +43,23 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) 
     positions): for a caller that prints the tree and parses it again anyway, as the
     runner does, numbering every line after an insertion would be wasted work.
     """
-    replace: dict[int, tuple[Line, ...]] = {}
-    after: dict[int, list[Line]] = {}
+    # (keyed by id() of the target; only an inserted section may have none)
+    replace: dict[int | None, tuple[Line, ...]] = {}
+    after: dict[int | None, list[Line]] = {}
     sections_after: dict[int | None, list[Section]] = {}
-    deleted_sections: set[int] = set()
+    deleted_sections: set[int | None] = set()
     for edit in edits:
         key = id(edit.target) if edit.target is not None else None
         if edit.kind == "replace":
             if key in replace:
                 raise EditConflict("two edits replace the same line")
-            replace[key] = tuple(edit.new)  # type: ignore[index]
+            replace[key] = tuple(edit.new)
         elif edit.kind == "insert_after":
-            after.setdefault(key, []).extend(edit.new)  # type: ignore[arg-type]
+            after.setdefault(key, []).extend(edit.new)
         elif edit.kind == "insert_section":
             sections_after.setdefault(key, []).extend(edit.new)
         elif edit.kind == "delete_section":
-            deleted_sections.add(key)  # type: ignore[arg-type]
+            deleted_sections.add(key)
         else:  # pragma: no cover - Edit's constructors only make the kinds above
             raise ValueError(f"unknown edit kind {edit.kind!r}")
     found: set[int] = set()
@@ -101,7 +102,7 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) 
             # Lines that come with the header (an insertion after it) open the body.
             body = (*header_lines[1:], *body)
             if header_lines[0] is not section.header or body != section.body:
-                section = Section(header_lines[0], body)  # type: ignore[arg-type]
+                section = Section(header_lines[0], body)
             sections.append(section)
         if key in sections_after:
             found.add(key)
@@ -147,6 +148,7 @@ def _keep_lone_crs_apart(prolog: tuple[Line, ...], sections: tuple[Section, ...]
     new_sections: list[Section] = []
     for section in sections:
         lines = fix((section.header, *section.body))
+        # (fix keeps each line's kind: lines[0] is still the SectionHeader)
         new_sections.append(section if lines is None else
                             Section(lines[0], tuple(lines[1:])))  # type: ignore[arg-type]
     return (prolog if fixed_prolog is None else tuple(fixed_prolog)), tuple(new_sections)
@@ -234,6 +236,7 @@ def _terminate_lines(prolog: tuple[Line, ...], sections: list[Section], final_ne
             header = fix((section.header,), last_group)[0]
             body = ()
         if header is not section.header or body != section.body:
+            # (fix keeps each line's kind: the header is still a SectionHeader)
             section = Section(header, body)  # type: ignore[arg-type]
         new_sections.append(section)
     return fix(prolog, not sections), tuple(new_sections)

@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
-from .syntax import Entry, InfFile, Section, SectionHeader
+from .syntax import Entry, InfFile, Section
 from .syntax.nodes import Line
 
 if TYPE_CHECKING:
@@ -170,11 +170,11 @@ def _load_diagnostic(*values: Any) -> Diagnostic:
 #: findings on one long line (a ``CopyFiles=`` line naming thousands of lists), and printing
 #: the line for each of them made the check quadratic in the line's length. The node is
 #: kept with its extent so that a reused identity never hits.
-_EXTENTS: dict[int, tuple[Any, int, int]] = {}
+_EXTENTS: dict[int, tuple[Line, int, int]] = {}
 _EXTENTS_LIMIT = 4096
 
 
-def _extent(node: Any) -> tuple[int, int]:
+def _extent(node: Line) -> tuple[int, int]:
     """The last line and the column after the last character of a line node."""
     hit = _EXTENTS.get(id(node))
     if hit is not None and hit[0] is node:
@@ -187,6 +187,14 @@ def _extent(node: Any) -> tuple[int, int]:
         _EXTENTS.clear()
     _EXTENTS[id(node)] = (node, end_line, end_column)
     return end_line, end_column
+
+
+class LineRef(Protocol):
+    """Anything that points at a line node through ``.entry`` (an
+    :class:`~infmigrate.model.EntryRef`, a registry line's ``ref``...)."""
+
+    @property
+    def entry(self) -> Line: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,15 +255,15 @@ class Fixer:
 
     def diagnostic(
         self,
-        at: Entry | SectionHeader | Line | Any,
+        at: Line | LineRef,
         message: str | None = None,
         fix: Fix | None = None,
         column: int = 1,
         infverif: tuple[int, ...] | None = None,
     ) -> Diagnostic:
-        """A diagnostic of this rule at a line node (or anything with ``.entry``/``.line``);
+        """A diagnostic of this rule at a line node (or a :class:`LineRef` to one);
         ``infverif`` narrows the rule's InfVerif codes to those of this finding."""
-        node = getattr(at, "entry", at)
+        node = cast(Line, getattr(at, "entry", at))  # a line node has no .entry
         if fix is not None and _rewrites_unclosed_quote(fix):
             fix = None
             message = (f"{message or self.message} (not fixed automatically: a line it would "

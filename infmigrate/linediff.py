@@ -191,7 +191,7 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
     else:
         found = _myers(mid_a, mid_b)
         if found is None:
-            found = [tuple(op) for op in  # type: ignore[misc]
+            found = [(tag, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in
                      difflib.SequenceMatcher(None, mid_a, mid_b).get_opcodes()]
         middle = _compact(mid_a, mid_b, found)
     out: list[Opcode] = []

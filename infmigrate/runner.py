@@ -81,9 +81,9 @@ def _choose(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagn
     taken: set[int] = set()
     chosen: list[Diagnostic] = []
     for diag in diagnostics:
-        if not _allowed(diag, settings):
+        if diag.fix is None or not _allowed(diag, settings):
             continue
-        targets = diag.fix.targets()  # type: ignore[union-attr]
+        targets = diag.fix.targets()
         if targets & taken:
             continue
         taken |= targets
@@ -113,7 +113,7 @@ def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
         if not chosen:
             result.fixed, result.remaining = current, diagnostics
             return result
-        edits = [e for d in chosen for e in d.fix.edits]  # type: ignore[union-attr]
+        edits = [e for d in chosen if d.fix is not None for e in d.fix.edits]  # (all have)
         try:
             # Not renumbered: the re-parse below numbers the lines (equality ignores them).
             edited = apply_edits(current, edits, renumber=False)

@@ -57,17 +57,14 @@ def parse_directives(comment: str) -> list[tuple[str, frozenset[str]]]:
 
 def _comment_of(line: Line) -> str:
     """The comment text a line carries (where a directive may be written)."""
-    kind = type(line)
-    if kind is Entry:
-        return line.comment  # type: ignore[union-attr]
-    if kind is TriviaLine:
-        return line.comment  # type: ignore[union-attr]
-    if kind is SectionHeader:
-        trailer: str = line.trailer  # type: ignore[union-attr]
+    if type(line) is Entry or type(line) is TriviaLine:
+        return line.comment
+    if type(line) is SectionHeader:
+        trailer: str = line.trailer
         at = trailer.find(";")
         return trailer[at:] if at >= 0 else ""
-    if kind is ErrorLine:
-        text: str = line.text  # type: ignore[union-attr]
+    if type(line) is ErrorLine:
+        text: str = line.text
         at = text.find(";")
         return text[at:] if at >= 0 else ""
     return ""  # pragma: no cover - Line has no other kinds

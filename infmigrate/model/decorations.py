@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from .numbers import parse_int
 from .sections import EntryRef, LogicalSection, fold
@@ -176,7 +177,7 @@ def stamp_arch(text: str, arch: str) -> str:
     return re.sub(re.escape(ARCH_PLACEHOLDER), arch, text, flags=re.IGNORECASE)
 
 
-def split_decoration(name: str, base: str) -> TargetOS | bool | None:
+def split_decoration(name: str, base: str) -> TargetOS | Literal[False] | None:
     """For a section name ``base[.decoration]``: its decoration.
 
     Returns ``None`` for the bare ``base``, the :class:`TargetOS` of a valid decoration, or

@@ -130,9 +130,9 @@ def _path_end(text: str, start: int, quoted: bool) -> int:
         pos = j
 
 
-def _scan(expanded: str) -> list[tuple[int, int, int, str, str]]:
+def _scan(expanded: str) -> list[tuple[int, int, int, str, PathForm]]:
     """(start, end, dirid, subpath, form) of every path in an expanded text."""
-    out: list[tuple[int, int, int, str, str]] = []
+    out: list[tuple[int, int, int, str, PathForm]] = []
     pos = 0
     while True:
         m = _ROOT.search(expanded, pos)
@@ -142,6 +142,7 @@ def _scan(expanded: str) -> list[tuple[int, int, int, str, str]]:
         quoted = start > 0 and expanded[start - 1] == '"'
         end = _path_end(expanded, m.end(), quoted)
         subpath = expanded[m.end():end]
+        form: PathForm
         if m.group("num") is not None:
             dirid, form = int(m.group("num")), "dirid"
         else:
@@ -185,6 +186,6 @@ def find_paths(cooked: str, strings: StringTable | None = None,
         src_end = q.start + end - offsets[last] if q.kind in _LITERAL else q.end
         from_strings = any(pieces[i].kind == "string" for i in range(first, last + 1))
         paths.append(PathRef(src_start, src_end, expanded[start:end], dirid, subpath,
-                             subpath.rsplit("\\", 1)[-1], form,  # type: ignore[arg-type]
+                             subpath.rsplit("\\", 1)[-1], form,
                              from_strings))
     return expanded, tuple(paths)

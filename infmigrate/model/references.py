@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal, TypeAlias
+from typing import Generic, Literal, TypeAlias, TypedDict, TypeVar
 
 from .contexts import (
     CLASS,
@@ -294,71 +294,94 @@ _DIRECTIVE_KEYS: frozenset[str] = frozenset({
 _ROOT_PREFIXES: tuple[str, ...] = tuple(fold(base) for base, _, _ in _ROOT_BASES)
 
 
-class _Acc:
-    """Mutable accumulator for one graph object, frozen at the end.
+# The constructor arguments each accumulator collects (the frozen class's fields but the
+# ones :meth:`_Builder.freeze` adds: installs, contexts, references...).
+class _RefArgs(TypedDict):
+    entry: EntryRef
+    index: int
+    kind: RefKind
+    raw_name: str
+    name: str
+    target: LogicalSection | None
+    context: SectionContext
+    uniform: bool
+    external: bool
 
-    Its contexts, installs and references are ordered sets (insertion order, no
-    repeats), each held as ``None`` (empty), the one member itself, or a dict once there
-    are two: nearly every accumulator has a single member of each, and a dict per member
-    set was most of the model's transient memory on a line naming many file lists.
-    """
 
-    __slots__ = ("_contexts", "_installs", "_references", "args")
+class _RegArgs(TypedDict):
+    kind: RegKind
+    name: str
+    section: LogicalSection | None
 
-    def __init__(self, args: dict[str, object]) -> None:
-        self.args = args
-        self._contexts: SectionContext | dict[SectionContext, None] | None = None
-        #: Install sections, by id once there are two.
-        self._installs: InstallSection | dict[int, InstallSection] | None = None
-        #: Reference accumulators, by id once there are two.
-        self._references: _Acc | dict[int, _Acc] | None = None
 
-    def add_context(self, ctx: SectionContext) -> None:
-        found = self._contexts
-        if found is None:
-            self._contexts = ctx
-        elif type(found) is dict:
-            found[ctx] = None
-        elif found != ctx:
-            self._contexts = {found: None, ctx: None}  # type: ignore[dict-item]
+class _ListArgs(TypedDict):
+    kind: ListKind
+    name: str
+    section: LogicalSection | None
+    file: str | None
 
-    def contexts(self) -> tuple[SectionContext, ...]:
-        found = self._contexts
-        if found is None:
-            return ()
-        return tuple(found) if type(found) is dict else (found,)  # type: ignore[return-value]
+
+class _ServiceArgs(TypedDict):
+    entry: EntryRef
+    name: str
+    name_expansion: Expansion
+    flags_text: str
+    flags: int | None
+    section_name: str
+    section: LogicalSection | None
+    eventlog_section_name: str
+    eventlog_section: LogicalSection | None
+    log_type: str
+    event_name: str
+
+
+class _WdfArgs(TypedDict):
+    entry: EntryRef
+    kind: str
+    name: str
+    section_name: str
+    section: LogicalSection | None
+
+
+class _IncludeArgs(TypedDict):
+    entry: EntryRef
+    files: tuple[str, ...]
+
+
+class _FileRefArgs(TypedDict):
+    entry: EntryRef
+    index: int
+    kind: FileRefKind
+    raw: str
+    expanded: str
+    paths: tuple[PathRef, ...]
+    role: str
+    uniform: bool
+    reg_line: RegLine | None
+
+
+_Args = TypeVar("_Args", _RefArgs, _RegArgs, _ListArgs, _ServiceArgs, _WdfArgs, _IncludeArgs,
+                _FileRefArgs)
+
+
+class _Acc(Generic[_Args]):
+    """Mutable accumulator for one graph object, frozen at the end."""
+
+    __slots__ = ("args", "contexts", "installs", "references")
+
+    def __init__(self, args: _Args) -> None:
+        self.args: _Args = args
+        self.contexts: dict[SectionContext, None] = {}
+        #: Install sections by id (insertion order, no repeats).
+        self.installs: dict[int, InstallSection] = {}
+        self.references: dict[int, _Acc[_RefArgs]] = {}
 
     def add_install(self, install: InstallSection | None) -> None:
-        if install is None:
-            return
-        found = self._installs
-        if found is None:
-            self._installs = install
-        elif type(found) is dict:
-            found[id(install)] = install
-        elif found is not install:
-            self._installs = {id(found): found, id(install): install}  # type: ignore[arg-type]
+        if install is not None:
+            self.installs[id(install)] = install
 
     def frozen_installs(self) -> tuple[InstallSection, ...]:
-        found = self._installs
-        if found is None:
-            return ()
-        return tuple(found.values()) if type(found) is dict else (found,)  # type: ignore[union-attr,return-value]
-
-    def add_reference(self, ref: _Acc) -> None:
-        found = self._references
-        if found is None:
-            self._references = ref
-        elif type(found) is dict:
-            found[id(ref)] = ref
-        elif found is not ref:
-            self._references = {id(found): found, id(ref): ref}  # type: ignore[arg-type]
-
-    def references(self) -> tuple[_Acc, ...]:
-        found = self._references
-        if found is None:
-            return ()
-        return tuple(found.values()) if type(found) is dict else (found,)  # type: ignore[union-attr,return-value]
+        return tuple(self.installs.values())
 
 
 @dataclass(slots=True)
@@ -390,13 +413,13 @@ class _Builder:
         self.queue: deque[tuple[LogicalSection, SectionContext, str,
                                 InstallSection | None]] = deque()
         self.visited: set[tuple[int, SectionContext, str, int]] = set()
-        self.refs: dict[tuple[int, int, SectionContext], _Acc] = {}
-        self.regs: dict[tuple[RegKind, str], _Acc] = {}
-        self.lists: dict[tuple[ListKind, str], _Acc] = {}
-        self.services: dict[int, _Acc] = {}
-        self.wdf: dict[int, _Acc] = {}
-        self.includes: dict[int, _Acc] = {}
-        self.file_refs: dict[tuple[int, int], _Acc] = {}
+        self.refs: dict[tuple[int, int, SectionContext], _Acc[_RefArgs]] = {}
+        self.regs: dict[tuple[RegKind, str], _Acc[_RegArgs]] = {}
+        self.lists: dict[tuple[ListKind, str], _Acc[_ListArgs]] = {}
+        self.services: dict[int, _Acc[_ServiceArgs]] = {}
+        self.wdf: dict[int, _Acc[_WdfArgs]] = {}
+        self.includes: dict[int, _Acc[_IncludeArgs]] = {}
+        self.file_refs: dict[tuple[int, int], _Acc[_FileRefArgs]] = {}
         self.contexts: dict[str, dict[SectionContext, None]] = {}
         self.roles: dict[str, dict[str, None]] = {}
         self.reached: set[str] = set()
@@ -433,12 +456,13 @@ class _Builder:
             self.roles[key][role] = None
 
     def reference(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
-                  install: InstallSection | None, raw: str | None = None) -> _Acc:
+                  install: InstallSection | None, raw: str | None = None) -> _Acc[_RefArgs]:
         """Record (or extend) the reference of field ``index`` of ``ref`` in ``ctx``."""
         raw = ref.values[index] if raw is None else raw
         key = (id(ref), index, ctx)
         acc = self.refs.get(key)
         if acc is None:
+            target: LogicalSection | None
             if kind == "copy_file":
                 name, uniform, target = raw, True, None
             else:
@@ -519,8 +543,8 @@ class _Builder:
                 if deco is False:
                     continue
                 root = _Root(kind, base, section.name, section, ctx)
-                root.decorations[id(deco)] = deco  # type: ignore[assignment]
-                others.append((root, deco))  # type: ignore[arg-type]
+                root.decorations[id(deco)] = deco
+                others.append((root, deco))
                 found[(kind, section.folded)] = root
                 break
         if declared:
@@ -607,11 +631,12 @@ class _Builder:
             for ref in section.entries:
                 key = ref.key
                 if key is not None and fold(key) in _DIRECTIVE_KEYS:
-                    self.directive(ref, ctx, role, install)
+                    self.directive(ref, key, ctx, role, install)
 
-    def directive(self, ref: EntryRef, ctx: SectionContext, role: str,
+    def directive(self, ref: EntryRef, key: str, ctx: SectionContext, role: str,
                   install: InstallSection | None) -> None:
-        key = fold(ref.key)  # type: ignore[arg-type]
+        """Act on the directive ``ref`` (``key``: its key, as written)."""
+        key = fold(key)
         values = ref.values
         reg_kind = _REG_KINDS.get(key)
         if reg_kind is not None:
@@ -664,28 +689,28 @@ class _Builder:
             return
         file_kind = _FILE_KEYS.get(key)
         if file_kind is not None and values:
-            acc = self.file_refs.get((id(ref), 0))
-            if acc is None:
+            file_acc = self.file_refs.get((id(ref), 0))
+            if file_acc is None:
                 raw = values[0]
                 expanded, paths = find_paths(raw, self.strings)
-                acc = _Acc({"entry": ref, "index": 0, "kind": file_kind, "raw": raw,
-                            "expanded": expanded, "paths": paths, "role": role,
-                            "uniform": self.expand(raw)[1], "reg_line": None})
-                self.file_refs[(id(ref), 0)] = acc
-            acc.add_context(ctx)
+                file_acc = _Acc({"entry": ref, "index": 0, "kind": file_kind, "raw": raw,
+                                 "expanded": expanded, "paths": paths, "role": role,
+                                 "uniform": self.expand(raw)[1], "reg_line": None})
+                self.file_refs[(id(ref), 0)] = file_acc
+            file_acc.contexts[ctx] = None
 
     def registry(self, ref: EntryRef, index: int, kind: RegKind, ctx: SectionContext,
                  install: InstallSection | None) -> None:
         acc_ref = self.reference(ref, index, "registry", ctx, install)
         name = acc_ref.args["name"]
         target = acc_ref.args["target"]
-        key = (kind, fold(name))  # type: ignore[arg-type]
+        key = (kind, fold(name))
         acc = self.regs.get(key)
         if acc is None:
             acc = _Acc({"kind": kind, "name": name, "section": target})
             self.regs[key] = acc
-        acc.add_context(ctx)
-        acc.add_reference(acc_ref)
+        acc.contexts[ctx] = None
+        acc.references[id(acc_ref)] = acc_ref
         acc.add_install(install)
         if isinstance(target, LogicalSection):
             self.mark(target, ctx, "registry")
@@ -697,12 +722,12 @@ class _Builder:
             file = value[1:].strip()
             acc_ref = self.reference(ref, index, "copy_file", ctx, install, raw=file)
             key = (kind, "@" + fold(file))
-            args = {"kind": kind, "name": file, "section": None, "file": file}
+            args: _ListArgs = {"kind": kind, "name": file, "section": None, "file": file}
         else:
             acc_ref = self.reference(ref, index, "file_list", ctx, install)
             name = acc_ref.args["name"]
             target = acc_ref.args["target"]
-            key = (kind, fold(name))  # type: ignore[arg-type]
+            key = (kind, fold(name))
             args = {"kind": kind, "name": name, "section": target, "file": None}
             if isinstance(target, LogicalSection):
                 self.mark(target, ctx, "file-list")
@@ -710,8 +735,8 @@ class _Builder:
         if acc is None:
             acc = _Acc(args)
             self.lists[key] = acc
-        acc.add_context(ctx)
-        acc.add_reference(acc_ref)
+        acc.contexts[ctx] = None
+        acc.references[id(acc_ref)] = acc_ref
         acc.add_install(install)
 
     def add_service(self, ref: EntryRef, install: InstallSection | None) -> None:
@@ -741,10 +766,10 @@ class _Builder:
         acc.add_install(install)
         args = acc.args
         if len(values) > 2 and values[2]:
-            ctx = SectionContext.service_key(args["name"])  # type: ignore[arg-type]
+            ctx = SectionContext.service_key(args["name"])
             self.follow(ref, 2, "service_install", ctx, install, "service-install", True)
         if len(values) > 3 and values[3]:
-            ctx = SectionContext.eventlog_key(args["log_type"], args["event_name"])  # type: ignore[arg-type]
+            ctx = SectionContext.eventlog_key(args["log_type"], args["event_name"])
             self.follow(ref, 3, "eventlog_install", ctx, install, "eventlog-install", True)
 
     def wdf_service(self, ref: EntryRef, install: InstallSection | None) -> None:
@@ -752,7 +777,9 @@ class _Builder:
         if acc is None:
             name, _ = self.expand(ref.value(0))
             section_name, _ = self.expand(ref.value(1))
-            acc = _Acc({"entry": ref, "kind": ref.key, "name": name,
+            kind = ref.key
+            assert kind is not None  # a WDF directive's own entry, which has a key
+            acc = _Acc({"entry": ref, "kind": kind, "name": name,
                         "section_name": section_name,
                         "section": self.lookup(section_name) if section_name else None})
             self.wdf[id(ref)] = acc
@@ -764,33 +791,33 @@ class _Builder:
                source: str) -> Graph:
         refs: dict[int, Reference] = {}
         for acc in self.refs.values():
-            refs[id(acc)] = Reference(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
+            refs[id(acc)] = Reference(**acc.args, installs=acc.frozen_installs())
 
-        def frozen(acc: _Acc) -> tuple[Reference, ...]:
-            return tuple(refs[id(ref)] for ref in acc.references())
+        def frozen(accs: dict[int, _Acc[_RefArgs]]) -> tuple[Reference, ...]:
+            return tuple(refs[key] for key in accs)
 
         reg_sections: list[RegSection] = []
         # Which directives name each section (AddReg and DelReg may name the same one).
         directives: dict[str, set[RegKind]] = {}
-        for kind, folded in self.regs:
-            directives.setdefault(folded, set()).add(kind)
-        for (_, folded), acc in self.regs.items():
-            section = acc.args["section"]
+        for reg_kind, folded in self.regs:
+            directives.setdefault(folded, set()).add(reg_kind)
+        for (_, folded), reg_acc in self.regs.items():
+            section = reg_acc.args["section"]
             lines: tuple[RegLine, ...] = ()
             if isinstance(section, LogicalSection):
                 lines = _reg_lines(section, self.strings)
                 self.reached.add(section.folded)
-            security = self.security(str(acc.args["name"]))
+            security = self.security(str(reg_acc.args["name"]))
             reg_sections.append(RegSection(
-                acc.args["kind"], acc.args["name"], section,  # type: ignore[arg-type]
-                frozenset(acc.contexts()), frozen(acc),  # type: ignore[arg-type]
-                acc.frozen_installs(), security, lines, frozenset(directives[folded])))
+                reg_acc.args["kind"], reg_acc.args["name"], section,
+                frozenset(reg_acc.contexts), frozen(reg_acc.references),
+                reg_acc.frozen_installs(), security, lines, frozenset(directives[folded])))
         file_lists: list[FileList] = []
-        for acc in self.lists.values():
-            args = acc.args
-            section = args["section"]
-            kind: ListKind = args["kind"]  # type: ignore[assignment]
-            file = args["file"]
+        for list_acc in self.lists.values():
+            list_args = list_acc.args
+            section = list_args["section"]
+            kind = list_args["kind"]
+            file = list_args["file"]
             if isinstance(file, str):
                 files: tuple[FileCopy, ...] = (
                     FileCopy(file, file, None, "", self.sources.lookup(file)),)
@@ -799,22 +826,22 @@ class _Builder:
             else:
                 files = (read_files(kind, section, self.sources)
                          if isinstance(section, LogicalSection) else ())
-                destination = self.destinations.resolve(str(args["name"]))
-                security = self.security(str(args["name"]))
+                destination = self.destinations.resolve(str(list_args["name"]))
+                security = self.security(str(list_args["name"]))
             file_lists.append(FileList(
-                kind, args["name"], section, file, frozen(acc),  # type: ignore[arg-type]
-                acc.frozen_installs(), destination, security, files))
-        services = tuple(ServiceInstall(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
+                kind, list_args["name"], section, file, frozen(list_acc.references),
+                list_acc.frozen_installs(), destination, security, files))
+        services = tuple(ServiceInstall(**acc.args, installs=acc.frozen_installs())
                          for acc in self.services.values())
         for svc in services:
             for section in (svc.section, svc.eventlog_section):
                 if section is not None:
                     self.reached.add(section.folded)
-        wdf = tuple(WdfService(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
+        wdf = tuple(WdfService(**acc.args, installs=acc.frozen_installs())
                     for acc in self.wdf.values())
-        includes = tuple(IncludeDirective(**acc.args, installs=acc.frozen_installs())  # type: ignore[arg-type]
+        includes = tuple(IncludeDirective(**acc.args, installs=acc.frozen_installs())
                          for acc in self.includes.values())
-        file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts()))  # type: ignore[arg-type]
+        file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts))
                      for acc in self.file_refs.values()]
         file_refs.extend(self.registry_file_refs(reg_sections))
         for ref in refs.values():

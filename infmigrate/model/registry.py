@@ -9,6 +9,7 @@ left out of :attr:`RegSection.lines`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .contexts import SectionContext
 from .numbers import parse_int
-from .sections import EntryRef, LogicalSection
+from .sections import EntryRef, LogicalSection, slot_setter
 from .strings import StringTable
 
 if TYPE_CHECKING:
@@ -131,13 +132,13 @@ def _flags_value(text: str) -> int | None:
 # As for EntryRef (see sections.py): one RegLine per line of every registry section, so
 # the slots are set through their member descriptors, not the frozen dataclass __init__.
 _object_new = object.__new__
-_set_ref = RegLine.ref.__set__  # type: ignore[attr-defined]
-_set_root = RegLine.root.__set__  # type: ignore[attr-defined]
-_set_subkey = RegLine.subkey.__set__  # type: ignore[attr-defined]
-_set_value_name = RegLine.value_name.__set__  # type: ignore[attr-defined]
-_set_flags_text = RegLine.flags_text.__set__  # type: ignore[attr-defined]
-_set_flags = RegLine.flags.__set__  # type: ignore[attr-defined]
-_set_data = RegLine.data.__set__  # type: ignore[attr-defined]
+_set_ref: Callable[[RegLine, EntryRef], None] = slot_setter(RegLine, "ref")
+_set_root: Callable[[RegLine, str], None] = slot_setter(RegLine, "root")
+_set_subkey: Callable[[RegLine, str], None] = slot_setter(RegLine, "subkey")
+_set_value_name: Callable[[RegLine, str], None] = slot_setter(RegLine, "value_name")
+_set_flags_text: Callable[[RegLine, str], None] = slot_setter(RegLine, "flags_text")
+_set_flags: Callable[[RegLine, int | None], None] = slot_setter(RegLine, "flags")
+_set_data: Callable[[RegLine, tuple[str, ...]], None] = slot_setter(RegLine, "data")
 
 
 def _new_reg_line(ref: EntryRef, root: str, subkey: str, value_name: str, flags_text: str,

@@ -11,7 +11,9 @@ objects compare by identity, like the CST nodes they point at should be located.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar, final
 
 from ..syntax import Entry, InfFile, Section
 
@@ -24,6 +26,7 @@ __all__ = ["EntryRef", "LogicalSection", "build_sections", "fold"]
 fold = str.casefold
 
 
+@final  # lets mypy narrow ``type(x) is EntryRef`` in both branches
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class EntryRef:
     """One entry of a logical section, with where it sits and its cooked text.
@@ -188,17 +191,30 @@ def _index_keys(refs: tuple[EntryRef, ...]) -> dict[str, EntryRef | list[EntryRe
 # it sets the slots directly through their member descriptors instead (the classes stay
 # frozen to everyone else).
 _object_new = object.__new__
-_set_entry = EntryRef.entry.__set__  # type: ignore[attr-defined]
-_set_block = EntryRef.block.__set__  # type: ignore[attr-defined]
-_set_section = EntryRef.section.__set__  # type: ignore[attr-defined]
-_set_key = EntryRef.key.__set__  # type: ignore[attr-defined]
-_set_values = EntryRef.values.__set__  # type: ignore[attr-defined]
-_set_index = EntryRef.index.__set__  # type: ignore[attr-defined]
-_set_name = LogicalSection.name.__set__  # type: ignore[attr-defined]
-_set_blocks = LogicalSection.blocks.__set__  # type: ignore[attr-defined]
-_set_entries = LogicalSection.entries.__set__  # type: ignore[attr-defined]
-_set_folded = LogicalSection.folded.__set__  # type: ignore[attr-defined]
-_set_by_key = LogicalSection._by_key.__set__  # type: ignore[attr-defined]
+_Obj = TypeVar("_Obj")
+
+
+def slot_setter(cls: type[_Obj], name: str) -> Callable[[_Obj, object], None]:
+    """The ``__set__`` of the member descriptor of slot ``name`` of ``cls`` (the caller
+    annotates the value type it passes; mypy checks calls against that annotation)."""
+    setter: Callable[[_Obj, object], None] = getattr(cls, name).__set__
+    return setter
+
+
+_set_entry: Callable[[EntryRef, Entry], None] = slot_setter(EntryRef, "entry")
+_set_block: Callable[[EntryRef, Section], None] = slot_setter(EntryRef, "block")
+_set_section: Callable[[EntryRef, LogicalSection], None] = slot_setter(EntryRef, "section")
+_set_key: Callable[[EntryRef, str | None], None] = slot_setter(EntryRef, "key")
+_set_values: Callable[[EntryRef, tuple[str, ...]], None] = slot_setter(EntryRef, "values")
+_set_index: Callable[[EntryRef, int], None] = slot_setter(EntryRef, "index")
+_set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "name")
+_set_blocks: Callable[[LogicalSection, tuple[Section, ...]], None] = slot_setter(
+    LogicalSection, "blocks")
+_set_entries: Callable[[LogicalSection, tuple[EntryRef, ...]], None] = slot_setter(
+    LogicalSection, "entries")
+_set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
+_set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]]], None] = (
+    slot_setter(LogicalSection, "_by_key"))
 
 
 def _new_logical_section(name: str, blocks: tuple[Section, ...],

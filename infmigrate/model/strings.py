@@ -133,8 +133,8 @@ class StringTable:
                     localized.append((m.group(1).upper(), section))
                 else:
                     invalid.append(section)
-        for locale, section in localized:
-            self.sections.setdefault(locale, section)
+        for code, section in localized:
+            self.sections.setdefault(code, section)
         duplicates: list[EntryRef] = []
         for locale, section in self.sections.items():
             table: dict[str, str] = {}

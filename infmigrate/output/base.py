@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Protocol
 
 from ..fixer import Applicability, Diagnostic, Fixer
 from ..problems import severity_of
@@ -50,6 +50,12 @@ class Shown:
     #: which only the formats that print no fix edits get: see :data:`NEEDS_TREES`).
     tree: InfFile | None
     fingerprint: str
+
+    @property
+    def full_tree(self) -> InfFile:
+        """:attr:`tree`, in a format of :data:`NEEDS_TREES` (which always has one)."""
+        assert self.tree is not None, "a format that prints fixes got light results"
+        return self.tree
 
     @property
     def severity(self) -> str:
@@ -138,7 +144,7 @@ class Report:
             # per line and per (rule, line), not per finding: thousands of findings on
             # one long line would each normalize and hash the whole line again
             anchors: dict[int, str] = {}
-            hashers: dict[tuple[str, int], Any] = {}
+            hashers: dict[tuple[str, int], _Hasher] = {}
             for d in self.diagnostics_of(file):
                 anchor = anchors.get(d.line)
                 if anchor is None:
@@ -156,7 +162,15 @@ class Report:
         return (s for s in self.shown if s.file is file)
 
 
-def _fingerprint_prefix(code: str, path: str, anchor: str) -> Any:
+class _Hasher(Protocol):
+    """What the fingerprint uses of a :mod:`hashlib` object."""
+
+    def copy(self) -> _Hasher: ...
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
+
+
+def _fingerprint_prefix(code: str, path: str, anchor: str) -> _Hasher:
     """A finding's fingerprint, stable across runs and line moves, hashes the rule, the
     file, the text of the line (blanks normalized) and which occurrence of that pair it
     is: this is the hash fed with all but the occurrence (shared by a line's findings)."""
@@ -164,7 +178,7 @@ def _fingerprint_prefix(code: str, path: str, anchor: str) -> Any:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass"))
 
 
-def _fingerprint_of(prefix: Any, occurrence: int) -> str:
+def _fingerprint_of(prefix: _Hasher, occurrence: int) -> str:
     hasher = prefix.copy()
     hasher.update(str(occurrence).encode("ascii"))
     return hasher.hexdigest()[:32]

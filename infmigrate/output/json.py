@@ -26,7 +26,7 @@ def _object(report: Report, s: Shown) -> dict[str, Any]:
             {"content": clean(r.content),
              "location": _position(r.start_line, r.start_column),
              "end_location": _position(r.end_line, r.end_column)}
-            for r in fix_text_changes(s.tree, d.fix).replacements()
+            for r in fix_text_changes(s.full_tree, d.fix).replacements()
         ]
         fix = {"applicability": d.fix.applicability.value, "title": clean(d.fix.title),
                "enabled": s.fixable, "edits": edits}

@@ -45,8 +45,7 @@ def _object(report: Report, s: Shown) -> dict[str, Any]:
         "code": {"value": d.code},
     }
     if d.fix is not None and fix_offered(d, s.file) and s.file.encoding not in UTF16:
-        assert s.tree is not None  # NEEDS_TREES
-        suggestion = fix_text_changes(s.tree, d.fix).suggestion()
+        suggestion = fix_text_changes(s.full_tree, d.fix).suggestion()
         if suggestion is not None:
             obj["suggestions"] = [{
                 "range": {"start": {"line": suggestion.start_line},

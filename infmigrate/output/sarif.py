@@ -95,7 +95,7 @@ def _result(s: Shown, rule_index: dict[str, int], artifact: int) -> dict[str, An
                 {"deletedRegion": _region(r.start_line, r.start_column, r.end_line,
                                           r.end_column),
                  "insertedContent": {"text": clean(r.content)}}
-                for r in fix_text_changes(s.tree, d.fix).replacements()
+                for r in fix_text_changes(s.full_tree, d.fix).replacements()
             ]
             if replacements:
                 result["fixes"] = [{

@@ -12,7 +12,7 @@ registry blocks, strings, comments), and nodes are immutable, so identical lines
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from parsimonious.exceptions import ParseError
 from parsimonious.nodes import Node, RegexNode
@@ -69,6 +69,7 @@ class PlanBuilder:
 
     def build(self, tree: Node) -> Plan:
         node = tree.children[0]  # `line` is a choice of exactly one alternative
+        # dispatch by rule name: every visit_<rule> returns a Plan
         return getattr(self, "visit_" + node.expr_name)(node)  # type: ignore[no-any-return]
 
     def visit_section_header(self, node: Node) -> Plan:
@@ -84,12 +85,13 @@ class PlanBuilder:
 
     def visit_entry(self, node: Node) -> Plan:
         key, first, more, comment, _ = node.children
-        fields = [self.visit_field(first), *(self.visit_field(n.children[1]) for n in
-                                             more.children)]
+        # the grammar's `field` and `key` rules are regexes: their nodes are RegexNodes
+        fields = [self.visit_field(cast(RegexNode, first)),
+                  *(self.visit_field(cast(RegexNode, n.children[1])) for n in more.children)]
         plans: list[FieldPlan] = [(*f, ",") for f in fields[:-1]]
         plans.append((*fields[-1], ""))
         if key.children:
-            indent, key_plan = self.visit_key(key.children[0])
+            indent, key_plan = self.visit_key(cast(RegexNode, key.children[0]))
         else:
             # Without a key, the blanks before the first field are the line's indent.
             a, b, c, d, comma = plans[0]

@@ -96,6 +96,7 @@ def lex(line: str) -> tuple[list[str], str]:
     character no rule allows. The tokens always add up to the whole line.
     """
     if line.lstrip(" \t")[:1] == "[":
+        # (_HEADER matches any line starting with "[": fullmatch never returns None)
         groups = _HEADER.fullmatch(line).groups()  # type: ignore[union-attr]
         tokens = [g for g in groups if g]
         kinds = "".join(k for g, k in zip(groups, _HEADER_KINDS, strict=True) if g)

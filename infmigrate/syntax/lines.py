@@ -41,6 +41,7 @@ def continues(line: str) -> bool:
     """Does this physical line (terminator excluded) continue on the next one?"""
     if "\\" not in line or CONTINUATION_AT_END.search(line) is None:
         return False
+    # (the pattern matches the empty string: match() never returns None)
     end = _UP_TO_COMMENT_OR_CONTINUATION.match(line).end()  # type: ignore[union-attr]
     return end < len(line) and line[end] == "\\"
 

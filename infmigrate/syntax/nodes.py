@@ -105,6 +105,7 @@ def tokenize_value(raw: str, final: bool = True) -> tuple[Token, ...]:
     """
     text = raw if final else raw + _FOLLOWED
     return tuple(
+        # every alternative of VALUE_TOKEN is a named group of a TokenKind
         Token(m.lastgroup, m.group(), m.start())  # type: ignore[arg-type]
         for m in VALUE_TOKEN.finditer(text)
         if m.start() < len(raw)
@@ -150,7 +151,7 @@ def _field(index: int, doc: str) -> Any:
     return property(itemgetter(index), doc=doc)
 
 
-class CSTNode(tuple):  # type: ignore[type-arg]
+class CSTNode(tuple[Any, ...]):
     """Base of all nodes: an immutable tuple of named fields.
 
     Subclasses list their fields in ``_fields`` in storage order and define ``__new__`` with
@@ -170,7 +171,7 @@ class CSTNode(tuple):  # type: ignore[type-arg]
         return tuple.__getitem__(self, slice(0, len(self) - self._positions))
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._content() == other._content()  # type: ignore[attr-defined]
+        return type(self) is type(other) and self._content() == other._content()
 
     def __ne__(self, other: object) -> bool:
         return not self == other
@@ -465,7 +466,7 @@ class Section(CSTNode):
     @property
     def name(self) -> str:
         """The raw section name."""
-        return self[0][0]  # type: ignore[no-any-return]
+        return self[0][0]  # type: ignore[no-any-return]  # the header's name field: a str
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -679,6 +680,7 @@ def _renumber(
         (header,) = fix((section.header,))
         body = fix(section.body)
         if header is not section.header or body is not section.body:
+            # (fix keeps each line's kind: the header is still a SectionHeader)
             section = Section(header, body)  # type: ignore[arg-type]
         new_sections.append(section)
     return prolog, tuple(new_sections)
