@@ -146,6 +146,23 @@ def _plan(ctx: FixContext) -> _Plan:
                 plan.refused[id(write)] = (f"value {value} is set to different data on "
                                            "different install paths (ISO041)")
             del groups[key]
+    # One AddService line declares one event source (its EventLog install section, log
+    # type and name: "INF AddService Directive"): two sources whose writes would go to the
+    # same service line cannot both move there.
+    sharing: dict[int, list[tuple[str, str]]] = {}
+    for key, writes in groups.items():
+        for s in _services_for(ctx, writes[0].parts["src"]):
+            if key not in sharing.setdefault(id(s.entry.entry), []):
+                sharing[id(s.entry.entry)].append(key)
+    for keys in sharing.values():
+        if len(keys) < 2:
+            continue
+        names = " and ".join(f"{groups[k][0].parts['log']}\\{groups[k][0].parts['src']}"
+                             for k in keys if k in groups)
+        for key in keys:
+            for write in groups.pop(key, []):
+                plan.refused[id(write)] = (f"event sources {names} would share one "
+                                           "AddService line, which declares one source")
     if groups:
         plan.edits = _edits(ctx, groups)
     return plan

@@ -12,7 +12,7 @@ objects compare by identity, like the CST nodes they point at should be located.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar, final
 
 from ..syntax import Entry, InfFile, Section
@@ -213,7 +213,7 @@ _set_blocks: Callable[[LogicalSection, tuple[Section, ...]], None] = slot_setter
 _set_entries: Callable[[LogicalSection, tuple[EntryRef, ...]], None] = slot_setter(
     LogicalSection, "entries")
 _set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
-_set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]]], None] = (
+_set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
     slot_setter(LogicalSection, "_by_key"))
 
 
