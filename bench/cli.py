@@ -59,7 +59,7 @@ GOAL_MEMORY_X = 20.0
 
 def corpus_files(corpus: Path) -> list[parse_bench.CorpusFile]:
     """The INF/INX files the command finds in the corpus (its own discovery), sorted."""
-    from infmigrate.discovery import discover
+    from infmigrate.workspace.discovery import discover
 
     found = discover([corpus], lambda p, d: False, respect_gitignore=False)
     return [parse_bench.CorpusFile(c.path, c.size) for c in found]
@@ -78,9 +78,9 @@ def child_reference(tool: str, list_file: Path) -> dict[str, Any]:
 def child_memory(path: Path) -> dict[str, Any]:
     """Peak Python memory of the full pipeline (parse, every rule, fixes, diff) on one
     file, the rules imported before measuring."""
-    from infmigrate.problems import SYNTAX_CODES
-    from infmigrate.processing import FileOptions, process
-    from infmigrate.registry import all_rules
+    from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.problems import SYNTAX_CODES
+    from infmigrate.engine.processing import FileOptions, process
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
     data = path.read_bytes()
@@ -123,7 +123,7 @@ def command_env() -> dict[str, str]:
 
 def compile_bytecode() -> None:
     """Compile infmigrate and its rules ahead of the timed runs, as ``pip install`` does."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "infmigrate", "fixers"],
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "infmigrate"],
                    cwd=REPO, env=command_env(), stdout=subprocess.DEVNULL, check=True)
 
 

@@ -39,10 +39,10 @@ def _checkout() -> Path:
 sys.path.insert(0, str(_checkout()))
 
 import infmigrate  # noqa: E402
-from fixers._driver_store import plans  # noqa: E402
-from infmigrate.fixer import FixContext  # noqa: E402
-from infmigrate.registry import rule  # noqa: E402
-from infmigrate.runner import fix  # noqa: E402
+from infmigrate.engine.catalog import rule  # noqa: E402
+from infmigrate.engine.fixer import FixContext  # noqa: E402
+from infmigrate.engine.runner import fix  # noqa: E402
+from infmigrate.rules.placement._driver_store import plans  # noqa: E402
 
 RULES = [rule(c) for c in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
 

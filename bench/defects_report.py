@@ -22,7 +22,7 @@ Defect classes (issue 10):
    files"; harmless only when nothing relies on it at all);
 4. a DelReg/BitReg line or directive converted or dropped;
 5. a file of the fixed-place consumer table (``fixers/_fixed_place.py``) moved;
-6. a Windows 9x-only INF (:func:`infmigrate.win9x.is_win9x_only`) edited;
+6. a Windows 9x-only INF (:func:`infmigrate.workspace.win9x.is_win9x_only`) edited;
 7a. "X has no [SourceDisksFiles] entry" in the report, for an X that SourceDisksFiles lists
    (``%strkey%`` expanded, as SetupAPI does) or that is no file (a no-break-space line);
 8. on a sample of files, each run alone: the report's fixable count, the ``[*]`` marks,
@@ -58,8 +58,8 @@ sys.path.insert(0, str(ROOT))
 from _corpus import DEFAULT_CORPUS, corpus_names  # noqa: E402
 
 import infmigrate  # noqa: E402
-from infmigrate.model import build_model  # noqa: E402
-from infmigrate.syntax import decode  # noqa: E402
+from infmigrate.engine.model import build_model  # noqa: E402
+from infmigrate.engine.syntax import decode  # noqa: E402
 from tests.corpus_checks import (  # noqa: E402
     count_figures,
     counts_disagree,

@@ -129,11 +129,11 @@ def own_decode(data: bytes) -> _Decoded:
 
 def pick_decoder() -> tuple[Callable[[bytes], Any], str]:
     try:
-        mod = importlib.import_module("infmigrate.syntax.decoding")
+        mod = importlib.import_module("infmigrate.engine.syntax.decoding")
         decode = mod.decode
     except (ImportError, AttributeError):
         return own_decode, "bench own (BOM sniff, utf-8, cp1252)"
-    return decode, "infmigrate.syntax.decoding.decode"
+    return decode, "infmigrate.engine.syntax.decoding.decode"
 
 
 def peer_codec(data: bytes) -> str:
@@ -170,7 +170,7 @@ def run_infmigrate(files: Sequence[CorpusFile], passes: int, mem: bool) -> Resul
     import_s = time.perf_counter() - t0
     parse = infmigrate.parse
     try:
-        parser_mod = importlib.import_module("infmigrate.syntax.parser")
+        parser_mod = importlib.import_module("infmigrate.engine.syntax.parser")
         has_clear = callable(getattr(parser_mod, "clear_memo", None))
     except ImportError:
         has_clear = False
@@ -462,7 +462,7 @@ def parent_main(args: argparse.Namespace) -> int:
         for r in collected.get("infmigrate", [])[:1]:
             if scope == "corpus":
                 notes.append(
-                    "infmigrate.syntax.parser.clear_memo: "
+                    "infmigrate.engine.syntax.parser.clear_memo: "
                     + ("present" if r.get("has_clear_memo") else "absent")
                     + " (not needed: every run is a fresh process)"
                 )

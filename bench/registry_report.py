@@ -19,10 +19,10 @@ sys.path.insert(0, str(ROOT))
 from _corpus import DEFAULT_CORPUS, corpus_names  # noqa: E402
 
 import infmigrate  # noqa: E402
-from fixers._registry_writes import Kind, registry_writes  # noqa: E402
-from infmigrate.fixer import FixContext, Settings  # noqa: E402
-from infmigrate.registry import rule  # noqa: E402
-from infmigrate.runner import check, fix  # noqa: E402
+from infmigrate.engine.catalog import rule  # noqa: E402
+from infmigrate.engine.fixer import FixContext, Settings  # noqa: E402
+from infmigrate.engine.runner import check, fix  # noqa: E402
+from infmigrate.rules.registry._registry_writes import Kind, registry_writes  # noqa: E402
 
 FIXING = [rule(c) for c in ("ISO020", "ISO024", "ISO033")]
 GLOBAL = ("HKLM", "HKCR", "HKCU", "HKU")

@@ -6,7 +6,7 @@ generates an INF (or a directory of INFs) at four sizes, each double the one bef
 prints per size:
 
 * **s**: wall seconds of the whole pipeline on the file (parse, every rule, fixes, the
-  checked diff: :func:`infmigrate.processing.process`, as ``--diff`` runs it), in a fresh
+  checked diff: :func:`infmigrate.engine.processing.process`, as ``--diff`` runs it), in a fresh
   child process, rules imported beforehand; for ``many-files``, the wall time of a fresh
   ``python -m infmigrate --diff --no-cache -j 1 DIR`` process;
 * **peak MB** and **x size**: the tracemalloc peak of the same work (a separate run in
@@ -128,9 +128,9 @@ MANY_FILES = 100
 
 def child_one(path: Path, memory: bool) -> dict[str, Any]:
     """Time (and, separately, the tracemalloc peak of) the whole pipeline on one file."""
-    from infmigrate.problems import SYNTAX_CODES
-    from infmigrate.processing import FileOptions, process
-    from infmigrate.registry import all_rules
+    from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.problems import SYNTAX_CODES
+    from infmigrate.engine.processing import FileOptions, process
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
     data = path.read_bytes()

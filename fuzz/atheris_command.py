@@ -5,7 +5,7 @@
 
 Each input is cut at ``\\x00\\x00\\x00`` into up to three files of a small tree (so the
 fuzzer also finds trees with several files, UTF-16 ones included); the command runs in
-this process (:func:`infmigrate.command.run`, what the command line calls) with every
+this process (:func:`infmigrate.cli.command.run`, what the command line calls) with every
 rule and unsafe fixes, the cache on (in the tree). The property is the one of
 ``tests/cli/test_fuzz_command.py``: nothing escapes the command, every written file parses
 back to its own bytes, a second ``--write`` without the cache changes nothing, and a cached
@@ -31,8 +31,8 @@ import atheris
 
 with atheris.instrument_imports():
     import infmigrate
-    from infmigrate.command import Mode, RunOptions, run
-    from infmigrate.registry import all_rules
+    from infmigrate.cli.command import Mode, RunOptions, run
+    from infmigrate.engine.catalog import all_rules
 
     all_rules()  # the rules load on first use: here, so that they are instrumented too
 

@@ -21,9 +21,9 @@ import atheris
 
 with atheris.instrument_imports():
     import infmigrate
-    from infmigrate.fixer import Settings
-    from infmigrate.registry import all_rules
-    from infmigrate.runner import fix
+    from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.fixer import Settings
+    from infmigrate.engine.runner import fix
 
     # The rules are loaded on first use: load them here, so that they are instrumented
     # too (coverage of the fixers is what guides the campaign).

@@ -12,7 +12,7 @@ Public API::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .syntax import (
+from infmigrate.engine.syntax import (
     CSTNode,
     DecodeError,
     Entry,

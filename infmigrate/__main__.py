@@ -1,5 +1,5 @@
 """``python -m infmigrate``."""
 
-from .cli import main
+from infmigrate.cli import main
 
 main()

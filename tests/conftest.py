@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The results cache's key (infmigrate.cachekey) goes to a folder of this session, not
+    """The results cache's key (infmigrate.workspace.cachekey) goes to a folder of this session, not
     the user's cache directory (``XDG_CACHE_HOME`` on Linux, ``LOCALAPPDATA`` on Windows;
     commands started as processes inherit it)."""
     folder = str(tmp_path_factory.mktemp("user-cache"))

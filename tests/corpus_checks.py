@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import infmigrate
-from fixers._fixed_place import recognize
-from infmigrate.model import InfModel, ListKind, RegKind, build_model, find_paths, fold
-from infmigrate.model.numbers import parse_int
-from infmigrate.registry import rule
-from infmigrate.win9x import is_win9x_only
+from infmigrate.engine.catalog import rule
+from infmigrate.engine.model import InfModel, ListKind, RegKind, build_model, find_paths, fold
+from infmigrate.engine.model.numbers import parse_int
+from infmigrate.rules.placement._fixed_place import recognize
+from infmigrate.workspace.win9x import is_win9x_only
 
 __all__ = [
     "REJECTED_1103", "RULES", "Findings", "count_figures", "counts_disagree",
@@ -80,7 +80,7 @@ def _stale_in_value(raw: str, expanded: str, dirid: int, subdir: str,
                     name: str) -> Iterator[str]:
     """The spelling of each path to ``name`` (folded) in ``dirid``/``subdir`` in a value.
 
-    Searched with patterns of its own, independent of :func:`infmigrate.model.find_paths`,
+    Searched with patterns of its own, independent of :func:`infmigrate.engine.model.find_paths`,
     so that a spelling the model does not know still fails the test."""
     text = expanded.casefold()
     folded_raw = raw.casefold().replace("%%", "%")

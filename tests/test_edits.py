@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import infmigrate
-from infmigrate.edits import (
+from infmigrate.engine.edits import (
     EditConflict,
     append_lines,
     apply_edits,
@@ -17,8 +17,8 @@ from infmigrate.edits import (
     quote_field,
     valid_section_name,
 )
-from infmigrate.fixer import Edit
-from infmigrate.syntax import Entry, TriviaLine
+from infmigrate.engine.fixer import Edit
+from infmigrate.engine.syntax import Entry, TriviaLine
 
 
 def test_quote_follows_setupapi_rules() -> None:
@@ -166,7 +166,7 @@ def _reparse(entry: Entry) -> Entry:
 def test_a_rewritten_path_keeps_a_keyless_first_field_quoted() -> None:
     """Issue 18 defect 4: ``"ServiceBinary =" %12%\\cx.sys`` (a line without a key, its '='
     quoted) moved to %13% came out unquoted and read back as a key."""
-    from fixers._driver_store import _rewrite_field
+    from infmigrate.rules.placement._driver_store import _rewrite_field
 
     tree = infmigrate.parse(b'[S]\r\n"ServiceBinary =" %12%\\cx.sys\r\n')
     (entry,) = tree.sections[0].entries

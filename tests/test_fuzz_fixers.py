@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import infmigrate
-from infmigrate.fixer import Settings
-from infmigrate.registry import all_rules
-from infmigrate.runner import fix
+from infmigrate.engine.catalog import all_rules
+from infmigrate.engine.fixer import Settings
+from infmigrate.engine.runner import fix
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = sorted(p for p in FIXTURES.glob("ISO*/*.before.inf"))
@@ -62,7 +62,7 @@ def test_fixing_mutated_inf_never_breaks(seed: Path, ops: list[tuple[int, int, i
     original = infmigrate.parse(seed.read_bytes())
     text = _mutate(original.code, ops)
     try:
-        data = infmigrate.syntax.encode(text, original.encoding, original.bom)
+        data = infmigrate.engine.syntax.encode(text, original.encoding, original.bom)
     except ValueError:
         return  # the mutation produced text the file's encoding cannot hold
     tree = infmigrate.parse(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -38,12 +39,15 @@ def test_readme_example_exists() -> None:
     assert example and (ROOT / example.group(1)).is_file()
 
 
-def test_wheel_ships_both_packages_and_the_entry_point() -> None:
+def test_wheel_ships_one_package_and_the_entry_point() -> None:
+    """The built-in rules are inside the package (no generic top-level ``fixers``
+    distribution package); the console script's target is importable."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [
-        "infmigrate", "fixers"]
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["infmigrate"]
     assert project["project"]["scripts"]["infmigrate"] == "infmigrate.cli:main"
-    assert importlib.import_module("fixers").__name__ == "fixers"
+    module, _, attr = project["project"]["scripts"]["infmigrate"].partition(":")
+    assert callable(getattr(importlib.import_module(module), attr))
+    assert importlib.util.find_spec("fixers") is None
 
 
 def test_wininfparser_is_not_a_dependency() -> None:

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from infmigrate.fixer import FixAvailability, Fixer
-from infmigrate.registry import RuleError, all_rules, register, rule, select_rules
-from infmigrate.ruledocs import explain
+from infmigrate.engine.catalog import RuleError, all_rules, register, rule, select_rules
+from infmigrate.engine.fixer import FixAvailability, Fixer
+from infmigrate.engine.ruledocs import explain
 
 HEADINGS = ["## What it does", "## Why is this bad?", "## Example", "## Fix safety",
             "## References"]
@@ -71,7 +71,7 @@ def test_bad_declarations_are_refused() -> None:
 
 
 def test_explain_iso001_lists_the_flags_dirid_13_rejects() -> None:
-    from fixers._driver_store import REJECTED_FLAGS
+    from infmigrate.rules.placement._driver_store import REJECTED_FLAGS
 
     text = explain("ISO001")
     assert "InfVerif 1103" in text

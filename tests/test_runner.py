@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 import infmigrate
-from infmigrate.edits import make_entry, replace_value
-from infmigrate.fixer import Applicability, Diagnostic, Edit, FixContext, Fixer, Settings
-from infmigrate.runner import MAX_ROUNDS, FixerBug, check, fix
+from infmigrate.engine.edits import make_entry, replace_value
+from infmigrate.engine.fixer import Applicability, Diagnostic, Edit, FixContext, Fixer, Settings
+from infmigrate.engine.runner import MAX_ROUNDS, FixerBug, check, fix
 
 SOURCE = b"[A]\r\nx = 1\r\ny = 1\r\n[B]\r\nz = 1\r\n"
 

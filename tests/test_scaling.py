@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from unittest import mock
 
-from infmigrate.edits import apply_edits
-from infmigrate.problems import SYNTAX_CODES
-from infmigrate.processing import FileOptions, process
-from infmigrate.registry import all_rules
-from infmigrate.syntax import Entry
+from infmigrate.engine.catalog import all_rules
+from infmigrate.engine.edits import apply_edits
+from infmigrate.engine.problems import SYNTAX_CODES
+from infmigrate.engine.processing import FileOptions, process
+from infmigrate.engine.syntax import Entry
 
 _HEAD = ('[Version]\r\nSignature = "$WINDOWS NT$"\r\nClass = Sample\r\n'
          "ClassGuid = {78A1C341-4539-11d3-B88D-00C04FAD5171}\r\nProvider = %Mfg%\r\n"
@@ -70,8 +70,8 @@ def test_fix_text_changes_splits_the_original_once_per_tree() -> None:
     """The output formats ask for every fixable finding's text changes: the original's
     lines are split once for the tree, and only each fixed text once per fix, with the
     same changes as splitting it afresh."""
-    from infmigrate import suggestions
-    from infmigrate.linediff import changes
+    from infmigrate.diffs.linediff import changes
+    from infmigrate.output import suggestions
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
     result = process(_lists_copied_to_drivers(40), "lists.inf", options, want_fix=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import github, github_review, gitlab, json, rdjsonl, sarif, text
-from .base import Report
+from infmigrate.output import github, github_review, gitlab, json, rdjsonl, sarif, text
+from infmigrate.output.base import Report
 
 __all__ = ["FORMATS", "Report"]
 

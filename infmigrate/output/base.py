@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
-from ..fixer import Applicability, Diagnostic, Fixer
-from ..problems import severity_of
-from ..processing import FileResult, fix_is_applied
-from ..suggestions import physical_lines, strip_eol
-from ..syntax import InfFile
+from infmigrate.engine.fixer import Applicability, Diagnostic, Fixer
+from infmigrate.engine.problems import severity_of
+from infmigrate.engine.processing import FileResult, fix_is_applied
+from infmigrate.engine.syntax import InfFile
+from infmigrate.output.suggestions import physical_lines, strip_eol
 
 __all__ = ["NEEDS_TREES", "Report", "Shown", "clean", "fix_offered"]
 
 #: Formats that print fix edits or diff hunks, and so need every file's trees (full
-#: results); the others work from light results (see :func:`infmigrate.processing.lighten`).
+#: results); the others work from light results (see :func:`infmigrate.engine.processing.lighten`).
 NEEDS_TREES = frozenset({"json", "sarif", "rdjsonl", "github-review"})
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

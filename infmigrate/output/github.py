@@ -3,8 +3,8 @@ on the files (``::error file=...,line=...,endLine=...,title=...::message``)."""
 
 from __future__ import annotations
 
-from ..fixer import Applicability
-from .base import Report, clean
+from infmigrate.engine.fixer import Applicability
+from infmigrate.output.base import Report, clean
 
 __all__ = ["render"]
 

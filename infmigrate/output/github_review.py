@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..diff import FileDiff, split_lines
-from ..fixer import Applicability, Diagnostic
-from ..linediff import Change
-from ..processing import FileResult, diagnostic_key
-from ..suggestions import Suggestion, anchored, fix_text_changes
-from ..syntax import InfFile
-from .base import Report, clean
+from infmigrate.diffs.linediff import Change
+from infmigrate.diffs.unified import FileDiff, split_lines
+from infmigrate.engine.fixer import Applicability, Diagnostic
+from infmigrate.engine.processing import FileResult, diagnostic_key
+from infmigrate.engine.syntax import InfFile
+from infmigrate.output.base import Report, clean
+from infmigrate.output.suggestions import Suggestion, anchored, fix_text_changes
 
 __all__ = ["render", "to_comments"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .base import Report, clean
+from infmigrate.output.base import Report, clean
 
 __all__ = ["render"]
 

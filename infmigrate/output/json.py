@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..suggestions import fix_text_changes
-from .base import Report, Shown, clean
+from infmigrate.output.base import Report, Shown, clean
+from infmigrate.output.suggestions import fix_text_changes
 
 __all__ = ["render", "to_objects"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..diff import UTF16
-from ..suggestions import fix_text_changes
-from .base import Report, Shown, clean, fix_offered
+from infmigrate.diffs.unified import UTF16
+from infmigrate.output.base import Report, Shown, clean, fix_offered
+from infmigrate.output.suggestions import fix_text_changes
 
 __all__ = ["render"]
 

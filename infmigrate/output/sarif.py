@@ -14,11 +14,11 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from ..diff import UTF16
-from ..fixer import Fixer
-from ..problems import SYNTAX_CODES
-from ..suggestions import fix_text_changes
-from .base import Report, Shown, clean
+from infmigrate.diffs.unified import UTF16
+from infmigrate.engine.fixer import Fixer
+from infmigrate.engine.problems import SYNTAX_CODES
+from infmigrate.output.base import Report, Shown, clean
+from infmigrate.output.suggestions import fix_text_changes
 
 __all__ = ["SCHEMA_URI", "render"]
 

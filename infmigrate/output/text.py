@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 from rich.text import Text
 
-from .base import Report, clean
+from infmigrate.output.base import Report, clean
 
 __all__ = ["render"]
 

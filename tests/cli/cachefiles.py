@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from infmigrate import __version__
-from infmigrate.cache import CACHE_DIR_NAME, FORMAT
-from infmigrate.cachekey import load_key
+from infmigrate.workspace.cache import CACHE_DIR_NAME, FORMAT
+from infmigrate.workspace.cachekey import load_key
 
 MAGIC = b"infmigrate-cache-hmac-sha256 "
 

@@ -83,7 +83,7 @@ def cli(*args: str, cwd: Path, input: bytes | None = None) -> CliResult:
     command (typer's test runner), in ``cwd``."""
     from typer.testing import CliRunner
 
-    from infmigrate.cli import app
+    from infmigrate.cli.app import app
 
     with contextlib.chdir(cwd):
         result = CliRunner().invoke(app, list(args), input=input)

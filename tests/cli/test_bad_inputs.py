@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import infmigrate
-from infmigrate import command, tasks
-from infmigrate.processing import FileResult
+from infmigrate.cli import command, tasks
+from infmigrate.engine.processing import FileResult
 
 from .conftest import FIXED_SAMPLE, ISO015, SAMPLE, cli
 

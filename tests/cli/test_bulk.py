@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate import pool, progress, tasks
-from infmigrate.processing import FileResult
+from infmigrate.cli import pool, progress, tasks
+from infmigrate.engine.processing import FileResult
 
 from .conftest import FIXED_SAMPLE, ISO015, SAMPLE, cli, files_of
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate import cache as cache_module
-from infmigrate.cache import CACHE_DIR_NAME
+from infmigrate.workspace import cache as cache_module
+from infmigrate.workspace.cache import CACHE_DIR_NAME
 
 from .cachefiles import entries, read_shard, shards, write_shard
 from .conftest import FIXED_SAMPLE, ISO015, SAMPLE, CliResult, cli, files_of
@@ -97,7 +97,7 @@ def test_a_change_of_the_tool_starts_a_new_cache(tmp_path: Path,
     tree = make_tree(tmp_path / "t")
     cli(*ISO015, ".", cwd=tree)
     real = cache_module.source_hash
-    monkeypatch.setattr("infmigrate.command.source_hash",
+    monkeypatch.setattr("infmigrate.cli.command.source_hash",
                         lambda modules: "z" + real(modules)[1:])
     res = cli(*ISO015, "-v", ".", cwd=tree)
     assert ", cached)" not in res.stderr

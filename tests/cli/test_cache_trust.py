@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from infmigrate import __version__
-from infmigrate.cache import CACHE_DIR_NAME, MAX_SHARD_BYTES
-from infmigrate.cachekey import KEY_NAME, key_dir
+from infmigrate.workspace.cache import CACHE_DIR_NAME, MAX_SHARD_BYTES
+from infmigrate.workspace.cachekey import KEY_NAME, key_dir
 
 from .cachefiles import entries, payload_of, read_shard, shards, write_shard
 from .conftest import FIXED_SAMPLE, ROOT, SAMPLE, CliResult, Run, cli, files_of

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate.config import ConfigError, ConfigFinder, excluded, load_config
+from infmigrate.workspace.config import ConfigError, ConfigFinder, excluded, load_config
 
 
 def write(path: Path, text: str) -> Path:

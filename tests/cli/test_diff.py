@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import infmigrate
-from infmigrate.diff import DiffError, make_diff, split_lines, unified_diff, verify
-from infmigrate.processing import FileOptions, process
-from infmigrate.registry import rule
+from infmigrate.diffs.unified import DiffError, make_diff, split_lines, unified_diff, verify
+from infmigrate.engine.catalog import rule
+from infmigrate.engine.processing import FileOptions, process
 
 from .conftest import FIXED_SAMPLE, ISO015, SAMPLE, cli
 
@@ -122,7 +122,7 @@ def test_a_newline_in_a_file_name_is_quoted_as_git_does(tmp_path: Path) -> None:
     """A name with a newline (or a quote or backslash) is C-quoted in the headers, as git
     writes it: unquoted, the newline ended the header line and the diff did not parse back
     (an internal error; found by tests/cli/test_faults.py)."""
-    from infmigrate.diff import header
+    from infmigrate.diffs.unified import header
 
     assert header('a"b\\c.inf') == '--- "a/a\\"b\\\\c.inf"\n+++ "b/a\\"b\\\\c.inf"\n'
     (tmp_path / "new\nline.inf").write_bytes(SAMPLE)

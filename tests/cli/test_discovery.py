@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from infmigrate.discovery import discover, display_path
+from infmigrate.workspace.discovery import discover, display_path
 
 
 def test_directories_are_searched_for_inf_and_inx_in_any_case(tmp_path: Path) -> None:

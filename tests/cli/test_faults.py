@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate.writing import TEMP_SUFFIX
+from infmigrate.cli.writing import TEMP_SUFFIX
 
 from .conftest import ROOT, installed_command
 

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from infmigrate import __version__
-from infmigrate.command import Mode, RunOptions, run
+from infmigrate.cli.command import Mode, RunOptions, run
 
 from .conftest import CLI_FIXTURES, copy_tree
 

@@ -30,7 +30,7 @@ def _tree(root: Path, files: list[tuple[Path, list[tuple[int, int, int, str]]]])
         original = infmigrate.parse(seed.read_bytes())
         text = _mutate(original.code, ops)
         try:
-            data = infmigrate.syntax.encode(text, original.encoding, original.bom)
+            data = infmigrate.engine.syntax.encode(text, original.encoding, original.bom)
         except ValueError:
             data = seed.read_bytes()  # the mutation does not fit the file's encoding
         path = root / f"d{i % 2}" / f"f{i}.{'inx' if i == 2 else 'inf'}"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate import writing
-from infmigrate.writing import ChangedOnDisk, stamp_of, write_atomic
+from infmigrate.cli import writing
+from infmigrate.cli.writing import ChangedOnDisk, stamp_of, write_atomic
 
 from .conftest import FIXED_SAMPLE, ISO015, SAMPLE, cli, installed_command
 

@@ -8,7 +8,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infmigrate.linediff import changes, grouped, opcodes
+from infmigrate.diffs.linediff import changes, grouped, opcodes
 
 lines = st.lists(st.sampled_from(["a\n", "b\n", "c\n", "\n"]), max_size=25)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate import command, tasks
-from infmigrate.command import RunOptions
-from infmigrate.edits import make_entry
-from infmigrate.fixer import Diagnostic, Edit, FixContext, Fixer
-from infmigrate.processing import FileOptions, FileResult, process
+from infmigrate.cli import command, tasks
+from infmigrate.cli.command import RunOptions
+from infmigrate.engine.edits import make_entry
+from infmigrate.engine.fixer import Diagnostic, Edit, FixContext, Fixer
+from infmigrate.engine.processing import FileOptions, FileResult, process
 
 
 class Flapping(Fixer):
@@ -79,8 +79,8 @@ def test_internal_error_exits_2_names_the_file_and_goes_on(
 
 
 def _toaster_result(*, want_fix: bool) -> FileResult:
-    from infmigrate.problems import SYNTAX_CODES
-    from infmigrate.registry import all_rules
+    from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.problems import SYNTAX_CODES
 
     data = (Path(__file__).resolve().parents[2] / "fixtures" / "examples" /
             "toaster.inf").read_bytes()
@@ -91,7 +91,7 @@ def _toaster_result(*, want_fix: bool) -> FileResult:
 def test_light_result_survives_pickling_between_processes() -> None:
     import pickle
 
-    from infmigrate.processing import lighten
+    from infmigrate.engine.processing import lighten
 
     full = _toaster_result(want_fix=True)
     assert full.changed and full.diagnostics and full.remaining
@@ -113,7 +113,7 @@ def test_light_result_survives_pickling_between_processes() -> None:
 
 
 def test_light_result_of_unchanged_file_reuses_its_line_texts() -> None:
-    from infmigrate.processing import lighten
+    from infmigrate.engine.processing import lighten
 
     full = _toaster_result(want_fix=False)
     full.fix_done, full.remaining, full.fixed = True, list(full.diagnostics), full.original
@@ -122,7 +122,7 @@ def test_light_result_of_unchanged_file_reuses_its_line_texts() -> None:
 
 
 def test_light_result_without_texts_when_nothing_prints_them() -> None:
-    from infmigrate.processing import lighten
+    from infmigrate.engine.processing import lighten
 
     full = _toaster_result(want_fix=True)
     light = lighten(full, texts=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infmigrate.registry import RuleError, all_rules
-from infmigrate.selection import Layer, parse_codes, resolve
+from infmigrate.engine.catalog import RuleError, all_rules
+from infmigrate.engine.selection import Layer, parse_codes, resolve
 
 
 def codes(*layers: Layer) -> tuple[set[str], set[str]]:

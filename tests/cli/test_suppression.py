@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import infmigrate
-from infmigrate.registry import rule
-from infmigrate.runner import check, fix
-from infmigrate.suppression import Suppressions, parse_directives
+from infmigrate.engine.catalog import rule
+from infmigrate.engine.runner import check, fix
+from infmigrate.engine.suppression import Suppressions, parse_directives
 
 ISO015 = [rule("ISO015")]
 MISSING = b'[Version]\r\nSignature = "$Windows NT$"\r\nCatalogFile = a.cat\r\n'

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate.command import Mode, RunOptions, run
-from infmigrate.syntax import decode
-from infmigrate.win9x import WIN9X_NOTE, is_win9x_only
+from infmigrate.cli.command import Mode, RunOptions, run
+from infmigrate.engine.syntax import decode
+from infmigrate.workspace.win9x import WIN9X_NOTE, is_win9x_only
 
 from ..corpus import CORPUS, corpus_files, needs_corpus
 from .conftest import CLI_FIXTURES, cli
@@ -96,7 +96,7 @@ _NT_MODELS = re.compile(r"^[ \t]*[^;\r\n=]*=[^;\r\n]*,[ \t]*nt", re.I | re.M)
 def test_no_win9x_only_corpus_inf_is_edited_by_write(tmp_path: Path) -> None:
     """--write over copies of every corpus INF with a Windows 9x signature, through the
     command: an edited file must have an NT install section or NT models (a check
-    independent of :mod:`infmigrate.win9x`), and every file it skips is unchanged."""
+    independent of :mod:`infmigrate.workspace.win9x`), and every file it skips is unchanged."""
     chosen = [rel for rel in corpus_files()
               if _SIGNATURE.search(decode((CORPUS / rel).read_bytes()).text)]
     assert chosen

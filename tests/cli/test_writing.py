@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from infmigrate.writing import write_atomic
+from infmigrate.cli.writing import write_atomic
 
 
 def test_write_replaces_content_and_keeps_mode(tmp_path: Path) -> None:

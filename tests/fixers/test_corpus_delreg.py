@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import infmigrate
-from infmigrate.fixer import Settings
-from infmigrate.model import build_model
-from infmigrate.registry import all_rules
-from infmigrate.runner import fix
+from infmigrate.engine.catalog import all_rules
+from infmigrate.engine.fixer import Settings
+from infmigrate.engine.model import build_model
+from infmigrate.engine.runner import fix
 from tests.corpus import CORPUS, corpus_files, needs_corpus
 from tests.corpus_checks import not_additive_lines
 

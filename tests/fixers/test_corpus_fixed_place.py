@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 import infmigrate
-from infmigrate.runner import fix
+from infmigrate.engine.runner import fix
 from tests.corpus import CORPUS, corpus_files, needs_corpus
 from tests.corpus_checks import RULES, fixed_place_moved
 

@@ -21,9 +21,9 @@ from collections.abc import Iterable
 import pytest
 
 import infmigrate
-from infmigrate.model import InfModel, ListKind, build_model, find_paths, fold
-from infmigrate.runner import fix
-from infmigrate.syntax import InfFile
+from infmigrate.engine.model import InfModel, ListKind, build_model, find_paths, fold
+from infmigrate.engine.runner import fix
+from infmigrate.engine.syntax import InfFile
 from tests.corpus import CORPUS, corpus_files, needs_corpus
 from tests.corpus_checks import RULES
 

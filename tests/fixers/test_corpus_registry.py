@@ -20,12 +20,12 @@ from collections import Counter
 import pytest
 
 import infmigrate
-from fixers._registry_writes import Kind, RegWrite, registry_writes
-from infmigrate.fixer import FixContext, Settings
-from infmigrate.model import Context, InfModel, build_model, fold
-from infmigrate.registry import rule
-from infmigrate.runner import check, fix
-from infmigrate.syntax import InfFile
+from infmigrate.engine.catalog import rule
+from infmigrate.engine.fixer import FixContext, Settings
+from infmigrate.engine.model import Context, InfModel, build_model, fold
+from infmigrate.engine.runner import check, fix
+from infmigrate.engine.syntax import InfFile
+from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
 from tests.corpus import CORPUS, corpus_files, needs_corpus
 
 RULES = [rule(code) for code in ("ISO020", "ISO024", "ISO033")]

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 import infmigrate
-from infmigrate.runner import fix
+from infmigrate.engine.runner import fix
 from tests.corpus import CORPUS, corpus_files, needs_corpus
 from tests.corpus_checks import RULES, stale_in
 

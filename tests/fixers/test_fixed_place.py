@@ -1,13 +1,13 @@
-"""The table of consumers that look for a file in a fixed place (fixers/_fixed_place.py)."""
+"""The table of consumers that look for a file in a fixed place (infmigrate/rules/placement/_fixed_place.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 import infmigrate
-from fixers._fixed_place import CONSUMERS, FixedPlaces, recognize
-from infmigrate.model import build_model
-from infmigrate.ruledocs import explain
+from infmigrate.engine.model import build_model
+from infmigrate.engine.ruledocs import explain
+from infmigrate.rules.placement._fixed_place import CONSUMERS, FixedPlaces, recognize
 
 _INF = """\
 [Version]

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 
 import infmigrate
-from infmigrate.fixer import Applicability, Diagnostic, FixAvailability, Settings
-from infmigrate.registry import all_rules, rule
-from infmigrate.runner import check, fix
+from infmigrate.engine.catalog import all_rules, rule
+from infmigrate.engine.fixer import Applicability, Diagnostic, FixAvailability, Settings
+from infmigrate.engine.runner import check, fix
 
 ROOT = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = sorted(ROOT.glob("[A-Z][A-Z][A-Z][0-9][0-9][0-9]/*.before.inf"))

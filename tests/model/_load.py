@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import infmigrate
-from infmigrate.model import InfModel, ListKind, LogicalSection, build_model, fold
+from infmigrate.engine.model import InfModel, ListKind, LogicalSection, build_model, fold
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "model"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import infmigrate
-from infmigrate.model import FileRefKind, InfModel, ListKind, build_model
+from infmigrate.engine.model import FileRefKind, InfModel, ListKind, build_model
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 _KNOWN_DIRS = {"system32", "drivers", "umdf", "syswow64"}

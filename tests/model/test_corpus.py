@@ -11,7 +11,7 @@ import time
 import pytest
 
 import infmigrate
-from infmigrate.model import build_model
+from infmigrate.engine.model import build_model
 
 from ._load import invariants
 from .corpus_report import CORPUS, Figures, corpus_files

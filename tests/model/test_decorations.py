@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infmigrate.model import TargetOS, parse_target_os
-from infmigrate.model.decorations import (
+from infmigrate.engine.model import TargetOS, parse_target_os
+from infmigrate.engine.model.decorations import (
     install_candidates,
     placeholders,
     source_candidates,

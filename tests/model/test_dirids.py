@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from infmigrate.model import DIRIDS, DiridClass, classify, parse_dirid
-from infmigrate.model.dirids import describe
-from infmigrate.model.numbers import parse_int
+from infmigrate.engine.model import DIRIDS, DiridClass, classify, parse_dirid
+from infmigrate.engine.model.dirids import describe
+from infmigrate.engine.model.numbers import parse_int
 
 
 @pytest.mark.parametrize(("dirid", "cls"), [

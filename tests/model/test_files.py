@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infmigrate.model import DiridClass, ListKind
+from infmigrate.engine.model import DiridClass, ListKind
 
 from ._load import fixture, model
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infmigrate.model import find_paths
+from infmigrate.engine.model import find_paths
 
 from ._load import fixture
 

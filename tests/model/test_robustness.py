@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import infmigrate
-from infmigrate.model import build_model
+from infmigrate.engine.model import build_model
 
 from ._load import invariants
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infmigrate.model import EntryRef, LogicalSection
+from infmigrate.engine.model import EntryRef, LogicalSection
 
 from ._load import fixture, model
 

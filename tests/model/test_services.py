@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infmigrate.model import Context, FileRefKind, SectionContext
+from infmigrate.engine.model import Context, FileRefKind, SectionContext
 
 from ._load import fixture, model
 

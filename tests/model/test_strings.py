@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infmigrate.model import StringTable
-from infmigrate.model.strings import normalize_locale
+from infmigrate.engine.model import StringTable
+from infmigrate.engine.model.strings import normalize_locale
 
 from ._load import fixture, model
 

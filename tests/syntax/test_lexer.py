@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infmigrate.syntax.builder import _plan
-from infmigrate.syntax.grammar import GRAMMAR, lex
+from infmigrate.engine.syntax.builder import _plan
+from infmigrate.engine.syntax.grammar import GRAMMAR, lex
 
 INF_ALPHABET = st.sampled_from([*'[]=,;"\\% \tabcXYZ019$.', "\r\n", "\n", "\r", "é"])
 

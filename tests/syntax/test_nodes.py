@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 import infmigrate
-from infmigrate.syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
+from infmigrate.engine.syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
 
 SAMPLE = (
     b"; head\r\n"

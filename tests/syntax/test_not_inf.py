@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import infmigrate
-from infmigrate.problems import syntax_diagnostics
-from infmigrate.syntax.notinf import MIN_PROLOG_LINES, not_an_inf
+from infmigrate.engine.problems import syntax_diagnostics
+from infmigrate.engine.syntax.notinf import MIN_PROLOG_LINES, not_an_inf
 
 from ..corpus import CORPUS, corpus_files, needs_corpus
 

@@ -1,0 +1,7 @@
+"""The command line: options (:mod:`.app`), the run over files (:mod:`.command`), the
+workers (:mod:`.pool`, :mod:`.tasks`), progress, atomic writes (:mod:`.writing`) and the
+summary."""
+
+from infmigrate.cli.app import main
+
+__all__ = ["main"]

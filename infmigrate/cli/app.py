@@ -1,0 +1,287 @@
+"""The ``infmigrate`` command line (typer): options in, :func:`infmigrate.cli.command.run` out.
+
+Everything the command does lives in :mod:`infmigrate.cli.command`; this module only declares
+the options, prints ``--version``/``--list-rules``/``--explain``, and turns errors into
+messages and exit statuses (2), never into tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from infmigrate import __version__
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    rdjsonl = "rdjsonl"
+    gitlab = "gitlab"
+    github_review = "github-review"
+
+
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"infmigrate {__version__}")
+        raise typer.Exit()
+
+
+def _list_rules(value: bool) -> None:
+    if value:
+        from infmigrate.engine.ruledocs import list_rules
+
+        typer.echo(list_rules(), nl=False)
+        raise typer.Exit()
+
+
+def _explain(value: str | None) -> None:
+    if value is not None:
+        from infmigrate.engine.catalog import RuleError
+        from infmigrate.engine.ruledocs import explain
+
+        try:
+            typer.echo(explain(value), nl=False)
+        except RuleError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        raise typer.Exit()
+
+
+_MODES = "Modes (default: report findings)"
+_RULES = "Rule selection"
+_FILES = "File selection"
+_RUN = "Speed"
+_OUTPUT = "Output"
+
+
+def _globs(values: list[str] | None) -> tuple[str, ...] | None:
+    """Repeated and/or comma-separated glob options, as one tuple (None when absent)."""
+    if values is None:
+        return None
+    return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
+
+
+def _size(value: str | None) -> int | None:
+    """``--max-file-size``: bytes, or with KB/MB/GB."""
+    if value is None:
+        return None
+    from infmigrate.workspace.config import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        _fail(f"--max-file-size: {exc}")
+
+
+@app.command()
+def run(
+    paths: Annotated[list[str] | None, typer.Argument(
+        metavar="PATHS", show_default=False,
+        help="INF/INX files, or directories to search (recursively) for *.inf and "
+             "*.inx in any case; '-' reads standard input.")] = None,
+    diff: Annotated[bool, typer.Option(
+        "--diff", rich_help_panel=_MODES,
+        help="Print a unified diff of the fixes (git style: `infmigrate --diff . | git "
+             "apply` applies it); write nothing.")] = False,
+    write: Annotated[bool, typer.Option(
+        "--write", "-w", rich_help_panel=_MODES,
+        help="Apply the fixes to the files in place (atomically); report what is "
+             "left.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", rich_help_panel=_MODES,
+        help="Print only the summary; the exit status says whether anything would "
+             "change or remains.")] = False,
+    unsafe_fixes: Annotated[bool | None, typer.Option(
+        "--unsafe-fixes/--no-unsafe-fixes", show_default=False, rich_help_panel=_MODES,
+        help="Also apply fixes that change what the package does (default: from the "
+             "configuration, else no).")] = None,
+    select: Annotated[str | None, typer.Option(
+        "--select", metavar="CODES", rich_help_panel=_RULES,
+        help="Comma-separated rule codes or prefixes to run (e.g. ISO02,ISO015; ALL); "
+             "replaces the configuration's selection.")] = None,
+    ignore: Annotated[str | None, typer.Option(
+        "--ignore", metavar="CODES", rich_help_panel=_RULES,
+        help="Codes or prefixes not to report or fix (syntax problems too, e.g. "
+             "INF003).")] = None,
+    extend_select: Annotated[str | None, typer.Option(
+        "--extend-select", metavar="CODES", rich_help_panel=_RULES,
+        help="Codes or prefixes to run in addition to the selection.")] = None,
+    list_rules: Annotated[bool, typer.Option(
+        "--list-rules", callback=_list_rules, is_eager=True, rich_help_panel=_RULES,
+        help="List the rules and exit.")] = False,
+    explain: Annotated[str | None, typer.Option(
+        "--explain", metavar="CODE", callback=_explain, is_eager=True,
+        rich_help_panel=_RULES, help="Print a rule's documentation and exit.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", metavar="GLOBS", rich_help_panel=_FILES, show_default=False,
+        help="Gitignore-style globs (comma-separated or repeated, relative to the working "
+             "directory) of files and folders to skip; replaces the configuration's "
+             "`exclude`.")] = None,
+    extend_exclude: Annotated[list[str] | None, typer.Option(
+        "--extend-exclude", metavar="GLOBS", rich_help_panel=_FILES, show_default=False,
+        help="Like --exclude, but in addition to the configuration's `exclude`.")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", rich_help_panel=_FILES,
+        help="Apply the exclude globs to files named on the command line too (for "
+             "pre-commit).")] = False,
+    respect_gitignore: Annotated[bool, typer.Option(
+        "--respect-gitignore/--no-respect-gitignore", rich_help_panel=_FILES,
+        help="Skip what git ignores (.gitignore files, .git/info/exclude) when searching "
+             "directories inside a git work tree.")] = True,
+    follow_symlinks: Annotated[bool, typer.Option(
+        "--follow-symlinks", rich_help_panel=_FILES,
+        help="Follow symbolic links to files and directories met while searching "
+             "(default: skip them; links named on the command line are always "
+             "followed).")] = False,
+    max_file_size: Annotated[str | None, typer.Option(
+        "--max-file-size", metavar="SIZE", rich_help_panel=_FILES, show_default=False,
+        help="Skip (with a note) files larger than SIZE: bytes, or with KB/MB/GB (default: "
+             "the configuration's `max-file-size`, else 64MB).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", metavar="N", min=1, rich_help_panel=_RUN, show_default=False,
+        help="Worker processes (default: one per core). Output is the same whatever N "
+             "is.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", envvar="INFMIGRATE_NO_CACHE", rich_help_panel=_RUN,
+        help="Neither read nor write the results cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR", envvar="INFMIGRATE_CACHE_DIR", rich_help_panel=_RUN,
+        show_default=False,
+        help="Where the results cache lives (default: .infmigrate_cache in the project "
+             "root).")] = None,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", rich_help_panel=_OUTPUT,
+        help="Print a table of the findings per rule (found, fixed, left when fixing) "
+             "instead of each finding.")] = False,
+    output_format: Annotated[Format, typer.Option(
+        "--format", rich_help_panel=_OUTPUT, case_sensitive=False,
+        help="How to print findings: text, json, sarif (code scanning), github "
+             "(Actions annotations), rdjsonl (reviewdog), gitlab (Code Quality), "
+             "github-review (PR review comments with suggestions).")] = Format.text,
+    output_file: Annotated[Path | None, typer.Option(
+        "--output-file", "-o", metavar="FILE", rich_help_panel=_OUTPUT,
+        help="Write the findings (or the diff) to FILE instead of standard "
+             "output.")] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", rich_help_panel=_OUTPUT,
+        help="Exit 0 even when findings remain or fixes are pending (errors still "
+             "exit 2).")] = False,
+    stdin_filename: Annotated[str | None, typer.Option(
+        "--stdin-filename", metavar="NAME", rich_help_panel=_OUTPUT,
+        help="Name to show (and to find the configuration from) for standard input; "
+             "implies '-' when no PATHS are given.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", rich_help_panel=_OUTPUT,
+        help="Print findings and errors only, no summary.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", rich_help_panel=_OUTPUT,
+        help="Also print the configuration used and each file checked.")] = False,
+    color: Annotated[Color, typer.Option(
+        "--color", rich_help_panel=_OUTPUT, case_sensitive=False,
+        help="Colour the text output and diffs.")] = Color.auto,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the version and exit.")] = False,
+) -> None:
+    """Migrate Windows driver INF files to driver package isolation.
+
+    Without a mode option, report what the rules find, one line per finding
+    (path:line:col: CODE message, [*] when --diff/--write would fix it), and a summary
+    on standard error. Settings come from [tool.infmigrate] in the nearest pyproject.toml
+    (or infmigrate.toml) above each file; options override them. A trailing comment
+    `; infmigrate: ignore[CODE]` silences a rule on its line, `; infmigrate:
+    ignore-file[CODE]` in the whole file.
+
+    Exit status: 0 nothing to change and nothing to report; 1 findings remain, or fixes
+    are pending (--diff, --check); 2 usage or configuration error, a file that could not
+    be read or written, or an internal error.
+    """
+    from infmigrate.cli.command import Mode, RunOptions, UsageError
+    from infmigrate.cli.command import run as run_command
+    from infmigrate.engine.selection import parse_codes
+
+    modes = [name for name, on in (("--diff", diff), ("--write", write), ("--check", check))
+             if on]
+    if "--write" in modes and len(modes) > 1:
+        _fail(f"{' and '.join(modes)} cannot be combined")
+    mode = (Mode.WRITE if write else Mode.DIFF if diff else Mode.CHECK if check
+            else Mode.REPORT)
+    if quiet and verbose:
+        _fail("--quiet and --verbose cannot be combined")
+    options = RunOptions(
+        paths=list(paths or []),
+        mode=mode,
+        unsafe_fixes=unsafe_fixes,
+        select=parse_codes(select),
+        ignore=parse_codes(ignore) or (),
+        extend_select=parse_codes(extend_select) or (),
+        output_format=output_format.value,
+        output_file=output_file,
+        exit_zero=exit_zero,
+        quiet=quiet,
+        verbose=verbose,
+        color=color.value,
+        stdin_filename=stdin_filename,
+        force_exclude=force_exclude,
+        jobs=jobs,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+        statistics=statistics,
+        exclude=_globs(exclude),
+        extend_exclude=_globs(extend_exclude) or (),
+        respect_gitignore=respect_gitignore,
+        follow_symlinks=follow_symlinks,
+        max_file_size=_size(max_file_size),
+    )
+    try:
+        status = run_command(options)
+    except UsageError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("infmigrate: interrupted", err=True)
+        raise typer.Exit(2) from None
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): say nothing more, and keep Python's exit
+        # from failing to flush into the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        typer.echo(f"infmigrate: internal error: {type(exc).__name__}: {exc}; please report "
+                   "it (run with --verbose for details)", err=True)
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        raise typer.Exit(2) from None
+    raise typer.Exit(status)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    typer.echo("Try 'infmigrate --help' for help.", err=True)
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

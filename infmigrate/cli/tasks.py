@@ -1,0 +1,76 @@
+"""One file's work as a picklable task, the same in this process and in a worker.
+
+The parent reads the file (it needs the bytes for the cache key anyway) and sends a
+:class:`FileTask`; :func:`run_task` processes it, writes the fixed file in place for
+``--write`` (in the worker, so that writes run in parallel too), and returns the result,
+light unless the output format needs trees (see :func:`infmigrate.engine.processing.lighten`).
+It never raises: whatever goes wrong is the result's error.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from infmigrate.cli.writing import FileStamp, write_atomic
+from infmigrate.engine.processing import FileOptions, FileResult, lighten, process
+
+__all__ = ["FileTask", "run_task", "write_fixed"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileTask:
+    """Everything a worker needs to process one file."""
+
+    #: Position in the run (results are put back in order by it).
+    index: int
+    #: The path as shown.
+    shown: str
+    data: bytes
+    options: FileOptions
+    want_fix: bool
+    want_diff: bool = False
+    #: The fix only counts what it resolves (report mode): see :func:`process`.
+    counting_only: bool = False
+    #: ``--write``: where to write the fixed bytes (None: do not write).
+    write_to: str | None = None
+    #: The file's stamp when it was read: it is not overwritten if it changed since.
+    stamp: FileStamp | None = None
+    #: Keep the trees (review formats); else a light result.
+    full: bool = False
+    #: Send the fixed bytes back (``--write`` with the cache: the written content's result
+    #: is cached under their hash).
+    keep_fixed: bool = False
+    #: Send the texts of the diagnostics' lines back (to print findings, or cache them).
+    texts: bool = True
+    verbose: bool = False
+
+
+def write_fixed(task: FileTask, result: FileResult) -> None:
+    """Write the result's fixed bytes over ``task.write_to`` (atomically, unless the file
+    changed since it was read); the result records that it was written, or why not."""
+    assert task.write_to is not None and result.fixed is not None
+    try:
+        write_atomic(Path(task.write_to), result.fixed, expect=task.stamp)
+    except OSError as exc:
+        result.error = f"cannot write: {exc.strerror or exc}"
+    else:
+        result.written = True
+
+
+def run_task(task: FileTask) -> FileResult:
+    """Process (and maybe write) one file; see the module docstring."""
+    try:
+        result = process(task.data, task.shown, task.options, want_fix=task.want_fix,
+                         want_diff=task.want_diff, verbose=task.verbose,
+                         counting_only=task.counting_only)
+        if not result.error and task.write_to is not None and result.changed:
+            write_fixed(task, result)
+        if task.full:
+            return result
+        return lighten(result, keep_fixed=task.keep_fixed, texts=task.texts)
+    except Exception as exc:  # never raise: one bad file must not stop the others
+        detail = f"\n{traceback.format_exc()}" if task.verbose else ""
+        return FileResult(task.shown, error=f"internal error: {type(exc).__name__}: {exc}; "
+                          f"please report it{detail}")

@@ -1,0 +1,201 @@
+"""Unified diffs of a file before and after fixing, that ``git apply`` and ``patch -p1``
+apply to the very same bytes ``--write`` writes.
+
+* git-style headers ``--- a/<path>`` / ``+++ b/<path>``;
+* lines are split on ``\\n`` only, as git and patch do, and keep their terminators, so
+  CRLF, LF and mixed files (a lone CR stays inside its line) come back exactly;
+* ``\\ No newline at end of file`` after a last line without a terminator;
+* minimal hunks with 3 lines of context (:mod:`infmigrate.diffs.linediff`);
+* ANSI and UTF-8 files are diffed as bytes (a BOM is part of the first line); a UTF-16
+  file, which git treats as binary, is diffed as decoded text and printed as a ``#``
+  comment block (:func:`commented`) that ``git apply`` and ``patch`` skip.
+
+Every diff is parsed back with unidiff and checked against both versions before it is
+used (:func:`verify`); its hunks feed the code-review formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from unidiff import PatchedFile, PatchSet
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import Line as HunkLine
+
+from infmigrate.diffs.linediff import grouped, opcodes
+
+__all__ = ["DiffError", "FileDiff", "commented", "header", "make_diff", "split_lines",
+           "unified_diff", "verify"]
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+UTF16 = ("utf-16-le", "utf-16-be")
+
+
+class DiffError(RuntimeError):
+    """A diff that does not parse back or does not turn the old text into the new (a bug)."""
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split on ``\\n`` only, each keeping its terminator."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk range, as diff and git write it (``3``, ``3,2``, ``2,0``)."""
+    length = stop - start
+    begin = start + 1
+    if length == 1:
+        return str(begin)
+    if not length:
+        begin -= 1
+    return f"{begin},{length}"
+
+
+def _emit(out: list[str], mark: str, line: str) -> None:
+    out.append(mark + line)
+    if not line.endswith("\n"):
+        out.append("\n" + NO_NEWLINE)
+
+
+_C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
+              "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _needs_quotes(path: str) -> bool:
+    return any(c < " " or c in '"\\\x7f' for c in path)
+
+
+def _c_quoted(name: str) -> str:
+    """``name`` in double quotes with C escapes, as git writes a name holding a control
+    character, a quote or a backslash (other control characters in octal)."""
+    body = "".join(_C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c)
+                   for c in name)
+    return f'"{body}"'
+
+
+def header(path: str) -> str:
+    """The ``---``/``+++`` lines (a tab after a name with blanks, as git writes it; a name
+    with a control character, a quote or a backslash C-quoted, as git does, so that a
+    newline in a file name cannot end the header line)."""
+    if _needs_quotes(path):
+        return f"--- {_c_quoted('a/' + path)}\n+++ {_c_quoted('b/' + path)}\n"
+    tab = "\t" if " " in path else ""
+    return f"--- a/{path}{tab}\n+++ b/{path}{tab}\n"
+
+
+def unified_diff(old: Sequence[str], new: Sequence[str], path: str, context: int = 3) -> str:
+    """The unified diff of two lists of lines ("" when equal)."""
+    out: list[str] = []
+    for group in grouped(opcodes(old, new), context):
+        if not out:
+            out.append(header(path))
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@\n")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                for line in old[a1:a2]:
+                    _emit(out, " ", line)
+                continue
+            for line in old[a1:a2]:
+                _emit(out, "-", line)
+            for line in new[b1:b2]:
+                _emit(out, "+", line)
+    return "".join(out)
+
+
+def _value(lines: list[HunkLine], index: int) -> str:
+    """A hunk line's text, without the ``\\n`` unidiff adds before a no-newline marker."""
+    value: str = lines[index].value
+    if index + 1 < len(lines) and lines[index + 1].line_type == "\\":
+        value = value[:-1] if value.endswith("\n") else value
+    return value
+
+
+def verify(diff: str, old: Sequence[str], new: Sequence[str], path: str) -> PatchedFile:
+    """Parse a diff with unidiff and check that its hunks turn ``old`` into ``new``."""
+    try:
+        patch = PatchSet(diff)
+    except UnidiffParseError as exc:
+        raise DiffError(f"{path}: the diff does not parse: {exc}") from None
+    named = _c_quoted(path) if _needs_quotes(path) else path  # how unidiff reports it
+    if len(patch) != 1 or patch[0].path != named:
+        raise DiffError(f"{path}: the diff names {[f.path for f in patch]}")
+    result: list[str] = []
+    pos = 0
+    for hunk in patch[0]:
+        if not hunk.is_valid():
+            raise DiffError(f"{path}: hunk {hunk.source_start} has wrong lengths")
+        lines = list(hunk)
+        source = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " -"]
+        target = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " +"]
+        start = hunk.source_start - (1 if hunk.source_length else 0)
+        if start < pos or list(old[start:start + len(source)]) != source:
+            raise DiffError(f"{path}: hunk {hunk.source_start} does not match the file")
+        result.extend(old[pos:start])
+        result.extend(target)
+        pos = start + len(source)
+    result.extend(old[pos:])
+    if result != list(new):
+        raise DiffError(f"{path}: the diff does not give the fixed file")
+    return patch[0]
+
+
+@dataclass(frozen=True)
+class FileDiff:
+    """The diff of one file, checked, with its parsed hunks."""
+
+    path: str
+    #: What goes to stdout: the diff, or for UTF-16 the commented block.
+    output: bytes
+    #: The parsed diff (of the bytes read as latin-1, or of the decoded UTF-16 text).
+    patch: PatchedFile
+    #: The file's encoding (to show hunk lines as text).
+    encoding: str
+
+    @property
+    def is_utf16(self) -> bool:
+        return self.encoding in UTF16
+
+    def text(self, value: str) -> str:
+        """A hunk line's value as readable text, terminator removed."""
+        if not self.is_utf16:
+            value = value.encode("latin-1").decode(
+                "utf-8" if self.encoding == "utf-8" else "cp1252", "replace")
+            value = value.lstrip("\ufeff")
+        return value.rstrip("\r\n")
+
+
+def commented(diff: str, path: str, encoding: str) -> str:
+    """A UTF-16 file's diff as a ``#`` block that git apply and patch skip."""
+    name = encoding.upper()
+    head = (f"# infmigrate: {path} is {name}, which git treats as binary: this is the diff of\n"
+            "# its decoded text, for reading only (git apply and patch skip these lines).\n"
+            f"# Apply it with: infmigrate --write {path}\n")
+    body = "".join(f"# {line.rstrip(chr(13) + chr(10))}\n" for line in split_lines(diff))
+    return head + body
+
+
+def make_diff(old: bytes, new: bytes, old_text: str, new_text: str, path: str,
+              encoding: str) -> FileDiff | None:
+    """The checked diff of a file (None when unchanged). ``old_text``/``new_text`` are the
+    decoded texts, used for UTF-16 files."""
+    if old == new:
+        return None
+    if encoding in UTF16:
+        a, b = split_lines(old_text), split_lines(new_text)
+        diff = unified_diff(a, b, path)
+        patch = verify(diff, a, b, path)
+        out = commented(diff, path, encoding).encode("utf-8", "replace")
+        return FileDiff(path, out, patch, encoding)
+    a, b = split_lines(old.decode("latin-1")), split_lines(new.decode("latin-1"))
+    diff = unified_diff(a, b, path)
+    patch = verify(diff, a, b, path)
+    # latin-1 maps every byte to one character and back; the path is text, in UTF-8.
+    head = header(path)
+    return FileDiff(path, head.encode("utf-8") + diff[len(head):].encode("latin-1"), patch,
+                    encoding)

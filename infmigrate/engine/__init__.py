@@ -1,0 +1,17 @@
+"""The INF engine: everything that works on one file's bytes, with no file system and no
+command line.
+
+Data flows one way, down this list:
+
+* :mod:`.syntax`: bytes -> the lossless concrete syntax tree (parsimonious grammar) -> bytes;
+* :mod:`.model`: what the tree means (sections reached from the models, file lists,
+  destinations, registry writes, services, string expansion);
+* the rule framework: :mod:`.fixer` (the ``Fixer`` base class, diagnostics, edits),
+  :mod:`.edits` (building new entries and sections), :mod:`.runner` (check and the fix
+  loop), :mod:`.suppression` (``; noqa``), :mod:`.problems` (the INF0xx syntax and encoding
+  findings), :mod:`.catalog` (finding rules: built-in and entry-point packs),
+  :mod:`.selection` (``--select``/``--ignore``), :mod:`.ruledocs` (``--explain``);
+* :mod:`.processing`: one file's whole pass (parse, check, fix, verify, diff).
+
+The built-in rules are in :mod:`infmigrate.rules`, above this layer.
+"""

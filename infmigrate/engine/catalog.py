@@ -1,0 +1,100 @@
+"""Finding the rules: registration, discovery, selection by code prefix."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+
+from infmigrate.engine.fixer import Fixer
+
+__all__ = ["RuleError", "all_rules", "register", "rule", "select_rules"]
+
+_RULES: dict[str, type[Fixer]] = {}
+_CODE = re.compile(r"[A-Z]{3}\d{3}")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_loaded = False
+
+
+class RuleError(ValueError):
+    """A rule is declared wrongly, or a selection names no rule."""
+
+
+def register(cls: type[Fixer]) -> type[Fixer]:
+    """Class decorator: make a fixer known under its code."""
+    code = getattr(cls, "code", "")
+    if not _CODE.fullmatch(code):
+        raise RuleError(f"{cls.__name__}: code {code!r} is not of the form ABC123")
+    if not _NAME.fullmatch(getattr(cls, "name", "")):
+        raise RuleError(f"{cls.__name__}: name must be kebab-case")
+    other = _RULES.get(code)
+    if other is not None and other is not cls and other.__qualname__ != cls.__qualname__:
+        raise RuleError(f"{code} is registered twice: {other.__name__} and {cls.__name__}")
+    _RULES[code] = cls
+    return cls
+
+
+#: The package of the built-in rules (one folder per family, one rule per module).
+BUILTIN = "infmigrate.rules"
+
+
+def _load() -> None:
+    """Import every module of the built-in rules (:data:`BUILTIN`, each family folder) and
+    of installed rule packs (entry point group ``infmigrate.fixers``, one entry per pack,
+    naming a package whose modules, and subpackages', are imported)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    packages = {BUILTIN}
+    for ep in entry_points(group="infmigrate.fixers"):
+        packages.add(ep.value)
+    for name in sorted(packages):
+        package = importlib.import_module(name)
+        for info in pkgutil.walk_packages(package.__path__, name + "."):
+            importlib.import_module(info.name)
+
+
+def all_rules() -> list[type[Fixer]]:
+    """Every known rule, by code."""
+    _load()
+    return [_RULES[code] for code in sorted(_RULES)]
+
+
+def rule(code: str) -> type[Fixer]:
+    """The rule with this code (case-insensitive), or RuleError."""
+    _load()
+    try:
+        return _RULES[code.upper()]
+    except KeyError:
+        raise RuleError(f"unknown rule code {code!r}") from None
+
+
+def select_rules(
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+) -> list[type[Fixer]]:
+    """Rules chosen by code prefixes, ruff style: ``select`` (default: all) plus
+    ``extend_select``, minus ``ignore``. ``ALL`` selects everything. A prefix that matches
+    no rule is an error, so that a typo does not silently select nothing."""
+    rules = all_rules()
+
+    def matching(prefixes: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for prefix in prefixes:
+            p = prefix.strip().upper()
+            if not p:
+                continue
+            hits = {r.code for r in rules if p == "ALL" or r.code.startswith(p)}
+            if not hits:
+                raise RuleError(f"no rule matches {prefix!r}")
+            out |= hits
+        return out
+
+    chosen = {r.code for r in rules} if select is None else matching(select)
+    chosen |= matching(extend_select)
+    chosen -= matching(ignore)
+    return [r for r in rules if r.code in chosen]

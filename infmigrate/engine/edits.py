@@ -1,0 +1,377 @@
+"""Applying edits to the immutable tree, and building new lines in the file's own style.
+
+:func:`apply_edits` makes the new tree for a set of :class:`~infmigrate.engine.fixer.Edit` objects.
+The helpers below make the nodes fixers insert: they copy the spacing, indentation and line
+terminator of the lines around them, quote values the way SetupAPI needs (section 1.6 of
+the reference), and never touch the text of lines they were not asked to change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from infmigrate.engine.fixer import Edit
+from infmigrate.engine.syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
+from infmigrate.engine.syntax.lines import continues
+from infmigrate.engine.syntax.nodes import Line
+
+_LAST_PHYSICAL = re.compile(r"\r\n|\n|\r")
+
+__all__ = [
+    "EditConflict",
+    "append_lines",
+    "apply_edits",
+    "equals_column",
+    "make_entry",
+    "make_section",
+    "quote",
+    "quote_field",
+    "replace_value",
+    "valid_section_name",
+]
+
+
+class EditConflict(ValueError):
+    """Two edits touch the same line or section, or an edit's target is not in the tree."""
+
+
+def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) -> InfFile:
+    """The tree with the edits made. Targets are matched by identity.
+
+    ``renumber=False`` leaves the lines' ``line`` positions as they were (equality ignores
+    positions): for a caller that prints the tree and parses it again anyway, as the
+    runner does, numbering every line after an insertion would be wasted work.
+    """
+    # (keyed by id() of the target; only an inserted section may have none)
+    replace: dict[int | None, tuple[Line, ...]] = {}
+    after: dict[int | None, list[Line]] = {}
+    sections_after: dict[int | None, list[Section]] = {}
+    deleted_sections: set[int | None] = set()
+    for edit in edits:
+        key = id(edit.target) if edit.target is not None else None
+        if edit.kind == "replace":
+            if key in replace:
+                raise EditConflict("two edits replace the same line")
+            replace[key] = tuple(edit.new)
+        elif edit.kind == "insert_after":
+            after.setdefault(key, []).extend(edit.new)
+        elif edit.kind == "insert_section":
+            sections_after.setdefault(key, []).extend(edit.new)
+        elif edit.kind == "delete_section":
+            deleted_sections.add(key)
+        else:  # pragma: no cover - Edit's constructors only make the kinds above
+            raise ValueError(f"unknown edit kind {edit.kind!r}")
+    found: set[int] = set()
+    original = {id(line) for line in tree.lines()}
+    last = _last_line(tree)
+    # Only the file's last line can end in a dangling continuation (any other line's
+    # continuation joins the next line); inserted lines are checked too.
+    may_continue = {id(last)} if last is not None else set()
+    for new_lines in (*replace.values(), *after.values()):
+        may_continue.update(id(line) for line in new_lines)
+
+    def edit_lines(lines: Sequence[Line]) -> tuple[Line, ...]:
+        return _keep_continuations_last(_edit_lines(lines), original, may_continue)
+
+    def _edit_lines(lines: Sequence[Line]) -> list[Line]:
+        out: list[Line] = []
+        for line in lines:
+            key = id(line)
+            if key in replace:
+                found.add(key)
+                out.extend(replace[key])
+            else:
+                out.append(line)
+            if key in after:
+                found.add(key)
+                out.extend(after[key])
+        return out
+
+    prolog = edit_lines(tree.prolog)
+    sections: list[Section] = []
+    for section in tree.sections:
+        key = id(section)
+        if key in deleted_sections:
+            found.add(key)
+        else:
+            header_lines = edit_lines((section.header,))
+            body = edit_lines(section.body)
+            if not header_lines or type(header_lines[0]) is not SectionHeader:
+                raise EditConflict("a section header can only be replaced by a header")
+            # Lines that come with the header (an insertion after it) open the body.
+            body = (*header_lines[1:], *body)
+            if header_lines[0] is not section.header or body != section.body:
+                section = Section(header_lines[0], body)
+            sections.append(section)
+        if key in sections_after:
+            found.add(key)
+            sections.extend(sections_after[key])
+    sections.extend(sections_after.get(None, ()))
+    wanted = set(replace) | set(after) | deleted_sections | {
+        k for k in sections_after if k is not None}
+    missing = wanted - found
+    if missing:
+        raise EditConflict(f"{len(missing)} edit target(s) are not in the tree")
+    if last is not None and _continues(last):
+        _keep_dangling_section_last(prolog, sections, last)
+    final_newline = last is None or bool(last.newline)
+    prolog, new_sections = _terminate_lines(prolog, sections, final_newline,
+                                            lambda: tree.newline)
+    prolog, new_sections = _keep_lone_crs_apart(prolog, new_sections, original)
+    return InfFile(tree.encoding, tree.bom, prolog, new_sections, tree.tail,
+                   tree.trailing_bytes, numbered=not renumber)
+
+
+def _keep_lone_crs_apart(prolog: tuple[Line, ...], sections: tuple[Section, ...],
+                         original: set[int]) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
+    """A line ending in a lone CR followed by an empty line ending in LF would print as one
+    line ending in CRLF (files that mix terminators can bring them together after edits):
+    the new line of the two takes the other's kind of terminator."""
+    def fix(lines: Sequence[Line]) -> list[Line] | None:
+        out: list[Line] | None = None
+        for i in range(len(lines) - 1):
+            a, b = (out or lines)[i], (out or lines)[i + 1]
+            if a.newline != "\r" or not b.code.startswith("\n"):
+                continue
+            out = out or list(lines)
+            if id(b) not in original:
+                out[i + 1] = b.with_changes(newline="\r")
+            else:
+                out[i] = a.with_changes(newline="\r\n")
+        return out
+
+    if "\r" not in {line.newline for line in (*prolog, *(s.header for s in sections))} and \
+            not any(line.newline == "\r" for s in sections for line in s.body):
+        return prolog, sections  # no lone CR: nearly every file
+    fixed_prolog = fix(prolog)
+    new_sections: list[Section] = []
+    for section in sections:
+        lines = fix((section.header, *section.body))
+        # (fix keeps each line's kind: lines[0] is still the SectionHeader)
+        new_sections.append(section if lines is None else
+                            Section(lines[0], tuple(lines[1:])))  # type: ignore[arg-type]
+    return (prolog if fixed_prolog is None else tuple(fixed_prolog)), tuple(new_sections)
+
+
+def _keep_dangling_section_last(prolog: tuple[Line, ...], sections: list[Section],
+                                last: Line) -> None:
+    """The file's last line ends in a dangling continuation (a backslash at the very end):
+    a section put after it would become part of it, so the section holding it stays last
+    (the order of sections means nothing to SetupAPI). Lines before the first section
+    cannot move: adding a section after them is refused."""
+    for i, section in enumerate(sections):
+        if section.header is last or any(line is last for line in section.body[-1:]):
+            sections.append(sections.pop(i))
+            return
+    if any(line is last for line in prolog) and sections:
+        raise EditConflict("a section cannot follow a line that ends in a continuation")
+
+
+def _continues(line: Line) -> bool:
+    """Whether a line ends in a dangling continuation (a backslash at the very end of the
+    file): any line put after it would become part of it (headers never continue)."""
+    if type(line) is SectionHeader:
+        return False
+    text = line.code[: len(line.code) - len(line.newline)]
+    return continues(_LAST_PHYSICAL.split(text)[-1])
+
+
+def _keep_continuations_last(out: list[Line], original: set[int],
+                             may_continue: set[int]) -> tuple[Line, ...]:
+    """Lines inserted right after an entry that ends in a dangling continuation go before
+    it instead (only the file's last line can end so; it stays last)."""
+    if not may_continue.intersection(map(id, out[:-1])):
+        return tuple(out)
+    i = 0
+    while i < len(out) - 1:
+        if id(out[i]) in may_continue and _continues(out[i]):
+            j = i + 1
+            while j < len(out) and id(out[j]) not in original:
+                j += 1
+            if j > i + 1:
+                out.insert(j - 1, out.pop(i))
+                i = j - 1
+        i += 1
+    return tuple(out)
+
+
+def _last_line(tree: InfFile) -> Line | None:
+    if tree.sections:
+        section = tree.sections[-1]
+        return section.body[-1] if section.body else section.header
+    return tree.prolog[-1] if tree.prolog else None
+
+
+def _terminate_lines(prolog: tuple[Line, ...], sections: list[Section], final_newline: bool,
+                     file_newline: Callable[[], str]
+                     ) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
+    """Keep the file's line terminators consistent after edits: only the last line may
+    lack one, and it does exactly when the original file's last line did (a file without
+    a final newline keeps that shape wherever the edits put its end)."""
+    newline = ""
+
+    def fix(lines: Sequence[Line], is_last_group: bool) -> tuple[Line, ...]:
+        nonlocal newline
+        out = list(lines)
+        for i, line in enumerate(out):
+            last = is_last_group and i == len(out) - 1
+            if not line.newline and not last:
+                newline = newline or file_newline()  # the file's usual terminator
+                out[i] = line.with_changes(newline=newline)
+            elif last and line.newline and not final_newline:
+                out[i] = line.with_changes(newline="")
+        # an empty line with no terminator at the very end prints nothing: drop it
+        if is_last_group and out and not out[-1].newline and not out[-1].code:
+            out.pop()
+        return tuple(out)
+
+    new_sections: list[Section] = []
+    for i, section in enumerate(sections):
+        last_group = i == len(sections) - 1
+        if section.body:
+            header = fix((section.header,), False)[0]
+            body = fix(section.body, last_group)
+        else:
+            header = fix((section.header,), last_group)[0]
+            body = ()
+        if header is not section.header or body != section.body:
+            # (fix keeps each line's kind: the header is still a SectionHeader)
+            section = Section(header, body)  # type: ignore[arg-type]
+        new_sections.append(section)
+    return fix(prolog, not sections), tuple(new_sections)
+
+
+# --- quoting --------------------------------------------------------------------------------
+
+_NEEDS_QUOTES = re.compile(r'[,;"]|^[ \t]|[ \t]$|\\$')
+#: What else a value needs quotes for where it starts the line (a key, or the first field
+#: of an entry without one): an ``=`` would make it a key, a leading ``[`` a section header.
+_NEEDS_QUOTES_FIRST = re.compile(r'=|^\[')
+
+
+def quote(value: str, *, first_field: bool = False) -> str:
+    """The raw text for a cooked value: quoted when SetupAPI needs it (reference 1.6).
+
+    Quotes when the value has leading or trailing blanks, contains ``,``, ``;`` or ``"``
+    (doubled inside the quotes), ends with ``\\``, or (for a key or the first field of an
+    entry without a key, ``first_field``) contains ``=`` or starts with ``[``; an empty
+    value stays empty. Use :func:`quote_field` for a field of an existing entry: it knows
+    whether the field starts the line.
+    """
+    if _NEEDS_QUOTES.search(value) or (first_field and _NEEDS_QUOTES_FIRST.search(value)):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def quote_field(entry: Entry, index: int, value: str) -> str:
+    """The raw text for cooked ``value`` as field ``index`` of ``entry``: text that parses
+    back to ``value`` in that place. The first field of an entry without a key starts the
+    line (an ``=`` or a leading ``[`` there needs quotes), and an empty lone field of such an
+    entry is written ``""`` (left empty, the line would read as a blank line)."""
+    starts_line = entry.key_node is None and index == 0
+    if starts_line and not value and len(entry.fields) <= 1:
+        return '""'
+    return quote(value, first_field=starts_line)
+
+
+# --- style ---------------------------------------------------------------------------------
+
+
+def _style_of(like: Entry | None, newline: str) -> tuple[str, str, str, str]:
+    """(indent, blanks before '=', blanks after '=', blanks after ',') of a model entry."""
+    if like is None:
+        return "", " ", " ", ""
+    before_eq = like.key_node.whitespace_after if like.key_node is not None else " "
+    after_eq = like.fields[0].whitespace_before if like.key_node is not None else " "
+    after_comma = next((f.whitespace_before for f in like.fields[1:]), "")
+    return like.indent, before_eq, after_eq, after_comma
+
+
+def equals_column(entries: Iterable[Entry]) -> int | None:
+    """The column of ``=`` when keyed entries align it (two or more share the column and
+    pad with spaces), else ``None``."""
+    keys = [(e.indent, e.key_node) for e in entries if e.key_node is not None]
+    columns = [len(indent) + len(k.value) + len(k.whitespace_after) for indent, k in keys
+               if set(k.whitespace_after) <= {" "}]
+    if len(columns) >= 2 and len(set(columns)) == 1 and len(columns) == len(keys) and any(
+            len(k.whitespace_after) > 1 for _, k in keys):
+        return columns[0]
+    return None
+
+
+def make_entry(
+    key: str | None,
+    values: Sequence[str],
+    *,
+    like: Entry | None = None,
+    newline: str = "\r\n",
+    raw: bool = False,
+    column: int | None = None,
+) -> Entry:
+    """A new entry in the style of ``like`` (indent, spacing around ``=`` and ``,``).
+
+    ``values`` are cooked and get quoted as needed, unless ``raw`` says they are raw text
+    already (for example fields copied byte for byte from another line). ``column``, when
+    given (see :func:`equals_column`), aligns the ``=`` with the section's.
+    """
+    indent, before_eq, after_eq, after_comma = _style_of(like, newline)
+    texts = list(values) if raw else [quote(v, first_field=key is None and i == 0)
+                                      for i, v in enumerate(values)]
+    if not raw and key is None and texts == [""]:
+        texts = ['""']  # a lone empty field would read as a blank line
+    fields = []
+    last = len(texts) - 1
+    for i, text in enumerate(texts):
+        before = after_comma if i else (after_eq if key is not None else "")
+        fields.append(Field(text, before, "", "," if i < last else ""))
+    if not fields:
+        fields.append(Field("", after_eq if key is not None else ""))
+    key_text = None if key is None else quote(key, first_field=True)
+    if key_text is not None and column is not None:
+        before_eq = " " * max(1, column - len(indent) - len(key_text))
+    elif key_text is not None and like is not None and like.key_node is not None \
+            and len(before_eq) > 1 and set(before_eq) == {" "}:
+        # The model line aligns its '=' in a column: keep the new one in that column.
+        column = len(like.key_node.value) + len(before_eq)
+        before_eq = " " * max(1, column - len(key_text))
+    key_node = None if key_text is None else Key(key_text, before_eq)
+    return Entry(tuple(fields), key_node, indent, "", newline)
+
+
+def replace_value(entry: Entry, index: int, raw_value: str) -> Entry:
+    """The entry with field ``index``'s raw value replaced; spacing and comment kept."""
+    fields = list(entry.fields)
+    fields[index] = fields[index].with_changes(value=raw_value)
+    return entry.with_changes(fields=tuple(fields))
+
+
+_VALID_SECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def valid_section_name(name: str) -> bool:
+    """Whether a generated section name is of the safe form ``[A-Za-z0-9_.-]+``."""
+    return _VALID_SECTION_NAME.fullmatch(name) is not None and len(name) <= 255
+
+
+def make_section(name: str, lines: Iterable[Line], *, newline: str = "\r\n",
+                 blank_before: bool = True) -> Section:
+    """A new section; with ``blank_before``, its header is preceded by a blank line, which
+    the caller places at the end of the previous section (see :func:`section_gap`)."""
+    if not valid_section_name(name):
+        raise ValueError(f"not a valid generated section name: {name!r}")
+    return Section(SectionHeader(name, newline=newline), tuple(lines))
+
+
+def append_lines(section: Section, lines: Sequence[Line]) -> Edit:
+    """An edit that adds lines at the end of a section's content, before its trailing blank
+    and comment lines (which usually separate it from the next section)."""
+    body = section.body
+    anchor: Line = section.header
+    for line in body:
+        if type(line) is not TriviaLine:
+            anchor = line
+    # An insertion, never a rewrite of the anchor, so that other fixes can add lines after
+    # it too; if it is the file's last line without a terminator, apply_edits gives it one
+    # and takes it from the new last line.
+    return Edit.insert_after(anchor, *lines)

@@ -1,0 +1,290 @@
+"""What a rule is and what it produces: Fixer, Diagnostic, Fix, Edit.
+
+A fixer looks at one INF (its syntax tree and its semantic model) and yields
+:class:`Diagnostic` objects; a diagnostic may carry a :class:`Fix`, a set of :class:`Edit`
+objects on the immutable tree. Fixers have no side effects: no I/O, no printing, no state
+kept between files. The runner (:mod:`infmigrate.engine.runner`) decides which fixes to apply.
+
+Edits address *lines and sections by identity* (LibCST's ``deep_replace``): every line node
+of a parsed tree is its own object, so "replace this line" is unambiguous even when two
+lines have the same text. Two fixes conflict when they touch the same line or section; the
+runner applies one and finds the other again in the next round.
+"""
+
+from __future__ import annotations
+
+import inspect
+import operator
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+
+from infmigrate.engine.syntax import Entry, InfFile, Section
+from infmigrate.engine.syntax.nodes import Line
+
+if TYPE_CHECKING:
+    from infmigrate.engine.model import InfModel
+
+__all__ = [
+    "Applicability",
+    "Diagnostic",
+    "Edit",
+    "Fix",
+    "FixAvailability",
+    "FixContext",
+    "Fixer",
+    "Settings",
+]
+
+
+class Applicability(Enum):
+    """How safe a fix is (ruff's levels)."""
+
+    #: Keeps the INF's meaning for every OS it installs on; applied by ``--diff``/``--write``.
+    SAFE = "safe"
+    #: Mechanical but changes what the package does (OS range, paths code reads...);
+    #: applied only with ``--unsafe-fixes``.
+    UNSAFE = "unsafe"
+    #: Shown to the user as a suggestion, never applied.
+    DISPLAY_ONLY = "display-only"
+
+
+class FixAvailability(Enum):
+    """Whether a rule can fix what it finds (declared per rule, checked by tests)."""
+
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change to the tree, addressed by the identity of a line or section.
+
+    ``kind`` is one of:
+
+    * ``replace``: the line ``target`` becomes the lines ``new`` (none: it is deleted);
+    * ``insert_after``: the lines ``new`` go right after the line ``target``;
+    * ``insert_section``: the sections ``new`` go after the section ``target`` (``None``:
+      at the end of the file);
+    * ``delete_section``: the section ``target`` (header and body) is removed.
+    """
+
+    kind: str
+    target: Line | Section | None
+    new: tuple[Any, ...] = ()
+
+    @classmethod
+    def replace(cls, target: Line, *new: Line) -> Edit:
+        return cls("replace", target, new)
+
+    @classmethod
+    def delete(cls, target: Line) -> Edit:
+        return cls("replace", target, ())
+
+    @classmethod
+    def insert_after(cls, target: Line, *new: Line) -> Edit:
+        return cls("insert_after", target, new)
+
+    @classmethod
+    def insert_section(cls, after: Section | None, *new: Section) -> Edit:
+        return cls("insert_section", after, new)
+
+    @classmethod
+    def delete_section(cls, target: Section) -> Edit:
+        return cls("delete_section", target, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A set of edits that together make one correction."""
+
+    #: What the fix does, imperative ("Move ... to DIRID 13").
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    def targets(self) -> set[int]:
+        """Identities of the lines and sections this fix touches (for conflict checks)."""
+        out: set[int] = set()
+        for edit in self.edits:
+            if edit.target is not None:
+                out.add(id(edit.target))
+            elif edit.kind == "insert_section":
+                out.add(0)  # appending at the end of the file: one at a time
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding of one rule at one place of one file."""
+
+    code: str
+    #: The rule's kebab-case name.
+    name: str
+    message: str
+    line: int
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+    fix: Fix | None = None
+    #: InfVerif codes this finding corresponds to, so users can map it to the signing
+    #: pipeline's output.
+    infverif: tuple[int, ...] = ()
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.fix.applicability is not Applicability.DISPLAY_ONLY
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Tens of thousands travel from the workers in a run: a positional record is
+        # smaller and loads faster than the slots dataclass's state dictionary.
+        return (_load_diagnostic, _diagnostic_values(self))
+
+
+def _rewrites_unclosed_quote(fix: Fix) -> bool:
+    """Whether the fix rewrites an entry whose quoted string is not closed: the raw text
+    it keeps would swallow what the fix adds after it, so such fixes are not offered."""
+    return any(edit.kind == "replace" and edit.new and type(edit.target) is Entry
+               and edit.target.has_unclosed_quote for edit in fix.edits)
+
+
+_object_new = object.__new__
+_DIAGNOSTIC_FIELDS = tuple(f.name for f in fields(Diagnostic))
+_diagnostic_values = operator.attrgetter(*_DIAGNOSTIC_FIELDS)
+_DIAGNOSTIC_SLOTS = tuple(getattr(Diagnostic, name).__set__ for name in _DIAGNOSTIC_FIELDS)
+
+
+def _load_diagnostic(*values: Any) -> Diagnostic:
+    """Unpickle a :class:`Diagnostic` (its slots set directly: it is frozen)."""
+    diag: Diagnostic = _object_new(Diagnostic)
+    for setter, value in zip(_DIAGNOSTIC_SLOTS, values, strict=True):
+        setter(diag, value)
+    return diag
+
+
+#: Where lines end (:func:`_extent`), by node identity: a rule may report thousands of
+#: findings on one long line (a ``CopyFiles=`` line naming thousands of lists), and printing
+#: the line for each of them made the check quadratic in the line's length. The node is
+#: kept with its extent so that a reused identity never hits.
+_EXTENTS: dict[int, tuple[Line, int, int]] = {}
+_EXTENTS_LIMIT = 4096
+
+
+def _extent(node: Line) -> tuple[int, int]:
+    """The last line and the column after the last character of a line node."""
+    hit = _EXTENTS.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1], hit[2]
+    text = node.code.rstrip("\r\n")
+    lines = text.splitlines() or [""]
+    end_line = node.line + len(lines) - 1
+    end_column = len(lines[-1]) + 1 if len(lines) > 1 else len(text) + 1
+    if len(_EXTENTS) >= _EXTENTS_LIMIT:
+        _EXTENTS.clear()
+    _EXTENTS[id(node)] = (node, end_line, end_column)
+    return end_line, end_column
+
+
+class LineRef(Protocol):
+    """Anything that points at a line node through ``.entry`` (an
+    :class:`~infmigrate.engine.model.EntryRef`, a registry line's ``ref``...)."""
+
+    @property
+    def entry(self) -> Line: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the user asked for, as far as fixers and the runner are concerned."""
+
+    #: Apply unsafe fixes too.
+    unsafe_fixes: bool = False
+
+
+@dataclass
+class FixContext:
+    """What a fixer sees: the tree, its model (built on first use), the settings."""
+
+    tree: InfFile
+    settings: Settings = field(default_factory=Settings)
+    #: The file's path for messages, or ``"-"``.
+    path: str = "-"
+    #: Analyses shared by several rules of the same round (e.g. one migration plan that
+    #: four rules report on), keyed by a name the rules agree on. Rebuilt every round.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def model(self) -> InfModel:
+        from infmigrate.engine.model import build_model
+
+        return build_model(self.tree)
+
+
+class Fixer:
+    """Base of all rules; one subclass per module in ``infmigrate/rules/<family>/``.
+
+    The class docstring is the rule's documentation (``infmigrate --explain CODE``) with
+    ruff's headings: ``## What it does``, ``## Why is this bad?``, ``## Example`` (with a
+    ``Use instead:`` part), ``## Fix safety`` and ``## References``.
+    """
+
+    #: Rule code, e.g. ``ISO001``.
+    code: ClassVar[str]
+    #: kebab-case name describing the pattern found (not the remedy).
+    name: ClassVar[str]
+    #: Default message (present tense, no final period).
+    message: ClassVar[str]
+    #: Imperative description of the fix, when there is one.
+    fix_title: ClassVar[str | None] = None
+    availability: ClassVar[FixAvailability] = FixAvailability.NONE
+    #: InfVerif codes of the findings.
+    infverif: ClassVar[tuple[int, ...]] = ()
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        """Yield the diagnostics for one file."""
+        raise NotImplementedError
+
+    @classmethod
+    def docs(cls) -> str:
+        """The rule's documentation (the class docstring, dedented)."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def diagnostic(
+        self,
+        at: Line | LineRef,
+        message: str | None = None,
+        fix: Fix | None = None,
+        column: int = 1,
+        infverif: tuple[int, ...] | None = None,
+    ) -> Diagnostic:
+        """A diagnostic of this rule at a line node (or a :class:`LineRef` to one);
+        ``infverif`` narrows the rule's InfVerif codes to those of this finding."""
+        node = cast(Line, getattr(at, "entry", at))  # a line node has no .entry
+        if fix is not None and _rewrites_unclosed_quote(fix):
+            fix = None
+            message = (f"{message or self.message} (not fixed automatically: a line it would "
+                       "rewrite has a quoted string that is not closed, INF003)")
+        line = node.line
+        end_line, end_column = _extent(node)
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            # interned: a finding left after fixing has the same text as before, and one
+            # string object pickles (to the parent process) once
+            message=sys.intern(message) if message else self.message,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            fix=fix,
+            infverif=self.infverif if infverif is None else infverif,
+        )
+
+    def make_fix(self, *edits: Edit, title: str | None = None,
+                 applicability: Applicability = Applicability.SAFE) -> Fix:
+        """A fix of this rule, titled with ``fix_title`` unless given."""
+        return Fix(title or self.fix_title or self.message, tuple(edits), applicability)

@@ -1,0 +1,339 @@
+"""File lists (CopyFiles, DelFiles, RenFiles), their destinations and their sources.
+
+- **Destination** (inf-reference.md 3.2): the list's own ``[DestinationDirs]`` entry,
+  else ``DefaultDestDir``, else DIRID_DEFAULT 11 (``origin`` says which). The DIRID must
+  be a number once ``%strkey%`` tokens are expanded (``%DRIVERSTORE_FOLDER%`` with
+  ``DRIVERSTORE_FOLDER = 13`` is DIRID 13); anything else, ``%12%`` included, gives
+  ``dirid=None``. ``raw`` keeps the field as written.
+- **Sources**: a file is looked up by its source name in ``[SourceDisksFiles.<arch>]``
+  for every arch-decorated SourceDisksFiles section of the file, and in the undecorated
+  ``[SourceDisksFiles]`` (key ``None``). Its disk comes from ``SourceDisksNames.<arch>``
+  then ``SourceDisksNames`` (for the undecorated file entry: the undecorated names
+  section, else the first arch-specific one that has the disk).
+- File names in file lists are literal (no ``%strkey%`` expansion, as documented).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+from infmigrate.engine.model.dirids import DIRID_DEFAULT, DiridClass, classify, parse_dirid
+from infmigrate.engine.model.numbers import parse_int
+from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
+from infmigrate.engine.model.strings import StringTable
+
+if TYPE_CHECKING:
+    from infmigrate.engine.model.references import InstallSection, Reference
+
+__all__ = [
+    "Destination",
+    "DestinationDirs",
+    "DestinationOrigin",
+    "FileCopy",
+    "FileList",
+    "ListKind",
+    "SourceDisk",
+    "SourceFile",
+    "SourceIndex",
+]
+
+DestinationOrigin: TypeAlias = Literal["explicit", "default", "fallback"]
+
+
+class ListKind(StrEnum):
+    """The directive that names a file list."""
+
+    COPY = "CopyFiles"
+    DEL = "DelFiles"
+    REN = "RenFiles"
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where a file list goes."""
+
+    #: The DIRID, or ``None`` when the entry's DIRID field is not a number.
+    dirid: int | None
+    #: The subdirectory, expanded (undecorated Strings); "" when none.
+    subdir: str
+    #: The DestinationDirs entry used (the list's own or DefaultDestDir), or ``None``.
+    entry: EntryRef | None
+    #: ``explicit`` (the list's own entry), ``default`` (DefaultDestDir) or ``fallback``
+    #: (no entry applies: DIRID_DEFAULT 11).
+    origin: DestinationOrigin
+    #: The DIRID field as written (cooked, unexpanded); "" for the fallback.
+    raw: str = ""
+
+    @property
+    def dirid_class(self) -> DiridClass | None:
+        """How isolation treats the DIRID (``None`` when it is not a number)."""
+        return None if self.dirid is None else classify(self.dirid)
+
+
+_FALLBACK = Destination(DIRID_DEFAULT, "", None, "fallback")
+
+
+class DestinationDirs:
+    """``[DestinationDirs]``: one entry per file list, plus DefaultDestDir."""
+
+    __slots__ = ("_by_name", "default", "section")
+
+    def __init__(self, section: LogicalSection | None, strings: StringTable) -> None:
+        #: The section, or ``None``.
+        self.section = section
+        #: DefaultDestDir's destination, or ``None`` when there is none.
+        self.default: Destination | None = None
+        self._by_name: dict[str, Destination] = {}
+        if section is None:
+            return
+        for ref in section.entries:
+            if ref.key is None:
+                continue
+            name = fold(strings.expand(ref.key))
+            if name in self._by_name:
+                continue  # the first entry wins, as SetupFindFirstLine finds it
+            raw = ref.value(0)
+            subdir = strings.expand(ref.value(1))
+            origin: DestinationOrigin = "default" if name == "defaultdestdir" else "explicit"
+            dest = Destination(parse_dirid(strings.expand(raw)), subdir, ref, origin, raw)
+            self._by_name[name] = dest
+            if origin == "default" and self.default is None:
+                self.default = dest
+
+    def explicit(self, name: str) -> Destination | None:
+        """The list's own entry, or ``None``."""
+        found = self._by_name.get(fold(name))
+        return found if found is not None and found.origin == "explicit" else None
+
+    def resolve(self, name: str | None) -> Destination:
+        """The effective destination of a list (``None``: an ``@file`` copy)."""
+        if name is not None:
+            own = self.explicit(name)
+            if own is not None:
+                return own
+        return self.default if self.default is not None else _FALLBACK
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SourceDisk:
+    """A ``[SourceDisksNames]`` entry: ``diskid = desc[,[tag],[unused],[path][,flags]...]``."""
+
+    disk_id: str
+    description: str
+    tag_file: str
+    #: The path field (``values[3]``), "" when none.
+    path: str
+    entry: EntryRef
+    #: The architecture of the section (``None``: undecorated).
+    arch: str | None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SourceFile:
+    """A ``[SourceDisksFiles]`` entry: ``filename = diskid[,[subdir][,size]]``."""
+
+    #: The file name as written in SourceDisksFiles.
+    name: str
+    disk_id: str
+    #: The subdir field, "" when none.
+    subdir: str
+    entry: EntryRef
+    #: The name of the SourceDisksFiles section that holds it (``SourceDisksFiles.amd64``).
+    section_name: str
+    #: The architecture of that section (``None``: undecorated).
+    arch: str | None
+    #: Its disk, or ``None`` when no SourceDisksNames entry has the disk id.
+    disk: SourceDisk | None
+
+    @property
+    def disk_path(self) -> str:
+        """The disk's path field ("" when none or no disk)."""
+        return self.disk.path if self.disk is not None else ""
+
+
+class SourceIndex:
+    """Every SourceDisksNames and SourceDisksFiles section, by architecture."""
+
+    __slots__ = ("_disks", "_expand", "_files", "file_sections", "name_sections")
+
+    def __init__(self, sections: tuple[LogicalSection, ...],
+                 strings: StringTable | None = None) -> None:
+        #: File names compare as SetupAPI sees them: ``%strkey%`` expanded, on both sides.
+        self._expand = strings.expand if strings is not None else (lambda text: text)
+        #: SourceDisksFiles sections by arch (``None``: undecorated).
+        self.file_sections: dict[str | None, LogicalSection] = {}
+        #: SourceDisksNames sections by arch.
+        self.name_sections: dict[str | None, LogicalSection] = {}
+        for section in sections:
+            folded = section.folded
+            if not folded.startswith("sourcedisks"):
+                continue  # the common case, tested once for both bases
+            for base, into in (("sourcedisksfiles", self.file_sections),
+                               ("sourcedisksnames", self.name_sections)):
+                if folded == base:
+                    into[None] = section
+                elif folded.startswith(base + "."):
+                    into[folded[len(base) + 1:]] = section
+        self._disks: dict[str | None, dict[str, SourceDisk]] = {}
+        for arch, section in self.name_sections.items():
+            disks: dict[str, SourceDisk] = {}
+            for ref in section.entries:
+                if ref.key is None:
+                    continue
+                disk_id = _disk_key(ref.key)
+                disks.setdefault(disk_id, SourceDisk(
+                    ref.key, ref.value(0), ref.value(1), ref.value(3), ref, arch))
+            self._disks[arch] = disks
+        self._files: dict[str | None, dict[str, SourceFile]] = {}
+        for arch, section in self.file_sections.items():
+            files: dict[str, SourceFile] = {}
+            for ref in section.entries:
+                if ref.key is None:
+                    continue
+                k = fold(self._expand(ref.key))
+                if k in files:
+                    continue
+                disk_id = ref.value(0)
+                files[k] = SourceFile(ref.key, disk_id, ref.value(1), ref, section.name, arch,
+                                      self.disk(disk_id, arch))
+            self._files[arch] = files
+
+    def disk(self, disk_id: str, arch: str | None) -> SourceDisk | None:
+        """The SourceDisksNames entry of a disk, arch-specific section first."""
+        key = _disk_key(disk_id)
+        if arch is not None:
+            found = self._disks.get(arch, {}).get(key)
+            if found is not None:
+                return found
+        found = self._disks.get(None, {}).get(key)
+        if found is not None or arch is not None:
+            return found
+        for disks in self._disks.values():
+            if key in disks:
+                return disks[key]
+        return None
+
+    def lookup(self, file_name: str) -> Mapping[str | None, SourceFile]:
+        """Every SourceDisksFiles entry of ``file_name``, by section architecture."""
+        k = fold(self._expand(file_name))
+        return MappingProxyType({arch: files[k] for arch, files in self._files.items()
+                                 if k in files})
+
+    def find(self, file_name: str, arch: str | None) -> SourceFile | None:
+        """The entry Windows uses on ``arch``: ``SourceDisksFiles.<arch>`` then undecorated."""
+        k = fold(self._expand(file_name))
+        if arch is not None:
+            found = self._files.get(fold(arch), {}).get(k)
+            if found is not None:
+                return found
+        return self._files.get(None, {}).get(k)
+
+
+def _disk_key(text: str) -> str:
+    number = parse_int(text)
+    return str(number) if number is not None else fold(text.strip())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FileCopy:
+    """One file of a file list.
+
+    For a CopyFiles list: ``dest-name[,[source-name][,[unused][,flag]]]``; for DelFiles:
+    ``file[,,,flag]``; for RenFiles ``new-name,old-name`` (``dest_name`` is the new name,
+    ``source_name`` the old one). An ``@file`` copy has ``entry=None``.
+    """
+
+    dest_name: str
+    #: The source name (``dest_name`` when the field is empty or missing).
+    source_name: str
+    entry: EntryRef | None
+    #: The flags field as written ("" when none).
+    flags: str
+    #: The SourceDisksFiles entries of the source name, by architecture (copies only).
+    sources: Mapping[str | None, SourceFile]
+
+    @property
+    def flags_value(self) -> int | None:
+        """The flags as a number (0 when empty)."""
+        return 0 if not self.flags.strip() else parse_int(self.flags)
+
+    @property
+    def renames(self) -> bool:
+        """Whether the destination name differs from the source name."""
+        return fold(self.dest_name) != fold(self.source_name)
+
+    def source_for(self, arch: str | None) -> SourceFile | None:
+        """The source entry used on ``arch``: arch-specific first, then undecorated."""
+        if arch is not None:
+            found = self.sources.get(fold(arch))
+            if found is not None:
+                return found
+        return self.sources.get(None)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FileList:
+    """A file list named by CopyFiles, DelFiles or RenFiles, or one ``CopyFiles=@file``."""
+
+    kind: ListKind
+    #: The list name as referenced, expanded; for ``@file`` the file name.
+    name: str
+    #: The section, or ``None`` for ``@file`` or a missing section.
+    section: LogicalSection | None
+    #: For ``CopyFiles=@file``: the file name; else ``None``.
+    file: str | None
+    #: The references (directive, field) that name it.
+    references: tuple[Reference, ...]
+    #: The install sections it is reached from.
+    installs: tuple[InstallSection, ...]
+    #: The effective destination.
+    destination: Destination
+    #: The ``<name>.security`` section, when there is one.
+    security: LogicalSection | None
+    #: The files, in order (empty when the section is missing).
+    files: tuple[FileCopy, ...]
+
+    @property
+    def has_security(self) -> bool:
+        """Whether a ``<name>.security`` section exists."""
+        return self.security is not None
+
+    @property
+    def missing(self) -> bool:
+        """Whether the list names a section the file lacks."""
+        return self.file is None and self.section is None
+
+
+def read_files(kind: ListKind, section: LogicalSection,
+               sources: SourceIndex) -> tuple[FileCopy, ...]:
+    """The files of a list section; keyed and empty entries are skipped.
+
+    An entry whose first field holds only white space in Unicode's sense (``str.strip``:
+    a no-break space U+00A0, ANSI 0xA0 once decoded, left over by an editor) is empty too.
+    Wine's reimplementation of the SetupAPI INF parser (``dlls/setupapi/parser.c``) drops
+    leading and trailing ``isspaceW`` characters, and U+00A0 is white space there (the
+    C1_SPACE type Windows' ``GetStringTypeW`` gives it too); and whatever the parser does,
+    no package holds a file named U+00A0, so such a line names no file.
+    """
+    out: list[FileCopy] = []
+    empty: Mapping[str | None, SourceFile] = MappingProxyType({})
+    for ref in section.entries:
+        if ref.key is not None:
+            continue
+        dest = ref.value(0)
+        if not dest.strip():
+            # A line holding only blanks SetupAPI does not trim as such (a no-break space,
+            # U+00A0 or ANSI 0xA0) is a blank line, not a file (see read_files' docstring).
+            continue
+        if kind is ListKind.REN:
+            out.append(FileCopy(dest, ref.value(1) or dest, ref, "", empty))
+        elif kind is ListKind.DEL:
+            out.append(FileCopy(dest, dest, ref, ref.value(3), empty))
+        else:
+            source = ref.value(1) or dest
+            out.append(FileCopy(dest, source, ref, ref.value(3), sources.lookup(source)))
+    return tuple(out)

@@ -1,0 +1,922 @@
+"""The reference graph (inf-reference.md 3.3): what reaches what, and in which context.
+
+Roots are the install sections: every Models entry's DDInstall (resolved per decoration
+and architecture), ``DefaultInstall``, ``DefaultUninstall``, ``ClassInstall32`` and the
+Windows 9x ``ClassInstall`` (bare or with any valid decoration,
+``DefaultInstall.NT$ARCH$.10.0...25952`` included), each with its suffix sections
+(:data:`~.decorations.INSTALL_SUFFIXES`, plus ``.Remove`` and ``.Remove.Services`` of
+network components); then the entries of ``[InterfaceInstall32]`` and ``[DeviceInstall32]``.
+From each root the builder walks the directives of every section it reaches, breadth first,
+once per (section, context, role, root):
+
+- ``AddReg``/``DelReg``/``BitReg`` -> registry sections, in the context of the section
+  that names them;
+- ``CopyFiles``/``DelFiles``/``RenFiles`` -> file lists (``CopyFiles=@file`` included);
+- ``AddService`` -> service-install (SERVICE_KEY) and event-log-install (EVENTLOG_KEY);
+- ``AddInterface`` -> add-interface sections (INTERFACE_KEY);
+- ``KmdfService``/``UmdfService``, ``AddSoftware``, ``AddComServer``/``AddComClass``,
+  ``AddEventProvider``, ``AddAutoLogger``/``UpdateAutoLogger``, ``AddDevice`` -> their
+  install sections
+  (context OTHER), walked for their file references;
+- ``AddFilter``, ``AddTrigger``, ``FailureActions``, ``AddComponent``, ``WMIInterface``,
+  ``AddChannel``, ``AddAutoLoggerProvider``, ``AddProperty``/``DelProperty``,
+  ``AddPowerSetting``, ``LogConfig``, ``UpdateInis``, ``UpdateIniFields``, ``Ini2Reg``,
+  ``ProfileItems``, ``RegisterDlls``/``UnregisterDlls`` -> reached, not walked;
+- ``Needs`` -> a local section is walked as if pasted in (same context and role);
+  ``Include`` is recorded, opaque. A missing target of any directive is recorded
+  (``target=None``), ``external`` when the directive's section has an ``Include``.
+
+Section names are expanded with the undecorated Strings; a name whose expansion differs
+between locales is still followed, and its :class:`Reference` has ``uniform=False``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Generic, Literal, TypeAlias, TypedDict, TypeVar
+
+from infmigrate.engine.model.contexts import (
+    CLASS,
+    DEFAULT,
+    HARDWARE,
+    LOG_TYPES,
+    OTHER,
+    SOFTWARE,
+    SectionContext,
+)
+from infmigrate.engine.model.decorations import (
+    ARCHITECTURES,
+    INSTALL_SUFFIXES,
+    NETWORK_SUFFIXES,
+    Manufacturer,
+    ModelsSection,
+    TargetOS,
+    resolve_install,
+    split_decoration,
+)
+from infmigrate.engine.model.files import (
+    DestinationDirs,
+    FileCopy,
+    FileList,
+    ListKind,
+    SourceIndex,
+    read_files,
+)
+from infmigrate.engine.model.paths import PathRef, find_paths
+from infmigrate.engine.model.registry import RegKind, RegLine, RegSection, parse_reg_line
+from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
+from infmigrate.engine.model.services import ServiceInstall, WdfService, parse_flags
+from infmigrate.engine.model.strings import Expansion, StringTable
+
+__all__ = [
+    "FileRefKind",
+    "FileReference",
+    "Graph",
+    "IncludeDirective",
+    "InstallKind",
+    "InstallSection",
+    "RefKind",
+    "Reference",
+    "build_graph",
+]
+
+InstallKind: TypeAlias = Literal["ddinstall", "defaultinstall", "defaultuninstall",
+                                 "classinstall"]
+#: What a reference points at: ``registry``, ``file_list``, ``copy_file`` (``@file``, no
+#: section), ``service_install``, ``eventlog_install``, ``add_interface``,
+#: ``install_interface``, ``wdf_service_install``, ``needs``, ``install`` (the install
+#: section of AddSoftware, AddComServer, AddEventProvider...) or ``other``.
+RefKind: TypeAlias = str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InstallSection:
+    """A root of the graph: a DDInstall, DefaultInstall, DefaultUninstall or ClassInstall32."""
+
+    kind: InstallKind
+    #: The undecorated name (from the Models entry, or ``DefaultInstall``...).
+    base_name: str
+    #: The name resolved (``Inst.NTamd64``); the bare base when no candidate exists.
+    name: str
+    #: The section, or ``None`` when no candidate exists.
+    section: LogicalSection | None
+    #: The context of the section itself (SOFTWARE_KEY, DEFAULT_INSTALL or CLASS_KEY).
+    context: SectionContext
+    #: Architectures it is used on.
+    platforms: frozenset[str]
+    #: The decorations it is reached under: for a DDInstall, those of the Models
+    #: sections that name it (``None``: an undecorated Models section); for the others,
+    #: their own decoration.
+    decorations: tuple[TargetOS | None, ...]
+    #: The Models sections whose entries name it (DDInstall only).
+    models: tuple[ModelsSection, ...]
+    #: The Models entries that name it (DDInstall only).
+    models_entries: tuple[EntryRef, ...]
+    #: Suffix sections that exist for the resolved name, by suffix (``HW``, ``Services``...).
+    suffixes: Mapping[str, LogicalSection]
+
+    def suffix(self, name: str) -> LogicalSection | None:
+        """A suffix section by name, case-insensitively, with or without the dot."""
+        want = fold(name.lstrip("."))
+        for suffix, section in self.suffixes.items():
+            if fold(suffix) == want:
+                return section
+        return None
+
+    def __repr__(self) -> str:
+        return f"InstallSection({self.kind}, {self.name!r}, found={self.section is not None})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Reference:
+    """One field of a directive that names a section, in the context it reaches it."""
+
+    #: The directive entry (``AddReg = A, B``).
+    entry: EntryRef
+    #: Index of the field in ``entry.values``.
+    index: int
+    #: ``what`` the reference is (see :data:`RefKind`).
+    kind: RefKind
+    #: The field as cooked (``%strkey%`` not expanded).
+    raw_name: str
+    #: The name, expanded with the undecorated Strings (for ``@file``: the file name).
+    name: str
+    #: The section reached, or ``None`` when the file lacks it (or for ``@file``).
+    target: LogicalSection | None
+    #: The context the target is reached in.
+    context: SectionContext
+    #: The install sections (roots) it is reached from.
+    installs: tuple[InstallSection, ...]
+    #: Whether the name expands the same in every locale.
+    uniform: bool = True
+    #: For a missing target: the directive's section has an ``Include``, so the section
+    #: may come from an included INF (``Needs``, or ``CopyFiles=FakeModemCopyFileSection``
+    #: with ``Include=mdmcpq.inf``).
+    external: bool = False
+
+    @property
+    def directive(self) -> str:
+        """The directive as written (the entry's key)."""
+        return self.entry.key or ""
+
+    @property
+    def missing(self) -> bool:
+        """Whether it names a section the file lacks (``@file`` copies never do)."""
+        return self.target is None and self.kind != "copy_file"
+
+    def __repr__(self) -> str:
+        return (f"Reference({self.directive}[{self.index}] -> {self.name!r}, {self.kind}, "
+                f"{self.context!r}, line {self.entry.line})")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class IncludeDirective:
+    """An ``Include = a.inf[, b.inf]`` line (external INFs, opaque)."""
+
+    entry: EntryRef
+    files: tuple[str, ...]
+    installs: tuple[InstallSection, ...]
+
+
+class FileRefKind(StrEnum):
+    """The kind of a file reference."""
+
+    SERVICE_BINARY = "ServiceBinary"
+    SOFTWARE_BINARY = "SoftwareBinary"
+    SERVER_BINARY = "ServerBinary"
+    RESOURCE_FILE = "ResourceFile"
+    MESSAGE_FILE = "MessageFile"
+    #: A string value of an AddReg line.
+    REGISTRY_VALUE = "AddReg"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FileReference:
+    """A value that names a destination file: ServiceBinary, AddReg string value..."""
+
+    #: The entry (``ServiceBinary = %12%\\x.sys`` or the AddReg line).
+    entry: EntryRef
+    #: Index of the field in ``entry.values``.
+    index: int
+    kind: FileRefKind
+    #: The field, cooked and unexpanded.
+    raw: str
+    #: The field expanded with the undecorated Strings (``%%`` folded).
+    expanded: str
+    #: The paths found in it (ServiceBinary-like kinds are recorded even with none).
+    paths: tuple[PathRef, ...]
+    #: The contexts the holding section is reached in.
+    contexts: frozenset[SectionContext]
+    #: The role of the holding section: ``service-install``, ``wdf-service-install``,
+    #: ``software-install``, ``com-server-install``, ``event-provider-install``,
+    #: ``registry``...
+    role: str
+    #: Whether the field expands the same in every locale.
+    uniform: bool = True
+    #: For AddReg values: the parsed line.
+    reg_line: RegLine | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Graph:
+    """Everything the graph builder found (the :class:`~.build.InfModel` exposes it)."""
+
+    install_sections: tuple[InstallSection, ...]
+    references: tuple[Reference, ...]
+    file_lists: tuple[FileList, ...]
+    services: tuple[ServiceInstall, ...]
+    wdf_services: tuple[WdfService, ...]
+    reg_sections: tuple[RegSection, ...]
+    file_references: tuple[FileReference, ...]
+    includes: tuple[IncludeDirective, ...]
+    #: Folded names of every section reached, with the contexts and roles it is reached in.
+    contexts: Mapping[str, frozenset[SectionContext]]
+    roles: Mapping[str, frozenset[str]]
+    #: Folded names of sections reached in any way (roots, targets, .security companions).
+    reached: frozenset[str]
+    architectures: frozenset[str]
+    #: Where :attr:`architectures` comes from: ``manufacturer`` (Models decorations),
+    #: ``install`` (DefaultInstall/ClassInstall32 decorations) or ``unknown`` (all).
+    architectures_source: str
+
+
+# --- directive tables ---------------------------------------------------------------------
+
+#: Directives whose every field names a section reached in place (same context), not walked.
+_LIST_DIRECTIVES = frozenset({
+    "addproperty", "delproperty", "addpowersetting", "logconfig", "updateinis",
+    "updateinifields", "ini2reg", "profileitems", "registerdlls", "unregisterdlls",
+    "events", "devicedata",  # still image (STI/WIA) DDInstall directives
+})
+#: Directives naming one section at a field index: (index, role, walked).
+_SINGLE_DIRECTIVES: dict[str, tuple[int, str, bool]] = {
+    "kmdfservice": (1, "wdf-service-install", True),
+    "umdfservice": (1, "wdf-service-install", True),
+    "addsoftware": (2, "software-install", True),
+    "addcomserver": (2, "com-server-install", True),
+    "addcomclass": (2, "com-class-install", True),
+    "addeventprovider": (1, "event-provider-install", True),
+    "addautologger": (2, "autologger-install", True),
+    "updateautologger": (1, "autologger-install", True),
+    "addautologgerprovider": (1, "autologger-provider-install", False),
+    "addchannel": (2, "channel-install", False),
+    "addfilter": (2, "filter-install", False),
+    "addtrigger": (0, "trigger", False),
+    "failureactions": (0, "failure-actions", False),
+    "addcomponent": (2, "component-install", False),
+    "wmiinterface": (2, "wmi-install", False),
+    "adddevice": (2, "device-install", True),
+}
+_FILE_KEYS: dict[str, FileRefKind] = {
+    "servicebinary": FileRefKind.SERVICE_BINARY,
+    "softwarebinary": FileRefKind.SOFTWARE_BINARY,
+    "serverbinary": FileRefKind.SERVER_BINARY,
+    "serverbinarywow64": FileRefKind.SERVER_BINARY,
+    "resourcefile": FileRefKind.RESOURCE_FILE,
+    "messagefile": FileRefKind.MESSAGE_FILE,
+}
+_REG_KINDS = {"addreg": RegKind.ADD, "delreg": RegKind.DEL, "bitreg": RegKind.BIT}
+_LIST_KINDS = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL,
+               "renfiles": ListKind.REN}
+_ROOT_BASES: tuple[tuple[str, InstallKind, SectionContext], ...] = (
+    ("DefaultInstall", "defaultinstall", DEFAULT),
+    ("DefaultUninstall", "defaultuninstall", DEFAULT),
+    ("ClassInstall32", "classinstall", CLASS),
+    ("ClassInstall", "classinstall", CLASS),  # Windows 9x
+)
+_LOG_TYPES = {fold(t): t for t in LOG_TYPES}
+#: The suffix sections of a root, with their folded spelling.
+_ROOT_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    (suffix, fold(suffix)) for suffix in INSTALL_SUFFIXES + NETWORK_SUFFIXES)
+#: Every key :meth:`_Builder.directive` acts on (other keys of a walked section are skipped).
+_DIRECTIVE_KEYS: frozenset[str] = frozenset({
+    *_REG_KINDS, *_LIST_KINDS, "needs", "include", "addservice", "addinterface",
+    *_SINGLE_DIRECTIVES, *_LIST_DIRECTIVES, *_FILE_KEYS,
+})
+#: What the folded name of a section starts with when it can be one of _ROOT_BASES.
+_ROOT_PREFIXES: tuple[str, ...] = tuple(fold(base) for base, _, _ in _ROOT_BASES)
+
+
+# The constructor arguments each accumulator collects (the frozen class's fields but the
+# ones :meth:`_Builder.freeze` adds: installs, contexts, references...).
+class _RefArgs(TypedDict):
+    entry: EntryRef
+    index: int
+    kind: RefKind
+    raw_name: str
+    name: str
+    target: LogicalSection | None
+    context: SectionContext
+    uniform: bool
+    external: bool
+
+
+class _RegArgs(TypedDict):
+    kind: RegKind
+    name: str
+    section: LogicalSection | None
+
+
+class _ListArgs(TypedDict):
+    kind: ListKind
+    name: str
+    section: LogicalSection | None
+    file: str | None
+
+
+class _ServiceArgs(TypedDict):
+    entry: EntryRef
+    name: str
+    name_expansion: Expansion
+    flags_text: str
+    flags: int | None
+    section_name: str
+    section: LogicalSection | None
+    eventlog_section_name: str
+    eventlog_section: LogicalSection | None
+    log_type: str
+    event_name: str
+
+
+class _WdfArgs(TypedDict):
+    entry: EntryRef
+    kind: str
+    name: str
+    section_name: str
+    section: LogicalSection | None
+
+
+class _IncludeArgs(TypedDict):
+    entry: EntryRef
+    files: tuple[str, ...]
+
+
+class _FileRefArgs(TypedDict):
+    entry: EntryRef
+    index: int
+    kind: FileRefKind
+    raw: str
+    expanded: str
+    paths: tuple[PathRef, ...]
+    role: str
+    uniform: bool
+    reg_line: RegLine | None
+
+
+_Args = TypeVar("_Args", _RefArgs, _RegArgs, _ListArgs, _ServiceArgs, _WdfArgs, _IncludeArgs,
+                _FileRefArgs)
+
+
+class _Acc(Generic[_Args]):
+    """Mutable accumulator for one graph object, frozen at the end."""
+
+    __slots__ = ("args", "contexts", "installs", "references")
+
+    def __init__(self, args: _Args) -> None:
+        self.args: _Args = args
+        self.contexts: dict[SectionContext, None] = {}
+        #: Install sections by id (insertion order, no repeats).
+        self.installs: dict[int, InstallSection] = {}
+        self.references: dict[int, _Acc[_RefArgs]] = {}
+
+    def add_install(self, install: InstallSection | None) -> None:
+        if install is not None:
+            self.installs[id(install)] = install
+
+    def frozen_installs(self) -> tuple[InstallSection, ...]:
+        return tuple(self.installs.values())
+
+
+@dataclass(slots=True)
+class _Root:
+    kind: InstallKind
+    base_name: str
+    name: str
+    section: LogicalSection | None
+    context: SectionContext
+    platforms: dict[str, None] = field(default_factory=dict)
+    #: Decorations, Models sections and Models entries by ``id()``: in order, each object
+    #: once (an identity test per candidate would rescan the list for every Models line).
+    decorations: dict[int, TargetOS | None] = field(default_factory=dict)
+    models: dict[int, ModelsSection] = field(default_factory=dict)
+    models_entries: dict[int, EntryRef] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, sections: tuple[LogicalSection, ...],
+                 section_map: Mapping[str, LogicalSection], strings: StringTable,
+                 manufacturers: tuple[Manufacturer, ...], destinations: DestinationDirs,
+                 sources: SourceIndex) -> None:
+        self.sections = sections
+        self.map = section_map
+        self.strings = strings
+        self.manufacturers = manufacturers
+        self.destinations = destinations
+        self.sources = sources
+        self.queue: deque[tuple[LogicalSection, SectionContext, str,
+                                InstallSection | None]] = deque()
+        self.visited: set[tuple[int, SectionContext, str, int]] = set()
+        self.refs: dict[tuple[int, int, SectionContext], _Acc[_RefArgs]] = {}
+        self.regs: dict[tuple[RegKind, str], _Acc[_RegArgs]] = {}
+        self.lists: dict[tuple[ListKind, str], _Acc[_ListArgs]] = {}
+        self.services: dict[int, _Acc[_ServiceArgs]] = {}
+        self.wdf: dict[int, _Acc[_WdfArgs]] = {}
+        self.includes: dict[int, _Acc[_IncludeArgs]] = {}
+        self.file_refs: dict[tuple[int, int], _Acc[_FileRefArgs]] = {}
+        self.contexts: dict[str, dict[SectionContext, None]] = {}
+        self.roles: dict[str, dict[str, None]] = {}
+        self.reached: set[str] = set()
+        self.expansions: dict[str, tuple[str, bool]] = {}
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def lookup(self, name: str) -> LogicalSection | None:
+        return self.map.get(fold(name))
+
+    def expand(self, raw: str) -> tuple[str, bool]:
+        """(expanded with the undecorated Strings, uniform across locales)."""
+        if "%" not in raw:
+            return raw, True
+        found = self.expansions.get(raw)
+        if found is None:
+            if self.strings.localized:
+                expansion = self.strings.expand_all(raw)
+                found = (expansion.values[None], expansion.uniform)
+            else:
+                found = (self.strings.expand(raw), True)
+            self.expansions[raw] = found
+        return found
+
+    def mark(self, section: LogicalSection, ctx: SectionContext, role: str) -> None:
+        key = section.folded
+        self.reached.add(key)
+        contexts = self.contexts.get(key)
+        if contexts is None:
+            self.contexts[key] = {ctx: None}
+            self.roles[key] = {role: None}
+        else:
+            contexts[ctx] = None
+            self.roles[key][role] = None
+
+    def reference(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
+                  install: InstallSection | None, raw: str | None = None) -> _Acc[_RefArgs]:
+        """Record (or extend) the reference of field ``index`` of ``ref`` in ``ctx``."""
+        raw = ref.values[index] if raw is None else raw
+        key = (id(ref), index, ctx)
+        acc = self.refs.get(key)
+        if acc is None:
+            target: LogicalSection | None
+            if kind == "copy_file":
+                name, uniform, target = raw, True, None
+            else:
+                name, uniform = self.expand(raw)
+                target = self.lookup(name)
+            external = (target is None and kind != "copy_file"
+                        and ref.section.first("Include") is not None)
+            acc = _Acc({"entry": ref, "index": index, "kind": kind, "raw_name": raw,
+                        "name": name, "target": target, "context": ctx,
+                        "uniform": uniform, "external": external})
+            self.refs[key] = acc
+        acc.add_install(install)
+        return acc
+
+    def follow(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
+               install: InstallSection | None, role: str, walk: bool) -> LogicalSection | None:
+        """Record a reference and reach (and maybe walk) its target."""
+        acc = self.reference(ref, index, kind, ctx, install)
+        target = acc.args["target"]
+        if isinstance(target, LogicalSection):
+            if walk:
+                self.enqueue(target, ctx, role, install)
+            else:
+                self.mark(target, ctx, role)
+            return target
+        return None
+
+    def enqueue(self, section: LogicalSection, ctx: SectionContext, role: str,
+                install: InstallSection | None) -> None:
+        key = (id(section), ctx, role, id(install))
+        if key in self.visited:
+            return
+        self.visited.add(key)
+        self.mark(section, ctx, role)
+        self.queue.append((section, ctx, role, install))
+
+    # --- roots -------------------------------------------------------------------------
+
+    def roots(self) -> tuple[list[InstallSection], frozenset[str], str]:
+        found: dict[tuple[str, str], _Root] = {}
+        declared: dict[str, None] = {}
+        # The DDInstall root of each (install name of a Models entry, arch): resolved
+        # once, as Models sections of several decorations name the same install sections.
+        by_base: dict[tuple[str, str], _Root] = {}
+        for mfr in self.manufacturers:
+            for models in mfr.models:
+                if models.section is not None:
+                    self.mark(models.section, OTHER, "models")
+                if models.decoration is not None and not models.decoration.valid:
+                    continue  # a malformed decoration never matches (InfVerif 1287)
+                declared[models.platform] = None
+                if models.section is None:
+                    continue
+                decoration = models.decoration
+                arch = (decoration.arch if decoration is not None else None) or "x86"
+                # The roots this Models section names, by id, in order.
+                named: dict[int, _Root] = {}
+                for ref in models.section.entries:
+                    values = ref.values
+                    if ref.key is None or not values or not values[0]:
+                        continue
+                    base, _ = self.expand(values[0])
+                    root = by_base.get((base, arch))
+                    if root is None:
+                        root = by_base[base, arch] = self.ddinstall_root(found, base, arch)
+                    named[id(root)] = root
+                    root.models_entries.setdefault(id(ref), ref)
+                for root in named.values():
+                    root.platforms[models.platform] = None
+                    root.decorations.setdefault(id(decoration), decoration)
+                    root.models.setdefault(id(models), models)
+        others: list[tuple[_Root, TargetOS | None]] = []
+        for section in self.sections:
+            if not section.folded.startswith(_ROOT_PREFIXES):
+                continue  # split_decoration(section.name, base) is False for every base
+            for base, kind, ctx in _ROOT_BASES:
+                deco = split_decoration(section.name, base)
+                if deco is False:
+                    continue
+                root = _Root(kind, base, section.name, section, ctx)
+                root.decorations[id(deco)] = deco
+                others.append((root, deco))
+                found[(kind, section.folded)] = root
+                break
+        if declared:
+            archs, source = frozenset(declared), "manufacturer"
+        else:
+            explicit = {d.arch for _, d in others if d is not None and d.arch}
+            if explicit:
+                archs, source = frozenset(explicit), "install"
+            else:
+                archs, source = frozenset(ARCHITECTURES), "unknown"
+        for root, deco in others:
+            platforms = [deco.arch] if deco is not None and deco.arch else sorted(archs)
+            root.platforms.update(dict.fromkeys(platforms))
+        installs = []
+        for root in found.values():
+            suffixes = self.suffix_sections(root.name)
+            installs.append(InstallSection(
+                root.kind, root.base_name, root.name, root.section, root.context,
+                frozenset(root.platforms), tuple(root.decorations.values()),
+                tuple(root.models.values()), tuple(root.models_entries.values()),
+                MappingProxyType(suffixes)))
+        return installs, archs, source
+
+    def ddinstall_root(self, found: dict[tuple[str, str], _Root], base: str,
+                       arch: str) -> _Root:
+        """The root of the install section ``base`` resolves to on ``arch`` (made and
+        recorded in ``found`` the first time)."""
+        name, section = resolve_install(self.lookup, base, arch)
+        key = ("ddinstall", fold(name))
+        root = found.get(key)
+        if root is None:
+            root = found[key] = _Root("ddinstall", base, section.name if section else name,
+                                      section, SOFTWARE)
+        return root
+
+    def suffix_sections(self, name: str) -> dict[str, LogicalSection]:
+        """:func:`resolve_suffixes` of ``name`` with INSTALL_SUFFIXES + NETWORK_SUFFIXES,
+        folding ``name`` once (``fold`` maps character by character, so the folded name
+        of ``name.suffix`` is the two folded parts joined by a dot)."""
+        prefix = fold(name) + "."
+        get = self.map.get
+        out: dict[str, LogicalSection] = {}
+        for suffix, folded in _ROOT_SUFFIXES:
+            section = get(prefix + folded)
+            if section is not None:
+                out[suffix] = section
+        return out
+
+    def walk_install(self, install: InstallSection) -> None:
+        if install.section is not None:
+            self.enqueue(install.section, install.context, "install", install)
+        for suffix, section in install.suffixes.items():
+            if suffix == "HW":
+                ctx = HARDWARE if install.kind == "ddinstall" else install.context
+            elif suffix in ("CoInstallers", "Remove"):
+                ctx = install.context
+            else:
+                ctx = OTHER
+            self.enqueue(section, ctx, "install", install)
+        self.drain()
+
+    def walk_other_roots(self) -> None:
+        """``[InterfaceInstall32]`` (``{guid} = install-interface-section``) and
+        ``[DeviceInstall32]`` (``AddDevice = name,,device-install-section``)."""
+        section = self.lookup("InterfaceInstall32")
+        if section is not None:
+            self.mark(section, OTHER, "interface-install32")
+            for ref in section.entries:
+                if ref.key is None or not ref.values or not ref.values[0]:
+                    continue
+                guid, _ = self.expand(ref.key)
+                ctx = SectionContext.interface_class_key(guid)
+                self.follow(ref, 0, "install_interface", ctx, None, "install-interface", True)
+        section = self.lookup("DeviceInstall32")
+        if section is not None:
+            self.enqueue(section, OTHER, "device-install32", None)
+        self.drain()
+
+    # --- walking -----------------------------------------------------------------------
+
+    def drain(self) -> None:
+        while self.queue:
+            section, ctx, role, install = self.queue.popleft()
+            for ref in section.entries:
+                key = ref.key
+                if key is not None and fold(key) in _DIRECTIVE_KEYS:
+                    self.directive(ref, key, ctx, role, install)
+
+    def directive(self, ref: EntryRef, key: str, ctx: SectionContext, role: str,
+                  install: InstallSection | None) -> None:
+        """Act on the directive ``ref`` (``key``: its key, as written)."""
+        key = fold(key)
+        values = ref.values
+        reg_kind = _REG_KINDS.get(key)
+        if reg_kind is not None:
+            for i, v in enumerate(values):
+                if v:
+                    self.registry(ref, i, reg_kind, ctx, install)
+            return
+        list_kind = _LIST_KINDS.get(key)
+        if list_kind is not None:
+            for i, v in enumerate(values):
+                if v:
+                    self.file_list(ref, i, list_kind, ctx, install)
+            return
+        if key == "needs":
+            for i, v in enumerate(values):
+                if v:
+                    self.follow(ref, i, "needs", ctx, install, role, True)
+            return
+        if key == "include":
+            acc = self.includes.get(id(ref))
+            if acc is None:
+                acc = _Acc({"entry": ref, "files": tuple(v for v in values if v)})
+                self.includes[id(ref)] = acc
+            acc.add_install(install)
+            return
+        if key == "addservice":
+            self.add_service(ref, install)
+            return
+        if key == "addinterface":
+            if len(values) > 2 and values[2]:
+                guid, _ = self.expand(values[0])
+                reference, _ = self.expand(values[1])
+                ictx = SectionContext.interface_key(guid, reference)
+                self.follow(ref, 2, "add_interface", ictx, install, "add-interface", True)
+            return
+        single = _SINGLE_DIRECTIVES.get(key)
+        if single is not None:
+            index, target_role, walk = single
+            if len(values) > index and values[index]:
+                kind = "wdf_service_install" if target_role == "wdf-service-install" else (
+                    "install" if walk else "other")
+                self.follow(ref, index, kind, OTHER, install, target_role, walk)
+            if target_role == "wdf-service-install":
+                self.wdf_service(ref, install)
+            return
+        if key in _LIST_DIRECTIVES:
+            for i, v in enumerate(values):
+                if v:
+                    self.follow(ref, i, "other", ctx, install, key, False)
+            return
+        file_kind = _FILE_KEYS.get(key)
+        if file_kind is not None and values:
+            file_acc = self.file_refs.get((id(ref), 0))
+            if file_acc is None:
+                raw = values[0]
+                expanded, paths = find_paths(raw, self.strings)
+                file_acc = _Acc({"entry": ref, "index": 0, "kind": file_kind, "raw": raw,
+                                 "expanded": expanded, "paths": paths, "role": role,
+                                 "uniform": self.expand(raw)[1], "reg_line": None})
+                self.file_refs[(id(ref), 0)] = file_acc
+            file_acc.contexts[ctx] = None
+
+    def registry(self, ref: EntryRef, index: int, kind: RegKind, ctx: SectionContext,
+                 install: InstallSection | None) -> None:
+        acc_ref = self.reference(ref, index, "registry", ctx, install)
+        name = acc_ref.args["name"]
+        target = acc_ref.args["target"]
+        key = (kind, fold(name))
+        acc = self.regs.get(key)
+        if acc is None:
+            acc = _Acc({"kind": kind, "name": name, "section": target})
+            self.regs[key] = acc
+        acc.contexts[ctx] = None
+        acc.references[id(acc_ref)] = acc_ref
+        acc.add_install(install)
+        if isinstance(target, LogicalSection):
+            self.mark(target, ctx, "registry")
+
+    def file_list(self, ref: EntryRef, index: int, kind: ListKind, ctx: SectionContext,
+                  install: InstallSection | None) -> None:
+        value = ref.values[index]
+        if value.startswith("@"):
+            file = value[1:].strip()
+            acc_ref = self.reference(ref, index, "copy_file", ctx, install, raw=file)
+            key = (kind, "@" + fold(file))
+            args: _ListArgs = {"kind": kind, "name": file, "section": None, "file": file}
+        else:
+            acc_ref = self.reference(ref, index, "file_list", ctx, install)
+            name = acc_ref.args["name"]
+            target = acc_ref.args["target"]
+            key = (kind, fold(name))
+            args = {"kind": kind, "name": name, "section": target, "file": None}
+            if isinstance(target, LogicalSection):
+                self.mark(target, ctx, "file-list")
+        acc = self.lists.get(key)
+        if acc is None:
+            acc = _Acc(args)
+            self.lists[key] = acc
+        acc.contexts[ctx] = None
+        acc.references[id(acc_ref)] = acc_ref
+        acc.add_install(install)
+
+    def add_service(self, ref: EntryRef, install: InstallSection | None) -> None:
+        acc = self.services.get(id(ref))
+        values = ref.values
+        if acc is None:
+            raw_name = ref.value(0)
+            name, _ = self.expand(raw_name)
+            expansion: Expansion = self.strings.expand_all(raw_name)
+            flags_text = ref.value(1)
+            section_name, _ = self.expand(ref.value(2))
+            evt_name, _ = self.expand(ref.value(3))
+            log_raw, _ = self.expand(ref.value(4))
+            log_type = _LOG_TYPES.get(fold(log_raw.strip()), log_raw.strip()) or "System"
+            event, _ = self.expand(ref.value(5))
+            event = event or name
+            acc = _Acc({
+                "entry": ref, "name": name, "name_expansion": expansion,
+                "flags_text": flags_text, "flags": parse_flags(flags_text),
+                "section_name": section_name,
+                "section": self.lookup(section_name) if section_name else None,
+                "eventlog_section_name": evt_name,
+                "eventlog_section": self.lookup(evt_name) if evt_name else None,
+                "log_type": log_type, "event_name": event,
+            })
+            self.services[id(ref)] = acc
+        acc.add_install(install)
+        args = acc.args
+        if len(values) > 2 and values[2]:
+            ctx = SectionContext.service_key(args["name"])
+            self.follow(ref, 2, "service_install", ctx, install, "service-install", True)
+        if len(values) > 3 and values[3]:
+            ctx = SectionContext.eventlog_key(args["log_type"], args["event_name"])
+            self.follow(ref, 3, "eventlog_install", ctx, install, "eventlog-install", True)
+
+    def wdf_service(self, ref: EntryRef, install: InstallSection | None) -> None:
+        acc = self.wdf.get(id(ref))
+        if acc is None:
+            name, _ = self.expand(ref.value(0))
+            section_name, _ = self.expand(ref.value(1))
+            kind = ref.key
+            assert kind is not None  # a WDF directive's own entry, which has a key
+            acc = _Acc({"entry": ref, "kind": kind, "name": name,
+                        "section_name": section_name,
+                        "section": self.lookup(section_name) if section_name else None})
+            self.wdf[id(ref)] = acc
+        acc.add_install(install)
+
+    # --- freezing ----------------------------------------------------------------------
+
+    def freeze(self, installs: list[InstallSection], archs: frozenset[str],
+               source: str) -> Graph:
+        refs: dict[int, Reference] = {}
+        for acc in self.refs.values():
+            refs[id(acc)] = Reference(**acc.args, installs=acc.frozen_installs())
+
+        def frozen(accs: dict[int, _Acc[_RefArgs]]) -> tuple[Reference, ...]:
+            return tuple(refs[key] for key in accs)
+
+        reg_sections: list[RegSection] = []
+        # Which directives name each section (AddReg and DelReg may name the same one).
+        directives: dict[str, set[RegKind]] = {}
+        for reg_kind, folded in self.regs:
+            directives.setdefault(folded, set()).add(reg_kind)
+        for (_, folded), reg_acc in self.regs.items():
+            section = reg_acc.args["section"]
+            lines: tuple[RegLine, ...] = ()
+            if isinstance(section, LogicalSection):
+                lines = _reg_lines(section, self.strings)
+                self.reached.add(section.folded)
+            security = self.security(str(reg_acc.args["name"]))
+            reg_sections.append(RegSection(
+                reg_acc.args["kind"], reg_acc.args["name"], section,
+                frozenset(reg_acc.contexts), frozen(reg_acc.references),
+                reg_acc.frozen_installs(), security, lines, frozenset(directives[folded])))
+        file_lists: list[FileList] = []
+        for list_acc in self.lists.values():
+            list_args = list_acc.args
+            section = list_args["section"]
+            kind = list_args["kind"]
+            file = list_args["file"]
+            if isinstance(file, str):
+                files: tuple[FileCopy, ...] = (
+                    FileCopy(file, file, None, "", self.sources.lookup(file)),)
+                destination = self.destinations.resolve(None)
+                security = None
+            else:
+                files = (read_files(kind, section, self.sources)
+                         if isinstance(section, LogicalSection) else ())
+                destination = self.destinations.resolve(str(list_args["name"]))
+                security = self.security(str(list_args["name"]))
+            file_lists.append(FileList(
+                kind, list_args["name"], section, file, frozen(list_acc.references),
+                list_acc.frozen_installs(), destination, security, files))
+        services = tuple(ServiceInstall(**acc.args, installs=acc.frozen_installs())
+                         for acc in self.services.values())
+        for svc in services:
+            for section in (svc.section, svc.eventlog_section):
+                if section is not None:
+                    self.reached.add(section.folded)
+        wdf = tuple(WdfService(**acc.args, installs=acc.frozen_installs())
+                    for acc in self.wdf.values())
+        includes = tuple(IncludeDirective(**acc.args, installs=acc.frozen_installs())
+                         for acc in self.includes.values())
+        file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts))
+                     for acc in self.file_refs.values()]
+        file_refs.extend(self.registry_file_refs(reg_sections))
+        for ref in refs.values():
+            if ref.target is not None:
+                self.reached.add(ref.target.folded)
+        for install in installs:
+            if install.section is not None:
+                self.reached.add(install.section.folded)
+            self.reached.update(s.folded for s in install.suffixes.values())
+        return Graph(
+            tuple(installs), tuple(refs.values()), tuple(file_lists), services, wdf,
+            tuple(reg_sections), tuple(file_refs), includes,
+            MappingProxyType({k: frozenset(v) for k, v in self.contexts.items()}),
+            MappingProxyType({k: frozenset(v) for k, v in self.roles.items()}),
+            frozenset(self.reached), archs, source)
+
+    def security(self, name: str) -> LogicalSection | None:
+        found = self.lookup(name + ".security")
+        if found is not None:
+            self.reached.add(found.folded)
+        return found
+
+    def registry_file_refs(self, reg_sections: list[RegSection]) -> list[FileReference]:
+        out: list[FileReference] = []
+        seen: set[tuple[int, int]] = set()
+        contexts: dict[int, dict[SectionContext, None]] = {}
+        for reg in reg_sections:
+            if reg.section is not None:
+                contexts.setdefault(id(reg.section), {}).update(dict.fromkeys(reg.contexts))
+        for reg in reg_sections:
+            if reg.kind is not RegKind.ADD or reg.section is None:
+                continue
+            ctxs = frozenset(contexts[id(reg.section)])
+            for line in reg.lines:
+                # No "\\" and no "%" in any data field: no string value can name a path.
+                joined = "".join(line.data)
+                if "\\" not in joined and "%" not in joined:
+                    continue
+                for index, text in line.string_values:
+                    if "\\" not in text and "%" not in text:
+                        continue
+                    key = (id(line.ref), index)
+                    if key in seen:
+                        continue
+                    expanded, paths = find_paths(text, self.strings)
+                    if not paths:
+                        continue
+                    seen.add(key)
+                    uniform = not self.strings.localized or self.expand(text)[1]
+                    out.append(FileReference(
+                        line.ref, index, FileRefKind.REGISTRY_VALUE, text, expanded, paths,
+                        ctxs, "registry", uniform, line))
+        return out
+
+
+def _reg_lines(section: LogicalSection, strings: StringTable) -> tuple[RegLine, ...]:
+    """The registry lines of a section (keyed and empty entries left out)."""
+    lines = [parse_reg_line(ref, strings) for ref in section.entries if ref.key is None]
+    return tuple([line for line in lines if line is not None])
+
+
+def build_graph(sections: tuple[LogicalSection, ...], section_map: Mapping[str, LogicalSection],
+                strings: StringTable, manufacturers: tuple[Manufacturer, ...],
+                destinations: DestinationDirs, sources: SourceIndex) -> Graph:
+    """Walk the file from its roots and collect the graph."""
+    builder = _Builder(sections, section_map, strings, manufacturers, destinations, sources)
+    installs, archs, source = builder.roots()
+    for install in installs:
+        builder.walk_install(install)
+    builder.walk_other_roots()
+    return builder.freeze(installs, archs, source)

@@ -1,0 +1,243 @@
+"""Logical sections: the physical sections of one name merged, looked up case-insensitively.
+
+SetupAPI merges every ``[Name]`` block of a file into one section, in file order (InfVerif
+still reports the duplicate as 1209). The model keeps both views: a :class:`LogicalSection`
+is what a reference to ``Name`` reaches, and its :attr:`~LogicalSection.blocks` are the
+physical :class:`~infmigrate.engine.syntax.Section` nodes a fixer edits.
+
+Every entry of the file gets exactly one :class:`EntryRef` per model, so ``EntryRef``
+objects compare by identity, like the CST nodes they point at should be located.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar, final
+
+from infmigrate.engine.syntax import Entry, InfFile, Section
+
+__all__ = ["EntryRef", "LogicalSection", "build_sections", "fold"]
+
+
+#: The case-insensitive form of a section name, key or string token (``str.casefold``,
+#: bound directly: it is called for every key of every entry). Windows compares these
+#: names case-insensitively; for the ASCII names INF files use, this is the same comparison.
+fold = str.casefold
+
+
+@final  # lets mypy narrow ``type(x) is EntryRef`` in both branches
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class EntryRef:
+    """One entry of a logical section, with where it sits and its cooked text.
+
+    Equality is identity: a model makes one ``EntryRef`` per entry. ``entry`` is the CST
+    node itself (fixers replace it by identity, ``is``), ``block`` the physical section
+    holding it.
+    """
+
+    #: The CST entry node.
+    entry: Entry
+    #: The physical section (CST node) whose body holds the entry.
+    block: Section
+    #: The logical section the entry belongs to.
+    section: LogicalSection
+    #: The cooked key (quotes removed, ``%tokens%`` not expanded), or ``None``.
+    key: str | None
+    #: The cooked fields, in order (index ``i`` is ``entry.fields[i]``).
+    values: tuple[str, ...]
+    #: Position of the entry in :attr:`LogicalSection.entries`.
+    index: int
+
+    @property
+    def line(self) -> int:
+        """1-based line of the entry in the file."""
+        return self.entry.line
+
+    def value(self, index: int, default: str = "") -> str:
+        """The cooked field at ``index``, or ``default`` when the entry has fewer fields."""
+        values = self.values
+        return values[index] if 0 <= index < len(values) else default
+
+    def __repr__(self) -> str:
+        return (f"EntryRef([{self.section.name}] line {self.line}: "
+                f"key={self.key!r}, values={list(self.values)!r})")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class LogicalSection:
+    """All physical sections of one name, merged in file order.
+
+    Equality is identity (one object per name and model).
+    """
+
+    #: The raw name of the first block, as written between the brackets.
+    name: str
+    #: The physical sections (CST nodes), in file order.
+    blocks: tuple[Section, ...]
+    #: Every entry of every block, in file order.
+    entries: tuple[EntryRef, ...] = ()
+    #: The case-insensitive lookup key of this section (:func:`fold` of the name).
+    folded: str = ""
+    #: The entries by folded key: the entry itself when the key is unique in the section
+    #: (most are: no list to allocate), else the list of them in order. Built on the first
+    #: lookup by key (``None`` until then): most sections of a file are only ever walked
+    #: in order, and a dict per section is most of the model's memory on a file of many
+    #: small sections.
+    _by_key: dict[str, EntryRef | list[EntryRef]] | None = None
+
+    @property
+    def line(self) -> int:
+        """Line of the first block's header."""
+        return self.blocks[0].header.line
+
+    def _keys(self) -> dict[str, EntryRef | list[EntryRef]]:
+        by_key = self._by_key
+        if by_key is None:
+            by_key = _index_keys(self.entries)
+            _set_by_key(self, by_key)
+        return by_key
+
+    def get(self, key: str) -> list[EntryRef]:
+        """The entries whose cooked key equals ``key`` case-insensitively, in order."""
+        found = self._keys().get(fold(key))
+        if found is None:
+            return []
+        return [found] if type(found) is EntryRef else list(found)
+
+    def first(self, key: str) -> EntryRef | None:
+        """The first entry with that key, or ``None``."""
+        found = self._keys().get(fold(key))
+        return found if found is None or type(found) is EntryRef else found[0]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and fold(key) in self._keys()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        return (f"LogicalSection({self.name!r}, blocks={len(self.blocks)}, "
+                f"entries={len(self.entries)})")
+
+
+def build_sections(
+    tree: InfFile,
+) -> tuple[tuple[LogicalSection, ...], dict[str, LogicalSection], dict[int, EntryRef]]:
+    """Merge the file's physical sections.
+
+    Returns the logical sections in order of first appearance, the same keyed by
+    :func:`fold` of the name, and every :class:`EntryRef` keyed by ``id()`` of its entry.
+    """
+    # One block per name is the rule: a list is made only for a name that repeats (a
+    # file of a million one-line sections would otherwise hold a million lists).
+    groups: dict[str, Section | list[Section]] = {}
+    for block in tree.sections:
+        folded = fold(block.name)
+        found = groups.get(folded)
+        if found is None:
+            groups[folded] = block
+        elif type(found) is list:
+            found.append(block)
+        else:
+            groups[folded] = [found, block]  # type: ignore[list-item]
+    ordered: list[LogicalSection] = []
+    by_id: dict[int, EntryRef] = {}
+    for folded, blocks in groups.items():
+        merged = (blocks,) if type(blocks) is not list else tuple(blocks)
+        ordered.append(_merge(merged, folded, by_id))  # type: ignore[arg-type]
+    by_name = {s.folded: s for s in ordered}
+    return tuple(ordered), by_name, by_id
+
+
+def _merge(blocks: tuple[Section, ...], folded: str,
+           by_id: dict[int, EntryRef]) -> LogicalSection:
+    """The logical section of ``blocks`` (``folded``: their folded name), its entries
+    recorded in ``by_id``."""
+    section = _new_logical_section(blocks[0].name, blocks, folded)
+    refs: list[EntryRef] = []
+    new = _new_entry_ref
+    for block in blocks:
+        for line in block.body:
+            if type(line) is not Entry:
+                continue
+            ref = new(line, block, section, line.key, line.cooked_values, len(refs))
+            refs.append(ref)
+            by_id[id(line)] = ref
+    _set_entries(section, tuple(refs))
+    return section
+
+
+def _index_keys(refs: tuple[EntryRef, ...]) -> dict[str, EntryRef | list[EntryRef]]:
+    """The entries by folded key (see :attr:`LogicalSection._by_key`)."""
+    by_key: dict[str, EntryRef | list[EntryRef]] = {}
+    for ref in refs:
+        key = ref.key
+        if key is None:
+            continue
+        folded_key = fold(key)
+        found = by_key.get(folded_key)
+        if found is None:
+            by_key[folded_key] = ref
+        elif type(found) is EntryRef:
+            by_key[folded_key] = [found, ref]
+        else:
+            found.append(ref)
+    return by_key
+
+
+# The frozen dataclass ``__init__`` sets each field through ``object.__setattr__``; the
+# builder makes one EntryRef per entry of the file (and one LogicalSection per name), so
+# it sets the slots directly through their member descriptors instead (the classes stay
+# frozen to everyone else).
+_object_new = object.__new__
+_Obj = TypeVar("_Obj")
+
+
+def slot_setter(cls: type[_Obj], name: str) -> Callable[[_Obj, object], None]:
+    """The ``__set__`` of the member descriptor of slot ``name`` of ``cls`` (the caller
+    annotates the value type it passes; mypy checks calls against that annotation)."""
+    setter: Callable[[_Obj, object], None] = getattr(cls, name).__set__
+    return setter
+
+
+_set_entry: Callable[[EntryRef, Entry], None] = slot_setter(EntryRef, "entry")
+_set_block: Callable[[EntryRef, Section], None] = slot_setter(EntryRef, "block")
+_set_section: Callable[[EntryRef, LogicalSection], None] = slot_setter(EntryRef, "section")
+_set_key: Callable[[EntryRef, str | None], None] = slot_setter(EntryRef, "key")
+_set_values: Callable[[EntryRef, tuple[str, ...]], None] = slot_setter(EntryRef, "values")
+_set_index: Callable[[EntryRef, int], None] = slot_setter(EntryRef, "index")
+_set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "name")
+_set_blocks: Callable[[LogicalSection, tuple[Section, ...]], None] = slot_setter(
+    LogicalSection, "blocks")
+_set_entries: Callable[[LogicalSection, tuple[EntryRef, ...]], None] = slot_setter(
+    LogicalSection, "entries")
+_set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
+_set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
+    slot_setter(LogicalSection, "_by_key"))
+
+
+def _new_logical_section(name: str, blocks: tuple[Section, ...],
+                         folded: str) -> LogicalSection:
+    """``LogicalSection(name, blocks, (), folded)`` (entries set by :func:`_merge`)."""
+    section: LogicalSection = _object_new(LogicalSection)
+    _set_name(section, name)
+    _set_blocks(section, blocks)
+    _set_entries(section, ())
+    _set_folded(section, folded)
+    _set_by_key(section, None)
+    return section
+
+
+def _new_entry_ref(entry: Entry, block: Section, section: LogicalSection, key: str | None,
+                   values: tuple[str, ...], index: int) -> EntryRef:
+    """``EntryRef(entry, block, section, key, values, index)``, without the frozen
+    dataclass ``__init__`` overhead."""
+    ref: EntryRef = _object_new(EntryRef)
+    _set_entry(ref, entry)
+    _set_block(ref, block)
+    _set_section(ref, section)
+    _set_key(ref, key)
+    _set_values(ref, values)
+    _set_index(ref, index)
+    return ref

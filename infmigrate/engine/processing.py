@@ -1,0 +1,329 @@
+"""One file, start to finish: bytes -> tree -> diagnostics -> fixes -> diff.
+
+:func:`process` never raises for a file's content: whatever goes wrong (a fixer bug, a
+fix that cannot be written in the file's encoding, a diff that does not check out) ends
+up in :attr:`FileResult.error` with a message naming the file. Reading and writing files
+are the caller's business; this module does no I/O.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from infmigrate.diffs.linediff import opcodes
+from infmigrate.diffs.unified import DiffError, FileDiff, make_diff
+from infmigrate.engine.fixer import Applicability, Diagnostic, Fix, Fixer, Settings
+from infmigrate.engine.problems import syntax_diagnostics
+from infmigrate.engine.runner import FixerBug, check, fix
+from infmigrate.engine.suppression import Suppressions
+from infmigrate.engine.syntax import DecodeError, InfFile, decode, parse
+from infmigrate.engine.syntax.notinf import not_an_inf
+
+__all__ = ["FileOptions", "FileResult", "diagnostic_key", "fix_is_applied", "lighten",
+           "process", "resolved_by_fixing", "strip_edits"]
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """What to do with one file (from its configuration and the command line)."""
+
+    rules: tuple[type[Fixer], ...]
+    syntax_codes: frozenset[str]
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass
+class FileResult:
+    """Everything the outputs need to know about one file.
+
+    A *light* result (:func:`lighten`: what a worker process sends back and what the
+    cache gives) has no trees, no original bytes and fixes without edits; it keeps the
+    text of the lines its diagnostics point at (:attr:`line_texts`), which is all the
+    ``text``, ``github`` and ``gitlab`` formats need.
+    """
+
+    #: The path as shown (relative to the working directory, forward slashes).
+    path: str
+    options: FileOptions | None = None
+    original: bytes = b""
+    tree: InfFile | None = None
+    #: Diagnostics of the original file (suppressed and unselected ones left out).
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: After fixing (when fixing was asked for): the new bytes and tree.
+    fixed: bytes | None = None
+    fixed_tree: InfFile | None = None
+    #: Diagnostics whose fixes were applied, and those of the fixed file.
+    applied: list[Diagnostic] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    #: Indices into :attr:`diagnostics` of the findings fixing removes (see
+    #: :func:`resolved_by_fixing`): what ``[*]``, "fixable" and "fixed" count.
+    resolved: list[int] = field(default_factory=list)
+    diff: FileDiff | None = None
+    #: Why the file could not be processed ("" when it could).
+    error: str = ""
+    #: Set by the caller once the file is written.
+    written: bool = False
+    #: The file's encoding (``utf-16-le``, ``cp1252``...), once decoded.
+    encoding: str = ""
+    #: Fixing changed the bytes.
+    changed: bool = False
+    #: Fixing was done (``applied``/``remaining``/``changed`` are meaningful).
+    fix_done: bool = False
+    #: Why the file was left alone on purpose (not an INF to migrate); "" otherwise.
+    skipped: str = ""
+    #: Physical line texts (terminator removed) at the diagnostics' lines, of the original
+    #: file and of the fixed one (kept by light results, which have no trees).
+    line_texts: dict[int, str] = field(default_factory=dict)
+    fixed_line_texts: dict[int, str] = field(default_factory=dict)
+    #: Taken from the cache instead of processed.
+    cached: bool = False
+    #: What the diff printed (the ``--diff`` output), and whether the file is UTF-16; set
+    #: with :attr:`diff` and kept by light results.
+    diff_output: bytes = b""
+    diff_utf16: bool = False
+
+
+def diagnostic_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    """What identifies a finding across runs of the rules on the same tree."""
+    return (d.code, d.line, d.column, d.message)
+
+
+def _syntax_diagnostics(tree: InfFile, options: FileOptions,
+                        suppressions: Suppressions) -> list[Diagnostic]:
+    return suppressions.filter(
+        [d for d in syntax_diagnostics(tree) if d.code in options.syntax_codes])
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    return diagnostics
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one file is processed.
+
+    A file's trees, models and plans live until the file is done, so collections in the
+    middle of it (CPython starts one every 700 container allocations) traverse them for
+    nothing: about a tenth of a whole-corpus check. The cycles a file leaves (models
+    point back and forth) are collected by the first automatic collection after it;
+    memory within one file grows by at most the garbage of its own fixing rounds.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
+            want_diff: bool = True, verbose: bool = False,
+            counting_only: bool = False) -> FileResult:
+    """Parse, check and (``want_fix``) fix one file's bytes; see the module docstring.
+
+    ``want_diff``: also make the (checked) diff of the fix, which only ``--diff`` and the
+    review formats need. The rules run once on the original tree and once on each tree a
+    round of fixes makes: the first fixing round reuses the report's diagnostics, and what
+    remains is the last round's.
+
+    ``counting_only``: the fix is made only to count which findings it resolves (report
+    mode); a file that must not be fixed (a truncated UTF-16 file) is then simply not
+    fixed, rather than failed.
+    """
+    with _cycle_collection_paused():
+        return _process(data, path, options, want_fix=want_fix, want_diff=want_diff,
+                        verbose=verbose, counting_only=counting_only)
+
+
+def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
+             want_diff: bool, verbose: bool, counting_only: bool) -> FileResult:
+    result = FileResult(path, options, data)
+    try:
+        tree = parse(data)
+        result.tree = tree
+        result.encoding = tree.encoding
+        if not_an_inf(tree) is not None:
+            # Not an INF at all (INF006): its one finding and no rules; nothing to fix, so
+            # --diff and --write leave it alone and the finding remains (status 1).
+            result.diagnostics = _syntax_diagnostics(tree, options, Suppressions.of(tree))
+            if want_fix:
+                result.fix_done = True
+                result.fixed = data
+                result.remaining = list(result.diagnostics)
+            return result
+        found = check(tree, options.rules, options.settings, path)
+        syntax = _syntax_diagnostics(tree, options, Suppressions.of(tree))
+        result.diagnostics = _sorted(found + syntax)
+        if not want_fix:
+            return result
+        if tree.trailing_bytes:
+            if counting_only:
+                return result
+            # A truncated UTF-16 file (INF004) reads back identically, but migrating it would
+            # hide the damage: no fix is made or written, and the run fails (status 2).
+            result.error = ("not fixed: the UTF-16 file has an odd number of bytes and looks "
+                            "truncated (INF004); restore the complete file")
+            return result
+        fixed = fix(tree, options.rules, options.settings, path, first=found)
+        result.fixed_tree = fixed.fixed
+        result.applied = list(fixed.applied)
+        result.fix_done = True
+        if fixed.fixed_bytes is None or fixed.fixed_bytes == data:
+            result.fixed = data
+            result.remaining = list(result.diagnostics)
+            return result
+        # What is written (or diffed) is the fixed tree's bytes: before trusting them, the
+        # original tree must print back the file exactly (the parser's promise; checked
+        # here, where it matters, rather than for every file read).
+        if tree.to_bytes() != data:  # pragma: no cover - a parser bug, reported as such
+            result.error = ("internal error: the syntax tree does not print back the file's "
+                            "bytes; please report this file")
+            return result
+        result.fixed = fixed.fixed_bytes
+        result.changed = True
+        result.remaining = _sorted(list(fixed.remaining) + _syntax_diagnostics(
+            fixed.fixed, options, Suppressions.of(fixed.fixed)))
+        result.resolved = resolved_by_fixing(tree.code, result.diagnostics,
+                                             fixed.fixed.code, result.remaining)
+        if want_diff:
+            result.diff = make_diff(data, result.fixed, tree.code, fixed.fixed.code, path,
+                                    tree.encoding)
+            if result.diff is not None:
+                result.diff_output = result.diff.output
+                result.diff_utf16 = result.diff.is_utf16
+    except FixerBug as exc:
+        result.error = f"internal error: {_strip_path(str(exc), path)}; please report it"
+    except DecodeError as exc:
+        result.error = f"cannot write the fixed file in its encoding ({result.encoding}): {exc}"
+    except DiffError as exc:
+        result.error = f"internal error: {_strip_path(str(exc), path)}; please report it"
+    except Exception as exc:  # one bad file must not stop the others
+        detail = traceback.format_exc() if verbose else ""
+        result.error = (f"internal error: {type(exc).__name__}: {exc}; please report it"
+                        + (f"\n{detail}" if detail else ""))
+    return result
+
+
+def _line_map(before: str, after: str) -> dict[int, int]:
+    """Line numbers (1-based) of the text before fixing to those after, for lines kept
+    or changed in place (a block of changed lines maps line by line onto its
+    replacement, as far as it goes); deleted lines are left out."""
+    a, b = _LINE_BREAK.split(before), _LINE_BREAK.split(after)
+    out: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
+        if tag in ("equal", "replace"):
+            for k in range(min(i2 - i1, j2 - j1)):
+                out[i1 + k + 1] = j1 + k + 1
+    return out
+
+
+def resolved_by_fixing(before: str, diagnostics: list[Diagnostic], after: str,
+                       remaining: list[Diagnostic]) -> list[int]:
+    """Indices of the findings of the text ``before`` fixing that are gone from the
+    fixed text ``after``: a finding stays when the fixed file reports the same code at
+    its line (followed through the line diff); any other is resolved, whether by its own
+    fix, by an identical one another finding carries, or as a side effect of another
+    fix (one ISO001 fix moving a list also settles the ISO002 finding of the service
+    binary in it). ruff counts each such finding as fixed (``apply_fixes`` in
+    ``crates/ruff_linter/src/fix/mod.rs`` counts a fix whose edits were all applied
+    already); so do "fixable" in report mode, ``[*]``, --check, --write, --statistics
+    and the summary, so that they all give the same numbers for the same file.
+    """
+    if not diagnostics:
+        return []
+    if before == after:
+        return []
+    left: dict[tuple[str, int], int] = {}
+    for d in remaining:
+        key = (d.code, d.line)
+        left[key] = left.get(key, 0) + 1
+    lines = _line_map(before, after)
+    out: list[int] = []
+    for i, d in enumerate(diagnostics):
+        key = (d.code, lines.get(d.line, -1))
+        if left.get(key, 0) > 0:
+            left[key] -= 1
+        else:
+            out.append(i)
+    return out
+
+
+def _strip_path(message: str, path: str) -> str:
+    prefix = f"{path}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def fix_is_applied(d: Diagnostic, settings: Settings) -> bool:
+    """Whether the runner applies this diagnostic's fix under these settings."""
+    if d.fix is None:
+        return False
+    return d.fix.applicability is Applicability.SAFE or (
+        d.fix.applicability is Applicability.UNSAFE and settings.unsafe_fixes)
+
+
+def strip_edits(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics with their fixes' edits dropped (title and applicability kept):
+    edits point into a tree, which light results do not carry."""
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.fix is not None and d.fix.edits:
+            d = replace(d, fix=Fix(d.fix.title, (), d.fix.applicability))
+        out.append(d)
+    return out
+
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _texts_at(data: bytes | None, diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """The physical lines (as the parser counts them, terminators removed) at the
+    diagnostics' lines, decoded from the bytes (cheaper than printing the tree)."""
+    if data is None or not diagnostics:
+        return {}
+    wanted = {d.line for d in diagnostics if d.line > 0}
+    if not wanted:
+        return {}
+    lines = _LINE_BREAK.split(decode(data).text, maxsplit=max(wanted))
+    return {n: lines[n - 1] for n in wanted if n <= len(lines)}
+
+
+def _texts(result: FileResult) -> tuple[dict[int, str], dict[int, str]]:
+    """The lines at the diagnostics, of the original file and at the remaining ones of the
+    fixed file (the same lines, decoded once, when fixing changed nothing)."""
+    original = result.line_texts or _texts_at(
+        result.original if result.encoding else None, result.diagnostics)
+    if result.fixed_line_texts or not result.fix_done:
+        return original, result.fixed_line_texts
+    if not result.changed and result.remaining == result.diagnostics:
+        return original, original
+    return original, _texts_at(result.fixed, result.remaining)
+
+
+def lighten(result: FileResult, *, keep_fixed: bool = False, texts: bool = True) -> FileResult:
+    """The result without what only the review formats need (trees, original bytes, fix
+    edits, the parsed diff): cheap to send between processes and to cache. The fixed
+    bytes are kept when ``keep_fixed`` (for the cache) and the file changed; the texts of
+    the diagnostics' lines unless ``texts`` is false (nothing will print them)."""
+    line_texts, fixed_line_texts = _texts(result) if texts else ({}, {})
+    return replace(
+        result,
+        options=None,
+        original=b"",
+        tree=None,
+        fixed_tree=None,
+        fixed=result.fixed if keep_fixed and result.changed else None,
+        diagnostics=strip_edits(result.diagnostics),
+        applied=strip_edits(result.applied),
+        remaining=strip_edits(result.remaining),
+        diff=None,
+        line_texts=line_texts,
+        fixed_line_texts=fixed_line_texts,
+    )

@@ -1,0 +1,132 @@
+"""Parse -> model -> fixers -> apply -> repeat until nothing changes.
+
+:func:`check` reports what the rules find in a tree. :func:`fix` applies their fixes:
+each round runs every selected rule on the current tree, applies the fixes the settings
+allow that do not touch the same lines, prints and re-parses the result (which must give
+the same tree back: a fixer that builds a tree the parser would read differently is a bug),
+and goes again, until a round has nothing left to apply. More rounds than
+:data:`MAX_ROUNDS` means two fixes undo each other: a bug, reported as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from infmigrate.engine.edits import EditConflict, apply_edits
+from infmigrate.engine.fixer import Applicability, Diagnostic, FixContext, Fixer, Settings
+from infmigrate.engine.suppression import Suppressions
+from infmigrate.engine.syntax import InfFile, parse
+
+__all__ = ["MAX_ROUNDS", "FixResult", "FixerBug", "check", "fix"]
+
+#: Rounds of fixing before the runner gives up and reports a bug.
+MAX_ROUNDS = 12
+
+
+class FixerBug(RuntimeError):
+    """A fixer broke a promise: its output does not re-parse to itself, or fixes never
+    converge. The message names the rule."""
+
+
+@dataclass
+class FixResult:
+    """What fixing one file did."""
+
+    original: InfFile
+    fixed: InfFile
+    #: Diagnostics whose fixes were applied, in the order they were applied.
+    applied: list[Diagnostic] = field(default_factory=list)
+    #: Diagnostics of the fixed tree (what is left to do by hand or with other settings).
+    remaining: list[Diagnostic] = field(default_factory=list)
+    rounds: int = 0
+    #: The fixed tree's bytes, printed by the last round that applied fixes (None when
+    #: no round did: the file is unchanged).
+    fixed_bytes: bytes | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed is not self.original and self.fixed.code != self.original.code
+
+
+def _allowed(diag: Diagnostic, settings: Settings) -> bool:
+    if diag.fix is None:
+        return False
+    applicability = diag.fix.applicability
+    return applicability is Applicability.SAFE or (
+        applicability is Applicability.UNSAFE and settings.unsafe_fixes)
+
+
+def check(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
+          settings: Settings | None = None, path: str = "-", *,
+          suppress: bool = True) -> list[Diagnostic]:
+    """Every diagnostic the rules find in the tree, sorted by position and code.
+
+    Diagnostics silenced by the file's ``; infmigrate: ignore[...]`` comments are left out
+    (see :mod:`infmigrate.engine.suppression`) unless ``suppress`` is false.
+    """
+    ctx = FixContext(tree, settings or Settings(), path)
+    out: list[Diagnostic] = []
+    for r in rules:
+        fixer = r() if isinstance(r, type) else r
+        out.extend(fixer.check(ctx))
+    if suppress:
+        out = Suppressions.of(tree).filter(out)
+    out.sort(key=lambda d: (d.line, d.column, d.code))
+    return out
+
+
+def _choose(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """The fixes to apply this round: allowed, and touching lines no earlier one touches."""
+    taken: set[int] = set()
+    chosen: list[Diagnostic] = []
+    for diag in diagnostics:
+        if diag.fix is None or not _allowed(diag, settings):
+            continue
+        targets = diag.fix.targets()
+        if targets & taken:
+            continue
+        taken |= targets
+        chosen.append(diag)
+    return chosen
+
+
+def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
+        settings: Settings | None = None, path: str = "-", *,
+        suppress: bool = True, first: Sequence[Diagnostic] | None = None) -> FixResult:
+    """Apply fixes until none is left to apply; see the module docstring. Suppressed
+    diagnostics (``suppress``, as in :func:`check`) are not fixed.
+
+    ``first``: the tree's diagnostics when the caller already has them (exactly what
+    :func:`check` gives for the same arguments), to spare the first round's check.
+    """
+    settings = settings or Settings()
+    result = FixResult(tree, tree)
+    current = tree
+    for round_no in range(1, MAX_ROUNDS + 1):
+        if round_no == 1 and first is not None:
+            diagnostics = list(first)
+        else:
+            diagnostics = check(current, rules, settings, path, suppress=suppress)
+        chosen = _choose(diagnostics, settings)
+        result.rounds = round_no
+        if not chosen:
+            result.fixed, result.remaining = current, diagnostics
+            return result
+        edits = [e for d in chosen if d.fix is not None for e in d.fix.edits]  # (all have)
+        try:
+            # Not renumbered: the re-parse below numbers the lines (equality ignores them).
+            edited = apply_edits(current, edits, renumber=False)
+        except EditConflict as exc:
+            codes = ", ".join(sorted({d.code for d in chosen}))
+            raise FixerBug(f"{path}: fixes of {codes} made conflicting edits: {exc}") from exc
+        printed = edited.to_bytes()
+        reparsed = parse(printed, edited.encoding)
+        if reparsed != edited:
+            codes = ", ".join(sorted({d.code for d in chosen}))
+            raise FixerBug(f"{path}: the output of {codes} does not parse back to the tree "
+                           "the fixer built")
+        result.applied.extend(chosen)
+        current, result.fixed_bytes = reparsed, printed
+    codes = ", ".join(sorted({d.code for d in result.applied[-5:]}))
+    raise FixerBug(f"{path}: fixes did not converge after {MAX_ROUNDS} rounds (last: {codes})")

@@ -1,0 +1,165 @@
+"""Turns logical lines into CST node prototypes: lex, parse the shape, build.
+
+For a logical line, :func:`build_line` lexes it (:func:`~infmigrate.engine.syntax.grammar.lex`),
+parses its shape with the grammar, and cuts the line's text into the parts of its node. The
+parse of a shape does not depend on the text, so :class:`PlanBuilder` turns it once into a
+*plan*, the token ranges of each part, kept in a memo keyed on the shape. A line's result is
+a *prototype*: the node class and its arguments short of the two that differ between
+occurrences of the same text, its terminator and its line number. Prototypes are kept in a
+process-wide memo keyed on the line's text: driver INFs repeat lines a lot (file lists,
+registry blocks, strings, comments), and nodes are immutable, so identical lines share them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias, cast
+
+from parsimonious.exceptions import ParseError
+from parsimonious.nodes import Node, RegexNode
+
+from infmigrate.engine.syntax.grammar import GRAMMAR, lex, offsets
+from infmigrate.engine.syntax.nodes import (
+    MESSAGE_MISSING_BRACKET,
+    MESSAGE_UNPARSABLE,
+    Entry,
+    ErrorLine,
+    SectionHeader,
+    TriviaLine,
+)
+
+__all__ = ["LINES", "LINE_CLASSES", "PlanBuilder", "Prototype", "build_line", "clear_memo"]
+
+#: A line node's kind (an index into :data:`LINE_CLASSES`) and its leading fields (all but
+#: ``newline`` and ``line``). Kinds are ints, not classes, so that a prototype holds only
+#: atomic values and nested tuples: Python's cyclic collector stops tracking such tuples,
+#: and a memo of them costs nothing at each later collection.
+Prototype: TypeAlias = tuple[int, tuple[Any, ...]]
+#: Token range [start, end) of one part of a line.
+Span: TypeAlias = tuple[int, int]
+#: Token boundaries of a field: blanks before [a, b), value [b, c), blanks after [c, d),
+#: and the comma that follows it ("," or "").
+FieldPlan: TypeAlias = tuple[int, int, int, int, str]
+#: What the parse of a shape says about any line of that shape.
+Plan: TypeAlias = tuple[Any, ...]
+
+#: How many distinct line texts the memo keeps before it starts afresh (bounds memory).
+MEMO_LIMIT = 200_000
+_LINES: dict[str, Prototype] = {}
+#: Read-only access for the parser's hot loop.
+LINES = _LINES
+
+ENTRY, TRIVIA, HEADER, ERROR = range(4)
+#: Line node class of each kind.
+LINE_CLASSES: tuple[type, ...] = (Entry, TriviaLine, SectionHeader, ErrorLine)
+_PLANS: dict[str, Plan] = {}
+
+
+
+def clear_memo() -> None:
+    """Forget every memoized line and shape (for benchmarks and tests)."""
+    _LINES.clear()
+    _PLANS.clear()
+
+
+class PlanBuilder:
+    """Turns the parse tree of a shape into a plan (``visit_<rule>`` per node rule).
+
+    The positions of parse nodes are token indexes, since every shape letter is a token.
+    """
+
+    def build(self, tree: Node) -> Plan:
+        node = tree.children[0]  # `line` is a choice of exactly one alternative
+        # dispatch by rule name: every visit_<rule> returns a Plan
+        return getattr(self, "visit_" + node.expr_name)(node)  # type: ignore[no-any-return]
+
+    def visit_section_header(self, node: Node) -> Plan:
+        blank, _, name, _, trailer, _ = node.children
+        return ("header", _span(blank), _span(name), _span(trailer))
+
+    def visit_broken_header(self, node: Node) -> Plan:
+        return ("broken", node.children[0].end)
+
+    def visit_trivia(self, node: Node) -> Plan:
+        blank, comment, _ = node.children
+        return ("trivia", _span(blank), _span(comment))
+
+    def visit_entry(self, node: Node) -> Plan:
+        key, first, more, comment, _ = node.children
+        # the grammar's `field` and `key` rules are regexes: their nodes are RegexNodes
+        fields = [self.visit_field(cast(RegexNode, first)),
+                  *(self.visit_field(cast(RegexNode, n.children[1])) for n in more.children)]
+        plans: list[FieldPlan] = [(*f, ",") for f in fields[:-1]]
+        plans.append((*fields[-1], ""))
+        if key.children:
+            indent, key_plan = self.visit_key(cast(RegexNode, key.children[0]))
+        else:
+            # Without a key, the blanks before the first field are the line's indent.
+            a, b, c, d, comma = plans[0]
+            indent, key_plan = (a, b), None
+            plans[0] = (b, b, c, d, comma)
+        return ("entry", indent, key_plan, tuple(plans), _span(comment))
+
+    def visit_key(self, node: RegexNode) -> tuple[Span, tuple[int, int, int]]:
+        m = node.match
+        return m.span("indent"), (m.start("value"), m.end("value"), node.end - 1)
+
+    def visit_field(self, node: RegexNode) -> tuple[int, int, int, int]:
+        m = node.match
+        return m.start("before"), m.start("value"), m.end("value"), m.end("after")
+
+
+def _span(node: Node) -> Span:
+    return node.start, node.end
+
+
+_PLAN_BUILDER = PlanBuilder()
+
+
+def _plan(shape: str) -> Plan:
+    plan = _PLANS.get(shape)
+    if plan is None:
+        try:
+            plan = _PLAN_BUILDER.build(GRAMMAR.parse(shape))
+        except ParseError:  # an 'x' token (a character no rule allows)
+            plan = ("unparsable",)
+        _PLANS[shape] = plan
+    return plan
+
+
+def build_line(text: str) -> Prototype:
+    """The prototype for one logical line (terminator excluded); never raises."""
+    proto = _LINES.get(text)
+    if proto is None:
+        proto = _build(text)
+        if len(_LINES) >= MEMO_LIMIT:
+            _LINES.clear()
+        _LINES[text] = proto
+    return proto
+
+
+def _build(text: str) -> Prototype:
+    tokens, shape = lex(text)
+    plan = _plan(shape)
+    o = offsets(tokens)
+    kind = plan[0]
+    if kind == "entry":
+        _, (ia, ib), key_plan, field_plans, (ca, cb) = plan
+        # Plain tuples in the layout of Field and Key (see Entry).
+        fields = tuple([
+            (text[o[a]:o[b]], text[o[b]:o[c]], text[o[c]:o[d]], comma)
+            for a, b, c, d, comma in field_plans
+        ])
+        key = None
+        if key_plan is not None:
+            ka, kb, kc = key_plan
+            key = (text[o[ka]:o[kb]], text[o[kb]:o[kc]], "=")
+        return ENTRY, (fields, key, text[o[ia]:o[ib]], text[o[ca]:o[cb]])
+    if kind == "trivia":
+        _, (ia, ib), (ca, cb) = plan
+        return TRIVIA, (text[o[ia]:o[ib]], text[o[ca]:o[cb]])
+    if kind == "header":
+        _, (ia, ib), (na, nb), (ta, tb) = plan
+        return HEADER, (text[o[na]:o[nb]], text[o[ia]:o[ib]], text[o[ta]:o[tb]])
+    if kind == "broken":
+        return ERROR, (text, MESSAGE_MISSING_BRACKET, o[plan[1]] + 1)
+    return ERROR, (text, MESSAGE_UNPARSABLE, 1)

@@ -1,0 +1,100 @@
+"""Cutting INF text into physical lines and joining them into logical lines.
+
+A physical line ends at ``\\r\\n``, ``\\n`` or a lone ``\\r``. A logical line is a physical line
+plus the lines that its continuation backslashes join to it: an unquoted ``\\`` followed only
+by backslashes, blanks and an optional comment continues the entry on the next physical line,
+whatever that line holds. A section header line never continues. Quotes never span lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from infmigrate.engine.syntax.grammar import CONTINUATION_AT_END, CONTINUATION_TAIL
+
+__all__ = ["LogicalLine", "continues", "logical_lines", "split_eof"]
+
+#: (text without its final terminator, the terminator, 1-based number of its first line)
+LogicalLine = tuple[str, str, int]
+
+_TERMINATOR = re.compile(r"(\r\n|\n|\r)")
+#: Ctrl-Z or NUL: SetupAPI stops reading there; the rest is kept as an opaque tail.
+_EOF_MARK = re.compile(r"[\x00\x1a]")
+#: Reads a physical line up to its first unquoted ';' or continuation backslash: text,
+#: quoted runs (to the closing quote or the end of the line), literal backslashes.
+_UP_TO_COMMENT_OR_CONTINUATION = re.compile(
+    rf'(?:[^"\\;]++|"[^"]*+"?|\\(?!{CONTINUATION_TAIL}\Z))*+'
+)
+
+
+#: Could some line of a text end in a continuation? (A quick test over the whole text.)
+_MAYBE_CONTINUED = re.compile(rf"\\{CONTINUATION_TAIL}(?:[\r\n]|\Z)")
+
+
+def split_eof(text: str) -> tuple[str, str]:
+    """Split text at the first end-of-file marker: (content, tail)."""
+    m = _EOF_MARK.search(text)
+    return (text, "") if m is None else (text[: m.start()], text[m.start():])
+
+
+def continues(line: str) -> bool:
+    """Does this physical line (terminator excluded) continue on the next one?"""
+    if "\\" not in line or CONTINUATION_AT_END.search(line) is None:
+        return False
+    # (the pattern matches the empty string: match() never returns None)
+    end = _UP_TO_COMMENT_OR_CONTINUATION.match(line).end()  # type: ignore[union-attr]
+    return end < len(line) and line[end] == "\\"
+
+
+def _is_header(line: str) -> bool:
+    return line.lstrip(" \t")[:1] == "["
+
+
+def _split_physical(text: str) -> tuple[list[str], list[str]]:
+    """Physical lines (terminators excluded) and their terminators ("" for a last line
+    without one)."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n")
+    cr = text.count("\r")
+    if crlf == lf == cr or crlf == cr == 0 or crlf == lf == 0:
+        # One kind of terminator throughout (nearly every file): a plain split is exact.
+        newline = "\r\n" if crlf else ("\n" if lf else "\r")
+        physical = text.split(newline)
+        terminators = [newline] * len(physical)
+    else:
+        parts = _TERMINATOR.split(text)
+        physical = parts[0::2]
+        terminators = parts[1::2]
+        terminators.append("")
+    if physical[-1] == "":
+        # The text ends with a terminator (or is empty): there is no last, open line.
+        physical.pop()
+        terminators.pop()
+    else:
+        terminators[-1] = ""
+    return physical, terminators
+
+
+def logical_lines(text: str) -> list[LogicalLine]:
+    """The logical lines of ``text`` (which must hold no end-of-file marker)."""
+    physical, terminators = _split_physical(text)
+    count = len(physical)
+    if _MAYBE_CONTINUED.search(text) is None:
+        # No line ends in a backslash run (most files): every physical line is logical.
+        return list(zip(physical, terminators, range(1, count + 1), strict=True))
+    out: list[LogicalLine] = []
+    i = 0
+    while i < count:
+        line = physical[i]
+        start = i
+        if "\\" in line and i + 1 < count and not _is_header(line) and continues(line):
+            pieces = [line]
+            while i + 1 < count and continues(line):
+                pieces.append(terminators[i])
+                i += 1
+                line = physical[i]
+                pieces.append(line)
+            line = "".join(pieces)
+        out.append((line, terminators[i], start + 1))
+        i += 1
+    return out

@@ -1,0 +1,80 @@
+"""``parse(bytes) -> InfFile``: decoding, line splitting and tree assembly."""
+
+from __future__ import annotations
+
+import gc
+
+from infmigrate.engine.syntax.builder import (
+    ENTRY,
+    HEADER,
+    LINE_CLASSES,
+    LINES,
+    build_line,
+    clear_memo,
+)
+from infmigrate.engine.syntax.decoding import decode
+from infmigrate.engine.syntax.lines import logical_lines, split_eof
+from infmigrate.engine.syntax.nodes import (
+    MESSAGE_BEFORE_FIRST_SECTION,
+    ErrorLine,
+    InfFile,
+    Line,
+    Section,
+    SectionHeader,
+)
+
+_new = tuple.__new__
+
+__all__ = ["clear_memo", "parse", "parse_text"]
+
+
+def parse(data: bytes, encoding: str | None = None) -> InfFile:
+    """Parse the bytes of an INF or INX file into a lossless syntax tree.
+
+    Total: every input gives a tree, and ``parse(data).to_bytes() == data``. Malformed lines
+    become :class:`~infmigrate.engine.syntax.nodes.ErrorLine` nodes, listed with their positions in
+    ``InfFile.problems``. ``encoding`` (a codec name) skips the encoding detection.
+    """
+    decoded = decode(data, encoding)
+    return parse_text(decoded.text, decoded.encoding, decoded.bom, decoded.trailing_bytes)
+
+
+def parse_text(
+    text: str, encoding: str = "utf-16-le", bom: bool = True, trailing_bytes: bytes = b""
+) -> InfFile:
+    """Parse already decoded text; ``encoding``/``bom`` say how ``to_bytes`` writes it."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # many small acyclic objects: the cyclic collector only costs time here
+    try:
+        return _assemble(text, encoding, bom, trailing_bytes)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> InfFile:
+    content, tail = split_eof(text)
+    prolog: list[Line] = []
+    sections: list[Section] = []
+    header: SectionHeader | None = None
+    body: list[Line] = prolog
+    append = body.append
+    memo = LINES.get
+    for line_text, newline, lineno in logical_lines(content):
+        kind, args = memo(line_text) or build_line(line_text)
+        # Nodes are tuples: the prototype's fields, then the terminator and line number.
+        if kind == HEADER:
+            if header is not None:
+                sections.append(_new(Section, (header, tuple(body))))
+            header = _new(SectionHeader, (*args, newline, lineno))
+            body = []
+            append = body.append
+        elif kind == ENTRY and header is None:
+            append(_new(ErrorLine, (line_text, MESSAGE_BEFORE_FIRST_SECTION, len(args[2]) + 1,
+                                    newline, lineno)))
+        else:
+            append(_new(LINE_CLASSES[kind], (*args, newline, lineno)))
+    if header is not None:
+        sections.append(_new(Section, (header, tuple(body))))
+    return InfFile(encoding, bom, tuple(prolog), tuple(sections), tail, trailing_bytes,
+                   numbered=True)

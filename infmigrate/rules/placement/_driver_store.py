@@ -1,0 +1,836 @@
+"""The migration plan shared by the file-placement rules (ISO001, ISO002, ISO003, ISO006,
+ISO012): which file lists can run from the driver store (DIRID 13), why the others cannot,
+and the edits that move a list together with **every** reference to its files.
+
+One plan per round, computed once and shared through ``FixContext.cache``. A list moves
+only as a whole, and only when every file in it can move:
+
+* its source is known (a SourceDisksFiles entry), with one subdir on every architecture;
+* it is not renamed (DIRID 13 runs files under their source name, InfVerif 1100);
+* no ``<list>.security`` section is attached (1101), no DelFiles or RenFiles names it (1102);
+* it is not copied to another place as well;
+* no registry value loads it by bare name (a co-installer, a property page DLL), which
+  would stop finding it once it leaves System32;
+* no path to it comes out of a ``[Strings]`` value (the rewrite would change every locale's
+  string, a decision left to the author);
+* no path to it is kernel-style: relative to the Windows directory (``System32\\drivers\\x.sys``,
+  how the kernel reads a service ``ImagePath`` that does not start with ``\\``) or under its
+  NT name (``\\SystemRoot\\System32\\...``). ``%13%`` expands to a drive-letter path, which is
+  not that form: the service must be installed with AddService, whose
+  ``ServiceBinary = %13%\\x.sys`` SetupAPI itself writes as the ``ImagePath``
+  ("INF AddService Directive", "Run from Driver Store").
+* its consumer does not look for it in a fixed place (a colour profile, a CNG or Winsock
+  provider, a print monitor...: the table of ``_fixed_place``).
+
+Every spelling of the Windows directory counts as a path (``%11%``, ``%10%\\System32``,
+``%SystemRoot%``, ``%%SystemRoot%%``, ``%windir%``, ``%%windir%%``, ``C:\\Windows``,
+``\\SystemRoot``, a bare ``System32\\``: see :mod:`infmigrate.engine.model.paths`), in every field,
+including paths that a ``%strkey%`` of the line brings in.
+
+When a list moves, its ``[DestinationDirs]`` entry becomes ``13[,subdir]`` (subdir = the
+files' SourceDisksFiles subdir; a list whose files come from several subdirs is split into
+one list per subdir), and every path that names one of its files at the old place, in any
+field of any line (ServiceBinary, registry values, ...), is rewritten to ``%13%\\subdir\\file``
+(the file name as that path writes it; the quoting, flags and value type of the line stay).
+
+**A destination is rewritten only with everything that uses it.** Which lists a
+``[DestinationDirs]`` entry governs is read from every CopyFiles, DelFiles and RenFiles
+directive of the file, in reached sections or not (a section the model does not reach may
+still be installed: by another INF's Include/Needs, a setup application, an INX built for
+another architecture). So:
+
+* ``DefaultDestDir`` becomes 13 only when every list it governs (each list named with no
+  entry of its own, and each ``CopyFiles=@file``) is a CopyFiles list that moves whole to
+  the package root, every directive's list name resolves, and at least one such list
+  moves (a ``DefaultDestDir`` no list uses is left alone: changing it moves nothing, and
+  could move what a class installer or another INF's ``Needs`` copies through it).
+  Otherwise it stays, and each list that moves gets its own ``13`` entry: the expert's
+  choice is to leave the unmoved lists (a DelFiles/RenFiles list, an ``@file``, a list
+  that cannot move) exactly as they were, rather than pin each of them to the old place
+  with a new entry (a smaller diff, and no entry that must be kept in step later).
+* A list's own entry is rewritten only when no DelFiles or RenFiles directive names the
+  same list (that entry governs both).
+
+**Flags DIRID 13 rejects (InfVerif 1103).** See :data:`REJECTED_FLAGS`: a file that moves
+loses those bits of its CopyFiles flags, in the same fix (the other bits are kept, written
+in the original notation; a flags field that becomes 0 is removed with the empty fields
+before it). A flags field that is not a number blocks the move.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from infmigrate.engine.edits import append_lines, make_entry, make_section, quote, quote_field
+from infmigrate.engine.fixer import Edit, FixContext
+from infmigrate.engine.model import InfModel
+from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, placeholders
+from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListKind, SourceFile
+from infmigrate.engine.model.numbers import parse_int
+from infmigrate.engine.model.paths import PathRef, find_paths
+from infmigrate.engine.model.registry import RegKind
+from infmigrate.engine.model.sections import EntryRef, fold
+from infmigrate.engine.syntax import Entry, Field, Line, TriviaLine
+from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recognize
+
+__all__ = [
+    "REJECTED_FLAGS", "ListPlan", "PathUse", "Plans", "plans", "without_rejected_flags",
+]
+
+#: DIRIDs that are System32 (11) and System32\drivers (12).
+LEGACY = (11, 12)
+DRIVER_STORE = 13
+_CACHE_KEY = "driver-store-plans"
+#: CopyFiles flags that InfVerif rejects on a file copied to DIRID 13 (error 1103, "flag
+#: not allowed with a DIRID"), by value, with what they are. Sources:
+#:
+#: * 0x4000 COPYFLG_IN_USE_RENAME: InfVerif 1103 rejects it with 13, as on
+#:   Windows-driver-samples' ``general/echo/umdf2/driver/*/wdfsimpleum.inx``
+#:   (``WdfSimpleUm.dll,,,0x00004000``) before its fix; it asks SetupAPI to rename a
+#:   file in use in place and replace it at reboot, which the driver store never needs: a
+#:   new package version installs to a new directory ("Run From Driver Store",
+#:   https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store;
+#:   the flag's own page, "Avoiding reboot when updating a UMDF driver", is about UMDF
+#:   binaries in System32\\drivers\\UMDF).
+#:
+#: Microsoft documents no other flag as rejected: InfVerif's error table gives 1103 only
+#: as "flag not allowed with a DIRID" (https://learn.microsoft.com/windows-hardware/drivers/
+#: devtest/inf-validation-errors-and-warnings), and the INF CopyFiles directive page lists
+#: the COPYFLG values without a DIRID restriction. 0x2 COPYFLG_NOSKIP is accepted with 13
+#: (the netvmini680 sample uses it). Other flags are kept.
+REJECTED_FLAGS: dict[int, str] = {0x4000: "COPYFLG_IN_USE_RENAME"}
+_REJECTED_MASK = 0
+for _flag in REJECTED_FLAGS:
+    _REJECTED_MASK |= _flag
+#: Directives that name file lists.
+_LIST_DIRECTIVES = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL,
+                    "renfiles": ListKind.REN}
+#: A file-name-like token in a registry value (what a bare-name load would name): a run
+#: between separators, so that build-template names (``x#WDF_VERSION#.dll``) stay whole.
+_NAME_TOKEN = re.compile(r"[^\s,;\"'\\/:%=()]+")
+#: Sections whose values name files without being references to installed files.
+_NOT_REFERENCES = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
+#: Path forms that only a kernel-style reader (a service's ImagePath) takes: relative to the
+#: Windows directory (``System32\\drivers\\x.sys``) or under its NT name (``\\SystemRoot``).
+#: They cannot become ``%13%\\...``, which SetupAPI expands to a drive-letter path.
+_NT_FORMS = ("nt", "rel")
+
+
+def _norm_dir(path: str) -> str:
+    return path.strip().strip("\\").casefold()
+
+
+def _join(subdir: str, name: str) -> str:
+    return f"{subdir.strip(chr(92))}\\{name}" if subdir.strip("\\") else name
+
+
+@dataclass(frozen=True, slots=True)
+class PathUse:
+    """A path in some field that names a file of a planned list at its old place."""
+
+    ref: EntryRef
+    field: int
+    start: int
+    end: int
+    copy: FileCopy
+    from_strings: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Directive:
+    """One list (or ``@file``) named by a CopyFiles/DelFiles/RenFiles directive, in any
+    section of the file, reached or not."""
+
+    kind: ListKind
+    #: The list name (or, for ``@file``, the file name), expanded.
+    name: str
+    at_file: bool
+    ref: EntryRef
+    #: Whether the name expands to one text, with every ``%token%`` defined.
+    resolved: bool
+
+
+def without_rejected_flags(flags: str) -> str | None:
+    """The flags field without the bits DIRID 13 rejects (:data:`REJECTED_FLAGS`), in the
+    original notation (``0x00004002`` -> ``0x00000002``, ``16386`` -> ``2``); "" when
+    nothing is left; ``None`` when the field is not a number."""
+    text = flags.strip()
+    if not text:
+        return ""
+    value = parse_int(text)
+    if value is None:
+        return None
+    if not value & _REJECTED_MASK:
+        return flags
+    rest = value & ~_REJECTED_MASK
+    if not rest:
+        return ""
+    if text[:2] in ("0x", "0X"):
+        digits = text[2:]
+        out = f"{rest:0{len(digits)}x}"
+        if any(c.isupper() for c in digits if c.isalpha()):
+            out = out.upper()
+        return text[:2] + out
+    return str(rest)
+
+
+@dataclass
+class ListPlan:
+    """What happens to one CopyFiles list (or ``@file`` copy)."""
+
+    file_list: FileList
+    #: Why it cannot move ("" entries never); empty when it can.
+    blocked: list[str] = field(default_factory=list)
+    #: The subdir each file runs from once in the driver store.
+    subdirs: dict[int, str] = field(default_factory=dict)
+    #: Paths naming its files at their current place.
+    uses: list[PathUse] = field(default_factory=list)
+    #: The edits that move it (with every reference); empty when blocked or nothing to do.
+    edits: list[Edit] = field(default_factory=list)
+    #: Flags the move drops (``COPYFLG_IN_USE_RENAME (0x4000)``), with the files that had them.
+    dropped_flags: dict[str, list[str]] = field(default_factory=dict)
+    #: Files (by index) whose consumer looks for them in a fixed place.
+    fixed: dict[int, Consumer] = field(default_factory=dict)
+
+    @property
+    def destination(self) -> Destination:
+        return self.file_list.destination
+
+    @property
+    def movable(self) -> bool:
+        return not self.blocked
+
+    @property
+    def groups(self) -> dict[str, list[FileCopy]]:
+        """Files by the subdir they run from, in file order (the first group keeps the
+        list's name when the list is split)."""
+        out: dict[str, list[FileCopy]] = {}
+        for i, copy in enumerate(self.file_list.files):
+            out.setdefault(self.subdirs.get(i, ""), []).append(copy)
+        return out
+
+    def reason(self) -> str:
+        """The reasons it cannot move, for messages."""
+        return "; ".join(dict.fromkeys(self.blocked))
+
+
+@dataclass
+class Plans:
+    """The plan of every CopyFiles list that is not yet where it should be."""
+
+    #: Lists copied to DIRID 11 or 12 (explicit entry, DefaultDestDir or the fallback).
+    legacy: list[ListPlan] = field(default_factory=list)
+    #: Lists already in DIRID 13 whose subdir does not match their sources.
+    subdir_mismatch: list[ListPlan] = field(default_factory=list)
+    #: The DefaultDestDir fix (DIRID 11/12 -> 13), when it can be made, and its reason.
+    default_edits: list[Edit] = field(default_factory=list)
+    default_blocked: str = ""
+    #: Plan of each list by identity, for the reference rules.
+    by_list: dict[int, ListPlan] = field(default_factory=dict)
+
+
+def plans(ctx: FixContext) -> Plans:
+    """The round's plans (computed once per round and shared between the rules)."""
+    cached = ctx.cache.get(_CACHE_KEY)
+    if cached is None:
+        cached = ctx.cache[_CACHE_KEY] = _Planner(ctx).run()
+    return cached
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+class _Planner:
+    """Plans the lists of one tree. What only planning a list needs (the places each file
+    goes to, the paths and bare names in every value, the file's newline) is worked out
+    on first use: a file without lists to move never pays for it."""
+
+    def __init__(self, ctx: FixContext) -> None:
+        self.ctx = ctx
+        self.model: InfModel = ctx.model
+        expand = self.model.strings.expand
+        #: File names compare as SetupAPI sees them: expanded, case-insensitive.
+        self.name: Callable[[str], str] = lambda text: fold(expand(text))
+        self.copy_lists = [fl for fl in self.model.file_lists if fl.kind is ListKind.COPY]
+
+    @cached_property
+    def newline(self) -> str:
+        return self.ctx.tree.newline
+
+    @cached_property
+    def places(self) -> dict[str, dict[tuple[int | None, str], str]]:
+        """Every destination each file name (folded) is copied to, as written."""
+        places: dict[str, dict[tuple[int | None, str], str]] = {}
+        for fl in self.copy_lists:
+            dest = fl.destination
+            for copy in fl.files:
+                places.setdefault(self.name(copy.dest_name), {}).setdefault(
+                    (dest.dirid, _norm_dir(dest.subdir)),
+                    f"DIRID {dest.dirid}" + (f"\\{dest.subdir.strip(chr(92))}"
+                                             if dest.subdir.strip("\\") else ""))
+        return places
+
+    @cached_property
+    def deleted(self) -> set[str]:
+        """File names (folded) that DelFiles deletes or RenFiles renames, either side, in
+        any DelFiles/RenFiles list of the file (reached or not)."""
+        deleted = {self.name(c.dest_name) for fl in self.model.file_lists
+                   if fl.kind is not ListKind.COPY for c in fl.files}
+        deleted |= {self.name(c.source_name) for fl in self.model.file_lists
+                    if fl.kind is ListKind.REN for c in fl.files}
+        for d in self.directives:
+            if d.kind is ListKind.COPY:
+                continue
+            if d.at_file:
+                deleted.add(fold(d.name.lstrip("@")))
+                continue
+            section = self.model.section(d.name)
+            for ref in section.entries if section is not None else ():
+                if ref.key is None:
+                    deleted.update(self.name(v) for v in ref.values[:2] if v)
+        return deleted
+
+    @cached_property
+    def not_added(self) -> dict[str, str]:
+        """Sections (folded) that a DelReg or BitReg names, with the directive: their
+        lines are never rewritten (a path in them names what is deleted or patched)."""
+        return {reg.section.folded: reg.kind.value for reg in self.model.reg_sections
+                if reg.kind is not RegKind.ADD and reg.section is not None}
+
+    @cached_property
+    def directives(self) -> list[_Directive]:
+        """Every list named by a CopyFiles, DelFiles or RenFiles directive, in every
+        section of the file (reached or not)."""
+        out: list[_Directive] = []
+        strings = self.model.strings
+        for section in self.model.sections:
+            if section.folded.split(".")[0] in _NOT_REFERENCES:
+                continue
+            for ref in section.entries:
+                kind = _LIST_DIRECTIVES.get(fold(ref.key)) if ref.key is not None else None
+                if kind is None:
+                    continue
+                for value in ref.values:
+                    text = value.strip()
+                    if not text:
+                        continue
+                    expansion = strings.expand_all(text)
+                    name = strings.expand(text).strip()
+                    # A stampinf variable other than $ARCH$ ($KMDFVERSION$...) is a
+                    # number, not a name the model can match before stamping.
+                    resolved = (expansion.uniform and not expansion.undefined
+                                and all(p.upper() == ARCH_PLACEHOLDER
+                                        for p in placeholders(name)))
+                    at_file = name.startswith("@")
+                    out.append(_Directive(kind, name[1:].strip() if at_file else name,
+                                          at_file, ref, resolved))
+        return out
+
+    @cached_property
+    def _paths(self) -> list[tuple[EntryRef, int, PathRef, bool]]:
+        return self._all_paths()
+
+    @cached_property
+    def fixed_places(self) -> FixedPlaces:
+        return recognize(self.model)
+
+    @cached_property
+    def _bare(self) -> dict[str, EntryRef]:
+        return self._bare_name_values()
+
+    # Every path in every field of the file, once.
+    def _all_paths(self) -> list[tuple[EntryRef, int, PathRef, bool]]:
+        out: list[tuple[EntryRef, int, PathRef, bool]] = []
+        strings = self.model.strings
+        for section in self.model.sections:
+            if section.folded.split(".")[0] in _NOT_REFERENCES:
+                continue
+            for ref in section.entries:
+                for index, value in enumerate(ref.values):
+                    # a "%strkey%" may hold the whole path ("%SystemRoot%\\System32\\x.dll")
+                    if "\\" not in value and "%" not in value:
+                        continue
+                    _, found = find_paths(value, strings)
+                    for path in found:
+                        # Is the root (%12%\, %SystemRoot%\System32\...) written in the line,
+                        # or does it come out of a [Strings] value?
+                        root = path.text[:len(path.text) - len(path.subpath)].casefold()
+                        written = value[path.start:path.end].replace("%%", "%")
+                        literal = written.casefold().startswith(root)
+                        out.append((ref, index, path, literal))
+        return out
+
+    # Registry string values, for bare-name references: every file-name-like token that
+    # no path separator, drive or DIRID precedes, unless the same value also names it by
+    # path (then the bare mention is part of something else).
+    def _bare_name_values(self) -> dict[str, EntryRef]:
+        index: dict[str, EntryRef] = {}
+        for reg in self.model.reg_sections:
+            for line in reg.lines:
+                for _, text in line.string_values:
+                    expanded = self.model.strings.expand(text)
+                    bare: set[str] = set()
+                    pathed: set[str] = set()
+                    for m in _NAME_TOKEN.finditer(expanded):
+                        start = m.start()
+                        after_path = start > 0 and expanded[start - 1] in "\\/:%"
+                        # "@x.dll,-200" (an indirect string) loads x.dll by name too
+                        name = m.group().lstrip("@").casefold()
+                        (pathed if after_path else bare).add(name)
+                    for token in bare - pathed:
+                        index.setdefault(token, line.ref)
+        return index
+
+    def run(self) -> Plans:
+        result = Plans()
+        for fl in self.copy_lists:
+            dest = fl.destination
+            if dest.dirid in LEGACY:
+                plan = self._plan(fl)
+                result.legacy.append(plan)
+            elif dest.dirid == DRIVER_STORE and fl.files:
+                # Most lists already in the store keep their sources' subdirs: only a
+                # list that does not gets the whole plan.
+                if self._keeps_subdirs(fl, self._source_subdirs(fl)):
+                    continue
+                plan = self._plan(fl)
+                if self._keeps_subdirs(fl, plan.subdirs) or not plan.movable:
+                    continue
+                result.subdir_mismatch.append(plan)
+            else:
+                continue
+            result.by_list[id(fl)] = plan
+        self._edits(result)
+        return result
+
+    def _keeps_subdirs(self, fl: FileList, subdirs: dict[int, str]) -> bool:
+        """Whether each file of the list lands where its source subdir says. Source subdirs
+        are kept as written (they are copied into DestinationDirs), destinations come
+        expanded: both are compared expanded."""
+        expand = self.model.strings.expand
+        want = _norm_dir(fl.destination.subdir)
+        return all(_norm_dir(expand(subdirs.get(i, ""))) == want
+                   for i in range(len(fl.files)))
+
+    def _sources(self, copy: FileCopy) -> tuple[list[SourceFile], bool]:
+        """The file's [SourceDisksFiles] entries (one per architecture that has one, in
+        architecture order), and whether they all name the same subdirectory."""
+        arches: list[str | None] = [*sorted(a for a in self.model.architectures if a)] or [None]
+        sources = [s for s in (copy.source_for(arch) for arch in arches) if s is not None]
+        expand = self.model.strings.expand
+        return sources, len({_norm_dir(expand(s.subdir)) for s in sources}) <= 1
+
+    def _source_subdirs(self, fl: FileList) -> dict[int, str]:
+        """The source subdir of each file of the list, as :meth:`_plan` records it (files
+        without one source subdir on every architecture left out)."""
+        out: dict[int, str] = {}
+        for i, copy in enumerate(fl.files):
+            sources, same = self._sources(copy)
+            if sources and same:
+                out[i] = sources[0].subdir.strip().strip("\\")
+        return out
+
+    def _plan(self, fl: FileList) -> ListPlan:
+        plan = ListPlan(fl)
+        dest = fl.destination
+        if not fl.files:
+            plan.blocked.append("the list has no files" if fl.section is not None
+                                else f"section [{fl.name}] does not exist")
+        if fl.security is not None:  # fl.has_security, narrowed for the type checker
+            plan.blocked.append(
+                f"[{fl.security.name}] sets its security; files in the driver store "
+                "keep the store's ACLs (InfVerif 1101)")
+        expand = self.model.strings.expand
+        for i, copy in enumerate(fl.files):
+            name = copy.dest_name
+            consumer = self.fixed_places.consumer(expand(name), dest.dirid, expand(
+                dest.subdir)) if dest.dirid in LEGACY else None
+            if consumer is not None:
+                # its consumer looks in a fixed place: nothing else matters
+                plan.fixed[i] = consumer
+                continue
+            if copy.renames:
+                plan.blocked.append(
+                    f"{copy.source_name} is installed as {name}; the driver store runs files "
+                    "under their source name (InfVerif 1100, ISO005)")
+            sources, same = self._sources(copy)
+            if not sources:
+                plan.blocked.append(f"{copy.source_name} has no [SourceDisksFiles] entry")
+                continue
+            if not same:
+                plan.blocked.append(f"{copy.source_name} comes from different subdirectories "
+                                    "on different architectures")
+                continue
+            first = sources[0]
+            if first.disk_path.strip().strip("\\"):
+                plan.blocked.append(
+                    f"the disk of {copy.source_name} has the path {first.disk_path!r}; where "
+                    "the file lands in the driver store then depends on it")
+            plan.subdirs[i] = first.subdir.strip().strip("\\")
+            kept = without_rejected_flags(copy.flags)
+            if kept is None:
+                plan.blocked.append(f"the flags of {copy.source_name} ({copy.flags!r}) are "
+                                    "not a number")
+            elif kept != copy.flags:
+                value = copy.flags_value or 0
+                for bit, what in REJECTED_FLAGS.items():
+                    if value & bit:
+                        plan.dropped_flags.setdefault(f"{what} (0x{bit:X})", []).append(
+                            copy.dest_name)
+            key = self.name(name)  # expanded, as places and deleted are keyed
+            here = (dest.dirid, _norm_dir(dest.subdir))
+            others = [text for place, text in self.places.get(key, {}).items() if place != here]
+            if others:
+                plan.blocked.append(f"{name} is also copied to {', '.join(sorted(others))}")
+            if key in self.deleted:
+                plan.blocked.append(f"{name} is also named by DelFiles or RenFiles (ISO007)")
+            bare = self._bare_use(self.model.strings.expand(name))
+            if bare is not None:
+                plan.blocked.append(
+                    f"{bare.section.name} line {bare.line} loads {name} by bare name, which "
+                    "only works from System32 (ISO004)")
+        # one reason per consumer class, naming its files, first
+        fixed: dict[int, tuple[Consumer, list[str]]] = {}
+        for i, consumer in plan.fixed.items():
+            fixed.setdefault(id(consumer), (consumer, []))[1].append(fl.files[i].dest_name)
+        plan.blocked[:0] = [consumer.reason(names) for consumer, names in fixed.values()]
+        if dest.origin == "explicit" and fl.file is None:
+            others = sorted({d.kind.value for d in self.directives
+                             if d.kind is not ListKind.COPY and not d.at_file
+                             and fold(d.name) == fold(fl.name)})
+            if others:
+                plan.blocked.append(f"{' and '.join(others)} also name [{fl.name}], whose "
+                                    "[DestinationDirs] entry they share")
+        old_dir = _norm_dir(dest.subdir)
+        for ref, index, path, literal in self._paths:
+            dirid, subpath = path.normalized
+            if dirid != dest.dirid:
+                continue
+            folder, _, file_name = subpath.rpartition("\\")
+            if _norm_dir(folder) != old_dir:
+                continue
+            for copy in fl.files:
+                if self.name(copy.dest_name) == fold(file_name):
+                    use = PathUse(ref, index, path.start, path.end, copy,
+                                  not literal)
+                    plan.uses.append(use)
+                    directive = self.not_added.get(ref.section.folded)
+                    if directive is not None:
+                        plan.blocked.append(
+                            f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
+                            f"which {directive} names: a {directive} line is never rewritten")
+                    if use.from_strings:
+                        plan.blocked.append(
+                            f"line {ref.line} names {copy.dest_name} through a [Strings] value "
+                            "(rewriting it would change that string in every locale)")
+                    elif path.form in _NT_FORMS:
+                        plan.blocked.append(_nt_reason(ref, copy.dest_name,
+                                                       path.text))
+        return plan
+
+    def _bare_use(self, name: str) -> EntryRef | None:
+        """The first registry value that names ``name`` without a path, if any."""
+        return self._bare.get(name.casefold())
+
+    # --- edits ------------------------------------------------------------------------
+
+    def _default_blockers(self, relying: list[ListPlan]) -> list[str]:
+        """Why DefaultDestDir cannot become 13: every list it governs that does not move
+        whole to the package root with it (empty: it can)."""
+        dd = self.model.destination_dirs
+        by_key = {(p.file_list.file is not None,
+                   fold(p.file_list.file if p.file_list.file is not None
+                        else p.file_list.name)): p for p in relying}
+        out: list[str] = []
+        for p in relying:
+            if not p.movable:
+                out.append(f"{p.file_list.name}: {p.reason()}")
+            elif set(p.groups) != {""}:
+                out.append(f"the files of {p.file_list.name} come from subdirectories")
+        for d in self.directives:
+            where = f"{d.ref.section.name} line {d.ref.line}"
+            if not d.resolved:
+                out.append(f"{where} names a list through a string or a stampinf variable "
+                           "that does not resolve")
+                continue
+            if not d.at_file and dd.explicit(d.name) is not None:
+                continue
+            what = f"@{d.name}" if d.at_file else f"[{d.name}]"
+            if d.kind is not ListKind.COPY:
+                out.append(f"{d.kind.value} {what} ({where}) relies on it")
+            elif (d.at_file, fold(d.name)) not in by_key:
+                out.append(f"CopyFiles {what} ({where}) relies on it and is in a section "
+                           "no install of this INF reaches")
+        return list(dict.fromkeys(out))
+
+    def _edits(self, result: Plans) -> None:
+        dd = self.model.destination_dirs
+        default = dd.default
+        relying = [p for p in result.legacy if p.destination.origin == "default"]
+        default_legacy = default is not None and default.dirid in LEGACY
+        blockers = self._default_blockers(relying) if default_legacy else []
+        if default_legacy and not relying:
+            # Nothing would move: rewriting it gains nothing, and whatever uses it that
+            # this INF does not show (a class installer, another INF's Needs) would break.
+            blockers = blockers or ["no file list that relies on it is installed"]
+        everyone_moves = not blockers
+        if default_legacy and everyone_moves:
+            # DefaultDestDir is always read from an entry (DestinationDirs.default)
+            assert default is not None and default.entry is not None
+            result.default_edits = [Edit.replace(default.entry.entry,
+                                                 _set_values(default.entry.entry, ["13"]))]
+            for p in relying:
+                result.default_edits += self._flag_edits(p)
+            result.default_edits += self._reference_edits(relying)
+        elif default_legacy:
+            result.default_blocked = "; ".join(blockers)
+        for plan in result.legacy + result.subdir_mismatch:
+            if not plan.movable:
+                continue
+            if plan.destination.origin == "default" and default_legacy and everyone_moves:
+                plan.edits = list(result.default_edits)
+                continue
+            if plan.file_list.file is not None:  # @file: only DefaultDestDir can move it
+                plan.blocked.append("a CopyFiles=@file copy goes where DefaultDestDir says, "
+                                    "and other lists rely on DefaultDestDir too")
+                continue
+            plan.edits = self._list_edits(plan) + self._reference_edits([plan])
+
+    def _list_edits(self, plan: ListPlan) -> list[Edit]:
+        fl = plan.file_list
+        groups = plan.groups
+        subdirs = list(groups)
+        edits: list[Edit] = []
+        first = subdirs[0]
+        entry_values = ["13", first] if first else ["13"]
+        dest_entry = fl.destination.entry if fl.destination.origin == "explicit" else None
+        new_entries: list[Entry] = []
+        names = [fl.name] + [_split_name(fl.name, s) for s in subdirs[1:]]
+        like = self._destination_like()
+        if dest_entry is not None:
+            edits.append(Edit.replace(dest_entry.entry, _set_values(dest_entry.entry,
+                                                                    entry_values)))
+            like = dest_entry.entry
+        else:
+            new_entries.append(make_entry(fl.name, entry_values, like=like,
+                                          newline=self._nl(like)))
+        for name, subdir in zip(names[1:], subdirs[1:], strict=True):
+            new_entries.append(make_entry(name, ["13", subdir], like=like,
+                                          newline=self._nl(like)))
+        if new_entries:
+            if dest_entry is not None:
+                edits.append(Edit.insert_after(dest_entry.entry, *new_entries))
+            else:
+                edits.append(self._add_destination_entries(new_entries))
+        if len(subdirs) > 1:
+            edits += self._split(plan, names, subdirs)
+        else:
+            edits += self._flag_edits(plan)
+        return edits
+
+    def _flag_fixes(self, plan: ListPlan) -> dict[int, Entry]:
+        """The list's entries whose flags DIRID 13 rejects, without those flags (by id of
+        the CST entry)."""
+        out: dict[int, Entry] = {}
+        for copy in plan.file_list.files:
+            if copy.entry is None:
+                continue
+            flags = without_rejected_flags(copy.flags)
+            if flags is None or flags == copy.flags:
+                continue
+            out[id(copy.entry.entry)] = _with_flags(copy.entry.entry, flags)
+        return out
+
+    def _flag_edits(self, plan: ListPlan) -> list[Edit]:
+        fixes = self._flag_fixes(plan)
+        return [Edit.replace(c.entry.entry, fixes[id(c.entry.entry)])
+                for c in plan.file_list.files
+                if c.entry is not None and id(c.entry.entry) in fixes]
+
+    def _nl(self, like: Entry | None) -> str:
+        return (like.newline if like is not None else "") or self.newline
+
+    def _destination_like(self) -> Entry | None:
+        section = self.model.destination_dirs.section
+        if section is None or not section.entries:
+            return None
+        return section.entries[-1].entry
+
+    def _add_destination_entries(self, entries: Sequence[Entry]) -> Edit:
+        section = self.model.destination_dirs.section
+        if section is not None:
+            return append_lines(section.blocks[-1], list(entries))
+        # No [DestinationDirs] at all: a new one right after [Version] (else first).
+        tree = self.ctx.tree
+        version = [s for s in tree.sections if s.name.casefold() == "version"]
+        after = version[-1] if version else None
+        body: list[Line] = list(entries)
+        if after is not None and after.body and type(after.body[-1]) is TriviaLine:
+            body.append(TriviaLine("", "", after.body[-1].newline or self.newline))
+        new = make_section("DestinationDirs", body, newline=self.newline)
+        if after is None and tree.sections:
+            # no [Version] to follow: at the end of the file
+            return Edit.insert_section(None, new)
+        return Edit.insert_section(after, new)
+
+    def _split(self, plan: ListPlan, names: list[str], subdirs: list[str]) -> list[Edit]:
+        """One list per subdir: move the files of the other subdirs to new sections, and
+        name the new lists next to the old one in every CopyFiles that names it."""
+        fl = plan.file_list
+        section = fl.section
+        assert section is not None
+        groups = plan.groups
+        fixes = self._flag_fixes(plan)
+        edits: list[Edit] = []
+        for copy in groups[subdirs[0]]:
+            if copy.entry is not None and id(copy.entry.entry) in fixes:
+                edits.append(Edit.replace(copy.entry.entry, fixes[id(copy.entry.entry)]))
+        for subdir in subdirs[1:]:
+            for copy in groups[subdir]:
+                if copy.entry is not None:
+                    edits.append(Edit.delete(copy.entry.entry))
+        last = section.blocks[-1]
+        new_sections = []
+        trailing_blank = bool(last.body) and type(last.body[-1]) is TriviaLine
+        for name, subdir in zip(names[1:], subdirs[1:], strict=True):
+            lines: list[Line] = [fixes.get(id(c.entry.entry), c.entry.entry)
+                                   for c in groups[subdir] if c.entry is not None]
+            if trailing_blank:
+                lines.append(TriviaLine("", "", self.newline))
+            new_sections.append(make_section(name, lines, newline=last.header.newline
+                                             or self.newline))
+        if not trailing_blank:
+            # the section ran straight into the next one: a blank line before the new ones
+            edits.append(Edit.insert_after(last.body[-1] if last.body else last.header,
+                                           TriviaLine("", "", self.newline)))
+        edits.append(Edit.insert_section(last, *new_sections))
+        by_entry: dict[int, tuple[EntryRef, list[int]]] = {}
+        for reference in fl.references:
+            slot = by_entry.setdefault(id(reference.entry), (reference.entry, []))
+            slot[1].append(reference.index)
+        for ref, indexes in by_entry.values():
+            edits.append(Edit.replace(ref.entry, _insert_after_fields(
+                ref.entry, indexes, names[1:])))
+        return edits
+
+    def _reference_edits(self, plans: Sequence[ListPlan]) -> list[Edit]:
+        """Rewrite every path naming a file of the lists at its old place: one edit per
+        line, whatever the number of paths and lists it names."""
+        by_entry: dict[int, tuple[EntryRef, dict[int, dict[tuple[int, int], str]]]] = {}
+        for plan in plans:
+            for use in plan.uses:
+                i = plan.file_list.files.index(use.copy)
+                # the file name as this path writes it (a literal name stays literal even
+                # when the list names the file through a %strkey%, and the other way round)
+                written = use.ref.values[use.field][use.start:use.end].rsplit("\\", 1)[-1]
+                new_path = "%13%\\" + _join(plan.subdirs.get(i, ""),
+                                             written or use.copy.dest_name)
+                slot = by_entry.setdefault(id(use.ref), (use.ref, {}))
+                slot[1].setdefault(use.field, {})[(use.start, use.end)] = new_path
+        edits = []
+        for ref, fields in by_entry.values():
+            entry = ref.entry
+            new_fields = list(entry.fields)
+            for index, spans in fields.items():
+                new_fields[index] = _rewrite_field(
+                    entry, index, ref.values[index],
+                    [(start, end, new) for (start, end), new in spans.items()])
+            edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(new_fields))))
+        return edits
+
+
+def _nt_reason(ref: EntryRef, name: str, text: str) -> str:
+    """Why a kernel-style path (``System32\\drivers\\x.sys``, ``\\SystemRoot\\...``) blocks
+    the move: ``%13%`` expands to a drive-letter path, which is not what its reader takes."""
+    return (f"line {ref.line} names {name} as {text}, a kernel-style path (relative to "
+            "\\SystemRoot, as a service ImagePath is read); %13% would write a drive-letter "
+            "path there: install the service with AddService, ServiceBinary = "
+            f"%13%\\{name}, which SetupAPI writes in the kernel's form (ISO021)")
+
+
+def _split_name(name: str, subdir: str) -> str:
+    return f"{name}_{re.sub(r'[^A-Za-z0-9_.-]+', '_', subdir).strip('_')}"
+
+
+def _rewrite_field(entry: Entry, index: int, cooked: str,
+                   spans: list[tuple[int, int, str]]) -> Field:
+    """Field ``index`` of ``entry`` with the cooked spans replaced, quoted like the original
+    when it was one quoted value, else as its place on the line needs (:func:`quote_field`:
+    the first field of an entry without a key needs quotes around an ``=``)."""
+    text = cooked
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    f = entry.fields[index]
+    raw = f.value
+    if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+        new_raw = '"' + text.replace('"', '""') + '"'
+    else:
+        new_raw = quote_field(entry, index, text)
+    return f.with_changes(value=new_raw)
+
+
+def _set_values(entry: Entry, values: list[str]) -> Entry:
+    """The entry with its field values replaced by cooked ``values`` (quoted as their place
+    needs), keeping the spacing of the first field, the comma spacing, and the column of a
+    trailing comment."""
+    old = entry.fields
+    after_comma = next((f.whitespace_before for f in old[1:]), "")
+    first = old[0]
+    last = old[-1]
+    fields = []
+    for i, value in enumerate(values):
+        before = first.whitespace_before if i == 0 else after_comma
+        text = quote(value, first_field=entry.key_node is None and i == 0)
+        fields.append(Field(text, before, "", "," if i < len(values) - 1 else ""))
+    old_width = sum(len(f.code) for f in old) - len(last.whitespace_after)
+    new_width = sum(len(f.code) for f in fields)
+    if entry.comment and last.whitespace_after:
+        pad = max(1, len(last.whitespace_after) - (new_width - old_width))
+        fields[-1] = fields[-1].with_changes(whitespace_after=" " * pad)
+    else:
+        fields[-1] = fields[-1].with_changes(whitespace_after=last.whitespace_after)
+    return entry.with_changes(fields=tuple(fields))
+
+
+def _with_flags(entry: Entry, flags: str) -> Entry:
+    """The file-list entry with its flags field (index 3) set to ``flags``; "" removes it
+    with the empty fields before it, keeping the spacing and a trailing comment's column."""
+    old = list(entry.fields)
+    last = old[-1]
+    if flags:
+        fields = list(old)
+        fields[3] = fields[3].with_changes(value=flags)
+    else:
+        keep = 3
+        while keep > 1 and not old[keep - 1].value.strip():
+            keep -= 1
+        fields = old[:keep]
+        fields[-1] = fields[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
+    if entry.comment and last.whitespace_after:
+        old_width = sum(len(f.code) for f in old)
+        new_width = sum(len(f.code) for f in fields)
+        pad = max(1, len(last.whitespace_after) + old_width - new_width)
+        fields[-1] = fields[-1].with_changes(whitespace_after=" " * pad)
+    return entry.with_changes(fields=tuple(fields))
+
+
+def _insert_after_fields(entry: Entry, indexes: list[int], names: list[str]) -> Entry:
+    """The entry with ``names`` added after each field in ``indexes`` (list references)."""
+    old = list(entry.fields)
+    after_comma = next((f.whitespace_before for f in old[1:]), " ")
+    out: list[Field] = []
+    for i, f in enumerate(old):
+        if i in indexes:
+            trailing = f.whitespace_after
+            out.append(f.with_changes(whitespace_after="", comma=","))
+            for j, name in enumerate(names):
+                last = j == len(names) - 1
+                out.append(Field(quote(name), after_comma,
+                                 trailing if last else "",
+                                 f.comma if last else ","))
+        else:
+            out.append(f)
+    return entry.with_changes(fields=tuple(out))

@@ -1,0 +1,135 @@
+"""ISO001 copy-files-to-system32."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from infmigrate.engine.catalog import register
+from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
+from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
+from infmigrate.rules.placement._messages import blocked, place
+
+
+@register
+class CopyFilesToSystem32(Fixer):
+    """## What it does
+    Flags file lists that CopyFiles puts in System32 (DIRID 11) or System32\\drivers
+    (DIRID 12), through their own `[DestinationDirs]` entry, `DefaultDestDir`, or a
+    `CopyFiles=@file` copy, and moves them to the driver store (DIRID 13), rewriting every
+    reference to the moved files in the same fix.
+
+    ## Why is this bad?
+    Driver package isolation runs a package's files from its own directory in the driver
+    store. Files copied to System32 are shared with every other package and with Windows,
+    survive the package's removal, and break side-by-side installs of two driver versions.
+    InfVerif reports any destination other than 13 for Windows Drivers (1322).
+
+    ## Example
+    ```inf
+    [DestinationDirs]
+    Cx.Sys = 12
+    [Cx_Svc]
+    ServiceBinary = %12%\\cx.sys
+    ```
+
+    Use instead:
+    ```inf
+    [DestinationDirs]
+    Cx.Sys = 13
+    [Cx_Svc]
+    ServiceBinary = %13%\\cx.sys
+    ```
+
+    ## Fix safety
+    Safe. A list moves only when every file in it can run from the driver store: same name
+    as its source (no rename), a known source subdirectory (which becomes the destination
+    subdirectory, as InfVerif 1100 requires), no `.security` section, no DelFiles or
+    RenFiles of it, not copied anywhere else, no registry value loading it by bare name,
+    no path to it inside a `[Strings]` value, and no consumer that looks for it in a fixed
+    place (colour profiles, CNG and Winsock providers, print monitors...: the table
+    below). Every path that names a moved file at its old place (ServiceBinary, registry
+    values, any other field) is rewritten to
+    `%13%\\<subdir>\\<file>` in the same fix, so nothing still points to System32. A list that
+    relies on `DefaultDestDir` gets its own entry, unless every list relying on it moves
+    to the package root, in which case `DefaultDestDir` itself becomes 13.
+    Binaries that locate themselves or other files through a hard-coded System32 path
+    must be changed as well (`IoGetDriverDirectory`, `GetModuleFileName`); the INF cannot
+    show that.
+
+    A `[DestinationDirs]` entry is rewritten only together with everything that uses it,
+    read from every CopyFiles, DelFiles and RenFiles directive of the file, reached or not
+    (an INX's `NT$ARCH$` decorations are resolved for x86, amd64, arm and arm64, as
+    stampinf `-a` stamps them). `DefaultDestDir` becomes 13 only when every list it
+    governs (lists with no entry of their own, `CopyFiles=@file` copies) moves with it,
+    and at least one does; a DelFiles or RenFiles list, an `@file` copy or a list in a
+    section no install reaches that relies on it keeps it as it is, and each list that
+    moves gets its own `13` entry instead. A list's own entry is not rewritten when a
+    DelFiles or RenFiles directive names the same list.
+
+    Flags DIRID 13 rejects (InfVerif 1103, "flag not allowed with a DIRID") are dropped
+    from the moved file's CopyFiles entry in the same fix, other flags kept in their
+    original notation (`0x00004002` becomes `0x00000002`; a field left at 0 is removed):
+
+    - `0x4000` COPYFLG_IN_USE_RENAME: rejected with 13 by InfVerif 1103, as on
+      Windows-driver-samples' `wdfsimpleum.inx` (`WdfSimpleUm.dll,,,0x00004000`) before
+      its fix. It asks SetupAPI to replace a file in use at the next reboot, which the
+      driver store never needs: each package version installs to its own directory
+      (Run From Driver Store). The flag's own page is about UMDF binaries in System32.
+
+    No other flag is documented as rejected: InfVerif's table describes 1103 only as "flag
+    not allowed with a DIRID", and the CopyFiles directive page puts no DIRID limit on
+    the COPYFLG values. `0x2` COPYFLG_NOSKIP is accepted with 13 (netvmini680 sample).
+    Other flags are kept.
+    A flags field that is not a number blocks the move.
+
+    ## References
+    - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
+    - [DestinationDirs section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section)
+    - [InfVerif 1322, 1103](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - [INF CopyFiles directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-copyfiles-directive)
+    - [Avoiding reboot when updating a UMDF driver](https://learn.microsoft.com/windows-hardware/drivers/wdf/avoiding-reboot-when-updating-a-umdf-driver)
+    - [STAMPINF command options](https://learn.microsoft.com/windows-hardware/drivers/devtest/stampinf-command-options)
+    - Windows-driver-samples, `general/echo/umdf2/driver/*/wdfsimpleum.inx`
+    """
+
+    @classmethod
+    def docs(cls) -> str:
+        """The docstring, then the table of fixed-place consumers with its sources."""
+        return f"{super().docs()}\n\n{fixed_place_docs()}"
+
+    code = "ISO001"
+    name = "copy-files-to-system32"
+    message = "files are copied to System32 instead of the driver store (DIRID 13)"
+    fix_title = "Copy the files to the driver store (DIRID 13) and update every reference"
+    availability = FixAvailability.SOMETIMES
+    infverif = (1322, 1103)
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        result = plans(ctx)
+        default = ctx.model.destination_dirs.default
+        if default is not None and default.dirid in (11, 12) and default.entry is not None:
+            fix = self.make_fix(*result.default_edits) if result.default_edits else None
+            yield self.diagnostic(
+                default.entry,
+                f"DefaultDestDir is {place(default.dirid, default.subdir)}, not the driver "
+                f"store (DIRID 13){blocked('' if fix else result.default_blocked)}",
+                fix)
+        for plan in result.legacy:
+            dest = plan.destination
+            fl = plan.file_list
+            if dest.origin == "fallback":
+                continue  # ISO012's case
+            fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
+            what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"
+            via = " through DefaultDestDir" if dest.origin == "default" else ""
+            at = dest.entry if dest.origin == "explicit" else (
+                fl.references[0].entry if fl.references else dest.entry)
+            if at is None:
+                continue
+            drops = "".join(
+                f"; the fix drops {flag}, which DIRID 13 rejects (InfVerif 1103), from "
+                f"{', '.join(files)}" for flag, files in plan.dropped_flags.items()) if fix else ""
+            yield self.diagnostic(
+                at, f"{what} copied{via} to {place(dest.dirid, dest.subdir)} instead of the "
+                f"driver store (DIRID 13){blocked(plan.reason())}{drops}", fix)

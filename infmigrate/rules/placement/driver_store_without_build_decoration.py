@@ -1,0 +1,225 @@
+"""ISO011 driver-store-without-build-decoration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from infmigrate.engine.catalog import register
+from infmigrate.engine.edits import quote_field, replace_value
+from infmigrate.engine.fixer import (
+    Applicability,
+    Diagnostic,
+    Edit,
+    Fix,
+    FixAvailability,
+    FixContext,
+    Fixer,
+)
+from infmigrate.engine.model import InfModel
+from infmigrate.engine.model.decorations import ModelsSection, TargetOS
+from infmigrate.engine.model.files import ListKind
+from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.sections import EntryRef, fold
+from infmigrate.engine.model.strings import StringTable
+from infmigrate.rules.placement._copies import installs_of
+
+#: The first build that runs files from the driver store (Windows 10 1709).
+MIN_BUILD = 16299
+#: Sections whose values are not install-time uses of a DIRID.
+_VERBS = {ListKind.COPY: "copies", ListKind.DEL: "deletes", ListKind.REN: "renames"}
+_SKIPPED = ("strings", "sourcedisksfiles", "sourcedisksnames", "destinationdirs", "version",
+            "manufacturer")
+
+
+@register
+class DriverStoreWithoutBuildDecoration(Fixer):
+    """## What it does
+    Flags a `[Manufacturer]` decoration (or an undecorated Models section) that lets
+    Windows builds below 16299 (Windows 10 1709) install a DDInstall section that uses the
+    driver store: a file list copied to DIRID 13, or a `%13%` path. It offers to decorate
+    the Models section `NT<arch>.10.0...16299`.
+
+    ## Why is this bad?
+    Running files from the driver store is supported from build 16299 on; older builds
+    would install the package with broken paths. InfVerif requires every DDInstall that uses
+    DIRID 13 to be reached only through a decoration limited to 16299 or later (1199).
+
+    ## Example
+    ```inf
+    [Manufacturer]
+    %Mfg% = Cx,NTamd64
+    [Cx.NTamd64]
+    %Cx.Desc% = Cx_Inst, ROOT\\CX
+    [DestinationDirs]
+    Cx.Sys = 13
+    ```
+
+    Use instead:
+    ```inf
+    [Manufacturer]
+    %Mfg% = Cx,NTamd64.10.0...16299
+    [Cx.NTamd64.10.0...16299]
+    %Cx.Desc% = Cx_Inst, ROOT\\CX
+    ```
+    To keep installing on older Windows, list both decorations and give the older one its
+    own Models section and DDInstall sections that copy to System32 (see "Combining
+    platform extensions with operating system versions").
+
+    ## Fix safety
+    Unsafe: the package no longer installs on Windows builds below 16299. The fix changes
+    the decoration in place (keeping ProductType and SuiteMask) and renames the Models
+    section's header; it is not offered when the decoration comes from a `[Strings]` token,
+    when the new Models section name is already taken, when another Manufacturer entry or
+    decoration shares the Models section, or for an undecorated Models section.
+
+    ## References
+    - [INF Manufacturer section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-manufacturer-section)
+    - [Combining platform extensions with operating system versions](https://learn.microsoft.com/windows-hardware/drivers/install/combining-platform-extensions-with-operating-system-versions)
+    - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
+    - [InfVerif 1199](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    """
+
+    code = "ISO011"
+    name = "driver-store-without-build-decoration"
+    message = "a Models section that uses DIRID 13 allows Windows builds below 16299"
+    fix_title = "Limit the Models section to build 16299 and later (NT<arch>.10.0...16299)"
+    availability = FixAvailability.SOMETIMES
+    infverif = (1199,)
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        model = ctx.model
+        uses = _driver_store_uses(ctx)
+        if not uses:
+            return
+        # One finding per Manufacturer decoration: (entry, field index) -> models, installs.
+        found: dict[tuple[int, int | None], tuple[ModelsSection, list[InstallSection]]] = {}
+        for install in model.install_sections:
+            if id(install) not in uses or install.kind != "ddinstall":
+                continue
+            for models in install.models:
+                deco = models.decoration
+                if deco is not None and not deco.allows_build_below(MIN_BUILD):
+                    continue
+                key = (id(models.manufacturer), models.index)
+                slot = found.setdefault(key, (models, []))
+                if install not in slot[1]:
+                    slot[1].append(install)
+        for models, installs in sorted(found.values(),
+                                       key=lambda f: (f[0].manufacturer.line, f[0].index or 0)):
+            install = installs[0]
+            more = f" (and {len(installs) - 1} more)" if len(installs) > 1 else ""
+            evidence = f"{install.name}{more} {uses[id(install)]}"
+            deco = models.decoration
+            if deco is None:
+                how = ("falls back to" if models.implicit else "names")
+                text = (f"[Manufacturer] {how} the undecorated Models section [{models.name}], "
+                        f"which installs on every Windows build, but {evidence}, which needs "
+                        f"build {MIN_BUILD} (InfVerif 1199): decorate it "
+                        f"NTx86.10.0...{MIN_BUILD} (or NT<arch>.10.0...{MIN_BUILD}), and give "
+                        "older Windows a separate decorated Models section without DIRID 13 "
+                        "(\"Combining platform extensions with operating system versions\")")
+                yield self.diagnostic(models.manufacturer, text)
+                continue
+            new = _new_decoration(deco)
+            text = (f"Manufacturer decoration {deco.raw} lets [{models.name}] install on "
+                    f"Windows builds below {MIN_BUILD}, but {evidence}, which needs build "
+                    f"{MIN_BUILD} (InfVerif 1199): use {new}, and give older Windows a "
+                    "separate decorated Models section without DIRID 13 (\"Combining platform "
+                    "extensions with operating system versions\")")
+            fix = _fix(self, model, models, deco, new)
+            yield self.diagnostic(models.manufacturer, text, fix,
+                                  column=_column(models.manufacturer, models.index))
+
+
+def _driver_store_uses(ctx: FixContext) -> dict[int, str]:
+    """For every install section that uses DIRID 13 (by identity): how, for messages."""
+    model = ctx.model
+    uses: dict[int, str] = {}
+    for fl in model.file_lists:
+        if fl.destination.dirid != 13:
+            continue
+        verb = _VERBS[fl.kind]
+        what = (f"{verb} {fl.file} to DIRID 13" if fl.file is not None
+                else f"{verb} file list {fl.name} to DIRID 13")
+        for install in fl.installs:
+            uses.setdefault(id(install), what)
+    strings = model.strings
+    # Without a [Strings] value that holds %13%, only a value that writes 13 can name it.
+    via_strings = any("%13%" in text for text in strings.table().values())
+    for section in model.sections:
+        if section.folded.split(".")[0] in _SKIPPED:
+            continue
+        installs: tuple[InstallSection, ...] | None = None
+        for ref in section.entries:
+            if not any(_names_dirid_13(v, strings) for v in ref.values
+                       if "%" in v and (via_strings or "13" in v)):
+                continue
+            if installs is None:
+                installs = installs_of(ctx, section)
+            for install in installs:
+                uses.setdefault(id(install), f"names %13% in [{section.name}] line {ref.line}")
+            break
+    return uses
+
+
+def _names_dirid_13(value: str, strings: StringTable) -> bool:
+    """Whether a value uses the ``%13%`` token (directly or through a [Strings] value)."""
+    for piece in strings.pieces(value):
+        if piece.kind == "unresolved" and piece.token.strip() == "13":
+            return True
+        if piece.kind == "string" and "%13%" in piece.text:
+            return True
+    return False
+
+
+def _new_decoration(deco: TargetOS) -> str:
+    """``NTamd64.6.1.1`` -> ``NTamd64.10.0.1..16299`` (platform, ProductType and SuiteMask
+    kept as written)."""
+    parts = deco.raw.strip().split(".")
+    rest = parts[1:] + [""] * (5 - len(parts[1:]))
+    return ".".join((parts[0], "10", "0", rest[2].strip(), rest[3].strip(), str(MIN_BUILD)))
+
+
+def _fix(rule: Fixer, model: InfModel, models: ModelsSection, deco: TargetOS,
+         new: str) -> Fix | None:
+    mref = models.manufacturer
+    index = models.index
+    section = models.section
+    if index is None or section is None:
+        return None
+    if "%" in mref.values[index] or "%" in mref.entry.fields[index].value:
+        return None  # the decoration comes from [Strings]
+    if any(fold(d.raw.strip()) == fold(new) for mfr in model.manufacturers
+           if mfr.entry is mref for d in mfr.decorations):
+        return None
+    new_name = f"{models.models_name}.{new}"
+    if model.section(new_name) is not None:
+        return None
+    for mfr in model.manufacturers:
+        for other in mfr.models:
+            if other is not models and other.section is section:
+                return None  # renaming the header would orphan the other decoration
+    new_raw = quote_field(mref.entry, index, new)
+    edits = [Edit.replace(mref.entry, replace_value(mref.entry, index, new_raw))]
+    for block in section.blocks:
+        header = block.header
+        written = header.name.strip()
+        if fold(written) != fold(models.name) or len(written) != len(models.name):
+            return None
+        prefix = written[:len(written) - len(deco.raw.strip())]
+        edits.append(Edit.replace(header, header.with_changes(
+            name=header.name.replace(written, prefix + new))))
+    return rule.make_fix(*edits, title=f"Decorate [{models.name}] {new} and rename it "
+                         f"[{new_name}]", applicability=Applicability.UNSAFE)
+
+
+def _column(ref: EntryRef, index: int | None) -> int:
+    """1-based column of field ``index`` of an entry (1 when it is not on the first line)."""
+    if index is None:
+        return 1
+    entry = ref.entry
+    text = entry.indent + (entry.key_node.code if entry.key_node is not None else "")
+    for f in entry.fields[:index]:
+        text += f.code
+    text += entry.fields[index].whitespace_before
+    return 1 if "\n" in text or "\r" in text else len(text) + 1

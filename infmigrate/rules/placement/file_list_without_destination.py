@@ -1,0 +1,65 @@
+"""ISO012 file-list-without-destination."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from infmigrate.engine.catalog import register
+from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
+from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._messages import blocked
+
+
+@register
+class FileListWithoutDestination(Fixer):
+    """## What it does
+    Flags CopyFiles lists that have no `[DestinationDirs]` entry while the INF has no
+    `DefaultDestDir` either, and gives them an entry in the driver store (DIRID 13).
+
+    ## Why is this bad?
+    Without an entry, SetupAPI falls back to DIRID_DEFAULT, which is System32 (DIRID 11):
+    the files land in a shared system directory without the INF saying so. InfVerif
+    reports the missing entry (1275) and, for Windows Drivers, the destination (1322).
+
+    ## Example
+    ```inf
+    [Cx_Inst.NT]
+    CopyFiles = Cx.Sys
+    ; no [DestinationDirs] entry for Cx.Sys, no DefaultDestDir
+    ```
+
+    Use instead:
+    ```inf
+    [DestinationDirs]
+    Cx.Sys = 13
+    ```
+
+    ## Fix safety
+    Safe, under the same conditions as ISO001: the entry is added (and `[DestinationDirs]`
+    created after `[Version]` when the INF has none) only when every file of the list can
+    run from the driver store, and every path naming the files in System32 is rewritten
+    to `%13%\\...` in the same fix.
+
+    ## References
+    - [DestinationDirs section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section)
+    - [InfVerif 1275, 1322](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    """
+
+    code = "ISO012"
+    name = "file-list-without-destination"
+    message = "file list has no [DestinationDirs] entry and goes to System32 by default"
+    fix_title = "Add a [DestinationDirs] entry for the driver store (DIRID 13)"
+    availability = FixAvailability.SOMETIMES
+    infverif = (1275, 1322)
+
+    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        for plan in plans(ctx).legacy:
+            fl = plan.file_list
+            if plan.destination.origin != "fallback" or not fl.references:
+                continue
+            fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
+            yield self.diagnostic(
+                fl.references[0].entry,
+                f"file list {fl.name} has no [DestinationDirs] entry and there is no "
+                f"DefaultDestDir, so it goes to DIRID 11 (System32){blocked(plan.reason())}",
+                fix)
