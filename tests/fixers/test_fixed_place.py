@@ -1,4 +1,5 @@
-"""The table of consumers that look for a file in a fixed place (infmigrate/rules/placement/_fixed_place.py)."""
+"""The table of consumers that look for a file in a fixed place
+(infmigrate/rules/placement/_fixed_place.py)."""
 
 from __future__ import annotations
 
