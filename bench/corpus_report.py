@@ -60,8 +60,11 @@ CATEGORIES = [
     ("path from [Strings]", r"through a \[Strings\] value"),
     ("list section missing or empty", r"does not exist|has no files"),
     ("@file while DefaultDestDir is shared", r"CopyFiles=@file"),
-    ("DelFiles/RenFiles share the list's destination", r"whose \[DestinationDirs\] entry "
-     r"they share"),
+    (
+        "DelFiles/RenFiles share the list's destination",
+        r"whose \[DestinationDirs\] entry "
+        r"they share",
+    ),
     ("kernel-style path (\\SystemRoot, System32\\)", r"a kernel-style path"),
     ("named in a DelReg/BitReg section", r"line is never rewritten"),
     ("CopyFiles flags not a number", r"are not a number"),
@@ -78,8 +81,12 @@ def _category(reason: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--checkout", type=Path, default=ROOT,
-                        help="the infmigrate checkout to measure (default: this one)")
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=ROOT,
+        help="the infmigrate checkout to measure (default: this one)",
+    )
     args = parser.parse_args()
     names = corpus_names(args.corpus)
     start = time.perf_counter()
@@ -114,8 +121,9 @@ def main() -> None:
             categories = [_category(reason) for reason in dict.fromkeys(p.blocked)]
             reasons.update(categories)
             lists.update(set(categories))
-    print(f"checkout: {args.checkout.resolve()} "
-          f"(infmigrate from {Path(infmigrate.__file__).parent})")
+    print(
+        f"checkout: {args.checkout.resolve()} (infmigrate from {Path(infmigrate.__file__).parent})"
+    )
     print(f"corpus: {len(names)} INF/INX files, {time.perf_counter() - start:.1f} s")
     print(f"INFs copying files to System32 (DIRID 11/12, incl. the fallback): {legacy_infs}")
     print(f"  fully migrated to DIRID 13:   {migrated}")

@@ -110,14 +110,19 @@ class Tally:
 def _command(checkout: Path) -> list[str]:
     python = checkout / ".venv" / "bin" / "python"
     if not python.is_file():
-        sys.exit(f"{checkout}: no .venv/bin/python (python3 -m venv .venv && "
-                 ".venv/bin/pip install -e .)")
+        sys.exit(
+            f"{checkout}: no .venv/bin/python (python3 -m venv .venv && .venv/bin/pip install -e .)"
+        )
     return [str(python), "-m", "infmigrate"]
 
 
 def _label(checkout: Path) -> str:
-    res = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
-                         capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return res.stdout.strip() or checkout.name
 
 
@@ -126,9 +131,13 @@ def _runner(command: list[str], cwd: Path) -> Callable[..., tuple[bytes, str]]:
         res = subprocess.run([*command, *args], cwd=cwd, capture_output=True, check=False)
         stderr = res.stderr.decode("utf-8", "replace")
         if res.returncode not in (0, 1):
-            print(f"  note: exit {res.returncode} for {' '.join(args)}: "
-                  f"{stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            print(
+                f"  note: exit {res.returncode} for {' '.join(args)}: "
+                f"{stderr.strip().splitlines()[-1:]}",
+                file=sys.stderr,
+            )
         return res.stdout, stderr
+
     return run
 
 
@@ -155,8 +164,7 @@ def _no_sdf_wrong(data: bytes, messages: list[str]) -> int:
     return wrong
 
 
-def measure(checkout: Path, corpus: Path, names: list[str], sample: int,
-            jobs: int) -> Tally:
+def measure(checkout: Path, corpus: Path, names: list[str], sample: int, jobs: int) -> Tally:
     command = _command(checkout)
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="infmigrate-defects-") as tmp:
@@ -172,16 +180,15 @@ def measure(checkout: Path, corpus: Path, names: list[str], sample: int,
         tally.totals["report: found"] = _summary_figure(r"Found ([\d,]+) problems?", err)
         tally.totals["report: fixable"] = _summary_figure(r"\[\*\] ([\d,]+) fixable", err)
         tally.totals["report: fixes enabled in JSON"] = sum(
-            1 for f in findings if (f.get("fix") or {}).get("enabled"))
+            1 for f in findings if (f.get("fix") or {}).get("enabled")
+        )
         out, _ = run(*common, ".")
         marks = Counter(m.group(1) for m in _MARK.finditer(out.decode("utf-8", "replace")))
         _, err = run(*common, "--check", ".")
         tally.totals["--check: would fix"] = _summary_figure(r"Would fix ([\d,]+)", err)
         out, _ = run(*common, "--check", "--statistics", ".")
-        total = [line.split() for line in out.decode().splitlines()
-                 if line.endswith(" total")]
-        tally.totals["--statistics: found/fixed/left"] = (
-            "/".join(total[0][:3]) if total else None)
+        total = [line.split() for line in out.decode().splitlines() if line.endswith(" total")]
+        tally.totals["--statistics: found/fixed/left"] = "/".join(total[0][:3]) if total else None
         _, err = run(*common, "--write", ".")
         tally.totals["--write: fixed"] = _summary_figure(r"Fixed ([\d,]+) problems?", err)
         tally.totals["command runs (s)"] = round(time.perf_counter() - start, 1)
@@ -203,22 +210,23 @@ def measure(checkout: Path, corpus: Path, names: list[str], sample: int,
                     if m:
                         stale.add((int(m.group(1)), m.group(2)))
                 tally.add("1", rel, len(stale))
-                tally.add("2/3", rel, len(found.unmoved_changed or [])
-                          + found.default_changed_with_unmoved)
+                tally.add(
+                    "2/3",
+                    rel,
+                    len(found.unmoved_changed or []) + found.default_changed_with_unmoved,
+                )
                 tally.add("3b", rel, int(found.default_changed_nothing_moved))
                 tally.add("4", rel, sum(lost_not_additive(data, output).values()))
                 tally.add("5", rel, len(fixed_place_moved(data, output)))
                 tally.add("6", rel, int(is_win9x_only(data)))
                 tally.add("10", rel, len(found.flags_1103 or []))
             tally.scope["6"] = tally.scope.get("6", 0) + is_win9x_only(data)
-            tally.add("7a", rel, _no_sdf_wrong(data, [str(f.get("message", ""))
-                                                      for f in mine]))
+            tally.add("7a", rel, _no_sdf_wrong(data, [str(f.get("message", "")) for f in mine]))
             decoded = decode(data)
             if decoded.encoding.startswith("utf-16") and len(data) % 2:
                 tally.scope["9a"] = tally.scope.get("9a", 0) + 1
                 tally.add("9a", rel, int(output != data))
-            elif (decoded.encoding.startswith("utf-8")
-                  and any(ord(c) > 127 for c in decoded.text)):
+            elif decoded.encoding.startswith("utf-8") and any(ord(c) > 127 for c in decoded.text):
                 tally.scope["9b"] = tally.scope.get("9b", 0) + 1
                 tally.add("9b", rel, int(not any(f.get("code") == "INF005" for f in mine)))
 
@@ -237,16 +245,28 @@ def measure(checkout: Path, corpus: Path, names: list[str], sample: int,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("checkouts", type=Path, nargs="*", default=[ROOT],
-                        help="infmigrate checkouts with their own .venv (default: this one)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "checkouts",
+        type=Path,
+        nargs="*",
+        default=[ROOT],
+        help="infmigrate checkouts with their own .venv (default: this one)",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--counts-sample", type=int, default=32, metavar="N",
-                        help="files run alone for defect 8 (default 32; 0: none)")
+    parser.add_argument(
+        "--counts-sample",
+        type=int,
+        default=32,
+        metavar="N",
+        help="files run alone for defect 8 (default 32; 0: none)",
+    )
     parser.add_argument("--jobs", "-j", type=int, default=2)
-    parser.add_argument("--list", action="store_true",
-                        help="also list the files affected, per class and checkout")
+    parser.add_argument(
+        "--list", action="store_true", help="also list the files affected, per class and checkout"
+    )
     args = parser.parse_args()
     names = corpus_names(args.corpus)
     results: list[tuple[str, Tally]] = []
@@ -254,10 +274,13 @@ def main() -> None:
         checkout = checkout.resolve()
         label = _label(checkout)
         print(f"measuring {label} ({checkout}) ...", file=sys.stderr)
-        results.append((label, measure(checkout, args.corpus, names, args.counts_sample,
-                                       args.jobs)))
-    print(f"corpus: {len(names)} files of {args.corpus / 'MANIFEST.tsv'}, copied; "
-          "`infmigrate --no-cache --write` (safe fixes) over the copies")
+        results.append(
+            (label, measure(checkout, args.corpus, names, args.counts_sample, args.jobs))
+        )
+    print(
+        f"corpus: {len(names)} files of {args.corpus / 'MANIFEST.tsv'}, copied; "
+        "`infmigrate --no-cache --write` (safe fixes) over the copies"
+    )
     print("cells: files affected (instances)")
     width = max(len(text) for _, text in CLASSES) + 7
     print(f"{'defect class':<{width}}" + "".join(f"{label:>20}" for label, _ in results))
@@ -272,11 +295,12 @@ def main() -> None:
         print(f"{code:>4}  {text:<{width - 6}}" + "".join(cells))
     print("whole-corpus totals of the command:")
     for key in results[0][1].totals:
-        print(f"  {key:<{width - 2}}" + "".join(f"{t.totals.get(key)!s:>20}"
-                                                for _, t in results))
-    print("files each class can concern (same for every checkout): " + ", ".join(
-        f"{code}: {results[0][1].scope.get(code, 0)}" for code in ("6", "9a", "9b"))
-        + f"; 8: {results[0][1].sampled} sampled, 8b: all")
+        print(f"  {key:<{width - 2}}" + "".join(f"{t.totals.get(key)!s:>20}" for _, t in results))
+    print(
+        "files each class can concern (same for every checkout): "
+        + ", ".join(f"{code}: {results[0][1].scope.get(code, 0)}" for code in ("6", "9a", "9b"))
+        + f"; 8: {results[0][1].sampled} sampled, 8b: all"
+    )
     if args.list:
         for label, tally in results:
             for code, _ in CLASSES:

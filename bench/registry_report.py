@@ -60,10 +60,14 @@ def main() -> None:
     for kind in Kind:
         if lines[kind.value]:
             print(f"  {kind.value:28s} {lines[kind.value]:6d} {len(infs[kind.value]):5d}")
-    print("migrated by the registry fixers (diagnostics whose fix was applied): "
-          + (", ".join(f"{c} {n}" for c, n in sorted(migrated.items())) or "none"))
-    print("with --unsafe-fixes: "
-          + (", ".join(f"{c} {n}" for c, n in sorted(migrated_unsafe.items())) or "none"))
+    print(
+        "migrated by the registry fixers (diagnostics whose fix was applied): "
+        + (", ".join(f"{c} {n}" for c, n in sorted(migrated.items())) or "none")
+    )
+    print(
+        "with --unsafe-fixes: "
+        + (", ".join(f"{c} {n}" for c, n in sorted(migrated_unsafe.items())) or "none")
+    )
     print("refused, with the reason:")
     for reason, count in refused.most_common() or [("none", 0)]:
         print(f"  {count:5d}  {reason}")

@@ -50,9 +50,11 @@ GOAL_LINE_BYTES = 5 * MB
 GOAL_MEMORY_X = 20.0
 GOAL_GROWTH = 3.0
 
-_HEAD = ('[Version]\r\nSignature = "$WINDOWS NT$"\r\nClass = Sample\r\n'
-         "ClassGuid = {78A1C341-4539-11d3-B88D-00C04FAD5171}\r\nProvider = %Mfg%\r\n"
-         "DriverVer = 01/01/2026,1.0.0.0\r\n\r\n")
+_HEAD = (
+    '[Version]\r\nSignature = "$WINDOWS NT$"\r\nClass = Sample\r\n'
+    "ClassGuid = {78A1C341-4539-11d3-B88D-00C04FAD5171}\r\nProvider = %Mfg%\r\n"
+    "DriverVer = 01/01/2026,1.0.0.0\r\n\r\n"
+)
 _TAIL = '[Strings]\r\nMfg = "Sample"\r\n'
 
 
@@ -62,8 +64,10 @@ _TAIL = '[Strings]\r\nMfg = "Sample"\r\n'
 def copyfiles_line(n: int) -> str:
     """One ``CopyFiles=`` line naming ``n`` file lists, none of which exists."""
     names = ",".join(f"L{i}" for i in range(n))
-    return (_HEAD + "[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n"
-            f"[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n" + _TAIL)
+    return (
+        _HEAD + "[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n"
+        f"[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n" + _TAIL
+    )
 
 
 def many_sections(n: int) -> str:
@@ -75,8 +79,13 @@ def many_strings(n: int) -> str:
     """A ``[Strings]`` section of ``n`` keys, each used once by an AddReg line."""
     refs = "".join(f"HKR,,V{i},,%S{i}%\r\n" for i in range(n))
     strings = "".join(f'S{i} = "Value number {i}"\r\n' for i in range(n))
-    return (_HEAD + "[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n[R]\r\n" + refs
-            + "\r\n[Strings]\r\nMfg = \"Sample\"\r\n" + strings)
+    return (
+        _HEAD
+        + "[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n[R]\r\n"
+        + refs
+        + '\r\n[Strings]\r\nMfg = "Sample"\r\n'
+        + strings
+    )
 
 
 def long_value(n: int) -> str:
@@ -84,10 +93,13 @@ def long_value(n: int) -> str:
     continued line."""
     word = "x" * n
     half = "y" * (n // 2)
-    return (_HEAD + "[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n[R]\r\n"
-            f'HKLM,"SOFTWARE\\Sample",Long,,"{word}"\r\n'
-            f"HKLM,SOFTWARE\\Sample,Cont,,{half} \\\r\n    {half}\r\n\r\n"
-            + _TAIL + f'Long = "{word}"\r\n')
+    return (
+        _HEAD + "[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n[R]\r\n"
+        f'HKLM,"SOFTWARE\\Sample",Long,,"{word}"\r\n'
+        f"HKLM,SOFTWARE\\Sample,Cont,,{half} \\\r\n    {half}\r\n\r\n"
+        + _TAIL
+        + f'Long = "{word}"\r\n'
+    )
 
 
 def many_entries(n: int) -> str:
@@ -96,19 +108,24 @@ def many_entries(n: int) -> str:
     reg = "".join(f'HKLM,"SOFTWARE\\Sample\\K{i}",V,0x00010001,{i}\r\n' for i in range(n))
     files = "".join(f"f{i}.sys\r\n" for i in range(n))
     disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
-    return (_HEAD + "[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n"
-            '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n' + disk
-            + "\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = F\r\nAddReg = R\r\n\r\n"
-            "[F]\r\n" + files + "\r\n[R]\r\n" + reg + "\r\n" + _TAIL)
+    return (
+        _HEAD + "[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n"
+        '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + "\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = F\r\nAddReg = R\r\n\r\n"
+        "[F]\r\n" + files + "\r\n[R]\r\n" + reg + "\r\n" + _TAIL
+    )
 
 
 def small_inf(i: int) -> str:
     """One small INF that has something to fix (for ``many-files``)."""
-    return (_HEAD + "[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n"
-            f'[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nd{i}.sys = 1\r\n\r\n'
-            "[DefaultInstall.NTamd64]\r\nCopyFiles = F\r\nAddReg = R\r\n\r\n"
-            f"[F]\r\nd{i}.sys\r\n\r\n"
-            f'[R]\r\nHKLM,"SOFTWARE\\Sample{i}",V,0x00010001,1\r\n\r\n' + _TAIL)
+    return (
+        _HEAD + "[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n"
+        f'[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nd{i}.sys = 1\r\n\r\n'
+        "[DefaultInstall.NTamd64]\r\nCopyFiles = F\r\nAddReg = R\r\n\r\n"
+        f"[F]\r\nd{i}.sys\r\n\r\n"
+        f'[R]\r\nHKLM,"SOFTWARE\\Sample{i}",V,0x00010001,1\r\n\r\n' + _TAIL
+    )
 
 
 #: name -> (generator of the text for a count, count at 1x, what the count is).
@@ -137,8 +154,13 @@ def child_one(path: Path, memory: bool) -> dict[str, Any]:
     start = time.perf_counter()
     result = process(data, path.name, options, want_fix=True, want_diff=True)
     secs = time.perf_counter() - start
-    out: dict[str, Any] = {"secs": secs, "bytes": len(data), "error": result.error,
-                           "findings": len(result.diagnostics), "changed": result.changed}
+    out: dict[str, Any] = {
+        "secs": secs,
+        "bytes": len(data),
+        "error": result.error,
+        "findings": len(result.diagnostics),
+        "changed": result.changed,
+    }
     del result
     if memory:
         tracemalloc.start()
@@ -155,7 +177,7 @@ def spawn_child(path: Path, memory: bool) -> dict[str, Any]:
     proc = subprocess.run(args, capture_output=True, text=True, check=False)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(MARK):
-            result: dict[str, Any] = json.loads(line[len(MARK):])
+            result: dict[str, Any] = json.loads(line[len(MARK) :])
             return result
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
     return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
@@ -163,12 +185,19 @@ def spawn_child(path: Path, memory: bool) -> dict[str, Any]:
 
 def run_command_dir(directory: Path) -> dict[str, Any]:
     """Wall time and maximum RSS of one fresh ``infmigrate --diff`` over a directory."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("INFMIGRATE_NO_CACHE", "INFMIGRATE_CACHE_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("INFMIGRATE_NO_CACHE", "INFMIGRATE_CACHE_DIR")
+    }
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "infmigrate", "--diff", "--no-cache",
-                             "-j", "1", str(directory)], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infmigrate", "--diff", "--no-cache", "-j", "1", str(directory)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     secs = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -191,17 +220,24 @@ def _row(label: str, res: dict[str, Any], prev: dict[str, Any] | None) -> str:
     if res.get("error") and "secs" not in res:
         return f"  {label:>10}  error: {res['error']}"
     peak = res.get("peak")
-    mem = (f"{peak / MB:9.1f} {peak / res['bytes']:7.1f}x" if peak is not None
-           else f"{'-':>9} {'-':>8}")
+    mem = (
+        f"{peak / MB:9.1f} {peak / res['bytes']:7.1f}x"
+        if peak is not None
+        else f"{'-':>9} {'-':>8}"
+    )
     t_growth = _growth(res["secs"], prev["secs"] if prev else None)
     m_growth = _growth(peak, prev.get("peak") if prev else None)
     err = f"  ERROR: {res['error']}" if res.get("error") else ""
-    return (f"  {label:>10} {res['bytes'] / MB:9.2f} {res['secs']:9.2f} {mem}"
-            f" {t_growth:>8} {m_growth:>8}{err}")
+    return (
+        f"  {label:>10} {res['bytes'] / MB:9.2f} {res['secs']:9.2f} {mem}"
+        f" {t_growth:>8} {m_growth:>8}{err}"
+    )
 
 
-HEADER = (f"  {'size':>10} {'MB':>9} {'s':>9} {'peak MB':>9} {'x size':>8}"
-          f" {'t growth':>8} {'m growth':>8}")
+HEADER = (
+    f"  {'size':>10} {'MB':>9} {'s':>9} {'peak MB':>9} {'x size':>8}"
+    f" {'t growth':>8} {'m growth':>8}"
+)
 
 
 def parent_main(args: argparse.Namespace) -> int:
@@ -251,12 +287,16 @@ def parent_main(args: argparse.Namespace) -> int:
             print(HEADER)
             print(_row("5 MB", res, None))
             if res.get("error") or res.get("secs", GOAL_LINE_S) >= GOAL_LINE_S:
-                failures.append(f"5 MB CopyFiles line: {res.get('secs', '-')} s "
-                                f"(goal < {GOAL_LINE_S:.0f} s) {res.get('error', '')}")
+                failures.append(
+                    f"5 MB CopyFiles line: {res.get('secs', '-')} s "
+                    f"(goal < {GOAL_LINE_S:.0f} s) {res.get('error', '')}"
+                )
             failures += _check("5 MB line", 1, res, None)
     print()
-    print(f"Goals: peak memory < {GOAL_MEMORY_X:.0f}x the input, time and memory growth "
-          f"<= {GOAL_GROWTH:.1f}x per doubling, 5 MB CopyFiles line < {GOAL_LINE_S:.0f} s")
+    print(
+        f"Goals: peak memory < {GOAL_MEMORY_X:.0f}x the input, time and memory growth "
+        f"<= {GOAL_GROWTH:.1f}x per doubling, 5 MB CopyFiles line < {GOAL_LINE_S:.0f} s"
+    )
     for failure in failures:
         print(f"  MISSED {failure}")
     if not failures:
@@ -264,8 +304,7 @@ def parent_main(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _check(shape: str, factor: int, res: dict[str, Any],
-           prev: dict[str, Any] | None) -> list[str]:
+def _check(shape: str, factor: int, res: dict[str, Any], prev: dict[str, Any] | None) -> list[str]:
     out: list[str] = []
     if res.get("error"):
         out.append(f"{shape} {factor}x: {res['error']}")
@@ -287,12 +326,24 @@ def _check(shape: str, factor: int, res: dict[str, Any],
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--shape", action="append", choices=[*SHAPES, "many-files"],
-                    help="only this shape (repeatable; default: all)")
-    ap.add_argument("--scale", type=float, default=1.0,
-                    help="multiply every 1x size by this (e.g. 0.1 for a quick look)")
-    ap.add_argument("--factors", type=lambda s: [int(x) for x in s.split(",")],
-                    default=[1, 2, 4, 8], help="size multiples (default 1,2,4,8)")
+    ap.add_argument(
+        "--shape",
+        action="append",
+        choices=[*SHAPES, "many-files"],
+        help="only this shape (repeatable; default: all)",
+    )
+    ap.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply every 1x size by this (e.g. 0.1 for a quick look)",
+    )
+    ap.add_argument(
+        "--factors",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[1, 2, 4, 8],
+        help="size multiples (default 1,2,4,8)",
+    )
     ap.add_argument("--no-memory", action="store_true", help="time only (no tracemalloc run)")
     ap.add_argument("--no-5mb", action="store_true", help="leave out the 5 MB CopyFiles line")
     ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)

@@ -39,8 +39,12 @@ with atheris.instrument_imports():
 
 def _run(root: Path, mode: Mode, cache: bool) -> tuple[int, bytes, str]:
     out, err = io.BytesIO(), io.StringIO()
-    status = run(RunOptions(paths=["."], mode=mode, unsafe_fixes=True, cwd=root, jobs=1,
-                            cache=cache), stdin=io.BytesIO(), stdout=out, stderr=err)
+    status = run(
+        RunOptions(paths=["."], mode=mode, unsafe_fixes=True, cwd=root, jobs=1, cache=cache),
+        stdin=io.BytesIO(),
+        stdout=out,
+        stderr=err,
+    )
     return status, out.getvalue(), err.getvalue()
 
 

@@ -24,10 +24,19 @@ from infmigrate.rules.placement._fixed_place import recognize
 from infmigrate.workspace.win9x import is_win9x_only
 
 __all__ = [
-    "REJECTED_1103", "RULES", "Findings", "count_figures", "counts_disagree",
-    "examine_output", "fixed_place_files",
-    "fixed_place_moved", "is_win9x_only", "lost_not_additive", "not_additive_lines",
-    "stale_in", "uses",
+    "REJECTED_1103",
+    "RULES",
+    "Findings",
+    "count_figures",
+    "counts_disagree",
+    "examine_output",
+    "fixed_place_files",
+    "fixed_place_moved",
+    "is_win9x_only",
+    "lost_not_additive",
+    "not_additive_lines",
+    "stale_in",
+    "uses",
 ]
 
 #: The safe file-placement rules the migration tests apply.
@@ -44,15 +53,20 @@ def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
         if fl.kind is ListKind.COPY:
             for c in fl.files:
                 out.setdefault(fold(expand(c.dest_name)), set()).add(
-                    (fl.destination.dirid, fold(expand(fl.destination.subdir).strip("\\"))))
+                    (fl.destination.dirid, fold(expand(fl.destination.subdir).strip("\\")))
+                )
     return out
 
 
 # --- defect 1: stale references, every spelling of System32 -----------------------------
 
 #: What may stand before ``system32\`` (case-folded, after expansion), by spelling class.
-_ROOTS = (("%systemroot%\\", "%SystemRoot%"), ("%windir%\\", "%windir%"),
-          ("\\systemroot\\", "\\SystemRoot"), ("%10%\\", "%10%"))
+_ROOTS = (
+    ("%systemroot%\\", "%SystemRoot%"),
+    ("%windir%\\", "%windir%"),
+    ("\\systemroot\\", "\\SystemRoot"),
+    ("%10%\\", "%10%"),
+)
 _DRIVE = re.compile(r"[a-z]:\\windows\\$")
 #: Where a path ends.
 _END = r'(?=$|[\s";,])'
@@ -76,8 +90,7 @@ def _spelling(head: str, raw: str, from_strings: bool) -> str:
     return label + (" via [Strings]" if from_strings else "")
 
 
-def _stale_in_value(raw: str, expanded: str, dirid: int, subdir: str,
-                    name: str) -> Iterator[str]:
+def _stale_in_value(raw: str, expanded: str, dirid: int, subdir: str, name: str) -> Iterator[str]:
     """The spelling of each path to ``name`` (folded) in ``dirid``/``subdir`` in a value.
 
     Searched with patterns of its own, independent of :func:`infmigrate.engine.model.find_paths`,
@@ -89,7 +102,7 @@ def _stale_in_value(raw: str, expanded: str, dirid: int, subdir: str,
         yield f"%{dirid}%" + ("" if m.group() in folded_raw else " via [Strings]")
     system32 = r"system32\\" + (r"drivers\\" if dirid == 12 else "")
     for m in re.finditer(system32 + rest, text):
-        yield _spelling(text[:m.start()], raw, m.group() not in folded_raw)
+        yield _spelling(text[: m.start()], raw, m.group() not in folded_raw)
 
 
 def stale_in(data: bytes, output: bytes) -> Iterator[tuple[int, str, str]]:
@@ -100,8 +113,11 @@ def stale_in(data: bytes, output: bytes) -> Iterator[tuple[int, str, str]]:
     before = build_model(infmigrate.parse(data))
     after = build_model(infmigrate.parse(output))
     old, new = _places(before), _places(after)
-    moved = {n: {p for p in places if p[0] in _LEGACY} for n, places in old.items()
-             if any(d in _LEGACY for d, _ in places) and new.get(n) != places}
+    moved = {
+        n: {p for p in places if p[0] in _LEGACY}
+        for n, places in old.items()
+        if any(d in _LEGACY for d, _ in places) and new.get(n) != places
+    }
     if not moved:
         return
     for section in after.sections:
@@ -117,8 +133,7 @@ def stale_in(data: bytes, output: bytes) -> Iterator[tuple[int, str, str]]:
                     if file_name not in folded:
                         continue
                     for dirid, subdir in sorted(places, key=str):
-                        for cls in _stale_in_value(raw, expanded, dirid or 0, subdir,
-                                                   file_name):
+                        for cls in _stale_in_value(raw, expanded, dirid or 0, subdir, file_name):
                             yield ref.line, file_name, cls
 
 
@@ -159,8 +174,10 @@ def uses(model: InfModel) -> dict[tuple[str, str, bool], Use]:
                 at_file = name.startswith("@")
                 name = name.lstrip("@").strip() if at_file else name
                 dest = dd.resolve(None if at_file else name)
-                out.setdefault((kind, fold(name), at_file), Use(
-                    kind, name, at_file, dest.dirid, dest.subdir.strip("\\").casefold()))
+                out.setdefault(
+                    (kind, fold(name), at_file),
+                    Use(kind, name, at_file, dest.dirid, dest.subdir.strip("\\").casefold()),
+                )
     return out
 
 
@@ -171,13 +188,19 @@ def _files(model: InfModel, use: Use) -> list[tuple[str, str]]:
     section = model.section(use.name)
     if section is None:
         return []
-    return [(fold(ref.value(0)), ref.value(3)) for ref in section.entries
-            if ref.key is None and ref.value(0)]
+    return [
+        (fold(ref.value(0)), ref.value(3))
+        for ref in section.entries
+        if ref.key is None and ref.value(0)
+    ]
 
 
 def _reached(model: InfModel) -> set[tuple[str, bool]]:
-    return {(fold(fl.file if fl.file is not None else fl.name), fl.file is not None)
-            for fl in model.file_lists if fl.kind.value.casefold() == "copyfiles"}
+    return {
+        (fold(fl.file if fl.file is not None else fl.name), fl.file is not None)
+        for fl in model.file_lists
+        if fl.kind.value.casefold() == "copyfiles"
+    }
 
 
 @dataclass
@@ -208,8 +231,12 @@ def examine_output(data: bytes, output: bytes) -> Findings:
         now = new.get(key)
         if now is None or (now.dirid, now.subdir) == (use.dirid, use.subdir):
             continue
-        if (key[0] == "copyfiles" and now.dirid == 13 and use.dirid in (11, 12, 13)
-                and (key[1], key[2]) in reached):
+        if (
+            key[0] == "copyfiles"
+            and now.dirid == 13
+            and use.dirid in (11, 12, 13)
+            and (key[1], key[2]) in reached
+        ):
             moved[key] = use
             for name, flags in _files(after, now):
                 if (parse_int(flags) or 0) & REJECTED_1103:
@@ -218,18 +245,29 @@ def examine_output(data: bytes, output: bytes) -> Findings:
             changed[key] = use
             found.unmoved_changed.append(  # type: ignore[union-attr]
                 f"{use.kind} {'@' if use.at_file else ''}{use.name}: DIRID {use.dirid} "
-                f"-> {now.dirid}")
+                f"-> {now.dirid}"
+            )
     old_default = before.destination_dirs.default
     new_default = after.destination_dirs.default
-    if (old_default is not None and new_default is not None
-            and old_default.dirid != new_default.dirid):
-        relying = [k for k, u in old.items()
-                   if u.at_file or before.destination_dirs.explicit(u.name) is None]
+    if (
+        old_default is not None
+        and new_default is not None
+        and old_default.dirid != new_default.dirid
+    ):
+        relying = [
+            k
+            for k, u in old.items()
+            if u.at_file or before.destination_dirs.explicit(u.name) is None
+        ]
         found.default_changed_with_unmoved = any(k not in moved for k in relying)
         found.default_changed_nothing_moved = not any(k in moved for k in relying)
     # Paths to files of every CopyFiles list that left its place (moved or not).
-    old_places = {(name, use.dirid, use.subdir) for key, use in (moved | changed).items()
-                  if key[0] == "copyfiles" for name, _ in _files(before, use)}
+    old_places = {
+        (name, use.dirid, use.subdir)
+        for key, use in (moved | changed).items()
+        if key[0] == "copyfiles"
+        for name, _ in _files(before, use)
+    }
     moved_names = {name for name, _, _ in old_places}
     for section in after.sections:
         if section.folded.split(".")[0] in _SKIP_SECTIONS:
@@ -246,11 +284,13 @@ def examine_output(data: bytes, output: bytes) -> Findings:
                     folder = subpath.rpartition("\\")[0].strip("\\").casefold()
                     if (name, dirid, folder) in old_places:
                         found.stale_references.append(  # type: ignore[union-attr]
-                            f"line {ref.line} names {name} at its old place")
+                            f"line {ref.line} names {name} at its old place"
+                        )
     return found
 
 
 # --- defect 4: DelReg/BitReg lines are kept --------------------------------------------
+
 
 def not_additive_lines(model: InfModel) -> Counter[tuple[str, str, str]]:
     """(directive, section, line text) of every DelReg/BitReg line and directive."""
@@ -279,13 +319,15 @@ def lost_not_additive(data: bytes, output: bytes) -> Counter[tuple[str, str, str
 
 # --- defect 5: files whose consumer looks in a fixed place ------------------------------
 
+
 def _copy_places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
     out: dict[str, set[tuple[int | None, str]]] = {}
     for fl in model.file_lists:
         if fl.kind is ListKind.COPY:
             for c in fl.files:
                 out.setdefault(fold(c.dest_name), set()).add(
-                    (fl.destination.dirid, fl.destination.subdir.strip("\\").casefold()))
+                    (fl.destination.dirid, fl.destination.subdir.strip("\\").casefold())
+                )
     return out
 
 
@@ -316,11 +358,15 @@ def fixed_place_moved(data: bytes, output: bytes) -> set[str]:
         return set()
     old = _copy_places(before)
     new = _copy_places(build_model(infmigrate.parse(output)))
-    return {f"{file_name} ({what})" for file_name, what in stay.items()
-            if new.get(file_name) != old[file_name]}
+    return {
+        f"{file_name} ({what})"
+        for file_name, what in stay.items()
+        if new.get(file_name) != old[file_name]
+    }
 
 
 # --- defect 8: the command's modes count the same findings ------------------------------
+
 
 def count_figures(run: Callable[..., tuple[bytes, str]], target: str) -> dict[str, tuple[int, ...]]:
     """The counts the command gives for ``target`` in each mode; ``run(*args)`` runs the
@@ -331,15 +377,19 @@ def count_figures(run: Callable[..., tuple[bytes, str]], target: str) -> dict[st
     found = re.search(r"Found (\d+) problems?", stderr)
     fixable = re.search(r"\[\*\] (\d+) fixable", stderr)
     marks = stdout.decode("utf-8", "replace").count(" [*] ")
-    out["report"] = (int(found.group(1)) if found else 0,
-                     int(fixable.group(1)) if fixable else 0, marks)
+    out["report"] = (
+        int(found.group(1)) if found else 0,
+        int(fixable.group(1)) if fixable else 0,
+        marks,
+    )
     for mode in ("--check", "--diff"):
         _, stderr = run("--no-cache", mode, target)
         fixed = re.search(r"Would fix (\d+)", stderr)
         out[mode] = (int(fixed.group(1)) if fixed else 0,)
     stdout, _ = run("--no-cache", "--check", "--statistics", target)
-    total = [line for line in stdout.decode("utf-8", "replace").splitlines()
-             if line.endswith(" total")]
+    total = [
+        line for line in stdout.decode("utf-8", "replace").splitlines() if line.endswith(" total")
+    ]
     out["stats"] = tuple(int(n) for n in total[0].split()[:3]) if total else (0, 0, 0)
     _, stderr = run("--no-cache", "--write", target)
     fixed = re.search(r"Fixed (\d+) problems?", stderr)
@@ -352,8 +402,7 @@ def counts_disagree(figures: dict[str, tuple[int, ...]]) -> str | None:
     report's fixable count, its ``[*]`` marks, --check, --diff and --write fix the same
     number; --statistics finds and fixes what the report finds and marks fixable."""
     found, fixable, marks = figures["report"]
-    if not fixable == marks == figures["--check"][0] == figures["--diff"][0] \
-            == figures["write"][0]:
+    if not fixable == marks == figures["--check"][0] == figures["--diff"][0] == figures["write"][0]:
         return f"fixable/marks/--check/--diff/--write differ: {figures}"
     if figures["stats"] != (0, 0, 0) and figures["stats"][:2] != (found, fixable):
         return f"--statistics differs from the report: {figures}"

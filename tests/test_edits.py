@@ -138,10 +138,17 @@ _PIECES = [*'[]=,;"\\% \tab', "%13%\\", "é"]
 _VALUE_TEXT = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 
 
-@given(key=_VALUE_TEXT, first=_VALUE_TEXT, middle=_VALUE_TEXT, last=_VALUE_TEXT,
-       keyed=st.booleans(), lone=st.booleans())
-def test_quoted_values_parse_back_in_every_place(key: str, first: str, middle: str, last: str,
-                                                 keyed: bool, lone: bool) -> None:
+@given(
+    key=_VALUE_TEXT,
+    first=_VALUE_TEXT,
+    middle=_VALUE_TEXT,
+    last=_VALUE_TEXT,
+    keyed=st.booleans(),
+    lone=st.booleans(),
+)
+def test_quoted_values_parse_back_in_every_place(
+    key: str, first: str, middle: str, last: str, keyed: bool, lone: bool
+) -> None:
     """Whatever the cooked values, the text built for them reads back as them, key and
     fields alike, whether the entry has a key or not (the first field of an entry without
     a key starts the line: an '=' or a leading '[' there needs quotes)."""
@@ -151,8 +158,10 @@ def test_quoted_values_parse_back_in_every_place(key: str, first: str, middle: s
     assert entry.key == (key if keyed else None)
     assert entry.values == values
     # The same through quote_field, field by field, on an entry of the same shape.
-    fields = [(quote_field(built, i, v), "", "", "," if i < len(values) - 1 else "")
-              for i, v in enumerate(values)]
+    fields = [
+        (quote_field(built, i, v), "", "", "," if i < len(values) - 1 else "")
+        for i, v in enumerate(values)
+    ]
     again = _reparse(Entry(fields, built.key_node, newline="\r\n"))
     assert (again.key, again.values) == (entry.key, values)
 

@@ -23,9 +23,24 @@ from infmigrate.engine.runner import fix
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = sorted(p for p in FIXTURES.glob("ISO*/*.before.inf"))
-ALPHABET = [*'[]=,;"\\% \t', "\r\n", "\n", "%12%\\", "%13%\\", "HKLM,", "HKR,",
-                                   "CopyFiles=", "AddReg=", "AddService=", "13", "12",
-                                   "[DestinationDirs]", "[Strings]", "Parameters", "x.sys"]
+ALPHABET = [
+    *'[]=,;"\\% \t',
+    "\r\n",
+    "\n",
+    "%12%\\",
+    "%13%\\",
+    "HKLM,",
+    "HKR,",
+    "CopyFiles=",
+    "AddReg=",
+    "AddService=",
+    "13",
+    "12",
+    "[DestinationDirs]",
+    "[Strings]",
+    "Parameters",
+    "x.sys",
+]
 
 
 def _mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
@@ -47,8 +62,13 @@ def _mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
     return "".join(lines)
 
 
-OPS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10_000), st.integers(0, 10_000),
-                         st.sampled_from(ALPHABET)), min_size=1, max_size=8)
+OPS = st.lists(
+    st.tuples(
+        st.integers(0, 3), st.integers(0, 10_000), st.integers(0, 10_000), st.sampled_from(ALPHABET)
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 #: Examples per run; ``INFMIGRATE_FUZZ_EXAMPLES`` raises it for a longer local campaign.
@@ -57,8 +77,9 @@ EXAMPLES = int(os.environ.get("INFMIGRATE_FUZZ_EXAMPLES", "300"))
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.sampled_from(SEEDS), ops=OPS, unsafe=st.booleans())
-def test_fixing_mutated_inf_never_breaks(seed: Path, ops: list[tuple[int, int, int, str]],
-                                         unsafe: bool) -> None:
+def test_fixing_mutated_inf_never_breaks(
+    seed: Path, ops: list[tuple[int, int, int, str]], unsafe: bool
+) -> None:
     original = infmigrate.parse(seed.read_bytes())
     text = _mutate(original.code, ops)
     try:

@@ -65,11 +65,30 @@ def test_changelog_follows_keep_a_changelog() -> None:
     assert set(sections) <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
 
 
+def _ruff() -> str:
+    """The ruff installed with the test dependencies, next to this interpreter."""
+    beside = Path(sys.executable).with_name("ruff")
+    return str(beside) if beside.exists() else shutil.which("ruff") or "ruff"
+
+
 def test_ruff_clean() -> None:
     """The code base stays ruff-clean (the configuration is in pyproject.toml)."""
-    # The ruff installed with the test dependencies, next to this interpreter.
-    beside = Path(sys.executable).with_name("ruff")
-    ruff = str(beside) if beside.exists() else shutil.which("ruff") or "ruff"
-    proc = subprocess.run([ruff, "check", "--no-cache", str(ROOT)], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [_ruff(), "check", "--no-cache", str(ROOT)], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format_applied() -> None:
+    """Every Python file is as ``ruff format`` writes it (run ``ruff format .`` to fix).
+
+    The ruff version is pinned to one minor in pyproject.toml: the formatter's style
+    changes between minors, so raising it is a deliberate change (re-run the formatter).
+    """
+    proc = subprocess.run(
+        [_ruff(), "format", "--check", "--no-cache", str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, "ruff format would change:\n" + proc.stdout + proc.stderr

@@ -10,8 +10,13 @@ from infmigrate.engine.catalog import RuleError, all_rules, register, rule, sele
 from infmigrate.engine.fixer import FixAvailability, Fixer
 from infmigrate.engine.ruledocs import explain
 
-HEADINGS = ["## What it does", "## Why is this bad?", "## Example", "## Fix safety",
-            "## References"]
+HEADINGS = [
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Fix safety",
+    "## References",
+]
 
 
 def test_builtin_rules_are_discovered() -> None:
@@ -49,11 +54,13 @@ def test_rule_metadata_conventions() -> None:
 def test_select_by_prefix_ignore_and_extend() -> None:
     everything = {r.code for r in all_rules()}
     assert {r.code for r in select_rules()} == everything
-    assert {r.code for r in select_rules(["ISO01"])} == {c for c in everything
-                                                         if c.startswith("ISO01")}
+    assert {r.code for r in select_rules(["ISO01"])} == {
+        c for c in everything if c.startswith("ISO01")
+    }
     assert "ISO015" not in {r.code for r in select_rules(ignore=["ISO015"])}
     assert {r.code for r in select_rules(["ISO015"], extend_select=["ISO01"])} == {
-        c for c in everything if c.startswith("ISO01")}
+        c for c in everything if c.startswith("ISO01")
+    }
     with pytest.raises(RuleError, match="no rule matches 'XYZ'"):
         select_rules(["XYZ"])
 

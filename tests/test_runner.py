@@ -26,8 +26,9 @@ class BumpOnes(Fixer):
         for section in ctx.tree.sections:
             for entry in section.entries:
                 if entry.values == ["1"]:
-                    yield self.diagnostic(entry, fix=self.make_fix(
-                        Edit.replace(entry, replace_value(entry, 0, "2"))))
+                    yield self.diagnostic(
+                        entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, "2")))
+                    )
 
 
 class TwoToThreeUnsafe(Fixer):
@@ -41,9 +42,13 @@ class TwoToThreeUnsafe(Fixer):
         for section in ctx.tree.sections:
             for entry in section.entries:
                 if entry.values == ["2"]:
-                    yield self.diagnostic(entry, fix=self.make_fix(
-                        Edit.replace(entry, replace_value(entry, 0, "3")),
-                        applicability=Applicability.UNSAFE))
+                    yield self.diagnostic(
+                        entry,
+                        fix=self.make_fix(
+                            Edit.replace(entry, replace_value(entry, 0, "3")),
+                            applicability=Applicability.UNSAFE,
+                        ),
+                    )
 
 
 class WholeSectionAppend(Fixer):
@@ -72,8 +77,9 @@ class FlipFlop(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         entry = ctx.tree.sections[0].entries[0]
         new = "2" if entry.values == ["1"] else "1"
-        yield self.diagnostic(entry, fix=self.make_fix(
-            Edit.replace(entry, replace_value(entry, 0, new))))
+        yield self.diagnostic(
+            entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, new)))
+        )
 
 
 class BadReparse(Fixer):
@@ -86,15 +92,19 @@ class BadReparse(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         entry = ctx.tree.sections[0].entries[0]
         if entry.values == ["1"]:
-            yield self.diagnostic(entry, fix=self.make_fix(
-                Edit.replace(entry, replace_value(entry, 0, "a,b"))))
+            yield self.diagnostic(
+                entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, "a,b")))
+            )
 
 
 def test_check_reports_positions_and_does_not_edit() -> None:
     tree = infmigrate.parse(SOURCE)
     diags = check(tree, [BumpOnes])
     assert [(d.code, d.line, d.column, d.end_line, d.end_column) for d in diags] == [
-        ("TST001", 2, 1, 2, 6), ("TST001", 3, 1, 3, 6), ("TST001", 5, 1, 5, 6)]
+        ("TST001", 2, 1, 2, 6),
+        ("TST001", 3, 1, 3, 6),
+        ("TST001", 5, 1, 5, 6),
+    ]
     assert tree.to_bytes() == SOURCE
 
 
@@ -118,8 +128,9 @@ def test_fixed_bytes_are_the_last_rounds_print() -> None:
 
 
 def test_unsafe_fixes_need_opt_in_and_chain_over_rounds() -> None:
-    result = fix(infmigrate.parse(SOURCE), [BumpOnes, TwoToThreeUnsafe],
-                 Settings(unsafe_fixes=True))
+    result = fix(
+        infmigrate.parse(SOURCE), [BumpOnes, TwoToThreeUnsafe], Settings(unsafe_fixes=True)
+    )
     assert result.fixed.to_bytes() == SOURCE.replace(b"= 1", b"= 3")
     assert result.rounds == 3  # 1 -> 2, 2 -> 3, then nothing left
 
@@ -127,7 +138,8 @@ def test_unsafe_fixes_need_opt_in_and_chain_over_rounds() -> None:
 def test_conflicting_fixes_wait_for_the_next_round() -> None:
     result = fix(infmigrate.parse(SOURCE), [WholeSectionAppend])
     assert result.fixed.to_bytes() == (
-        b"[A]\r\nx = 1\r\ny = 1\r\nw = 0\r\nw = 0\r\n[B]\r\nz = 1\r\n")
+        b"[A]\r\nx = 1\r\ny = 1\r\nw = 0\r\nw = 0\r\n[B]\r\nz = 1\r\n"
+    )
     assert result.rounds == 3
     assert [e.line for e in result.fixed.sections[1].entries] == [7]
 
@@ -152,8 +164,9 @@ class DropInvalidByte(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         entry = ctx.tree.sections[0].entries[0]
         if entry.values != ["1"]:
-            yield self.diagnostic(entry, fix=self.make_fix(
-                Edit.replace(entry, replace_value(entry, 0, "1"))))
+            yield self.diagnostic(
+                entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, "1")))
+            )
 
 
 def test_reparse_keeps_the_files_encoding() -> None:

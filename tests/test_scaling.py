@@ -14,15 +14,19 @@ from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.processing import FileOptions, process
 from infmigrate.engine.syntax import Entry
 
-_HEAD = ('[Version]\r\nSignature = "$WINDOWS NT$"\r\nClass = Sample\r\n'
-         "ClassGuid = {78A1C341-4539-11d3-B88D-00C04FAD5171}\r\nProvider = %Mfg%\r\n"
-         "DriverVer = 01/01/2026,1.0.0.0\r\n\r\n[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n")
+_HEAD = (
+    '[Version]\r\nSignature = "$WINDOWS NT$"\r\nClass = Sample\r\n'
+    "ClassGuid = {78A1C341-4539-11d3-B88D-00C04FAD5171}\r\nProvider = %Mfg%\r\n"
+    "DriverVer = 01/01/2026,1.0.0.0\r\n\r\n[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n"
+)
 
 
 def _copyfiles_line(n: int) -> bytes:
     names = ",".join(f"L{i}" for i in range(n))
-    return (_HEAD + f"[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
-            '[Strings]\r\nMfg = "Sample"\r\n').encode("ascii")
+    return (
+        _HEAD + f"[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        '[Strings]\r\nMfg = "Sample"\r\n'
+    ).encode("ascii")
 
 
 def _printed_long_lines(n: int) -> tuple[int, int]:
@@ -61,9 +65,14 @@ def _lists_copied_to_drivers(n: int) -> bytes:
     names = ",".join(f"F{i}" for i in range(n))
     lists = "".join(f"[F{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
     head = _HEAD.replace("DefaultDestDir = 12\r\n", dirs)
-    return (head + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n' + disk
-            + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n" + lists
-            + '[Strings]\r\nMfg = "Sample"\r\n').encode("ascii")
+    return (
+        head
+        + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        + lists
+        + '[Strings]\r\nMfg = "Sample"\r\n'
+    ).encode("ascii")
 
 
 def test_fix_text_changes_splits_the_original_once_per_tree() -> None:

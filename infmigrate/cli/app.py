@@ -19,9 +19,12 @@ from infmigrate import __version__
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(add_completion=False, rich_markup_mode=None,
-                  pretty_exceptions_enable=False,
-                  context_settings={"help_option_names": ["-h", "--help"]})
+app = typer.Typer(
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
 class Format(StrEnum):
@@ -95,113 +98,274 @@ def _size(value: str | None) -> int | None:
 
 @app.command()
 def run(
-    paths: Annotated[list[str] | None, typer.Argument(
-        metavar="PATHS", show_default=False,
-        help="INF/INX files, or directories to search (recursively) for *.inf and "
-             "*.inx in any case; '-' reads standard input.")] = None,
-    diff: Annotated[bool, typer.Option(
-        "--diff", rich_help_panel=_MODES,
-        help="Print a unified diff of the fixes (git style: `infmigrate --diff . | git "
-             "apply` applies it); write nothing.")] = False,
-    write: Annotated[bool, typer.Option(
-        "--write", "-w", rich_help_panel=_MODES,
-        help="Apply the fixes to the files in place (atomically); report what is "
-             "left.")] = False,
-    check: Annotated[bool, typer.Option(
-        "--check", rich_help_panel=_MODES,
-        help="Print only the summary; the exit status says whether anything would "
-             "change or remains.")] = False,
-    unsafe_fixes: Annotated[bool | None, typer.Option(
-        "--unsafe-fixes/--no-unsafe-fixes", show_default=False, rich_help_panel=_MODES,
-        help="Also apply fixes that change what the package does (default: from the "
-             "configuration, else no).")] = None,
-    select: Annotated[str | None, typer.Option(
-        "--select", metavar="CODES", rich_help_panel=_RULES,
-        help="Comma-separated rule codes or prefixes to run (e.g. ISO02,ISO015; ALL); "
-             "replaces the configuration's selection.")] = None,
-    ignore: Annotated[str | None, typer.Option(
-        "--ignore", metavar="CODES", rich_help_panel=_RULES,
-        help="Codes or prefixes not to report or fix (syntax problems too, e.g. "
-             "INF003).")] = None,
-    extend_select: Annotated[str | None, typer.Option(
-        "--extend-select", metavar="CODES", rich_help_panel=_RULES,
-        help="Codes or prefixes to run in addition to the selection.")] = None,
-    list_rules: Annotated[bool, typer.Option(
-        "--list-rules", callback=_list_rules, is_eager=True, rich_help_panel=_RULES,
-        help="List the rules and exit.")] = False,
-    explain: Annotated[str | None, typer.Option(
-        "--explain", metavar="CODE", callback=_explain, is_eager=True,
-        rich_help_panel=_RULES, help="Print a rule's documentation and exit.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(
-        "--exclude", metavar="GLOBS", rich_help_panel=_FILES, show_default=False,
-        help="Gitignore-style globs (comma-separated or repeated, relative to the working "
-             "directory) of files and folders to skip; replaces the configuration's "
-             "`exclude`.")] = None,
-    extend_exclude: Annotated[list[str] | None, typer.Option(
-        "--extend-exclude", metavar="GLOBS", rich_help_panel=_FILES, show_default=False,
-        help="Like --exclude, but in addition to the configuration's `exclude`.")] = None,
-    force_exclude: Annotated[bool, typer.Option(
-        "--force-exclude", rich_help_panel=_FILES,
-        help="Apply the exclude globs to files named on the command line too (for "
-             "pre-commit).")] = False,
-    respect_gitignore: Annotated[bool, typer.Option(
-        "--respect-gitignore/--no-respect-gitignore", rich_help_panel=_FILES,
-        help="Skip what git ignores (.gitignore files, .git/info/exclude) when searching "
-             "directories inside a git work tree.")] = True,
-    follow_symlinks: Annotated[bool, typer.Option(
-        "--follow-symlinks", rich_help_panel=_FILES,
-        help="Follow symbolic links to files and directories met while searching "
-             "(default: skip them; links named on the command line are always "
-             "followed).")] = False,
-    max_file_size: Annotated[str | None, typer.Option(
-        "--max-file-size", metavar="SIZE", rich_help_panel=_FILES, show_default=False,
-        help="Skip (with a note) files larger than SIZE: bytes, or with KB/MB/GB (default: "
-             "the configuration's `max-file-size`, else 64MB).")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", metavar="N", min=1, rich_help_panel=_RUN, show_default=False,
-        help="Worker processes (default: one per core). Output is the same whatever N "
-             "is.")] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", envvar="INFMIGRATE_NO_CACHE", rich_help_panel=_RUN,
-        help="Neither read nor write the results cache.")] = False,
-    cache_dir: Annotated[Path | None, typer.Option(
-        "--cache-dir", metavar="DIR", envvar="INFMIGRATE_CACHE_DIR", rich_help_panel=_RUN,
-        show_default=False,
-        help="Where the results cache lives (default: .infmigrate_cache in the project "
-             "root).")] = None,
-    statistics: Annotated[bool, typer.Option(
-        "--statistics", rich_help_panel=_OUTPUT,
-        help="Print a table of the findings per rule (found, fixed, left when fixing) "
-             "instead of each finding.")] = False,
-    output_format: Annotated[Format, typer.Option(
-        "--format", rich_help_panel=_OUTPUT, case_sensitive=False,
-        help="How to print findings: text, json, sarif (code scanning), github "
-             "(Actions annotations), rdjsonl (reviewdog), gitlab (Code Quality), "
-             "github-review (PR review comments with suggestions).")] = Format.text,
-    output_file: Annotated[Path | None, typer.Option(
-        "--output-file", "-o", metavar="FILE", rich_help_panel=_OUTPUT,
-        help="Write the findings (or the diff) to FILE instead of standard "
-             "output.")] = None,
-    exit_zero: Annotated[bool, typer.Option(
-        "--exit-zero", rich_help_panel=_OUTPUT,
-        help="Exit 0 even when findings remain or fixes are pending (errors still "
-             "exit 2).")] = False,
-    stdin_filename: Annotated[str | None, typer.Option(
-        "--stdin-filename", metavar="NAME", rich_help_panel=_OUTPUT,
-        help="Name to show (and to find the configuration from) for standard input; "
-             "implies '-' when no PATHS are given.")] = None,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", rich_help_panel=_OUTPUT,
-        help="Print findings and errors only, no summary.")] = False,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", rich_help_panel=_OUTPUT,
-        help="Also print the configuration used and each file checked.")] = False,
-    color: Annotated[Color, typer.Option(
-        "--color", rich_help_panel=_OUTPUT, case_sensitive=False,
-        help="Colour the text output and diffs.")] = Color.auto,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True,
-        help="Print the version and exit.")] = False,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PATHS",
+            show_default=False,
+            help="INF/INX files, or directories to search (recursively) for *.inf and "
+            "*.inx in any case; '-' reads standard input.",
+        ),
+    ] = None,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            rich_help_panel=_MODES,
+            help="Print a unified diff of the fixes (git style: `infmigrate --diff . | git "
+            "apply` applies it); write nothing.",
+        ),
+    ] = False,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            "-w",
+            rich_help_panel=_MODES,
+            help="Apply the fixes to the files in place (atomically); report what is left.",
+        ),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            rich_help_panel=_MODES,
+            help="Print only the summary; the exit status says whether anything would "
+            "change or remains.",
+        ),
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool | None,
+        typer.Option(
+            "--unsafe-fixes/--no-unsafe-fixes",
+            show_default=False,
+            rich_help_panel=_MODES,
+            help="Also apply fixes that change what the package does (default: from the "
+            "configuration, else no).",
+        ),
+    ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select",
+            metavar="CODES",
+            rich_help_panel=_RULES,
+            help="Comma-separated rule codes or prefixes to run (e.g. ISO02,ISO015; ALL); "
+            "replaces the configuration's selection.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODES",
+            rich_help_panel=_RULES,
+            help="Codes or prefixes not to report or fix (syntax problems too, e.g. INF003).",
+        ),
+    ] = None,
+    extend_select: Annotated[
+        str | None,
+        typer.Option(
+            "--extend-select",
+            metavar="CODES",
+            rich_help_panel=_RULES,
+            help="Codes or prefixes to run in addition to the selection.",
+        ),
+    ] = None,
+    list_rules: Annotated[
+        bool,
+        typer.Option(
+            "--list-rules",
+            callback=_list_rules,
+            is_eager=True,
+            rich_help_panel=_RULES,
+            help="List the rules and exit.",
+        ),
+    ] = False,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            metavar="CODE",
+            callback=_explain,
+            is_eager=True,
+            rich_help_panel=_RULES,
+            help="Print a rule's documentation and exit.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOBS",
+            rich_help_panel=_FILES,
+            show_default=False,
+            help="Gitignore-style globs (comma-separated or repeated, relative to the working "
+            "directory) of files and folders to skip; replaces the configuration's "
+            "`exclude`.",
+        ),
+    ] = None,
+    extend_exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--extend-exclude",
+            metavar="GLOBS",
+            rich_help_panel=_FILES,
+            show_default=False,
+            help="Like --exclude, but in addition to the configuration's `exclude`.",
+        ),
+    ] = None,
+    force_exclude: Annotated[
+        bool,
+        typer.Option(
+            "--force-exclude",
+            rich_help_panel=_FILES,
+            help="Apply the exclude globs to files named on the command line too (for pre-commit).",
+        ),
+    ] = False,
+    respect_gitignore: Annotated[
+        bool,
+        typer.Option(
+            "--respect-gitignore/--no-respect-gitignore",
+            rich_help_panel=_FILES,
+            help="Skip what git ignores (.gitignore files, .git/info/exclude) when searching "
+            "directories inside a git work tree.",
+        ),
+    ] = True,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            rich_help_panel=_FILES,
+            help="Follow symbolic links to files and directories met while searching "
+            "(default: skip them; links named on the command line are always "
+            "followed).",
+        ),
+    ] = False,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-file-size",
+            metavar="SIZE",
+            rich_help_panel=_FILES,
+            show_default=False,
+            help="Skip (with a note) files larger than SIZE: bytes, or with KB/MB/GB (default: "
+            "the configuration's `max-file-size`, else 64MB).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            rich_help_panel=_RUN,
+            show_default=False,
+            help="Worker processes (default: one per core). Output is the same whatever N is.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            envvar="INFMIGRATE_NO_CACHE",
+            rich_help_panel=_RUN,
+            help="Neither read nor write the results cache.",
+        ),
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            envvar="INFMIGRATE_CACHE_DIR",
+            rich_help_panel=_RUN,
+            show_default=False,
+            help="Where the results cache lives (default: .infmigrate_cache in the project root).",
+        ),
+    ] = None,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            "--statistics",
+            rich_help_panel=_OUTPUT,
+            help="Print a table of the findings per rule (found, fixed, left when fixing) "
+            "instead of each finding.",
+        ),
+    ] = False,
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            rich_help_panel=_OUTPUT,
+            case_sensitive=False,
+            help="How to print findings: text, json, sarif (code scanning), github "
+            "(Actions annotations), rdjsonl (reviewdog), gitlab (Code Quality), "
+            "github-review (PR review comments with suggestions).",
+        ),
+    ] = Format.text,
+    output_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-file",
+            "-o",
+            metavar="FILE",
+            rich_help_panel=_OUTPUT,
+            help="Write the findings (or the diff) to FILE instead of standard output.",
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero",
+            rich_help_panel=_OUTPUT,
+            help="Exit 0 even when findings remain or fixes are pending (errors still exit 2).",
+        ),
+    ] = False,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            "--stdin-filename",
+            metavar="NAME",
+            rich_help_panel=_OUTPUT,
+            help="Name to show (and to find the configuration from) for standard input; "
+            "implies '-' when no PATHS are given.",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            rich_help_panel=_OUTPUT,
+            help="Print findings and errors only, no summary.",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            rich_help_panel=_OUTPUT,
+            help="Also print the configuration used and each file checked.",
+        ),
+    ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            rich_help_panel=_OUTPUT,
+            case_sensitive=False,
+            help="Colour the text output and diffs.",
+        ),
+    ] = Color.auto,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Migrate Windows driver INF files to driver package isolation.
 
@@ -220,12 +384,10 @@ def run(
     from infmigrate.cli.command import run as run_command
     from infmigrate.engine.selection import parse_codes
 
-    modes = [name for name, on in (("--diff", diff), ("--write", write), ("--check", check))
-             if on]
+    modes = [name for name, on in (("--diff", diff), ("--write", write), ("--check", check)) if on]
     if "--write" in modes and len(modes) > 1:
         _fail(f"{' and '.join(modes)} cannot be combined")
-    mode = (Mode.WRITE if write else Mode.DIFF if diff else Mode.CHECK if check
-            else Mode.REPORT)
+    mode = Mode.WRITE if write else Mode.DIFF if diff else Mode.CHECK if check else Mode.REPORT
     if quiet and verbose:
         _fail("--quiet and --verbose cannot be combined")
     options = RunOptions(
@@ -266,8 +428,11 @@ def run(
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(2) from None
     except Exception as exc:
-        typer.echo(f"infmigrate: internal error: {type(exc).__name__}: {exc}; please report "
-                   "it (run with --verbose for details)", err=True)
+        typer.echo(
+            f"infmigrate: internal error: {type(exc).__name__}: {exc}; please report "
+            "it (run with --verbose for details)",
+            err=True,
+        )
         if verbose:
             import traceback
 

@@ -149,7 +149,7 @@ def colorize_diff(data: bytes) -> bytes:
     out: list[bytes] = []
     for line in data.splitlines(keepends=True):
         body = line.rstrip(b"\r\n")
-        end = line[len(body):]
+        end = line[len(body) :]
         if body.startswith((b"--- ", b"+++ ")):
             out.append(b"\x1b[1m" + body + b"\x1b[0m" + end)
         elif body.startswith(b"@@"):
@@ -176,9 +176,12 @@ class _Pending:
 
 
 def _crashed(task: FileTask, exc: BaseException) -> FileResult:
-    return FileResult(task.shown, error="internal error: the worker process processing this "
-                      f"file died ({type(exc).__name__}: killed, out of memory or a crash); "
-                      "please report it")
+    return FileResult(
+        task.shown,
+        error="internal error: the worker process processing this "
+        f"file died ({type(exc).__name__}: killed, out of memory or a crash); "
+        "please report it",
+    )
 
 
 class _TooLarge(Exception):
@@ -197,8 +200,7 @@ def _read(path: Path, limit: int) -> tuple[bytes, FileStamp]:
     with open(fd, "rb") as f:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise OSError(0, "is a directory" if stat.S_ISDIR(st.st_mode)
-                          else "not a regular file")
+            raise OSError(0, "is a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file")
         if st.st_size > limit:
             raise _TooLarge(st.st_size)
         data = f.read(limit + 1)
@@ -209,8 +211,10 @@ def _read(path: Path, limit: int) -> tuple[bytes, FileStamp]:
 
 def _too_large(size: int | None, limit: int) -> str:
     what = f"{size:,} bytes, " if size is not None else ""
-    return (f"{what}over max-file-size ({limit:,} bytes): skipped "
-            "(--max-file-size or the max-file-size setting raises the limit)")
+    return (
+        f"{what}over max-file-size ({limit:,} bytes): skipped "
+        "(--max-file-size or the max-file-size setting raises the limit)"
+    )
 
 
 class _Runner:
@@ -226,12 +230,11 @@ class _Runner:
         # fixing removes, the same ones --check/--write count as fixed.
         self.want_fix = True
         self.counting_only = options.mode is Mode.REPORT and options.output_format != (
-            "github-review")
-        self.want_diff = options.mode is Mode.DIFF or options.output_format == (
-            "github-review")
+            "github-review"
+        )
+        self.want_diff = options.mode is Mode.DIFF or options.output_format == ("github-review")
         #: Findings are printed (with their lines' texts), not only counted.
-        self.prints_findings = not options.statistics and options.mode in (
-            Mode.REPORT, Mode.WRITE)
+        self.prints_findings = not options.statistics and options.mode in (Mode.REPORT, Mode.WRITE)
         self.cache: Cache | None = None
         self._pending: dict[int, _Pending] = {}
         self.notes: dict[str, list[tuple[str, str]]] = {}
@@ -274,8 +277,9 @@ class _Runner:
             unsafe = self.o.unsafe_fixes
             if unsafe is None:
                 unsafe = bool(config.unsafe_fixes)
-            result = FileOptions(rule_set.rules, rule_set.syntax_codes,
-                                 Settings(unsafe_fixes=unsafe))
+            result = FileOptions(
+                rule_set.rules, rule_set.syntax_codes, Settings(unsafe_fixes=unsafe)
+            )
             for r in rule_set.rules:
                 self.rules_seen[r.code] = r
             if config.path is not None:
@@ -306,7 +310,7 @@ class _Runner:
         named = [Path(p) for p in paths if p != "-"]
         stdin_at = paths.index("-") if "-" in paths else -1
         before = [Path(p) for p in paths[:stdin_at]] if stdin_at >= 0 else named
-        after = [Path(p) for p in paths[stdin_at + 1:]] if stdin_at >= 0 else []
+        after = [Path(p) for p in paths[stdin_at + 1 :]] if stdin_at >= 0 else []
         yield from self._discover(before)
         if stdin_at >= 0:
             yield None
@@ -314,10 +318,13 @@ class _Runner:
 
     def _discover(self, paths: list[Path]) -> Iterator[Candidate]:
         yield from discover(
-            [self.absolute(p) for p in paths], self.is_excluded,
-            force_exclude=self.o.force_exclude, respect_gitignore=self.o.respect_gitignore,
+            [self.absolute(p) for p in paths],
+            self.is_excluded,
+            force_exclude=self.o.force_exclude,
+            respect_gitignore=self.o.respect_gitignore,
             follow_symlinks=self.o.follow_symlinks,
-            on_note=lambda path, message: self.note("generated", path, message))
+            on_note=lambda path, message: self.note("generated", path, message),
+        )
 
     def shown(self, candidate: Candidate | None) -> str:
         if candidate is None:
@@ -331,8 +338,9 @@ class _Runner:
         shown = self.shown(candidate)
         if candidate is not None and candidate.missing:
             return FileResult(shown, error="no such file or directory")
-        config_path = (candidate.path if candidate is not None
-                       else Path(self.o.stdin_filename or "-"))
+        config_path = (
+            candidate.path if candidate is not None else Path(self.o.stdin_filename or "-")
+        )
         try:
             config = self.config_for(config_path)
         except ConfigError as exc:
@@ -364,22 +372,39 @@ class _Runner:
                 self.note("win9x", candidate.path, f"{WIN9X_NOTE}: skipped")
             return FileResult(shown, skipped=WIN9X_NOTE)
         full = self.full or candidate is None
-        write_to = (str(self.absolute(candidate.path))
-                    if self.o.mode is Mode.WRITE and candidate is not None else None)
-        task = FileTask(index, shown, data, options, want_fix=self.want_fix,
-                        want_diff=self.want_diff, counting_only=self.counting_only,
-                        write_to=write_to, stamp=stamp, full=full,
-                        keep_fixed=self.cache is not None and write_to is not None,
-                        texts=self.cache is not None or self.prints_findings,
-                        verbose=self.o.verbose)
+        write_to = (
+            str(self.absolute(candidate.path))
+            if self.o.mode is Mode.WRITE and candidate is not None
+            else None
+        )
+        task = FileTask(
+            index,
+            shown,
+            data,
+            options,
+            want_fix=self.want_fix,
+            want_diff=self.want_diff,
+            counting_only=self.counting_only,
+            write_to=write_to,
+            stamp=stamp,
+            full=full,
+            keep_fixed=self.cache is not None and write_to is not None,
+            texts=self.cache is not None or self.prints_findings,
+            verbose=self.o.verbose,
+        )
         if self.cache is None or candidate is None:
             return task
         path = self.absolute(candidate.path)
         pending = _Pending(path, digest(data), settings_key(options), options)
         if not full:
-            hit = self.cache.lookup(path, shown, pending.content, pending.settings,
-                                    want_fix=self.want_fix,
-                                    want_output=self.want_diff or write_to is not None)
+            hit = self.cache.lookup(
+                path,
+                shown,
+                pending.content,
+                pending.settings,
+                want_fix=self.want_fix,
+                want_output=self.want_diff or write_to is not None,
+            )
             if hit is not None:
                 hit.options = options
                 return hit
@@ -419,8 +444,9 @@ class _Runner:
             self.cache = Cache(root, source_hash({r.__module__ for r in rules}), load_key())
         except (CacheKeyError, CacheUnavailable) as exc:
             if not self.o.quiet:
-                self.s.stderr.write(f"warning: not using the cache: {self._why(exc)} "
-                                    "(--no-cache skips it)\n")
+                self.s.stderr.write(
+                    f"warning: not using the cache: {self._why(exc)} (--no-cache skips it)\n"
+                )
             return
         self.debug(f"cache: {display_path(self.cache.dir, self.o.cwd)}")
 
@@ -438,18 +464,20 @@ class _Runner:
         inputs = list(self.inputs())
         results: list[FileResult | None] = [None] * len(inputs)
         # The largest files first, so that the pool's workers end together.
-        order = sorted(range(len(inputs)),
-                       key=lambda i: -(c.size if (c := inputs[i]) is not None else 1 << 62))
-        ticker = progress(self.s.stderr, len(inputs), quiet=self.o.quiet,
-                          description="infmigrate")
+        order = sorted(
+            range(len(inputs)), key=lambda i: -(c.size if (c := inputs[i]) is not None else 1 << 62)
+        )
+        ticker = progress(self.s.stderr, len(inputs), quiet=self.o.quiet, description="infmigrate")
 
         def tasks() -> Iterator[FileTask]:
             for i in order:
                 try:
                     prepared = self.prepare(i, inputs[i])
                 except Exception as exc:  # one bad file must not stop the others
-                    prepared = FileResult(self.shown(inputs[i]), error=(
-                        f"internal error: {type(exc).__name__}: {exc}; please report it"))
+                    prepared = FileResult(
+                        self.shown(inputs[i]),
+                        error=(f"internal error: {type(exc).__name__}: {exc}; please report it"),
+                    )
                 if isinstance(prepared, FileResult):
                     results[i] = prepared
                     ticker.advance()
@@ -466,15 +494,19 @@ class _Runner:
             # 15 s with two).
             jobs = 1
         try:
-            for task, result in pool.run(run_task, tasks(), jobs=jobs,
-                                         weight=lambda t: len(t.data), on_crash=_crashed):
+            for task, result in pool.run(
+                run_task, tasks(), jobs=jobs, weight=lambda t: len(t.data), on_crash=_crashed
+            ):
                 results[task.index] = self.finish(task, result)
                 ticker.advance()
         finally:
             ticker.close()
-        done = [r if r is not None else FileResult(self.shown(inputs[i]),
-                                                   error="internal error: not processed")
-                for i, r in enumerate(results)]
+        done = [
+            r
+            if r is not None
+            else FileResult(self.shown(inputs[i]), error="internal error: not processed")
+            for i, r in enumerate(results)
+        ]
         stdin_result = next((r for r, c in zip(done, inputs, strict=True) if c is None), None)
         done.sort(key=lambda r: path_key(r.path))
         self.messages(done)
@@ -493,9 +525,11 @@ class _Runner:
                 self.s.stderr.write(f"warning: not writing the cache: {self._why(exc)}\n")
         except OSError as exc:
             if not self.o.quiet:
-                self.s.stderr.write(f"warning: cannot write the cache in "
-                                    f"{display_path(self.cache.root, self.o.cwd)}: "
-                                    f"{exc.strerror or exc} (--no-cache skips it)\n")
+                self.s.stderr.write(
+                    f"warning: cannot write the cache in "
+                    f"{display_path(self.cache.root, self.o.cwd)}: "
+                    f"{exc.strerror or exc} (--no-cache skips it)\n"
+                )
 
     def messages(self, results: list[FileResult]) -> None:
         """Per-file messages, in path order: errors, files written, notes."""
@@ -506,8 +540,10 @@ class _Runner:
                 continue
             else:
                 cached = ", cached" if result.cached else ""
-                self.debug(f"checked {result.path} ({result.encoding}, "
-                           f"{plural(len(result.diagnostics), 'finding')}{cached})")
+                self.debug(
+                    f"checked {result.path} ({result.encoding}, "
+                    f"{plural(len(result.diagnostics), 'finding')}{cached})"
+                )
                 if result.written:
                     self.info(f"Fixed {result.path} ({self._fixed_codes(result)})")
         for kind in ("large", "generated", "edk2", "win9x"):
@@ -600,16 +636,22 @@ class _Runner:
             pending = any(r.diagnostics for r in results)
         else:
             pending = any(r.remaining for r in results) or (
-                mode is not Mode.WRITE and any(r.changed for r in results))
+                mode is not Mode.WRITE and any(r.changed for r in results)
+            )
         return 1 if pending and not self.o.exit_zero else 0
 
 
-def run(options: RunOptions, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
-        stderr: TextIO | None = None) -> int:
+def run(
+    options: RunOptions,
+    stdin: BinaryIO | None = None,
+    stdout: BinaryIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
     """Run the command; returns the exit status. UsageError for bad options."""
     if options.output_format not in FORMATS:
-        raise UsageError(f"unknown format {options.output_format!r} "
-                         f"(choose from {', '.join(FORMATS)})")
+        raise UsageError(
+            f"unknown format {options.output_format!r} (choose from {', '.join(FORMATS)})"
+        )
     if options.mode is Mode.DIFF and options.output_format != "text":
         raise UsageError("--format applies to reports; --diff always prints a unified diff")
     if options.statistics and options.output_format not in ("text", "json"):
@@ -617,9 +659,8 @@ def run(options: RunOptions, stdin: BinaryIO | None = None, stdout: BinaryIO | N
     if options.jobs is not None and options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if not options.paths and options.stdin_filename is None:
-        raise UsageError("no PATHS given (use '.' for the current directory, '-' for "
-                         "standard input)")
-    streams = _Streams(stdin or sys.stdin.buffer, stdout or sys.stdout.buffer,
-                       stderr or sys.stderr)
+        raise UsageError(
+            "no PATHS given (use '.' for the current directory, '-' for standard input)"
+        )
+    streams = _Streams(stdin or sys.stdin.buffer, stdout or sys.stdout.buffer, stderr or sys.stderr)
     return _Runner(options, streams).run()
-

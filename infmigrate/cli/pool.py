@@ -145,9 +145,14 @@ def _batches(items: Iterator[A], weight: Callable[[A], int]) -> Iterator[list[A]
         yield batch
 
 
-def run(fn: Callable[[A], B], items: Iterable[A], *, jobs: int,
-        weight: Callable[[A], int], on_crash: Callable[[A, BaseException], B]) -> Iterator[
-            tuple[A, B]]:
+def run(
+    fn: Callable[[A], B],
+    items: Iterable[A],
+    *,
+    jobs: int,
+    weight: Callable[[A], int],
+    on_crash: Callable[[A, BaseException], B],
+) -> Iterator[tuple[A, B]]:
     """``(item, fn(item))`` for every item, in completion order; see the module docstring.
 
     ``fn`` must not raise (it returns errors as results) and, with a pool, must be
@@ -179,13 +184,18 @@ def _chain(first: list[A], rest: Iterator[A]) -> Iterator[A]:
     yield from rest
 
 
-def _pooled(fn: Callable[[A], B], items: Iterator[A], jobs: int,
-            weight: Callable[[A], int], on_crash: Callable[[A, BaseException], B]) -> Iterator[
-                tuple[A, B]]:
+def _pooled(
+    fn: Callable[[A], B],
+    items: Iterator[A],
+    jobs: int,
+    weight: Callable[[A], int],
+    on_crash: Callable[[A, BaseException], B],
+) -> Iterator[tuple[A, B]]:
     batches = _batches(items, weight)
     suspects: list[A] = []
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
-                                   initializer=_init_worker)
+    executor = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(), initializer=_init_worker
+    )
     running: dict[Future[list[B]], list[A]] = {}
     try:
         exhausted = False
@@ -219,20 +229,23 @@ def _pooled(fn: Callable[[A], B], items: Iterator[A], jobs: int,
                 executor.shutdown(wait=True, cancel_futures=True)
                 yield from _isolated(fn, suspects, on_crash)
                 suspects = []
-                executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
-                                               initializer=_init_worker)
+                executor = ProcessPoolExecutor(
+                    max_workers=jobs, mp_context=_context(), initializer=_init_worker
+                )
     except BaseException:
         _stop(executor)
         raise
     executor.shutdown(wait=True)
 
 
-def _isolated(fn: Callable[[A], B], items: list[A],
-              on_crash: Callable[[A, BaseException], B]) -> Iterator[tuple[A, B]]:
+def _isolated(
+    fn: Callable[[A], B], items: list[A], on_crash: Callable[[A, BaseException], B]
+) -> Iterator[tuple[A, B]]:
     """Each item alone in a fresh one-worker pool: the one that kills its worker fails."""
     for item in items:
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=_context(),
-                                       initializer=_init_worker)
+        executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=_context(), initializer=_init_worker
+        )
         try:
             future = executor.submit(_call_batch, fn, [item])
             try:

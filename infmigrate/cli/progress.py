@@ -51,9 +51,15 @@ class Bar:
         )
 
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TimeRemainingColumn(),
-            console=Console(file=stream, stderr=True), transient=True, auto_refresh=False)
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=stream, stderr=True),
+            transient=True,
+            auto_refresh=False,
+        )
         self._task = self._progress.add_task(description, total=total)
         self._progress.start()
         self._last = 0.0

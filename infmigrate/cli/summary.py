@@ -25,8 +25,14 @@ from dataclasses import dataclass
 from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.processing import FileResult, fix_is_applied
 
-__all__ = ["Statistic", "plural", "statistics", "statistics_json", "statistics_table",
-           "summary_lines"]
+__all__ = [
+    "Statistic",
+    "plural",
+    "statistics",
+    "statistics_json",
+    "statistics_table",
+    "summary_lines",
+]
 
 
 def plural(n: int, word: str, plural_form: str | None = None) -> str:
@@ -46,19 +52,25 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
             lines.append(f"No problems found ({checked}).")
         else:
             files = len({id(r) for r, _ in found})
-            lines.append(f"Found {plural(len(found), 'problem')} in "
-                         f"{plural(files, 'file')} ({checked}).")
+            lines.append(
+                f"Found {plural(len(found), 'problem')} in {plural(files, 'file')} ({checked})."
+            )
             fixable = sum(len(r.resolved) for r in ok)
-            hidden = sum(1 for r in ok for i, d in enumerate(r.diagnostics)
-                         if r.options and d.fixable and i not in r.resolved
-                         and not fix_is_applied(d, r.options.settings))
+            hidden = sum(
+                1
+                for r in ok
+                for i, d in enumerate(r.diagnostics)
+                if r.options
+                and d.fixable
+                and i not in r.resolved
+                and not fix_is_applied(d, r.options.settings)
+            )
             if fixable or hidden:
                 extra = f" ({hidden} more with `--unsafe-fixes`)" if hidden else ""
                 if fixable:
                     lines.append(f"[*] {fixable} fixable with `infmigrate --write`{extra}.")
                 else:
-                    lines.append(f"{hidden} fixable with `infmigrate --write "
-                                 "--unsafe-fixes`.")
+                    lines.append(f"{hidden} fixable with `infmigrate --write --unsafe-fixes`.")
         with_problems = sum(1 for r in ok if r.diagnostics)
         parts = [(with_problems, "with problems"), (len(ok) - with_problems, "clean")]
     else:
@@ -69,21 +81,28 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
         # needs a build decoration...): left counts them, found - fixed does not.
         new = left - (sum(len(r.diagnostics) for r in ok) - fixed)
         if mode == "write":
-            head = (f"Fixed {plural(fixed, 'problem')} in {plural(changed, 'file')}"
-                    if fixed else "Nothing to fix")
+            head = (
+                f"Fixed {plural(fixed, 'problem')} in {plural(changed, 'file')}"
+                if fixed
+                else "Nothing to fix"
+            )
             tail = f"; {plural(left, 'problem')} {'remains' if left == 1 else 'remain'}"
             if new > 0:
                 tail += f", {new} of them raised by the fixes"
         else:
-            head = (f"Would fix {plural(fixed, 'problem')} in {plural(changed, 'file')}"
-                    if fixed else "Nothing to fix")
+            head = (
+                f"Would fix {plural(fixed, 'problem')} in {plural(changed, 'file')}"
+                if fixed
+                else "Nothing to fix"
+            )
             tail = f"; {plural(left, 'problem')} would remain"
             if new > 0:
                 tail += f", {new} of them raised by the fixes"
         lines.append(f"{head}{tail if left else ''} ({checked}).")
         if mode == "diff" and any(r.diff_utf16 for r in ok if r.changed):
-            lines.append("UTF-16 files are shown as comments: apply them with "
-                         "`infmigrate --write`.")
+            lines.append(
+                "UTF-16 files are shown as comments: apply them with `infmigrate --write`."
+            )
         verb = "changed" if mode == "write" else "would change"
         parts = [(changed, verb), (len(ok) - changed, "unchanged")]
     parts += [(failed, "failed"), (skipped, "skipped")]
@@ -154,16 +173,20 @@ def statistics_table(stats: Sequence[Statistic], fixing: bool) -> str:
             out.append("[*] fixable with `infmigrate --write`")
         return "".join(line + "\n" for line in out)
     width = max(width, 5)
-    out.append(f"{'found':>{width}}  {'fixed':>{width}}  {'left':>{width}}  "
-               f"{'code':<{code_width}}  name")
+    out.append(
+        f"{'found':>{width}}  {'fixed':>{width}}  {'left':>{width}}  {'code':<{code_width}}  name"
+    )
     for s in stats:
-        out.append(f"{s.count:>{width}}  {s.fixed:>{width}}  {s.left:>{width}}  "
-                   f"{s.code:<{code_width}}  {s.name}")
+        out.append(
+            f"{s.count:>{width}}  {s.fixed:>{width}}  {s.left:>{width}}  "
+            f"{s.code:<{code_width}}  {s.name}"
+        )
     total = Counter[str]()
     for s in stats:
         total.update(found=s.count, fixed=s.fixed, left=s.left)
-    out.append(f"{total['found']:>{width}}  {total['fixed']:>{width}}  "
-               f"{total['left']:>{width}}  total")
+    out.append(
+        f"{total['found']:>{width}}  {total['fixed']:>{width}}  {total['left']:>{width}}  total"
+    )
     return "".join(line + "\n" for line in out)
 
 
@@ -172,9 +195,13 @@ def statistics_json(stats: Sequence[Statistic], fixing: bool) -> str:
     for s in stats:
         if not fixing and not s.count:
             continue
-        row: dict[str, object] = {"code": s.code, "name": s.name, "count": s.count,
-                                  "fixable": s.fixable > 0,
-                                  "syntax": s.code in SYNTAX_CODES}
+        row: dict[str, object] = {
+            "code": s.code,
+            "name": s.name,
+            "count": s.count,
+            "fixable": s.fixable > 0,
+            "syntax": s.code in SYNTAX_CODES,
+        }
         if fixing:
             row.update(fixed=s.fixed, left=s.left)
         rows.append(row)

@@ -62,9 +62,15 @@ def write_fixed(task: FileTask, result: FileResult) -> None:
 def run_task(task: FileTask) -> FileResult:
     """Process (and maybe write) one file; see the module docstring."""
     try:
-        result = process(task.data, task.shown, task.options, want_fix=task.want_fix,
-                         want_diff=task.want_diff, verbose=task.verbose,
-                         counting_only=task.counting_only)
+        result = process(
+            task.data,
+            task.shown,
+            task.options,
+            want_fix=task.want_fix,
+            want_diff=task.want_diff,
+            verbose=task.verbose,
+            counting_only=task.counting_only,
+        )
         if not result.error and task.write_to is not None and result.changed:
             write_fixed(task, result)
         if task.full:
@@ -72,5 +78,7 @@ def run_task(task: FileTask) -> FileResult:
         return lighten(result, keep_fixed=task.keep_fixed, texts=task.texts)
     except Exception as exc:  # never raise: one bad file must not stop the others
         detail = f"\n{traceback.format_exc()}" if task.verbose else ""
-        return FileResult(task.shown, error=f"internal error: {type(exc).__name__}: {exc}; "
-                          f"please report it{detail}")
+        return FileResult(
+            task.shown,
+            error=f"internal error: {type(exc).__name__}: {exc}; please report it{detail}",
+        )

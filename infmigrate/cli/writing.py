@@ -57,8 +57,7 @@ def write_atomic(path: Path, data: bytes, *, expect: FileStamp | None = None) ->
     if expect is not None and stamp_of(st) != expect:
         raise ChangedOnDisk(path)
     mode = stat.S_IMODE(st.st_mode)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                               suffix=TEMP_SUFFIX)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -43,7 +43,7 @@ def _myers(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode] | None:
     trace: list[list[int]] = []
     found = False
     for d in range(min(n + m, MAX_EDITS) + 1):
-        trace.append(v[offset - d - 1: offset + d + 2])
+        trace.append(v[offset - d - 1 : offset + d + 2])
         for k in range(-d, d + 1, 2):
             if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
                 x = v[offset + k + 1]
@@ -113,8 +113,7 @@ def _coalesce(steps: list[tuple[str, int, int]]) -> list[Opcode]:
             else:
                 j += 1
             pos += 1
-        tag = "replace" if i > start_i and j > start_j else (
-            "delete" if i > start_i else "insert")
+        tag = "replace" if i > start_i and j > start_j else ("delete" if i > start_i else "insert")
         out.append((tag, start_i, i, start_j, j))
     return out
 
@@ -138,8 +137,7 @@ def _slide_up(seq: Sequence[Hashable], changed: list[bool]) -> None:
             end -= 1
 
 
-def _compact(a: Sequence[Hashable], b: Sequence[Hashable], codes: list[Opcode]
-             ) -> list[Opcode]:
+def _compact(a: Sequence[Hashable], b: Sequence[Hashable], codes: list[Opcode]) -> list[Opcode]:
     """Equivalent opcodes where deletions and insertions next to identical lines sit
     together (a changed line reads as ``-old`` ``+new``, not ``+new`` `` same`` ``-same``)."""
     deleted = [False] * len(a)
@@ -181,7 +179,7 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
     hi = 0
     while hi < n - lo and hi < m - lo and a[n - 1 - hi] == b[m - 1 - hi]:
         hi += 1
-    mid_a, mid_b = a[lo: n - hi], b[lo: m - hi]
+    mid_a, mid_b = a[lo : n - hi], b[lo : m - hi]
     if not mid_a and not mid_b:
         middle: list[Opcode] = []
     elif not mid_a:
@@ -191,8 +189,10 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
     else:
         found = _myers(mid_a, mid_b)
         if found is None:
-            found = [(tag, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in
-                     difflib.SequenceMatcher(None, mid_a, mid_b).get_opcodes()]
+            found = [
+                (tag, i1, i2, j1, j2)
+                for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b).get_opcodes()
+            ]
         middle = _compact(mid_a, mid_b, found)
     out: list[Opcode] = []
     if lo:

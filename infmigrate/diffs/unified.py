@@ -25,8 +25,16 @@ from unidiff.patch import Line as HunkLine
 
 from infmigrate.diffs.linediff import grouped, opcodes
 
-__all__ = ["DiffError", "FileDiff", "commented", "header", "make_diff", "split_lines",
-           "unified_diff", "verify"]
+__all__ = [
+    "DiffError",
+    "FileDiff",
+    "commented",
+    "header",
+    "make_diff",
+    "split_lines",
+    "unified_diff",
+    "verify",
+]
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 UTF16 = ("utf-16-le", "utf-16-be")
@@ -62,8 +70,17 @@ def _emit(out: list[str], mark: str, line: str) -> None:
         out.append("\n" + NO_NEWLINE)
 
 
-_C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
-              "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_C_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\v": "\\v",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}
 
 
 def _needs_quotes(path: str) -> bool:
@@ -73,8 +90,9 @@ def _needs_quotes(path: str) -> bool:
 def _c_quoted(name: str) -> str:
     """``name`` in double quotes with C escapes, as git writes a name holding a control
     character, a quote or a backslash (other control characters in octal)."""
-    body = "".join(_C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c)
-                   for c in name)
+    body = "".join(
+        _C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in name
+    )
     return f'"{body}"'
 
 
@@ -134,7 +152,7 @@ def verify(diff: str, old: Sequence[str], new: Sequence[str], path: str) -> Patc
         source = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " -"]
         target = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " +"]
         start = hunk.source_start - (1 if hunk.source_length else 0)
-        if start < pos or list(old[start:start + len(source)]) != source:
+        if start < pos or list(old[start : start + len(source)]) != source:
             raise DiffError(f"{path}: hunk {hunk.source_start} does not match the file")
         result.extend(old[pos:start])
         result.extend(target)
@@ -165,7 +183,8 @@ class FileDiff:
         """A hunk line's value as readable text, terminator removed."""
         if not self.is_utf16:
             value = value.encode("latin-1").decode(
-                "utf-8" if self.encoding == "utf-8" else "cp1252", "replace")
+                "utf-8" if self.encoding == "utf-8" else "cp1252", "replace"
+            )
             value = value.lstrip("\ufeff")
         return value.rstrip("\r\n")
 
@@ -173,15 +192,18 @@ class FileDiff:
 def commented(diff: str, path: str, encoding: str) -> str:
     """A UTF-16 file's diff as a ``#`` block that git apply and patch skip."""
     name = encoding.upper()
-    head = (f"# infmigrate: {path} is {name}, which git treats as binary: this is the diff of\n"
-            "# its decoded text, for reading only (git apply and patch skip these lines).\n"
-            f"# Apply it with: infmigrate --write {path}\n")
+    head = (
+        f"# infmigrate: {path} is {name}, which git treats as binary: this is the diff of\n"
+        "# its decoded text, for reading only (git apply and patch skip these lines).\n"
+        f"# Apply it with: infmigrate --write {path}\n"
+    )
     body = "".join(f"# {line.rstrip(chr(13) + chr(10))}\n" for line in split_lines(diff))
     return head + body
 
 
-def make_diff(old: bytes, new: bytes, old_text: str, new_text: str, path: str,
-              encoding: str) -> FileDiff | None:
+def make_diff(
+    old: bytes, new: bytes, old_text: str, new_text: str, path: str, encoding: str
+) -> FileDiff | None:
     """The checked diff of a file (None when unchanged). ``old_text``/``new_text`` are the
     decoded texts, used for UTF-16 files."""
     if old == new:
@@ -197,5 +219,6 @@ def make_diff(old: bytes, new: bytes, old_text: str, new_text: str, path: str,
     patch = verify(diff, a, b, path)
     # latin-1 maps every byte to one character and back; the path is text, in UTF-8.
     head = header(path)
-    return FileDiff(path, head.encode("utf-8") + diff[len(head):].encode("latin-1"), patch,
-                    encoding)
+    return FileDiff(
+        path, head.encode("utf-8") + diff[len(head) :].encode("latin-1"), patch, encoding
+    )

@@ -108,26 +108,35 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) 
             found.add(key)
             sections.extend(sections_after[key])
     sections.extend(sections_after.get(None, ()))
-    wanted = set(replace) | set(after) | deleted_sections | {
-        k for k in sections_after if k is not None}
+    wanted = (
+        set(replace) | set(after) | deleted_sections | {k for k in sections_after if k is not None}
+    )
     missing = wanted - found
     if missing:
         raise EditConflict(f"{len(missing)} edit target(s) are not in the tree")
     if last is not None and _continues(last):
         _keep_dangling_section_last(prolog, sections, last)
     final_newline = last is None or bool(last.newline)
-    prolog, new_sections = _terminate_lines(prolog, sections, final_newline,
-                                            lambda: tree.newline)
+    prolog, new_sections = _terminate_lines(prolog, sections, final_newline, lambda: tree.newline)
     prolog, new_sections = _keep_lone_crs_apart(prolog, new_sections, original)
-    return InfFile(tree.encoding, tree.bom, prolog, new_sections, tree.tail,
-                   tree.trailing_bytes, numbered=not renumber)
+    return InfFile(
+        tree.encoding,
+        tree.bom,
+        prolog,
+        new_sections,
+        tree.tail,
+        tree.trailing_bytes,
+        numbered=not renumber,
+    )
 
 
-def _keep_lone_crs_apart(prolog: tuple[Line, ...], sections: tuple[Section, ...],
-                         original: set[int]) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
+def _keep_lone_crs_apart(
+    prolog: tuple[Line, ...], sections: tuple[Section, ...], original: set[int]
+) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
     """A line ending in a lone CR followed by an empty line ending in LF would print as one
     line ending in CRLF (files that mix terminators can bring them together after edits):
     the new line of the two takes the other's kind of terminator."""
+
     def fix(lines: Sequence[Line]) -> list[Line] | None:
         out: list[Line] | None = None
         for i in range(len(lines) - 1):
@@ -141,21 +150,22 @@ def _keep_lone_crs_apart(prolog: tuple[Line, ...], sections: tuple[Section, ...]
                 out[i] = a.with_changes(newline="\r\n")
         return out
 
-    if "\r" not in {line.newline for line in (*prolog, *(s.header for s in sections))} and \
-            not any(line.newline == "\r" for s in sections for line in s.body):
+    if "\r" not in {line.newline for line in (*prolog, *(s.header for s in sections))} and not any(
+        line.newline == "\r" for s in sections for line in s.body
+    ):
         return prolog, sections  # no lone CR: nearly every file
     fixed_prolog = fix(prolog)
     new_sections: list[Section] = []
     for section in sections:
         lines = fix((section.header, *section.body))
         # (fix keeps each line's kind: lines[0] is still the SectionHeader)
-        new_sections.append(section if lines is None else
-                            Section(lines[0], tuple(lines[1:])))  # type: ignore[arg-type]
+        new_sections.append(section if lines is None else Section(lines[0], tuple(lines[1:])))  # type: ignore[arg-type]
     return (prolog if fixed_prolog is None else tuple(fixed_prolog)), tuple(new_sections)
 
 
-def _keep_dangling_section_last(prolog: tuple[Line, ...], sections: list[Section],
-                                last: Line) -> None:
+def _keep_dangling_section_last(
+    prolog: tuple[Line, ...], sections: list[Section], last: Line
+) -> None:
     """The file's last line ends in a dangling continuation (a backslash at the very end):
     a section put after it would become part of it, so the section holding it stays last
     (the order of sections means nothing to SetupAPI). Lines before the first section
@@ -177,8 +187,9 @@ def _continues(line: Line) -> bool:
     return continues(_LAST_PHYSICAL.split(text)[-1])
 
 
-def _keep_continuations_last(out: list[Line], original: set[int],
-                             may_continue: set[int]) -> tuple[Line, ...]:
+def _keep_continuations_last(
+    out: list[Line], original: set[int], may_continue: set[int]
+) -> tuple[Line, ...]:
     """Lines inserted right after an entry that ends in a dangling continuation go before
     it instead (only the file's last line can end so; it stays last)."""
     if not may_continue.intersection(map(id, out[:-1])):
@@ -203,9 +214,12 @@ def _last_line(tree: InfFile) -> Line | None:
     return tree.prolog[-1] if tree.prolog else None
 
 
-def _terminate_lines(prolog: tuple[Line, ...], sections: list[Section], final_newline: bool,
-                     file_newline: Callable[[], str]
-                     ) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
+def _terminate_lines(
+    prolog: tuple[Line, ...],
+    sections: list[Section],
+    final_newline: bool,
+    file_newline: Callable[[], str],
+) -> tuple[tuple[Line, ...], tuple[Section, ...]]:
     """Keep the file's line terminators consistent after edits: only the last line may
     lack one, and it does exactly when the original file's last line did (a file without
     a final newline keeps that shape wherever the edits put its end)."""
@@ -247,7 +261,7 @@ def _terminate_lines(prolog: tuple[Line, ...], sections: list[Section], final_ne
 _NEEDS_QUOTES = re.compile(r'[,;"]|^[ \t]|[ \t]$|\\$')
 #: What else a value needs quotes for where it starts the line (a key, or the first field
 #: of an entry without one): an ``=`` would make it a key, a leading ``[`` a section header.
-_NEEDS_QUOTES_FIRST = re.compile(r'=|^\[')
+_NEEDS_QUOTES_FIRST = re.compile(r"=|^\[")
 
 
 def quote(value: str, *, first_field: bool = False) -> str:
@@ -292,10 +306,17 @@ def equals_column(entries: Iterable[Entry]) -> int | None:
     """The column of ``=`` when keyed entries align it (two or more share the column and
     pad with spaces), else ``None``."""
     keys = [(e.indent, e.key_node) for e in entries if e.key_node is not None]
-    columns = [len(indent) + len(k.value) + len(k.whitespace_after) for indent, k in keys
-               if set(k.whitespace_after) <= {" "}]
-    if len(columns) >= 2 and len(set(columns)) == 1 and len(columns) == len(keys) and any(
-            len(k.whitespace_after) > 1 for _, k in keys):
+    columns = [
+        len(indent) + len(k.value) + len(k.whitespace_after)
+        for indent, k in keys
+        if set(k.whitespace_after) <= {" "}
+    ]
+    if (
+        len(columns) >= 2
+        and len(set(columns)) == 1
+        and len(columns) == len(keys)
+        and any(len(k.whitespace_after) > 1 for _, k in keys)
+    ):
         return columns[0]
     return None
 
@@ -316,8 +337,11 @@ def make_entry(
     given (see :func:`equals_column`), aligns the ``=`` with the section's.
     """
     indent, before_eq, after_eq, after_comma = _style_of(like, newline)
-    texts = list(values) if raw else [quote(v, first_field=key is None and i == 0)
-                                      for i, v in enumerate(values)]
+    texts = (
+        list(values)
+        if raw
+        else [quote(v, first_field=key is None and i == 0) for i, v in enumerate(values)]
+    )
     if not raw and key is None and texts == [""]:
         texts = ['""']  # a lone empty field would read as a blank line
     fields = []
@@ -330,8 +354,13 @@ def make_entry(
     key_text = None if key is None else quote(key, first_field=True)
     if key_text is not None and column is not None:
         before_eq = " " * max(1, column - len(indent) - len(key_text))
-    elif key_text is not None and like is not None and like.key_node is not None \
-            and len(before_eq) > 1 and set(before_eq) == {" "}:
+    elif (
+        key_text is not None
+        and like is not None
+        and like.key_node is not None
+        and len(before_eq) > 1
+        and set(before_eq) == {" "}
+    ):
         # The model line aligns its '=' in a column: keep the new one in that column.
         column = len(like.key_node.value) + len(before_eq)
         before_eq = " " * max(1, column - len(key_text))
@@ -354,8 +383,9 @@ def valid_section_name(name: str) -> bool:
     return _VALID_SECTION_NAME.fullmatch(name) is not None and len(name) <= 255
 
 
-def make_section(name: str, lines: Iterable[Line], *, newline: str = "\r\n",
-                 blank_before: bool = True) -> Section:
+def make_section(
+    name: str, lines: Iterable[Line], *, newline: str = "\r\n", blank_before: bool = True
+) -> Section:
     """A new section; with ``blank_before``, its header is preceded by a blank line, which
     the caller places at the end of the previous section (see :func:`section_gap`)."""
     if not valid_section_name(name):

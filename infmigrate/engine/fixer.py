@@ -148,8 +148,13 @@ class Diagnostic:
 def _rewrites_unclosed_quote(fix: Fix) -> bool:
     """Whether the fix rewrites an entry whose quoted string is not closed: the raw text
     it keeps would swallow what the fix adds after it, so such fixes are not offered."""
-    return any(edit.kind == "replace" and edit.new and type(edit.target) is Entry
-               and edit.target.has_unclosed_quote for edit in fix.edits)
+    return any(
+        edit.kind == "replace"
+        and edit.new
+        and type(edit.target) is Entry
+        and edit.target.has_unclosed_quote
+        for edit in fix.edits
+    )
 
 
 _object_new = object.__new__
@@ -266,8 +271,10 @@ class Fixer:
         node = cast(Line, getattr(at, "entry", at))  # a line node has no .entry
         if fix is not None and _rewrites_unclosed_quote(fix):
             fix = None
-            message = (f"{message or self.message} (not fixed automatically: a line it would "
-                       "rewrite has a quoted string that is not closed, INF003)")
+            message = (
+                f"{message or self.message} (not fixed automatically: a line it would "
+                "rewrite has a quoted string that is not closed, INF003)"
+            )
         line = node.line
         end_line, end_column = _extent(node)
         return Diagnostic(
@@ -284,7 +291,11 @@ class Fixer:
             infverif=self.infverif if infverif is None else infverif,
         )
 
-    def make_fix(self, *edits: Edit, title: str | None = None,
-                 applicability: Applicability = Applicability.SAFE) -> Fix:
+    def make_fix(
+        self,
+        *edits: Edit,
+        title: str | None = None,
+        applicability: Applicability = Applicability.SAFE,
+    ) -> Fix:
         """A fix of this rule, titled with ``fix_title`` unless given."""
         return Fix(title or self.fix_title or self.message, tuple(edits), applicability)

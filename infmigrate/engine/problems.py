@@ -15,8 +15,7 @@ from infmigrate.engine.fixer import Diagnostic
 from infmigrate.engine.syntax import InfFile
 from infmigrate.engine.syntax.notinf import NotInf, not_an_inf
 
-__all__ = ["SYNTAX_CODES", "SyntaxCode", "not_inf_diagnostic", "severity_of",
-           "syntax_diagnostics"]
+__all__ = ["SYNTAX_CODES", "SyntaxCode", "not_inf_diagnostic", "severity_of", "syntax_diagnostics"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +33,19 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
     s.code: s
     for s in (
         SyntaxCode(
-            "INF000", "unparsable-line", "error", "line could not be parsed",
+            "INF000",
+            "unparsable-line",
+            "error",
+            "line could not be parsed",
             "## What it does\nFlags a line that is neither a section header, an entry nor a "
             "comment.\n\n## Why is this bad?\nSetupAPI skips or misreads such lines; what "
             "the author meant is lost.\n\n## Fix safety\nNo fix: only the author knows what "
             "the line should say. The line is kept byte for byte.",
         ),
         SyntaxCode(
-            "INF001", "section-header-unclosed", "error",
+            "INF001",
+            "section-header-unclosed",
+            "error",
             "section header has no closing ']'",
             "## What it does\nFlags a line that starts with `[` but has no closing `]`.\n\n"
             "## Why is this bad?\nSetupAPI does not start a new section there: the lines "
@@ -50,7 +54,9 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
             "No fix: the line is kept byte for byte.",
         ),
         SyntaxCode(
-            "INF002", "text-before-first-section", "error",
+            "INF002",
+            "text-before-first-section",
+            "error",
             "text before the first section header is not allowed",
             "## What it does\nFlags an entry above the first section header.\n\n"
             "## Why is this bad?\nSetupAPI ignores it (or rejects the file): every entry "
@@ -58,15 +64,19 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
             "it belongs to, or make it a `;` comment.",
         ),
         SyntaxCode(
-            "INF003", "unclosed-quote", "warning",
+            "INF003",
+            "unclosed-quote",
+            "warning",
             "quoted string is not closed before the end of the line",
-            "## What it does\nFlags a `\"` that the end of its line closes.\n\n"
+            '## What it does\nFlags a `"` that the end of its line closes.\n\n'
             "## Why is this bad?\nSetupAPI ends the string at the end of the line, so a "
             "`;` or `,` after the quote is part of the value, which is rarely what was "
             "meant.\n\n## Fix safety\nNo fix: add the closing quote where the string ends.",
         ),
         SyntaxCode(
-            "INF004", "utf16-odd-byte-count", "error",
+            "INF004",
+            "utf16-odd-byte-count",
+            "error",
             "UTF-16 file has an odd number of bytes (truncated)",
             "## What it does\nFlags a UTF-16 file (with a byte order mark) whose byte count "
             "is odd: its last byte is half a character.\n\n## Why is this bad?\nA UTF-16 "
@@ -81,7 +91,9 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
             "general-guidelines-for-inf-files)",
         ),
         SyntaxCode(
-            "INF005", "utf8-non-ascii", "warning",
+            "INF005",
+            "utf8-non-ascii",
+            "warning",
             "UTF-8 file with non-ASCII text (InfVerif accepts only ANSI or UTF-16LE)",
             "## What it does\nFlags a UTF-8 file, with or without a byte order mark, that "
             "holds non-ASCII text; the finding points at the first such character. A "
@@ -89,10 +101,10 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
             "\n\n## Why is this bad?\nWindows reads an INF as ANSI (the system code page) "
             "or UTF-16LE. Microsoft's guidelines say an INF with non-ASCII characters must "
             "be saved as UTF-16LE, and InfVerif rejects other encodings with error 1003 "
-            "(\"INF has invalid or unknown file encoding, must be ANSI or UTF-16 LE\"), "
+            '("INF has invalid or unknown file encoding, must be ANSI or UTF-16 LE"), '
             "an error in every mode. Read as ANSI, each UTF-8 sequence becomes two or "
             "three wrong characters in a device description or a path.\n\n## Example\n"
-            "A `[Strings]` value `Desc = \"Gerät\"` saved as UTF-8.\n\nUse instead: the "
+            'A `[Strings]` value `Desc = "Gerät"` saved as UTF-8.\n\nUse instead: the '
             "same file saved as UTF-16LE (with its BOM).\n\n## Fix safety\nNo fix: "
             "infmigrate keeps each file's encoding; re-save the file as UTF-16LE.\n\n"
             "## References\n- [INF validation errors and warnings: 1003](https://"
@@ -102,7 +114,9 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
             "windows-hardware/drivers/install/general-guidelines-for-inf-files)",
         ),
         SyntaxCode(
-            "INF006", "not-an-inf-file", "error",
+            "INF006",
+            "not-an-inf-file",
+            "error",
             "the file is not an INF (no [Version] section; its text is not in sections)",
             "## What it does\nFlags a file named `.inf` (or `.inx`) that is not an INF at "
             "all: C source, an HTML page or notes saved under an INF name. It replaces "
@@ -146,9 +160,15 @@ def not_inf_diagnostic(tree: InfFile, why: NotInf) -> Diagnostic:
     """The one INF006 finding of a file that is not an INF, at its first line of text."""
     lines = _LINE_BREAK.split(tree.code, maxsplit=why.line)
     text = lines[why.line - 1] if 0 < why.line <= len(lines) else ""
-    return Diagnostic(code="INF006", name=SYNTAX_CODES["INF006"].name, message=why.message,
-                      line=why.line, column=why.column, end_line=why.line,
-                      end_column=max(len(text) + 1, why.column))
+    return Diagnostic(
+        code="INF006",
+        name=SYNTAX_CODES["INF006"].name,
+        message=why.message,
+        line=why.line,
+        column=why.column,
+        end_line=why.line,
+        end_column=max(len(text) + 1, why.column),
+    )
 
 
 def syntax_diagnostics(tree: InfFile) -> list[Diagnostic]:
@@ -165,15 +185,17 @@ def syntax_diagnostics(tree: InfFile) -> list[Diagnostic]:
     for p in problems:
         meta = SYNTAX_CODES.get(p.code)
         text = lines[p.line - 1] if 0 < p.line <= len(lines) else ""
-        out.append(Diagnostic(
-            code=p.code,
-            name=meta.name if meta else "syntax-error",
-            message=p.message,
-            line=p.line,
-            column=p.column,
-            end_line=p.line,
-            end_column=max(len(text) + 1, p.column),
-        ))
+        out.append(
+            Diagnostic(
+                code=p.code,
+                name=meta.name if meta else "syntax-error",
+                message=p.message,
+                line=p.line,
+                column=p.column,
+                end_line=p.line,
+                end_column=max(len(text) + 1, p.column),
+            )
+        )
     return out
 
 

@@ -24,8 +24,16 @@ from infmigrate.engine.suppression import Suppressions
 from infmigrate.engine.syntax import DecodeError, InfFile, decode, parse
 from infmigrate.engine.syntax.notinf import not_an_inf
 
-__all__ = ["FileOptions", "FileResult", "diagnostic_key", "fix_is_applied", "lighten",
-           "process", "resolved_by_fixing", "strip_edits"]
+__all__ = [
+    "FileOptions",
+    "FileResult",
+    "diagnostic_key",
+    "fix_is_applied",
+    "lighten",
+    "process",
+    "resolved_by_fixing",
+    "strip_edits",
+]
 
 
 @dataclass(frozen=True)
@@ -93,10 +101,12 @@ def diagnostic_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.code, d.line, d.column, d.message)
 
 
-def _syntax_diagnostics(tree: InfFile, options: FileOptions,
-                        suppressions: Suppressions) -> list[Diagnostic]:
+def _syntax_diagnostics(
+    tree: InfFile, options: FileOptions, suppressions: Suppressions
+) -> list[Diagnostic]:
     return suppressions.filter(
-        [d for d in syntax_diagnostics(tree) if d.code in options.syntax_codes])
+        [d for d in syntax_diagnostics(tree) if d.code in options.syntax_codes]
+    )
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -124,9 +134,16 @@ def _cycle_collection_paused() -> Iterator[None]:
         gc.enable()
 
 
-def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
-            want_diff: bool = True, verbose: bool = False,
-            counting_only: bool = False) -> FileResult:
+def process(
+    data: bytes,
+    path: str,
+    options: FileOptions,
+    *,
+    want_fix: bool,
+    want_diff: bool = True,
+    verbose: bool = False,
+    counting_only: bool = False,
+) -> FileResult:
     """Parse, check and (``want_fix``) fix one file's bytes; see the module docstring.
 
     ``want_diff``: also make the (checked) diff of the fix, which only ``--diff`` and the
@@ -139,12 +156,27 @@ def process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
     fixed, rather than failed.
     """
     with _cycle_collection_paused():
-        return _process(data, path, options, want_fix=want_fix, want_diff=want_diff,
-                        verbose=verbose, counting_only=counting_only)
+        return _process(
+            data,
+            path,
+            options,
+            want_fix=want_fix,
+            want_diff=want_diff,
+            verbose=verbose,
+            counting_only=counting_only,
+        )
 
 
-def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
-             want_diff: bool, verbose: bool, counting_only: bool) -> FileResult:
+def _process(
+    data: bytes,
+    path: str,
+    options: FileOptions,
+    *,
+    want_fix: bool,
+    want_diff: bool,
+    verbose: bool,
+    counting_only: bool,
+) -> FileResult:
     result = FileResult(path, options, data)
     try:
         tree = parse(data)
@@ -169,8 +201,10 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
                 return result
             # A truncated UTF-16 file (INF004) reads back identically, but migrating it would
             # hide the damage: no fix is made or written, and the run fails (status 2).
-            result.error = ("not fixed: the UTF-16 file has an odd number of bytes and looks "
-                            "truncated (INF004); restore the complete file")
+            result.error = (
+                "not fixed: the UTF-16 file has an odd number of bytes and looks "
+                "truncated (INF004); restore the complete file"
+            )
             return result
         fixed = fix(tree, options.rules, options.settings, path, first=found)
         result.fixed_tree = fixed.fixed
@@ -184,18 +218,24 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         # original tree must print back the file exactly (the parser's promise; checked
         # here, where it matters, rather than for every file read).
         if tree.to_bytes() != data:  # pragma: no cover - a parser bug, reported as such
-            result.error = ("internal error: the syntax tree does not print back the file's "
-                            "bytes; please report this file")
+            result.error = (
+                "internal error: the syntax tree does not print back the file's "
+                "bytes; please report this file"
+            )
             return result
         result.fixed = fixed.fixed_bytes
         result.changed = True
-        result.remaining = _sorted(list(fixed.remaining) + _syntax_diagnostics(
-            fixed.fixed, options, Suppressions.of(fixed.fixed)))
-        result.resolved = resolved_by_fixing(tree.code, result.diagnostics,
-                                             fixed.fixed.code, result.remaining)
+        result.remaining = _sorted(
+            list(fixed.remaining)
+            + _syntax_diagnostics(fixed.fixed, options, Suppressions.of(fixed.fixed))
+        )
+        result.resolved = resolved_by_fixing(
+            tree.code, result.diagnostics, fixed.fixed.code, result.remaining
+        )
         if want_diff:
-            result.diff = make_diff(data, result.fixed, tree.code, fixed.fixed.code, path,
-                                    tree.encoding)
+            result.diff = make_diff(
+                data, result.fixed, tree.code, fixed.fixed.code, path, tree.encoding
+            )
             if result.diff is not None:
                 result.diff_output = result.diff.output
                 result.diff_utf16 = result.diff.is_utf16
@@ -207,8 +247,9 @@ def _process(data: bytes, path: str, options: FileOptions, *, want_fix: bool,
         result.error = f"internal error: {_strip_path(str(exc), path)}; please report it"
     except Exception as exc:  # one bad file must not stop the others
         detail = traceback.format_exc() if verbose else ""
-        result.error = (f"internal error: {type(exc).__name__}: {exc}; please report it"
-                        + (f"\n{detail}" if detail else ""))
+        result.error = f"internal error: {type(exc).__name__}: {exc}; please report it" + (
+            f"\n{detail}" if detail else ""
+        )
     return result
 
 
@@ -225,8 +266,9 @@ def _line_map(before: str, after: str) -> dict[int, int]:
     return out
 
 
-def resolved_by_fixing(before: str, diagnostics: list[Diagnostic], after: str,
-                       remaining: list[Diagnostic]) -> list[int]:
+def resolved_by_fixing(
+    before: str, diagnostics: list[Diagnostic], after: str, remaining: list[Diagnostic]
+) -> list[int]:
     """Indices of the findings of the text ``before`` fixing that are gone from the
     fixed text ``after``: a finding stays when the fixed file reports the same code at
     its line (followed through the line diff); any other is resolved, whether by its own
@@ -258,7 +300,7 @@ def resolved_by_fixing(before: str, diagnostics: list[Diagnostic], after: str,
 
 def _strip_path(message: str, path: str) -> str:
     prefix = f"{path}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    return message[len(prefix) :] if message.startswith(prefix) else message
 
 
 def fix_is_applied(d: Diagnostic, settings: Settings) -> bool:
@@ -266,7 +308,8 @@ def fix_is_applied(d: Diagnostic, settings: Settings) -> bool:
     if d.fix is None:
         return False
     return d.fix.applicability is Applicability.SAFE or (
-        d.fix.applicability is Applicability.UNSAFE and settings.unsafe_fixes)
+        d.fix.applicability is Applicability.UNSAFE and settings.unsafe_fixes
+    )
 
 
 def strip_edits(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -299,7 +342,8 @@ def _texts(result: FileResult) -> tuple[dict[int, str], dict[int, str]]:
     """The lines at the diagnostics, of the original file and at the remaining ones of the
     fixed file (the same lines, decoded once, when fixing changed nothing)."""
     original = result.line_texts or _texts_at(
-        result.original if result.encoding else None, result.diagnostics)
+        result.original if result.encoding else None, result.diagnostics
+    )
     if result.fixed_line_texts or not result.fix_done:
         return original, result.fixed_line_texts
     if not result.changed and result.remaining == result.diagnostics:

@@ -12,8 +12,10 @@ __all__ = ["explain", "list_rules"]
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
     """Columns padded to their widest cell; the last one is left as it is."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths, strict=True))
-            + "  " + r[-1] for r in rows]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1]
+        for r in rows
+    ]
 
 
 def _verif(codes: tuple[int, ...]) -> str:
@@ -25,18 +27,21 @@ def list_rules() -> str:
     (with the InfVerif codes it corresponds to)."""
     rows: list[tuple[str, ...]] = [("CODE", "NAME", "FIX", "WHAT IT FINDS")]
     for cls in all_rules():
-        rows.append((cls.code, cls.name, cls.availability.value,
-                     cls.message + _verif(cls.infverif)))
+        rows.append(
+            (cls.code, cls.name, cls.availability.value, cls.message + _verif(cls.infverif))
+        )
     for s in SYNTAX_CODES.values():
         rows.append((s.code, s.name, "none", f"{s.summary} ({s.severity})"))
-    return "\n".join([
-        *_table(rows),
-        "",
-        "FIX: whether the rule can fix what it finds (always, sometimes, none). Fixes are",
-        "safe unless a rule's documentation says otherwise; unsafe ones need --unsafe-fixes.",
-        "Run `infmigrate --explain CODE` for a rule's documentation.",
-        "",
-    ])
+    return "\n".join(
+        [
+            *_table(rows),
+            "",
+            "FIX: whether the rule can fix what it finds (always, sometimes, none). Fixes are",
+            "safe unless a rule's documentation says otherwise; unsafe ones need --unsafe-fixes.",
+            "Run `infmigrate --explain CODE` for a rule's documentation.",
+            "",
+        ]
+    )
 
 
 def _fixer_text(cls: type[Fixer]) -> str:
@@ -53,8 +58,10 @@ def explain(code: str) -> str:
     key = code.strip().upper()
     syntax = SYNTAX_CODES.get(key)
     if syntax is not None:
-        return (f"{syntax.code} {syntax.name}: {syntax.summary}\nSeverity: {syntax.severity}"
-                f" · Fix: none (a syntax problem)\n\n{syntax.docs}\n")
+        return (
+            f"{syntax.code} {syntax.name}: {syntax.summary}\nSeverity: {syntax.severity}"
+            f" · Fix: none (a syntax problem)\n\n{syntax.docs}\n"
+        )
     try:
         cls = rule(key)
     except RuleError:

@@ -54,12 +54,18 @@ def _allowed(diag: Diagnostic, settings: Settings) -> bool:
         return False
     applicability = diag.fix.applicability
     return applicability is Applicability.SAFE or (
-        applicability is Applicability.UNSAFE and settings.unsafe_fixes)
+        applicability is Applicability.UNSAFE and settings.unsafe_fixes
+    )
 
 
-def check(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
-          settings: Settings | None = None, path: str = "-", *,
-          suppress: bool = True) -> list[Diagnostic]:
+def check(
+    tree: InfFile,
+    rules: Sequence[type[Fixer]] | Sequence[Fixer],
+    settings: Settings | None = None,
+    path: str = "-",
+    *,
+    suppress: bool = True,
+) -> list[Diagnostic]:
     """Every diagnostic the rules find in the tree, sorted by position and code.
 
     Diagnostics silenced by the file's ``; infmigrate: ignore[...]`` comments are left out
@@ -91,9 +97,15 @@ def _choose(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagn
     return chosen
 
 
-def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
-        settings: Settings | None = None, path: str = "-", *,
-        suppress: bool = True, first: Sequence[Diagnostic] | None = None) -> FixResult:
+def fix(
+    tree: InfFile,
+    rules: Sequence[type[Fixer]] | Sequence[Fixer],
+    settings: Settings | None = None,
+    path: str = "-",
+    *,
+    suppress: bool = True,
+    first: Sequence[Diagnostic] | None = None,
+) -> FixResult:
     """Apply fixes until none is left to apply; see the module docstring. Suppressed
     diagnostics (``suppress``, as in :func:`check`) are not fixed.
 
@@ -124,8 +136,9 @@ def fix(tree: InfFile, rules: Sequence[type[Fixer]] | Sequence[Fixer],
         reparsed = parse(printed, edited.encoding)
         if reparsed != edited:
             codes = ", ".join(sorted({d.code for d in chosen}))
-            raise FixerBug(f"{path}: the output of {codes} does not parse back to the tree "
-                           "the fixer built")
+            raise FixerBug(
+                f"{path}: the output of {codes} does not parse back to the tree the fixer built"
+            )
         result.applied.extend(chosen)
         current, result.fixed_bytes = reparsed, printed
     codes = ", ".join(sorted({d.code for d in result.applied[-5:]}))

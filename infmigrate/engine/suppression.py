@@ -47,8 +47,7 @@ def parse_directives(comment: str) -> list[tuple[str, frozenset[str]]]:
         if codes is None:
             prefixes = frozenset({_ALL})
         else:
-            prefixes = frozenset(c.strip().upper() for c in re.split(r"[,\s]+", codes)
-                                 if c.strip())
+            prefixes = frozenset(c.strip().upper() for c in re.split(r"[,\s]+", codes) if c.strip())
             if not prefixes:
                 continue  # "ignore[]" suppresses nothing
         out.append((m.group("kind").lower(), prefixes))

@@ -36,8 +36,10 @@ def fix_offered(d: Diagnostic, file: FileResult) -> bool:
     run would apply, and display-only ones (which exist to be shown)."""
     if d.fix is None or file.options is None:
         return False
-    return (fix_is_applied(d, file.options.settings)
-            or d.fix.applicability is Applicability.DISPLAY_ONLY)
+    return (
+        fix_is_applied(d, file.options.settings)
+        or d.fix.applicability is Applicability.DISPLAY_ONLY
+    )
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,15 @@ class Shown:
     def fixable(self) -> bool:
         """Marked ``[*]``: the run applies this fix."""
         return self.file.options is not None and fix_is_applied(
-            self.diag, self.file.options.settings)
+            self.diag, self.file.options.settings
+        )
 
     @property
     def resolved(self) -> bool:
         """Marked ``[*]`` in text: a finding of the file as it is that fixing with the
         run's settings removes (what the summary counts as fixable, and fixed)."""
         diagnostics = self.file.diagnostics
-        return any(diagnostics[i] is self.diag for i in self.file.resolved
-                   if i < len(diagnostics))
+        return any(diagnostics[i] is self.diag for i in self.file.resolved if i < len(diagnostics))
 
 
 @dataclass
@@ -153,9 +155,9 @@ class Report:
                 hasher = hashers.get((d.code, d.line))
                 if hasher is None:
                     hasher = hashers[(d.code, d.line)] = _fingerprint_prefix(
-                        d.code, file.path, anchor)
-                out.append(Shown(file, d, tree,
-                                 _fingerprint_of(hasher, seen[(d.code, anchor)])))
+                        d.code, file.path, anchor
+                    )
+                out.append(Shown(file, d, tree, _fingerprint_of(hasher, seen[(d.code, anchor)])))
         return out
 
     def shown_in(self, file: FileResult) -> Iterator[Shown]:

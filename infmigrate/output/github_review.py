@@ -111,8 +111,9 @@ def _attribute(file: FileResult, hunks: list[_Hunked]) -> list[list[Diagnostic]]
                     if start <= c.old_end and c.old_start <= end:
                         hits.append(i)
         if not hits:  # a later round's fix: the nearest change
-            hits = [min(range(len(hunks)),
-                        key=lambda i: abs(hunks[i].change.old_start + 1 - d.line))]
+            hits = [
+                min(range(len(hunks)), key=lambda i: abs(hunks[i].change.old_start + 1 - d.line))
+            ]
         for i in sorted(set(hits)):
             owners[i].append(d)
     return owners
@@ -156,9 +157,11 @@ def _change_comments(report: Report, file: FileResult) -> list[dict[str, Any]]:
         if titles:
             text += "\n\nFix: " + "; ".join(titles)
         if fd.is_utf16:
-            text += (f"\n\n{_fence(chr(10).join(h.diff_lines), 'diff')}\n\n"
-                     f"This file is {fd.encoding.upper()}, which GitHub treats as binary, so "
-                     f"no suggestion is offered: run `infmigrate --write {file.path}`.")
+            text += (
+                f"\n\n{_fence(chr(10).join(h.diff_lines), 'diff')}\n\n"
+                f"This file is {fd.encoding.upper()}, which GitHub treats as binary, so "
+                f"no suggestion is offered: run `infmigrate --write {file.path}`."
+            )
         else:
             text += "\n\n" + _fence(clean("\n".join(s.lines)), "suggestion")
         codes = "+".join(sorted({d.code for d in diags})) or "fix"
@@ -178,8 +181,10 @@ def _finding_comments(report: Report, file: FileResult) -> list[dict[str, Any]]:
         if d.fix is not None:
             title = clean(d.fix.title)
             if d.fix.applicability is Applicability.UNSAFE and not shown.fixable:
-                text += (f"\n\nAn unsafe fix is available ({title}): "
-                         f"`infmigrate --write --unsafe-fixes {file.path}`.")
+                text += (
+                    f"\n\nAn unsafe fix is available ({title}): "
+                    f"`infmigrate --write --unsafe-fixes {file.path}`."
+                )
             elif d.fix.applicability is Applicability.DISPLAY_ONLY:
                 text += f"\n\nSuggestion: {title}."
         text += "\n" + _marker(file.path, shown.fingerprint)

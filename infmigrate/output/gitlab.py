@@ -17,12 +17,13 @@ def render(report: Report) -> str:
     issues: list[dict[str, Any]] = []
     for s in report.shown:
         d = s.diag
-        issues.append({
-            "description": f"{d.code} {clean(d.message)}",
-            "check_name": d.code,
-            "fingerprint": s.fingerprint,
-            "severity": _SEVERITY.get(s.severity, "minor"),
-            "location": {"path": s.file.path,
-                         "lines": {"begin": d.line, "end": s.end[0]}},
-        })
+        issues.append(
+            {
+                "description": f"{d.code} {clean(d.message)}",
+                "check_name": d.code,
+                "fingerprint": s.fingerprint,
+                "severity": _SEVERITY.get(s.severity, "minor"),
+                "location": {"path": s.file.path, "lines": {"begin": d.line, "end": s.end[0]}},
+            }
+        )
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

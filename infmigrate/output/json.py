@@ -23,13 +23,19 @@ def _object(report: Report, s: Shown) -> dict[str, Any]:
     fix: dict[str, Any] | None = None
     if d.fix is not None:
         edits = [
-            {"content": clean(r.content),
-             "location": _position(r.start_line, r.start_column),
-             "end_location": _position(r.end_line, r.end_column)}
+            {
+                "content": clean(r.content),
+                "location": _position(r.start_line, r.start_column),
+                "end_location": _position(r.end_line, r.end_column),
+            }
             for r in fix_text_changes(s.full_tree, d.fix).replacements()
         ]
-        fix = {"applicability": d.fix.applicability.value, "title": clean(d.fix.title),
-               "enabled": s.fixable, "edits": edits}
+        fix = {
+            "applicability": d.fix.applicability.value,
+            "title": clean(d.fix.title),
+            "enabled": s.fixable,
+            "edits": edits,
+        }
     return {
         "code": d.code,
         "name": d.name,

@@ -36,8 +36,7 @@ def _object(report: Report, s: Shown) -> dict[str, Any]:
             "path": s.file.path,
             "range": {
                 "start": {"line": d.line, "column": _column(report, s, d.line, d.column)},
-                "end": {"line": end_line,
-                        "column": _column(report, s, end_line, end_column)},
+                "end": {"line": end_line, "column": _column(report, s, end_line, end_column)},
             },
         },
         "severity": _SEVERITY.get(s.severity, "WARNING"),
@@ -47,14 +46,17 @@ def _object(report: Report, s: Shown) -> dict[str, Any]:
     if d.fix is not None and fix_offered(d, s.file) and s.file.encoding not in UTF16:
         suggestion = fix_text_changes(s.full_tree, d.fix).suggestion()
         if suggestion is not None:
-            obj["suggestions"] = [{
-                "range": {"start": {"line": suggestion.start_line},
-                          "end": {"line": suggestion.end_line}},
-                "text": clean("\n".join(suggestion.lines)),
-            }]
+            obj["suggestions"] = [
+                {
+                    "range": {
+                        "start": {"line": suggestion.start_line},
+                        "end": {"line": suggestion.end_line},
+                    },
+                    "text": clean("\n".join(suggestion.lines)),
+                }
+            ]
     return obj
 
 
 def render(report: Report) -> str:
-    return "".join(json.dumps(_object(report, s), ensure_ascii=False) + "\n"
-                   for s in report.shown)
+    return "".join(json.dumps(_object(report, s), ensure_ascii=False) + "\n" for s in report.shown)

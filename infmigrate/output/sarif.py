@@ -26,8 +26,12 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning"}
 _ROOT = "%SRCROOT%"
 #: IANA names of the encodings the decoder reports.
-_IANA = {"utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-8": "UTF-8",
-         "cp1252": "windows-1252"}
+_IANA = {
+    "utf-16-le": "UTF-16LE",
+    "utf-16-be": "UTF-16BE",
+    "utf-8": "UTF-8",
+    "cp1252": "windows-1252",
+}
 
 
 def _summary(docs: str) -> str:
@@ -54,15 +58,18 @@ def _rule(cls: type[Fixer]) -> dict[str, Any]:
 
 
 def _syntax_rules() -> list[dict[str, Any]]:
-    return [{
-        "id": s.code,
-        "name": s.name,
-        "shortDescription": {"text": s.summary},
-        "fullDescription": {"text": _summary(s.docs)},
-        "help": {"text": s.docs, "markdown": s.docs},
-        "defaultConfiguration": {"level": _LEVEL[s.severity]},
-        "properties": {"fixAvailability": "none", "infverif": [], "tags": ["syntax"]},
-    } for s in SYNTAX_CODES.values()]
+    return [
+        {
+            "id": s.code,
+            "name": s.name,
+            "shortDescription": {"text": s.summary},
+            "fullDescription": {"text": _summary(s.docs)},
+            "help": {"text": s.docs, "markdown": s.docs},
+            "defaultConfiguration": {"level": _LEVEL[s.severity]},
+            "properties": {"fixAvailability": "none", "infverif": [], "tags": ["syntax"]},
+        }
+        for s in SYNTAX_CODES.values()
+    ]
 
 
 def _uri(path: str) -> str:
@@ -70,8 +77,7 @@ def _uri(path: str) -> str:
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
-    return {"startLine": line, "startColumn": column, "endLine": end_line,
-            "endColumn": end_column}
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
 def _result(s: Shown, rule_index: dict[str, int], artifact: int) -> dict[str, Any]:
@@ -82,27 +88,37 @@ def _result(s: Shown, rule_index: dict[str, int], artifact: int) -> dict[str, An
         "ruleIndex": rule_index[d.code],
         "level": _LEVEL.get(s.severity, "warning"),
         "message": {"text": clean(d.message)},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {**location, "index": artifact},
-            "region": _region(d.line, d.column, *s.end),
-        }}],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {**location, "index": artifact},
+                    "region": _region(d.line, d.column, *s.end),
+                }
+            }
+        ],
         "partialFingerprints": {"infmigrate/v1": s.fingerprint},
     }
     if d.fix is not None:
         result["properties"] = {"fixApplicability": d.fix.applicability.value}
         if s.file.encoding not in UTF16:
             replacements = [
-                {"deletedRegion": _region(r.start_line, r.start_column, r.end_line,
-                                          r.end_column),
-                 "insertedContent": {"text": clean(r.content)}}
+                {
+                    "deletedRegion": _region(
+                        r.start_line, r.start_column, r.end_line, r.end_column
+                    ),
+                    "insertedContent": {"text": clean(r.content)},
+                }
                 for r in fix_text_changes(s.full_tree, d.fix).replacements()
             ]
             if replacements:
-                result["fixes"] = [{
-                    "description": {"text": clean(d.fix.title)},
-                    "artifactChanges": [{"artifactLocation": location,
-                                         "replacements": replacements}],
-                }]
+                result["fixes"] = [
+                    {
+                        "description": {"text": clean(d.fix.title)},
+                        "artifactChanges": [
+                            {"artifactLocation": location, "replacements": replacements}
+                        ],
+                    }
+                ]
     return result
 
 
@@ -116,24 +132,40 @@ def to_log(report: Report) -> dict[str, Any]:
         path = s.file.path
         if path not in artifact_index:
             artifact_index[path] = len(artifacts)
-            artifacts.append({"location": {"uri": _uri(path), "uriBaseId": _ROOT},
-                              "encoding": _IANA.get(s.file.encoding, s.file.encoding)})
+            artifacts.append(
+                {
+                    "location": {"uri": _uri(path), "uriBaseId": _ROOT},
+                    "encoding": _IANA.get(s.file.encoding, s.file.encoding),
+                }
+            )
         results.append(_result(s, rule_index, artifact_index[path]))
     notifications = [
-        {"level": "error", "message": {"text": clean(f"{f.path}: {f.error}")},
-         "locations": [{"physicalLocation": {"artifactLocation": {
-             "uri": _uri(f.path), "uriBaseId": _ROOT}}}]}
-        for f in report.files if f.error
+        {
+            "level": "error",
+            "message": {"text": clean(f"{f.path}: {f.error}")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.path), "uriBaseId": _ROOT}
+                    }
+                }
+            ],
+        }
+        for f in report.files
+        if f.error
     ]
     run: dict[str, Any] = {
-        "tool": {"driver": {
-            "name": "infmigrate",
-            "version": report.version,
-            "informationUri": "https://pypi.org/project/infmigrate/",
-            "rules": rules,
-        }},
-        "invocations": [{"executionSuccessful": not notifications,
-                         "toolExecutionNotifications": notifications}],
+        "tool": {
+            "driver": {
+                "name": "infmigrate",
+                "version": report.version,
+                "informationUri": "https://pypi.org/project/infmigrate/",
+                "rules": rules,
+            }
+        },
+        "invocations": [
+            {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
+        ],
         "columnKind": "unicodeCodePoints",
         "artifacts": artifacts,
         "results": results,

@@ -25,8 +25,15 @@ from infmigrate.engine.edits import apply_edits
 from infmigrate.engine.fixer import Fix
 from infmigrate.engine.syntax import InfFile
 
-__all__ = ["Replacement", "Suggestion", "TextChanges", "anchored", "fix_text_changes",
-           "physical_lines", "strip_eol"]
+__all__ = [
+    "Replacement",
+    "Suggestion",
+    "TextChanges",
+    "anchored",
+    "fix_text_changes",
+    "physical_lines",
+    "strip_eol",
+]
 
 _PHYSICAL = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
 
@@ -77,8 +84,9 @@ class TextChanges:
                 end = (c.old_end + 1, 1)
             else:  # through the end of a last line without terminator
                 end = (n, len(self.old[-1]) + 1)
-            out.append(Replacement(c.old_start + 1, 1, *end,
-                                   "".join(self.new[c.new_start:c.new_end])))
+            out.append(
+                Replacement(c.old_start + 1, 1, *end, "".join(self.new[c.new_start : c.new_end]))
+            )
         return out
 
     def suggestion(self) -> Suggestion | None:
@@ -88,8 +96,11 @@ class TextChanges:
             return None
         first, last = self.changes[0], self.changes[-1]
         merged = Change(first.old_start, last.old_end, first.new_start, last.new_end)
-        return anchored(merged, [strip_eol(x) for x in self.old],
-                        [strip_eol(x) for x in self.new[merged.new_start:merged.new_end]])
+        return anchored(
+            merged,
+            [strip_eol(x) for x in self.old],
+            [strip_eol(x) for x in self.new[merged.new_start : merged.new_end]],
+        )
 
 
 def anchored(change: Change, old: Sequence[str], new: Sequence[str]) -> Suggestion | None:

@@ -32,9 +32,16 @@ def render(report: Report) -> str:
     if not report.color:
         return "".join(t.plain + "\n" for t in lines)
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=True, color_system="standard",
-                      highlight=False, soft_wrap=True, emoji=False, markup=False,
-                      width=10_000)
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        highlight=False,
+        soft_wrap=True,
+        emoji=False,
+        markup=False,
+        width=10_000,
+    )
     for t in lines:
         console.print(t)
     return buffer.getvalue()

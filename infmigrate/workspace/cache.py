@@ -62,8 +62,7 @@ from infmigrate import __version__
 from infmigrate.engine.fixer import Applicability, Diagnostic, Fix
 from infmigrate.engine.processing import FileOptions, FileResult
 
-__all__ = ["CACHE_DIR_NAME", "Cache", "CacheUnavailable", "digest", "settings_key",
-           "source_hash"]
+__all__ = ["CACHE_DIR_NAME", "Cache", "CacheUnavailable", "digest", "settings_key", "source_hash"]
 
 CACHE_DIR_NAME = ".infmigrate_cache"
 #: Bumped when the layout of the results files changes.
@@ -73,11 +72,17 @@ FORMAT = 3
 MAX_SHARD_BYTES = 64 << 20
 #: What a shard starts with, before the hex HMAC and a newline.
 _MAGIC = b"infmigrate-cache-hmac-sha256 "
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-               | getattr(os, "O_BINARY", 0))
-_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-        "# This file is a cache directory tag created by infmigrate.\n"
-        "# For information about cache directory tags see https://bford.info/cachedir/\n")
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by infmigrate.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
 #: Entries not used for this long are dropped when the cache is saved.
 MAX_AGE_DAYS = 30
 #: Caches of other builds of the same version (other source hashes) untouched for this
@@ -109,8 +114,13 @@ def source_hash(modules: Iterable[str]) -> str:
 
 def settings_key(options: FileOptions) -> str:
     """What of a file's options changes its result."""
-    text = json.dumps([[r.code for r in options.rules], sorted(options.syntax_codes),
-                       options.settings.unsafe_fixes])
+    text = json.dumps(
+        [
+            [r.code for r in options.rules],
+            sorted(options.syntax_codes),
+            options.settings.unsafe_fixes,
+        ]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -137,28 +147,51 @@ class _Strings:
 
 
 def _dump_diags(diagnostics: Sequence[Diagnostic], strings: _Strings) -> list[list[Any]]:
-    return [[strings(d.code), strings(d.name), strings(d.message), d.line, d.column,
-             d.end_line, d.end_column,
-             strings(d.fix.title) if d.fix else -1,
-             _APPLICABILITY.index(d.fix.applicability) if d.fix else -1,
-             list(d.infverif)] for d in diagnostics]
+    return [
+        [
+            strings(d.code),
+            strings(d.name),
+            strings(d.message),
+            d.line,
+            d.column,
+            d.end_line,
+            d.end_column,
+            strings(d.fix.title) if d.fix else -1,
+            _APPLICABILITY.index(d.fix.applicability) if d.fix else -1,
+            list(d.infverif),
+        ]
+        for d in diagnostics
+    ]
 
 
 def _load_diags(rows: Any, table: list[str]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     fixes: dict[tuple[int, int], Fix] = {}
     for code, name, message, line, column, end_line, end_column, title, app, infverif in rows:
-        if not (type(line) is type(column) is type(end_line) is type(end_column) is int
-                and type(infverif) is list and all(type(n) is int for n in infverif)):
+        if not (
+            type(line) is type(column) is type(end_line) is type(end_column) is int
+            and type(infverif) is list
+            and all(type(n) is int for n in infverif)
+        ):
             raise ValueError("bad diagnostic")
         fix = None
         if title != -1:
             fix = fixes.get((title, app))
             if fix is None:
-                fix = fixes[(title, app)] = Fix(_at(table, title), (),
-                                                _APPLICABILITY[_index(app)])
-        out.append(Diagnostic(_at(table, code), _at(table, name), _at(table, message),
-                              line, column, end_line, end_column, fix, tuple(infverif)))
+                fix = fixes[(title, app)] = Fix(_at(table, title), (), _APPLICABILITY[_index(app)])
+        out.append(
+            Diagnostic(
+                _at(table, code),
+                _at(table, name),
+                _at(table, message),
+                line,
+                column,
+                end_line,
+                end_column,
+                fix,
+                tuple(infverif),
+            )
+        )
     return out
 
 
@@ -269,7 +302,7 @@ class Cache:
         header, newline, payload = data.partition(b"\n")
         if not newline or not header.startswith(_MAGIC):
             return None
-        if not hmac.compare_digest(header[len(_MAGIC):], self._mac(shard, payload)):
+        if not hmac.compare_digest(header[len(_MAGIC) :], self._mac(shard, payload)):
             return None
         return payload
 
@@ -292,8 +325,16 @@ class Cache:
     def _key(path: Path, settings: str) -> str:
         return f"{settings}:{os.path.normpath(path.absolute())}"
 
-    def lookup(self, path: Path, shown: str, content: str, settings: str, *,
-               want_fix: bool, want_output: bool) -> FileResult | None:
+    def lookup(
+        self,
+        path: Path,
+        shown: str,
+        content: str,
+        settings: str,
+        *,
+        want_fix: bool,
+        want_output: bool,
+    ) -> FileResult | None:
         """The cached (light) result, or None. ``want_output``: the run writes or prints
         what fixing produces (``--write``, ``--diff``), which is never cached, so a file
         that fixing changes is a miss."""
@@ -305,9 +346,13 @@ class Cache:
             table = entry["S"]
             if type(table) is not list:
                 return None
-            result = FileResult(shown, encoding=_str(entry["e"]), cached=True,
-                                diagnostics=_load_diags(entry["d"], table),
-                                line_texts=_load_lines(entry["l"]))
+            result = FileResult(
+                shown,
+                encoding=_str(entry["e"]),
+                cached=True,
+                diagnostics=_load_diags(entry["d"], table),
+                line_texts=_load_lines(entry["l"]),
+            )
             if want_fix:
                 if entry["f"] is not True or type(entry["c"]) is not bool:
                     return None
@@ -317,10 +362,14 @@ class Cache:
                 result.fix_done = True
                 result.applied = _load_diags(entry["a"], table)
                 result.resolved = _load_indices(entry["g"], len(result.diagnostics))
-                result.remaining = (list(result.diagnostics) if entry["r"] is None
-                                    else _load_diags(entry["r"], table))
-                result.fixed_line_texts = (dict(result.line_texts) if entry["m"] is None
-                                           else _load_lines(entry["m"]))
+                result.remaining = (
+                    list(result.diagnostics)
+                    if entry["r"] is None
+                    else _load_diags(entry["r"], table)
+                )
+                result.fixed_line_texts = (
+                    dict(result.line_texts) if entry["m"] is None else _load_lines(entry["m"])
+                )
         except (KeyError, ValueError, TypeError, AttributeError, IndexError):
             return None
         if entry.get("t") != self._today:
@@ -334,12 +383,19 @@ class Cache:
             return
         key = self._key(path, settings)
         old = self._entries.get(key)
-        if (not result.fix_done and isinstance(old, dict) and old.get("h") == content
-                and old.get("f") is True):
+        if (
+            not result.fix_done
+            and isinstance(old, dict)
+            and old.get("h") == content
+            and old.get("f") is True
+        ):
             return  # a report-only result adds nothing to one with the fixes
         strings = _Strings()
         entry: dict[str, Any] = {
-            "h": content, "s": result.path, "e": result.encoding, "t": self._today,
+            "h": content,
+            "s": result.path,
+            "e": result.encoding,
+            "t": self._today,
             "d": _dump_diags(result.diagnostics, strings),
             "l": {str(k): v for k, v in result.line_texts.items()},
             "f": result.fix_done,
@@ -350,23 +406,30 @@ class Cache:
                 a=_dump_diags(result.applied, strings),
                 g=list(result.resolved),
                 r=None if same else _dump_diags(result.remaining, strings),
-                m=(None if result.fixed_line_texts == result.line_texts else
-                   {str(k): v for k, v in result.fixed_line_texts.items()}),
-                c=result.changed)
+                m=(
+                    None
+                    if result.fixed_line_texts == result.line_texts
+                    else {str(k): v for k, v in result.fixed_line_texts.items()}
+                ),
+                c=result.changed,
+            )
         entry["S"] = strings.table
         self._entries[key] = entry
         self._dirty.add(self._shard(key))
 
-    def store_written(self, path: Path, fixed: bytes, settings: str,
-                      result: FileResult) -> None:
+    def store_written(self, path: Path, fixed: bytes, settings: str, result: FileResult) -> None:
         """After ``--write``: the new content's result is what was left (nothing to fix)."""
         if result.error or not result.fix_done:
             return
-        after = FileResult(result.path, encoding=result.encoding,
-                           diagnostics=result.remaining,
-                           line_texts=result.fixed_line_texts, fix_done=True,
-                           remaining=result.remaining,
-                           fixed_line_texts=result.fixed_line_texts)
+        after = FileResult(
+            result.path,
+            encoding=result.encoding,
+            diagnostics=result.remaining,
+            line_texts=result.fixed_line_texts,
+            fix_done=True,
+            remaining=result.remaining,
+            fixed_line_texts=result.fixed_line_texts,
+        )
         self.store(path, digest(fixed), settings, after)
 
     def save(self) -> None:
@@ -379,9 +442,11 @@ class Cache:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._check_dirs()
         cutoff = self._today - MAX_AGE_DAYS
-        self._entries = {k: v for k, v in self._entries.items()
-                         if isinstance(v, dict) and isinstance(v.get("t"), int)
-                         and v["t"] >= cutoff}
+        self._entries = {
+            k: v
+            for k, v in self._entries.items()
+            if isinstance(v, dict) and isinstance(v.get("t"), int) and v["t"] >= cutoff
+        }
         shards: dict[str, dict[str, Any]] = {shard: {} for shard in self._dirty}
         for key, entry in self._entries.items():
             shard = self._shard(key)
@@ -389,18 +454,21 @@ class Cache:
                 shards[shard][key] = entry
         for shard, entries in shards.items():
             # ASCII with escapes: lone surrogates (undecodable bytes of ANSI files) survive.
-            payload = json.dumps({"format": FORMAT, "version": __version__,
-                                  "entries": entries},
-                                 ensure_ascii=True, separators=(",", ":")).encode("ascii")
-            _atomic(self._shard_file(shard),
-                    _MAGIC + self._mac(shard, payload) + b"\n" + payload)
+            payload = json.dumps(
+                {"format": FORMAT, "version": __version__, "entries": entries},
+                ensure_ascii=True,
+                separators=(",", ":"),
+            ).encode("ascii")
+            _atomic(self._shard_file(shard), _MAGIC + self._mac(shard, payload) + b"\n" + payload)
         self._dirty.clear()
         self._collect()
 
     def _prepare_root(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", "# Created by infmigrate automatically.\n*\n"),
-                           ("CACHEDIR.TAG", _TAG)):
+        for name, text in (
+            (".gitignore", "# Created by infmigrate automatically.\n*\n"),
+            ("CACHEDIR.TAG", _TAG),
+        ):
             path = self.root / name
             if not path.exists():
                 _atomic(path, text.encode())

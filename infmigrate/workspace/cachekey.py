@@ -36,8 +36,7 @@ KEY_NAME = "cache-key"
 KEY_BYTES = 32
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ_FLAGS = (os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
-               | getattr(os, "O_BINARY", 0))
+_READ_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 class CacheKeyError(Exception):
@@ -90,8 +89,10 @@ def _read(path: Path) -> bytes:
             if st.st_uid != os.geteuid():
                 raise CacheKeyError(f"{path} belongs to another user; delete it")
             if st.st_mode & 0o077:
-                raise CacheKeyError(f"{path} can be read or written by other users "
-                                    f"(mode {stat.S_IMODE(st.st_mode):04o}); delete it")
+                raise CacheKeyError(
+                    f"{path} can be read or written by other users "
+                    f"(mode {stat.S_IMODE(st.st_mode):04o}); delete it"
+                )
         data = os.read(fd, KEY_BYTES + 1)
     except OSError as exc:
         raise CacheKeyError(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -28,8 +28,15 @@ import pathspec
 
 from infmigrate.engine.selection import Layer
 
-__all__ = ["CONFIG_NAMES", "DEFAULT_MAX_FILE_SIZE", "Config", "ConfigError", "ConfigFinder",
-           "load_config", "parse_size"]
+__all__ = [
+    "CONFIG_NAMES",
+    "DEFAULT_MAX_FILE_SIZE",
+    "Config",
+    "ConfigError",
+    "ConfigFinder",
+    "load_config",
+    "parse_size",
+]
 
 #: Looked for in each directory, in this order.
 CONFIG_NAMES = ("infmigrate.toml", ".infmigrate.toml", "pyproject.toml")
@@ -40,7 +47,7 @@ _KEYS = ("select", "ignore", "extend-select", "unsafe-fixes", "exclude", "max-fi
 #: needs up to about 100 times a hostile file's size in memory (``bench/scaling.py``).
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
 
-_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
+_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 
 
 class ConfigError(ValueError):
@@ -65,8 +72,12 @@ class Config:
 
     def layer(self) -> Layer:
         """This file's rule selection, as a layer under the command line's."""
-        return Layer(self.select, self.ignore, self.extend_select,
-                     origin=str(self.path) if self.path else "defaults")
+        return Layer(
+            self.select,
+            self.ignore,
+            self.extend_select,
+            origin=str(self.path) if self.path else "defaults",
+        )
 
     def is_excluded(self, path: Path, is_dir: bool = False) -> bool:
         """Whether an ``exclude`` glob matches the path (relative to :attr:`root`)."""
@@ -80,8 +91,11 @@ def relative_to(path: Path, root: Path) -> str | None:
     """``path`` relative to ``root`` as a POSIX string, or None when it is not below it
     (compared as written, then with symbolic links resolved)."""
     try:
-        return Path(os.path.normpath(path.absolute())).relative_to(
-            os.path.normpath(root.absolute())).as_posix()
+        return (
+            Path(os.path.normpath(path.absolute()))
+            .relative_to(os.path.normpath(root.absolute()))
+            .as_posix()
+        )
     except ValueError:
         pass
     try:
@@ -126,7 +140,7 @@ def parse_size(value: object) -> int:
     elif isinstance(value, str):
         text = value.strip().upper().replace(" ", "")
         digits = text.rstrip("KMGB")
-        unit = text[len(digits):]
+        unit = text[len(digits) :]
         if not digits.isdigit() or unit not in _UNITS:
             raise ValueError(f"not a size: {value!r} (e.g. 16MB, 512KB, 1048576)")
         number = int(digits)
@@ -164,8 +178,7 @@ def load_config(path: Path) -> Config | None:
         table = data
     unknown = sorted(set(table) - set(_KEYS))
     if unknown:
-        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: "
-                          f"{', '.join(_KEYS)})")
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {', '.join(_KEYS)})")
     unsafe = table.get("unsafe-fixes")
     if unsafe is not None and not isinstance(unsafe, bool):
         raise ConfigError(f"{path}: 'unsafe-fixes' must be true or false")
@@ -175,8 +188,9 @@ def load_config(path: Path) -> Config | None:
         try:
             max_size = parse_size(max_size)
         except ValueError:
-            raise ConfigError(f"{path}: 'max-file-size' must be a size in bytes or a string "
-                              "such as \"16MB\"") from None
+            raise ConfigError(
+                f"{path}: 'max-file-size' must be a size in bytes or a string such as \"16MB\""
+            ) from None
     return Config(
         path=path,
         root=path.parent,
@@ -219,7 +233,8 @@ class ConfigFinder:
                     break
         if result is None:
             parent = directory.parent
-            result = (Config(None, self._default_root) if parent == directory
-                      else self._for_dir(parent))
+            result = (
+                Config(None, self._default_root) if parent == directory else self._for_dir(parent)
+            )
         self._by_dir[directory] = result
         return result

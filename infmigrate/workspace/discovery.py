@@ -24,15 +24,27 @@ from pathlib import Path
 
 from infmigrate.workspace.gitignore import GitIgnore
 
-__all__ = ["INF_SUFFIXES", "SKIPPED_DIRS", "Candidate", "discover", "display_path",
-           "path_key"]
+__all__ = ["INF_SUFFIXES", "SKIPPED_DIRS", "Candidate", "discover", "display_path", "path_key"]
 
 #: File name endings that are INF sources (compared case-insensitively).
 INF_SUFFIXES = (".inf", ".inx")
 #: Directories never searched.
-SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv",
-                          "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache",
-                          ".infmigrate_cache"})
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".infmigrate_cache",
+    }
+)
 
 #: ``is_excluded(path, is_dir)``: whether the exclude globs name it (may raise ValueError
 #: for a bad configuration, which is reported when the file is processed).
@@ -62,7 +74,7 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     absolute = p if p.is_absolute() else base / p
     text, prefix = str(absolute), os.path.join(str(base), "")
     if text.startswith(prefix) and ".." not in text:  # the common case, without relpath
-        return Path(text[len(prefix):]).as_posix()
+        return Path(text[len(prefix) :]).as_posix()
     try:
         rel = os.path.relpath(absolute, base)
     except ValueError:  # pragma: no cover - another drive on Windows
@@ -81,8 +93,13 @@ def _is_inf(name: str) -> bool:
 
 
 class _Walker:
-    def __init__(self, is_excluded: Excluder, gitignore: GitIgnore | None,
-                 follow_symlinks: bool, on_note: Notes | None) -> None:
+    def __init__(
+        self,
+        is_excluded: Excluder,
+        gitignore: GitIgnore | None,
+        follow_symlinks: bool,
+        on_note: Notes | None,
+    ) -> None:
         self.is_excluded = is_excluded
         self.gitignore = gitignore
         self.follow = follow_symlinks
@@ -140,8 +157,9 @@ class _Walker:
             source = inx.get(name[:-4].lower()) if name.lower().endswith(".inf") else None
             if source is not None:
                 if self.on_note is not None:
-                    self.on_note(candidate.path, f"generated from {source}: migrating "
-                                 f"{source} instead")
+                    self.on_note(
+                        candidate.path, f"generated from {source}: migrating {source} instead"
+                    )
                 continue
             found.append(candidate)
         for sub in subdirs:

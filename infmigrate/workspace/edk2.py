@@ -30,5 +30,4 @@ def is_edk2(data: bytes) -> bool:
         text = decode(data).text
     except ValueError:
         return False
-    return bool(_DEFINES.search(text) and _INF_VERSION.search(text)
-                and not _VERSION.search(text))
+    return bool(_DEFINES.search(text) and _INF_VERSION.search(text) and not _VERSION.search(text))

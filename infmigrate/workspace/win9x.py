@@ -46,21 +46,26 @@ from infmigrate.engine.syntax import InfFile, decode, parse
 
 __all__ = ["WIN9X_NOTE", "is_win9x_only", "is_win9x_only_tree"]
 
-WIN9X_NOTE = ("Windows 9x-only INF ($Chicago$ signature, no .NT install sections, "
-              "VxD-era payload), not a driver package for Windows 10")
+WIN9X_NOTE = (
+    "Windows 9x-only INF ($Chicago$ signature, no .NT install sections, "
+    "VxD-era payload), not a driver package for Windows 10"
+)
 
 #: Signatures, compared without case and without the ``$`` signs (``$CHICAGO`` is seen).
 _SIGNATURES = frozenset({"chicago", "windows 95", "windows95"})
-_MARKERS = tuple(word.encode(codec) for word in ("chicago", "CHICAGO", "Chicago",
-                                                  "indows 95", "INDOWS 95", "indows95",
-                                                  "INDOWS95")
-                 for codec in ("ascii", "utf-16-le", "utf-16-be"))
+_MARKERS = tuple(
+    word.encode(codec)
+    for word in ("chicago", "CHICAGO", "Chicago", "indows 95", "INDOWS 95", "indows95", "INDOWS95")
+    for codec in ("ascii", "utf-16-le", "utf-16-be")
+)
 #: The rest of a section name after an install section's name: an NT platform extension.
 #: (then nothing, or a DDInstall suffix: ``.Services``, ``.HW``...).
 _NT_EXTENSION = re.compile(
     r"nt(?:x86|amd64|ia64|arm64|arm)?(?:\.\d[\d.]*)?"
     r"(?:\.(?:services|hw|coinstallers|interfaces|logconfigoverride|events|wmi|filters"
-    r"|components|software|factdef))?$", re.I)
+    r"|components|software|factdef))?$",
+    re.I,
+)
 _PAYLOAD = re.compile(r"\.(?:vxd|386|drv|mpd|pdr|dos)\b", re.I)
 _LOADER_VALUES = frozenset({"devloader", "devicevxds"})
 _WIN9X_DIRECTIVES = frozenset({"updateautobat", "updatecfgsys"})
@@ -105,8 +110,7 @@ def _has_nt_sections(tree: InfFile) -> bool:
     for section in tree.sections:
         name = section.name.strip().lower()
         for install in installs:
-            if (name.startswith(install + ".")
-                    and _NT_EXTENSION.match(name, len(install) + 1)):
+            if name.startswith(install + ".") and _NT_EXTENSION.match(name, len(install) + 1):
                 return True
     return False
 
@@ -128,8 +132,7 @@ def _win9x_payload(tree: InfFile) -> bool:
 
 def is_win9x_only_tree(tree: InfFile) -> bool:
     """Whether the parsed INF is Windows 9x-only (see the module docstring)."""
-    return (_signature(tree) in _SIGNATURES and not _has_nt_sections(tree)
-            and _win9x_payload(tree))
+    return _signature(tree) in _SIGNATURES and not _has_nt_sections(tree) and _win9x_payload(tree)
 
 
 def is_win9x_only(data: bytes) -> bool:

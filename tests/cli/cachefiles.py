@@ -41,7 +41,7 @@ def entries(tree: Path) -> dict[str, dict[str, Any]]:
 def sign(shard: Path, payload: bytes, key: bytes | None = None) -> bytes:
     """The shard file's bytes for this payload, signed as infmigrate signs (with the
     user's key unless another is given)."""
-    source, name = shard.parent.name, shard.name[len("results-"):-len(".json")]
+    source, name = shard.parent.name, shard.name[len("results-") : -len(".json")]
     mac = hmac.new(load_key() if key is None else key, digestmod=hashlib.sha256)
     mac.update(f"{FORMAT}\0{__version__}\0{source}\0{name}\0".encode())
     mac.update(payload)

@@ -47,16 +47,26 @@ def infmigrate() -> Run:
     """Run the installed command: ``infmigrate(*args, cwd=..., input=b"...")``."""
     exe = installed_command()
     if exe is None:
-        pytest.fail("the infmigrate command is not installed; run "
-                    "`pip install -e '.[test]'` first")
+        pytest.fail("the infmigrate command is not installed; run `pip install -e '.[test]'` first")
 
-    def run(*args: str, cwd: Path, input: bytes | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-        environ = {k: v for k, v in os.environ.items()
-                   if k not in ("FORCE_COLOR", "NO_COLOR", "GITHUB_ACTIONS")}
+    def run(
+        *args: str, cwd: Path, input: bytes | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        environ = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("FORCE_COLOR", "NO_COLOR", "GITHUB_ACTIONS")
+        }
         environ.update(env or {})
-        return subprocess.run([exe, *args], cwd=cwd, input=input, capture_output=True,
-                              env=environ, check=False, timeout=60)
+        return subprocess.run(
+            [exe, *args],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            env=environ,
+            check=False,
+            timeout=60,
+        )
 
     return run
 
@@ -66,9 +76,11 @@ def files_of(root: Path, names: Sequence[str] | None = None) -> dict[str, bytes]
     ``.git`` and ``.infmigrate_cache`` folders left out."""
     if names is not None:
         return {n: (root / n).read_bytes() for n in names}
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*"))
-            if p.is_file() and not {".git", ".infmigrate_cache"} & set(p.parts)}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not {".git", ".infmigrate_cache"} & set(p.parts)
+    }
 
 
 @dataclass
@@ -94,7 +106,8 @@ def cli(*args: str, cwd: Path, input: bytes | None = None) -> CliResult:
 
 #: A small driver INF with a fixable finding (ISO015) and one left to report (ISO015 can
 #: fix it: PnpLockdown is missing).
-SAMPLE = (b'[Version]\r\nSignature="$Windows NT$"\r\nClass=Net\r\nProvider=%M%\r\n'
-          b"CatalogFile=x.cat\r\n\r\n[Strings]\r\nM=\"Contoso\"\r\n")
-FIXED_SAMPLE = SAMPLE.replace(b"CatalogFile=x.cat\r\n", b"CatalogFile=x.cat\r\n"
-                              b"PnpLockdown=1\r\n")
+SAMPLE = (
+    b'[Version]\r\nSignature="$Windows NT$"\r\nClass=Net\r\nProvider=%M%\r\n'
+    b'CatalogFile=x.cat\r\n\r\n[Strings]\r\nM="Contoso"\r\n'
+)
+FIXED_SAMPLE = SAMPLE.replace(b"CatalogFile=x.cat\r\n", b"CatalogFile=x.cat\r\nPnpLockdown=1\r\n")

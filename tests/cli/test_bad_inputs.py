@@ -43,12 +43,15 @@ def run_beside_good(tmp_path: Path, name: str, data: bytes, *args: str):  # type
 CASES = {
     "binary": random.Random(6).randbytes(8192),
     "empty": b"",
-    "odd-utf16": b"\xff\xfe" + (HEAD + b"[Strings]\r\nM=\"x\"\r\n").decode().encode(
-        "utf-16-le") + b"\x41",
-    "cp1252-not-utf8": HEAD + b"; caf\xe9 cr\xe8me \x81\x8d\r\n[Strings]\r\nM=\"\xe9\"\r\n",
-    "nul-bytes": HEAD + b"\x00\x00bad\x00line\r\n[Strings]\r\nM=\"x\"\r\n\x00\x00\x00",
-    "one-megabyte-line": HEAD + b"[Install]\r\nAddReg=R\r\n[R]\r\nHKR,,Big,0x10000,"
-                         + b"abcdefghi," * 100_000 + b"\r\n",
+    "odd-utf16": b"\xff\xfe"
+    + (HEAD + b'[Strings]\r\nM="x"\r\n').decode().encode("utf-16-le")
+    + b"\x41",
+    "cp1252-not-utf8": HEAD + b'; caf\xe9 cr\xe8me \x81\x8d\r\n[Strings]\r\nM="\xe9"\r\n',
+    "nul-bytes": HEAD + b'\x00\x00bad\x00line\r\n[Strings]\r\nM="x"\r\n\x00\x00\x00',
+    "one-megabyte-line": HEAD
+    + b"[Install]\r\nAddReg=R\r\n[R]\r\nHKR,,Big,0x10000,"
+    + b"abcdefghi," * 100_000
+    + b"\r\n",
     "one-megabyte-string": HEAD + b'[R]\r\nHKR,,Big,,"' + b"a" * 1_000_000 + b'"\r\n',
 }
 
@@ -58,8 +61,9 @@ def test_bad_content_is_processed_or_reported(tmp_path: Path, case: str) -> None
     res, after = run_beside_good(tmp_path, f"{case}.inf", CASES[case])
     assert res.status in ((2,) if case == "odd-utf16" else (0, 1))
     if case == "cp1252-not-utf8":  # fixed in its own encoding, other bytes kept
-        assert after == CASES[case].replace(b"Provider=%M%\r\n",
-                                            b"Provider=%M%\r\nPnpLockdown=1\r\n")
+        assert after == CASES[case].replace(
+            b"Provider=%M%\r\n", b"Provider=%M%\r\nPnpLockdown=1\r\n"
+        )
     if case == "odd-utf16":  # truncated: reported (INF004), never fixed (issue 10)
         assert after == CASES[case]
         assert "odd-utf16.inf: not fixed: the UTF-16 file has an odd number" in res.stderr
@@ -79,8 +83,10 @@ def test_fifty_megabyte_file(tmp_path: Path) -> None:
     assert time.monotonic() - start < 60
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="running as root: a mode-000 file can still be read")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="running as root: a mode-000 file can still be read",
+)
 def test_unreadable_file_is_reported_and_the_others_done(tmp_path: Path) -> None:
     (tmp_path / "good.inf").write_bytes(SAMPLE)
     (tmp_path / "locked.inf").write_bytes(SAMPLE)
@@ -113,7 +119,8 @@ def test_file_deleted_before_it_is_read(tmp_path: Path, monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize("what", ["deleted", "edited"])
 def test_file_deleted_or_edited_while_it_is_processed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
     for name in ("a.inf", "b.inf"):
         (tmp_path / name).write_bytes(SAMPLE)
     real = tasks.process
@@ -133,8 +140,10 @@ def test_file_deleted_or_edited_while_it_is_processed(
         assert "error: a.inf: cannot write: No such file or directory" in res.stderr
         assert not (tmp_path / "a.inf").exists()
     else:
-        assert ("error: a.inf: cannot write: changed on disk during the run; not "
-                "overwritten (run again)") in res.stderr
+        assert (
+            "error: a.inf: cannot write: changed on disk during the run; not "
+            "overwritten (run again)"
+        ) in res.stderr
         assert (tmp_path / "a.inf").read_bytes() == SAMPLE + b"; someone's edit\r\n"
     assert (tmp_path / "b.inf").read_bytes() == FIXED_SAMPLE
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith("-tmp")] == []
@@ -165,7 +174,8 @@ def test_path_with_spaces_and_non_ascii_characters(tmp_path: Path) -> None:
 
 
 def test_permission_denied_is_reported_even_as_root(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("a.inf", "locked.inf"):
         (tmp_path / name).write_bytes(SAMPLE)
     real = command._read

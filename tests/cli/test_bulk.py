@@ -23,7 +23,7 @@ def make_tree(root: Path, n: int = 12) -> Path:
         sub = root / f"d{i % 3}" / ("x" if i % 2 else "y")
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"f{i:02}.inf").write_bytes(SAMPLE if i % 2 else CLEAN)
-    (root / "d0" / "broken.INF").write_bytes(b"[Version\r\nA=\"x\r\n")
+    (root / "d0" / "broken.INF").write_bytes(b'[Version\r\nA="x\r\n')
     return root
 
 
@@ -34,14 +34,18 @@ def small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("small_pool")
-@pytest.mark.parametrize("mode", [[], ["--diff"], ["--check"], ["--statistics"],
-                                  ["--format", "gitlab"], ["--format", "json"]])
+@pytest.mark.parametrize(
+    "mode",
+    [[], ["--diff"], ["--check"], ["--statistics"], ["--format", "gitlab"], ["--format", "json"]],
+)
 def test_output_is_the_same_whatever_the_jobs(tmp_path: Path, mode: list[str]) -> None:
     tree = make_tree(tmp_path / "t")
     runs = [cli(*ISO015, "--no-cache", "-j", str(j), *mode, ".", cwd=tree) for j in (1, 2, 3)]
     assert runs[0].status == 1
-    assert all((r.status, r.stdout, r.stderr) == (runs[0].status, runs[0].stdout,
-                                                   runs[0].stderr) for r in runs)
+    assert all(
+        (r.status, r.stdout, r.stderr) == (runs[0].status, runs[0].stdout, runs[0].stderr)
+        for r in runs
+    )
 
 
 @pytest.mark.usefixtures("small_pool")
@@ -60,11 +64,16 @@ def test_results_are_sorted_by_path_component_by_component(tmp_path: Path) -> No
         (tmp_path / name).write_bytes(SAMPLE)
     res = cli(*ISO015, "--no-cache", "b.inf", "a-b", "a", "A.inf", cwd=tmp_path)
     assert [line.split(":")[0] for line in res.stdout.decode().splitlines()] == [
-        "A.inf", "a/b.inf", "a-b/c.inf", "b.inf"]
+        "A.inf",
+        "a/b.inf",
+        "a-b/c.inf",
+        "b.inf",
+    ]
 
 
-def test_a_worker_that_dies_fails_its_file_only(tmp_path: Path, small_pool: None,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_fails_its_file_only(
+    tmp_path: Path, small_pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tree = make_tree(tmp_path / "t")
     real = tasks.process
 
@@ -76,8 +85,10 @@ def test_a_worker_that_dies_fails_its_file_only(tmp_path: Path, small_pool: None
     monkeypatch.setattr(tasks, "process", killer)  # inherited by the forked workers
     res = cli(*ISO015, "--no-cache", "-j", "2", ".", cwd=tree)
     assert res.status == 2
-    assert "error: d0/x/f03.inf: internal error: the worker process processing this file " \
-           "died" in res.stderr
+    assert (
+        "error: d0/x/f03.inf: internal error: the worker process processing this file "
+        "died" in res.stderr
+    )
     assert sum(line.startswith("error:") for line in res.stderr.splitlines()) == 1
     shown = {line.split(":")[0] for line in res.stdout.decode().splitlines()}
     assert len(shown) == 6 + 1 - 1  # the other fixable files and broken.INF
@@ -126,12 +137,11 @@ def test_progress_bar_only_on_a_terminal_with_many_files() -> None:
         def isatty(self) -> bool:
             return True
 
-    assert isinstance(progress.progress(io.StringIO(), 500, quiet=False, description="x"),
-                      progress.Silent)
-    assert isinstance(progress.progress(Tty(), 5, quiet=False, description="x"),
-                      progress.Silent)
-    assert isinstance(progress.progress(Tty(), 500, quiet=True, description="x"),
-                      progress.Silent)
+    assert isinstance(
+        progress.progress(io.StringIO(), 500, quiet=False, description="x"), progress.Silent
+    )
+    assert isinstance(progress.progress(Tty(), 5, quiet=False, description="x"), progress.Silent)
+    assert isinstance(progress.progress(Tty(), 500, quiet=True, description="x"), progress.Silent)
     stream = Tty()
     bar = progress.progress(stream, 500, quiet=False, description="infmigrate")
     assert isinstance(bar, progress.Bar)
@@ -158,8 +168,10 @@ def _none(item: int, exc: BaseException) -> int:
     return -1
 
 
-EDK2 = (b"## @file\r\n[Defines]\r\n  INF_VERSION    = 0x00010005\r\n  BASE_NAME = Foo\r\n"
-        b"  MODULE_TYPE = UEFI_DRIVER\r\n\r\n[Sources]\r\n  Foo.c\r\n")
+EDK2 = (
+    b"## @file\r\n[Defines]\r\n  INF_VERSION    = 0x00010005\r\n  BASE_NAME = Foo\r\n"
+    b"  MODULE_TYPE = UEFI_DRIVER\r\n\r\n[Sources]\r\n  Foo.c\r\n"
+)
 
 
 def test_edk2_infs_and_generated_infs_are_skipped_with_a_note(tmp_path: Path) -> None:
@@ -171,10 +183,13 @@ def test_edk2_infs_and_generated_infs_are_skipped_with_a_note(tmp_path: Path) ->
     (tmp_path / "drv" / "d.inf").write_bytes(CLEAN)
     res = cli(*ISO015, "--no-cache", ".", cwd=tmp_path)
     assert res.stdout.decode().splitlines() == [
-        "drv/d.inx:1:1: ISO015 [*] [Version] has no PnpLockdown = 1 directive"]
+        "drv/d.inx:1:1: ISO015 [*] [Version] has no PnpLockdown = 1 directive"
+    ]
     assert "note: drv/d.inf: generated from d.inx: migrating d.inx instead" in res.stderr
-    assert ("note: fw/Foo.inf: EDK II (UEFI) module INF ([Defines] with INF_VERSION), not a "
-            "Windows driver INF: skipped") in res.stderr
+    assert (
+        "note: fw/Foo.inf: EDK II (UEFI) module INF ([Defines] with INF_VERSION), not a "
+        "Windows driver INF: skipped"
+    ) in res.stderr
     assert "note: fw/Wide.inf: EDK II" in res.stderr
     assert "3 files scanned: 1 with problems, 2 skipped." in res.stderr
     assert res.status == 1

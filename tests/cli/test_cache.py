@@ -14,14 +14,18 @@ from infmigrate.workspace.cache import CACHE_DIR_NAME
 from .cachefiles import entries, read_shard, shards, write_shard
 from .conftest import FIXED_SAMPLE, ISO015, SAMPLE, CliResult, cli, files_of
 
-WIDE = "\ufeff[Version]\r\nSignature=\"$Windows NT$\"\r\nClass=Net\r\n".encode("utf-16-le")
+WIDE = '\ufeff[Version]\r\nSignature="$Windows NT$"\r\nClass=Net\r\n'.encode("utf-16-le")
 ANSI = b'[Version]\r\nSignature="$Windows NT$"\r\n; caf\xe9 \x81\r\n'
 
 
 def make_tree(root: Path) -> Path:
-    for name, data in (("a/one.inf", SAMPLE), ("a/two.inf", FIXED_SAMPLE),
-                       ("b/wide.inf", WIDE), ("b/ansi.inf", ANSI),
-                       ("b/broken.inf", b"[Version\r\nx = \"1\r\n")):
+    for name, data in (
+        ("a/one.inf", SAMPLE),
+        ("a/two.inf", FIXED_SAMPLE),
+        ("b/wide.inf", WIDE),
+        ("b/ansi.inf", ANSI),
+        ("b/broken.inf", b'[Version\r\nx = "1\r\n'),
+    ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     return root
@@ -31,11 +35,19 @@ def same(a: CliResult, b: CliResult) -> bool:
     return (a.status, a.stdout, a.stderr) == (b.status, b.stdout, b.stderr)
 
 
-@pytest.mark.parametrize("args", [[], ["--diff"], ["--check"], ["--statistics"],
-                                  ["--format", "gitlab"], ["--format", "github"],
-                                  ["--unsafe-fixes", "--check"]])
-def test_a_cached_run_prints_exactly_what_a_fresh_one_does(tmp_path: Path,
-                                                          args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--diff"],
+        ["--check"],
+        ["--statistics"],
+        ["--format", "gitlab"],
+        ["--format", "github"],
+        ["--unsafe-fixes", "--check"],
+    ],
+)
+def test_a_cached_run_prints_exactly_what_a_fresh_one_does(tmp_path: Path, args: list[str]) -> None:
     tree = make_tree(tmp_path / "t")
     fresh = cli(*ISO015, "--no-cache", *args, ".", cwd=tree)
     assert not (tree / CACHE_DIR_NAME).exists()
@@ -84,7 +96,12 @@ def test_the_cache_misses_when_content_settings_or_path_change(tmp_path: Path) -
     assert ", cached)" not in res.stderr
     res = cli(*ISO015, "-v", "--unsafe-fixes", ".", cwd=tree)
     assert ", cached)" not in res.stderr
-    res = cli(*ISO015, "-v", "t", cwd=tmp_path, )  # shown paths differ: t/a/...
+    res = cli(
+        *ISO015,
+        "-v",
+        "t",
+        cwd=tmp_path,
+    )  # shown paths differ: t/a/...
     assert ", cached)" not in res.stderr
     # Report mode fixes in memory too (to count what --write fixes): its entry answers a
     # run that fixes.
@@ -92,13 +109,15 @@ def test_the_cache_misses_when_content_settings_or_path_change(tmp_path: Path) -
     assert ", cached)" in res.stderr
 
 
-def test_a_change_of_the_tool_starts_a_new_cache(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_of_the_tool_starts_a_new_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tree = make_tree(tmp_path / "t")
     cli(*ISO015, ".", cwd=tree)
     real = cache_module.source_hash
-    monkeypatch.setattr("infmigrate.cli.command.source_hash",
-                        lambda modules: "z" + real(modules)[1:])
+    monkeypatch.setattr(
+        "infmigrate.cli.command.source_hash", lambda modules: "z" + real(modules)[1:]
+    )
     res = cli(*ISO015, "-v", ".", cwd=tree)
     assert ", cached)" not in res.stderr
     assert len(list((tree / CACHE_DIR_NAME).glob("*/*"))) == 2
@@ -120,11 +139,11 @@ def test_the_cache_lives_in_the_project_root(tmp_path: Path) -> None:
     assert (tree / CACHE_DIR_NAME).is_dir() and not (tree / "a" / CACHE_DIR_NAME).exists()
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong types",
-                                    "negative index", "bad JSON", "directory"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "wrong types", "negative index", "bad JSON", "directory"]
+)
 @pytest.mark.parametrize("mode", ["--diff", "--check"])
-def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path: Path, damage: str,
-                                                  mode: str) -> None:
+def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path: Path, damage: str, mode: str) -> None:
     """Damage behind a valid HMAC (signed with the user's key, as infmigrate would have
     written it) reaches the checks of the entries themselves."""
     tree = make_tree(tmp_path / "t")
@@ -157,8 +176,11 @@ def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path: Path, damage: str,
     again = cli(*ISO015, mode, ".", cwd=tree)
     if damage == "directory":  # cannot be replaced: said, and nothing else changes
         assert "warning: cannot write the cache in .infmigrate_cache: " in again.stderr
-        again.stderr = "".join(line for line in again.stderr.splitlines(keepends=True)
-                               if not line.startswith("warning:"))
+        again.stderr = "".join(
+            line
+            for line in again.stderr.splitlines(keepends=True)
+            if not line.startswith("warning:")
+        )
     assert same(fresh, again), again.stderr
 
 
@@ -169,8 +191,9 @@ def test_an_unwritable_cache_warns_and_changes_nothing_else(tmp_path: Path) -> N
     res = cli(*ISO015, "--cache-dir", str(tmp_path / "file" / "x"), ".", cwd=tree)
     assert res.status == fresh.status and res.stdout == fresh.stdout
     assert "warning: cannot write the cache in " in res.stderr
-    assert cli(*ISO015, "-q", "--cache-dir", str(tmp_path / "file" / "x"), ".",
-               cwd=tree).stderr == ""
+    assert (
+        cli(*ISO015, "-q", "--cache-dir", str(tmp_path / "file" / "x"), ".", cwd=tree).stderr == ""
+    )
 
 
 def test_files_of_skips_the_cache(tmp_path: Path) -> None:

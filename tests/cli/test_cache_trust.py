@@ -39,8 +39,11 @@ MODES = {"write": ["--write"], "diff": ["--diff"], "check": ["--check"], "report
 
 
 def make_tree(root: Path) -> Path:
-    for name, data in (("toaster.inf", TOASTER), ("a/one.inf", SAMPLE),
-                       ("a/two.inf", FIXED_SAMPLE)):
+    for name, data in (
+        ("toaster.inf", TOASTER),
+        ("a/one.inf", SAMPLE),
+        ("a/two.inf", FIXED_SAMPLE),
+    ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     return root
@@ -87,8 +90,9 @@ def toaster_shard(tree: Path) -> tuple[Path, str]:
 
 
 def without_warnings(text: str) -> str:
-    return "".join(line for line in text.splitlines(keepends=True)
-                   if not line.startswith("warning: "))
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not line.startswith("warning: ")
+    )
 
 
 def assert_same_as_fresh(tmp_path: Path, tree: Path, mode: str) -> CliResult:
@@ -139,8 +143,9 @@ def _plant_clean_entry(tree: Path, key: bytes | None, relabel: bool) -> None:
     clean = next(v for k, v in every.items() if k.endswith("two.inf"))
     shard, name = toaster_shard(tree)
     data = read_shard(shard)
-    data["entries"][name] = (dict(clean, h=data["entries"][name]["h"], s="toaster.inf")
-                             if relabel else clean)
+    data["entries"][name] = (
+        dict(clean, h=data["entries"][name]["h"], s="toaster.inf") if relabel else clean
+    )
     write_shard(shard, data, key)
 
 
@@ -178,9 +183,13 @@ def replayed_to_another_build(tree: Path, key: bytes | None) -> None:
 
 def malformed_json(tree: Path, key: bytes | None) -> None:
     for i, shard in enumerate(shards(tree)):
-        bad = [b'{"format": 3, "entries": ' + b"[" * 100_000,
-               b'{"format": 3, "entries": {"x": 1e99999}}', b"\xff\xfe{", b"null",
-               b'{"format": 3, "entries": []}'][i % 5]
+        bad = [
+            b'{"format": 3, "entries": ' + b"[" * 100_000,
+            b'{"format": 3, "entries": {"x": 1e99999}}',
+            b"\xff\xfe{",
+            b"null",
+            b'{"format": 3, "entries": []}',
+        ][i % 5]
         write_shard(shard, bad, key)
 
 
@@ -238,28 +247,40 @@ TAMPERING = {
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("tamper", list(TAMPERING))
 @pytest.mark.parametrize("signed", ["unsigned", "other key"])
-def test_planted_content_is_a_miss(tmp_path: Path, tamper: str, mode: str,
-                                   signed: str) -> None:
+def test_planted_content_is_a_miss(tmp_path: Path, tamper: str, mode: str, signed: str) -> None:
     """As planted in a repository: with the attacker's HMACs (made with their own key, or
     made up)."""
     tree = filled(tmp_path)
     TAMPERING[tamper](tree, os.urandom(32))
     if signed == "unsigned" and tamper != "huge files":
         for shard in shards(tree):
-            shard.write_bytes(b"infmigrate-cache-hmac-sha256 " + b"0" * 64 + b"\n"
-                              + shard.read_bytes().partition(b"\n")[2])
+            shard.write_bytes(
+                b"infmigrate-cache-hmac-sha256 "
+                + b"0" * 64
+                + b"\n"
+                + shard.read_bytes().partition(b"\n")[2]
+            )
     res = assert_same_as_fresh(tmp_path, tree, mode)
     assert not (tmp_path / "unpickled").exists()
     assert "Traceback" not in res.stderr
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-@pytest.mark.parametrize("tamper", ["replaced fixed bytes and diff",
-                                    "entry copied from another file", "malformed JSON",
-                                    "pickle", "huge files", "shards renamed",
-                                    "shards of another build"])
-def test_behind_a_valid_hmac_the_entries_are_still_checked(tmp_path: Path, tamper: str,
-                                                           mode: str) -> None:
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "replaced fixed bytes and diff",
+        "entry copied from another file",
+        "malformed JSON",
+        "pickle",
+        "huge files",
+        "shards renamed",
+        "shards of another build",
+    ],
+)
+def test_behind_a_valid_hmac_the_entries_are_still_checked(
+    tmp_path: Path, tamper: str, mode: str
+) -> None:
     """Signed with the user's own key (as if infmigrate had a bug, or the key had
     leaked): fixed bytes and diffs are still never taken from the cache, an entry answers
     only for its own file's bytes and path, a shard only under its own name and build,
@@ -304,8 +325,10 @@ def _outside(tmp_path: Path) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes | None]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def symlinked_root(tree: Path, out: Path) -> None:
@@ -360,8 +383,7 @@ PLACES = {
 
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("place", list(PLACES))
-def test_a_planted_cache_folder_is_not_followed(tmp_path: Path, place: str,
-                                                mode: str) -> None:
+def test_a_planted_cache_folder_is_not_followed(tmp_path: Path, place: str, mode: str) -> None:
     if "FIFO" in place and not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs here")
     tree = filled(tmp_path)
@@ -374,8 +396,7 @@ def test_a_planted_cache_folder_is_not_followed(tmp_path: Path, place: str,
         assert "warning: " in res.stderr and "(--no-cache skips it)" in res.stderr
 
 
-def test_a_fifo_shard_does_not_hang_the_installed_command(tmp_path: Path,
-                                                          infmigrate: Run) -> None:
+def test_a_fifo_shard_does_not_hang_the_installed_command(tmp_path: Path, infmigrate: Run) -> None:
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs here")
     tree = filled(tmp_path)
@@ -410,15 +431,20 @@ def test_the_key_is_private_and_outside_the_tree(tmp_path: Path) -> None:
         assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
     assert not [p for p in (tree / CACHE_DIR_NAME).rglob("*") if p.name == KEY_NAME]
     raw = key.read_bytes()
-    assert all(raw not in p.read_bytes() and raw.hex().encode() not in p.read_bytes()
-               for p in (tree / CACHE_DIR_NAME).rglob("*") if p.is_file())
+    assert all(
+        raw not in p.read_bytes() and raw.hex().encode() not in p.read_bytes()
+        for p in (tree / CACHE_DIR_NAME).rglob("*")
+        if p.is_file()
+    )
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes and symbolic links")
-@pytest.mark.parametrize("problem", ["readable by others", "symlink", "wrong size",
-                                     "a folder", "unwritable place"])
-def test_an_unsafe_key_means_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      problem: str) -> None:
+@pytest.mark.parametrize(
+    "problem", ["readable by others", "symlink", "wrong size", "a folder", "unwritable place"]
+)
+def test_an_unsafe_key_means_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
     home = tmp_path / "user-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     key = home / "infmigrate" / KEY_NAME
@@ -447,8 +473,7 @@ def test_an_unsafe_key_means_no_cache(tmp_path: Path, monkeypatch: pytest.Monkey
     assert cli("-q", "--check", ".", cwd=tree).stderr == ""
 
 
-def test_a_new_key_makes_every_entry_miss(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_key_makes_every_entry_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tree = filled(tmp_path)
     assert cli("-v", "--check", ".", cwd=tree).stderr.count(", cached)") == 3
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))

@@ -33,12 +33,15 @@ def test_infmigrate_toml_comes_before_pyproject(tmp_path: Path) -> None:
     assert ConfigFinder(tmp_path).for_file(tmp_path / "f.inf").select == ("INF",)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("select = [", "invalid TOML"),
-    ('colour = "red"\n', "unknown key 'colour'"),
-    ('unsafe-fixes = "yes"\n', "'unsafe-fixes' must be true or false"),
-    ("ignore = [1]\n", "'ignore' must be a list of strings"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("select = [", "invalid TOML"),
+        ('colour = "red"\n', "unknown key 'colour'"),
+        ('unsafe-fixes = "yes"\n', "'unsafe-fixes' must be true or false"),
+        ("ignore = [1]\n", "'ignore' must be a list of strings"),
+    ],
+)
 def test_invalid_configuration(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path / "infmigrate.toml", text)
     with pytest.raises(ConfigError, match=message):
@@ -66,9 +69,15 @@ def test_exclude_is_relative_to_the_config_file(tmp_path: Path) -> None:
     assert not config.is_excluded(tmp_path / "pkg" / "new" / "x.inf")
 
 
-@pytest.mark.parametrize("value, size", [
-    ('"16MB"', 16 * 1024 ** 2), ('"512 kb"', 512 * 1024), ("1000", 1000), ('"2GB"', 2 * 1024 ** 3),
-])
+@pytest.mark.parametrize(
+    "value, size",
+    [
+        ('"16MB"', 16 * 1024**2),
+        ('"512 kb"', 512 * 1024),
+        ("1000", 1000),
+        ('"2GB"', 2 * 1024**3),
+    ],
+)
 def test_max_file_size(tmp_path: Path, value: str, size: int) -> None:
     path = write(tmp_path / "infmigrate.toml", f"max-file-size = {value}\n")
     config = load_config(path)

@@ -12,11 +12,13 @@ from ..corpus import CORPUS, corpus_files, needs_corpus
 from ..corpus_checks import count_figures, counts_disagree
 from .conftest import ROOT, cli
 
-FILES = [ROOT / "fixtures" / "examples" / "toaster.inf",
-         ROOT / "fixtures" / "cli" / "win9x" / "dual_nt.inf",
-         ROOT / "fixtures" / "cli" / "win9x" / "dual_nt_utf16.inf",
-         ROOT / "fixtures" / "notinf" / "c_source.inf",
-         ROOT / "fixtures" / "notinf" / "c_source_utf16.inf"]
+FILES = [
+    ROOT / "fixtures" / "examples" / "toaster.inf",
+    ROOT / "fixtures" / "cli" / "win9x" / "dual_nt.inf",
+    ROOT / "fixtures" / "cli" / "win9x" / "dual_nt_utf16.inf",
+    ROOT / "fixtures" / "notinf" / "c_source.inf",
+    ROOT / "fixtures" / "notinf" / "c_source_utf16.inf",
+]
 
 
 def _figures(path: Path, tmp_path: Path) -> dict[str, tuple[int, ...]]:

@@ -70,7 +70,8 @@ def test_no_newline_marker_and_minimal_hunk() -> None:
     assert fd is not None
     assert fd.output.decode() == (
         "--- a/f.inf\n+++ b/f.inf\n@@ -3,4 +3,5 @@\n c\n d\n e\n-f\n"
-        "\\ No newline at end of file\n+f\n+g\n\\ No newline at end of file\n")
+        "\\ No newline at end of file\n+f\n+g\n\\ No newline at end of file\n"
+    )
 
 
 def test_path_with_blanks_gets_a_tab_as_git_writes_it() -> None:
@@ -102,10 +103,13 @@ def test_verify_rejects_a_wrong_diff() -> None:
 
 
 def test_20000_line_inf_with_one_fix_diffs_in_well_under_a_second() -> None:
-    body = "".join(f"HKR,,Value{i % 7},0x00010001,1\r\n" if i % 4 else "\r\n"
-                   for i in range(20_000))
-    data = ('[Version]\r\nSignature = "$Windows NT$"\r\nCatalogFile = big.cat\r\n'
-            "[Big.AddReg]\r\n" + body).encode("ascii")
+    body = "".join(
+        f"HKR,,Value{i % 7},0x00010001,1\r\n" if i % 4 else "\r\n" for i in range(20_000)
+    )
+    data = (
+        '[Version]\r\nSignature = "$Windows NT$"\r\nCatalogFile = big.cat\r\n'
+        "[Big.AddReg]\r\n" + body
+    ).encode("ascii")
     tree = infmigrate.parse(data)
     options = FileOptions((rule("ISO015"),), frozenset())
     result = process(data, "big.inf", options, want_fix=True)

@@ -9,12 +9,12 @@ from infmigrate.workspace.discovery import discover, display_path
 
 
 def test_directories_are_searched_for_inf_and_inx_in_any_case(tmp_path: Path) -> None:
-    for name in ("a.inf", "B.INF", "sub/c.Inx", "notes.txt", ".git/x.inf",
-                 "node_modules/y.inf"):
+    for name in ("a.inf", "B.INF", "sub/c.Inx", "notes.txt", ".git/x.inf", "node_modules/y.inf"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"[Version]\r\n")
-    found = [c.path.relative_to(tmp_path).as_posix()
-             for c in discover([tmp_path], lambda p, d: False)]
+    found = [
+        c.path.relative_to(tmp_path).as_posix() for c in discover([tmp_path], lambda p, d: False)
+    ]
     assert found == ["B.INF", "a.inf", "sub/c.Inx"]
 
 
@@ -23,7 +23,9 @@ def test_named_files_are_kept_once_and_missing_ones_flagged(tmp_path: Path) -> N
     f.write_bytes(b"")
     found = list(discover([f, f, tmp_path / "nope.inf"], lambda p, d: True))
     assert [(c.path.name, c.explicit, c.missing) for c in found] == [
-        ("x.txt", True, False), ("nope.inf", True, True)]
+        ("x.txt", True, False),
+        ("nope.inf", True, True),
+    ]
     assert list(discover([f], lambda p, d: True, force_exclude=True)) == []
 
 
@@ -40,19 +42,37 @@ def _tree(root: Path, names: list[str], data: bytes = b"[Version]\r\n") -> None:
 
 
 def _found(root: Path, *paths: Path, **kwargs: object) -> list[str]:
-    return [display_path(c.path, root)
-            for c in discover(list(paths or [root]), lambda p, d: False, **kwargs)]
+    return [
+        display_path(c.path, root)
+        for c in discover(list(paths or [root]), lambda p, d: False, **kwargs)
+    ]
 
 
 def test_gitignore_is_respected_inside_a_work_tree(tmp_path: Path) -> None:
-    _tree(tmp_path, ["a.inf", "build/b.inf", "sub/c.inf", "sub/gen.inf", "sub/keep.inf",
-                     "sub/deep/gen.inf", "out/x.inf", "local.inf"])
+    _tree(
+        tmp_path,
+        [
+            "a.inf",
+            "build/b.inf",
+            "sub/c.inf",
+            "sub/gen.inf",
+            "sub/keep.inf",
+            "sub/deep/gen.inf",
+            "out/x.inf",
+            "local.inf",
+        ],
+    )
     (tmp_path / ".gitignore").write_text("build/\n*gen.inf\n!sub/deep/gen.inf\n# c\n")
     (tmp_path / "sub" / ".gitignore").write_text("keep.inf\n!gen.inf\n")
     (tmp_path / ".git" / "info").mkdir(parents=True)
     (tmp_path / ".git" / "info" / "exclude").write_text("local.inf\n")
-    assert _found(tmp_path) == ["a.inf", "out/x.inf", "sub/c.inf", "sub/deep/gen.inf",
-                                "sub/gen.inf"]
+    assert _found(tmp_path) == [
+        "a.inf",
+        "out/x.inf",
+        "sub/c.inf",
+        "sub/deep/gen.inf",
+        "sub/gen.inf",
+    ]
     assert len(_found(tmp_path, respect_gitignore=False)) == 8
     # A directory named on the command line is searched even if git ignores it.
     assert _found(tmp_path, tmp_path / "build") == ["build/b.inf"]
@@ -93,9 +113,14 @@ def test_symlinks_are_not_followed_unless_asked(tmp_path: Path) -> None:
 def test_generated_inf_beside_its_inx_is_left_out_with_a_note(tmp_path: Path) -> None:
     _tree(tmp_path, ["p/foo.inx", "p/FOO.inf", "p/bar.inf", "q/foo.inf"])
     notes: list[tuple[str, str]] = []
-    found = [display_path(c.path, tmp_path) for c in discover(
-        [tmp_path], lambda p, d: False,
-        on_note=lambda p, m: notes.append((display_path(p, tmp_path), m)))]
+    found = [
+        display_path(c.path, tmp_path)
+        for c in discover(
+            [tmp_path],
+            lambda p, d: False,
+            on_note=lambda p, m: notes.append((display_path(p, tmp_path), m)),
+        )
+    ]
     assert found == ["p/bar.inf", "p/foo.inx", "q/foo.inf"]
     assert notes == [("p/FOO.inf", "generated from foo.inx: migrating foo.inx instead")]
 
@@ -115,9 +140,12 @@ def test_hard_links_are_files_of_their_own(tmp_path: Path) -> None:
     (tmp_path / "a.inf").write_bytes(b"[Version]\r\n")
     os.link(tmp_path / "a.inf", tmp_path / "b.inf")
     (tmp_path / "c.inf").symlink_to(tmp_path / "a.inf")
-    found = [c.path.name for c in discover([tmp_path], lambda p, d: False,
-                                           follow_symlinks=True)]
+    found = [c.path.name for c in discover([tmp_path], lambda p, d: False, follow_symlinks=True)]
     assert found == ["a.inf", "b.inf"]  # the symlink is a.inf again: once
-    named = [c.path.name for c in discover([tmp_path / "a.inf", tmp_path / "b.inf",
-                                            tmp_path / "c.inf"], lambda p, d: False)]
+    named = [
+        c.path.name
+        for c in discover(
+            [tmp_path / "a.inf", tmp_path / "b.inf", tmp_path / "c.inf"], lambda p, d: False
+        )
+    ]
     assert named == ["a.inf", "b.inf"]

@@ -28,8 +28,7 @@ def text(data: bytes) -> str:
 # --- report mode ----------------------------------------------------------------------
 
 
-def test_report_lists_findings_with_fix_markers_and_exits_1(infmigrate: Run,
-                                                            tree: Path) -> None:
+def test_report_lists_findings_with_fix_markers_and_exits_1(infmigrate: Run, tree: Path) -> None:
     before = files_of(tree)
     proc = infmigrate(*ISO015, ".", cwd=tree)
     assert proc.returncode == 1, proc.stderr
@@ -76,10 +75,10 @@ def test_select_ignore_and_suppression(infmigrate: Run, tree: Path) -> None:
     assert proc.returncode == 0, text(proc.stdout + proc.stderr)
     proc = infmigrate(*ISO015, "--ignore", "INF", BROKEN, cwd=tree)
     assert text(proc.stdout).splitlines() == [
-        f"{BROKEN}:1:1: ISO015 [*] [Version] has no PnpLockdown = 1 directive"]
+        f"{BROKEN}:1:1: ISO015 [*] [Version] has no PnpLockdown = 1 directive"
+    ]
     proc = infmigrate("--select", "INF00", BROKEN, cwd=tree)
-    assert [line.split()[1] for line in text(proc.stdout).splitlines()] == [
-        "INF001", "INF003"]
+    assert [line.split()[1] for line in text(proc.stdout).splitlines()] == ["INF001", "INF003"]
 
 
 def test_suppressed_findings_are_not_fixed(infmigrate: Run, tree: Path) -> None:
@@ -92,17 +91,18 @@ def test_suppressed_findings_are_not_fixed(infmigrate: Run, tree: Path) -> None:
 # --- --diff, --check, --write -----------------------------------------------------------
 
 
-def test_diff_prints_git_style_diff_writes_nothing_exits_1(infmigrate: Run,
-                                                           tree: Path) -> None:
+def test_diff_prints_git_style_diff_writes_nothing_exits_1(infmigrate: Run, tree: Path) -> None:
     before = files_of(tree)
     proc = infmigrate(*ISO015, "--diff", ".", cwd=tree)
     assert proc.returncode == 1
     assert files_of(tree) == before
     out = proc.stdout
     assert out.startswith(b"--- a/drivers/broken/broken.inf\n+++ b/drivers/broken/broken.inf\n")
-    assert (b"--- a/drivers/net/net.inf\n+++ b/drivers/net/net.inf\n@@ -6,6 +6,7 @@\n"
-            b" Provider    = %Mfg%\r\n DriverVer   = 09/13/2026,1.0.0.0\r\n"
-            b" CatalogFile = net.cat   ; signed catalog\r\n+PnpLockdown = 1\r\n \r\n") in out
+    assert (
+        b"--- a/drivers/net/net.inf\n+++ b/drivers/net/net.inf\n@@ -6,6 +6,7 @@\n"
+        b" Provider    = %Mfg%\r\n DriverVer   = 09/13/2026,1.0.0.0\r\n"
+        b" CatalogFile = net.cat   ; signed catalog\r\n+PnpLockdown = 1\r\n \r\n"
+    ) in out
     assert b"-Class = System\n\\ No newline at end of file\n" in out
     assert b"# infmigrate: drivers/wide/wide.inf is UTF-16-LE" in out
     assert b"legacy" not in out  # unsafe fix not asked for
@@ -153,10 +153,8 @@ def test_write_fixes_in_place_and_reports_what_is_left(infmigrate: Run, tree: Pa
     assert again.returncode == 1  # what is left still counts
 
 
-def test_write_with_unsafe_fixes_leaves_only_syntax_problems(infmigrate: Run,
-                                                             tree: Path) -> None:
-    proc = infmigrate(*ISO015, "--write", "--unsafe-fixes", "--ignore", "INF", ".",
-                      cwd=tree)
+def test_write_with_unsafe_fixes_leaves_only_syntax_problems(infmigrate: Run, tree: Path) -> None:
+    proc = infmigrate(*ISO015, "--write", "--unsafe-fixes", "--ignore", "INF", ".", cwd=tree)
     assert proc.returncode == 0, text(proc.stdout + proc.stderr)
     assert (tree / LEGACY).read_bytes().endswith(b"PnpLockdown = 1\n")
 
@@ -171,13 +169,15 @@ def test_mode_flags_conflict_is_a_usage_error(infmigrate: Run, tree: Path) -> No
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "core.autocrlf=false", *args], cwd=repo, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-c", "core.autocrlf=false", *args], cwd=repo, check=True, capture_output=True
+    )
 
 
 @pytest.mark.parametrize("extra", [(), ("--unsafe-fixes",)], ids=["safe", "unsafe"])
-def test_git_apply_and_patch_give_the_bytes_write_writes(infmigrate: Run, tmp_path: Path,
-                                                         extra: tuple[str, ...]) -> None:
+def test_git_apply_and_patch_give_the_bytes_write_writes(
+    infmigrate: Run, tmp_path: Path, extra: tuple[str, ...]
+) -> None:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     written = copy_tree("tree", tmp_path / "written")
@@ -190,8 +190,9 @@ def test_git_apply_and_patch_give_the_bytes_write_writes(infmigrate: Run, tmp_pa
     original = files_of(repo)
     diff = infmigrate(*ISO015, *extra, "--diff", ".", cwd=repo)
     assert diff.returncode == 1
-    applied = subprocess.run(["git", "apply"], input=diff.stdout, cwd=repo,
-                             capture_output=True, check=False)
+    applied = subprocess.run(
+        ["git", "apply"], input=diff.stdout, cwd=repo, capture_output=True, check=False
+    )
     assert applied.returncode == 0, applied.stderr
     expected = files_of(written)
     result = files_of(repo)
@@ -204,8 +205,13 @@ def test_git_apply_and_patch_give_the_bytes_write_writes(infmigrate: Run, tmp_pa
     if shutil.which("patch") is None:
         pytest.skip("GNU patch is not installed (the git apply part passed)")
     plain = copy_tree("tree", tmp_path / "plain")
-    patched = subprocess.run(["patch", "-p1", "--batch", "--quiet"], input=diff.stdout,
-                             cwd=plain, capture_output=True, check=False)
+    patched = subprocess.run(
+        ["patch", "-p1", "--batch", "--quiet"],
+        input=diff.stdout,
+        cwd=plain,
+        capture_output=True,
+        check=False,
+    )
     assert patched.returncode == 0, patched.stdout + patched.stderr
     result = files_of(plain)
     assert result.pop(WIDE) == original[WIDE]
@@ -227,8 +233,9 @@ def test_stdin_report_diff_and_write(infmigrate: Run, tree: Path) -> None:
 
     proc = infmigrate(*ISO015, "--write", "-", cwd=tree, input=data)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == data.replace(b"signed catalog\r\n", b"signed catalog\r\n"
-                                       b"PnpLockdown = 1\r\n")
+    assert proc.stdout == data.replace(
+        b"signed catalog\r\n", b"signed catalog\r\nPnpLockdown = 1\r\n"
+    )
     assert (tree / NET).read_bytes() == data  # nothing written to disk
 
     proc = infmigrate(*ISO015, "-", cwd=tree, input=(tree / USB).read_bytes())
@@ -238,8 +245,7 @@ def test_stdin_report_diff_and_write(infmigrate: Run, tree: Path) -> None:
 # --- configuration discovery ------------------------------------------------------------
 
 
-def test_config_discovery_nearest_wins_and_cli_overrides(infmigrate: Run,
-                                                         tmp_path: Path) -> None:
+def test_config_discovery_nearest_wins_and_cli_overrides(infmigrate: Run, tmp_path: Path) -> None:
     root = copy_tree("configured", tmp_path)
     proc = infmigrate(*ISO015, "-v", ".", cwd=root)
     out = text(proc.stdout).splitlines()
@@ -254,7 +260,8 @@ def test_config_discovery_nearest_wins_and_cli_overrides(infmigrate: Run,
 
     proc = infmigrate(*ISO015, "--no-unsafe-fixes", "drivers", cwd=root)
     assert text(proc.stdout).splitlines() == [
-        "drivers/zero.inf:3:1: ISO015 PnpLockdown is '0' instead of 1"]
+        "drivers/zero.inf:3:1: ISO015 PnpLockdown is '0' instead of 1"
+    ]
 
     # Named explicitly, an excluded file is checked, unless --force-exclude.
     proc = infmigrate(*ISO015, "vendor/thirdparty.inf", cwd=root)
@@ -286,8 +293,9 @@ def test_bad_configuration_exits_2_naming_the_file(infmigrate: Run, tmp_path: Pa
 # --- errors ----------------------------------------------------------------------------
 
 
-def test_unreadable_and_missing_files_exit_2_others_still_reported(infmigrate: Run,
-                                                                   tree: Path) -> None:
+def test_unreadable_and_missing_files_exit_2_others_still_reported(
+    infmigrate: Run, tree: Path
+) -> None:
     (tree / "dangling.inf").symlink_to(tree / "nowhere.inf")
     proc = infmigrate(*ISO015, "missing.inf", "dangling.inf", NET, cwd=tree)
     assert proc.returncode == 2
@@ -344,7 +352,11 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
 
     junk = tmp_path / "junk.inf"
     junk.write_bytes(bytes(range(256)) * 64)
-    proc = subprocess.run([sys.executable, "-m", "infmigrate", "--select", "ISO015",
-                           str(junk)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "infmigrate", "--select", "ISO015", str(junk)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr

@@ -31,8 +31,9 @@ def test_report_names_the_truncated_file(infmigrate: Run, two: Path) -> None:
 
 
 @pytest.mark.parametrize("mode", ["--diff", "--write", "--check"])
-def test_fixing_modes_refuse_the_truncated_file_and_exit_2(infmigrate: Run, two: Path,
-                                                           mode: str) -> None:
+def test_fixing_modes_refuse_the_truncated_file_and_exit_2(
+    infmigrate: Run, two: Path, mode: str
+) -> None:
     proc = infmigrate(*ISO015, "--no-cache", mode, ".", cwd=two)
     assert proc.returncode == 2, proc.stderr
     stderr = proc.stderr.decode()
@@ -50,12 +51,14 @@ def test_fixing_modes_refuse_the_truncated_file_and_exit_2(infmigrate: Run, two:
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
 def test_utf8_non_ascii_warned(infmigrate: Run, tmp_path: Path, bom: bytes) -> None:
     (tmp_path / "u.inf").write_bytes(
-        bom + (VERSION + 'PnpLockdown=1\r\n[Strings]\r\nDesc="Gerät"\r\n').encode("utf-8"))
+        bom + (VERSION + 'PnpLockdown=1\r\n[Strings]\r\nDesc="Gerät"\r\n').encode("utf-8")
+    )
     proc = infmigrate(*ISO015, "--no-cache", "u.inf", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.decode().splitlines() == [
         "u.inf:6:10: INF005 UTF-8 file with non-ASCII text ('ä'): InfVerif accepts only ANSI "
-        "or UTF-16LE (InfVerif 1003); save it as UTF-16LE"]
+        "or UTF-16LE (InfVerif 1003); save it as UTF-16LE"
+    ]
 
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])

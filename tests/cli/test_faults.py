@@ -116,22 +116,36 @@ class Run:
     stderr: str
 
 
-def command(*args: str, cwd: Path, preexec: Callable[[], None] | None = None,
-            timeout: float = 120) -> Run:
+def command(
+    *args: str, cwd: Path, preexec: Callable[[], None] | None = None, timeout: float = 120
+) -> Run:
     exe = installed_command()
     assert exe is not None, "the infmigrate command is not installed"
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "GITHUB_ACTIONS")}
-    proc = subprocess.run([exe, *args], cwd=cwd, capture_output=True, timeout=timeout,
-                          env=env, preexec_fn=preexec, check=False)
-    return Run(proc.returncode, proc.stdout.decode(errors="replace"),
-               proc.stderr.decode(errors="replace"))
+    proc = subprocess.run(
+        [exe, *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=timeout,
+        env=env,
+        preexec_fn=preexec,
+        check=False,
+    )
+    return Run(
+        proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
+    )
 
 
 def start(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
     exe = installed_command()
     assert exe is not None
-    return subprocess.Popen([exe, *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [exe, *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 @dataclass
@@ -148,21 +162,30 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     seconds = time.monotonic() - t0
     assert res.status in (0, 1), res.stderr
     fixed = {name: (root / name).read_bytes() for name in [*INFS, HARD_LINK]}
-    assert sum(fixed[n] != INFS.get(n, INFS["hard1.inf"]) for n in fixed) >= len(INFS) - 1, \
+    assert sum(fixed[n] != INFS.get(n, INFS["hard1.inf"]) for n in fixed) >= len(INFS) - 1, (
         "the reference run should migrate nearly every INF of the tree"
+    )
     return Reference(fixed, seconds)
 
 
-def check(base: Path, before: Snapshot, ref: Reference, res: Run, *,
-          killed: bool = False, may_fail: dict[str, str] | None = None,
-          interrupted: bool = False) -> Counter[str]:
+def check(
+    base: Path,
+    before: Snapshot,
+    ref: Reference,
+    res: Run,
+    *,
+    killed: bool = False,
+    may_fail: dict[str, str] | None = None,
+    interrupted: bool = False,
+) -> Counter[str]:
     """The invariants of every fault (see the module docstring); counts of INFs written and
     left as they were. ``may_fail`` names files the fault may stop from being written (with
     the reason expected in their ``error:`` line)."""
     assert "Traceback" not in res.stderr and "internal error" not in res.stderr, res.stderr
     if not killed:
-        assert res.status in ((0, 1, 2) if may_fail is not None or interrupted else (0, 1)), \
+        assert res.status in ((0, 1, 2) if may_fail is not None or interrupted else (0, 1)), (
             res.stderr
+        )
     after = snapshot(base / "tree", base / "outside")
     counts: Counter[str] = Counter()
     for key, (kind, content) in after.items():
@@ -185,8 +208,10 @@ def check(base: Path, before: Snapshot, ref: Reference, res: Run, *,
         for name, reason in (may_fail or {}).items():
             if (base / "tree" / name).read_bytes() != ref.fixed[name]:
                 # (a newline in a name is printed as it is: the line is cut in two)
-                assert f"error: {name}: " in res.stderr and any(
-                    reason in e for e in errors), (name, res.stderr)
+                assert f"error: {name}: " in res.stderr and any(reason in e for e in errors), (
+                    name,
+                    res.stderr,
+                )
     return counts
 
 
@@ -230,8 +255,9 @@ def _fresh(tmp_path: Path, i: int) -> tuple[Path, Snapshot]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "sigint"])
-def test_killed_or_interrupted_at_several_moments(tmp_path: Path, reference: Reference,
-                                                  sig: signal.Signals) -> None:
+def test_killed_or_interrupted_at_several_moments(
+    tmp_path: Path, reference: Reference, sig: signal.Signals
+) -> None:
     """A kill -9 (the command and its workers, as the OOM killer does) or a Ctrl-C at
     moments spread from the start to the end of a multi-file run."""
     moments = max(RUNS, 2)
@@ -253,13 +279,24 @@ def test_killed_or_interrupted_at_several_moments(tmp_path: Path, reference: Ref
             assert res.status in (0, 1, 2), res.stderr
             if res.status == 2:
                 assert "infmigrate: interrupted" in res.stderr
-        counts = check(base, before, reference, res, killed=sig == signal.SIGKILL,
-                       interrupted=sig == signal.SIGINT)
+        counts = check(
+            base,
+            before,
+            reference,
+            res,
+            killed=sig == signal.SIGKILL,
+            interrupted=sig == signal.SIGINT,
+        )
         if sig == signal.SIGINT:
             assert not counts["temp left"]
         written = counts["written"]
-        outcome = ("no INF written" if not written else
-                   "all written" if not counts["original"] else "some written")
+        outcome = (
+            "no INF written"
+            if not written
+            else "all written"
+            if not counts["original"]
+            else "some written"
+        )
         record("kill -9" if sig == signal.SIGKILL else "SIGINT", counts, outcome)
         finish(base, reference)
         shutil.rmtree(base)
@@ -269,8 +306,12 @@ def _chattr(flag: str, *paths: Path) -> bool:
     chattr = shutil.which("chattr")
     if chattr is None:
         return False
-    return subprocess.run([chattr, flag, *map(str, paths)], capture_output=True,
-                          check=False).returncode == 0
+    return (
+        subprocess.run(
+            [chattr, flag, *map(str, paths)], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
 
 
 @pytest.mark.parametrize("what", ["file", "directory"])
@@ -287,10 +328,15 @@ def test_read_only_file_or_directory(tmp_path: Path, reference: Reference, what:
             res = command("--no-cache", "--write", ".", cwd=root)
         finally:
             _chattr("-i", *locked)
-        failing = ("toaster.inf" if what == "file" else "with space/toaster utf16.inf")
+        failing = "toaster.inf" if what == "file" else "with space/toaster utf16.inf"
         assert res.status == 2, res.stderr
-        counts = check(base, before, reference, res,
-                       may_fail={failing: "cannot write: Operation not permitted"})
+        counts = check(
+            base,
+            before,
+            reference,
+            res,
+            may_fail={failing: "cannot write: Operation not permitted"},
+        )
         assert (root / failing).read_bytes() == INFS[failing]
         assert counts["written"] == len(reference.fixed) - 1  # all but it
         record(f"read-only {what}", counts, "named, exit 2, others written")
@@ -303,19 +349,26 @@ def test_read_only_file_system(tmp_path: Path, reference: Reference) -> None:
     for i in range(RUNS):
         base, before = _fresh(tmp_path, i)
         root = base / "tree"
-        if subprocess.run(["mount", "--bind", str(root), str(root)],
-                          capture_output=True, check=False).returncode:
+        if subprocess.run(
+            ["mount", "--bind", str(root), str(root)], capture_output=True, check=False
+        ).returncode:
             pytest.skip("bind mounts are not permitted here")
         try:
-            if subprocess.run(["mount", "-o", "remount,ro,bind", str(root)],
-                              capture_output=True, check=False).returncode:
+            if subprocess.run(
+                ["mount", "-o", "remount,ro,bind", str(root)], capture_output=True, check=False
+            ).returncode:
                 pytest.skip("read-only remounts are not permitted here")
             res = command("--no-cache", "--write", ".", cwd=root)
         finally:
             subprocess.run(["umount", str(root)], capture_output=True, check=False)
         assert res.status == 2, res.stderr
-        counts = check(base, before, reference, res, may_fail={
-            n: "cannot write: Read-only file system" for n in INFS if n != "hard1.inf"})
+        counts = check(
+            base,
+            before,
+            reference,
+            res,
+            may_fail={n: "cannot write: Read-only file system" for n in INFS if n != "hard1.inf"},
+        )
         assert counts["written"] == 0
         record("read-only file system", counts, "all named, exit 2, none written")
         shutil.rmtree(base)
@@ -325,6 +378,7 @@ def _file_size_limit(limit: int) -> Callable[[], None]:
     def preexec() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit: EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return preexec
 
 
@@ -333,8 +387,15 @@ def test_full_disk_by_file_size_limit(tmp_path: Path, reference: Reference) -> N
     limit = len(reference.fixed["big/b00.inf"]) - 1  # the new bytes do not fit
     for i in range(RUNS):
         base, before = _fresh(tmp_path, i)
-        res = command("--no-cache", "--write", "-j", "2", ".", cwd=base / "tree",
-                      preexec=_file_size_limit(limit))
+        res = command(
+            "--no-cache",
+            "--write",
+            "-j",
+            "2",
+            ".",
+            cwd=base / "tree",
+            preexec=_file_size_limit(limit),
+        )
         assert res.status == 2, res.stderr
         big = {n: "cannot write: File too large" for n in INFS if n.startswith("big/")}
         counts = check(base, before, reference, res, may_fail=big)
@@ -356,18 +417,25 @@ def test_full_disk_on_a_small_file_system(tmp_path: Path, reference: Reference) 
         # Room for the tree and 64 KiB more: the small INFs may be written, the large
         # ones (165 KB) cannot have their new copy made beside the old one.
         size = sum(-(-len(d) // 4096) * 4096 for d in INFS.values()) + 64 * 1024
-        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)],
-                          capture_output=True, check=False).returncode:
+        if subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)],
+            capture_output=True,
+            check=False,
+        ).returncode:
             pytest.skip("mounting a tmpfs is not permitted here")
         try:
             tree = build(base)
             before = snapshot(tree, base / "outside")
             res = command("--no-cache", "--write", "-j", "2", ".", cwd=tree)
-            counts = check(base, before, reference, res, may_fail={
-                n: "No space left on device" for n in INFS})
+            counts = check(
+                base, before, reference, res, may_fail={n: "No space left on device" for n in INFS}
+            )
             assert res.status == 2 and "No space left on device" in res.stderr, res.stderr
-            record("full disk (small tmpfs)", counts,
-                   f"{counts['written']} written, the rest named, exit 2")
+            record(
+                "full disk (small tmpfs)",
+                counts,
+                f"{counts['written']} written, the rest named, exit 2",
+            )
         finally:
             subprocess.run(["umount", str(disk)], capture_output=True, check=False)
         shutil.rmtree(base)
@@ -383,8 +451,9 @@ def test_files_changed_or_deleted_during_the_run(tmp_path: Path, reference: Refe
         edited, deleted = root / "big/b03.inf", root / "big/b06.inf"
         stop = threading.Event()
 
-        def meddle(edited: Path = edited, deleted: Path = deleted,
-                   stop: threading.Event = stop) -> None:
+        def meddle(
+            edited: Path = edited, deleted: Path = deleted, stop: threading.Event = stop
+        ) -> None:
             n = 0
             while not stop.is_set():
                 n += 1
@@ -412,8 +481,7 @@ def test_files_changed_or_deleted_during_the_run(tmp_path: Path, reference: Refe
         shutil.rmtree(base)
 
 
-def test_two_runs_at_once_on_the_same_tree_and_cache(tmp_path: Path,
-                                                     reference: Reference) -> None:
+def test_two_runs_at_once_on_the_same_tree_and_cache(tmp_path: Path, reference: Reference) -> None:
     """Two ``--write`` runs started together, sharing the tree and the cache: each file is
     written by one of them or reported changed by the other; the end result is the
     reference, and the shared cache then answers as a fresh run does."""
@@ -424,18 +492,25 @@ def test_two_runs_at_once_on_the_same_tree_and_cache(tmp_path: Path,
         outcomes = []
         for proc in procs:
             out, err = proc.communicate(timeout=120)
-            res = Run(proc.returncode, out.decode(errors="replace"),
-                      err.decode(errors="replace"))
-            check(base, before, reference, res, may_fail={
-                n: "changed on disk during the run" for n in INFS})
+            res = Run(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
+            check(
+                base,
+                before,
+                reference,
+                res,
+                may_fail={n: "changed on disk during the run" for n in INFS},
+            )
             outcomes.append(res.status)
         for name, data in reference.fixed.items():
             assert (root / name).read_bytes() == data, name
         cached = command("--check", ".", cwd=root)
         fresh = command("--check", "--no-cache", ".", cwd=root)
         assert (cached.status, cached.stdout) == (fresh.status, fresh.stdout)
-        record("two --write runs at once", Counter(),
-               "exit " + "+".join(map(str, sorted(outcomes))) + ", reference reached")
+        record(
+            "two --write runs at once",
+            Counter(),
+            "exit " + "+".join(map(str, sorted(outcomes))) + ", reference reached",
+        )
         shutil.rmtree(base)
 
 
@@ -448,8 +523,9 @@ def _damage(cache: Path, how: str, rng_seed: int) -> int:
             path.write_bytes(data[: (rng_seed + n) % max(len(data), 1)])
         elif how == "corrupted":
             pos = (rng_seed * 7919 + n) % max(len(data), 1)
-            path.write_bytes(data[:pos] + bytes([(data[pos:pos + 1] or b"\0")[0] ^ 0xFF])
-                             + data[pos + 1:])
+            path.write_bytes(
+                data[:pos] + bytes([(data[pos : pos + 1] or b"\0")[0] ^ 0xFF]) + data[pos + 1 :]
+            )
         else:  # garbage
             path.write_bytes(os.urandom(64))
     return len(files)
@@ -465,8 +541,7 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("how", ["truncated", "corrupted", "garbage"])
-def test_damaged_cache(tmp_path: Path, reference: Reference, warm_cache: Path,
-                       how: str) -> None:
+def test_damaged_cache(tmp_path: Path, reference: Reference, warm_cache: Path, how: str) -> None:
     """A cache cut short or with bytes flipped is at worst a miss: ``--write`` writes the
     reference's bytes, and says nothing it should not."""
     for i in range(RUNS):
@@ -493,8 +568,18 @@ def test_named_special_files(tmp_path: Path, reference: Reference) -> None:
         link = root / "named link.inf"
         link.symlink_to("toaster.inf")
         before["tree/named link.inf"] = ("link", "toaster.inf")
-        res = command("--no-cache", "--write", "--", "named link.inf", "pipe.inf",
-                      "folder.inf", "-dash.inf", "new\nline.inf", cwd=root, timeout=60)
+        res = command(
+            "--no-cache",
+            "--write",
+            "--",
+            "named link.inf",
+            "pipe.inf",
+            "folder.inf",
+            "-dash.inf",
+            "new\nline.inf",
+            cwd=root,
+            timeout=60,
+        )
         assert res.status in (0, 1, 2), res.stderr
         assert "Traceback" not in res.stderr, res.stderr
         if res.status == 2:
@@ -503,6 +588,9 @@ def test_named_special_files(tmp_path: Path, reference: Reference) -> None:
         assert (root / "toaster.inf").read_bytes() == reference.fixed["toaster.inf"]
         assert (root / "-dash.inf").read_bytes() == reference.fixed["-dash.inf"]
         assert (root / "new\nline.inf").read_bytes() == reference.fixed["new\nline.inf"]
-        record("named symlink, FIFO, folder, -dash, newline", counts,
-               f"exit {res.status}, named files written")
+        record(
+            "named symlink, FIFO, folder, -dash, newline",
+            counts,
+            f"exit {res.status}, named files written",
+        )
         shutil.rmtree(base)

@@ -38,12 +38,18 @@ def _tree(root: Path, files: list[tuple[Path, list[tuple[int, int, int, str]]]])
         path.write_bytes(data)
 
 
-@settings(max_examples=max(EXAMPLES // 3, 20), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(files=st.lists(st.tuples(st.sampled_from(SEEDS), OPS), min_size=1, max_size=3),
-       unsafe=st.booleans())
-def test_the_command_on_mutated_trees(files: list[tuple[Path, list[tuple[int, int, int, str]]]],
-                                      unsafe: bool) -> None:
+@settings(
+    max_examples=max(EXAMPLES // 3, 20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    files=st.lists(st.tuples(st.sampled_from(SEEDS), OPS), min_size=1, max_size=3),
+    unsafe=st.booleans(),
+)
+def test_the_command_on_mutated_trees(
+    files: list[tuple[Path, list[tuple[int, int, int, str]]]], unsafe: bool
+) -> None:
     flags = ["--unsafe-fixes"] if unsafe else []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -61,6 +67,9 @@ def test_the_command_on_mutated_trees(files: list[tuple[Path, list[tuple[int, in
         cached = cli("--check", "-v", *flags, ".", cwd=root)
         assert (cached.status, cached.stdout) == (fresh.status, fresh.stdout)
         assert cached.stderr.count(", cached)") == len(files)
-        summary = [line for line in cached.stderr.splitlines()
-                   if not line.startswith(("checked ", "config: ", "cache: "))]
+        summary = [
+            line
+            for line in cached.stderr.splitlines()
+            if not line.startswith(("checked ", "config: ", "cache: "))
+        ]
         assert summary == fresh.stderr.splitlines()

@@ -20,7 +20,8 @@ PAD = b"".join(b'S%05d="some string value number %05d"\r\n' % (i, i) for i in ra
 
 
 def test_interrupted_write_removes_its_temporary_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "a.inf"
     target.write_bytes(b"old")
 
@@ -77,17 +78,24 @@ def _check_whole(root: Path, n: int) -> int:
         assert data in (SAMPLE + PAD, fixed), f"f{i:02}.inf is damaged"
         written += data == fixed
     for path in root.iterdir():
-        assert path.name.endswith(".inf") or path.name.endswith(writing.TEMP_SUFFIX) \
-            or path.name == ".infmigrate_cache", path.name
+        assert (
+            path.name.endswith(".inf")
+            or path.name.endswith(writing.TEMP_SUFFIX)
+            or path.name == ".infmigrate_cache"
+        ), path.name
     return written
 
 
 def _start(root: Path) -> subprocess.Popen[bytes]:
     exe = installed_command()
     assert exe is not None
-    return subprocess.Popen([exe, *ISO015, "--no-cache", "--write", "-j", "2", "."],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [exe, *ISO015, "--no-cache", "--write", "-j", "2", "."],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -114,8 +122,13 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     # machine: a fixed delay could land before Python has even imported the command
     # (a KeyboardInterrupt in the interpreter's start-up is not the command's to handle).
     deadline = time.monotonic() + 60
-    while proc.poll() is None and time.monotonic() < deadline and not any(
-            (root / f"f{i:02}.inf").read_bytes().startswith(FIXED_SAMPLE) for i in range(16)):
+    while (
+        proc.poll() is None
+        and time.monotonic() < deadline
+        and not any(
+            (root / f"f{i:02}.inf").read_bytes().startswith(FIXED_SAMPLE) for i in range(16)
+        )
+    ):
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does on a terminal
     _, err = proc.communicate(timeout=60)

@@ -67,7 +67,9 @@ def test_one_change_in_20000_repetitive_lines_is_fast_and_minimal() -> None:
         found = changes(a, b)
         assert time.perf_counter() - start < 0.2
         assert [(c.old_end - c.old_start, c.new_end - c.new_start) for c in found] == [
-            (1, 1), (0, 1)]
+            (1, 1),
+            (0, 1),
+        ]
 
 
 def test_far_apart_changes_stay_fast() -> None:

@@ -29,13 +29,13 @@ def test_report_gives_one_finding(infmigrate: Run, two: Path) -> None:
     assert proc.stdout.decode().splitlines() == [
         "c.inf:1:1: INF006 not an INF file: 16 of its 19 lines are text before the first "
         "section header, and it has no [Version] section (looks like C source); nothing "
-        "checked"]
+        "checked"
+    ]
     assert "Found 1 problem in 1 file" in proc.stderr.decode()
 
 
 @pytest.mark.parametrize("mode", ["--diff", "--write", "--check"])
-def test_fixing_modes_leave_it_alone_and_exit_1(infmigrate: Run, two: Path,
-                                                mode: str) -> None:
+def test_fixing_modes_leave_it_alone_and_exit_1(infmigrate: Run, two: Path, mode: str) -> None:
     before = (two / "c.inf").read_bytes()
     proc = infmigrate(*SELECT, mode, ".", cwd=two)
     assert proc.returncode == 1, proc.stderr
@@ -60,8 +60,9 @@ def test_ignored_like_any_code(infmigrate: Run, two: Path) -> None:
     proc = infmigrate(*SELECT, "--ignore", "INF006", "c.inf", cwd=two)
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
     assert proc.stdout == b""
-    (two / "d.inf").write_bytes(b"; infmigrate: ignore-file[INF006]\r\n"
-                                + (NOTINF / "c_source.inf").read_bytes())
+    (two / "d.inf").write_bytes(
+        b"; infmigrate: ignore-file[INF006]\r\n" + (NOTINF / "c_source.inf").read_bytes()
+    )
     proc = infmigrate(*SELECT, "d.inf", cwd=two)
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
 
@@ -73,5 +74,8 @@ def test_explain_and_list_rules(infmigrate: Run, tmp_path: Path) -> None:
     assert text.startswith("INF006 not-an-inf-file: ")
     assert "General Syntax Rules for INF Files" in text
     listed = infmigrate("--list-rules", cwd=tmp_path).stdout.decode()
-    assert any(line.split()[:3] == ["INF006", "not-an-inf-file", "none"]
-               for line in listed.splitlines() if line.strip())
+    assert any(
+        line.split()[:3] == ["INF006", "not-an-inf-file", "none"]
+        for line in listed.splitlines()
+        if line.strip()
+    )

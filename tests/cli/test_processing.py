@@ -24,8 +24,9 @@ class Flapping(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         header = ctx.tree.sections[0].header
-        yield self.diagnostic(header, fix=self.make_fix(
-            Edit.insert_after(header, make_entry("X", ["1"]))))
+        yield self.diagnostic(
+            header, fix=self.make_fix(Edit.insert_after(header, make_entry("X", ["1"])))
+        )
 
 
 class NonAnsi(Fixer):
@@ -38,25 +39,27 @@ class NonAnsi(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         entry = ctx.tree.sections[0].entries[0]
         if "\u2603" not in ctx.tree.code:
-            yield self.diagnostic(entry, fix=self.make_fix(
-                Edit.insert_after(entry, make_entry("X", ["\u2603"]))))
+            yield self.diagnostic(
+                entry, fix=self.make_fix(Edit.insert_after(entry, make_entry("X", ["\u2603"])))
+            )
 
 
 def test_fixer_bug_becomes_an_error_naming_the_rule() -> None:
-    result = process(b"[A]\r\n", "a.inf", FileOptions((Flapping,), frozenset()),
-                     want_fix=True)
+    result = process(b"[A]\r\n", "a.inf", FileOptions((Flapping,), frozenset()), want_fix=True)
     assert result.error.startswith("internal error: ")
     assert "TST901" in result.error and result.error.endswith("please report it")
 
 
 def test_unencodable_fix_is_an_error() -> None:
-    result = process(b"[A]\r\nx = 1\r\n", "a.inf", FileOptions((NonAnsi,), frozenset()),
-                     want_fix=True)
+    result = process(
+        b"[A]\r\nx = 1\r\n", "a.inf", FileOptions((NonAnsi,), frozenset()), want_fix=True
+    )
     assert result.error.startswith("cannot write the fixed file in its encoding (cp1252)")
 
 
 def test_internal_error_exits_2_names_the_file_and_goes_on(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("a.inf", "b.inf"):
         (tmp_path / name).write_bytes(b'[Version]\r\nSignature="$Windows NT$"\r\n')
     real = tasks.process
@@ -69,11 +72,14 @@ def test_internal_error_exits_2_names_the_file_and_goes_on(
     monkeypatch.setattr(tasks, "process", flaky)
     monkeypatch.chdir(tmp_path)
     out, err = io.BytesIO(), io.StringIO()
-    status = command.run(RunOptions(paths=["."], select=("ISO015",), cwd=tmp_path),
-                         stdin=io.BytesIO(), stdout=out, stderr=err)
+    status = command.run(
+        RunOptions(paths=["."], select=("ISO015",), cwd=tmp_path),
+        stdin=io.BytesIO(),
+        stdout=out,
+        stderr=err,
+    )
     assert status == 2
-    assert "error: a.inf: internal error: RuntimeError: boom; please report it" in (
-        err.getvalue())
+    assert "error: a.inf: internal error: RuntimeError: boom; please report it" in (err.getvalue())
     assert out.getvalue().decode().startswith("b.inf:1:1: ISO015 [*]")
     assert "2 files scanned: 1 with problems, 1 failed." in err.getvalue()
 
@@ -82,8 +88,9 @@ def _toaster_result(*, want_fix: bool) -> FileResult:
     from infmigrate.engine.catalog import all_rules
     from infmigrate.engine.problems import SYNTAX_CODES
 
-    data = (Path(__file__).resolve().parents[2] / "fixtures" / "examples" /
-            "toaster.inf").read_bytes()
+    data = (
+        Path(__file__).resolve().parents[2] / "fixtures" / "examples" / "toaster.inf"
+    ).read_bytes()
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
     return process(data, "toaster.inf", options, want_fix=want_fix, want_diff=False)
 
@@ -131,8 +138,9 @@ def test_light_result_without_texts_when_nothing_prints_them() -> None:
     assert light.tree is None and light.original == b""
 
 
-def test_check_without_cache_sends_no_line_texts(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_without_cache_sends_no_line_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = Path(__file__).resolve().parents[2] / "fixtures" / "examples" / "toaster.inf"
     (tmp_path / "toaster.inf").write_bytes(src.read_bytes())
     seen: list[tasks.FileTask] = []
@@ -143,10 +151,16 @@ def test_check_without_cache_sends_no_line_texts(tmp_path: Path,
         return real(task)
 
     monkeypatch.setattr(command, "run_task", spy)
-    for mode, cache, want in ((command.Mode.CHECK, False, False),
-                              (command.Mode.CHECK, True, True),
-                              (command.Mode.REPORT, False, True)):
+    for mode, cache, want in (
+        (command.Mode.CHECK, False, False),
+        (command.Mode.CHECK, True, True),
+        (command.Mode.REPORT, False, True),
+    ):
         seen.clear()
-        command.run(RunOptions(paths=["."], mode=mode, cwd=tmp_path, jobs=1, cache=cache),
-                    stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.StringIO())
+        command.run(
+            RunOptions(paths=["."], mode=mode, cwd=tmp_path, jobs=1, cache=cache),
+            stdin=io.BytesIO(),
+            stdout=io.BytesIO(),
+            stderr=io.StringIO(),
+        )
         assert [t.texts for t in seen] == [want], (mode, cache)

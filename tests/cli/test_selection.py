@@ -20,8 +20,10 @@ def test_defaults_select_everything() -> None:
 
 
 def test_select_keeps_syntax_problems_and_ignore_removes_them() -> None:
-    assert codes(Layer(select=("ISO015",))) == ({"ISO015"}, {
-        "INF000", "INF001", "INF002", "INF003", "INF004", "INF005", "INF006"})
+    assert codes(Layer(select=("ISO015",))) == (
+        {"ISO015"},
+        {"INF000", "INF001", "INF002", "INF003", "INF004", "INF005", "INF006"},
+    )
     assert codes(Layer(select=("iso015",), ignore=("INF00",))) == ({"ISO015"}, set())
     assert codes(Layer(select=("INF001",)))[0] == set()
 

@@ -13,9 +13,9 @@ MISSING = b'[Version]\r\nSignature = "$Windows NT$"\r\nCatalogFile = a.cat\r\n'
 
 def test_parse_directives() -> None:
     assert parse_directives("; infmigrate: ignore[ISO020, iso021]") == [
-        ("ignore", frozenset({"ISO020", "ISO021"}))]
-    assert parse_directives(";infmigrate:ignore-file[ISO]") == [
-        ("ignore-file", frozenset({"ISO"}))]
+        ("ignore", frozenset({"ISO020", "ISO021"}))
+    ]
+    assert parse_directives(";infmigrate:ignore-file[ISO]") == [("ignore-file", frozenset({"ISO"}))]
     assert parse_directives("; infmigrate: ignore") == [("ignore", frozenset({""}))]
     assert parse_directives("; infmigrate: ignore[]") == []
     assert parse_directives("; a comment about infmigrate") == []
@@ -31,15 +31,19 @@ def test_line_directive_on_the_header_suppresses_report_and_fix() -> None:
 
 
 def test_directive_for_another_code_or_line_does_not_suppress() -> None:
-    for data in (MISSING.replace(b"[Version]", b"[Version] ; infmigrate: ignore[ISO020]"),
-                 MISSING.replace(b"a.cat", b"a.cat ; infmigrate: ignore[ISO015]")):
+    for data in (
+        MISSING.replace(b"[Version]", b"[Version] ; infmigrate: ignore[ISO020]"),
+        MISSING.replace(b"a.cat", b"a.cat ; infmigrate: ignore[ISO015]"),
+    ):
         assert [d.code for d in check(infmigrate.parse(data), ISO015)] == ["ISO015"]
 
 
 def test_file_directive_anywhere_and_blanket_line_directive() -> None:
-    for data in (b"; infmigrate: ignore-file[ISO01]\r\n" + MISSING,
-                 MISSING + b"; infmigrate: ignore-file\r\n",
-                 MISSING.replace(b"[Version]", b"[Version] ; INFMIGRATE: ignore")):
+    for data in (
+        b"; infmigrate: ignore-file[ISO01]\r\n" + MISSING,
+        MISSING + b"; infmigrate: ignore-file\r\n",
+        MISSING.replace(b"[Version]", b"[Version] ; INFMIGRATE: ignore"),
+    ):
         tree = infmigrate.parse(data)
         assert check(tree, ISO015) == []
         assert not fix(tree, ISO015).changed

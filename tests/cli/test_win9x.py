@@ -32,8 +32,9 @@ def test_win9x_only_infs_are_skipped_and_counted_dual_ones_migrated(tmp_path: Pa
     res = cli("--no-cache", "--write", ".", cwd=root)
     assert f"note: vxd_only.inf: {NOTE}" in res.stderr
     assert f"note: vxd_only_utf16.inf: {NOTE}" in res.stderr
-    assert "dual_nt" not in "".join(line for line in res.stderr.splitlines()
-                                    if line.startswith("note:"))
+    assert "dual_nt" not in "".join(
+        line for line in res.stderr.splitlines() if line.startswith("note:")
+    )
     assert "4 files scanned: 2 changed, 2 skipped." in res.stderr
     after = {p.name: p.read_bytes() for p in root.iterdir()}
     assert after["vxd_only.inf"] == before["vxd_only.inf"]
@@ -58,36 +59,82 @@ def _inf(version: str, body: str) -> bytes:
     return (f"[Version]\r\n{version}\r\n\r\n[Manufacturer]\r\n%M% = M{body}").encode()
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (_inf("Signature = $Chicago$", "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
-          "CopyFiles = L\r\n\r\n[L]\r\nx.vxd\r\n"), True),
-    # $Windows 95$ and a broken "$CHICAGO" are Windows 9x signatures too.
-    (_inf('Signature = "$Windows 95$"', "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
-          "AddReg = R\r\n\r\n[R]\r\nHKR,,DevLoader,,*ntkern\r\n"), True),
-    (_inf('Signature = "$CHICAGO"', "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
-          "CopyFiles = L\r\n\r\n[L]\r\nx.mpd\r\n"), True),
-    # An NT signature, an NT models decoration, an NT install section: NT packages.
-    (_inf("Signature = $Windows NT$", "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
-          "CopyFiles = L\r\n\r\n[L]\r\nx.vxd\r\n"), False),
-    (_inf("Signature = $Chicago$", ",NTamd64\r\n\r\n[M.NTamd64]\r\n%D% = D, X\\1\r\n\r\n"
-          "[D]\r\nCopyFiles = L\r\n\r\n[L]\r\nx.vxd\r\n"), False),
-    (_inf("Signature = $Chicago$", "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
-          "CopyFiles = L\r\n\r\n[D.NTx86.Services]\r\nAddService = s,2,S\r\n\r\n[L]\r\n"
-          "x.vxd\r\n"), False),
-    # An AddReg section merely named "....NT.reg" is not an NT install section.
-    (_inf("Signature = $Chicago$", "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
-          "AddReg = D.NT.reg\r\n\r\n[D.NT.reg]\r\nHKR,,DeviceVxDs,,x.sys\r\n"), True),
-    # No Windows 9x payload: nothing says it is not for NT-based Windows.
-    (_inf("Signature = $Chicago$", "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
-          "CopyFiles = L\r\n\r\n[L]\r\nx.sys\r\n"), False),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            _inf(
+                "Signature = $Chicago$",
+                "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\nCopyFiles = L\r\n\r\n[L]\r\nx.vxd\r\n",
+            ),
+            True,
+        ),
+        # $Windows 95$ and a broken "$CHICAGO" are Windows 9x signatures too.
+        (
+            _inf(
+                'Signature = "$Windows 95$"',
+                "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
+                "AddReg = R\r\n\r\n[R]\r\nHKR,,DevLoader,,*ntkern\r\n",
+            ),
+            True,
+        ),
+        (
+            _inf(
+                'Signature = "$CHICAGO"',
+                "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\nCopyFiles = L\r\n\r\n[L]\r\nx.mpd\r\n",
+            ),
+            True,
+        ),
+        # An NT signature, an NT models decoration, an NT install section: NT packages.
+        (
+            _inf(
+                "Signature = $Windows NT$",
+                "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\nCopyFiles = L\r\n\r\n[L]\r\nx.vxd\r\n",
+            ),
+            False,
+        ),
+        (
+            _inf(
+                "Signature = $Chicago$",
+                ",NTamd64\r\n\r\n[M.NTamd64]\r\n%D% = D, X\\1\r\n\r\n"
+                "[D]\r\nCopyFiles = L\r\n\r\n[L]\r\nx.vxd\r\n",
+            ),
+            False,
+        ),
+        (
+            _inf(
+                "Signature = $Chicago$",
+                "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
+                "CopyFiles = L\r\n\r\n[D.NTx86.Services]\r\nAddService = s,2,S\r\n\r\n[L]\r\n"
+                "x.vxd\r\n",
+            ),
+            False,
+        ),
+        # An AddReg section merely named "....NT.reg" is not an NT install section.
+        (
+            _inf(
+                "Signature = $Chicago$",
+                "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\n"
+                "AddReg = D.NT.reg\r\n\r\n[D.NT.reg]\r\nHKR,,DeviceVxDs,,x.sys\r\n",
+            ),
+            True,
+        ),
+        # No Windows 9x payload: nothing says it is not for NT-based Windows.
+        (
+            _inf(
+                "Signature = $Chicago$",
+                "\r\n\r\n[M]\r\n%D% = D, X\\1\r\n\r\n[D]\r\nCopyFiles = L\r\n\r\n[L]\r\nx.sys\r\n",
+            ),
+            False,
+        ),
+    ],
+)
 def test_is_win9x_only(data: bytes, expected: bool) -> None:
     assert is_win9x_only(data) is expected
     assert is_win9x_only(b"\xff\xfe" + data.decode().encode("utf-16-le")) is expected
 
 
-_SIGNATURE = re.compile(r"^[ \t]*Signature[ \t]*=[ \t]*\"?\$(chicago|windows ?95)",
-                        re.I | re.M)
+_SIGNATURE = re.compile(r"^[ \t]*Signature[ \t]*=[ \t]*\"?\$(chicago|windows ?95)", re.I | re.M)
 _NT_SECTION = re.compile(r"^[ \t]*\[[^\]\r\n]*\.nt(x86|amd64|ia64|arm64|arm)?[\].]", re.I | re.M)
 _NT_MODELS = re.compile(r"^[ \t]*[^;\r\n=]*=[^;\r\n]*,[ \t]*nt", re.I | re.M)
 
@@ -97,14 +144,18 @@ def test_no_win9x_only_corpus_inf_is_edited_by_write(tmp_path: Path) -> None:
     """--write over copies of every corpus INF with a Windows 9x signature, through the
     command: an edited file must have an NT install section or NT models (a check
     independent of :mod:`infmigrate.workspace.win9x`), and every file it skips is unchanged."""
-    chosen = [rel for rel in corpus_files()
-              if _SIGNATURE.search(decode((CORPUS / rel).read_bytes()).text)]
+    chosen = [
+        rel for rel in corpus_files() if _SIGNATURE.search(decode((CORPUS / rel).read_bytes()).text)
+    ]
     assert chosen
     for rel in chosen:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(CORPUS / rel, tmp_path / rel)
-    status = run(RunOptions([str(tmp_path)], mode=Mode.WRITE, cache=False, jobs=1,
-                            quiet=True, cwd=tmp_path), stdout=_Sink(), stderr=_Text())
+    status = run(
+        RunOptions([str(tmp_path)], mode=Mode.WRITE, cache=False, jobs=1, quiet=True, cwd=tmp_path),
+        stdout=_Sink(),
+        stderr=_Text(),
+    )
     assert status in (0, 1)
     skipped = edited = 0
     for rel in chosen:

@@ -23,7 +23,6 @@ from tests.corpus_checks import not_additive_lines
 FILES = corpus_files()
 
 
-
 @needs_corpus
 @pytest.mark.parametrize("name", FILES)
 def test_delreg_bitreg_kept(name: str) -> None:
@@ -40,8 +39,9 @@ def test_delreg_bitreg_kept(name: str) -> None:
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
-@pytest.mark.parametrize("case", ["ISO020/delreg_kept_utf16", "ISO020/delreg_kept_ansi",
-                                  "ISO020/section_also_delreg"])
+@pytest.mark.parametrize(
+    "case", ["ISO020/delreg_kept_utf16", "ISO020/delreg_kept_ansi", "ISO020/section_also_delreg"]
+)
 def test_check_sees_the_green_case(case: str) -> None:
     """The same check on the hand-written green.inf-like fixtures (the corpus has no
     DelReg line under a service's Parameters key; before the fix, these lost theirs)."""

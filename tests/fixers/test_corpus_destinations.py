@@ -40,7 +40,8 @@ def examine(data: bytes) -> tuple[bytes, Findings]:
 def test_destinations(name: str) -> None:
     _, found = examine((CORPUS / name).read_bytes())
     assert not found.default_changed_with_unmoved, (
-        "DefaultDestDir changed while a list relying on it did not move")
+        "DefaultDestDir changed while a list relying on it did not move"
+    )
     assert not found.unmoved_changed
     assert not found.flags_1103
     assert not found.stale_references

@@ -35,8 +35,12 @@ FILES = corpus_files()
 
 def _copied(model: InfModel) -> Counter[str]:
     expand = model.strings.expand  # names compare expanded, as SetupAPI sees them
-    return Counter(fold(expand(c.dest_name)) for fl in model.file_lists
-                   if fl.kind is ListKind.COPY for c in fl.files)
+    return Counter(
+        fold(expand(c.dest_name))
+        for fl in model.file_lists
+        if fl.kind is ListKind.COPY
+        for c in fl.files
+    )
 
 
 def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
@@ -45,7 +49,8 @@ def _places(model: InfModel) -> dict[str, set[tuple[int | None, str]]]:
         if fl.kind is ListKind.COPY:
             for c in fl.files:
                 out.setdefault(fold(model.strings.expand(c.dest_name)), set()).add(
-                    (fl.destination.dirid, fl.destination.subdir.strip("\\").casefold()))
+                    (fl.destination.dirid, fl.destination.subdir.strip("\\").casefold())
+                )
     return out
 
 
@@ -63,13 +68,17 @@ def _paths(model: InfModel) -> Iterable[tuple[object, int, object]]:
 def _masked_entries(model: InfModel, moved: set[str]) -> Counter[tuple[object, ...]]:
     """Cooked entries, with paths to moved files masked; entries a fix may rewrite left
     out (DestinationDirs, CopyFiles lines, file list sections, PnpLockdown)."""
-    lists = {fold(fl.section.name) for fl in model.file_lists
-             if fl.kind is ListKind.COPY and fl.section is not None}
+    lists = {
+        fold(fl.section.name)
+        for fl in model.file_lists
+        if fl.kind is ListKind.COPY and fl.section is not None
+    }
     masks: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     for ref, index, path in _paths(model):
         if fold(path.file_name) in moved:  # type: ignore[attr-defined]
             masks.setdefault((id(ref), index), []).append(
-                (path.start, path.end, f"<{fold(path.file_name)}>"))  # type: ignore[attr-defined]
+                (path.start, path.end, f"<{fold(path.file_name)}>")
+            )  # type: ignore[attr-defined]
     out: Counter[tuple[object, ...]] = Counter()
     for section in model.sections:
         name = section.folded
@@ -109,13 +118,17 @@ def test_migration_keeps_everything_else(name: str) -> None:
     before, after = build_model(tree), build_model(again)
     assert _copied(after) == _copied(before)
     old, new = _places(before), _places(after)
-    moved = {n for n, places in old.items()
-             if any(d in (11, 12) for d, _ in places) and new.get(n) != places}
+    moved = {
+        n
+        for n, places in old.items()
+        if any(d in (11, 12) for d, _ in places) and new.get(n) != places
+    }
     for ref, _, path in _paths(after):
         file_name = fold(path.file_name)  # type: ignore[attr-defined]
         if file_name in moved:
             dirid, subpath = path.normalized  # type: ignore[attr-defined]
             folder = subpath.rpartition("\\")[0].casefold()
             assert (dirid, folder) not in old[file_name], (
-                f"line {ref.line} still names {file_name} at its old place")  # type: ignore[attr-defined]
+                f"line {ref.line} still names {file_name} at its old place"
+            )  # type: ignore[attr-defined]
     assert _masked_entries(after, moved) == _masked_entries(before, moved)

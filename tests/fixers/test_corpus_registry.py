@@ -72,8 +72,9 @@ def test_registry_migration(name: str, unsafe: bool) -> None:
     after_model = build_model(again)
     after_writes = _writes(again)
     remaining = [w for w in after_writes if w.root == "HKLM" and w.kind in MOVED_KINDS]
-    explained = {d.line for d in check(again, RULES, settings, path=name)
-                 if "not fixed:" in d.message}
+    explained = {
+        d.line for d in check(again, RULES, settings, path=name) if "not fixed:" in d.message
+    }
     for w in remaining:
         if w.kind is Kind.SERVICE_PARAMETERS:
             assert w.line.ref.line in explained, f"line {w.line.ref.line} left unexplained"
@@ -87,11 +88,18 @@ def test_registry_migration(name: str, unsafe: bool) -> None:
         svc = fold(w.parts["svc"])
         rest = w.parts.get("rest") or ""
         wanted = fold("Parameters" + (f"\\{rest}" if rest else ""))
-        matches = [h for h in hkr
-                   if fold(h.subkey) == wanted and fold(h.value_name) == fold(w.value_name)
-                   and h.line.flags_text == w.line.flags_text and h.line.data == w.line.data
-                   and any(c.kind is Context.SERVICE_KEY and fold(c.service or "") == svc
-                           for c in h.section.contexts)]  # type: ignore[attr-defined]
+        matches = [
+            h
+            for h in hkr
+            if fold(h.subkey) == wanted
+            and fold(h.value_name) == fold(w.value_name)
+            and h.line.flags_text == w.line.flags_text
+            and h.line.data == w.line.data
+            and any(
+                c.kind is Context.SERVICE_KEY and fold(c.service or "") == svc
+                for c in h.section.contexts
+            )
+        ]  # type: ignore[attr-defined]
         assert matches, f"{w.value_name} of {svc} did not reappear under HKR,{wanted}"
 
     # Nothing else changed: the same entries, once the lines the rules move (in both
@@ -101,9 +109,13 @@ def test_registry_migration(name: str, unsafe: bool) -> None:
     after_names = {s.folded for s in after_model.sections}
 
     def moved(writes: list[RegWrite]) -> set[int]:
-        return {id(w.line.ref.entry) for w in writes
-                if (w.root == "HKLM" and w.kind in MOVED_KINDS)
-                or (w.kind is Kind.HKR and fold(w.subkey).startswith("mediacategories\\"))}
+        return {
+            id(w.line.ref.entry)
+            for w in writes
+            if (w.root == "HKLM" and w.kind in MOVED_KINDS)
+            or (w.kind is Kind.HKR and fold(w.subkey).startswith("mediacategories\\"))
+        }
 
     assert _entries(after_model, moved(after_writes), after_names - before_names) == _entries(
-        before_model, moved(_writes(tree)), before_names - after_names)
+        before_model, moved(_writes(tree)), before_names - after_names
+    )

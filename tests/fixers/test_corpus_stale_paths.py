@@ -46,5 +46,6 @@ def stale_references(data: bytes, name: str) -> Iterator[tuple[int, str, str]]:
 def test_no_moved_file_named_at_its_old_place(name: str) -> None:
     data = (Path(CORPUS) / name).read_bytes()
     stale = list(stale_references(data, name))
-    assert not stale, "; ".join(f"line {line} still names {file} at its old place ({cls})"
-                                for line, file, cls in stale)
+    assert not stale, "; ".join(
+        f"line {line} still names {file} at its old place ({cls})" for line, file, cls in stale
+    )

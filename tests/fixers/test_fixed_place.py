@@ -41,31 +41,37 @@ def _places() -> FixedPlaces:
     return recognize(build_model(infmigrate.parse(_INF.encode("ascii"))))
 
 
-@pytest.mark.parametrize(("name", "dirid", "subdir", "plural"), [
-    ("cxmon.dll", 11, "", "print monitors"),
-    ("cxport.dll", 11, "", "print monitors"),
-    ("cxpp.dll", 11, "", "print processors"),
-    ("CXRNG.DLL", 11, "", "CNG providers"),
-    ("cxnsp.dll", 11, "", "Winsock providers"),
-    ("x.icm", 11, "", "colour profiles"),
-    ("x.icc", 12, "", "colour profiles"),
-    ("x.dat", 11, "spool\\drivers\\color", "colour profiles"),
-    ("OEMLOGO.BMP", 11, "", "OEM logo or OEM information files"),
-    ("x.bmp", 11, "OEM", "OEM logo or OEM information files"),
-    ("x.cpl", 11, "", "Control Panel items"),
-])
+@pytest.mark.parametrize(
+    ("name", "dirid", "subdir", "plural"),
+    [
+        ("cxmon.dll", 11, "", "print monitors"),
+        ("cxport.dll", 11, "", "print monitors"),
+        ("cxpp.dll", 11, "", "print processors"),
+        ("CXRNG.DLL", 11, "", "CNG providers"),
+        ("cxnsp.dll", 11, "", "Winsock providers"),
+        ("x.icm", 11, "", "colour profiles"),
+        ("x.icc", 12, "", "colour profiles"),
+        ("x.dat", 11, "spool\\drivers\\color", "colour profiles"),
+        ("OEMLOGO.BMP", 11, "", "OEM logo or OEM information files"),
+        ("x.bmp", 11, "OEM", "OEM logo or OEM information files"),
+        ("x.cpl", 11, "", "Control Panel items"),
+    ],
+)
 def test_recognised(name: str, dirid: int, subdir: str, plural: str) -> None:
     consumer = _places().consumer(name, dirid, subdir)
     assert consumer is not None and consumer.plural == plural
 
 
-@pytest.mark.parametrize(("name", "dirid", "subdir"), [
-    ("cxhelp.dll", 11, ""),   # a bare name under HKR: ISO004's advice applies
-    ("x.dll", 11, ""),
-    ("x.bmp", 11, ""),
-    ("x.cpl", 12, ""),
-    ("x.sys", 12, "UMDF"),
-])
+@pytest.mark.parametrize(
+    ("name", "dirid", "subdir"),
+    [
+        ("cxhelp.dll", 11, ""),  # a bare name under HKR: ISO004's advice applies
+        ("x.dll", 11, ""),
+        ("x.bmp", 11, ""),
+        ("x.cpl", 12, ""),
+        ("x.sys", 12, "UMDF"),
+    ],
+)
 def test_not_recognised(name: str, dirid: int, subdir: str) -> None:
     assert _places().consumer(name, dirid, subdir) is None
 

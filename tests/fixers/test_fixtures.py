@@ -49,8 +49,9 @@ def _marker(diag: Diagnostic, settings: Settings) -> str:
 
 
 def render(diagnostics: list[Diagnostic], settings: Settings) -> str:
-    return "".join(f"{d.line}:{d.column} {d.code} {_marker(d, settings)}{d.message}\n"
-                   for d in diagnostics)
+    return "".join(
+        f"{d.line}:{d.column} {d.code} {_marker(d, settings)}{d.message}\n" for d in diagnostics
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name[:-11]}")
@@ -100,11 +101,16 @@ def test_every_rule_has_a_changed_and_an_unchanged_fixture() -> None:
     for cls in all_rules():
         cases = list((ROOT / cls.code).glob("*.before.inf"))
         assert cases, f"{cls.code} has no fixture folder"
-        changed = [c for c in cases if c.with_name(c.name.replace(".before", ".after")).exists()
-                   or c.with_name(c.name.replace(".before.inf", ".diagnostics")).exists()]
+        changed = [
+            c
+            for c in cases
+            if c.with_name(c.name.replace(".before", ".after")).exists()
+            or c.with_name(c.name.replace(".before.inf", ".diagnostics")).exists()
+        ]
         unchanged = [c for c in cases if c not in changed]
         assert changed, f"{cls.code} has no case where it fires"
         assert unchanged, f"{cls.code} has no case where it must stay silent"
         if cls.availability is not FixAvailability.NONE:
-            assert any(c.with_name(c.name.replace(".before", ".after")).exists()
-                       for c in cases), f"{cls.code} declares fixes but no fixture shows one"
+            assert any(c.with_name(c.name.replace(".before", ".after")).exists() for c in cases), (
+                f"{cls.code} declares fixes but no fixture shows one"
+            )

@@ -37,11 +37,12 @@ def invariants(model: InfModel) -> list[str]:
             problems.append(f"CopyFiles list {fl.name!r} has no destination")
     for ref in model.references:
         target = ref.target
-        if target is not None and (not isinstance(target, LogicalSection)
-                                   or fold(target.name) != fold(ref.name)
-                                   or model.section(ref.name) is not target):
-            problems.append(f"line {ref.entry.line}: reference to {ref.name!r} "
-                            f"reaches {target!r}")
+        if target is not None and (
+            not isinstance(target, LogicalSection)
+            or fold(target.name) != fold(ref.name)
+            or model.section(ref.name) is not target
+        ):
+            problems.append(f"line {ref.entry.line}: reference to {ref.name!r} reaches {target!r}")
         if model.entry_ref(ref.entry.entry) is not ref.entry:
             problems.append(f"line {ref.entry.line}: reference entry is not the model's")
     for item in (*model.services, *model.file_references, *model.wdf_services):

@@ -48,9 +48,12 @@ def service_binary_form(raw: str, expanded: str, paths: tuple) -> str:  # type: 
     if p.form == "dirid":
         root = f"%{p.dirid}%"
     else:
-        root = {"env": "%SystemRoot%/%windir%", "abs": "C:\\Windows",
-                "nt": "\\SystemRoot", "rel": ""}[p.form] + {10: "", 11: "\\System32",
-                                                 12: "\\System32\\drivers"}.get(p.dirid, "")
+        root = {
+            "env": "%SystemRoot%/%windir%",
+            "abs": "C:\\Windows",
+            "nt": "\\SystemRoot",
+            "rel": "",
+        }[p.form] + {10: "", 11: "\\System32", 12: "\\System32\\drivers"}.get(p.dirid, "")
     return f"{root}\\{dirs}f" + (" (via %strkey%)" if p.from_strings else "")
 
 
@@ -94,10 +97,12 @@ class Figures:
         for ref in model.references:
             if ref.missing:
                 self.missing_references[
-                    f"{ref.directive.lower()}{' (external)' if ref.external else ''}"] += 1
+                    f"{ref.directive.lower()}{' (external)' if ref.external else ''}"
+                ] += 1
 
     def report(self) -> str:
         """The figures as text."""
+
         def block(title: str, counter: Counter[str]) -> list[str]:
             return [title, *(f"  {n:6d}  {k}" for k, n in counter.most_common())]
 
@@ -109,8 +114,7 @@ class Figures:
             f"AddService names that differ between locales: {self.nonuniform_service_names}",
             f"unreachable sections: {self.unreachable_sections}",
             *block("CopyFiles lists by destination class:", self.copy_lists_by_class),
-            *block("file lists by directive and destination origin:",
-                   self.lists_by_kind_origin),
+            *block("file lists by directive and destination origin:", self.lists_by_kind_origin),
             *block("ServiceBinary forms:", self.service_binary_forms),
             *block("paths in AddReg string values:", self.registry_value_paths),
             *block("references to missing sections:", self.missing_references),

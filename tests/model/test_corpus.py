@@ -39,8 +39,10 @@ def test_corpus_models():
         failures.extend(f"{rel}: {p}" for p in invariants(model))
         figures.add(model)
     elapsed = time.perf_counter() - started
-    print(f"\n{figures.report()}\nslowest model: {slowest[0] * 1000:.0f} ms ({slowest[1]}); "
-          f"corpus in {elapsed:.1f} s")
+    print(
+        f"\n{figures.report()}\nslowest model: {slowest[0] * 1000:.0f} ms ({slowest[1]}); "
+        f"corpus in {elapsed:.1f} s"
+    )
     assert not failures, "\n".join(failures[:50])
     assert figures.infs == len(files)
     assert slowest[0] < 1.0, f"build_model took {slowest[0]:.2f} s on {slowest[1]}"

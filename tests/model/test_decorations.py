@@ -16,21 +16,24 @@ from infmigrate.engine.model.decorations import (
 from ._load import fixture, model
 
 
-@pytest.mark.parametrize(("text", "fields"), [
-    ("NT", (None, None, None, None, None, None)),
-    ("nt", (None, None, None, None, None, None)),
-    ("NTamd64", ("amd64", None, None, None, None, None)),
-    ("NTARM64", ("arm64", None, None, None, None, None)),
-    ("NTarm", ("arm", None, None, None, None, None)),
-    ("NTx86.5.1", ("x86", 5, 1, None, None, None)),
-    ("NTamd64.10.0...16299", ("amd64", 10, 0, None, None, 16299)),
-    ("NT.6.1", (None, 6, 1, None, None, None)),
-    ("NTia64.5.2.0x3.0x00000110", ("ia64", 5, 2, 3, 0x110, None)),
-    ("NTx86.6.0.1", ("x86", 6, 0, 1, None, None)),
-    ("NT$ARCH$.10.0...22000", ("$ARCH$", 10, 0, None, None, 22000)),
-    ("nt$arch$", ("$ARCH$", None, None, None, None, None)),
-    ("NTamd64.", ("amd64", None, None, None, None, None)),
-])
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("NT", (None, None, None, None, None, None)),
+        ("nt", (None, None, None, None, None, None)),
+        ("NTamd64", ("amd64", None, None, None, None, None)),
+        ("NTARM64", ("arm64", None, None, None, None, None)),
+        ("NTarm", ("arm", None, None, None, None, None)),
+        ("NTx86.5.1", ("x86", 5, 1, None, None, None)),
+        ("NTamd64.10.0...16299", ("amd64", 10, 0, None, None, 16299)),
+        ("NT.6.1", (None, 6, 1, None, None, None)),
+        ("NTia64.5.2.0x3.0x00000110", ("ia64", 5, 2, 3, 0x110, None)),
+        ("NTx86.6.0.1", ("x86", 6, 0, 1, None, None)),
+        ("NT$ARCH$.10.0...22000", ("$ARCH$", 10, 0, None, None, 22000)),
+        ("nt$arch$", ("$ARCH$", None, None, None, None, None)),
+        ("NTamd64.", ("amd64", None, None, None, None, None)),
+    ],
+)
 def test_parse_valid(text, fields):
     t = parse_target_os(text)
     assert t.valid and t.error == "" and t.raw == text
@@ -38,15 +41,18 @@ def test_parse_valid(text, fields):
     assert t.min_build == fields[5]
 
 
-@pytest.mark.parametrize(("text", "error"), [
-    ("NTx64", "unknown architecture 'x64'"),
-    ("amd64", "does not start with NT"),
-    ("", "does not start with NT"),
-    ("NTamd64.10.0...16299.1", "more than five version fields"),
-    ("NTamd64.ten", "field 'ten' is not a number"),
-    ("NTamd64.10.0...0x10", "field '0x10' is not a number"),  # build is decimal
-    ("Ntamd64 .10", "unknown architecture 'amd64 '"),
-])
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("NTx64", "unknown architecture 'x64'"),
+        ("amd64", "does not start with NT"),
+        ("", "does not start with NT"),
+        ("NTamd64.10.0...16299.1", "more than five version fields"),
+        ("NTamd64.ten", "field 'ten' is not a number"),
+        ("NTamd64.10.0...0x10", "field '0x10' is not a number"),  # build is decimal
+        ("Ntamd64 .10", "unknown architecture 'amd64 '"),
+    ],
+)
 def test_parse_malformed_keeps_raw(text, error):
     t = parse_target_os(text)
     assert not t.valid and t.raw == text and t.error == error
@@ -68,8 +74,7 @@ def test_target_os_helpers():
 def test_split_decoration():
     assert split_decoration("DefaultInstall", "defaultinstall") is None
     assert split_decoration("DefaultInstall.NTamd64", "DefaultInstall").arch == "amd64"
-    assert split_decoration("defaultinstall.nt$arch$.10.0...25952",
-                            "DefaultInstall").build == 25952
+    assert split_decoration("defaultinstall.nt$arch$.10.0...25952", "DefaultInstall").build == 25952
     assert split_decoration("DefaultInstall.Services", "DefaultInstall") is False
     assert split_decoration("DefaultInstall.NTamd64.Services", "DefaultInstall") is False
     assert split_decoration("DefaultInstallX", "DefaultInstall") is False
@@ -77,10 +82,16 @@ def test_split_decoration():
 
 def test_candidates():
     assert install_candidates("Inst", "amd64") == (
-        "Inst.NTamd64", "Inst.NT$ARCH$", "Inst.NT", "Inst")
+        "Inst.NTamd64",
+        "Inst.NT$ARCH$",
+        "Inst.NT",
+        "Inst",
+    )
     assert install_candidates("Inst", None) == ("Inst.NT", "Inst")
     assert source_candidates("SourceDisksFiles", "arm64") == (
-        "SourceDisksFiles.arm64", "SourceDisksFiles")
+        "SourceDisksFiles.arm64",
+        "SourceDisksFiles",
+    )
     assert source_candidates("SourceDisksFiles", None) == ("SourceDisksFiles",)
 
 
@@ -89,7 +100,11 @@ def test_manufacturers():
     first, legacy = m.manufacturers
     assert first.key == "%Mfg%" and first.models_name == "Contoso"
     assert [d.raw for d in first.decorations] == [
-        "NTamd64", "NTamd64.10.0...16299", "NTarm64", "NTx64"]
+        "NTamd64",
+        "NTamd64.10.0...16299",
+        "NTarm64",
+        "NTx64",
+    ]
     assert [(ms.name, ms.index, ms.section is not None, ms.platform) for ms in first.models] == [
         ("Contoso.NTamd64", 1, True, "amd64"),
         ("Contoso.NTamd64.10.0...16299", 2, True, "amd64"),
@@ -100,19 +115,26 @@ def test_manufacturers():
     assert legacy.key is None and legacy.decorations == ()
     (bare,) = legacy.models
     assert (bare.name, bare.decoration, bare.implicit, bare.platform) == (
-        "LegacyModels", None, False, "x86")
+        "LegacyModels",
+        None,
+        False,
+        "x86",
+    )
     assert bare.install_suffix == "NTx86"
 
 
 def test_undecorated_models_next_to_decorations():
-    m = model("[Manufacturer]\n%M% = Std, NTamd64\n[Std]\nd = A, x\n[Std.NTamd64]\nd = A, x\n"
-              "[A]\n[A.NTamd64]\n")
+    m = model(
+        "[Manufacturer]\n%M% = Std, NTamd64\n[Std]\nd = A, x\n[Std.NTamd64]\nd = A, x\n"
+        "[A]\n[A.NTamd64]\n"
+    )
     (mfr,) = m.manufacturers
-    assert [(ms.name, ms.implicit) for ms in mfr.models] == [
-        ("Std.NTamd64", False), ("Std", True)]
+    assert [(ms.name, ms.implicit) for ms in mfr.models] == [("Std.NTamd64", False), ("Std", True)]
     assert m.architectures == {"amd64", "x86"}
     assert [(i.name, sorted(i.platforms)) for i in m.install_sections] == [
-        ("A.NTamd64", ["amd64"]), ("A", ["x86"])]
+        ("A.NTamd64", ["amd64"]),
+        ("A", ["x86"]),
+    ]
     # Without the bare section, the decorated entry does not list it.
     m2 = model("[Manufacturer]\n%M% = Std, NTamd64\n[Std.NTamd64]\nd = A, x\n")
     assert [ms.name for ms in m2.manufacturers[0].models] == ["Std.NTamd64"]
@@ -164,8 +186,10 @@ def test_architectures_without_manufacturer():
 
 
 def test_inx_arch_placeholder():
-    m = model("[Manufacturer]\n%M% = Std, NT$ARCH$.10.0...16299\n"
-              "[Std.NT$ARCH$.10.0...16299]\nd = Inst, x\n[Inst.NT$ARCH$]\n[Inst.NT$ARCH$.Wdf]\n")
+    m = model(
+        "[Manufacturer]\n%M% = Std, NT$ARCH$.10.0...16299\n"
+        "[Std.NT$ARCH$.10.0...16299]\nd = Inst, x\n[Inst.NT$ARCH$]\n[Inst.NT$ARCH$.Wdf]\n"
+    )
     assert m.architectures == {"$ARCH$"}
     (inst,) = m.install_sections
     assert inst.name == "Inst.NT$ARCH$" and list(inst.suffixes) == ["Wdf"]
@@ -174,8 +198,10 @@ def test_inx_arch_placeholder():
 
 def test_inx_arch_placeholder_stamped_models_section():
     # [Manufacturer] says NT$ARCH$, the file has only [Std.NTarm]: stampinf -a arm reaches it
-    m = model("[Manufacturer]\n%M% = Std, NT$ARCH$\n[Std.NTarm]\nd = Inst, x\n"
-              "[Inst.NT]\nCopyFiles = Inst.Files\n[Inst.Files]\nx.sys\n")
+    m = model(
+        "[Manufacturer]\n%M% = Std, NT$ARCH$\n[Std.NTarm]\nd = Inst, x\n"
+        "[Inst.NT]\nCopyFiles = Inst.Files\n[Inst.Files]\nx.sys\n"
+    )
     assert m.architectures == {"arm"}
     (models,) = m.manufacturers[0].models
     assert models.name == "Std.NTarm" and models.decoration.arch == "arm"
@@ -183,11 +209,15 @@ def test_inx_arch_placeholder_stamped_models_section():
 
 
 def test_inx_arch_placeholder_every_stamped_architecture():
-    m = model("[Manufacturer]\n%M% = Std, NT$ARCH$.10.0...16299\n"
-              "[Std.NTamd64.10.0...16299]\nd = Inst, x\n[Std.NTarm64.10.0...16299]\nd = Inst, x\n")
+    m = model(
+        "[Manufacturer]\n%M% = Std, NT$ARCH$.10.0...16299\n"
+        "[Std.NTamd64.10.0...16299]\nd = Inst, x\n[Std.NTarm64.10.0...16299]\nd = Inst, x\n"
+    )
     assert m.architectures == {"amd64", "arm64"}
     assert [ms.name for ms in m.manufacturers[0].models] == [
-        "Std.NTamd64.10.0...16299", "Std.NTarm64.10.0...16299"]
+        "Std.NTamd64.10.0...16299",
+        "Std.NTarm64.10.0...16299",
+    ]
 
 
 def test_inx_arch_placeholder_missing_everywhere_keeps_the_literal_name():
@@ -198,12 +228,13 @@ def test_inx_arch_placeholder_missing_everywhere_keeps_the_literal_name():
 
 def test_install_section_named_with_arch_placeholder():
     # reached on arm, [Inst.NT$ARCH$] is what stampinf -a arm names [Inst.NTarm]
-    m = model("[Manufacturer]\n%M% = Std, NTarm\n[Std.NTarm]\nd = Inst, x\n"
-              "[Inst.NT$ARCH$]\nCopyFiles = F\n[Inst.NT]\n[F]\nx.sys\n")
+    m = model(
+        "[Manufacturer]\n%M% = Std, NTarm\n[Std.NTarm]\nd = Inst, x\n"
+        "[Inst.NT$ARCH$]\nCopyFiles = F\n[Inst.NT]\n[F]\nx.sys\n"
+    )
     (inst,) = m.install_sections
     assert inst.name == "Inst.NT$ARCH$"
-    assert install_candidates("Inst", "arm") == (
-        "Inst.NTarm", "Inst.NT$ARCH$", "Inst.NT", "Inst")
+    assert install_candidates("Inst", "arm") == ("Inst.NTarm", "Inst.NT$ARCH$", "Inst.NT", "Inst")
     assert install_candidates("Inst", "ia64") == ("Inst.NTia64", "Inst.NT", "Inst")
 
 

@@ -14,13 +14,20 @@ def _lists(m):
 def test_lists_found():
     m = fixture("files")
     assert [(fl.kind.value, fl.name) for fl in m.file_lists] == [
-        ("CopyFiles", "Cx.Sys"), ("CopyFiles", "Cx.Dll"), ("CopyFiles", "Cx.Store"),
-        ("CopyFiles", "Cx.Default"), ("CopyFiles", "Cx.Missing"),
-        ("CopyFiles", "cxcoinst.dll"), ("DelFiles", "Cx.Old"), ("RenFiles", "Cx.Ren")]
+        ("CopyFiles", "Cx.Sys"),
+        ("CopyFiles", "Cx.Dll"),
+        ("CopyFiles", "Cx.Store"),
+        ("CopyFiles", "Cx.Default"),
+        ("CopyFiles", "Cx.Missing"),
+        ("CopyFiles", "cxcoinst.dll"),
+        ("DelFiles", "Cx.Old"),
+        ("RenFiles", "Cx.Ren"),
+    ]
     # Both Models sections reach the same Cx_Inst.NT: one reference per field.
     sys = m.file_list("cx.sys")
     assert [(ref.directive, ref.index, ref.entry.line) for ref in sys.references] == [
-        ("CopyFiles", 0, 20)]
+        ("CopyFiles", 0, 20)
+    ]
     assert [i.name for i in sys.installs] == ["Cx_Inst.NT"]
 
 
@@ -67,8 +74,10 @@ def test_at_file_copies_to_default_dest_dir():
 
 
 def test_fallback_destination_is_dirid_11():
-    m = model("[Version]\nSignature=$Windows NT$\n[DefaultInstall.NTamd64]\n"
-              "CopyFiles = A, @b.sys\n[A]\na.sys\n[DestinationDirs]\nOther = 13\n")
+    m = model(
+        "[Version]\nSignature=$Windows NT$\n[DefaultInstall.NTamd64]\n"
+        "CopyFiles = A, @b.sys\n[A]\na.sys\n[DestinationDirs]\nOther = 13\n"
+    )
     a = m.file_list("A").destination
     assert (a.dirid, a.origin, a.entry, a.subdir) == (11, "fallback", None, "")
     assert a.dirid_class is DiridClass.SYSTEM32
@@ -80,7 +89,12 @@ def test_files_and_renames():
     dll = m.file_list("Cx.Dll")
     hlp, new = dll.files
     assert (hlp.dest_name, hlp.source_name, hlp.flags, hlp.flags_value, hlp.renames) == (
-        "cxhlp.dll", "cxhlp.dll", "0x00004000", 0x4000, False)
+        "cxhlp.dll",
+        "cxhlp.dll",
+        "0x00004000",
+        0x4000,
+        False,
+    )
     assert (new.dest_name, new.source_name, new.renames) == ("cxnew.dll", "cxold.dll", True)
     assert new.sources[None].name == "cxold.dll"  # looked up by source name
     assert new.entry.line == 42 and new.flags_value == 0
@@ -105,7 +119,12 @@ def test_source_disks_files_arch_lookup():
     assert list(cx.sources) == [None, "amd64", "arm64"]
     amd = cx.source_for("AMD64")
     assert (amd.name, amd.disk_id, amd.subdir, amd.section_name, amd.arch) == (
-        "CX.SYS", "1", "amd64", "SourceDisksFiles.amd64", "amd64")
+        "CX.SYS",
+        "1",
+        "amd64",
+        "SourceDisksFiles.amd64",
+        "amd64",
+    )
     assert amd.disk.arch == "amd64" and amd.disk_path == "\\amd64"  # SourceDisksNames.amd64
     arm = cx.source_for("arm64")
     assert (arm.subdir, arm.disk.arch, arm.disk_path) == ("arm64", None, "")
@@ -114,21 +133,27 @@ def test_source_disks_files_arch_lookup():
     assert cx.source_for(None) is generic
     (hlp, _) = m.file_list("Cx.Dll").files
     assert (hlp.source_for("amd64").subdir, hlp.source_for("amd64").disk_path) == (
-        "x64", "\\drivers")
+        "x64",
+        "\\drivers",
+    )
     assert m.sources.find("cx.sys", "arm64").subdir == "arm64"
     assert m.sources.find("nope.sys", "amd64") is None
 
 
 def test_source_missing_and_disk_missing():
-    m = model("[DefaultInstall]\nCopyFiles=L\n[L]\na.sys\nb.sys\n"
-              "[SourceDisksFiles]\nb.sys = 9\n[SourceDisksNames]\n1 = d\n")
+    m = model(
+        "[DefaultInstall]\nCopyFiles=L\n[L]\na.sys\nb.sys\n"
+        "[SourceDisksFiles]\nb.sys = 9\n[SourceDisksNames]\n1 = d\n"
+    )
     a, b = m.file_list("L").files
     assert dict(a.sources) == {} and a.source_for("amd64") is None
     assert b.sources[None].disk is None and b.sources[None].disk_path == ""
 
 
 def test_dirid_from_a_strkey():
-    m = model("[DefaultInstall]\nCopyFiles=L\n[L]\na.sys\n[DestinationDirs]\n"
-              "L = %STORE%,sub\n[Strings]\nSTORE = 13\n")
+    m = model(
+        "[DefaultInstall]\nCopyFiles=L\n[L]\na.sys\n[DestinationDirs]\n"
+        "L = %STORE%,sub\n[Strings]\nSTORE = 13\n"
+    )
     d = m.file_list("L").destination
     assert (d.dirid, d.raw, d.subdir) == (13, "%STORE%", "sub")

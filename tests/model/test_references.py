@@ -30,32 +30,40 @@ def test_one_reg_section_reached_from_two_contexts():
     m = fixture("graph")
     shared = m.reg_section("cx_shared")
     assert shared.kind is RegKind.ADD and shared.section is m.section("Cx_Shared")
-    assert shared.contexts == {SectionContext(Context.SOFTWARE_KEY),
-                               SectionContext.service_key("cx")}
+    assert shared.contexts == {
+        SectionContext(Context.SOFTWARE_KEY),
+        SectionContext.service_key("cx"),
+    }
     assert shared.shared and not shared.has_security
     assert [(r.entry.section.name, r.context.kind.name) for r in shared.references] == [
-        ("Cx_Inst.NTamd64", "SOFTWARE_KEY"), ("Cx_Svc", "SERVICE_KEY")]
+        ("Cx_Inst.NTamd64", "SOFTWARE_KEY"),
+        ("Cx_Svc", "SERVICE_KEY"),
+    ]
     assert m.contexts_of("CX_SHARED") == shared.contexts
     assert m.roles_of(shared.section) == {"registry"}
     assert [line.root for line in shared.lines] == ["HKR", "HKR", "HKLM"]
     assert shared.lines[2].subkey == "SYSTEM\\CurrentControlSet\\Services\\cx\\Parameters"
     assert (shared.lines[2].flags, shared.lines[2].type, shared.lines[2].data) == (
-        0x10001, "dword", ("2",))
+        0x10001,
+        "dword",
+        ("2",),
+    )
 
 
 def test_contexts_of_every_registry_section():
     m = fixture("graph")
     got = {r.name: sorted(map(repr, r.contexts)) for r in m.reg_sections}
     assert got == {
-        "Cx_Shared": ["SectionContext(SERVICE_KEY, service='cx')",
-                      "SectionContext(SOFTWARE_KEY)"],
+        "Cx_Shared": ["SectionContext(SERVICE_KEY, service='cx')", "SectionContext(SOFTWARE_KEY)"],
         "Cx_Soft": ["SectionContext(SOFTWARE_KEY)"],
         "Cx_Common_AddReg": ["SectionContext(SOFTWARE_KEY)"],  # via Needs: pasted in
         "Cx_Hw_AddReg": ["SectionContext(HARDWARE_KEY)"],
         "Cx_EventLog_AddReg": [
-            "SectionContext(EVENTLOG_KEY, log_type='Application', event_name='CxSource')"],
+            "SectionContext(EVENTLOG_KEY, log_type='Application', event_name='CxSource')"
+        ],
         "Helper_EventLog_AddReg": [
-            "SectionContext(EVENTLOG_KEY, log_type='System', event_name='cxhelp')"],
+            "SectionContext(EVENTLOG_KEY, log_type='System', event_name='cxhelp')"
+        ],
         "Cx_If_AddReg": [f"SectionContext(INTERFACE_KEY, interface='{GUID}', reference='Ref1')"],
         "Default_AddReg": ["SectionContext(DEFAULT_INSTALL)"],
         "Class_AddReg": ["SectionContext(CLASS_KEY)"],
@@ -69,14 +77,17 @@ def test_section_context_equality_ignores_case():
     assert SectionContext.service_key("cx") != SectionContext.service_key("cy")
     assert SectionContext(Context.SOFTWARE_KEY) != SectionContext(Context.HARDWARE_KEY)
     assert SectionContext.interface_key(GUID.lower(), "ref1") == SectionContext.interface_key(
-        GUID, "Ref1")
+        GUID, "Ref1"
+    )
 
 
 def test_needs_and_include():
     m = fixture("graph")
     needs = [r for r in m.references if r.kind == "needs"]
     assert [(r.name, r.target is not None, r.external, r.missing) for r in needs] == [
-        ("Cx_Common", True, False, False), ("KS.Registration", False, True, True)]
+        ("Cx_Common", True, False, False),
+        ("KS.Registration", False, True, True),
+    ]
     (inc,) = m.includes
     assert inc.files == ("ks.inf",) and inc.entry.line == 21
     assert [i.name for i in inc.installs] == ["Cx_Inst.NTamd64"]
@@ -87,7 +98,12 @@ def test_reference_fields():
     m = fixture("graph")
     (ref,) = m.references_to("Cx_Soft")
     assert (ref.directive, ref.index, ref.raw_name, ref.name, ref.kind) == (
-        "AddReg", 1, "Cx_Soft", "Cx_Soft", "registry")
+        "AddReg",
+        1,
+        "Cx_Soft",
+        "Cx_Soft",
+        "registry",
+    )
     assert ref.target is m.section("cx_soft") and ref.uniform and not ref.external
     assert ref.entry.values == ("Cx_Shared", "Cx_Soft")
     assert [i.name for i in ref.installs] == ["Cx_Inst.NTamd64"]
@@ -113,7 +129,8 @@ def test_strkey_section_names_and_non_uniform_names():
     m = model(
         "[DefaultInstall]\nAddReg = %RegSect%\nCopyFiles = %Files%\n"
         "[Reg_A]\nHKR,,x,,1\n[Reg_B]\nHKR,,x,,2\n[Copy]\nx.sys\n"
-        "[Strings]\nRegSect = Reg_A\nFiles = Copy\n[Strings.0407]\nRegSect = Reg_B\nFiles = Copy\n")
+        "[Strings]\nRegSect = Reg_A\nFiles = Copy\n[Strings.0407]\nRegSect = Reg_B\nFiles = Copy\n"
+    )
     (reg,) = m.references_to("Reg_A")
     assert reg.raw_name == "%RegSect%" and reg.name == "Reg_A" and not reg.uniform
     (copy,) = m.references_to("copy")
@@ -123,10 +140,16 @@ def test_strkey_section_names_and_non_uniform_names():
 
 
 def test_missing_targets_and_cycles_do_not_raise():
-    m = model("[DefaultInstall]\nNeeds = A\nAddReg = Nowhere\nAddService = s,,NoSvc\n"
-              "[A]\nNeeds = B\n[B]\nNeeds = A, DefaultInstall\n")
+    m = model(
+        "[DefaultInstall]\nNeeds = A\nAddReg = Nowhere\nAddService = s,,NoSvc\n"
+        "[A]\nNeeds = B\n[B]\nNeeds = A, DefaultInstall\n"
+    )
     assert [(r.name, r.missing) for r in m.references if r.kind == "needs"] == [
-        ("A", False), ("B", False), ("A", False), ("DefaultInstall", False)]
+        ("A", False),
+        ("B", False),
+        ("A", False),
+        ("DefaultInstall", False),
+    ]
     assert m.reg_section("nowhere").section is None
     (svc,) = m.services
     assert svc.section is None and svc.section_name == "NoSvc"
@@ -145,7 +168,8 @@ def test_declarative_sections():
         "[Prov]\nResourceFile = %13%\\res.dll\nMessageFile = %13%\\msg.dll\n"
         "[I.NTamd64.Filters]\nAddFilter = flt,,Flt_Inst\n[Flt_Inst]\nFilterPosition = Upper\n"
         "[I.NTamd64.Services]\nAddService = svc,,Svc\n"
-        "[Svc]\nServiceBinary = %13%\\svc.sys\nAddTrigger = Trig\n[Trig]\nTriggerType = 1\n")
+        "[Svc]\nServiceBinary = %13%\\svc.sys\nAddTrigger = Trig\n[Trig]\nTriggerType = 1\n"
+    )
     assert [(f.kind.value, f.role, f.paths[0].file_name) for f in m.file_references] == [
         ("ServiceBinary", "service-install", "svc.sys"),
         ("ResourceFile", "event-provider-install", "res.dll"),

@@ -13,8 +13,7 @@ def test_same_name_blocks_are_merged_in_file_order():
     assert isinstance(version, LogicalSection)
     assert version.name == "Version"  # the raw name of the first block
     assert [b.name for b in version.blocks] == ["Version", "version"]
-    assert [e.key for e in version.entries] == [
-        "Signature", "Provider", "DriverVer", "Class"]
+    assert [e.key for e in version.entries] == ["Signature", "Provider", "DriverVer", "Class"]
     assert [e.index for e in version.entries] == [0, 1, 2, 3]
     assert version.entries[2].block is version.blocks[1]
     assert version.line == 4
@@ -23,7 +22,13 @@ def test_same_name_blocks_are_merged_in_file_order():
 def test_sections_in_order_of_first_appearance():
     m = fixture("strings")
     assert [s.name for s in m.sections] == [
-        "Version", "Strings", "Strings.0407", "Strings.0009", "Strings.0c0a", "Strings.ENU"]
+        "Version",
+        "Strings",
+        "Strings.0407",
+        "Strings.0009",
+        "Strings.0c0a",
+        "Strings.ENU",
+    ]
     assert m.section_map["strings.0c0a"] is m.section("STRINGS.0C0A")
     assert m.section("nope") is None
 
@@ -57,7 +62,9 @@ def test_entries_without_key_and_error_lines():
     m = model("[A]\nHKR,,x,,1\nkey = v\n[B\n[C]\nplain\n")
     a = m.section("a")
     assert [(e.key, e.values) for e in a.entries] == [
-        (None, ("HKR", "", "x", "", "1")), ("key", ("v",))]
+        (None, ("HKR", "", "x", "", "1")),
+        ("key", ("v",)),
+    ]
     # The line with the missing bracket is an error line of [A]: not an entry.
     assert m.section("c").entries[0].values == ("plain",)
 

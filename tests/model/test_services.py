@@ -36,28 +36,35 @@ def test_add_service_defaults_and_strkey_name():
 
 
 def test_non_uniform_service_name():
-    m = model("[DefaultInstall.NTamd64.Services]\nAddService = %Svc%,,S\n[DefaultInstall.NTamd64]\n"
-              "[S]\nServiceBinary=%13%\\a.sys\n[Strings]\nSvc=a\n[Strings.0407]\nSvc=b\n")
+    m = model(
+        "[DefaultInstall.NTamd64.Services]\nAddService = %Svc%,,S\n[DefaultInstall.NTamd64]\n"
+        "[S]\nServiceBinary=%13%\\a.sys\n[Strings]\nSvc=a\n[Strings.0407]\nSvc=b\n"
+    )
     (svc,) = m.services
     assert svc.name == "a" and not svc.uniform
     assert dict(svc.name_expansion.values) == {None: "a", "0407": "b"}
 
 
 def test_log_type_spelling_and_unknown_log():
-    m = model("[DefaultInstall]\n[DefaultInstall.Services]\n"
-              "AddService = a,,S,E,security\nAddService = b,,S,E,Custom,Ev\n[S]\n[E]\n")
+    m = model(
+        "[DefaultInstall]\n[DefaultInstall.Services]\n"
+        "AddService = a,,S,E,security\nAddService = b,,S,E,Custom,Ev\n[S]\n[E]\n"
+    )
     a, b = m.services
     assert (a.log_type, a.event_name) == ("Security", "a")
     assert (b.log_type, b.event_name) == ("Custom", "Ev")
-    assert m.contexts_of("S") == {SectionContext.service_key("a"),
-                                  SectionContext.service_key("b")}
+    assert m.contexts_of("S") == {SectionContext.service_key("a"), SectionContext.service_key("b")}
 
 
 def test_wdf_service():
     m = fixture("graph")
     (wdf,) = m.wdf_services
     assert (wdf.kind, wdf.name, wdf.section_name, wdf.umdf) == (
-        "UmdfService", "CxUm", "Cx_Umdf", True)
+        "UmdfService",
+        "CxUm",
+        "Cx_Umdf",
+        True,
+    )
     assert wdf.section is m.section("cx_umdf")
     assert [i.name for i in wdf.installs] == ["Cx_Inst.NTamd64"]
 
@@ -77,8 +84,9 @@ def test_service_binaries():
 
 
 def test_service_binary_without_path_is_recorded():
-    m = model("[DefaultInstall]\n[DefaultInstall.Services]\nAddService=a,,S\n"
-              "[S]\nServiceBinary = a.sys\n")
+    m = model(
+        "[DefaultInstall]\n[DefaultInstall.Services]\nAddService=a,,S\n[S]\nServiceBinary = a.sys\n"
+    )
     (f,) = m.file_references
     assert f.kind is FileRefKind.SERVICE_BINARY and f.paths == () and f.expanded == "a.sys"
 
@@ -90,36 +98,66 @@ def test_registry_value_with_two_paths():
     assert f.raw == "%%SystemRoot%%\\System32\\IoLogMsg.dll;%12%\\cx.sys"
     assert f.expanded == "%SystemRoot%\\System32\\IoLogMsg.dll;%12%\\cx.sys"
     assert [(p.start, p.end, p.dirid, p.subpath, p.file_name) for p in f.paths] == [
-        (0, 36, 11, "IoLogMsg.dll", "IoLogMsg.dll"), (37, 48, 12, "cx.sys", "cx.sys")]
+        (0, 36, 11, "IoLogMsg.dll", "IoLogMsg.dll"),
+        (37, 48, 12, "cx.sys", "cx.sys"),
+    ]
     assert f.contexts == {SectionContext.eventlog_key("Application", "CxSource")}
     assert f.reg_line.type == "expand_sz" and f.reg_line.value_name == "EventMessageFile"
 
 
 def test_registry_values_scanned_by_type():
     m = fixture("graph")
-    got = [(f.entry.section.name, f.entry.values[2], f.index, f.paths[0].text, f.uniform,
-            f.paths[0].from_strings)
-           for f in m.file_references if f.kind is FileRefKind.REGISTRY_VALUE]
+    got = [
+        (
+            f.entry.section.name,
+            f.entry.values[2],
+            f.index,
+            f.paths[0].text,
+            f.uniform,
+            f.paths[0].from_strings,
+        )
+        for f in m.file_references
+        if f.kind is FileRefKind.REGISTRY_VALUE
+    ]
     assert got == [
-        ("Cx_Shared", "ImagePath", 4, "%13%\\cx.sys", True, False),          # SZ, no flags
-        ("Cx_Soft", "Paths", 4, "%11%\\cxa.dll", True, False),               # MULTI_SZ items
+        ("Cx_Shared", "ImagePath", 4, "%13%\\cx.sys", True, False),  # SZ, no flags
+        ("Cx_Soft", "Paths", 4, "%11%\\cxa.dll", True, False),  # MULTI_SZ items
         ("Cx_Soft", "Paths", 5, "C:\\Windows\\System32\\cxb.dll", True, False),
-        ("Cx_Common_AddReg", "Common", 4, "%13%\\common.dll", True, True),   # from Strings
-        ("Cx_EventLog_AddReg", "EventMessageFile", 4,
-         "%SystemRoot%\\System32\\IoLogMsg.dll", True, False),
-        ("Helper_EventLog_AddReg", "EventMessageFile", 4,
-         "%windir%\\System32\\cxhelp.exe", True, False),
+        ("Cx_Common_AddReg", "Common", 4, "%13%\\common.dll", True, True),  # from Strings
+        (
+            "Cx_EventLog_AddReg",
+            "EventMessageFile",
+            4,
+            "%SystemRoot%\\System32\\IoLogMsg.dll",
+            True,
+            False,
+        ),
+        (
+            "Helper_EventLog_AddReg",
+            "EventMessageFile",
+            4,
+            "%windir%\\System32\\cxhelp.exe",
+            True,
+            False,
+        ),
     ]
     # Cx_Shared is reached from the DDInstall and from the service: both contexts.
     assert m.file_references[4].entry.values[2] == "ImagePath"
-    assert m.file_references[4].contexts == {SectionContext(Context.SOFTWARE_KEY),
-                                             SectionContext.service_key("cx")}
+    assert m.file_references[4].contexts == {
+        SectionContext(Context.SOFTWARE_KEY),
+        SectionContext.service_key("cx"),
+    }
 
 
 def test_registry_types_not_scanned():
-    m = model("[DefaultInstall]\nAddReg = R\n[R]\n"
-              "HKR,,Bin,1,%12%\\x.sys\nHKR,,Dw,0x10001,%12%\\x.sys\nHKR,,Del,4,%12%\\x.sys\n"
-              "HKR,,Bad,zz,%12%\\x.sys\nHKR,,Sz,,%12%\\x.sys\nHKR,,Exp,0x20000,%12%\\y.sys\n"
-              "HKR,,Multi,0x10008,a,%12%\\z.sys\n")
+    m = model(
+        "[DefaultInstall]\nAddReg = R\n[R]\n"
+        "HKR,,Bin,1,%12%\\x.sys\nHKR,,Dw,0x10001,%12%\\x.sys\nHKR,,Del,4,%12%\\x.sys\n"
+        "HKR,,Bad,zz,%12%\\x.sys\nHKR,,Sz,,%12%\\x.sys\nHKR,,Exp,0x20000,%12%\\y.sys\n"
+        "HKR,,Multi,0x10008,a,%12%\\z.sys\n"
+    )
     assert [(f.entry.values[2], f.index) for f in m.file_references] == [
-        ("Sz", 4), ("Exp", 4), ("Multi", 5)]
+        ("Sz", 4),
+        ("Exp", 4),
+        ("Multi", 5),
+    ]

@@ -25,18 +25,21 @@ def test_tables_and_locales(strings: StringTable):
     assert strings.entry("Provider", "0407").values == ("Contoso GmbH",)
 
 
-@pytest.mark.parametrize(("locale", "chosen"), [
-    (None, None),
-    ("0407", "0407"),        # exact LANGID
-    (0x0407, "0407"),
-    ("0x0407", "0407"),
-    ("0409", "0009"),        # same primary language, SUBLANG_NEUTRAL
-    ("0809", "0009"),
-    ("0807", "0407"),        # no 0007: any sublanguage of German
-    ("040a", "0C0A"),        # no 000A: any sublanguage of Spanish
-    ("0411", None),          # Japanese: undecorated [Strings]
-    ("bogus", None),
-])
+@pytest.mark.parametrize(
+    ("locale", "chosen"),
+    [
+        (None, None),
+        ("0407", "0407"),  # exact LANGID
+        (0x0407, "0407"),
+        ("0x0407", "0407"),
+        ("0409", "0009"),  # same primary language, SUBLANG_NEUTRAL
+        ("0809", "0009"),
+        ("0807", "0407"),  # no 0007: any sublanguage of German
+        ("040a", "0C0A"),  # no 000A: any sublanguage of Spanish
+        ("0411", None),  # Japanese: undecorated [Strings]
+        ("bogus", None),
+    ],
+)
 def test_locale_fallback(strings: StringTable, locale, chosen):
     assert strings.select(locale) == chosen
 
@@ -53,7 +56,7 @@ def test_expand_per_locale(strings: StringTable):
 
 def test_expansion_rules(strings: StringTable):
     assert strings.expand("%%SystemRoot%%\\System32") == "%SystemRoot%\\System32"
-    assert strings.expand("%11%\\x.sys") == "%11%\\x.sys"          # DIRIDs kept
+    assert strings.expand("%11%\\x.sys") == "%11%\\x.sys"  # DIRIDs kept
     assert strings.expand("%Unknown% and %Greeting%") == "%Unknown% and Hello"
     assert strings.expand("50% off %Greeting%") == "50% off %Greeting%"  # "% off %" pairs
     assert strings.expand("lone % sign") == "lone % sign"
@@ -115,15 +118,25 @@ def test_no_strings_section():
 
 
 def test_localized_only_strings():
-    strings = model("[Strings.0409]\nX = \"y\"\n").strings
+    strings = model('[Strings.0409]\nX = "y"\n').strings
     assert strings.select("0409") == "0409" and strings.select(None) is None
     e = strings.expand_all("%X%")
     assert dict(e.values) == {None: "%X%", "0409": "y"} and not e.uniform
 
 
-@pytest.mark.parametrize(("given", "normal"), [
-    ("0407", "0407"), ("407", "0407"), ("0x0c0a", "0C0A"), (9, "0009"),
-    (None, None), ("", None), ("12345", None), ("zz", None), (-1, None),
-])
+@pytest.mark.parametrize(
+    ("given", "normal"),
+    [
+        ("0407", "0407"),
+        ("407", "0407"),
+        ("0x0c0a", "0C0A"),
+        (9, "0009"),
+        (None, None),
+        ("", None),
+        ("12345", None),
+        ("zz", None),
+        (-1, None),
+    ],
+)
 def test_normalize_locale(given, normal):
     assert normalize_locale(given) == normal

@@ -34,8 +34,7 @@ def test_even_utf16_has_no_encoding_problem() -> None:
 
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
-def test_utf8_with_non_ascii_text_is_a_warning_at_the_first_such_character(
-        bom: bytes) -> None:
+def test_utf8_with_non_ascii_text_is_a_warning_at_the_first_such_character(bom: bytes) -> None:
     data = bom + (VERSION + STRINGS).encode("utf-8")
     tree = infmigrate.parse(data)
     assert tree.encoding == "utf-8"
@@ -55,5 +54,5 @@ def test_ansi_with_non_ascii_text_is_not_warned() -> None:
 
 
 def test_encoding_problem_sorted_among_syntax_problems() -> None:
-    data = ("[Strings]\r\nA=\"é\"\r\n[Bad\r\n").encode()
+    data = ('[Strings]\r\nA="é"\r\n[Bad\r\n').encode()
     assert [c for c, *_ in _codes(data)] == ["INF005", "INF001"]

@@ -28,8 +28,10 @@ def test_every_single_physical_line_has_a_plan(line: str) -> None:
 
 
 def test_shapes() -> None:
-    assert lex('HKR, ,"Foo",0x10001') == (["HKR", ",", " ", ",", '"Foo"', ",", "0x10001"],
-                                          "t,s,q,t")
+    assert lex('HKR, ,"Foo",0x10001') == (
+        ["HKR", ",", " ", ",", '"Foo"', ",", "0x10001"],
+        "t,s,q,t",
+    )
     assert lex("  [Strings] ; x")[1] == "s[n]r"
     assert lex("[Strings")[1] == "[n"
     assert lex("a = b ; c")[1] == "ts=sts;"
@@ -40,12 +42,40 @@ def test_shapes() -> None:
 
 
 def test_grammar_parses_shapes_into_line_kinds() -> None:
-    kinds = {shape: GRAMMAR.parse(shape).children[0].expr_name
-             for shape in ["[n]", "s[n]r", "[n", "[]", "", "s", ";", "s;", "t", "t=t",
-                           "s,s", "t,t,t;", "ts=st,q", "=", "c"]}
+    kinds = {
+        shape: GRAMMAR.parse(shape).children[0].expr_name
+        for shape in [
+            "[n]",
+            "s[n]r",
+            "[n",
+            "[]",
+            "",
+            "s",
+            ";",
+            "s;",
+            "t",
+            "t=t",
+            "s,s",
+            "t,t,t;",
+            "ts=st,q",
+            "=",
+            "c",
+        ]
+    }
     assert kinds == {
-        "[n]": "section_header", "s[n]r": "section_header", "[]": "section_header",
-        "[n": "broken_header", "": "trivia", "s": "trivia", ";": "trivia", "s;": "trivia",
-        "t": "entry", "t=t": "entry", "s,s": "entry", "t,t,t;": "entry",
-        "ts=st,q": "entry", "=": "entry", "c": "entry",
+        "[n]": "section_header",
+        "s[n]r": "section_header",
+        "[]": "section_header",
+        "[n": "broken_header",
+        "": "trivia",
+        "s": "trivia",
+        ";": "trivia",
+        "s;": "trivia",
+        "t": "entry",
+        "t=t": "entry",
+        "s,s": "entry",
+        "t,t,t;": "entry",
+        "ts=st,q": "entry",
+        "=": "entry",
+        "c": "entry",
     }

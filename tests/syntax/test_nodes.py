@@ -89,12 +89,16 @@ def test_built_from_scratch() -> None:
         "utf-16-le",
         True,
         (),
-        (Section(SectionHeader("Version", newline="\r\n"),
-                 (Entry((Field('"$Windows NT$"', " "),), Key("Signature", " "),
-                        newline="\r\n"),)),),
+        (
+            Section(
+                SectionHeader("Version", newline="\r\n"),
+                (Entry((Field('"$Windows NT$"', " "),), Key("Signature", " "), newline="\r\n"),),
+            ),
+        ),
     )
     assert tree.to_bytes() == b"\xff\xfe" + '[Version]\r\nSignature = "$Windows NT$"\r\n'.encode(
-        "utf-16-le")
+        "utf-16-le"
+    )
     assert tree.sections[0].entries[0].line == 2
     assert tree.sections[0].entries[0].values == ["$Windows NT$"]
 
@@ -116,7 +120,8 @@ def test_children_in_lexical_order() -> None:
 
 def test_repr_names_the_fields() -> None:
     assert repr(Field("a", " ")) == (
-        "Field(whitespace_before=' ', value='a', whitespace_after='', comma='')")
+        "Field(whitespace_before=' ', value='a', whitespace_after='', comma='')"
+    )
 
 
 def test_cooked_value_depends_on_what_follows_a_trailing_backslash() -> None:

@@ -28,8 +28,7 @@ NOT_INF = {"c_source.inf", "c_source_utf16.inf", "html.inf"}
 
 def _render(data: bytes) -> str:
     tree = infmigrate.parse(data)
-    return "".join(f"{d.line}:{d.column} {d.code} {d.message}\n"
-                   for d in syntax_diagnostics(tree))
+    return "".join(f"{d.line}:{d.column} {d.code} {d.message}\n" for d in syntax_diagnostics(tree))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
@@ -57,17 +56,20 @@ def test_fixture_set_covers_both_encodings() -> None:
 def _text(prolog: int, body: int, *, version: bool = False) -> bytes:
     lines = [f"int x{i} = {i};" for i in range(prolog)]
     lines.append("[Version]" if version else "[Strings]")
-    lines += [f"S{i} = \"{i}\"" for i in range(body)]
+    lines += [f'S{i} = "{i}"' for i in range(body)]
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
 
-@pytest.mark.parametrize(("prolog", "body", "version", "fires"), [
-    (MIN_PROLOG_LINES, MIN_PROLOG_LINES - 1, False, True),  # half the lines, header included
-    (MIN_PROLOG_LINES, MIN_PROLOG_LINES, False, False),  # less than half
-    (MIN_PROLOG_LINES - 1, 0, False, False),  # too few stray lines for a file with sections
-    (50, 0, True, False),  # a [Version] section: always an INF
-    (0, 5, False, False),  # nothing before the first section
-])
+@pytest.mark.parametrize(
+    ("prolog", "body", "version", "fires"),
+    [
+        (MIN_PROLOG_LINES, MIN_PROLOG_LINES - 1, False, True),  # half the lines, header included
+        (MIN_PROLOG_LINES, MIN_PROLOG_LINES, False, False),  # less than half
+        (MIN_PROLOG_LINES - 1, 0, False, False),  # too few stray lines for a file with sections
+        (50, 0, True, False),  # a [Version] section: always an INF
+        (0, 5, False, False),  # nothing before the first section
+    ],
+)
 def test_thresholds(prolog: int, body: int, version: bool, fires: bool) -> None:
     tree = infmigrate.parse(_text(prolog, body, version=version))
     assert (not_an_inf(tree) is not None) is fires
@@ -105,7 +107,9 @@ def test_corpus_files_that_are_not_infs() -> None:
 
 @needs_corpus
 def test_corpus_licence_block_keeps_its_inf002s() -> None:
-    rel = ("WOA-Project__Lumia-Drivers/components/QC899X/Platform/PLATFORM.SOC_QC899X.BASE/"
-           "Source/Drivers/Cellular/LteCoexistanceManager/qcltecoexmgr8994.inf")
+    rel = (
+        "WOA-Project__Lumia-Drivers/components/QC899X/Platform/PLATFORM.SOC_QC899X.BASE/"
+        "Source/Drivers/Cellular/LteCoexistanceManager/qcltecoexmgr8994.inf"
+    )
     tree = infmigrate.parse((CORPUS / rel).read_bytes())
     assert [d.code for d in syntax_diagnostics(tree)] == ["INF002"] * 5

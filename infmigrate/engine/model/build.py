@@ -36,16 +36,36 @@ from infmigrate.engine.syntax import Entry, InfFile
 __all__ = ["WELL_KNOWN_ROOTS", "InfModel", "build_model"]
 
 #: Sections that are roots by name: never reported as unreachable.
-WELL_KNOWN_ROOTS: frozenset[str] = frozenset({
-    "version", "strings", "manufacturer", "destinationdirs", "sourcedisksnames",
-    "sourcedisksfiles", "controlflags", "signatureattributes", "interfaceinstall32",
-    "deviceinstall32",
-    "defaultinstall", "defaultuninstall", "classinstall32", "classinstall",
-})
+WELL_KNOWN_ROOTS: frozenset[str] = frozenset(
+    {
+        "version",
+        "strings",
+        "manufacturer",
+        "destinationdirs",
+        "sourcedisksnames",
+        "sourcedisksfiles",
+        "controlflags",
+        "signatureattributes",
+        "interfaceinstall32",
+        "deviceinstall32",
+        "defaultinstall",
+        "defaultuninstall",
+        "classinstall32",
+        "classinstall",
+    }
+)
 _ROOT_PREFIXES: tuple[str, ...] = tuple(
-    name + "." for name in ("strings", "sourcedisksnames", "sourcedisksfiles",
-                            "defaultinstall", "defaultuninstall", "classinstall32",
-                            "signatureattributes"))
+    name + "."
+    for name in (
+        "strings",
+        "sourcedisksnames",
+        "sourcedisksfiles",
+        "defaultinstall",
+        "defaultuninstall",
+        "classinstall32",
+        "signatureattributes",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -137,15 +157,21 @@ class InfModel:
     def reg_section(self, name: str, kind: RegKind = RegKind.ADD) -> RegSection | None:
         """The registry section of that name and directive."""
         want = fold(name)
-        return next((r for r in self.reg_sections if r.kind is kind and fold(r.name) == want),
-                    None)
+        return next((r for r in self.reg_sections if r.kind is kind and fold(r.name) == want), None)
 
     def file_list(self, name: str, kind: ListKind = ListKind.COPY) -> FileList | None:
         """The file list of that name (or ``@file`` name) and directive."""
         want = fold(name.lstrip("@"))
-        return next((f for f in self.file_lists
-                     if f.kind is kind and fold(f.name) == want
-                     and (f.file is not None) == name.startswith("@")), None)
+        return next(
+            (
+                f
+                for f in self.file_lists
+                if f.kind is kind
+                and fold(f.name) == want
+                and (f.file is not None) == name.startswith("@")
+            ),
+            None,
+        )
 
     def services_named(self, name: str) -> tuple[ServiceInstall, ...]:
         """Every AddService of a service name (case-insensitive, expanded)."""
@@ -163,9 +189,11 @@ class InfModel:
         return self.strings.expand_all(text)
 
     def __repr__(self) -> str:
-        return (f"InfModel(sections={len(self.sections)}, installs={len(self.install_sections)}, "
-                f"file_lists={len(self.file_lists)}, services={len(self.services)}, "
-                f"reg_sections={len(self.reg_sections)})")
+        return (
+            f"InfModel(sections={len(self.sections)}, installs={len(self.install_sections)}, "
+            f"file_lists={len(self.file_lists)}, services={len(self.services)}, "
+            f"reg_sections={len(self.reg_sections)})"
+        )
 
 
 def _key(section: LogicalSection | str) -> str:
@@ -196,8 +224,9 @@ def build_model(tree: InfFile) -> InfModel:
 def _build(tree: InfFile) -> InfModel:
     sections, section_map, entries = build_sections(tree)
     strings = StringTable(sections)
-    manufacturers = parse_manufacturers(section_map.get("manufacturer"),
-                                        lambda name: section_map.get(fold(name)), strings)
+    manufacturers = parse_manufacturers(
+        section_map.get("manufacturer"), lambda name: section_map.get(fold(name)), strings
+    )
     destinations = DestinationDirs(section_map.get("destinationdirs"), strings)
     sources = SourceIndex(sections, strings)
     graph = build_graph(sections, section_map, strings, manufacturers, destinations, sources)
@@ -205,8 +234,9 @@ def _build(tree: InfFile) -> InfModel:
     for ref in graph.references:
         if ref.kind != "copy_file":
             refs_to.setdefault(fold(ref.name), []).append(ref)
-    unreachable = tuple(s for s in sections
-                        if s.folded not in graph.reached and not _well_known(s.folded))
+    unreachable = tuple(
+        s for s in sections if s.folded not in graph.reached and not _well_known(s.folded)
+    )
     return InfModel(
         tree=tree,
         sections=sections,

@@ -68,8 +68,19 @@ class SectionContext:
     _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        key = (self.kind.value, *(None if v is None else fold(v) for v in (
-            self.service, self.log_type, self.event_name, self.interface, self.reference)))
+        key = (
+            self.kind.value,
+            *(
+                None if v is None else fold(v)
+                for v in (
+                    self.service,
+                    self.log_type,
+                    self.event_name,
+                    self.interface,
+                    self.reference,
+                )
+            ),
+        )
         object.__setattr__(self, "_key", key)
         object.__setattr__(self, "_hash", hash(key))
 
@@ -80,10 +91,17 @@ class SectionContext:
         return self._hash
 
     def __repr__(self) -> str:
-        params = [f"{n}={v!r}" for n, v in (
-            ("service", self.service), ("log_type", self.log_type),
-            ("event_name", self.event_name), ("interface", self.interface),
-            ("reference", self.reference)) if v is not None]
+        params = [
+            f"{n}={v!r}"
+            for n, v in (
+                ("service", self.service),
+                ("log_type", self.log_type),
+                ("event_name", self.event_name),
+                ("interface", self.interface),
+                ("reference", self.reference),
+            )
+            if v is not None
+        ]
         return f"SectionContext({', '.join([self.kind.name, *params])})"
 
     # --- constructors --------------------------------------------------------------------

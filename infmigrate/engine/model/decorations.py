@@ -69,8 +69,19 @@ STAMPINF_ARCHITECTURES: tuple[str, ...] = ("x86", "amd64", "arm", "arm64")
 _PLACEHOLDER = re.compile(r"\$[A-Za-z][A-Za-z0-9_]*\$")
 #: Functional suffixes of a DDInstall section, in the casing the docs use.
 INSTALL_SUFFIXES: tuple[str, ...] = (
-    "HW", "Services", "Interfaces", "CoInstallers", "Wdf", "Filters", "Events", "Software",
-    "Components", "COM", "WMI", "FactDef", "LogConfigOverride",
+    "HW",
+    "Services",
+    "Interfaces",
+    "CoInstallers",
+    "Wdf",
+    "Filters",
+    "Events",
+    "Software",
+    "Components",
+    "COM",
+    "WMI",
+    "FactDef",
+    "LogConfigOverride",
 )
 #: Suffixes network component INFs add (run when the component is removed).
 NETWORK_SUFFIXES: tuple[str, ...] = ("Remove", "Remove.Services")
@@ -111,8 +122,10 @@ class TargetOS:
     @property
     def has_version(self) -> bool:
         """Whether any field after the architecture is given."""
-        return any(v is not None for v in (self.major, self.minor, self.product_type,
-                                           self.suite_mask, self.build))
+        return any(
+            v is not None
+            for v in (self.major, self.minor, self.product_type, self.suite_mask, self.build)
+        )
 
     def allows_build_below(self, build: int) -> bool:
         """Whether Windows builds lower than ``build`` can match this decoration.
@@ -189,7 +202,7 @@ def split_decoration(name: str, base: str) -> TargetOS | Literal[False] | None:
         return None
     if not folded.startswith(fbase + "."):
         return False
-    target = parse_target_os(name[len(base) + 1:])
+    target = parse_target_os(name[len(base) + 1 :])
     return target if target.valid else False
 
 
@@ -272,20 +285,29 @@ def parse_manufacturers(
             section = lookup(name)
             if section is None and deco.arch == ARCH_PLACEHOLDER:
                 # An INX: stampinf makes NT$ARCH$ into NT<arch> for the build's arch.
-                stamped = [(stamp_arch(name, arch), parse_target_os(stamp_arch(deco.raw, arch)))
-                           for arch in STAMPINF_ARCHITECTURES]
+                stamped = [
+                    (stamp_arch(name, arch), parse_target_os(stamp_arch(deco.raw, arch)))
+                    for arch in STAMPINF_ARCHITECTURES
+                ]
                 found = [(n, d, lookup(n)) for n, d in stamped]
                 if any(sec is not None for _, _, sec in found):
-                    models.extend(ModelsSection(n, models_name, d, sec, ref, i)
-                                  for n, d, sec in found if sec is not None)
+                    models.extend(
+                        ModelsSection(n, models_name, d, sec, ref, i)
+                        for n, d, sec in found
+                        if sec is not None
+                    )
                     continue
             models.append(ModelsSection(name, models_name, deco, section, ref, i))
         bare = lookup(models_name)
         if not decorations or bare is not None:
-            models.append(ModelsSection(models_name, models_name, None, bare, ref, None,
-                                        implicit=bool(decorations)))
-        out.append(Manufacturer(ref, ref.key, models_name,
-                                tuple(d for _, d in decorations), tuple(models)))
+            models.append(
+                ModelsSection(
+                    models_name, models_name, None, bare, ref, None, implicit=bool(decorations)
+                )
+            )
+        out.append(
+            Manufacturer(ref, ref.key, models_name, tuple(d for _, d in decorations), tuple(models))
+        )
     return tuple(out)
 
 
@@ -305,8 +327,9 @@ def install_candidates(base: str, arch: str | None) -> tuple[str, ...]:
     return (f"{base}.NT", base)
 
 
-def resolve_install(lookup: Lookup, base: str,
-                    arch: str | None) -> tuple[str, LogicalSection | None]:
+def resolve_install(
+    lookup: Lookup, base: str, arch: str | None
+) -> tuple[str, LogicalSection | None]:
     """The install section used for ``base`` on ``arch``: (name, section).
 
     When none of the candidates exists, returns the bare ``base`` and ``None`` (what
@@ -319,8 +342,9 @@ def resolve_install(lookup: Lookup, base: str,
     return base, None
 
 
-def resolve_suffixes(lookup: Lookup, name: str,
-                     suffixes: Iterable[str] = INSTALL_SUFFIXES) -> dict[str, LogicalSection]:
+def resolve_suffixes(
+    lookup: Lookup, name: str, suffixes: Iterable[str] = INSTALL_SUFFIXES
+) -> dict[str, LogicalSection]:
     """The suffix sections (``.HW``, ``.Services``...) that exist for a resolved name."""
     out: dict[str, LogicalSection] = {}
     for suffix in suffixes:

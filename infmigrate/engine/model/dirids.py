@@ -60,8 +60,12 @@ DRIVER_STORE = 13
 #: Where setupapi copies a file list that has no DestinationDirs entry and no DefaultDestDir.
 DIRID_DEFAULT = 11
 
-_D, _S, _R, _X = (DiridClass.DRIVER_STORE, DiridClass.SYSTEM32, DiridClass.REPORT,
-                  DiridClass.DEPRECATED)
+_D, _S, _R, _X = (
+    DiridClass.DRIVER_STORE,
+    DiridClass.SYSTEM32,
+    DiridClass.REPORT,
+    DiridClass.DEPRECATED,
+)
 _ROWS: tuple[tuple[int, str, str, DiridClass], ...] = (
     (-1, "DIRID_ABSOLUTE", "(absolute path)", _X),
     (65535, "DIRID_ABSOLUTE_16BIT", "(absolute path)", _X),
@@ -86,10 +90,13 @@ _ROWS: tuple[tuple[int, str, str, DiridClass], ...] = (
     (54, "DIRID_LOADER", "(directory of ntldr/osloader)", _X),
     (55, "DIRID_PRINTPROCESSOR", r"%SystemRoot%\System32\spool\prtprocs\<arch>", _R),
     (16406, "CSIDL_COMMON_STARTMENU", r"%ProgramData%\Microsoft\Windows\Start Menu", _X),
-    (16407, "CSIDL_COMMON_PROGRAMS",
-     r"%ProgramData%\Microsoft\Windows\Start Menu\Programs", _X),
-    (16408, "CSIDL_COMMON_STARTUP",
-     r"%ProgramData%\Microsoft\Windows\Start Menu\Programs\Startup", _X),
+    (16407, "CSIDL_COMMON_PROGRAMS", r"%ProgramData%\Microsoft\Windows\Start Menu\Programs", _X),
+    (
+        16408,
+        "CSIDL_COMMON_STARTUP",
+        r"%ProgramData%\Microsoft\Windows\Start Menu\Programs\Startup",
+        _X,
+    ),
     (16409, "CSIDL_COMMON_DESKTOPDIRECTORY", r"%Public%\Desktop", _X),
     (16415, "CSIDL_COMMON_FAVORITES", "(All Users Favorites)", _X),
     (16419, "CSIDL_COMMON_APPDATA", "%ProgramData%", _X),
@@ -129,8 +136,9 @@ def describe(dirid: int) -> Dirid:
     if dirid >= 32768:
         return Dirid(dirid, "user DIRID", "(set by SetupSetDirectoryId)", DiridClass.REPORT)
     if 16384 <= dirid <= 32767:
-        return Dirid(dirid, f"shell folder CSIDL 0x{dirid - 0x4000:X}", "(shell folder)",
-                     DiridClass.UNKNOWN)
+        return Dirid(
+            dirid, f"shell folder CSIDL 0x{dirid - 0x4000:X}", "(shell folder)", DiridClass.UNKNOWN
+        )
     return Dirid(dirid, "unknown DIRID", "(unknown)", DiridClass.UNKNOWN)
 
 

@@ -160,8 +160,9 @@ class SourceIndex:
 
     __slots__ = ("_disks", "_expand", "_files", "file_sections", "name_sections")
 
-    def __init__(self, sections: tuple[LogicalSection, ...],
-                 strings: StringTable | None = None) -> None:
+    def __init__(
+        self, sections: tuple[LogicalSection, ...], strings: StringTable | None = None
+    ) -> None:
         #: File names compare as SetupAPI sees them: ``%strkey%`` expanded, on both sides.
         self._expand = strings.expand if strings is not None else (lambda text: text)
         #: SourceDisksFiles sections by arch (``None``: undecorated).
@@ -172,12 +173,14 @@ class SourceIndex:
             folded = section.folded
             if not folded.startswith("sourcedisks"):
                 continue  # the common case, tested once for both bases
-            for base, into in (("sourcedisksfiles", self.file_sections),
-                               ("sourcedisksnames", self.name_sections)):
+            for base, into in (
+                ("sourcedisksfiles", self.file_sections),
+                ("sourcedisksnames", self.name_sections),
+            ):
                 if folded == base:
                     into[None] = section
                 elif folded.startswith(base + "."):
-                    into[folded[len(base) + 1:]] = section
+                    into[folded[len(base) + 1 :]] = section
         self._disks: dict[str | None, dict[str, SourceDisk]] = {}
         for arch, section in self.name_sections.items():
             disks: dict[str, SourceDisk] = {}
@@ -185,8 +188,10 @@ class SourceIndex:
                 if ref.key is None:
                     continue
                 disk_id = _disk_key(ref.key)
-                disks.setdefault(disk_id, SourceDisk(
-                    ref.key, ref.value(0), ref.value(1), ref.value(3), ref, arch))
+                disks.setdefault(
+                    disk_id,
+                    SourceDisk(ref.key, ref.value(0), ref.value(1), ref.value(3), ref, arch),
+                )
             self._disks[arch] = disks
         self._files: dict[str | None, dict[str, SourceFile]] = {}
         for arch, section in self.file_sections.items():
@@ -198,8 +203,15 @@ class SourceIndex:
                 if k in files:
                     continue
                 disk_id = ref.value(0)
-                files[k] = SourceFile(ref.key, disk_id, ref.value(1), ref, section.name, arch,
-                                      self.disk(disk_id, arch))
+                files[k] = SourceFile(
+                    ref.key,
+                    disk_id,
+                    ref.value(1),
+                    ref,
+                    section.name,
+                    arch,
+                    self.disk(disk_id, arch),
+                )
             self._files[arch] = files
 
     def disk(self, disk_id: str, arch: str | None) -> SourceDisk | None:
@@ -220,8 +232,9 @@ class SourceIndex:
     def lookup(self, file_name: str) -> Mapping[str | None, SourceFile]:
         """Every SourceDisksFiles entry of ``file_name``, by section architecture."""
         k = fold(self._expand(file_name))
-        return MappingProxyType({arch: files[k] for arch, files in self._files.items()
-                                 if k in files})
+        return MappingProxyType(
+            {arch: files[k] for arch, files in self._files.items() if k in files}
+        )
 
     def find(self, file_name: str, arch: str | None) -> SourceFile | None:
         """The entry Windows uses on ``arch``: ``SourceDisksFiles.<arch>`` then undecorated."""
@@ -308,8 +321,9 @@ class FileList:
         return self.file is None and self.section is None
 
 
-def read_files(kind: ListKind, section: LogicalSection,
-               sources: SourceIndex) -> tuple[FileCopy, ...]:
+def read_files(
+    kind: ListKind, section: LogicalSection, sources: SourceIndex
+) -> tuple[FileCopy, ...]:
     """The files of a list section; keyed and empty entries are skipped.
 
     An entry whose first field holds only white space in Unicode's sense (``str.strip``:

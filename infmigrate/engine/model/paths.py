@@ -102,7 +102,7 @@ def split_root(subpath: str) -> tuple[int, str]:
     m = _SYSTEM32.match(subpath)
     if not m:
         return 10, subpath
-    return (12 if m.group(1) else 11), subpath[m.end():]
+    return (12 if m.group(1) else 11), subpath[m.end() :]
 
 
 def _path_end(text: str, start: int, quoted: bool) -> int:
@@ -121,10 +121,10 @@ def _path_end(text: str, start: int, quoted: bool) -> int:
             return i
         # A blank: part of a directory name only if a "\\" follows before the next
         # terminator, the component before it has no ".", and no new path starts.
-        component = text[text.rfind("\\", start, i) + 1:i]
+        component = text[text.rfind("\\", start, i) + 1 : i]
         j = m.end()
         stop = _STOP_QUOTED.search(text, j)
-        rest = text[j:stop.start() if stop else n]
+        rest = text[j : stop.start() if stop else n]
         if "." in component or "\\" not in rest or _ROOT.match(text, j):
             return i
         pos = j
@@ -141,20 +141,28 @@ def _scan(expanded: str) -> list[tuple[int, int, int, str, PathForm]]:
         start = m.start()
         quoted = start > 0 and expanded[start - 1] == '"'
         end = _path_end(expanded, m.end(), quoted)
-        subpath = expanded[m.end():end]
+        subpath = expanded[m.end() : end]
         form: PathForm
         if m.group("num") is not None:
             dirid, form = int(m.group("num")), "dirid"
         else:
             dirid, subpath = split_root(subpath)
-            form = ("env" if m.group("env") else "abs" if m.group("abs")
-                    else "nt" if m.group("nt") else "rel")
+            form = (
+                "env"
+                if m.group("env")
+                else "abs"
+                if m.group("abs")
+                else "nt"
+                if m.group("nt")
+                else "rel"
+            )
         out.append((start, end, dirid, subpath, form))
         pos = max(end, m.end())
 
 
-def find_paths(cooked: str, strings: StringTable | None = None,
-               locale: str | None = None) -> tuple[str, tuple[PathRef, ...]]:
+def find_paths(
+    cooked: str, strings: StringTable | None = None, locale: str | None = None
+) -> tuple[str, tuple[PathRef, ...]]:
     """Expand ``cooked`` for ``locale`` and return (expanded text, paths found in it)."""
     if strings is None:
         strings = StringTable(())
@@ -185,7 +193,16 @@ def find_paths(cooked: str, strings: StringTable | None = None,
         src_start = p.start + start - offsets[first] if p.kind in _LITERAL else p.start
         src_end = q.start + end - offsets[last] if q.kind in _LITERAL else q.end
         from_strings = any(pieces[i].kind == "string" for i in range(first, last + 1))
-        paths.append(PathRef(src_start, src_end, expanded[start:end], dirid, subpath,
-                             subpath.rsplit("\\", 1)[-1], form,
-                             from_strings))
+        paths.append(
+            PathRef(
+                src_start,
+                src_end,
+                expanded[start:end],
+                dirid,
+                subpath,
+                subpath.rsplit("\\", 1)[-1],
+                form,
+                from_strings,
+            )
+        )
     return expanded, tuple(paths)

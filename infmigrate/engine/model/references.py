@@ -84,8 +84,7 @@ __all__ = [
     "build_graph",
 ]
 
-InstallKind: TypeAlias = Literal["ddinstall", "defaultinstall", "defaultuninstall",
-                                 "classinstall"]
+InstallKind: TypeAlias = Literal["ddinstall", "defaultinstall", "defaultuninstall", "classinstall"]
 #: What a reference points at: ``registry``, ``file_list``, ``copy_file`` (``@file``, no
 #: section), ``service_install``, ``eventlog_install``, ``add_interface``,
 #: ``install_interface``, ``wdf_service_install``, ``needs``, ``install`` (the install
@@ -169,8 +168,10 @@ class Reference:
         return self.target is None and self.kind != "copy_file"
 
     def __repr__(self) -> str:
-        return (f"Reference({self.directive}[{self.index}] -> {self.name!r}, {self.kind}, "
-                f"{self.context!r}, line {self.entry.line})")
+        return (
+            f"Reference({self.directive}[{self.index}] -> {self.name!r}, {self.kind}, "
+            f"{self.context!r}, line {self.entry.line})"
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -247,11 +248,22 @@ class Graph:
 # --- directive tables ---------------------------------------------------------------------
 
 #: Directives whose every field names a section reached in place (same context), not walked.
-_LIST_DIRECTIVES = frozenset({
-    "addproperty", "delproperty", "addpowersetting", "logconfig", "updateinis",
-    "updateinifields", "ini2reg", "profileitems", "registerdlls", "unregisterdlls",
-    "events", "devicedata",  # still image (STI/WIA) DDInstall directives
-})
+_LIST_DIRECTIVES = frozenset(
+    {
+        "addproperty",
+        "delproperty",
+        "addpowersetting",
+        "logconfig",
+        "updateinis",
+        "updateinifields",
+        "ini2reg",
+        "profileitems",
+        "registerdlls",
+        "unregisterdlls",
+        "events",
+        "devicedata",  # still image (STI/WIA) DDInstall directives
+    }
+)
 #: Directives naming one section at a field index: (index, role, walked).
 _SINGLE_DIRECTIVES: dict[str, tuple[int, str, bool]] = {
     "kmdfservice": (1, "wdf-service-install", True),
@@ -280,8 +292,7 @@ _FILE_KEYS: dict[str, FileRefKind] = {
     "messagefile": FileRefKind.MESSAGE_FILE,
 }
 _REG_KINDS = {"addreg": RegKind.ADD, "delreg": RegKind.DEL, "bitreg": RegKind.BIT}
-_LIST_KINDS = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL,
-               "renfiles": ListKind.REN}
+_LIST_KINDS = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL, "renfiles": ListKind.REN}
 _ROOT_BASES: tuple[tuple[str, InstallKind, SectionContext], ...] = (
     ("DefaultInstall", "defaultinstall", DEFAULT),
     ("DefaultUninstall", "defaultuninstall", DEFAULT),
@@ -291,12 +302,22 @@ _ROOT_BASES: tuple[tuple[str, InstallKind, SectionContext], ...] = (
 _LOG_TYPES = {fold(t): t for t in LOG_TYPES}
 #: The suffix sections of a root, with their folded spelling.
 _ROOT_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
-    (suffix, fold(suffix)) for suffix in INSTALL_SUFFIXES + NETWORK_SUFFIXES)
+    (suffix, fold(suffix)) for suffix in INSTALL_SUFFIXES + NETWORK_SUFFIXES
+)
 #: Every key :meth:`_Builder.directive` acts on (other keys of a walked section are skipped).
-_DIRECTIVE_KEYS: frozenset[str] = frozenset({
-    *_REG_KINDS, *_LIST_KINDS, "needs", "include", "addservice", "addinterface",
-    *_SINGLE_DIRECTIVES, *_LIST_DIRECTIVES, *_FILE_KEYS,
-})
+_DIRECTIVE_KEYS: frozenset[str] = frozenset(
+    {
+        *_REG_KINDS,
+        *_LIST_KINDS,
+        "needs",
+        "include",
+        "addservice",
+        "addinterface",
+        *_SINGLE_DIRECTIVES,
+        *_LIST_DIRECTIVES,
+        *_FILE_KEYS,
+    }
+)
 #: What the folded name of a section starts with when it can be one of _ROOT_BASES.
 _ROOT_PREFIXES: tuple[str, ...] = tuple(fold(base) for base, _, _ in _ROOT_BASES)
 
@@ -367,8 +388,9 @@ class _FileRefArgs(TypedDict):
     reg_line: RegLine | None
 
 
-_Args = TypeVar("_Args", _RefArgs, _RegArgs, _ListArgs, _ServiceArgs, _WdfArgs, _IncludeArgs,
-                _FileRefArgs)
+_Args = TypeVar(
+    "_Args", _RefArgs, _RegArgs, _ListArgs, _ServiceArgs, _WdfArgs, _IncludeArgs, _FileRefArgs
+)
 
 
 class _Acc(Generic[_Args]):
@@ -407,18 +429,24 @@ class _Root:
 
 
 class _Builder:
-    def __init__(self, sections: tuple[LogicalSection, ...],
-                 section_map: Mapping[str, LogicalSection], strings: StringTable,
-                 manufacturers: tuple[Manufacturer, ...], destinations: DestinationDirs,
-                 sources: SourceIndex) -> None:
+    def __init__(
+        self,
+        sections: tuple[LogicalSection, ...],
+        section_map: Mapping[str, LogicalSection],
+        strings: StringTable,
+        manufacturers: tuple[Manufacturer, ...],
+        destinations: DestinationDirs,
+        sources: SourceIndex,
+    ) -> None:
         self.sections = sections
         self.map = section_map
         self.strings = strings
         self.manufacturers = manufacturers
         self.destinations = destinations
         self.sources = sources
-        self.queue: deque[tuple[LogicalSection, SectionContext, str,
-                                InstallSection | None]] = deque()
+        self.queue: deque[tuple[LogicalSection, SectionContext, str, InstallSection | None]] = (
+            deque()
+        )
         self.visited: set[tuple[int, SectionContext, str, int]] = set()
         self.refs: dict[tuple[int, int, SectionContext], _Acc[_RefArgs]] = {}
         self.regs: dict[tuple[RegKind, str], _Acc[_RegArgs]] = {}
@@ -462,8 +490,15 @@ class _Builder:
             contexts[ctx] = None
             self.roles[key][role] = None
 
-    def reference(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
-                  install: InstallSection | None, raw: str | None = None) -> _Acc[_RefArgs]:
+    def reference(
+        self,
+        ref: EntryRef,
+        index: int,
+        kind: RefKind,
+        ctx: SectionContext,
+        install: InstallSection | None,
+        raw: str | None = None,
+    ) -> _Acc[_RefArgs]:
         """Record (or extend) the reference of field ``index`` of ``ref`` in ``ctx``."""
         raw = ref.values[index] if raw is None else raw
         key = (id(ref), index, ctx)
@@ -475,17 +510,36 @@ class _Builder:
             else:
                 name, uniform = self.expand(raw)
                 target = self.lookup(name)
-            external = (target is None and kind != "copy_file"
-                        and ref.section.first("Include") is not None)
-            acc = _Acc({"entry": ref, "index": index, "kind": kind, "raw_name": raw,
-                        "name": name, "target": target, "context": ctx,
-                        "uniform": uniform, "external": external})
+            external = (
+                target is None and kind != "copy_file" and ref.section.first("Include") is not None
+            )
+            acc = _Acc(
+                {
+                    "entry": ref,
+                    "index": index,
+                    "kind": kind,
+                    "raw_name": raw,
+                    "name": name,
+                    "target": target,
+                    "context": ctx,
+                    "uniform": uniform,
+                    "external": external,
+                }
+            )
             self.refs[key] = acc
         acc.add_install(install)
         return acc
 
-    def follow(self, ref: EntryRef, index: int, kind: RefKind, ctx: SectionContext,
-               install: InstallSection | None, role: str, walk: bool) -> LogicalSection | None:
+    def follow(
+        self,
+        ref: EntryRef,
+        index: int,
+        kind: RefKind,
+        ctx: SectionContext,
+        install: InstallSection | None,
+        role: str,
+        walk: bool,
+    ) -> LogicalSection | None:
         """Record a reference and reach (and maybe walk) its target."""
         acc = self.reference(ref, index, kind, ctx, install)
         target = acc.args["target"]
@@ -497,8 +551,13 @@ class _Builder:
             return target
         return None
 
-    def enqueue(self, section: LogicalSection, ctx: SectionContext, role: str,
-                install: InstallSection | None) -> None:
+    def enqueue(
+        self,
+        section: LogicalSection,
+        ctx: SectionContext,
+        role: str,
+        install: InstallSection | None,
+    ) -> None:
         key = (id(section), ctx, role, id(install))
         if key in self.visited:
             return
@@ -568,23 +627,32 @@ class _Builder:
         installs = []
         for root in found.values():
             suffixes = self.suffix_sections(root.name)
-            installs.append(InstallSection(
-                root.kind, root.base_name, root.name, root.section, root.context,
-                frozenset(root.platforms), tuple(root.decorations.values()),
-                tuple(root.models.values()), tuple(root.models_entries.values()),
-                MappingProxyType(suffixes)))
+            installs.append(
+                InstallSection(
+                    root.kind,
+                    root.base_name,
+                    root.name,
+                    root.section,
+                    root.context,
+                    frozenset(root.platforms),
+                    tuple(root.decorations.values()),
+                    tuple(root.models.values()),
+                    tuple(root.models_entries.values()),
+                    MappingProxyType(suffixes),
+                )
+            )
         return installs, archs, source
 
-    def ddinstall_root(self, found: dict[tuple[str, str], _Root], base: str,
-                       arch: str) -> _Root:
+    def ddinstall_root(self, found: dict[tuple[str, str], _Root], base: str, arch: str) -> _Root:
         """The root of the install section ``base`` resolves to on ``arch`` (made and
         recorded in ``found`` the first time)."""
         name, section = resolve_install(self.lookup, base, arch)
         key = ("ddinstall", fold(name))
         root = found.get(key)
         if root is None:
-            root = found[key] = _Root("ddinstall", base, section.name if section else name,
-                                      section, SOFTWARE)
+            root = found[key] = _Root(
+                "ddinstall", base, section.name if section else name, section, SOFTWARE
+            )
         return root
 
     def suffix_sections(self, name: str) -> dict[str, LogicalSection]:
@@ -640,8 +708,14 @@ class _Builder:
                 if key is not None and fold(key) in _DIRECTIVE_KEYS:
                     self.directive(ref, key, ctx, role, install)
 
-    def directive(self, ref: EntryRef, key: str, ctx: SectionContext, role: str,
-                  install: InstallSection | None) -> None:
+    def directive(
+        self,
+        ref: EntryRef,
+        key: str,
+        ctx: SectionContext,
+        role: str,
+        install: InstallSection | None,
+    ) -> None:
         """Act on the directive ``ref`` (``key``: its key, as written)."""
         key = fold(key)
         values = ref.values
@@ -683,8 +757,11 @@ class _Builder:
         if single is not None:
             index, target_role, walk = single
             if len(values) > index and values[index]:
-                kind = "wdf_service_install" if target_role == "wdf-service-install" else (
-                    "install" if walk else "other")
+                kind = (
+                    "wdf_service_install"
+                    if target_role == "wdf-service-install"
+                    else ("install" if walk else "other")
+                )
                 self.follow(ref, index, kind, OTHER, install, target_role, walk)
             if target_role == "wdf-service-install":
                 self.wdf_service(ref, install)
@@ -700,14 +777,30 @@ class _Builder:
             if file_acc is None:
                 raw = values[0]
                 expanded, paths = find_paths(raw, self.strings)
-                file_acc = _Acc({"entry": ref, "index": 0, "kind": file_kind, "raw": raw,
-                                 "expanded": expanded, "paths": paths, "role": role,
-                                 "uniform": self.expand(raw)[1], "reg_line": None})
+                file_acc = _Acc(
+                    {
+                        "entry": ref,
+                        "index": 0,
+                        "kind": file_kind,
+                        "raw": raw,
+                        "expanded": expanded,
+                        "paths": paths,
+                        "role": role,
+                        "uniform": self.expand(raw)[1],
+                        "reg_line": None,
+                    }
+                )
                 self.file_refs[(id(ref), 0)] = file_acc
             file_acc.contexts[ctx] = None
 
-    def registry(self, ref: EntryRef, index: int, kind: RegKind, ctx: SectionContext,
-                 install: InstallSection | None) -> None:
+    def registry(
+        self,
+        ref: EntryRef,
+        index: int,
+        kind: RegKind,
+        ctx: SectionContext,
+        install: InstallSection | None,
+    ) -> None:
         acc_ref = self.reference(ref, index, "registry", ctx, install)
         name = acc_ref.args["name"]
         target = acc_ref.args["target"]
@@ -722,8 +815,14 @@ class _Builder:
         if isinstance(target, LogicalSection):
             self.mark(target, ctx, "registry")
 
-    def file_list(self, ref: EntryRef, index: int, kind: ListKind, ctx: SectionContext,
-                  install: InstallSection | None) -> None:
+    def file_list(
+        self,
+        ref: EntryRef,
+        index: int,
+        kind: ListKind,
+        ctx: SectionContext,
+        install: InstallSection | None,
+    ) -> None:
         value = ref.values[index]
         if value.startswith("@"):
             file = value[1:].strip()
@@ -760,15 +859,21 @@ class _Builder:
             log_type = _LOG_TYPES.get(fold(log_raw.strip()), log_raw.strip()) or "System"
             event, _ = self.expand(ref.value(5))
             event = event or name
-            acc = _Acc({
-                "entry": ref, "name": name, "name_expansion": expansion,
-                "flags_text": flags_text, "flags": parse_flags(flags_text),
-                "section_name": section_name,
-                "section": self.lookup(section_name) if section_name else None,
-                "eventlog_section_name": evt_name,
-                "eventlog_section": self.lookup(evt_name) if evt_name else None,
-                "log_type": log_type, "event_name": event,
-            })
+            acc = _Acc(
+                {
+                    "entry": ref,
+                    "name": name,
+                    "name_expansion": expansion,
+                    "flags_text": flags_text,
+                    "flags": parse_flags(flags_text),
+                    "section_name": section_name,
+                    "section": self.lookup(section_name) if section_name else None,
+                    "eventlog_section_name": evt_name,
+                    "eventlog_section": self.lookup(evt_name) if evt_name else None,
+                    "log_type": log_type,
+                    "event_name": event,
+                }
+            )
             self.services[id(ref)] = acc
         acc.add_install(install)
         args = acc.args
@@ -786,16 +891,21 @@ class _Builder:
             section_name, _ = self.expand(ref.value(1))
             kind = ref.key
             assert kind is not None  # a WDF directive's own entry, which has a key
-            acc = _Acc({"entry": ref, "kind": kind, "name": name,
-                        "section_name": section_name,
-                        "section": self.lookup(section_name) if section_name else None})
+            acc = _Acc(
+                {
+                    "entry": ref,
+                    "kind": kind,
+                    "name": name,
+                    "section_name": section_name,
+                    "section": self.lookup(section_name) if section_name else None,
+                }
+            )
             self.wdf[id(ref)] = acc
         acc.add_install(install)
 
     # --- freezing ----------------------------------------------------------------------
 
-    def freeze(self, installs: list[InstallSection], archs: frozenset[str],
-               source: str) -> Graph:
+    def freeze(self, installs: list[InstallSection], archs: frozenset[str], source: str) -> Graph:
         refs: dict[int, Reference] = {}
         for acc in self.refs.values():
             refs[id(acc)] = Reference(**acc.args, installs=acc.frozen_installs())
@@ -815,10 +925,19 @@ class _Builder:
                 lines = _reg_lines(section, self.strings)
                 self.reached.add(section.folded)
             security = self.security(str(reg_acc.args["name"]))
-            reg_sections.append(RegSection(
-                reg_acc.args["kind"], reg_acc.args["name"], section,
-                frozenset(reg_acc.contexts), frozen(reg_acc.references),
-                reg_acc.frozen_installs(), security, lines, frozenset(directives[folded])))
+            reg_sections.append(
+                RegSection(
+                    reg_acc.args["kind"],
+                    reg_acc.args["name"],
+                    section,
+                    frozenset(reg_acc.contexts),
+                    frozen(reg_acc.references),
+                    reg_acc.frozen_installs(),
+                    security,
+                    lines,
+                    frozenset(directives[folded]),
+                )
+            )
         file_lists: list[FileList] = []
         for list_acc in self.lists.values():
             list_args = list_acc.args
@@ -827,29 +946,50 @@ class _Builder:
             file = list_args["file"]
             if isinstance(file, str):
                 files: tuple[FileCopy, ...] = (
-                    FileCopy(file, file, None, "", self.sources.lookup(file)),)
+                    FileCopy(file, file, None, "", self.sources.lookup(file)),
+                )
                 destination = self.destinations.resolve(None)
                 security = None
             else:
-                files = (read_files(kind, section, self.sources)
-                         if isinstance(section, LogicalSection) else ())
+                files = (
+                    read_files(kind, section, self.sources)
+                    if isinstance(section, LogicalSection)
+                    else ()
+                )
                 destination = self.destinations.resolve(str(list_args["name"]))
                 security = self.security(str(list_args["name"]))
-            file_lists.append(FileList(
-                kind, list_args["name"], section, file, frozen(list_acc.references),
-                list_acc.frozen_installs(), destination, security, files))
-        services = tuple(ServiceInstall(**acc.args, installs=acc.frozen_installs())
-                         for acc in self.services.values())
+            file_lists.append(
+                FileList(
+                    kind,
+                    list_args["name"],
+                    section,
+                    file,
+                    frozen(list_acc.references),
+                    list_acc.frozen_installs(),
+                    destination,
+                    security,
+                    files,
+                )
+            )
+        services = tuple(
+            ServiceInstall(**acc.args, installs=acc.frozen_installs())
+            for acc in self.services.values()
+        )
         for svc in services:
             for section in (svc.section, svc.eventlog_section):
                 if section is not None:
                     self.reached.add(section.folded)
-        wdf = tuple(WdfService(**acc.args, installs=acc.frozen_installs())
-                    for acc in self.wdf.values())
-        includes = tuple(IncludeDirective(**acc.args, installs=acc.frozen_installs())
-                         for acc in self.includes.values())
-        file_refs = [FileReference(**acc.args, contexts=frozenset(acc.contexts))
-                     for acc in self.file_refs.values()]
+        wdf = tuple(
+            WdfService(**acc.args, installs=acc.frozen_installs()) for acc in self.wdf.values()
+        )
+        includes = tuple(
+            IncludeDirective(**acc.args, installs=acc.frozen_installs())
+            for acc in self.includes.values()
+        )
+        file_refs = [
+            FileReference(**acc.args, contexts=frozenset(acc.contexts))
+            for acc in self.file_refs.values()
+        ]
         file_refs.extend(self.registry_file_refs(reg_sections))
         for ref in refs.values():
             if ref.target is not None:
@@ -859,11 +999,20 @@ class _Builder:
                 self.reached.add(install.section.folded)
             self.reached.update(s.folded for s in install.suffixes.values())
         return Graph(
-            tuple(installs), tuple(refs.values()), tuple(file_lists), services, wdf,
-            tuple(reg_sections), tuple(file_refs), includes,
+            tuple(installs),
+            tuple(refs.values()),
+            tuple(file_lists),
+            services,
+            wdf,
+            tuple(reg_sections),
+            tuple(file_refs),
+            includes,
             MappingProxyType({k: frozenset(v) for k, v in self.contexts.items()}),
             MappingProxyType({k: frozenset(v) for k, v in self.roles.items()}),
-            frozenset(self.reached), archs, source)
+            frozenset(self.reached),
+            archs,
+            source,
+        )
 
     def security(self, name: str) -> LogicalSection | None:
         found = self.lookup(name + ".security")
@@ -898,9 +1047,20 @@ class _Builder:
                         continue
                     seen.add(key)
                     uniform = not self.strings.localized or self.expand(text)[1]
-                    out.append(FileReference(
-                        line.ref, index, FileRefKind.REGISTRY_VALUE, text, expanded, paths,
-                        ctxs, "registry", uniform, line))
+                    out.append(
+                        FileReference(
+                            line.ref,
+                            index,
+                            FileRefKind.REGISTRY_VALUE,
+                            text,
+                            expanded,
+                            paths,
+                            ctxs,
+                            "registry",
+                            uniform,
+                            line,
+                        )
+                    )
         return out
 
 
@@ -910,9 +1070,14 @@ def _reg_lines(section: LogicalSection, strings: StringTable) -> tuple[RegLine, 
     return tuple([line for line in lines if line is not None])
 
 
-def build_graph(sections: tuple[LogicalSection, ...], section_map: Mapping[str, LogicalSection],
-                strings: StringTable, manufacturers: tuple[Manufacturer, ...],
-                destinations: DestinationDirs, sources: SourceIndex) -> Graph:
+def build_graph(
+    sections: tuple[LogicalSection, ...],
+    section_map: Mapping[str, LogicalSection],
+    strings: StringTable,
+    manufacturers: tuple[Manufacturer, ...],
+    destinations: DestinationDirs,
+    sources: SourceIndex,
+) -> Graph:
     """Walk the file from its roots and collect the graph."""
     builder = _Builder(sections, section_map, strings, manufacturers, destinations, sources)
     installs, archs, source = builder.roots()

@@ -118,8 +118,15 @@ def parse_reg_line(ref: EntryRef, strings: StringTable | None = None) -> RegLine
     number = flags_text
     if strings is not None and "%" in number:
         number = strings.expand(number)
-    return _new_reg_line(ref, v[0], v[1] if n > 1 else "", v[2] if n > 2 else "",
-                         flags_text, _flags_value(number), tuple(v[4:]))
+    return _new_reg_line(
+        ref,
+        v[0],
+        v[1] if n > 1 else "",
+        v[2] if n > 2 else "",
+        flags_text,
+        _flags_value(number),
+        tuple(v[4:]),
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -141,8 +148,15 @@ _set_flags: Callable[[RegLine, int | None], None] = slot_setter(RegLine, "flags"
 _set_data: Callable[[RegLine, tuple[str, ...]], None] = slot_setter(RegLine, "data")
 
 
-def _new_reg_line(ref: EntryRef, root: str, subkey: str, value_name: str, flags_text: str,
-                  flags: int | None, data: tuple[str, ...]) -> RegLine:
+def _new_reg_line(
+    ref: EntryRef,
+    root: str,
+    subkey: str,
+    value_name: str,
+    flags_text: str,
+    flags: int | None,
+    data: tuple[str, ...],
+) -> RegLine:
     """``RegLine(ref, root, subkey, value_name, flags_text, flags, data)``, faster."""
     line: RegLine = _object_new(RegLine)
     _set_ref(line, ref)

@@ -60,8 +60,10 @@ class EntryRef:
         return values[index] if 0 <= index < len(values) else default
 
     def __repr__(self) -> str:
-        return (f"EntryRef([{self.section.name}] line {self.line}: "
-                f"key={self.key!r}, values={list(self.values)!r})")
+        return (
+            f"EntryRef([{self.section.name}] line {self.line}: "
+            f"key={self.key!r}, values={list(self.values)!r})"
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -117,8 +119,9 @@ class LogicalSection:
         return len(self.entries)
 
     def __repr__(self) -> str:
-        return (f"LogicalSection({self.name!r}, blocks={len(self.blocks)}, "
-                f"entries={len(self.entries)})")
+        return (
+            f"LogicalSection({self.name!r}, blocks={len(self.blocks)}, entries={len(self.entries)})"
+        )
 
 
 def build_sections(
@@ -150,8 +153,7 @@ def build_sections(
     return tuple(ordered), by_name, by_id
 
 
-def _merge(blocks: tuple[Section, ...], folded: str,
-           by_id: dict[int, EntryRef]) -> LogicalSection:
+def _merge(blocks: tuple[Section, ...], folded: str, by_id: dict[int, EntryRef]) -> LogicalSection:
     """The logical section of ``blocks`` (``folded``: their folded name), its entries
     recorded in ``by_id``."""
     section = _new_logical_section(blocks[0].name, blocks, folded)
@@ -209,16 +211,18 @@ _set_values: Callable[[EntryRef, tuple[str, ...]], None] = slot_setter(EntryRef,
 _set_index: Callable[[EntryRef, int], None] = slot_setter(EntryRef, "index")
 _set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "name")
 _set_blocks: Callable[[LogicalSection, tuple[Section, ...]], None] = slot_setter(
-    LogicalSection, "blocks")
+    LogicalSection, "blocks"
+)
 _set_entries: Callable[[LogicalSection, tuple[EntryRef, ...]], None] = slot_setter(
-    LogicalSection, "entries")
+    LogicalSection, "entries"
+)
 _set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
 _set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
-    slot_setter(LogicalSection, "_by_key"))
+    slot_setter(LogicalSection, "_by_key")
+)
 
 
-def _new_logical_section(name: str, blocks: tuple[Section, ...],
-                         folded: str) -> LogicalSection:
+def _new_logical_section(name: str, blocks: tuple[Section, ...], folded: str) -> LogicalSection:
     """``LogicalSection(name, blocks, (), folded)`` (entries set by :func:`_merge`)."""
     section: LogicalSection = _object_new(LogicalSection)
     _set_name(section, name)
@@ -229,8 +233,14 @@ def _new_logical_section(name: str, blocks: tuple[Section, ...],
     return section
 
 
-def _new_entry_ref(entry: Entry, block: Section, section: LogicalSection, key: str | None,
-                   values: tuple[str, ...], index: int) -> EntryRef:
+def _new_entry_ref(
+    entry: Entry,
+    block: Section,
+    section: LogicalSection,
+    key: str | None,
+    values: tuple[str, ...],
+    index: int,
+) -> EntryRef:
     """``EntryRef(entry, block, section, key, values, index)``, without the frozen
     dataclass ``__init__`` overhead."""
     ref: EntryRef = _object_new(EntryRef)

@@ -107,8 +107,7 @@ def normalize_locale(locale: str | int | None) -> Locale:
 class StringTable:
     """The Strings sections of one INF, and expansion against them."""
 
-    __slots__ = ("_chosen", "_entries", "_tables", "duplicates", "invalid_sections",
-                 "sections")
+    __slots__ = ("_chosen", "_entries", "_tables", "duplicates", "invalid_sections", "sections")
 
     def __init__(self, sections: Iterable[LogicalSection]) -> None:
         """Build from the logical sections of a file (others than Strings are ignored)."""
@@ -186,7 +185,8 @@ class StringTable:
                 result = neutral
             else:
                 same = sorted(
-                    (int(k, 16), k) for k in self._tables
+                    (int(k, 16), k)
+                    for k in self._tables
                     if k is not None and int(k, 16) & 0x3FF == primary
                 )
                 if same:
@@ -242,8 +242,13 @@ class StringTable:
                     if not _NUMBER.fullmatch(p.token):
                         undefined.setdefault(p.token)
         uniform = len(set(values.values())) == 1
-        return Expansion(text, MappingProxyType(values), tuple(tokens),
-                         tuple(t for t in tokens if t in undefined), uniform)
+        return Expansion(
+            text,
+            MappingProxyType(values),
+            tuple(tokens),
+            tuple(t for t in tokens if t in undefined),
+            uniform,
+        )
 
     @staticmethod
     def _pieces(text: str, table: Mapping[str, str] | None) -> list[Piece]:
@@ -262,13 +267,13 @@ class StringTable:
             if k < 0:
                 out.append(Piece("lone", text[j:], j, n))
                 break
-            name = text[j + 1:k]
+            name = text[j + 1 : k]
             if not name:
                 out.append(Piece("percent", "%", j, k + 1))
             else:
                 value = table.get(fold(name)) if table else None
                 if value is None:
-                    out.append(Piece("unresolved", text[j:k + 1], j, k + 1, name))
+                    out.append(Piece("unresolved", text[j : k + 1], j, k + 1, name))
                 else:
                     out.append(Piece("string", value, j, k + 1, name))
             i = k + 1
@@ -294,11 +299,11 @@ def _expand(text: str, table: Mapping[str, str] | None) -> str:
             out.append(text[i:])  # the literal run and the lone "%" with the rest
             break
         out.append(text[i:j])
-        name = text[j + 1:k]
+        name = text[j + 1 : k]
         if not name:
             out.append("%")
         else:
             value = table.get(fold(name)) if table else None
-            out.append(text[j:k + 1] if value is None else value)
+            out.append(text[j : k + 1] if value is None else value)
         i = k + 1
     return "".join(out)

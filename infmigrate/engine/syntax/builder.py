@@ -54,7 +54,6 @@ LINE_CLASSES: tuple[type, ...] = (Entry, TriviaLine, SectionHeader, ErrorLine)
 _PLANS: dict[str, Plan] = {}
 
 
-
 def clear_memo() -> None:
     """Forget every memoized line and shape (for benchmarks and tests)."""
     _LINES.clear()
@@ -86,8 +85,10 @@ class PlanBuilder:
     def visit_entry(self, node: Node) -> Plan:
         key, first, more, comment, _ = node.children
         # the grammar's `field` and `key` rules are regexes: their nodes are RegexNodes
-        fields = [self.visit_field(cast(RegexNode, first)),
-                  *(self.visit_field(cast(RegexNode, n.children[1])) for n in more.children)]
+        fields = [
+            self.visit_field(cast(RegexNode, first)),
+            *(self.visit_field(cast(RegexNode, n.children[1])) for n in more.children),
+        ]
         plans: list[FieldPlan] = [(*f, ",") for f in fields[:-1]]
         plans.append((*fields[-1], ""))
         if key.children:
@@ -145,21 +146,23 @@ def _build(text: str) -> Prototype:
     if kind == "entry":
         _, (ia, ib), key_plan, field_plans, (ca, cb) = plan
         # Plain tuples in the layout of Field and Key (see Entry).
-        fields = tuple([
-            (text[o[a]:o[b]], text[o[b]:o[c]], text[o[c]:o[d]], comma)
-            for a, b, c, d, comma in field_plans
-        ])
+        fields = tuple(
+            [
+                (text[o[a] : o[b]], text[o[b] : o[c]], text[o[c] : o[d]], comma)
+                for a, b, c, d, comma in field_plans
+            ]
+        )
         key = None
         if key_plan is not None:
             ka, kb, kc = key_plan
-            key = (text[o[ka]:o[kb]], text[o[kb]:o[kc]], "=")
-        return ENTRY, (fields, key, text[o[ia]:o[ib]], text[o[ca]:o[cb]])
+            key = (text[o[ka] : o[kb]], text[o[kb] : o[kc]], "=")
+        return ENTRY, (fields, key, text[o[ia] : o[ib]], text[o[ca] : o[cb]])
     if kind == "trivia":
         _, (ia, ib), (ca, cb) = plan
-        return TRIVIA, (text[o[ia]:o[ib]], text[o[ca]:o[cb]])
+        return TRIVIA, (text[o[ia] : o[ib]], text[o[ca] : o[cb]])
     if kind == "header":
         _, (ia, ib), (na, nb), (ta, tb) = plan
-        return HEADER, (text[o[na]:o[nb]], text[o[ia]:o[ib]], text[o[ta]:o[tb]])
+        return HEADER, (text[o[na] : o[nb]], text[o[ia] : o[ib]], text[o[ta] : o[tb]])
     if kind == "broken":
         return ERROR, (text, MESSAGE_MISSING_BRACKET, o[plan[1]] + 1)
     return ERROR, (text, MESSAGE_UNPARSABLE, 1)

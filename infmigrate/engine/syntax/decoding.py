@@ -29,8 +29,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_BOM_FOR = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE,
-            "utf-16-be": codecs.BOM_UTF16_BE}
+_BOM_FOR = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+}
 _UTF16 = ("utf-16-le", "utf-16-be")
 #: How many leading code units are looked at to recognise UTF-16 without a BOM.
 _SNIFF_UNITS = 256
@@ -79,11 +82,9 @@ def _sniff_bomless_utf16(data: bytes) -> str | None:
     odd_nuls = head[1::2].count(0)
     # The file must also *start* with an ASCII character in that byte order: an 8-bit file
     # with binary junk after an end-of-file NUL can otherwise look like UTF-16.
-    if odd_nuls >= 0.9 * units and even_nuls <= 0.1 * units and data[1] == 0 \
-            and 0 < data[0] < 0x80:
+    if odd_nuls >= 0.9 * units and even_nuls <= 0.1 * units and data[1] == 0 and 0 < data[0] < 0x80:
         return "utf-16-le"
-    if even_nuls >= 0.9 * units and odd_nuls <= 0.1 * units and data[0] == 0 \
-            and 0 < data[1] < 0x80:
+    if even_nuls >= 0.9 * units and odd_nuls <= 0.1 * units and data[0] == 0 and 0 < data[1] < 0x80:
         return "utf-16-be"
     return None
 
@@ -100,10 +101,10 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     if encoding is not None:
         bom_bytes = _BOM_FOR.get(encoding, b"")
         has_bom = bool(bom_bytes) and data.startswith(bom_bytes)
-        return _decode_as(data[len(bom_bytes):] if has_bom else data, encoding, bom=has_bom)
+        return _decode_as(data[len(bom_bytes) :] if has_bom else data, encoding, bom=has_bom)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode_as(data[len(bom):], encoding, bom=True)
+            return _decode_as(data[len(bom) :], encoding, bom=True)
     bomless = _sniff_bomless_utf16(data)
     if bomless is not None:
         return _decode_as(data, bomless, bom=False)

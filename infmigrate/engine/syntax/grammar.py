@@ -72,17 +72,24 @@ COMMENT = r";[^\r\n]*+"
 #: The tokens of a line that is not a header, in the order they are tried. The last
 #: alternative only catches what no rule allows (a CR or LF outside a continuation cannot
 #: occur in a logical line), so that no character is ever skipped.
-_ENTRY_TOKEN = re.compile(
-    rf"{TEXT}|{BLANK}++|{QUOTED}|{CONTINUATION}|=|,|{COMMENT}|[\s\S]"
-)
+_ENTRY_TOKEN = re.compile(rf"{TEXT}|{BLANK}++|{QUOTED}|{CONTINUATION}|=|,|{COMMENT}|[\s\S]")
 #: A header line: indent, '[', name (raw, up to the first ']'), ']', trailer.
 _HEADER = re.compile(r"([ \t]*+)(\[)([^\]\r\n]*+)(\])?+([\s\S]*+)")
 _CONTINUATION_TOKEN = re.compile(CONTINUATION)
 
 #: Token kind by the first character of an entry token; ``b`` (a backslash) is resolved to
 #: ``c`` or ``t`` by a second look.
-_KIND_BY_FIRST = {" ": "s", "\t": "s", '"': "q", "=": "=", ",": ",", ";": ";",
-                  "\\": "b", "\r": "x", "\n": "x"}
+_KIND_BY_FIRST = {
+    " ": "s",
+    "\t": "s",
+    '"': "q",
+    "=": "=",
+    ",": ",",
+    ";": ";",
+    "\\": "b",
+    "\r": "x",
+    "\n": "x",
+}
 #: Kinds of a header line's groups.
 _HEADER_KINDS = ("s", "[", "n", "]", "r")
 _first_char = itemgetter(0)
@@ -117,9 +124,11 @@ def _resolve_backslashes(tokens: list[str], kinds: str) -> str:
     i = kinds.find("b")
     while i >= 0:
         tok = tokens[i]
-        out[i] = "c" if (
-            _CONTINUATION_TOKEN.fullmatch(tok) and (i == last or "\n" in tok or "\r" in tok)
-        ) else "t"
+        out[i] = (
+            "c"
+            if (_CONTINUATION_TOKEN.fullmatch(tok) and (i == last or "\n" in tok or "\r" in tok))
+            else "t"
+        )
         i = kinds.find("b", i + 1)
     return "".join(out)
 

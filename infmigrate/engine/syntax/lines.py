@@ -34,7 +34,7 @@ _MAYBE_CONTINUED = re.compile(rf"\\{CONTINUATION_TAIL}(?:[\r\n]|\Z)")
 def split_eof(text: str) -> tuple[str, str]:
     """Split text at the first end-of-file marker: (content, tail)."""
     m = _EOF_MARK.search(text)
-    return (text, "") if m is None else (text[: m.start()], text[m.start():])
+    return (text, "") if m is None else (text[: m.start()], text[m.start() :])
 
 
 def continues(line: str) -> bool:

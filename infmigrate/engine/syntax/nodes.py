@@ -124,8 +124,14 @@ def cook(raw: str, final: bool = True) -> str:
         # newline inside the value, or a backslash in the last field of the file's last line.
         if "\n" not in raw and "\r" not in raw and not (final and "\\" in raw):
             return raw
-    elif (raw[0] == '"' and raw[-1] == '"' and len(raw) > 1 and '"' not in raw[1:-1]
-          and "\n" not in raw and "\r" not in raw):
+    elif (
+        raw[0] == '"'
+        and raw[-1] == '"'
+        and len(raw) > 1
+        and '"' not in raw[1:-1]
+        and "\n" not in raw
+        and "\r" not in raw
+    ):
         return raw[1:-1]  # one quoted run, no escaped quote
     out: list[str] = []
     gap = ""
@@ -260,17 +266,22 @@ class Field(CSTNode):
     __slots__ = ()
     _fields = ("whitespace_before", "value", "whitespace_after", "comma")
 
-    def __new__(cls, value: str, whitespace_before: str = "", whitespace_after: str = "",
-                comma: str = "") -> Field:
+    def __new__(
+        cls, value: str, whitespace_before: str = "", whitespace_after: str = "", comma: str = ""
+    ) -> Field:
         return _new(cls, (whitespace_before, value, whitespace_after, comma))
 
     whitespace_before: str = _field(
-        0, "Blanks before the value (for the first field of an entry without key, the "
-           "entry's indent owns them instead).")
+        0,
+        "Blanks before the value (for the first field of an entry without key, the "
+        "entry's indent owns them instead).",
+    )
     value: str = _field(
-        1, "Raw value: quoted runs, text, literal backslashes, continuations, inner blanks.")
+        1, "Raw value: quoted runs, text, literal backslashes, continuations, inner blanks."
+    )
     whitespace_after: str = _field(
-        2, "Blanks after the value, up to the ',', the comment or the end of the line.")
+        2, "Blanks after the value, up to the ',', the comment or the end of the line."
+    )
     comma: str = _field(3, "',' when another field follows, else ''.")
 
     def _codegen(self, out: list[str]) -> None:
@@ -306,8 +317,9 @@ class TriviaLine(CSTNode):
     _fields = ("indent", "comment", "newline", "line")
     _positions = 1
 
-    def __new__(cls, indent: str = "", comment: str = "", newline: str = "",
-                line: int = 0) -> TriviaLine:
+    def __new__(
+        cls, indent: str = "", comment: str = "", newline: str = "", line: int = 0
+    ) -> TriviaLine:
         return _new(cls, (indent, comment, newline, line))
 
     indent: str = _field(0, "Leading blanks (for a blank line: all of its blanks).")
@@ -326,8 +338,9 @@ class SectionHeader(CSTNode):
     _fields = ("name", "indent", "trailer", "newline", "line")
     _positions = 1
 
-    def __new__(cls, name: str, indent: str = "", trailer: str = "", newline: str = "",
-                line: int = 0) -> SectionHeader:
+    def __new__(
+        cls, name: str, indent: str = "", trailer: str = "", newline: str = "", line: int = 0
+    ) -> SectionHeader:
         return _new(cls, (name, indent, trailer, newline, line))
 
     name: str = _field(0, "The section name exactly as written between '[' and the first ']'.")
@@ -355,9 +368,15 @@ class Entry(CSTNode):
     _child_fields = ("key_node", "fields")
     _positions = 1
 
-    def __new__(cls, fields: Sequence[Field | tuple[str, str, str, str]],
-                key_node: Key | tuple[str, str, str] | None = None, indent: str = "",
-                comment: str = "", newline: str = "", line: int = 0) -> Entry:
+    def __new__(
+        cls,
+        fields: Sequence[Field | tuple[str, str, str, str]],
+        key_node: Key | tuple[str, str, str] | None = None,
+        indent: str = "",
+        comment: str = "",
+        newline: str = "",
+        line: int = 0,
+    ) -> Entry:
         data = tuple([tuple(f) for f in fields])
         key = None if key_node is None else tuple(key_node)
         return _new(cls, (data, key, indent, comment, newline, line))
@@ -425,8 +444,9 @@ class ErrorLine(CSTNode):
     _fields = ("text", "message", "column", "newline", "line")
     _positions = 1
 
-    def __new__(cls, text: str, message: str, column: int = 1, newline: str = "",
-                line: int = 0) -> ErrorLine:
+    def __new__(
+        cls, text: str, message: str, column: int = 1, newline: str = "", line: int = 0
+    ) -> ErrorLine:
         return _new(cls, (text, message, column, newline, line))
 
     text: str = _field(0, "The text of the line, terminator excluded.")
@@ -493,23 +513,32 @@ class InfFile(CSTNode):
     _fields = ("encoding", "bom", "prolog", "sections", "tail", "trailing_bytes")
     _child_fields = ("prolog", "sections")
 
-    def __new__(cls, encoding: str, bom: bool = False, prolog: tuple[Line, ...] = (),
-                sections: tuple[Section, ...] = (), tail: str = "",
-                trailing_bytes: bytes = b"", *, numbered: bool = False) -> InfFile:
+    def __new__(
+        cls,
+        encoding: str,
+        bom: bool = False,
+        prolog: tuple[Line, ...] = (),
+        sections: tuple[Section, ...] = (),
+        tail: str = "",
+        trailing_bytes: bytes = b"",
+        *,
+        numbered: bool = False,
+    ) -> InfFile:
         prolog, sections = tuple(prolog), tuple(sections)
         if not numbered:  # the parser's numbers are right by construction
             prolog, sections = _renumber(prolog, sections)
         return _new(cls, (encoding, bom, prolog, sections, tail, trailing_bytes))
 
-    encoding: str = _field(
-        0, "Python codec name: 'utf-16-le', 'utf-16-be', 'utf-8' or 'cp1252'.")
+    encoding: str = _field(0, "Python codec name: 'utf-16-le', 'utf-16-be', 'utf-8' or 'cp1252'.")
     bom: bool = _field(1, "Whether the file starts with a byte order mark.")
     prolog: tuple[Line, ...] = _field(2, "Lines before the first section header.")
     sections: tuple[Section, ...] = _field(3, "Physical sections, in file order.")
     tail: str = _field(
-        4, "The end-of-file marker (Ctrl-Z or NUL) and everything after it, unparsed.")
+        4, "The end-of-file marker (Ctrl-Z or NUL) and everything after it, unparsed."
+    )
     trailing_bytes: bytes = _field(
-        5, "Bytes after the last whole UTF-16 code unit (an odd final byte), kept opaque.")
+        5, "Bytes after the last whole UTF-16 code unit (an odd final byte), kept opaque."
+    )
 
     def _codegen(self, out: list[str]) -> None:
         for line in self[2]:
@@ -545,8 +574,15 @@ class InfFile(CSTNode):
         out: list[Problem] = []
         for line in self.lines():
             if type(line) is ErrorLine:
-                out.append(Problem(line.line, line.column, "error", line.message,
-                                   _CODES.get(line.message, "INF000")))
+                out.append(
+                    Problem(
+                        line.line,
+                        line.column,
+                        "error",
+                        line.message,
+                        _CODES.get(line.message, "INF000"),
+                    )
+                )
             elif type(line) is Entry and _may_have_problems(line):
                 out.extend(_unclosed_quotes(line))
         encoding = self[0]
@@ -570,10 +606,14 @@ _CODES = {
 MESSAGE_UNCLOSED_QUOTE = "quoted string is not closed before the end of the line"
 
 
-MESSAGE_ODD_UTF16 = ("UTF-16 file has an odd number of bytes: its last byte (0x{:02X}) is half a "
-                     "character, so the file looks truncated; restore it before migrating")
-MESSAGE_UTF8 = ("UTF-8 file with non-ASCII text ({!r}): InfVerif accepts only ANSI or "
-                "UTF-16LE (InfVerif 1003); save it as UTF-16LE")
+MESSAGE_ODD_UTF16 = (
+    "UTF-16 file has an odd number of bytes: its last byte (0x{:02X}) is half a "
+    "character, so the file looks truncated; restore it before migrating"
+)
+MESSAGE_UTF8 = (
+    "UTF-8 file with non-ASCII text ({!r}): InfVerif accepts only ANSI or "
+    "UTF-16LE (InfVerif 1003); save it as UTF-16LE"
+)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -583,21 +623,22 @@ def _encoding_problems(text: str, encoding: str, trailing: bytes) -> Iterator[Pr
     if encoding == "utf-8":
         m = _NON_ASCII.search(text)
         if m is not None:
-            yield Problem(*_position(text, m.start()), "warning",
-                          MESSAGE_UTF8.format(m.group()), "INF005")
+            yield Problem(
+                *_position(text, m.start()), "warning", MESSAGE_UTF8.format(m.group()), "INF005"
+            )
     if trailing:
         end = len(text)
         if text.endswith(("\n", "\r")) and end > 0:
             end -= 2 if text.endswith("\r\n") else 1  # the last line, not the one after
-        yield Problem(*_position(text, end), "error", MESSAGE_ODD_UTF16.format(trailing[0]),
-                      "INF004")
+        yield Problem(
+            *_position(text, end), "error", MESSAGE_ODD_UTF16.format(trailing[0]), "INF004"
+        )
 
 
 def _position(text: str, pos: int) -> tuple[int, int]:
     """(line, column) of an offset in the file's text, both from 1."""
     before = text[:pos]
-    return (_count_terminators(before) + 1,
-            pos - max(before.rfind("\n"), before.rfind("\r")))
+    return (_count_terminators(before) + 1, pos - max(before.rfind("\n"), before.rfind("\r")))
 
 
 def _count_terminators(text: str) -> int:

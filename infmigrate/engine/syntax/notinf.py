@@ -62,7 +62,8 @@ class NotInf:
 
 _C_LINE = re.compile(
     r"^\s*(?:#\s*(?:include|define|if|ifdef|ifndef|endif|pragma)\b|/[*/]|\*/|"
-    r".*[;{}]\s*(?://.*|/\*.*)?$)")
+    r".*[;{}]\s*(?://.*|/\*.*)?$)"
+)
 _MARKUP_LINE = re.compile(r"^\s*<[!?/A-Za-z]")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -81,8 +82,11 @@ def _looks_like(texts: list[str]) -> str:
 
 def not_an_inf(tree: InfFile) -> NotInf | None:
     """The reason the file is not an INF (see the module docstring), or None."""
-    stray = [line for line in tree[2]
-             if type(line) is ErrorLine and line[1] == MESSAGE_BEFORE_FIRST_SECTION]
+    stray = [
+        line
+        for line in tree[2]
+        if type(line) is ErrorLine and line[1] == MESSAGE_BEFORE_FIRST_SECTION
+    ]
     if not stray:
         return None  # the common case: nothing before the first section header
     sections = tree[3]
@@ -91,8 +95,7 @@ def not_an_inf(tree: InfFile) -> NotInf | None:
     texts = [line[0] for line in stray]
     first = stray[0]
     if not sections:
-        if any(type(line) is ErrorLine and line[1] == MESSAGE_MISSING_BRACKET
-               for line in tree[2]):
+        if any(type(line) is ErrorLine and line[1] == MESSAGE_MISSING_BRACKET for line in tree[2]):
             return None
         reason = f"no section header in {_lines(len(stray))} of text"
         return NotInf(first[4], first[2], reason, _looks_like(texts))
@@ -101,8 +104,10 @@ def not_an_inf(tree: InfFile) -> NotInf | None:
     significant = sum(1 for line in tree.lines() if type(line) is not _Trivia)
     if 2 * len(stray) < significant:
         return None
-    reason = (f"{len(stray)} of its {significant} lines are text before the first "
-              "section header, and it has no [Version] section")
+    reason = (
+        f"{len(stray)} of its {significant} lines are text before the first "
+        "section header, and it has no [Version] section"
+    )
     return NotInf(first[4], first[2], reason, _looks_like(texts))
 
 

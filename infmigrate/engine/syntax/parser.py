@@ -70,11 +70,16 @@ def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> Inf
             body = []
             append = body.append
         elif kind == ENTRY and header is None:
-            append(_new(ErrorLine, (line_text, MESSAGE_BEFORE_FIRST_SECTION, len(args[2]) + 1,
-                                    newline, lineno)))
+            append(
+                _new(
+                    ErrorLine,
+                    (line_text, MESSAGE_BEFORE_FIRST_SECTION, len(args[2]) + 1, newline, lineno),
+                )
+            )
         else:
             append(_new(LINE_CLASSES[kind], (*args, newline, lineno)))
     if header is not None:
         sections.append(_new(Section, (header, tuple(body))))
-    return InfFile(encoding, bom, tuple(prolog), tuple(sections), tail, trailing_bytes,
-                   numbered=True)
+    return InfFile(
+        encoding, bom, tuple(prolog), tuple(sections), tail, trailing_bytes, numbered=True
+    )

@@ -64,8 +64,11 @@ class AutoStartDeviceService(Fixer):
         seen: set[int] = set()
         for svc in model.services:
             section = svc.section
-            if section is None or id(section) in seen \
-                    or not any(i.kind == "ddinstall" for i in svc.installs):
+            if (
+                section is None
+                or id(section) in seen
+                or not any(i.kind == "ddinstall" for i in svc.installs)
+            ):
                 continue
             seen.add(id(section))
             kind = section.first("ServiceType")
@@ -74,11 +77,16 @@ class AutoStartDeviceService(Fixer):
                 continue
             type_value = parse_int(model.expand(kind.value(0)))
             start_value = parse_int(model.expand(start.value(0)))
-            if type_value is None or not type_value & SERVICE_WIN32 \
-                    or start_value != SERVICE_AUTO_START:
+            if (
+                type_value is None
+                or not type_value & SERVICE_WIN32
+                or start_value != SERVICE_AUTO_START
+            ):
                 continue
-            text = (f"Win32 service {svc.name} of a device starts at boot (StartType = 2) "
-                    "and has no AddTrigger (hint): make it demand-start (StartType = 3) with "
-                    f"an AddTrigger in [{section.name}] that starts it when the device "
-                    "interface arrives (TriggerType = 1), and stop it when the last one goes")
+            text = (
+                f"Win32 service {svc.name} of a device starts at boot (StartType = 2) "
+                "and has no AddTrigger (hint): make it demand-start (StartType = 3) with "
+                f"an AddTrigger in [{section.name}] that starts it when the device "
+                "interface arrives (TriggerType = 1), and stop it when the last one goes"
+            )
             yield self.diagnostic(start, text)

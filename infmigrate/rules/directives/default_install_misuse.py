@@ -59,13 +59,17 @@ class DefaultInstallMisuse(Fixer):
             problems: list[str] = []
             numbers: list[int] = []
             if deco is None or deco.arch is None:
-                problems.append("has no architecture decoration (name it "
-                                f"[{install.base_name}.NT<arch>], e.g. "
-                                f"{install.base_name}.NTamd64, with its suffix sections)")
+                problems.append(
+                    "has no architecture decoration (name it "
+                    f"[{install.base_name}.NT<arch>], e.g. "
+                    f"{install.base_name}.NTamd64, with its suffix sections)"
+                )
                 numbers.append(1421)
             if manufacturer:
-                problems.append("sits in an INF that also has [Manufacturer]: a device INF "
-                                "and a primitive INF must be two files")
+                problems.append(
+                    "sits in an INF that also has [Manufacturer]: a device INF "
+                    "and a primitive INF must be two files"
+                )
                 numbers.append(1212)
             if not problems:
                 continue

@@ -68,9 +68,11 @@ class IncludeNeedsMisuse(Fixer):
                 shipped = folded == own or bool(model.sources.lookup(name.strip()))
                 if not shipped:
                     continue
-                text = (f"Include = {name} names an INF this package ships, not a "
-                        f"system-supplied one {codes([1202])}: merge the sections you need "
-                        "into this INF and reach them with Needs (no Include)")
+                text = (
+                    f"Include = {name} names an INF this package ships, not a "
+                    f"system-supplied one {codes([1202])}: merge the sections you need "
+                    "into this INF and reach them with Needs (no Include)"
+                )
                 yield self.diagnostic(inc.entry, text)
         seen: set[tuple[int, int]] = set()
         for ref in model.references:
@@ -81,33 +83,42 @@ class IncludeNeedsMisuse(Fixer):
             holder = ref.entry.section
             if ref.kind == "needs":
                 if ref.target is None and not ref.external:
-                    text = (f"Needs = {ref.raw_name} in [{holder.name}] names a section that "
-                            "is neither in this INF nor brought by an Include of the same "
-                            f"section {codes(['1313/1314'])}: add Include = <inbox INF> to "
-                            f"[{holder.name}]")
+                    text = (
+                        f"Needs = {ref.raw_name} in [{holder.name}] names a section that "
+                        "is neither in this INF nor brought by an Include of the same "
+                        f"section {codes(['1313/1314'])}: add Include = <inbox INF> to "
+                        f"[{holder.name}]"
+                    )
                     yield self.diagnostic(ref.entry, text)
                     continue
                 if "install" not in model.roles_of(holder):
                     continue
                 mine, theirs = _suffix(holder.name), _suffix(ref.name)
                 if mine != theirs and (theirs or _is_install(model, ref.target)):
-                    text = (f"Needs = {ref.raw_name} in [{holder.name}] pastes a "
-                            f"{_kind(theirs)} into a {_kind(mine)} {codes(['1310-1312'])}: "
-                            f"name the {_kind(mine)} of the needed install section "
-                            f"({_with_suffix(ref.name, mine)})")
+                    text = (
+                        f"Needs = {ref.raw_name} in [{holder.name}] pastes a "
+                        f"{_kind(theirs)} into a {_kind(mine)} {codes(['1310-1312'])}: "
+                        f"name the {_kind(mine)} of the needed install section "
+                        f"({_with_suffix(ref.name, mine)})"
+                    )
                     yield self.diagnostic(ref.entry, text)
-            elif ref.missing and ref.external and ref.kind != "copy_file" \
-                    and fold(ref.name) not in _DOCUMENTED:
-                text = (f"{ref.directive} = {ref.raw_name} in [{holder.name}] names a section "
-                        f"only an included INF can provide {codes([1220])}: reach the "
-                        "included INF's install section with Needs instead")
+            elif (
+                ref.missing
+                and ref.external
+                and ref.kind != "copy_file"
+                and fold(ref.name) not in _DOCUMENTED
+            ):
+                text = (
+                    f"{ref.directive} = {ref.raw_name} in [{holder.name}] names a section "
+                    f"only an included INF can provide {codes([1220])}: reach the "
+                    "included INF's install section with Needs instead"
+                )
                 yield self.diagnostic(ref.entry, text)
 
 
 def _is_install(model: InfModel, section: LogicalSection | None) -> bool:
     """Whether a local section is a DDInstall-like root (so its lack of suffix means one)."""
-    return section is not None and any(
-        i.section is section for i in model.install_sections)
+    return section is not None and any(i.section is section for i in model.install_sections)
 
 
 def _suffix(name: str) -> str:

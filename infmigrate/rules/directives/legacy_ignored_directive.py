@@ -10,11 +10,11 @@ from infmigrate.engine.model import fold
 
 _VERSION = {
     "driverpackagetype": "is read only by DIFx (DPInst, DIFxApp), which is deprecated; "
-                         "Windows itself ignores it",
+    "Windows itself ignores it",
     "driverpackagedisplayname": "is read only by DIFx (DPInst, DIFxApp), which is "
-                                "deprecated; Windows itself ignores it",
+    "deprecated; Windows itself ignores it",
     "layoutfile": "is reserved for INFs that ship with Windows; a third-party INF lists its "
-                  "files in SourceDisksNames and SourceDisksFiles",
+    "files in SourceDisksNames and SourceDisksFiles",
     "setupclass": "was read by Windows 9x only",
 }
 
@@ -66,8 +66,13 @@ class LegacyIgnoredDirective(Fixer):
                 if why is not None:
                     yield self.diagnostic(ref, f"{ref.key} in [Version] {why}: delete it")
         for install in model.install_sections:
-            if install.kind == "classinstall" and fold(install.base_name) == "classinstall" \
-                    and install.section is not None:
-                text = (f"[{install.section.name}] is the Windows 9x class install section, "
-                        "which Windows NT ignores (it reads [ClassInstall32]): delete it")
+            if (
+                install.kind == "classinstall"
+                and fold(install.base_name) == "classinstall"
+                and install.section is not None
+            ):
+                text = (
+                    f"[{install.section.name}] is the Windows 9x class install section, "
+                    "which Windows NT ignores (it reads [ClassInstall32]): delete it"
+                )
                 yield self.diagnostic(install.section.blocks[0].header, text)

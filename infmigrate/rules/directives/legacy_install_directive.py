@@ -10,22 +10,36 @@ from infmigrate.engine.model import fold
 from infmigrate.rules.registry._registry_report import codes, reached_entries
 
 _DIRECTIVES = {
-    "registerdlls": ("runs a DLL's self-registration code",
-                     "register in-process COM servers with [<DDInstall>.COM] AddComServer "
-                     "(Windows 11 24H2), and anything else from the driver or an app"),
-    "unregisterdlls": ("runs a DLL's self-unregistration code",
-                       "drop it: what a package adds declaratively goes away with it"),
-    "profileitems": ("creates Start menu items",
-                     "ship the application as a Hardware Support App with "
-                     "[<DDInstall>.Software] AddSoftware; the Store creates its tile"),
-    "updateinis": ("edits INI files",
-                   "keep settings in the registry with HKR (device or service key)"),
-    "updateinifields": ("edits fields of INI files",
-                        "keep settings in the registry with HKR (device or service key)"),
-    "ini2reg": ("copies INI file lines into the registry",
-                "write the values with AddReg and HKR directly"),
-    "logconfig": ("sets a legacy resource configuration",
-                  "let the bus or firmware (ACPI) report the device's resources"),
+    "registerdlls": (
+        "runs a DLL's self-registration code",
+        "register in-process COM servers with [<DDInstall>.COM] AddComServer "
+        "(Windows 11 24H2), and anything else from the driver or an app",
+    ),
+    "unregisterdlls": (
+        "runs a DLL's self-unregistration code",
+        "drop it: what a package adds declaratively goes away with it",
+    ),
+    "profileitems": (
+        "creates Start menu items",
+        "ship the application as a Hardware Support App with "
+        "[<DDInstall>.Software] AddSoftware; the Store creates its tile",
+    ),
+    "updateinis": (
+        "edits INI files",
+        "keep settings in the registry with HKR (device or service key)",
+    ),
+    "updateinifields": (
+        "edits fields of INI files",
+        "keep settings in the registry with HKR (device or service key)",
+    ),
+    "ini2reg": (
+        "copies INI file lines into the registry",
+        "write the values with AddReg and HKR directly",
+    ),
+    "logconfig": (
+        "sets a legacy resource configuration",
+        "let the bus or firmware (ACPI) report the device's resources",
+    ),
 }
 
 
@@ -71,12 +85,17 @@ class LegacyInstallDirective(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        roots = {id(i.section): i.name for i in model.install_sections
-                 if i.kind == "ddinstall" and i.section is not None}
+        roots = {
+            id(i.section): i.name
+            for i in model.install_sections
+            if i.kind == "ddinstall" and i.section is not None
+        }
         for section, ref in reached_entries(model, _DIRECTIVES):
             key = ref.key or ""
             what, instead = _DIRECTIVES[fold(key)]
             instead = instead.replace("<DDInstall>", roots.get(id(section), "<DDInstall>"))
-            text = (f"{key} in [{section.name}] {what}, which is not declarative "
-                    f"{codes(['1300-1302'])}: {instead}")
+            text = (
+                f"{key} in [{section.name}] {what}, which is not declarative "
+                f"{codes(['1300-1302'])}: {instead}"
+            )
             yield self.diagnostic(ref, text)

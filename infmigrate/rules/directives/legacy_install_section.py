@@ -55,23 +55,33 @@ class LegacyInstallSection(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         seen: set[int] = set()
         for install in ctx.model.install_sections:
-            if install.kind == "classinstall" and fold(install.base_name) == "classinstall32" \
-                    and install.section is not None and id(install.section) not in seen:
+            if (
+                install.kind == "classinstall"
+                and fold(install.base_name) == "classinstall32"
+                and install.section is not None
+                and id(install.section) not in seen
+            ):
                 seen.add(id(install.section))
-                text = (f"[{install.section.name}] installs a setup class, machine-wide state "
-                        f"{codes([1300])}, and may never target a Microsoft-defined class "
-                        "(InfVerif 1285): use a Microsoft-defined Class and ClassGuid in "
-                        "[Version] and drop the section")
+                text = (
+                    f"[{install.section.name}] installs a setup class, machine-wide state "
+                    f"{codes([1300])}, and may never target a Microsoft-defined class "
+                    "(InfVerif 1285): use a Microsoft-defined Class and ClassGuid in "
+                    "[Version] and drop the section"
+                )
                 yield self.diagnostic(install.section.blocks[0].header, text)
             if install.kind != "ddinstall":
                 continue
-            for suffix, what in (("FactDef", "factory default resources"),
-                                 ("LogConfigOverride", "overriding resource lists")):
+            for suffix, what in (
+                ("FactDef", "factory default resources"),
+                ("LogConfigOverride", "overriding resource lists"),
+            ):
                 section = install.suffix(suffix)
                 if section is None or id(section) in seen:
                     continue
                 seen.add(id(section))
-                text = (f"[{section.name}] gives {what} of legacy hardware {codes([1300])}, "
-                        "and cannot be signed from Windows 11 22H2: drop it and let the bus "
-                        "or firmware (ACPI) report the device's resources")
+                text = (
+                    f"[{section.name}] gives {what} of legacy hardware {codes([1300])}, "
+                    "and cannot be signed from Windows 11 22H2: drop it and let the bus "
+                    "or firmware (ACPI) report the device's resources"
+                )
                 yield self.diagnostic(section.blocks[0].header, text)

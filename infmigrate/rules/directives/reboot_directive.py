@@ -47,25 +47,33 @@ class RebootDirective(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        roots = {id(i.section) for i in model.install_sections
-                 if i.kind == "ddinstall" and i.section is not None}
+        roots = {
+            id(i.section)
+            for i in model.install_sections
+            if i.kind == "ddinstall" and i.section is not None
+        }
         for section in model.sections:
             if not model.roles_of(section):
                 continue
             for ref in section.entries:
                 if fold(ref.key or "") == "reboot" or (
-                        ref.key is None and len(ref.values) == 1
-                        and fold(ref.values[0].strip()) == "reboot"):
+                    ref.key is None
+                    and len(ref.values) == 1
+                    and fold(ref.values[0].strip()) == "reboot"
+                ):
                     yield self._diagnostic(section, ref, roots)
 
-    def _diagnostic(self, section: LogicalSection, ref: EntryRef,
-                    roots: set[int]) -> Diagnostic:
+    def _diagnostic(self, section: LogicalSection, ref: EntryRef, roots: set[int]) -> Diagnostic:
         if id(section) in roots:
-            text = (f"Reboot in [{section.name}] restarts the machine after every install "
-                    "(information: valid, but rarely needed): drop it unless the device "
-                    "cannot start without a restart")
+            text = (
+                f"Reboot in [{section.name}] restarts the machine after every install "
+                "(information: valid, but rarely needed): drop it unless the device "
+                "cannot start without a restart"
+            )
         else:
-            text = (f"Reboot in [{section.name}] is ignored: SetupAPI reads it only from the "
-                    "DDInstall section itself; drop it, or move it there if the device really "
-                    "needs a restart")
+            text = (
+                f"Reboot in [{section.name}] is ignored: SetupAPI reads it only from the "
+                "DDInstall section itself; drop it, or move it there if the device really "
+                "needs a restart"
+            )
         return self.diagnostic(ref, text)

@@ -79,9 +79,13 @@ class ShimmedInboxService(Fixer):
             if inf:
                 instead = f"Include = {inf} and Needs = {needs} in [{holder}]"
             else:
-                instead = (f"Include = <the inbox INF that installs {svc.name}> and Needs = "
-                           f"<its .Services section> in [{holder}]")
-            text = (f"AddService = {svc.name} installs inbox service {svc.name} with this "
-                    f"package's [{svc.section_name}] {codes(['2090-2093'])}: use {instead}, "
-                    "so that Windows' own definition of the service applies")
+                instead = (
+                    f"Include = <the inbox INF that installs {svc.name}> and Needs = "
+                    f"<its .Services section> in [{holder}]"
+                )
+            text = (
+                f"AddService = {svc.name} installs inbox service {svc.name} with this "
+                f"package's [{svc.section_name}] {codes(['2090-2093'])}: use {instead}, "
+                "so that Windows' own definition of the service applies"
+            )
             yield self.diagnostic(svc.entry, text)

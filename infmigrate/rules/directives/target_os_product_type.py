@@ -50,12 +50,19 @@ class TargetOsProductType(Fixer):
             for deco in mfr.decorations:
                 if not deco.valid:
                     continue
-                fields = [name for name, value in (("ProductType", deco.product_type),
-                                                    ("SuiteMask", deco.suite_mask))
-                          if value is not None]
+                fields = [
+                    name
+                    for name, value in (
+                        ("ProductType", deco.product_type),
+                        ("SuiteMask", deco.suite_mask),
+                    )
+                    if value is not None
+                ]
                 if not fields:
                     continue
-                text = (f"decoration {deco.raw.strip()} selects on {' and '.join(fields)}, "
-                        "which a universal INF may not: drop the field, so that the package "
-                        "installs the same way on every edition")
+                text = (
+                    f"decoration {deco.raw.strip()} selects on {' and '.join(fields)}, "
+                    "which a universal INF may not: drop the field, so that the package "
+                    "installs the same way on every edition"
+                )
                 yield self.diagnostic(mfr.entry, text)

@@ -66,7 +66,9 @@ class Umdf1Driver(Fixer):
                 at, why = clsid, "DriverCLSID loads a UMDF 1 driver through COM"
             else:
                 continue
-            text = (f"[{section.name}]: {why}, a framework Windows Drivers may not use "
-                    f"{codes([1402])}: port the driver to UMDF 2 (UmdfLibraryVersion 2.x, no "
-                    "DriverCLSID)")
+            text = (
+                f"[{section.name}]: {why}, a framework Windows Drivers may not use "
+                f"{codes([1402])}: port the driver to UMDF 2 (UmdfLibraryVersion 2.x, no "
+                "DriverCLSID)"
+            )
             yield self.diagnostic(at, text)

@@ -168,8 +168,9 @@ def unique(refs: Iterable[EntryRef]) -> list[EntryRef]:
     return out
 
 
-def destination_groups(model: InfModel, kinds: Iterable[ListKind] = (ListKind.COPY,)
-                       ) -> list[tuple[EntryRef, Destination, list[FileList]]]:
+def destination_groups(
+    model: InfModel, kinds: Iterable[ListKind] = (ListKind.COPY,)
+) -> list[tuple[EntryRef, Destination, list[FileList]]]:
     """The reached file lists of these kinds, grouped by the ``[DestinationDirs]`` entry
     that places them (their own or DefaultDestDir), in file order, as (that entry, its
     destination, the lists); lists that fall back to DIRID_DEFAULT (no entry) are left out."""
@@ -186,12 +187,12 @@ def destination_groups(model: InfModel, kinds: Iterable[ListKind] = (ListKind.CO
 def lists_text(lists: list[FileList]) -> str:
     """``file list A``, ``file lists A and B``, ``file list A and CopyFiles=@x.sys``."""
     named = list(dict.fromkeys(fl.name for fl in lists if fl.file is None))
-    files = list(dict.fromkeys(f"{fl.kind.value}=@{fl.file}" for fl in lists
-                               if fl.file is not None))
+    files = list(
+        dict.fromkeys(f"{fl.kind.value}=@{fl.file}" for fl in lists if fl.file is not None)
+    )
     parts = []
     if named:
-        parts.append(("file list " if len(named) == 1 else "file lists ")
-                     + _and(named))
+        parts.append(("file list " if len(named) == 1 else "file lists ") + _and(named))
     parts.extend(files)
     return _and(parts)
 

@@ -77,7 +77,12 @@ from infmigrate.engine.syntax import Entry, Field, Line, TriviaLine
 from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recognize
 
 __all__ = [
-    "REJECTED_FLAGS", "ListPlan", "PathUse", "Plans", "plans", "without_rejected_flags",
+    "REJECTED_FLAGS",
+    "ListPlan",
+    "PathUse",
+    "Plans",
+    "plans",
+    "without_rejected_flags",
 ]
 
 #: DIRIDs that are System32 (11) and System32\drivers (12).
@@ -106,8 +111,7 @@ _REJECTED_MASK = 0
 for _flag in REJECTED_FLAGS:
     _REJECTED_MASK |= _flag
 #: Directives that name file lists.
-_LIST_DIRECTIVES = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL,
-                    "renfiles": ListKind.REN}
+_LIST_DIRECTIVES = {"copyfiles": ListKind.COPY, "delfiles": ListKind.DEL, "renfiles": ListKind.REN}
 #: A file-name-like token in a registry value (what a bare-name load would name): a run
 #: between separators, so that build-template names (``x#WDF_VERSION#.dll``) stay whole.
 _NAME_TOKEN = re.compile(r"[^\s,;\"'\\/:%=()]+")
@@ -269,18 +273,27 @@ class _Planner:
             for copy in fl.files:
                 places.setdefault(self.name(copy.dest_name), {}).setdefault(
                     (dest.dirid, _norm_dir(dest.subdir)),
-                    f"DIRID {dest.dirid}" + (f"\\{dest.subdir.strip(chr(92))}"
-                                             if dest.subdir.strip("\\") else ""))
+                    f"DIRID {dest.dirid}"
+                    + (f"\\{dest.subdir.strip(chr(92))}" if dest.subdir.strip("\\") else ""),
+                )
         return places
 
     @cached_property
     def deleted(self) -> set[str]:
         """File names (folded) that DelFiles deletes or RenFiles renames, either side, in
         any DelFiles/RenFiles list of the file (reached or not)."""
-        deleted = {self.name(c.dest_name) for fl in self.model.file_lists
-                   if fl.kind is not ListKind.COPY for c in fl.files}
-        deleted |= {self.name(c.source_name) for fl in self.model.file_lists
-                    if fl.kind is ListKind.REN for c in fl.files}
+        deleted = {
+            self.name(c.dest_name)
+            for fl in self.model.file_lists
+            if fl.kind is not ListKind.COPY
+            for c in fl.files
+        }
+        deleted |= {
+            self.name(c.source_name)
+            for fl in self.model.file_lists
+            if fl.kind is ListKind.REN
+            for c in fl.files
+        }
         for d in self.directives:
             if d.kind is ListKind.COPY:
                 continue
@@ -297,8 +310,11 @@ class _Planner:
     def not_added(self) -> dict[str, str]:
         """Sections (folded) that a DelReg or BitReg names, with the directive: their
         lines are never rewritten (a path in them names what is deleted or patched)."""
-        return {reg.section.folded: reg.kind.value for reg in self.model.reg_sections
-                if reg.kind is not RegKind.ADD and reg.section is not None}
+        return {
+            reg.section.folded: reg.kind.value
+            for reg in self.model.reg_sections
+            if reg.kind is not RegKind.ADD and reg.section is not None
+        }
 
     @cached_property
     def directives(self) -> list[_Directive]:
@@ -321,12 +337,17 @@ class _Planner:
                     name = strings.expand(text).strip()
                     # A stampinf variable other than $ARCH$ ($KMDFVERSION$...) is a
                     # number, not a name the model can match before stamping.
-                    resolved = (expansion.uniform and not expansion.undefined
-                                and all(p.upper() == ARCH_PLACEHOLDER
-                                        for p in placeholders(name)))
+                    resolved = (
+                        expansion.uniform
+                        and not expansion.undefined
+                        and all(p.upper() == ARCH_PLACEHOLDER for p in placeholders(name))
+                    )
                     at_file = name.startswith("@")
-                    out.append(_Directive(kind, name[1:].strip() if at_file else name,
-                                          at_file, ref, resolved))
+                    out.append(
+                        _Directive(
+                            kind, name[1:].strip() if at_file else name, at_file, ref, resolved
+                        )
+                    )
         return out
 
     @cached_property
@@ -357,8 +378,8 @@ class _Planner:
                     for path in found:
                         # Is the root (%12%\, %SystemRoot%\System32\...) written in the line,
                         # or does it come out of a [Strings] value?
-                        root = path.text[:len(path.text) - len(path.subpath)].casefold()
-                        written = value[path.start:path.end].replace("%%", "%")
+                        root = path.text[: len(path.text) - len(path.subpath)].casefold()
+                        written = value[path.start : path.end].replace("%%", "%")
                         literal = written.casefold().startswith(root)
                         out.append((ref, index, path, literal))
         return out
@@ -412,8 +433,7 @@ class _Planner:
         expanded: both are compared expanded."""
         expand = self.model.strings.expand
         want = _norm_dir(fl.destination.subdir)
-        return all(_norm_dir(expand(subdirs.get(i, ""))) == want
-                   for i in range(len(fl.files)))
+        return all(_norm_dir(expand(subdirs.get(i, ""))) == want for i in range(len(fl.files)))
 
     def _sources(self, copy: FileCopy) -> tuple[list[SourceFile], bool]:
         """The file's [SourceDisksFiles] entries (one per architecture that has one, in
@@ -437,17 +457,24 @@ class _Planner:
         plan = ListPlan(fl)
         dest = fl.destination
         if not fl.files:
-            plan.blocked.append("the list has no files" if fl.section is not None
-                                else f"section [{fl.name}] does not exist")
+            plan.blocked.append(
+                "the list has no files"
+                if fl.section is not None
+                else f"section [{fl.name}] does not exist"
+            )
         if fl.security is not None:  # fl.has_security, narrowed for the type checker
             plan.blocked.append(
                 f"[{fl.security.name}] sets its security; files in the driver store "
-                "keep the store's ACLs (InfVerif 1101)")
+                "keep the store's ACLs (InfVerif 1101)"
+            )
         expand = self.model.strings.expand
         for i, copy in enumerate(fl.files):
             name = copy.dest_name
-            consumer = self.fixed_places.consumer(expand(name), dest.dirid, expand(
-                dest.subdir)) if dest.dirid in LEGACY else None
+            consumer = (
+                self.fixed_places.consumer(expand(name), dest.dirid, expand(dest.subdir))
+                if dest.dirid in LEGACY
+                else None
+            )
             if consumer is not None:
                 # its consumer looks in a fixed place: nothing else matters
                 plan.fixed[i] = consumer
@@ -455,31 +482,37 @@ class _Planner:
             if copy.renames:
                 plan.blocked.append(
                     f"{copy.source_name} is installed as {name}; the driver store runs files "
-                    "under their source name (InfVerif 1100, ISO005)")
+                    "under their source name (InfVerif 1100, ISO005)"
+                )
             sources, same = self._sources(copy)
             if not sources:
                 plan.blocked.append(f"{copy.source_name} has no [SourceDisksFiles] entry")
                 continue
             if not same:
-                plan.blocked.append(f"{copy.source_name} comes from different subdirectories "
-                                    "on different architectures")
+                plan.blocked.append(
+                    f"{copy.source_name} comes from different subdirectories "
+                    "on different architectures"
+                )
                 continue
             first = sources[0]
             if first.disk_path.strip().strip("\\"):
                 plan.blocked.append(
                     f"the disk of {copy.source_name} has the path {first.disk_path!r}; where "
-                    "the file lands in the driver store then depends on it")
+                    "the file lands in the driver store then depends on it"
+                )
             plan.subdirs[i] = first.subdir.strip().strip("\\")
             kept = without_rejected_flags(copy.flags)
             if kept is None:
-                plan.blocked.append(f"the flags of {copy.source_name} ({copy.flags!r}) are "
-                                    "not a number")
+                plan.blocked.append(
+                    f"the flags of {copy.source_name} ({copy.flags!r}) are not a number"
+                )
             elif kept != copy.flags:
                 value = copy.flags_value or 0
                 for bit, what in REJECTED_FLAGS.items():
                     if value & bit:
                         plan.dropped_flags.setdefault(f"{what} (0x{bit:X})", []).append(
-                            copy.dest_name)
+                            copy.dest_name
+                        )
             key = self.name(name)  # expanded, as places and deleted are keyed
             here = (dest.dirid, _norm_dir(dest.subdir))
             others = [text for place, text in self.places.get(key, {}).items() if place != here]
@@ -491,19 +524,28 @@ class _Planner:
             if bare is not None:
                 plan.blocked.append(
                     f"{bare.section.name} line {bare.line} loads {name} by bare name, which "
-                    "only works from System32 (ISO004)")
+                    "only works from System32 (ISO004)"
+                )
         # one reason per consumer class, naming its files, first
         fixed: dict[int, tuple[Consumer, list[str]]] = {}
         for i, consumer in plan.fixed.items():
             fixed.setdefault(id(consumer), (consumer, []))[1].append(fl.files[i].dest_name)
         plan.blocked[:0] = [consumer.reason(names) for consumer, names in fixed.values()]
         if dest.origin == "explicit" and fl.file is None:
-            others = sorted({d.kind.value for d in self.directives
-                             if d.kind is not ListKind.COPY and not d.at_file
-                             and fold(d.name) == fold(fl.name)})
+            others = sorted(
+                {
+                    d.kind.value
+                    for d in self.directives
+                    if d.kind is not ListKind.COPY
+                    and not d.at_file
+                    and fold(d.name) == fold(fl.name)
+                }
+            )
             if others:
-                plan.blocked.append(f"{' and '.join(others)} also name [{fl.name}], whose "
-                                    "[DestinationDirs] entry they share")
+                plan.blocked.append(
+                    f"{' and '.join(others)} also name [{fl.name}], whose "
+                    "[DestinationDirs] entry they share"
+                )
         old_dir = _norm_dir(dest.subdir)
         for ref, index, path, literal in self._paths:
             dirid, subpath = path.normalized
@@ -514,21 +556,21 @@ class _Planner:
                 continue
             for copy in fl.files:
                 if self.name(copy.dest_name) == fold(file_name):
-                    use = PathUse(ref, index, path.start, path.end, copy,
-                                  not literal)
+                    use = PathUse(ref, index, path.start, path.end, copy, not literal)
                     plan.uses.append(use)
                     directive = self.not_added.get(ref.section.folded)
                     if directive is not None:
                         plan.blocked.append(
                             f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
-                            f"which {directive} names: a {directive} line is never rewritten")
+                            f"which {directive} names: a {directive} line is never rewritten"
+                        )
                     if use.from_strings:
                         plan.blocked.append(
                             f"line {ref.line} names {copy.dest_name} through a [Strings] value "
-                            "(rewriting it would change that string in every locale)")
+                            "(rewriting it would change that string in every locale)"
+                        )
                     elif path.form in _NT_FORMS:
-                        plan.blocked.append(_nt_reason(ref, copy.dest_name,
-                                                       path.text))
+                        plan.blocked.append(_nt_reason(ref, copy.dest_name, path.text))
         return plan
 
     def _bare_use(self, name: str) -> EntryRef | None:
@@ -541,9 +583,13 @@ class _Planner:
         """Why DefaultDestDir cannot become 13: every list it governs that does not move
         whole to the package root with it (empty: it can)."""
         dd = self.model.destination_dirs
-        by_key = {(p.file_list.file is not None,
-                   fold(p.file_list.file if p.file_list.file is not None
-                        else p.file_list.name)): p for p in relying}
+        by_key = {
+            (
+                p.file_list.file is not None,
+                fold(p.file_list.file if p.file_list.file is not None else p.file_list.name),
+            ): p
+            for p in relying
+        }
         out: list[str] = []
         for p in relying:
             if not p.movable:
@@ -553,8 +599,10 @@ class _Planner:
         for d in self.directives:
             where = f"{d.ref.section.name} line {d.ref.line}"
             if not d.resolved:
-                out.append(f"{where} names a list through a string or a stampinf variable "
-                           "that does not resolve")
+                out.append(
+                    f"{where} names a list through a string or a stampinf variable "
+                    "that does not resolve"
+                )
                 continue
             if not d.at_file and dd.explicit(d.name) is not None:
                 continue
@@ -562,8 +610,10 @@ class _Planner:
             if d.kind is not ListKind.COPY:
                 out.append(f"{d.kind.value} {what} ({where}) relies on it")
             elif (d.at_file, fold(d.name)) not in by_key:
-                out.append(f"CopyFiles {what} ({where}) relies on it and is in a section "
-                           "no install of this INF reaches")
+                out.append(
+                    f"CopyFiles {what} ({where}) relies on it and is in a section "
+                    "no install of this INF reaches"
+                )
         return list(dict.fromkeys(out))
 
     def _edits(self, result: Plans) -> None:
@@ -580,8 +630,9 @@ class _Planner:
         if default_legacy and everyone_moves:
             # DefaultDestDir is always read from an entry (DestinationDirs.default)
             assert default is not None and default.entry is not None
-            result.default_edits = [Edit.replace(default.entry.entry,
-                                                 _set_values(default.entry.entry, ["13"]))]
+            result.default_edits = [
+                Edit.replace(default.entry.entry, _set_values(default.entry.entry, ["13"]))
+            ]
             for p in relying:
                 result.default_edits += self._flag_edits(p)
             result.default_edits += self._reference_edits(relying)
@@ -594,8 +645,10 @@ class _Planner:
                 plan.edits = list(result.default_edits)
                 continue
             if plan.file_list.file is not None:  # @file: only DefaultDestDir can move it
-                plan.blocked.append("a CopyFiles=@file copy goes where DefaultDestDir says, "
-                                    "and other lists rely on DefaultDestDir too")
+                plan.blocked.append(
+                    "a CopyFiles=@file copy goes where DefaultDestDir says, "
+                    "and other lists rely on DefaultDestDir too"
+                )
                 continue
             plan.edits = self._list_edits(plan) + self._reference_edits([plan])
 
@@ -611,15 +664,14 @@ class _Planner:
         names = [fl.name] + [_split_name(fl.name, s) for s in subdirs[1:]]
         like = self._destination_like()
         if dest_entry is not None:
-            edits.append(Edit.replace(dest_entry.entry, _set_values(dest_entry.entry,
-                                                                    entry_values)))
+            edits.append(
+                Edit.replace(dest_entry.entry, _set_values(dest_entry.entry, entry_values))
+            )
             like = dest_entry.entry
         else:
-            new_entries.append(make_entry(fl.name, entry_values, like=like,
-                                          newline=self._nl(like)))
+            new_entries.append(make_entry(fl.name, entry_values, like=like, newline=self._nl(like)))
         for name, subdir in zip(names[1:], subdirs[1:], strict=True):
-            new_entries.append(make_entry(name, ["13", subdir], like=like,
-                                          newline=self._nl(like)))
+            new_entries.append(make_entry(name, ["13", subdir], like=like, newline=self._nl(like)))
         if new_entries:
             if dest_entry is not None:
                 edits.append(Edit.insert_after(dest_entry.entry, *new_entries))
@@ -646,9 +698,11 @@ class _Planner:
 
     def _flag_edits(self, plan: ListPlan) -> list[Edit]:
         fixes = self._flag_fixes(plan)
-        return [Edit.replace(c.entry.entry, fixes[id(c.entry.entry)])
-                for c in plan.file_list.files
-                if c.entry is not None and id(c.entry.entry) in fixes]
+        return [
+            Edit.replace(c.entry.entry, fixes[id(c.entry.entry)])
+            for c in plan.file_list.files
+            if c.entry is not None and id(c.entry.entry) in fixes
+        ]
 
     def _nl(self, like: Entry | None) -> str:
         return (like.newline if like is not None else "") or self.newline
@@ -696,24 +750,32 @@ class _Planner:
         new_sections = []
         trailing_blank = bool(last.body) and type(last.body[-1]) is TriviaLine
         for name, subdir in zip(names[1:], subdirs[1:], strict=True):
-            lines: list[Line] = [fixes.get(id(c.entry.entry), c.entry.entry)
-                                   for c in groups[subdir] if c.entry is not None]
+            lines: list[Line] = [
+                fixes.get(id(c.entry.entry), c.entry.entry)
+                for c in groups[subdir]
+                if c.entry is not None
+            ]
             if trailing_blank:
                 lines.append(TriviaLine("", "", self.newline))
-            new_sections.append(make_section(name, lines, newline=last.header.newline
-                                             or self.newline))
+            new_sections.append(
+                make_section(name, lines, newline=last.header.newline or self.newline)
+            )
         if not trailing_blank:
             # the section ran straight into the next one: a blank line before the new ones
-            edits.append(Edit.insert_after(last.body[-1] if last.body else last.header,
-                                           TriviaLine("", "", self.newline)))
+            edits.append(
+                Edit.insert_after(
+                    last.body[-1] if last.body else last.header, TriviaLine("", "", self.newline)
+                )
+            )
         edits.append(Edit.insert_section(last, *new_sections))
         by_entry: dict[int, tuple[EntryRef, list[int]]] = {}
         for reference in fl.references:
             slot = by_entry.setdefault(id(reference.entry), (reference.entry, []))
             slot[1].append(reference.index)
         for ref, indexes in by_entry.values():
-            edits.append(Edit.replace(ref.entry, _insert_after_fields(
-                ref.entry, indexes, names[1:])))
+            edits.append(
+                Edit.replace(ref.entry, _insert_after_fields(ref.entry, indexes, names[1:]))
+            )
         return edits
 
     def _reference_edits(self, plans: Sequence[ListPlan]) -> list[Edit]:
@@ -725,9 +787,8 @@ class _Planner:
                 i = plan.file_list.files.index(use.copy)
                 # the file name as this path writes it (a literal name stays literal even
                 # when the list names the file through a %strkey%, and the other way round)
-                written = use.ref.values[use.field][use.start:use.end].rsplit("\\", 1)[-1]
-                new_path = "%13%\\" + _join(plan.subdirs.get(i, ""),
-                                             written or use.copy.dest_name)
+                written = use.ref.values[use.field][use.start : use.end].rsplit("\\", 1)[-1]
+                new_path = "%13%\\" + _join(plan.subdirs.get(i, ""), written or use.copy.dest_name)
                 slot = by_entry.setdefault(id(use.ref), (use.ref, {}))
                 slot[1].setdefault(use.field, {})[(use.start, use.end)] = new_path
         edits = []
@@ -736,8 +797,11 @@ class _Planner:
             new_fields = list(entry.fields)
             for index, spans in fields.items():
                 new_fields[index] = _rewrite_field(
-                    entry, index, ref.values[index],
-                    [(start, end, new) for (start, end), new in spans.items()])
+                    entry,
+                    index,
+                    ref.values[index],
+                    [(start, end, new) for (start, end), new in spans.items()],
+                )
             edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(new_fields))))
         return edits
 
@@ -745,18 +809,21 @@ class _Planner:
 def _nt_reason(ref: EntryRef, name: str, text: str) -> str:
     """Why a kernel-style path (``System32\\drivers\\x.sys``, ``\\SystemRoot\\...``) blocks
     the move: ``%13%`` expands to a drive-letter path, which is not what its reader takes."""
-    return (f"line {ref.line} names {name} as {text}, a kernel-style path (relative to "
-            "\\SystemRoot, as a service ImagePath is read); %13% would write a drive-letter "
-            "path there: install the service with AddService, ServiceBinary = "
-            f"%13%\\{name}, which SetupAPI writes in the kernel's form (ISO021)")
+    return (
+        f"line {ref.line} names {name} as {text}, a kernel-style path (relative to "
+        "\\SystemRoot, as a service ImagePath is read); %13% would write a drive-letter "
+        "path there: install the service with AddService, ServiceBinary = "
+        f"%13%\\{name}, which SetupAPI writes in the kernel's form (ISO021)"
+    )
 
 
 def _split_name(name: str, subdir: str) -> str:
     return f"{name}_{re.sub(r'[^A-Za-z0-9_.-]+', '_', subdir).strip('_')}"
 
 
-def _rewrite_field(entry: Entry, index: int, cooked: str,
-                   spans: list[tuple[int, int, str]]) -> Field:
+def _rewrite_field(
+    entry: Entry, index: int, cooked: str, spans: list[tuple[int, int, str]]
+) -> Field:
     """Field ``index`` of ``entry`` with the cooked spans replaced, quoted like the original
     when it was one quoted value, else as its place on the line needs (:func:`quote_field`:
     the first field of an entry without a key needs quotes around an ``=``)."""
@@ -828,9 +895,11 @@ def _insert_after_fields(entry: Entry, indexes: list[int], names: list[str]) -> 
             out.append(f.with_changes(whitespace_after="", comma=","))
             for j, name in enumerate(names):
                 last = j == len(names) - 1
-                out.append(Field(quote(name), after_comma,
-                                 trailing if last else "",
-                                 f.comma if last else ","))
+                out.append(
+                    Field(
+                        quote(name), after_comma, trailing if last else "", f.comma if last else ","
+                    )
+                )
         else:
             out.append(f)
     return entry.with_changes(fields=tuple(out))

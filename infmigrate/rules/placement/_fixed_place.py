@@ -62,8 +62,9 @@ class Consumer:
         if len(names) == 1:
             what = f"{names[0]} is {self.name}, which must stay where its consumer looks"
         else:
-            what = (f"{', '.join(names)} are {self.plural}, which must stay where their "
-                    "consumer looks")
+            what = (
+                f"{', '.join(names)} are {self.plural}, which must stay where their consumer looks"
+            )
         return f"{what}: {self.why}{alternative}"
 
 
@@ -73,14 +74,18 @@ CONSUMERS: tuple[Consumer, ...] = (
         plural="colour profiles",
         recognised="`.icm`/`.icc` file, or a list copied to DIRID 11 `spool\\drivers\\color`",
         why="the colour system finds installed profiles by file name in the colour "
-            "directory (InstallColorProfile copies a profile there)",
+        "directory (InstallColorProfile copies a profile there)",
         alternative="copy profiles to DIRID 23, the colour directory, which is not a "
-                    "driver-store candidate",
+        "driver-store candidate",
         sources=(
-            ("Using Dirids (23: color directory)",
-             "https://learn.microsoft.com/windows-hardware/drivers/install/using-dirids"),
-            ("InstallColorProfileW",
-             "https://learn.microsoft.com/windows/win32/api/icm/nf-icm-installcolorprofilew"),
+            (
+                "Using Dirids (23: color directory)",
+                "https://learn.microsoft.com/windows-hardware/drivers/install/using-dirids",
+            ),
+            (
+                "InstallColorProfileW",
+                "https://learn.microsoft.com/windows/win32/api/icm/nf-icm-installcolorprofilew",
+            ),
         ),
         extensions=(".icm", ".icc"),
         destinations=((11, "spool\\drivers\\color"),),
@@ -90,12 +95,14 @@ CONSUMERS: tuple[Consumer, ...] = (
         plural="OEM logo or OEM information files",
         recognised="`oemlogo.bmp`, `oeminfo.ini`, or a list copied to DIRID 11 `OEM`",
         why="the OEM branding is read from a path set outside the driver package "
-            "(the OEMInformation settings), not from the package",
+        "(the OEMInformation settings), not from the package",
         alternative="",
         sources=(
-            ("OEMInformation Logo",
-             "https://learn.microsoft.com/windows-hardware/customize/desktop/unattend/"
-             "microsoft-windows-shell-setup-oeminformation-logo"),
+            (
+                "OEMInformation Logo",
+                "https://learn.microsoft.com/windows-hardware/customize/desktop/unattend/"
+                "microsoft-windows-shell-setup-oeminformation-logo",
+            ),
         ),
         file_names=("oemlogo.bmp", "oeminfo.ini"),
         destinations=((11, "oem"),),
@@ -104,16 +111,20 @@ CONSUMERS: tuple[Consumer, ...] = (
         name="a CNG provider",
         plural="CNG providers",
         recognised="a file named under `SYSTEM\\CurrentControlSet\\Control\\Cryptography\\"
-                   "Providers`",
+        "Providers`",
         why="a CNG provider registration holds only the file name of the provider module, "
-            "which bcrypt loads from System32",
+        "which bcrypt loads from System32",
         alternative="",
         sources=(
-            ("CRYPT_IMAGE_REG structure",
-             "https://learn.microsoft.com/windows/win32/api/bcrypt/ns-bcrypt-crypt_image_reg"),
-            ("BCryptRegisterProvider",
-             "https://learn.microsoft.com/windows/win32/api/bcrypt/"
-             "nf-bcrypt-bcryptregisterprovider"),
+            (
+                "CRYPT_IMAGE_REG structure",
+                "https://learn.microsoft.com/windows/win32/api/bcrypt/ns-bcrypt-crypt_image_reg",
+            ),
+            (
+                "BCryptRegisterProvider",
+                "https://learn.microsoft.com/windows/win32/api/bcrypt/"
+                "nf-bcrypt-bcryptregisterprovider",
+            ),
         ),
         registry_keys=("control\\cryptography\\providers",),
     ),
@@ -121,15 +132,16 @@ CONSUMERS: tuple[Consumer, ...] = (
         name="a Winsock provider",
         plural="Winsock providers",
         recognised="a file named under `SYSTEM\\CurrentControlSet\\Services\\WinSock2\\"
-                   "Parameters` (the Winsock catalog)",
+        "Parameters` (the Winsock catalog)",
         why="the Winsock catalog records the provider's load path when WSCInstallProvider "
-            "runs, and Ws2_32.dll loads it into every process that uses sockets; the INF "
-            "cannot update that path",
-        alternative="layered service providers are deprecated: use the Windows Filtering "
-                    "Platform",
+        "runs, and Ws2_32.dll loads it into every process that uses sockets; the INF "
+        "cannot update that path",
+        alternative="layered service providers are deprecated: use the Windows Filtering Platform",
         sources=(
-            ("WSCInstallProvider",
-             "https://learn.microsoft.com/windows/win32/api/ws2spi/nf-ws2spi-wscinstallprovider"),
+            (
+                "WSCInstallProvider",
+                "https://learn.microsoft.com/windows/win32/api/ws2spi/nf-ws2spi-wscinstallprovider",
+            ),
         ),
         registry_keys=("services\\winsock2\\parameters",),
     ),
@@ -137,15 +149,17 @@ CONSUMERS: tuple[Consumer, ...] = (
         name="a print monitor",
         plural="print monitors",
         recognised="a file named by a `LanguageMonitor` directive or under "
-                   "`SYSTEM\\CurrentControlSet\\Control\\Print\\Monitors`",
+        "`SYSTEM\\CurrentControlSet\\Control\\Print\\Monitors`",
         why="the spooler loads monitors from System32: every file a monitor needs must be "
-            "there before AddMonitor",
+        "there before AddMonitor",
         alternative="a printer INF copies its language monitor to DIRID 66002 (the "
-                    "spooler's monitor directory), not to the driver store",
+        "spooler's monitor directory), not to the driver store",
         sources=(
-            ("Installing a Print Monitor",
-             "https://learn.microsoft.com/windows-hardware/drivers/print/"
-             "installing-a-print-monitor"),
+            (
+                "Installing a Print Monitor",
+                "https://learn.microsoft.com/windows-hardware/drivers/print/"
+                "installing-a-print-monitor",
+            ),
             ("AddMonitor", "https://learn.microsoft.com/windows/win32/printdocs/addmonitor"),
         ),
         registry_keys=("control\\print\\monitors",),
@@ -155,15 +169,19 @@ CONSUMERS: tuple[Consumer, ...] = (
         name="a print processor",
         plural="print processors",
         recognised="a file named by a `PrintProcessor` directive or under "
-                   "`SYSTEM\\CurrentControlSet\\Control\\Print\\Environments`",
+        "`SYSTEM\\CurrentControlSet\\Control\\Print\\Environments`",
         why="the file of a print processor must be in the system print-processor "
-            "directory (GetPrintProcessorDirectory)",
+        "directory (GetPrintProcessorDirectory)",
         alternative="copy it to DIRID 55, the print processor directory",
         sources=(
-            ("AddPrintProcessor",
-             "https://learn.microsoft.com/windows/win32/printdocs/addprintprocessor"),
-            ("Using Dirids (55: print processors)",
-             "https://learn.microsoft.com/windows-hardware/drivers/install/using-dirids"),
+            (
+                "AddPrintProcessor",
+                "https://learn.microsoft.com/windows/win32/printdocs/addprintprocessor",
+            ),
+            (
+                "Using Dirids (55: print processors)",
+                "https://learn.microsoft.com/windows-hardware/drivers/install/using-dirids",
+            ),
         ),
         registry_keys=("control\\print\\environments",),
         directives=("printprocessor",),
@@ -173,12 +191,14 @@ CONSUMERS: tuple[Consumer, ...] = (
         plural="Control Panel items",
         recognised="a `.cpl` file copied to DIRID 11",
         why="Control Panel shows .cpl files in System32 without registration; elsewhere a "
-            "global HKLM Control Panel\\Cpls registration with its path is needed",
+        "global HKLM Control Panel\\Cpls registration with its path is needed",
         alternative="new Control Panel items are .exe files registered as command objects",
         sources=(
-            ("How to Register DLL Control Panel Items",
-             "https://learn.microsoft.com/windows/win32/shell/"
-             "how-to-register-dll-control-panel-item-registration-"),
+            (
+                "How to Register DLL Control Panel Items",
+                "https://learn.microsoft.com/windows/win32/shell/"
+                "how-to-register-dll-control-panel-item-registration-",
+            ),
         ),
         extensions=(".cpl",),
         extension_dirids=(11,),
@@ -206,8 +226,11 @@ class FixedPlaces:
         for consumer in CONSUMERS:
             if key in consumer.file_names or (dirid, folded_dir) in consumer.destinations:
                 return consumer
-            if consumer.extensions and key.endswith(consumer.extensions) and (
-                    not consumer.extension_dirids or dirid in consumer.extension_dirids):
+            if (
+                consumer.extensions
+                and key.endswith(consumer.extensions)
+                and (not consumer.extension_dirids or dirid in consumer.extension_dirids)
+            ):
                 return consumer
         return None
 
@@ -222,8 +245,7 @@ def recognize(model: InfModel) -> FixedPlaces:
             continue
         for line in reg.lines:
             subkey = expand(line.subkey).casefold()
-            consumer = next((c for c in keyed
-                             if any(k in subkey for k in c.registry_keys)), None)
+            consumer = next((c for c in keyed if any(k in subkey for k in c.registry_keys)), None)
             if consumer is None:
                 continue
             for _, text in line.string_values:
@@ -246,16 +268,23 @@ def recognize(model: InfModel) -> FixedPlaces:
 
 def docs() -> str:
     """The table as Markdown, for ``--explain``."""
-    lines = ["## Files whose consumer looks in a fixed place",
-             "These files are never moved to the driver store; the finding says why, and "
-             "the isolated alternative when there is one.", ""]
+    lines = [
+        "## Files whose consumer looks in a fixed place",
+        "These files are never moved to the driver store; the finding says why, and "
+        "the isolated alternative when there is one.",
+        "",
+    ]
     for c in CONSUMERS:
-        lines.append(f"- **{c.plural[0].upper()}{c.plural[1:]}**: {c.recognised}. "
-                     f"Why: {c.why}." + (f" Instead: {c.alternative}." if c.alternative
-                                         else " No isolated alternative."))
+        lines.append(
+            f"- **{c.plural[0].upper()}{c.plural[1:]}**: {c.recognised}. "
+            f"Why: {c.why}."
+            + (f" Instead: {c.alternative}." if c.alternative else " No isolated alternative.")
+        )
         for title, url in c.sources:
             lines.append(f"  - [{title}]({url})")
-    lines.append("- Not in the table (no Microsoft page found that says the consumer needs "
-                 "a fixed place): screen savers (`.scr`), keyboard layouts, legacy CryptoAPI "
-                 "CSPs.")
+    lines.append(
+        "- Not in the table (no Microsoft page found that says the consumer needs "
+        "a fixed place): screen savers (`.scr`), keyboard layouts, legacy CryptoAPI "
+        "CSPs."
+    )
     return "\n".join(lines)

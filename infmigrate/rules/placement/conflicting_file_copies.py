@@ -86,8 +86,7 @@ class ConflictingFileCopies(Fixer):
                         continue
                     name = source_name(model, copied.copy)
                     source = model.sources.find(name, arch)
-                    identity = (fold(name),
-                                None if source is None else norm_dir(source.subdir))
+                    identity = (fold(name), None if source is None else norm_dir(source.subdir))
                     first.setdefault(identity, copied)
                 if len(first) < 2:
                     continue
@@ -98,8 +97,7 @@ class ConflictingFileCopies(Fixer):
                         continue
                     reported.add((id(a), id(b)))
                     name = dest_name(model, other.copy)
-                    where = place_text(other.dirid, other.subdir,
-                                       other.file_list.destination.raw)
+                    where = place_text(other.dirid, other.subdir, other.file_list.destination.raw)
                     on = f" on {arch}" if arch is not None and len(arches) > 1 else ""
                     yield self.diagnostic(
                         b,
@@ -108,7 +106,8 @@ class ConflictingFileCopies(Fixer):
                         f"{a.line}) copies {_source(model, kept, arch)}: one overwrites the other "
                         "for every device (InfVerif 1330); give each file its own name in "
                         "the driver store (DIRID 13), with one service name per binary, or "
-                        "publish each device's file as a full path in an HKR value")
+                        "publish each device's file as a full path in an HKR value",
+                    )
 
 
 def _used_on(copied: CopiedFile, arch: str | None) -> bool:

@@ -114,7 +114,8 @@ class CopyFilesToSystem32(Fixer):
                 default.entry,
                 f"DefaultDestDir is {place(default.dirid, default.subdir)}, not the driver "
                 f"store (DIRID 13){blocked('' if fix else result.default_blocked)}",
-                fix)
+                fix,
+            )
         for plan in result.legacy:
             dest = plan.destination
             fl = plan.file_list
@@ -123,13 +124,25 @@ class CopyFilesToSystem32(Fixer):
             fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
             what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"
             via = " through DefaultDestDir" if dest.origin == "default" else ""
-            at = dest.entry if dest.origin == "explicit" else (
-                fl.references[0].entry if fl.references else dest.entry)
+            at = (
+                dest.entry
+                if dest.origin == "explicit"
+                else (fl.references[0].entry if fl.references else dest.entry)
+            )
             if at is None:
                 continue
-            drops = "".join(
-                f"; the fix drops {flag}, which DIRID 13 rejects (InfVerif 1103), from "
-                f"{', '.join(files)}" for flag, files in plan.dropped_flags.items()) if fix else ""
+            drops = (
+                "".join(
+                    f"; the fix drops {flag}, which DIRID 13 rejects (InfVerif 1103), from "
+                    f"{', '.join(files)}"
+                    for flag, files in plan.dropped_flags.items()
+                )
+                if fix
+                else ""
+            )
             yield self.diagnostic(
-                at, f"{what} copied{via} to {place(dest.dirid, dest.subdir)} instead of the "
-                f"driver store (DIRID 13){blocked(plan.reason())}{drops}", fix)
+                at,
+                f"{what} copied{via} to {place(dest.dirid, dest.subdir)} instead of the "
+                f"driver store (DIRID 13){blocked(plan.reason())}{drops}",
+                fix,
+            )

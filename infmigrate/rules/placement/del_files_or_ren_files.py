@@ -74,32 +74,39 @@ class DelFilesOrRenFiles(Fixer):
                 continue
             seen.add(key)
             fl = model.file_list(("@" if ref.kind == "copy_file" else "") + ref.name, kind)
-            dest = fl.destination if fl is not None else model.destination_dirs.resolve(
-                ref.name)
+            dest = fl.destination if fl is not None else model.destination_dirs.resolve(ref.name)
             where = place_text(dest.dirid, dest.subdir, dest.raw)
             if fl is None or fl.missing:
                 what = f"list {ref.name} (no such section)"
             else:
-                names = [c.dest_name if kind is ListKind.DEL
-                         else f"{c.source_name} to {c.dest_name}" for c in fl.files]
+                names = [
+                    c.dest_name if kind is ListKind.DEL else f"{c.source_name} to {c.dest_name}"
+                    for c in fl.files
+                ]
                 shown = ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
                 what = f"list {fl.name} ({shown})" if names else f"list {fl.name} (empty)"
             verb, prep = ("deletes", "from") if kind is ListKind.DEL else ("renames", "in")
             if dest.dirid == 13:
-                text = (f"{ref.directive} {verb} {what} {prep} the driver store (DIRID 13), which "
-                        "InfVerif forbids (1102): remove the directive; the driver store "
-                        "adds and removes a package's files with the package")
+                text = (
+                    f"{ref.directive} {verb} {what} {prep} the driver store (DIRID 13), which "
+                    "InfVerif forbids (1102): remove the directive; the driver store "
+                    "adds and removes a package's files with the package"
+                )
                 codes: tuple[int, ...] = (1102,)
             elif kind is ListKind.DEL:
-                text = (f"{ref.directive} {verb} {what} from {where}, a legacy non-additive "
-                        "operation (InfVerif 1300-1302, 1308/1309) that is only cleanup of "
-                        "files an older version left behind: remove the directive, and copy the "
-                        "package's own files to the driver store (DIRID 13), which removes "
-                        "them with the package")
+                text = (
+                    f"{ref.directive} {verb} {what} from {where}, a legacy non-additive "
+                    "operation (InfVerif 1300-1302, 1308/1309) that is only cleanup of "
+                    "files an older version left behind: remove the directive, and copy the "
+                    "package's own files to the driver store (DIRID 13), which removes "
+                    "them with the package"
+                )
                 codes = (1300, 1301, 1302, 1308, 1309)
             else:
-                text = (f"{ref.directive} {verb} {what} in {where}, a legacy non-additive "
-                        "operation (InfVerif 1300-1302, 1308/1309): ship each file under "
-                        "its final name and copy it to the driver store (DIRID 13) instead")
+                text = (
+                    f"{ref.directive} {verb} {what} in {where}, a legacy non-additive "
+                    "operation (InfVerif 1300-1302, 1308/1309): ship each file under "
+                    "its final name and copy it to the driver store (DIRID 13) instead"
+                )
                 codes = (1300, 1301, 1302, 1308, 1309)
             yield self.diagnostic(ref.entry, text, infverif=codes)

@@ -12,8 +12,7 @@ from infmigrate.rules.placement._copies import be, destination_groups, lists_tex
 
 #: Shell folders and the user profile: shortcuts and per-user data, an app's business.
 _SHELL = frozenset({53, 16406, 16407, 16408, 16409, 16415, 16419, 16429, 16430})
-_VERBS = {ListKind.COPY: "copied to", ListKind.DEL: "deleted from",
-          ListKind.REN: "renamed in"}
+_VERBS = {ListKind.COPY: "copied to", ListKind.DEL: "deleted from", ListKind.REN: "renamed in"}
 
 
 @register
@@ -71,19 +70,28 @@ class DeprecatedDestinationDirid(Fixer):
             verb = " and ".join(verbs)
             via = " through DefaultDestDir" if dest.origin == "default" else ""
             if dirid == 17:
-                instead = ("install INF files with CopyINF, and copy other files to the "
-                           "driver store (DIRID 13)")
+                instead = (
+                    "install INF files with CopyINF, and copy other files to the "
+                    "driver store (DIRID 13)"
+                )
             elif dirid == 1:
-                instead = ("the source may be gone later; copy the files to the driver "
-                           "store (DIRID 13) and use them from there")
+                instead = (
+                    "the source may be gone later; copy the files to the driver "
+                    "store (DIRID 13) and use them from there"
+                )
             elif dirid in _SHELL:
-                instead = ("leave shortcuts and user data to a Hardware Support App "
-                           "installed with AddSoftware, and copy other files to the driver "
-                           "store (DIRID 13)")
+                instead = (
+                    "leave shortcuts and user data to a Hardware Support App "
+                    "installed with AddSoftware, and copy other files to the driver "
+                    "store (DIRID 13)"
+                )
             else:
-                instead = ("copy the files to the driver store (DIRID 13) and have their "
-                           "consumers read a full path from the device or interface key")
+                instead = (
+                    "copy the files to the driver store (DIRID 13) and have their "
+                    "consumers read a full path from the device or interface key"
+                )
             yield self.diagnostic(
                 entry,
                 f"{lists_text(lists)} {be(lists)} {verb} {place_text(dirid, dest.subdir)}{via}, a "
-                f"DIRID deprecated from Windows 11 24H2 (InfVerif 1340/1341): {instead}")
+                f"DIRID deprecated from Windows 11 24H2 (InfVerif 1340/1341): {instead}",
+            )

@@ -62,14 +62,20 @@ class DriverStoreSubdirMismatch(Fixer):
         for plan in plans(ctx).subdir_mismatch:
             fl = plan.file_list
             dest = plan.destination
-            at = dest.entry if dest.origin == "explicit" else (
-                fl.references[0].entry if fl.references else None)
+            at = (
+                dest.entry
+                if dest.origin == "explicit"
+                else (fl.references[0].entry if fl.references else None)
+            )
             if at is None:
                 continue
             wanted = ", ".join(s if s else "the package root" for s in plan.groups)
             fix = self.make_fix(*plan.edits) if plan.edits else None
             yield self.diagnostic(
-                at, f"file list {fl.name} is copied to DIRID 13"
+                at,
+                f"file list {fl.name} is copied to DIRID 13"
                 f"{chr(92) + dest.subdir if dest.subdir else ''} but its files come from "
                 f"{'subdirectory' if len(plan.groups) == 1 else 'subdirectories'} "
-                f"{wanted}", fix)
+                f"{wanted}",
+                fix,
+            )

@@ -27,8 +27,14 @@ from infmigrate.rules.placement._copies import installs_of
 MIN_BUILD = 16299
 #: Sections whose values are not install-time uses of a DIRID.
 _VERBS = {ListKind.COPY: "copies", ListKind.DEL: "deletes", ListKind.REN: "renames"}
-_SKIPPED = ("strings", "sourcedisksfiles", "sourcedisksnames", "destinationdirs", "version",
-            "manufacturer")
+_SKIPPED = (
+    "strings",
+    "sourcedisksfiles",
+    "sourcedisksnames",
+    "destinationdirs",
+    "version",
+    "manufacturer",
+)
 
 
 @register
@@ -104,31 +110,37 @@ class DriverStoreWithoutBuildDecoration(Fixer):
                 slot = found.setdefault(key, (models, []))
                 if install not in slot[1]:
                     slot[1].append(install)
-        for models, installs in sorted(found.values(),
-                                       key=lambda f: (f[0].manufacturer.line, f[0].index or 0)):
+        for models, installs in sorted(
+            found.values(), key=lambda f: (f[0].manufacturer.line, f[0].index or 0)
+        ):
             install = installs[0]
             more = f" (and {len(installs) - 1} more)" if len(installs) > 1 else ""
             evidence = f"{install.name}{more} {uses[id(install)]}"
             deco = models.decoration
             if deco is None:
-                how = ("falls back to" if models.implicit else "names")
-                text = (f"[Manufacturer] {how} the undecorated Models section [{models.name}], "
-                        f"which installs on every Windows build, but {evidence}, which needs "
-                        f"build {MIN_BUILD} (InfVerif 1199): decorate it "
-                        f"NTx86.10.0...{MIN_BUILD} (or NT<arch>.10.0...{MIN_BUILD}), and give "
-                        "older Windows a separate decorated Models section without DIRID 13 "
-                        "(\"Combining platform extensions with operating system versions\")")
+                how = "falls back to" if models.implicit else "names"
+                text = (
+                    f"[Manufacturer] {how} the undecorated Models section [{models.name}], "
+                    f"which installs on every Windows build, but {evidence}, which needs "
+                    f"build {MIN_BUILD} (InfVerif 1199): decorate it "
+                    f"NTx86.10.0...{MIN_BUILD} (or NT<arch>.10.0...{MIN_BUILD}), and give "
+                    "older Windows a separate decorated Models section without DIRID 13 "
+                    '("Combining platform extensions with operating system versions")'
+                )
                 yield self.diagnostic(models.manufacturer, text)
                 continue
             new = _new_decoration(deco)
-            text = (f"Manufacturer decoration {deco.raw} lets [{models.name}] install on "
-                    f"Windows builds below {MIN_BUILD}, but {evidence}, which needs build "
-                    f"{MIN_BUILD} (InfVerif 1199): use {new}, and give older Windows a "
-                    "separate decorated Models section without DIRID 13 (\"Combining platform "
-                    "extensions with operating system versions\")")
+            text = (
+                f"Manufacturer decoration {deco.raw} lets [{models.name}] install on "
+                f"Windows builds below {MIN_BUILD}, but {evidence}, which needs build "
+                f"{MIN_BUILD} (InfVerif 1199): use {new}, and give older Windows a "
+                'separate decorated Models section without DIRID 13 ("Combining platform '
+                'extensions with operating system versions")'
+            )
             fix = _fix(self, model, models, deco, new)
-            yield self.diagnostic(models.manufacturer, text, fix,
-                                  column=_column(models.manufacturer, models.index))
+            yield self.diagnostic(
+                models.manufacturer, text, fix, column=_column(models.manufacturer, models.index)
+            )
 
 
 def _driver_store_uses(ctx: FixContext) -> dict[int, str]:
@@ -139,8 +151,11 @@ def _driver_store_uses(ctx: FixContext) -> dict[int, str]:
         if fl.destination.dirid != 13:
             continue
         verb = _VERBS[fl.kind]
-        what = (f"{verb} {fl.file} to DIRID 13" if fl.file is not None
-                else f"{verb} file list {fl.name} to DIRID 13")
+        what = (
+            f"{verb} {fl.file} to DIRID 13"
+            if fl.file is not None
+            else f"{verb} file list {fl.name} to DIRID 13"
+        )
         for install in fl.installs:
             uses.setdefault(id(install), what)
     strings = model.strings
@@ -151,8 +166,11 @@ def _driver_store_uses(ctx: FixContext) -> dict[int, str]:
             continue
         installs: tuple[InstallSection, ...] | None = None
         for ref in section.entries:
-            if not any(_names_dirid_13(v, strings) for v in ref.values
-                       if "%" in v and (via_strings or "13" in v)):
+            if not any(
+                _names_dirid_13(v, strings)
+                for v in ref.values
+                if "%" in v and (via_strings or "13" in v)
+            ):
                 continue
             if installs is None:
                 installs = installs_of(ctx, section)
@@ -180,8 +198,9 @@ def _new_decoration(deco: TargetOS) -> str:
     return ".".join((parts[0], "10", "0", rest[2].strip(), rest[3].strip(), str(MIN_BUILD)))
 
 
-def _fix(rule: Fixer, model: InfModel, models: ModelsSection, deco: TargetOS,
-         new: str) -> Fix | None:
+def _fix(
+    rule: Fixer, model: InfModel, models: ModelsSection, deco: TargetOS, new: str
+) -> Fix | None:
     mref = models.manufacturer
     index = models.index
     section = models.section
@@ -189,8 +208,12 @@ def _fix(rule: Fixer, model: InfModel, models: ModelsSection, deco: TargetOS,
         return None
     if "%" in mref.values[index] or "%" in mref.entry.fields[index].value:
         return None  # the decoration comes from [Strings]
-    if any(fold(d.raw.strip()) == fold(new) for mfr in model.manufacturers
-           if mfr.entry is mref for d in mfr.decorations):
+    if any(
+        fold(d.raw.strip()) == fold(new)
+        for mfr in model.manufacturers
+        if mfr.entry is mref
+        for d in mfr.decorations
+    ):
         return None
     new_name = f"{models.models_name}.{new}"
     if model.section(new_name) is not None:
@@ -206,11 +229,17 @@ def _fix(rule: Fixer, model: InfModel, models: ModelsSection, deco: TargetOS,
         written = header.name.strip()
         if fold(written) != fold(models.name) or len(written) != len(models.name):
             return None
-        prefix = written[:len(written) - len(deco.raw.strip())]
-        edits.append(Edit.replace(header, header.with_changes(
-            name=header.name.replace(written, prefix + new))))
-    return rule.make_fix(*edits, title=f"Decorate [{models.name}] {new} and rename it "
-                         f"[{new_name}]", applicability=Applicability.UNSAFE)
+        prefix = written[: len(written) - len(deco.raw.strip())]
+        edits.append(
+            Edit.replace(
+                header, header.with_changes(name=header.name.replace(written, prefix + new))
+            )
+        )
+    return rule.make_fix(
+        *edits,
+        title=f"Decorate [{models.name}] {new} and rename it [{new_name}]",
+        applicability=Applicability.UNSAFE,
+    )
 
 
 def _column(ref: EntryRef, index: int | None) -> int:

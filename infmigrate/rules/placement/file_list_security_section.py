@@ -64,12 +64,15 @@ class FileListSecuritySection(Fixer):
             if dest.dirid == 13:
                 where = "copied to the driver store (DIRID 13), where InfVerif rejects it (1101)"
             else:
-                where = (f"copied to {place(dest.dirid, dest.subdir.strip().strip(chr(92)))}; "
-                         "it keeps the list from moving to the driver store (DIRID 13, "
-                         "InfVerif 1101)")
+                where = (
+                    f"copied to {place(dest.dirid, dest.subdir.strip().strip(chr(92)))}; "
+                    "it keeps the list from moving to the driver store (DIRID 13, "
+                    "InfVerif 1101)"
+                )
             yield self.diagnostic(
                 security.blocks[0].header,
                 f"[{security.name}] sets the security of file list {fl.name}, which is "
                 f"{where}: remove the section, since files in the driver store keep the "
                 'store\'s access rights, and secure the device instead (HKR,,Security,,"D:..." '
-                "in DDInstall.HW)")
+                "in DDInstall.HW)",
+            )

@@ -62,4 +62,5 @@ class FileListWithoutDestination(Fixer):
                 fl.references[0].entry,
                 f"file list {fl.name} has no [DestinationDirs] entry and there is no "
                 f"DefaultDestDir, so it goes to DIRID 11 (System32){blocked(plan.reason())}",
-                fix)
+                fix,
+            )

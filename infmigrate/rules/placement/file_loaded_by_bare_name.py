@@ -91,9 +91,15 @@ class FileLoadedByBareName(Fixer):
             dest = plan.destination
             for i, copy in enumerate(plan.file_list.files):
                 name = dest_name(ctx.model, copy)
-                files.setdefault(fold(name), (
-                    name, place(dest.dirid, dest.subdir.strip().strip("\\")),
-                    plan.subdirs.get(i, ""), plan.fixed.get(i)))
+                files.setdefault(
+                    fold(name),
+                    (
+                        name,
+                        place(dest.dirid, dest.subdir.strip().strip("\\")),
+                        plan.subdirs.get(i, ""),
+                        plan.fixed.get(i),
+                    ),
+                )
         strings = ctx.model.strings
         seen: set[tuple[int, str]] = set()
         for reg in ctx.model.reg_sections:
@@ -113,7 +119,8 @@ class FileLoadedByBareName(Fixer):
                             yield self.diagnostic(
                                 line.ref,
                                 f"{value} in [{line.ref.section.name}] names {name} by bare "
-                                f"name; {consumer.reason([name])}; it stays in {where}")
+                                f"name; {consumer.reason([name])}; it stays in {where}",
+                            )
                             continue
                         subkey = line.subkey if fold(line.root.strip()) == "hkr" else ""
                         new_name = line.value_name or "<Name>"
@@ -121,7 +128,9 @@ class FileLoadedByBareName(Fixer):
                         legacy_note = (
                             "; co-installers and class installers are legacy and do not run "
                             "from the driver store at all (InfVerif 1300-1303)"
-                            if fold(line.value_name) in _CO_INSTALLER_VALUES else "")
+                            if fold(line.value_name) in _CO_INSTALLER_VALUES
+                            else ""
+                        )
                         yield self.diagnostic(
                             line.ref,
                             f"{value} in [{line.ref.section.name}] names {name} by bare name, "
@@ -131,4 +140,5 @@ class FileLoadedByBareName(Fixer):
                             "DDInstall.HW (device state) or an add-interface section "
                             "(interface state), read through CM_Open_DevNode_Key / "
                             "IoOpenDeviceRegistryKey or CM_Open_Device_Interface_Key / "
-                            f"IoOpenDeviceInterfaceRegistryKey{legacy_note}")
+                            f"IoOpenDeviceInterfaceRegistryKey{legacy_note}",
+                        )

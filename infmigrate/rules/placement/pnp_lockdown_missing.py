@@ -72,8 +72,12 @@ class PnpLockdownMissing(Fixer):
         blocks = [s for s in ctx.tree.sections if s.name.casefold() == "version"]
         if not blocks:
             return  # not an INF SetupAPI would load; other checks say so
-        settings = [(block, e) for block in blocks for e in block.entries
-                    if (e.key or "").casefold() == "pnplockdown"]
+        settings = [
+            (block, e)
+            for block in blocks
+            for e in block.entries
+            if (e.key or "").casefold() == "pnplockdown"
+        ]
         if settings:
             block, entry = settings[-1]  # the last one wins
             value = entry.values[0].strip() if entry.values else ""
@@ -91,13 +95,17 @@ class PnpLockdownMissing(Fixer):
         like = next((e for e in reversed(entries) if e.key is not None), None)
         anchor: Entry | None = None
         for name in _ANCHORS:
-            anchor = next((e for e in reversed(entries) if (e.key or "").casefold() == name),
-                          None)
+            anchor = next((e for e in reversed(entries) if (e.key or "").casefold() == name), None)
             if anchor is not None:
                 break
         newline = (like.newline if like is not None else "") or ctx.tree.newline
-        line = make_entry("PnpLockdown", ["1"], like=like or anchor, newline=newline,
-                          column=equals_column(entries))
+        line = make_entry(
+            "PnpLockdown",
+            ["1"],
+            like=like or anchor,
+            newline=newline,
+            column=equals_column(entries),
+        )
         if anchor is not None and anchor.newline:
             edit = Edit.insert_after(anchor, line)
         else:

@@ -71,9 +71,15 @@ class RegistryPathToSystem32(Fixer):
                     continue
                 dest = plan.destination
                 fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
-                note = (" (a kernel reader of this REG_SZ value must open it as \\??\\<path>)"
-                        if line.type == "sz" else "")
+                note = (
+                    " (a kernel reader of this REG_SZ value must open it as \\??\\<path>)"
+                    if line.type == "sz"
+                    else ""
+                )
                 yield self.diagnostic(
-                    use.ref, f"value {line.value_name or '(default)'} names "
+                    use.ref,
+                    f"value {line.value_name or '(default)'} names "
                     f"{use.copy.dest_name} in {place(dest.dirid, dest.subdir)}"
-                    f"{note}{blocked(plan.reason())}", fix)
+                    f"{note}{blocked(plan.reason())}",
+                    fix,
+                )

@@ -70,13 +70,18 @@ class RenamedCopyIntoDriverStore(Fixer):
                     where = "into the driver store (DIRID 13)"
                     effect = "InfVerif rejects it (1100), since files there keep their source name"
                 else:
-                    where = (f"into {place(dest.dirid, dest.subdir.strip().strip(chr(92)))}, "
-                             "from where it should move to the driver store (DIRID 13)")
-                    effect = ("that move is blocked, since files in the driver store keep "
-                              "their source name (InfVerif 1100)")
+                    where = (
+                        f"into {place(dest.dirid, dest.subdir.strip().strip(chr(92)))}, "
+                        "from where it should move to the driver store (DIRID 13)"
+                    )
+                    effect = (
+                        "that move is blocked, since files in the driver store keep "
+                        "their source name (InfVerif 1100)"
+                    )
                 yield self.diagnostic(
                     copy.entry,
                     f"{list_label(fl)} installs {source} as {new} "
                     f"{where}; {effect}: ship the file as {new} in "
                     f"[SourceDisksFiles] and drop the rename, or keep {source} and "
-                    "point every reference at that name")
+                    "point every reference at that name",
+                )

@@ -63,6 +63,9 @@ class ServiceBinaryInSystem32(Fixer):
                 dest = plan.destination
                 fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
                 yield self.diagnostic(
-                    use.ref, f"ServiceBinary points to {use.copy.dest_name} in "
+                    use.ref,
+                    f"ServiceBinary points to {use.copy.dest_name} in "
                     f"{place(dest.dirid, dest.subdir)} instead of the driver store"
-                    f"{blocked(plan.reason())}", fix)
+                    f"{blocked(plan.reason())}",
+                    fix,
+                )

@@ -91,13 +91,18 @@ class UncopiedFileReference(Fixer):
                     value = fr.expanded.strip()
                     name = value.replace("/", "\\").rsplit("\\", 1)[-1]
                     known = by_name.get(fold(name))
-                    suggested = (_path_text(known[0][0], known[0][1], name)
-                            if known and isinstance(known[0][0], int) else f"%13%\\{name}")
+                    suggested = (
+                        _path_text(known[0][0], known[0][1], name)
+                        if known and isinstance(known[0][0], int)
+                        else f"%13%\\{name}"
+                    )
                     yield self.diagnostic(
                         fr.entry,
                         f"{fr.entry.key} {value} in [{fr.entry.section.name}] is not a path "
                         "under a DIRID, so it cannot be matched to a CopyFiles destination "
-                        f"(InfVerif 2085): write it {suggested}", infverif=(2085,))
+                        f"(InfVerif 2085): write it {suggested}",
+                        infverif=(2085,),
+                    )
                 continue
             for path in paths:
                 dirid, subpath = path.normalized
@@ -108,44 +113,66 @@ class UncopiedFileReference(Fixer):
                     continue
                 if dirid != 13 and self._may_come_from_include(ctx, fr, including):
                     continue
-                yield self._report(fr, path.text, dirid, file_name,
-                                   by_name.get(fold(file_name.strip()), []))
+                yield self._report(
+                    fr, path.text, dirid, file_name, by_name.get(fold(file_name.strip()), [])
+                )
 
     @staticmethod
-    def _may_come_from_include(ctx: FixContext, fr: FileReference,
-                               including: set[int]) -> bool:
+    def _may_come_from_include(ctx: FixContext, fr: FileReference, including: set[int]) -> bool:
         if not including:
             return False
         return any(id(i) in including for i in installs_of(ctx, fr.entry.section))
 
-    def _report(self, fr: FileReference, text: str, dirid: int, file_name: str,
-                elsewhere: list[tuple[int | str, str]]) -> Diagnostic:
-        what = fr.entry.key if fr.kind is not FileRefKind.REGISTRY_VALUE else (
-            "registry value " + ",".join(fr.entry.values[:3]))
-        head = (f"{what} in [{fr.entry.section.name}] names {text}, which no CopyFiles list "
-                f"copies to {place_text(dirid)}")
+    def _report(
+        self,
+        fr: FileReference,
+        text: str,
+        dirid: int,
+        file_name: str,
+        elsewhere: list[tuple[int | str, str]],
+    ) -> Diagnostic:
+        what = (
+            fr.entry.key
+            if fr.kind is not FileRefKind.REGISTRY_VALUE
+            else ("registry value " + ",".join(fr.entry.values[:3]))
+        )
+        head = (
+            f"{what} in [{fr.entry.section.name}] names {text}, which no CopyFiles list "
+            f"copies to {place_text(dirid)}"
+        )
         if elsewhere:
             places = ", ".join(
                 place_text(d, s) if isinstance(d, int) else f"the destination {d!r}"
-                for d, s in elsewhere[:3])
+                for d, s in elsewhere[:3]
+            )
             return self.diagnostic(
-                fr.entry, f"{head}; {file_name} is copied to {places}: point the reference "
-                "there, or fix the list's [DestinationDirs] entry")
-        rest = fr.expanded[max(fr.expanded.find(text), 0):].strip()
+                fr.entry,
+                f"{head}; {file_name} is copied to {places}: point the reference "
+                "there, or fix the list's [DestinationDirs] entry",
+            )
+        rest = fr.expanded[max(fr.expanded.find(text), 0) :].strip()
         if "." not in file_name and " " in rest:
             return self.diagnostic(
-                fr.entry, f"{head}; a path with blanks ends at the first blank unless it is "
-                f'written in triple quotes: """{rest}"""')
+                fr.entry,
+                f"{head}; a path with blanks ends at the first blank unless it is "
+                f'written in triple quotes: """{rest}"""',
+            )
         if dirid == 13:
             return self.diagnostic(
-                fr.entry, f"{head}, where no inbox file lives: fix the name or the path, or "
-                "copy the file there with CopyFiles")
+                fr.entry,
+                f"{head}, where no inbox file lives: fix the name or the path, or "
+                "copy the file there with CopyFiles",
+            )
         if fold(file_name.strip()) == "svchost.exe":
             return self.diagnostic(
-                fr.entry, f"{head}: a driver package cannot add a service to svchost; ship "
+                fr.entry,
+                f"{head}: a driver package cannot add a service to svchost; ship "
                 "the service as its own executable in the driver store "
-                "(ServiceBinary = %13%\\<service>.exe)")
+                "(ServiceBinary = %13%\\<service>.exe)",
+            )
         return self.diagnostic(
-            fr.entry, f"{head}: fix a typo in the name or the path, or, for an inbox binary, "
+            fr.entry,
+            f"{head}: fix a typo in the name or the path, or, for an inbox binary, "
             "pull in the inbox INF that installs it with Include and Needs instead of naming "
-            "it here (InfVerif 2650/2651)")
+            "it here (InfVerif 2650/2651)",
+        )

@@ -19,12 +19,15 @@ from infmigrate.rules.placement._messages import place
 #: Program Files folders: applications, which belong in a Hardware Support App.
 _PROGRAM_FILES = frozenset({16422, 16426, 16427, 16428})
 #: DIRIDs InfVerif /h still accepts (its April 2024 exception list).
-_H_EXCEPTIONS = frozenset({10, 23, 51, 52, 55, 16422, 16425, 16426, 16427, 16428,
-                           66000, 66001, 66002, 66003, 66004})
+_H_EXCEPTIONS = frozenset(
+    {10, 23, 51, 52, 55, 16422, 16425, 16426, 16427, 16428, 66000, 66001, 66002, 66003, 66004}
+)
 #: What a full path is read from, for the consumers of a file moved to DIRID 13.
-_READ_PATH = ("have their consumers read the full paths from the device or interface key "
-              "(HKR,,<Name>,0x00020000,\"%13%\\<file>\" in DDInstall.HW or an add-interface "
-              "section)")
+_READ_PATH = (
+    "have their consumers read the full paths from the device or interface key "
+    '(HKR,,<Name>,0x00020000,"%13%\\<file>" in DDInstall.HW or an add-interface '
+    "section)"
+)
 
 
 @register
@@ -86,24 +89,32 @@ class UnisolatedDestination(Fixer):
             codes: tuple[int, ...] = (1322,)
             tolerated = "; tolerated by /h for now" if dirid in _H_EXCEPTIONS else ""
             if folded in (11, 12):
-                text = (f"{what} {be(lists)} copied{via} to {where}, which is "
-                        f"{place(folded)} written through DIRID 10 (InfVerif 1322{tolerated}): "
-                        f"copy the files to the driver store (DIRID 13) and {_READ_PATH}")
+                text = (
+                    f"{what} {be(lists)} copied{via} to {where}, which is "
+                    f"{place(folded)} written through DIRID 10 (InfVerif 1322{tolerated}): "
+                    f"copy the files to the driver store (DIRID 13) and {_READ_PATH}"
+                )
             elif dirid in _PROGRAM_FILES:
                 codes = (1322, 1306)
-                text = (f"{what} {be(lists)} copied{via} to {where}, outside the driver store "
-                        f"and outside %SystemRoot% (InfVerif 1322, 1306{tolerated}): ship an "
-                        "application as a Hardware Support App with AddSoftware, and copy any "
-                        f"other file to the driver store (DIRID 13) and {_READ_PATH}")
+                text = (
+                    f"{what} {be(lists)} copied{via} to {where}, outside the driver store "
+                    f"and outside %SystemRoot% (InfVerif 1322, 1306{tolerated}): ship an "
+                    "application as a Hardware Support App with AddSoftware, and copy any "
+                    f"other file to the driver store (DIRID 13) and {_READ_PATH}"
+                )
             elif dirid >= 32768 and dirid not in range(66000, 66005):
                 codes = (1322, 1306)
-                text = (f"{what} {be(lists)} copied{via} to user DIRID {dirid}, a directory "
-                        "only a co-installer can set (SetupSetDirectoryId), outside the driver "
-                        "store (InfVerif 1322, 1306): copy the files to the driver store "
-                        f"(DIRID 13) and {_READ_PATH}")
+                text = (
+                    f"{what} {be(lists)} copied{via} to user DIRID {dirid}, a directory "
+                    "only a co-installer can set (SetupSetDirectoryId), outside the driver "
+                    "store (InfVerif 1322, 1306): copy the files to the driver store "
+                    f"(DIRID 13) and {_READ_PATH}"
+                )
             else:
-                text = (f"{what} {be(lists)} copied{via} to {where}, outside the driver store "
-                        f"(InfVerif 1322{tolerated}): copy the files to the driver store "
-                        f"(DIRID 13) and {_READ_PATH}; ship applications as a Hardware Support "
-                        "App with AddSoftware")
+                text = (
+                    f"{what} {be(lists)} copied{via} to {where}, outside the driver store "
+                    f"(InfVerif 1322{tolerated}): copy the files to the driver store "
+                    f"(DIRID 13) and {_READ_PATH}; ship applications as a Hardware Support "
+                    "App with AddSoftware"
+                )
             yield self.diagnostic(entry, text, infverif=codes)

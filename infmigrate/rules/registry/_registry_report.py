@@ -45,13 +45,17 @@ __all__ = [
 H_TOLERATED = "fails /w; tolerated by /h for now"
 
 #: The APIs that read each kind of isolated state (inf-reference.md 5.1 and 5.2).
-SERVICE_STATE_API = ("IoOpenDriverRegistryKey(DriverRegKeyParameters), "
-                     "WdfDriverOpenParametersRegistryKey or "
-                     "GetServiceRegistryStateKey(ServiceRegistryStateParameters)")
-DEVICE_SOFTWARE_API = ("IoOpenDeviceRegistryKey(PLUGPLAY_REGKEY_DRIVER) or "
-                       "CM_Open_DevNode_Key(CM_REGISTRY_SOFTWARE)")
-DEVICE_HARDWARE_API = ("IoOpenDeviceRegistryKey(PLUGPLAY_REGKEY_DEVICE) or "
-                       "CM_Open_DevNode_Key(CM_REGISTRY_HARDWARE)")
+SERVICE_STATE_API = (
+    "IoOpenDriverRegistryKey(DriverRegKeyParameters), "
+    "WdfDriverOpenParametersRegistryKey or "
+    "GetServiceRegistryStateKey(ServiceRegistryStateParameters)"
+)
+DEVICE_SOFTWARE_API = (
+    "IoOpenDeviceRegistryKey(PLUGPLAY_REGKEY_DRIVER) or CM_Open_DevNode_Key(CM_REGISTRY_SOFTWARE)"
+)
+DEVICE_HARDWARE_API = (
+    "IoOpenDeviceRegistryKey(PLUGPLAY_REGKEY_DEVICE) or CM_Open_DevNode_Key(CM_REGISTRY_HARDWARE)"
+)
 INTERFACE_API = "IoOpenDeviceInterfaceRegistryKey or CM_Open_Device_Interface_Key"
 FILE_STATE_API = "IoGetDriverDirectory, GetServiceDirectory or IoGetDeviceDirectory"
 
@@ -59,25 +63,44 @@ _MS = "software\\microsoft\\"
 #: HKLM subkeys InfVerif /h tolerates (April 2024 list, inf-reference.md 5.3), folded.
 _H_HKLM: tuple[str, ...] = (
     "system\\currentcontrolset",
-    "software\\classes", "software\\wow6432node\\classes",
-    "software\\khronos", "software\\wow6432node\\khronos", "software\\wowaa32node\\khronos",
+    "software\\classes",
+    "software\\wow6432node\\classes",
+    "software\\khronos",
+    "software\\wow6432node\\khronos",
+    "software\\wowaa32node\\khronos",
     "software\\microsoft\\windows media foundation",
     "software\\wow6432node\\microsoft\\windows media foundation",
     "software\\wowaa32node\\microsoft\\windows media foundation",
-    *(_MS + k for k in (
-        "analog\\providers", "cellular\\mvsettings\\devicespecific\\cellux",
-        "cryptography\\calais\\readers", "cryptography\\calais\\smartcards",
-        "cryptography\\drm_rng", "eapol", "palm\\delaymanipulationduration",
-        "shell\\oem\\quickactions\\colorprofilequickaction", "speech_onecore\\audioinput",
-        "windows nt\\currentversion\\adaptivedisplaybrightness",
-        "windows nt\\currentversion\\drivers.desc", "windows nt\\currentversion\\drivers32",
-        "windows nt\\currentversion\\icm", "windows nt\\currentversion\\opengldrivers",
-        "windows nt\\currentversion\\winlogon\\notify\\sccertprop",
-        "windows\\currentversion\\app paths", "windows\\currentversion\\audio",
-        "windows\\currentversion\\authentication", "windows\\currentversion\\control panel",
-        "windows\\currentversion\\controls folder", "windows\\currentversion\\explorer",
-        "windows\\currentversion\\reliability\\userdefined", "windows\\currentversion\\run",
-        "windows\\currentversion\\runonce", "windows\\currentversion\\uninstall")),
+    *(
+        _MS + k
+        for k in (
+            "analog\\providers",
+            "cellular\\mvsettings\\devicespecific\\cellux",
+            "cryptography\\calais\\readers",
+            "cryptography\\calais\\smartcards",
+            "cryptography\\drm_rng",
+            "eapol",
+            "palm\\delaymanipulationduration",
+            "shell\\oem\\quickactions\\colorprofilequickaction",
+            "speech_onecore\\audioinput",
+            "windows nt\\currentversion\\adaptivedisplaybrightness",
+            "windows nt\\currentversion\\drivers.desc",
+            "windows nt\\currentversion\\drivers32",
+            "windows nt\\currentversion\\icm",
+            "windows nt\\currentversion\\opengldrivers",
+            "windows nt\\currentversion\\winlogon\\notify\\sccertprop",
+            "windows\\currentversion\\app paths",
+            "windows\\currentversion\\audio",
+            "windows\\currentversion\\authentication",
+            "windows\\currentversion\\control panel",
+            "windows\\currentversion\\controls folder",
+            "windows\\currentversion\\explorer",
+            "windows\\currentversion\\reliability\\userdefined",
+            "windows\\currentversion\\run",
+            "windows\\currentversion\\runonce",
+            "windows\\currentversion\\uninstall",
+        )
+    ),
 )
 #: The exception list as one pattern: a listed key or anything below it.
 _H_HKLM_RE = re.compile("(?:" + "|".join(map(re.escape, _H_HKLM)) + r")(?:\\|$)")
@@ -125,8 +148,7 @@ def isolation_code(where: FixContext | InfModel, write: RegWrite) -> int:
     flags = write.line.flags or 0
     if kind is RegKind.DEL:
         return 1321 if name else 1320
-    if kind is RegKind.ADD and (flags & FLG_ADDREG_KEYONLY
-                                or (not name and not write.line.data)):
+    if kind is RegKind.ADD and (flags & FLG_ADDREG_KEYONLY or (not name and not write.line.data)):
         return 1320
     return 1321
 
@@ -163,8 +185,9 @@ def service_names(write: RegWrite) -> list[str]:
     return list(out.values())
 
 
-def reached_entries(model: InfModel, keys: Iterable[str]
-                    ) -> Iterator[tuple[LogicalSection, EntryRef]]:
+def reached_entries(
+    model: InfModel, keys: Iterable[str]
+) -> Iterator[tuple[LogicalSection, EntryRef]]:
     """(section, EntryRef) of every keyed entry named in ``keys`` (folded) in a reached
     section, in file order."""
     wanted = frozenset(keys)
@@ -187,8 +210,11 @@ def new_section_name(model: InfModel, wanted: str, taken: set[str]) -> str:
     return name
 
 
-def insert_after(ctx: FixContext, block: Section, sections: list[tuple[str, list[Entry]]],
-                 ) -> list[Edit]:
+def insert_after(
+    ctx: FixContext,
+    block: Section,
+    sections: list[tuple[str, list[Entry]]],
+) -> list[Edit]:
     """Edits that insert new sections right after ``block``, each separated from what
     surrounds it by one blank line, in the file's line terminator."""
     newline = block.header.newline or ctx.tree.newline or "\r\n"

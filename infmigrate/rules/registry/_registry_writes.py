@@ -83,23 +83,41 @@ class Kind(Enum):
 
 _CCS = r"system\\currentcontrolset\\"
 _RULES: list[tuple[re.Pattern[str], Kind]] = [
-    (re.compile(_CCS + r"services\\eventlog\\(?P<log>[^\\]+)\\(?P<src>[^\\]+)(?:\\(?P<rest>.*))?$"),
-     Kind.EVENTLOG),
-    (re.compile(_CCS + r"services\\(?P<svc>[^\\]+)\\parameters(?:\\(?P<rest>.*))?$"),
-     Kind.SERVICE_PARAMETERS),
+    (
+        re.compile(
+            _CCS + r"services\\eventlog\\(?P<log>[^\\]+)\\(?P<src>[^\\]+)(?:\\(?P<rest>.*))?$"
+        ),
+        Kind.EVENTLOG,
+    ),
+    (
+        re.compile(_CCS + r"services\\(?P<svc>[^\\]+)\\parameters(?:\\(?P<rest>.*))?$"),
+        Kind.SERVICE_PARAMETERS,
+    ),
     (re.compile(_CCS + r"services\\(?P<svc>[^\\]+)(?:\\(?P<rest>.*))?$"), Kind.SERVICE_OTHER),
-    (re.compile(_CCS + r"control\\class\\(?P<guid>\{[^\\]+\})\\\d{4}(?:\\.*)?$"),
-     Kind.CLASS_INSTANCE),
+    (
+        re.compile(_CCS + r"control\\class\\(?P<guid>\{[^\\]+\})\\\d{4}(?:\\.*)?$"),
+        Kind.CLASS_INSTANCE,
+    ),
     (re.compile(_CCS + r"control\\class\\(?P<guid>\{[^\\]+\})$"), Kind.CLASS_KEY),
     (re.compile(_CCS + r"enum(?:\\.*)?$"), Kind.ENUM),
     (re.compile(_CCS + r"control\\deviceclasses(?:\\.*)?$"), Kind.DEVICE_CLASSES),
     (re.compile(_CCS + r"control\\wmi\\autologger(?:\\.*)?$"), Kind.AUTOLOGGER),
     (re.compile(_CCS + r"control\\mediacategories\\(?P<guid>[^\\]+)$"), Kind.MEDIA_CATEGORIES),
     (re.compile(_CCS + r"control\\dmasecurity\\allowedbuses(?:\\.*)?$"), Kind.DMA_SECURITY),
-    (re.compile(r"software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\run(?:once)?"
-                r"(?:\\.*)?$"), Kind.RUN),
-    (re.compile(r"software\\microsoft\\windows\\currentversion\\winevt\\"
-                r"(?:publishers|channels)(?:\\.*)?$"), Kind.WINEVT),
+    (
+        re.compile(
+            r"software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\run(?:once)?"
+            r"(?:\\.*)?$"
+        ),
+        Kind.RUN,
+    ),
+    (
+        re.compile(
+            r"software\\microsoft\\windows\\currentversion\\winevt\\"
+            r"(?:publishers|channels)(?:\\.*)?$"
+        ),
+        Kind.WINEVT,
+    ),
     (re.compile(r"software\\(?:wow6432node\\)?classes(?:\\.*)?$"), Kind.COM),
 ]
 _HKCR_RULES: list[tuple[re.Pattern[str], Kind]] = [
@@ -108,13 +126,15 @@ _HKCR_RULES: list[tuple[re.Pattern[str], Kind]] = [
 ]
 
 
-def _with_leads(rules: list[tuple[re.Pattern[str], Kind]]
-                ) -> tuple[tuple[re.Pattern[str], Kind, str], ...]:
+def _with_leads(
+    rules: list[tuple[re.Pattern[str], Kind]],
+) -> tuple[tuple[re.Pattern[str], Kind, str], ...]:
     """The rules with the literal text each pattern starts with (what a subkey must start
     with to match)."""
     lead = re.compile(r"(?:[a-z ]|\\\\)*")  # matches every string (possibly empty)
-    return tuple((p, kind, _must(lead.match(p.pattern)).group().replace("\\\\", "\\"))
-                 for p, kind in rules)
+    return tuple(
+        (p, kind, _must(lead.match(p.pattern)).group().replace("\\\\", "\\")) for p, kind in rules
+    )
 
 
 def _must(m: re.Match[str] | None) -> re.Match[str]:
@@ -128,8 +148,12 @@ _HKCR_LEADS = _with_leads(_HKCR_RULES)
 _ROOTS = {"hklm", "hkcr", "hkcu", "hku", "hkr"}
 _UPPER_ROOTS = frozenset(r.upper() for r in _ROOTS)
 #: Long spellings some INFs use; classified (and reported) as the short roots.
-_LONG_ROOTS = {"HKEY_LOCAL_MACHINE": "HKLM", "HKEY_CLASSES_ROOT": "HKCR",
-               "HKEY_CURRENT_USER": "HKCU", "HKEY_USERS": "HKU"}
+_LONG_ROOTS = {
+    "HKEY_LOCAL_MACHINE": "HKLM",
+    "HKEY_CLASSES_ROOT": "HKCR",
+    "HKEY_CURRENT_USER": "HKCU",
+    "HKEY_USERS": "HKU",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +189,16 @@ class RegWrite:
         """Why a fix may not move or rewrite the line ("" when :attr:`movable`)."""
         section = self.section
         if section.kind is not RegKind.ADD:
-            return (f"[{section.name}] is a {section.kind.value} section: it deletes or "
-                    "patches, and is never converted to AddReg (ISO039)")
+            return (
+                f"[{section.name}] is a {section.kind.value} section: it deletes or "
+                "patches, and is never converted to AddReg (ISO039)"
+            )
         others = sorted(k.value for k in section.directives if k is not RegKind.ADD)
         if others:
-            return (f"[{section.name}] is also named by {' and '.join(others)}: changing "
-                    "its lines would change what that deletes or patches (ISO039)")
+            return (
+                f"[{section.name}] is also named by {' and '.join(others)}: changing "
+                "its lines would change what that deletes or patches (ISO039)"
+            )
         if (self.line.flags or 0) & FLG_ADDREG_DELVAL:
             return "the line deletes the value (FLG_ADDREG_DELVAL, ISO039)"
         return ""
@@ -180,8 +208,9 @@ class RegWrite:
         return self.section.contexts
 
 
-def _classify(root: str, subkey: str, value_name: str,
-              own_services: set[str]) -> tuple[Kind, dict[str, str]]:
+def _classify(
+    root: str, subkey: str, value_name: str, own_services: set[str]
+) -> tuple[Kind, dict[str, str]]:
     folded = subkey.casefold()
     if root == "HKR":
         return Kind.HKR, {}
@@ -198,8 +227,11 @@ def _classify(root: str, subkey: str, value_name: str,
         if kind in (Kind.SERVICE_PARAMETERS, Kind.SERVICE_OTHER):
             if fold(parts["svc"]) not in own_services:
                 return Kind.FOREIGN_SERVICE, parts
-            if kind is Kind.SERVICE_OTHER and not parts.get("rest") \
-                    and fold(value_name) in SCM_VALUES:
+            if (
+                kind is Kind.SERVICE_OTHER
+                and not parts.get("rest")
+                and fold(value_name) in SCM_VALUES
+            ):
                 return Kind.SERVICE_SCM, parts
         return kind, parts
     return Kind.OTHER_GLOBAL, {}
@@ -248,8 +280,7 @@ def conflicting_value(writes: list[RegWrite]) -> str | None:
     seen: dict[tuple[str, str], tuple[str, ...]] = {}
     for write in writes:
         key = ((write.parts.get("rest") or "").casefold(), write.value_name.casefold())
-        data = (write.line.flags_text.strip().casefold(),
-                *(v.strip() for v in write.line.data))
+        data = (write.line.flags_text.strip().casefold(), *(v.strip() for v in write.line.data))
         if seen.setdefault(key, data) != data:
             return write.value_name or "(default)"
     return None
@@ -257,8 +288,11 @@ def conflicting_value(writes: list[RegWrite]) -> str | None:
 
 def service_contexts(write: RegWrite) -> set[str]:
     """The services whose service-install sections reach this line (folded)."""
-    return {fold(c.service) for c in write.section.contexts
-            if c.kind is Context.SERVICE_KEY and c.service}
+    return {
+        fold(c.service)
+        for c in write.section.contexts
+        if c.kind is Context.SERVICE_KEY and c.service
+    }
 
 
 def unique_section_name(model: InfModel, wanted: str, taken: set[str]) -> str:
@@ -290,8 +324,9 @@ def remove_lines(model: InfModel, moved: set[int]) -> list[Edit]:
         if section is None or not any(id(r.entry) in moved for r in section.entries):
             continue
         if not reg.adds_only:  # a planning bug: refuse rather than drop a DelReg line
-            raise ValueError(f"a line of [{section.name}], which {reg.kind.value} names, "
-                             "was planned to move")
+            raise ValueError(
+                f"a line of [{section.name}], which {reg.kind.value} names, was planned to move"
+            )
         if all(id(r.entry) in moved for r in section.entries) and section not in emptied:
             emptied.append(section)
             edits += [Edit.delete_section(block) for block in section.blocks]
@@ -312,8 +347,6 @@ def remove_lines(model: InfModel, moved: set[int]) -> list[Edit]:
         kept[0] = kept[0].with_changes(whitespace_before=first.whitespace_before)
         last = entry.fields[-1]
         kept[-1] = kept[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
-        kept = [f if i == len(kept) - 1 else f.with_changes(comma=",")
-                for i, f in enumerate(kept)]
+        kept = [f if i == len(kept) - 1 else f.with_changes(comma=",") for i, f in enumerate(kept)]
         edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(kept))))
     return edits
-

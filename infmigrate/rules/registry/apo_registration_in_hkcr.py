@@ -98,28 +98,40 @@ class ApoRegistrationInHkcr(Fixer):
             new_subkey, reason = _rewrite(write, com, apo_class)
             if new_subkey is None:
                 fix = None
-                target = ("HKR,Classes\\CLSID\\..." if com
-                          else "HKR,AudioEngine\\AudioProcessingObjects\\...")
+                target = (
+                    "HKR,Classes\\CLSID\\..."
+                    if com
+                    else "HKR,AudioEngine\\AudioProcessingObjects\\..."
+                )
                 if apo_class:
-                    instead = (f"write it as {target} in the component's DDInstall; not "
-                               f"fixed: {reason}")
+                    instead = (
+                        f"write it as {target} in the component's DDInstall; not fixed: {reason}"
+                    )
                 else:
-                    instead = (f"write it as {target} in an AudioProcessingObject component "
-                               f"INF (reached from [{first_ddinstall(write)}.Components] "
-                               f"AddComponent); {reason}")
+                    instead = (
+                        f"write it as {target} in an AudioProcessingObject component "
+                        f"INF (reached from [{first_ddinstall(write)}.Components] "
+                        f"AddComponent); {reason}"
+                    )
             else:
                 fields = list(write.line.ref.entry.fields)
                 fields[0] = fields[0].with_changes(value="HKR")
                 fields[1] = fields[1].with_changes(value=new_subkey)
                 entry = write.line.ref.entry
-                fix = self.make_fix(Edit.replace(entry, entry.with_changes(fields=tuple(fields))),
-                                    applicability=Applicability.UNSAFE)
-                instead = (f"write it as HKR,{fields[1].value.strip(chr(34))} in the "
-                           "component's DDInstall "
-                           "(Windows 10 1809 and later)")
+                fix = self.make_fix(
+                    Edit.replace(entry, entry.with_changes(fields=tuple(fields))),
+                    applicability=Applicability.UNSAFE,
+                )
+                instead = (
+                    f"write it as HKR,{fields[1].value.strip(chr(34))} in the "
+                    "component's DDInstall "
+                    "(Windows 10 1809 and later)"
+                )
             what = "the COM class of an APO" if com else "an audio processing object"
-            text = (f"{describe(ctx, write)}, which registers {what} machine-wide "
-                    f"{codes(['2660-2663'], True)}: {instead}")
+            text = (
+                f"{describe(ctx, write)}, which registers {what} machine-wide "
+                f"{codes(['2660-2663'], True)}: {instead}"
+            )
             yield self.diagnostic(write.line.ref, text, fix, infverif=self.infverif)
 
 
@@ -157,4 +169,4 @@ def _rewrite(write: RegWrite, com: bool, apo_class: bool) -> tuple[str | None, s
         return "Classes\\" + raw, ""
     if "%" in cooked or not folded.startswith("software\\classes\\"):
         return None, "its subkey is built from %strkey% tokens"
-    return quote(write.subkey[len("software\\"):]), ""
+    return quote(write.subkey[len("software\\") :]), ""

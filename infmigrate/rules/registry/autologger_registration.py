@@ -63,28 +63,35 @@ class AutologgerRegistration(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         writes = [w for w in registry_writes(ctx) if w.kind is Kind.AUTOLOGGER]
-        guids = {fold(w.subkey): _guid(ctx, w) for w in writes
-                 if fold(w.value_name) == "guid" and w.line.data}
+        guids = {
+            fold(w.subkey): _guid(ctx, w)
+            for w in writes
+            if fold(w.value_name) == "guid" and w.line.data
+        }
         for write in writes:
             parts = write.subkey.split("\\")
             session = parts[5] if len(parts) > 5 else ""
             events = f"[{first_ddinstall(write)}.Events]"
             if not session:
-                draft = (f"declare the session with {events} AddAutoLogger or "
-                         "UpdateAutoLogger")
+                draft = f"declare the session with {events} AddAutoLogger or UpdateAutoLogger"
             else:
                 key = fold("\\".join(parts[:6]))
                 guid = guids.get(key) or "{SessionGUID}"
-                draft = (f"declare session {session} with {events} AddAutoLogger={session},"
-                         f"{guid},<section> (or UpdateAutoLogger={session},<section> to add "
-                         "providers to a session another package owns)")
+                draft = (
+                    f"declare session {session} with {events} AddAutoLogger={session},"
+                    f"{guid},<section> (or UpdateAutoLogger={session},<section> to add "
+                    "providers to a session another package owns)"
+                )
                 if len(parts) > 6:
-                    draft += (f", provider {parts[6]} becoming an AddAutoLoggerProvider of "
-                              "that section")
+                    draft += (
+                        f", provider {parts[6]} becoming an AddAutoLoggerProvider of that section"
+                    )
             number = isolation_code(ctx, write)
-            text = (f"{describe(ctx, write)}, a global ETW session setting "
-                    f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft} "
-                    "(Windows 11 and later)")
+            text = (
+                f"{describe(ctx, write)}, a global ETW session setting "
+                f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft} "
+                "(Windows 11 and later)"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(number,))
 
 

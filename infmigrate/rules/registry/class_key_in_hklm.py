@@ -68,20 +68,24 @@ class ClassKeyInHklm(Fixer):
         for write in registry_writes(ctx):
             if write.kind is Kind.CLASS_INSTANCE:
                 number = isolation_code(ctx, write)
-                text = (f"{describe(ctx, write)}, the software key of one device instance, whose "
-                        "number is only known once a device is installed "
-                        f"{codes([number], h_tolerated(write.root, write.subkey))}: write it "
-                        "with HKR in the DDInstall's AddReg (the device's own software key) "
-                        f"and read it with {DEVICE_SOFTWARE_API}")
+                text = (
+                    f"{describe(ctx, write)}, the software key of one device instance, whose "
+                    "number is only known once a device is installed "
+                    f"{codes([number], h_tolerated(write.root, write.subkey))}: write it "
+                    "with HKR in the DDInstall's AddReg (the device's own software key) "
+                    f"and read it with {DEVICE_SOFTWARE_API}"
+                )
             elif write.kind is Kind.CLASS_KEY and fold(write.value_name) not in FILTER_VALUES:
                 number = isolation_code(ctx, write)
-                text = (f"{describe(ctx, write)}, the setup class key shared by every device of "
-                        f"the class {codes([number], h_tolerated(write.root, write.subkey))}"
-                        ": class settings would need [ClassInstall32], which Windows Drivers "
-                        "may not use (InfVerif 1285 for a Microsoft class); keep per-device "
-                        "settings in HKR in DDInstall (software key, read with "
-                        f"{DEVICE_SOFTWARE_API}) or DDInstall.HW (hardware key, read with "
-                        f"{DEVICE_HARDWARE_API})")
+                text = (
+                    f"{describe(ctx, write)}, the setup class key shared by every device of "
+                    f"the class {codes([number], h_tolerated(write.root, write.subkey))}"
+                    ": class settings would need [ClassInstall32], which Windows Drivers "
+                    "may not use (InfVerif 1285 for a Microsoft class); keep per-device "
+                    "settings in HKR in DDInstall (software key, read with "
+                    f"{DEVICE_SOFTWARE_API}) or DDInstall.HW (hardware key, read with "
+                    f"{DEVICE_HARDWARE_API})"
+                )
             else:
                 continue
             yield self.diagnostic(write.line.ref, text, infverif=(number,))

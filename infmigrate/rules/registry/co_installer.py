@@ -62,11 +62,13 @@ class CoInstaller(Fixer):
             if section is None or id(section) in seen:
                 continue
             seen.add(id(section))
-            text = (f"[{section.name}] runs co-installers, code outside the declarative INF "
-                    f"{codes([1300])}: remove the section; the WDF and WinUSB co-installers "
-                    "are not needed (the frameworks are inbox), an application goes into a "
-                    f"Hardware Support App ([{install.name}.Software] AddSoftware), and "
-                    "settings go into the INF (HKR) or the driver")
+            text = (
+                f"[{section.name}] runs co-installers, code outside the declarative INF "
+                f"{codes([1300])}: remove the section; the WDF and WinUSB co-installers "
+                "are not needed (the frameworks are inbox), an application goes into a "
+                f"Hardware Support App ([{install.name}.Software] AddSoftware), and "
+                "settings go into the INF (HKR) or the driver"
+            )
             yield self.diagnostic(section.blocks[0].header, text, infverif=(1300,))
         for write in registry_writes(ctx):
             if write.section.kind is not RegKind.ADD:
@@ -85,22 +87,32 @@ class CoInstaller(Fixer):
             kinds = [_kind(d) for d in dlls]
             advice: list[str] = []
             if "wdf" in kinds:
-                advice.append("the WDF co-installer can go: KMDF and UMDF are inbox, and the "
-                              ".Wdf section's KmdfLibraryVersion/UmdfLibraryVersion says which "
-                              "version the driver needs")
+                advice.append(
+                    "the WDF co-installer can go: KMDF and UMDF are inbox, and the "
+                    ".Wdf section's KmdfLibraryVersion/UmdfLibraryVersion says which "
+                    "version the driver needs"
+                )
             if "winusb" in kinds:
-                advice.append("the WinUSB co-installer can go: WinUSB is inbox (Include="
-                              "winusb.inf with Needs=WINUSB.NT and WINUSB.NT.Services)")
+                advice.append(
+                    "the WinUSB co-installer can go: WinUSB is inbox (Include="
+                    "winusb.inf with Needs=WINUSB.NT and WINUSB.NT.Services)"
+                )
             if what == "class installer":
-                advice.append("Windows Drivers may not define class installers; use a "
-                              "Microsoft-defined class, and the INF's AddReg/AddProperty")
+                advice.append(
+                    "Windows Drivers may not define class installers; use a "
+                    "Microsoft-defined class, and the INF's AddReg/AddProperty"
+                )
             elif "other" in kinds or not kinds:
-                advice.append("move what the DLL does into the INF (HKR, AddProperty) or the "
-                              "driver, and ship any application as a Hardware Support App "
-                              f"([{first_ddinstall(write)}.Software] AddSoftware)")
+                advice.append(
+                    "move what the DLL does into the INF (HKR, AddProperty) or the "
+                    "driver, and ship any application as a Hardware Support App "
+                    f"([{first_ddinstall(write)}.Software] AddSoftware)"
+                )
             instead = "; ".join(advice)
-            text = (f"{describe(ctx, write)}, which registers {what} {listed} {codes([1303])}: "
-                    f"{instead}")
+            text = (
+                f"{describe(ctx, write)}, which registers {what} {listed} {codes([1303])}: "
+                f"{instead}"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(1303,))
 
 

@@ -78,15 +78,21 @@ class ComRegistrationInRegistry(Fixer):
                 if clsid in apos:
                     continue  # ISO035
                 what = f"COM class {clsid}"
-                instead = (f"register the in-process server with [{first_ddinstall(write)}.COM]"
-                           " AddComServer and AddComClass (Windows 11 24H2 and later; "
-                           "in-process servers only)")
+                instead = (
+                    f"register the in-process server with [{first_ddinstall(write)}.COM]"
+                    " AddComServer and AddComClass (Windows 11 24H2 and later; "
+                    "in-process servers only)"
+                )
             else:
                 what = "the class registration database"
-                instead = (f"register in-process COM servers with [{first_ddinstall(write)}.COM]"
-                           " AddComServer (Windows 11 24H2 and later); type libraries, "
-                           "interfaces and ProgIDs have no INF equivalent and belong to an "
-                           "app's own registration")
-            text = (f"{describe(ctx, write)}, part of {what}, machine-wide "
-                    f"{codes([1325], h_tolerated(write.root, write.subkey))}: {instead}")
+                instead = (
+                    f"register in-process COM servers with [{first_ddinstall(write)}.COM]"
+                    " AddComServer (Windows 11 24H2 and later); type libraries, "
+                    "interfaces and ProgIDs have no INF equivalent and belong to an "
+                    "app's own registration"
+                )
+            text = (
+                f"{describe(ctx, write)}, part of {what}, machine-wide "
+                f"{codes([1325], h_tolerated(write.root, write.subkey))}: {instead}"
+            )
             yield self.diagnostic(write.line.ref, text)

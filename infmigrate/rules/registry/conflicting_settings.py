@@ -16,11 +16,23 @@ from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_
 
 _SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
 #: Service-install directives compared between two sections of one service.
-_DIRECTIVES = ("ServiceType", "StartType", "ErrorControl", "ServiceBinary", "LoadOrderGroup",
-               "Dependencies", "StartName", "Security", "RequiredPrivileges",
-               "ServiceSidType", "DelayedAutoStart", "BootFlags")
-_NUMERIC = frozenset({"servicetype", "starttype", "errorcontrol", "servicesidtype",
-                      "delayedautostart", "bootflags"})
+_DIRECTIVES = (
+    "ServiceType",
+    "StartType",
+    "ErrorControl",
+    "ServiceBinary",
+    "LoadOrderGroup",
+    "Dependencies",
+    "StartName",
+    "Security",
+    "RequiredPrivileges",
+    "ServiceSidType",
+    "DelayedAutoStart",
+    "BootFlags",
+)
+_NUMERIC = frozenset(
+    {"servicetype", "starttype", "errorcontrol", "servicesidtype", "delayedautostart", "bootflags"}
+)
 _CODES = codes(["1331-1333"])
 
 
@@ -79,9 +91,12 @@ class ConflictingSettings(Fixer):
         groups: dict[tuple[str, str], tuple[str, list[RegWrite]]] = {}
         for write in registry_writes(ctx):
             flags = write.line.flags
-            if write.section.kind is not RegKind.ADD or flags is None \
-                    or flags & (FLG_ADDREG_DELVAL | FLG_ADDREG_KEYONLY) \
-                    or not write.section.installs:
+            if (
+                write.section.kind is not RegKind.ADD
+                or flags is None
+                or flags & (FLG_ADDREG_DELVAL | FLG_ADDREG_KEYONLY)
+                or not write.section.installs
+            ):
                 continue
             for key in _identities(write):
                 slot = groups.setdefault((fold(key), fold(write.value_name)), (key, []))
@@ -100,18 +115,26 @@ class ConflictingSettings(Fixer):
             for i, (write, value) in enumerate(lines):
                 if id(write) in reported:
                     continue
-                other = next((w for w, v in lines[:i] if v != value
-                              and _coexist(w.section.installs, write.section.installs)), None)
+                other = next(
+                    (
+                        w
+                        for w, v in lines[:i]
+                        if v != value and _coexist(w.section.installs, write.section.installs)
+                    ),
+                    None,
+                )
                 if other is None:
                     continue
                 reported.add(id(write))
                 name = write.value_name or "(default)"
-                text = (f"value {name} of {key} is set to {_data(write)} here "
-                        f"(run by {_names(write.section.installs)}) and to {_data(other)} at "
-                        f"line {other.line.ref.line} (run by {_names(other.section.installs)}), "
-                        f"which can install on the same machine {_CODES}: the key gets "
-                        "whichever installs last; set one value, or keep the setting per "
-                        "device (HKR in DDInstall)")
+                text = (
+                    f"value {name} of {key} is set to {_data(write)} here "
+                    f"(run by {_names(write.section.installs)}) and to {_data(other)} at "
+                    f"line {other.line.ref.line} (run by {_names(other.section.installs)}), "
+                    f"which can install on the same machine {_CODES}: the key gets "
+                    "whichever installs last; set one value, or keep the setting per "
+                    "device (HKR in DDInstall)"
+                )
                 yield self.diagnostic(write.line.ref, text)
 
     def _services(self, ctx: FixContext) -> Iterator[Diagnostic]:
@@ -139,18 +162,26 @@ class ConflictingSettings(Fixer):
                         continue
                     ref = found[-1]
                     value = _directive_value(model, directive, ref.values)
-                    other = next(((s, r) for s, r, i in seen
-                                  if _directive_value(model, directive, r.values) != value
-                                  and _coexist(i, installs)), None)
+                    other = next(
+                        (
+                            (s, r)
+                            for s, r, i in seen
+                            if _directive_value(model, directive, r.values) != value
+                            and _coexist(i, installs)
+                        ),
+                        None,
+                    )
                     seen.append((section, ref, installs))
                     if other is None:
                         continue
                     o_section, o_ref = other
-                    text = (f"{directive} of service {svc_name} is {','.join(ref.values)} here "
-                            f"in [{section.name}] and {','.join(o_ref.values)} in "
-                            f"[{o_section.name}] (line {o_ref.line}), which can install on "
-                            f"the same machine {_CODES}: the service gets whichever installs "
-                            "last; give both the same value")
+                    text = (
+                        f"{directive} of service {svc_name} is {','.join(ref.values)} here "
+                        f"in [{section.name}] and {','.join(o_ref.values)} in "
+                        f"[{o_section.name}] (line {o_ref.line}), which can install on "
+                        f"the same machine {_CODES}: the service gets whichever installs "
+                        "last; give both the same value"
+                    )
                     yield self.diagnostic(ref, text)
 
 
@@ -216,8 +247,9 @@ def _coexist(first: Sequence[InstallSection], second: Sequence[InstallSection]) 
                 return True
             if {id(m) for m in a.models} & {id(m) for m in b.models}:
                 return True
-            if not ({id(m.manufacturer) for m in a.models}
-                    & {id(m.manufacturer) for m in b.models}):
+            if not (
+                {id(m.manufacturer) for m in a.models} & {id(m.manufacturer) for m in b.models}
+            ):
                 return True
     return False
 
@@ -230,4 +262,3 @@ def _names(installs: Sequence[InstallSection]) -> str:
 def _data(write: RegWrite) -> str:
     text = ",".join(write.line.data) or '""'
     return text if len(text) <= 40 else text[:37] + "..."
-

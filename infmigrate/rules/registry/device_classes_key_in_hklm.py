@@ -68,9 +68,11 @@ class DeviceClassesKeyInHklm(Fixer):
             parts = write.subkey.split("\\")
             guid = parts[4] if len(parts) > 4 else "{InterfaceClassGUID}"
             number = isolation_code(ctx, write)
-            text = (f"{describe(ctx, write)}, in the Plug and Play tree of device interfaces "
-                    f"{codes([number], h_tolerated(write.root, write.subkey))}: write it with "
-                    f"HKR in an add-interface section ([{first_ddinstall(write)}.Interfaces] "
-                    f"AddInterface={guid},,<section> with AddReg) and read it with "
-                    f"{INTERFACE_API}")
+            text = (
+                f"{describe(ctx, write)}, in the Plug and Play tree of device interfaces "
+                f"{codes([number], h_tolerated(write.root, write.subkey))}: write it with "
+                f"HKR in an add-interface section ([{first_ddinstall(write)}.Interfaces] "
+                f"AddInterface={guid},,<section> with AddReg) and read it with "
+                f"{INTERFACE_API}"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(number,))

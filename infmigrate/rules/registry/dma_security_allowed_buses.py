@@ -48,7 +48,9 @@ class DmaSecurityAllowedBuses(Fixer):
             if write.kind is not Kind.DMA_SECURITY:
                 continue
             number = isolation_code(ctx, write)
-            text = (f"{describe(ctx, write)}, the global list of buses exempt from DMA protection "
-                    f"{codes([number], h_tolerated(write.root, write.subkey))}: Windows "
-                    "ignores it from Windows 11 24H2; delete the line")
+            text = (
+                f"{describe(ctx, write)}, the global list of buses exempt from DMA protection "
+                f"{codes([number], h_tolerated(write.root, write.subkey))}: Windows "
+                "ignores it from Windows 11 24H2; delete the line"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(number,))

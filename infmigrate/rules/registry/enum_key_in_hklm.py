@@ -61,8 +61,10 @@ class EnumKeyInHklm(Fixer):
             if write.kind is not Kind.ENUM:
                 continue
             number = isolation_code(ctx, write)
-            text = (f"{describe(ctx, write)}, in the Plug and Play tree of device instances "
-                    f"{codes([number], h_tolerated(write.root, write.subkey))}: write it with "
-                    "HKR in an AddReg of DDInstall.HW (the device's own hardware key) and "
-                    f"read it with {DEVICE_HARDWARE_API}")
+            text = (
+                f"{describe(ctx, write)}, in the Plug and Play tree of device instances "
+                f"{codes([number], h_tolerated(write.root, write.subkey))}: write it with "
+                "HKR in an AddReg of DDInstall.HW (the device's own hardware key) and "
+                f"read it with {DEVICE_HARDWARE_API}"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(number,))

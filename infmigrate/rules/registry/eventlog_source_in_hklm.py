@@ -87,7 +87,8 @@ class EventlogSourceInHklm(Fixer):
                 f"value {write.value_name or '(default)'} of event source {log}\\{src} is "
                 "written to HKLM (InfVerif 1320): declare it in an event-log-install section "
                 f"of the AddService line" + (f"; not fixed: {reason}" if reason else ""),
-                None if reason else fix)
+                None if reason else fix,
+            )
 
 
 @dataclass
@@ -98,8 +99,11 @@ class _Plan:
 
 
 def _services_for(ctx: FixContext, src: str) -> list[ServiceInstall]:
-    return [s for s in ctx.model.services if s.name and (
-        fold(s.event_name) == fold(src) or fold(s.name) == fold(src))]
+    return [
+        s
+        for s in ctx.model.services
+        if s.name and (fold(s.event_name) == fold(src) or fold(s.name) == fold(src))
+    ]
 
 
 def _plan(ctx: FixContext) -> _Plan:
@@ -131,9 +135,12 @@ def _plan(ctx: FixContext) -> _Plan:
                 log_given = declared or (len(values) > 4 and bool(values[4].strip()))
                 src_given = declared or (len(values) > 5 and bool(values[5].strip()))
                 if (log_given and fold(s.log_type) != fold(log)) or (
-                        src_given and fold(s.event_name) != fold(src)):
-                    reason = (f"the AddService line of {s.name} already declares event source "
-                              f"{s.log_type}\\{s.event_name}")
+                    src_given and fold(s.event_name) != fold(src)
+                ):
+                    reason = (
+                        f"the AddService line of {s.name} already declares event source "
+                        f"{s.log_type}\\{s.event_name}"
+                    )
         if reason:
             plan.refused[id(write)] = reason
             continue
@@ -142,8 +149,9 @@ def _plan(ctx: FixContext) -> _Plan:
         value = conflicting_value(writes)
         if value is not None:
             for write in writes:
-                plan.refused[id(write)] = (f"value {value} is set to different data on "
-                                           "different install paths (ISO041)")
+                plan.refused[id(write)] = (
+                    f"value {value} is set to different data on different install paths (ISO041)"
+                )
             del groups[key]
     # One AddService line declares one event source (its EventLog install section, log
     # type and name: "INF AddService Directive"): two sources whose writes would go to the
@@ -156,12 +164,15 @@ def _plan(ctx: FixContext) -> _Plan:
     for keys in sharing.values():
         if len(keys) < 2:
             continue
-        names = " and ".join(f"{groups[k][0].parts['log']}\\{groups[k][0].parts['src']}"
-                             for k in keys if k in groups)
+        names = " and ".join(
+            f"{groups[k][0].parts['log']}\\{groups[k][0].parts['src']}" for k in keys if k in groups
+        )
         for key in keys:
             for write in groups.pop(key, []):
-                plan.refused[id(write)] = (f"event sources {names} would share one "
-                                           "AddService line, which declares one source")
+                plan.refused[id(write)] = (
+                    f"event sources {names} would share one "
+                    "AddService line, which declares one source"
+                )
     if groups:
         plan.edits = _edits(ctx, groups)
     return plan
@@ -183,19 +194,27 @@ def _edits(ctx: FixContext, groups: dict[tuple[str, str], list[RegWrite]]) -> li
         addreg = unique_section_name(model, f"{svc}_EventLog_AddReg", taken)
         moved |= {id(w.line.ref.entry) for w in writes}
         lines = [as_hkr(w, w.parts.get("rest") or "", newline) for w in writes]
-        existing = {fold(s.eventlog_section_name): s.eventlog_section for s in services
-                    if s.eventlog_section is not None}
+        existing = {
+            fold(s.eventlog_section_name): s.eventlog_section
+            for s in services
+            if s.eventlog_section is not None
+        }
         new_eventlog: str | None = None
         if not existing:
             new_eventlog = unique_section_name(model, f"{svc}_EventLog", taken)
         anchor_section = next((s.section for s in services if s.section is not None), None)
-        anchor = (anchor_section.blocks[-1] if anchor_section is not None
-                  else services[0].entry.block)
+        anchor = (
+            anchor_section.blocks[-1] if anchor_section is not None else services[0].entry.block
+        )
         new: list[Section] = []
         if new_eventlog is not None:
-            new.append(make_section(new_eventlog, [
-                make_entry("AddReg", [addreg], newline=newline),
-                TriviaLine("", "", newline)], newline=newline))
+            new.append(
+                make_section(
+                    new_eventlog,
+                    [make_entry("AddReg", [addreg], newline=newline), TriviaLine("", "", newline)],
+                    newline=newline,
+                )
+            )
         body: list[Line] = [*lines]
         if anchor is not last_section:
             body.append(TriviaLine("", "", newline))
@@ -205,9 +224,20 @@ def _edits(ctx: FixContext, groups: dict[tuple[str, str], list[RegWrite]]) -> li
             gap_after.add(id(anchor))
         for section in existing.values():
             like = next((r.entry for r in reversed(section.entries) if r.key is not None), None)
-            edits.append(append_lines(section.blocks[-1], [make_entry(
-                "AddReg", [addreg], like=like, newline=(like.newline if like else "") or newline,
-                column=equals_column(r.entry for r in section.entries))]))
+            edits.append(
+                append_lines(
+                    section.blocks[-1],
+                    [
+                        make_entry(
+                            "AddReg",
+                            [addreg],
+                            like=like,
+                            newline=(like.newline if like else "") or newline,
+                            column=equals_column(r.entry for r in section.entries),
+                        )
+                    ],
+                )
+            )
         if new_eventlog is not None:
             done: set[int] = set()
             for s in services:
@@ -217,7 +247,8 @@ def _edits(ctx: FixContext, groups: dict[tuple[str, str], list[RegWrite]]) -> li
                 values = s.entry.values
                 wanted = {3: new_eventlog}
                 if (fold(log) != "system" or fold(src) != fold(s.name)) and not (
-                        len(values) > 4 and values[4].strip()):
+                    len(values) > 4 and values[4].strip()
+                ):
                     wanted[4] = LOGS[fold(log)]
                 if fold(src) != fold(s.name) and not (len(values) > 5 and values[5].strip()):
                     wanted[5] = src

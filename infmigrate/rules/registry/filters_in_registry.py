@@ -110,39 +110,48 @@ class FiltersInRegistry(Fixer):
                 numbers.append(1305)
             if write.kind is Kind.HKR and Context.HARDWARE_KEY in contexts:
                 yield self._device(ctx, write, position, numbers, taken)
-            elif (write.kind is Kind.HKR and Context.CLASS_KEY in contexts) or \
-                    write.kind is Kind.CLASS_KEY:
+            elif (
+                write.kind is Kind.HKR and Context.CLASS_KEY in contexts
+            ) or write.kind is Kind.CLASS_KEY:
                 tolerated = False
                 if write.kind is Kind.CLASS_KEY:
                     numbers.append(1321)
                     tolerated = h_tolerated(write.root, write.subkey)
-                path = "HKR (the setup class key of [ClassInstall32])" \
-                    if write.kind is Kind.HKR else None
-                text = (f"{describe(ctx, write, path)}, a class filter for every device of the "
-                        f"class {codes(numbers, tolerated)}: declare filters for this "
-                        "package's own devices with [<DDInstall>.Filters] AddFilter=<service>"
-                        f",,<section> and FilterPosition={position} (or FilterLevel, a level "
-                        "the class defines), from Windows 10 1903")
+                path = (
+                    "HKR (the setup class key of [ClassInstall32])"
+                    if write.kind is Kind.HKR
+                    else None
+                )
+                text = (
+                    f"{describe(ctx, write, path)}, a class filter for every device of the "
+                    f"class {codes(numbers, tolerated)}: declare filters for this "
+                    "package's own devices with [<DDInstall>.Filters] AddFilter=<service>"
+                    f",,<section> and FilterPosition={position} (or FilterLevel, a level "
+                    "the class defines), from Windows 10 1903"
+                )
                 yield self._with_codes(self.diagnostic(write.line.ref, text), numbers)
 
     @staticmethod
     def _with_codes(diag: Diagnostic, numbers: list[int]) -> Diagnostic:
         return dataclasses.replace(diag, infverif=tuple(numbers))
 
-    def _device(self, ctx: FixContext, write: RegWrite, position: str, numbers: list[int],
-                taken: set[str]) -> Diagnostic:
+    def _device(
+        self, ctx: FixContext, write: RegWrite, position: str, numbers: list[int], taken: set[str]
+    ) -> Diagnostic:
         model = ctx.model
-        items = [(i, model.expand(v).strip()) for i, v in enumerate(write.line.data)
-                 if v.strip()]
-        installs = [i for i in write.section.installs
-                    if i.kind == "ddinstall" and i.section is not None]
+        items = [(i, model.expand(v).strip()) for i, v in enumerate(write.line.data) if v.strip()]
+        installs = [
+            i for i in write.section.installs if i.kind == "ddinstall" and i.section is not None
+        ]
         names = ", ".join(f"[{i.name}]" for i in installs) or "DDInstall"
         svc = items[0][1] if len(items) == 1 else "<service>"
-        head = (f"{describe(ctx, write, 'HKR')} (the hardware key of {names}), which installs "
-                f"{'filter ' + svc if len(items) == 1 else 'filters'} through the registry "
-                f"{codes(numbers)}: declare {'it' if len(items) == 1 else 'each'} with "
-                f"[{installs[0].name if installs else '<DDInstall>'}.Filters] AddFilter={svc},,"
-                f"<section> and FilterPosition={position} (Windows 10 1903 and later)")
+        head = (
+            f"{describe(ctx, write, 'HKR')} (the hardware key of {names}), which installs "
+            f"{'filter ' + svc if len(items) == 1 else 'filters'} through the registry "
+            f"{codes(numbers)}: declare {'it' if len(items) == 1 else 'each'} with "
+            f"[{installs[0].name if installs else '<DDInstall>'}.Filters] AddFilter={svc},,"
+            f"<section> and FilterPosition={position} (Windows 10 1903 and later)"
+        )
         reason = _refusal(ctx, write, items, installs)
         fix = None
         if not reason:
@@ -150,8 +159,15 @@ class FiltersInRegistry(Fixer):
         text = f"{head}; not fixed: {reason}" if reason else head
         return self._with_codes(self.diagnostic(write.line.ref, text, fix), numbers)
 
-    def _fix(self, ctx: FixContext, write: RegWrite, installs: list[InstallSection],
-             position: str, item: tuple[int, str], taken: set[str]) -> Fix:
+    def _fix(
+        self,
+        ctx: FixContext,
+        write: RegWrite,
+        installs: list[InstallSection],
+        position: str,
+        item: tuple[int, str],
+        taken: set[str],
+    ) -> Fix:
         model = ctx.model
         entry = write.line.ref.entry
         index, svc = item
@@ -167,8 +183,7 @@ class FiltersInRegistry(Fixer):
             like = _like(hw) if existing is None else _like(existing)
             newline = (like.newline if like is not None else "") or ctx.tree.newline or "\r\n"
             add = make_entry("AddFilter", [raw, "", name], like=like, raw=True, newline=newline)
-            position_line = make_entry("FilterPosition", [position], like=like,
-                                       newline=newline)
+            position_line = make_entry("FilterPosition", [position], like=like, newline=newline)
             new: list[tuple[str, list[Entry]]] = []
             if existing is None:
                 new.append((f"{install.name}.Filters", [add]))
@@ -188,17 +203,20 @@ class FiltersInRegistry(Fixer):
 def _like(section: LogicalSection | None) -> Entry | None:
     if section is None:
         return None
-    return next((r.entry for r in reversed(section.entries)
-                 if r.key is not None), None)
+    return next((r.entry for r in reversed(section.entries) if r.key is not None), None)
 
 
-def _refusal(ctx: FixContext, write: RegWrite, items: list[tuple[int, str]],
-             installs: list[InstallSection]) -> str:
+def _refusal(
+    ctx: FixContext, write: RegWrite, items: list[tuple[int, str]], installs: list[InstallSection]
+) -> str:
     if write.refusal:
         return write.refusal
     flags = write.line.flags
-    if flags is None or write.line.type != "multi_sz" or flags & ~(
-            FLG_ADDREG_TYPE_MULTI_SZ | FLG_ADDREG_NOCLOBBER | FLG_ADDREG_APPEND):
+    if (
+        flags is None
+        or write.line.type != "multi_sz"
+        or flags & ~(FLG_ADDREG_TYPE_MULTI_SZ | FLG_ADDREG_NOCLOBBER | FLG_ADDREG_APPEND)
+    ):
         return f"its flags ({write.line.flags_text.strip() or '0'}) are not a plain REG_MULTI_SZ"
     if write.subkey:
         return "it writes a subkey of the hardware key"
@@ -207,17 +225,23 @@ def _refusal(ctx: FixContext, write: RegWrite, items: list[tuple[int, str]],
     if not items:
         return "it lists no service"
     if len(items) > 1:
-        return (f"it lists {len(items)} services ({', '.join(s for _, s in items)}), whose "
-                "order AddFilter would not keep")
+        return (
+            f"it lists {len(items)} services ({', '.join(s for _, s in items)}), whose "
+            "order AddFilter would not keep"
+        )
     if not installs:
         return "no DDInstall reaches it"
     svc = fold(items[0][1])
     for install in installs:
-        if any(d is None or d.allows_build_below(FILTERS_BUILD) for d in install.decorations) \
-                or not install.decorations:
-            return (f"[{install.name}] also installs before Windows 10 1903 (build "
-                    f"{FILTERS_BUILD}), which ignores .Filters: limit its Models decoration "
-                    f"to NT<arch>.10.0...{FILTERS_BUILD} first")
+        if (
+            any(d is None or d.allows_build_below(FILTERS_BUILD) for d in install.decorations)
+            or not install.decorations
+        ):
+            return (
+                f"[{install.name}] also installs before Windows 10 1903 (build "
+                f"{FILTERS_BUILD}), which ignores .Filters: limit its Models decoration "
+                f"to NT<arch>.10.0...{FILTERS_BUILD} first"
+            )
         existing = install.suffix("Filters")
         if existing is not None and any(fold(r.value(0)) == svc for r in existing.get("AddFilter")):
             return f"[{existing.name}] already has an AddFilter for {items[0][1]}"

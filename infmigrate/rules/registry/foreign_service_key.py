@@ -68,10 +68,12 @@ class ForeignServiceKey(Fixer):
                 continue
             svc = write.parts.get("svc", "")
             number = isolation_code(ctx, write)
-            text = (f"{describe(ctx, write)}, the key of service {svc}, which no AddService of "
-                    f"this INF installs {codes([number], h_tolerated(write.root, write.subkey))}"
-                    f": a package may only change the services it adds; set it in the "
-                    f"package that installs {svc} (HKR,Parameters in its service-install "
-                    f"section), or, for a per-device setting {svc} reads, write it with HKR "
-                    f"in this INF's DDInstall and read it with {DEVICE_SOFTWARE_API}")
+            text = (
+                f"{describe(ctx, write)}, the key of service {svc}, which no AddService of "
+                f"this INF installs {codes([number], h_tolerated(write.root, write.subkey))}"
+                f": a package may only change the services it adds; set it in the "
+                f"package that installs {svc} (HKR,Parameters in its service-install "
+                f"section), or, for a per-device setting {svc} reads, write it with HKR "
+                f"in this INF's DDInstall and read it with {DEVICE_SOFTWARE_API}"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(number,))

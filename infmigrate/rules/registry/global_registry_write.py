@@ -73,8 +73,9 @@ class GlobalRegistryWrite(Fixer):
             elif write.kind is not Kind.OTHER_GLOBAL:
                 continue
             folded = write.subkey.casefold()
-            if write.root == "HKLM" and any(folded == c or folded.startswith(c + "\\")
-                                            for c in _CLAIMED):
+            if write.root == "HKLM" and any(
+                folded == c or folded.startswith(c + "\\") for c in _CLAIMED
+            ):
                 continue
             number = isolation_code(ctx, write)
             numbers: list[int] = [number]
@@ -82,23 +83,32 @@ class GlobalRegistryWrite(Fixer):
                 why = "its subkey differs between [Strings] locales, and it is outside HKR"
                 tolerated = False
             elif write.root in ("HKCU", "HKU"):
-                why = ("a per-user hive: a driver package cannot set it for the users who log "
-                       "on later, and it is not removed with the package")
+                why = (
+                    "a per-user hive: a driver package cannot set it for the users who log "
+                    "on later, and it is not removed with the package"
+                )
                 tolerated = False
             else:
                 why = "a global location no package owns"
                 tolerated = h_tolerated(write.root, write.subkey)
-                if write.root == "HKLM" and folded.startswith("system\\") \
-                        and not folded.startswith("system\\currentcontrolset"):
+                if (
+                    write.root == "HKLM"
+                    and folded.startswith("system\\")
+                    and not folded.startswith("system\\currentcontrolset")
+                ):
                     why = "a fixed control set, not CurrentControlSet"
                     numbers.append(1222)
             if write.root in ("HKCU", "HKU"):
-                instead = ("let the user-mode component create per-user settings at run time, "
-                           "with defaults read from the device or service key")
+                instead = (
+                    "let the user-mode component create per-user settings at run time, "
+                    "with defaults read from the device or service key"
+                )
             else:
-                instead = (f"write device settings with HKR in DDInstall (read with "
-                           f"{DEVICE_SOFTWARE_API}) and the service's own with "
-                           f"HKR,Parameters in its service-install section (read with "
-                           f"{SERVICE_STATE_API})")
+                instead = (
+                    f"write device settings with HKR in DDInstall (read with "
+                    f"{DEVICE_SOFTWARE_API}) and the service's own with "
+                    f"HKR,Parameters in its service-install section (read with "
+                    f"{SERVICE_STATE_API})"
+                )
             text = f"{describe(ctx, write)}, {why} {codes(numbers, tolerated)}: {instead}"
             yield self.diagnostic(write.line.ref, text, infverif=tuple(numbers))

@@ -63,10 +63,12 @@ class HkrInDefaultInstall(Fixer):
             if not contexts or any(c.kind is not Context.DEFAULT_INSTALL for c in contexts):
                 continue
             path = "HKR\\" + write.subkey if write.subkey else "HKR"
-            text = (f"{describe(ctx, write, path)} in [{write.section.name}], reached only from "
-                    "DefaultInstall, which installs no device and has no key for HKR to stand "
-                    "for (invalid): write a service's settings "
-                    "as HKR,Parameters in its service-install section (AddService in "
-                    f"DefaultInstall.Services), read with {SERVICE_STATE_API}, and device "
-                    "settings with HKR in a device INF's DDInstall")
+            text = (
+                f"{describe(ctx, write, path)} in [{write.section.name}], reached only from "
+                "DefaultInstall, which installs no device and has no key for HKR to stand "
+                "for (invalid): write a service's settings "
+                "as HKR,Parameters in its service-install section (AddService in "
+                f"DefaultInstall.Services), read with {SERVICE_STATE_API}, and device "
+                "settings with HKR in a device INF's DDInstall"
+            )
             yield self.diagnostic(write.line.ref, text)

@@ -25,7 +25,8 @@ def _min_build_ok(model: InfModel) -> bool:
     """Whether every Models decoration the INF installs through requires 1809 or later."""
     decorations = [m.decoration for mf in model.manufacturers for m in mf.models]
     return bool(decorations) and all(
-        d is not None and not d.allows_build_below(MIN_BUILD) for d in decorations)
+        d is not None and not d.allows_build_below(MIN_BUILD) for d in decorations
+    )
 
 
 @register
@@ -74,35 +75,42 @@ class MediaCategoriesInHklm(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        applicability = (Applicability.SAFE if _min_build_ok(model)
-                         else Applicability.UNSAFE)
+        applicability = Applicability.SAFE if _min_build_ok(model) else Applicability.UNSAFE
         for write in registry_writes(ctx):
             if write.kind is not Kind.MEDIA_CATEGORIES or write.section.kind is not RegKind.ADD:
                 continue  # a DelReg or BitReg line is ISO039's, never converted
             value = write.value_name.casefold()
             if value == "display":
                 yield self.diagnostic(
-                    write.line.ref, f"MediaCategories\\{write.parts['guid']} value Display is "
-                    "not used by Windows: delete the line (InfVerif 1321)")
+                    write.line.ref,
+                    f"MediaCategories\\{write.parts['guid']} value Display is "
+                    "not used by Windows: delete the line (InfVerif 1321)",
+                )
                 continue
             target = f"HKR,MediaCategories\\{write.parts['guid']},{write.value_name}"
             contexts = {c.kind for c in write.section.contexts}
             if value != "name":
                 yield self.diagnostic(
-                    write.line.ref, f"MediaCategories value {write.value_name} is written to "
-                    f"HKLM (InfVerif 1321); write it as {target} in the DDInstall's AddReg")
+                    write.line.ref,
+                    f"MediaCategories value {write.value_name} is written to "
+                    f"HKLM (InfVerif 1321); write it as {target} in the DDInstall's AddReg",
+                )
                 continue
             if write.refusal:
                 yield self.diagnostic(
-                    write.line.ref, "MediaCategories Name is written to HKLM (InfVerif 1321):"
+                    write.line.ref,
+                    "MediaCategories Name is written to HKLM (InfVerif 1321):"
                     f" write it as {target} in the DDInstall's AddReg; not fixed: "
-                    f"{write.refusal}")
+                    f"{write.refusal}",
+                )
                 continue
             if contexts != {Context.SOFTWARE_KEY}:
                 yield self.diagnostic(
-                    write.line.ref, "MediaCategories Name is written to HKLM (InfVerif 1321);"
+                    write.line.ref,
+                    "MediaCategories Name is written to HKLM (InfVerif 1321);"
                     f" write it as {target} in an AddReg reached from DDInstall (this "
-                    f"section [{write.section.name}] is not only reached from DDInstall)")
+                    f"section [{write.section.name}] is not only reached from DDInstall)",
+                )
                 continue
             entry = write.line.ref.entry
             fields = list(entry.fields)
@@ -112,11 +120,21 @@ class MediaCategoriesInHklm(Fixer):
                 guid = write.parts["guid"]
             fields[0] = fields[0].with_changes(value="HKR")
             fields[1] = fields[1].with_changes(value=quote(f"MediaCategories\\{guid}"))
-            fix = self.make_fix(Edit.replace(entry, entry.with_changes(fields=tuple(fields))),
-                                applicability=applicability)
-            note = "" if applicability is Applicability.SAFE else (
-                " (needs Windows 10 1809: the fix is unsafe while the INF installs on older "
-                "builds)")
+            fix = self.make_fix(
+                Edit.replace(entry, entry.with_changes(fields=tuple(fields))),
+                applicability=applicability,
+            )
+            note = (
+                ""
+                if applicability is Applicability.SAFE
+                else (
+                    " (needs Windows 10 1809: the fix is unsafe while the INF installs on older "
+                    "builds)"
+                )
+            )
             yield self.diagnostic(
-                write.line.ref, "MediaCategories Name is written to HKLM (InfVerif 1321): "
-                f"write it as {target} in the DDInstall's AddReg{note}", fix)
+                write.line.ref,
+                "MediaCategories Name is written to HKLM (InfVerif 1321): "
+                f"write it as {target} in the DDInstall's AddReg{note}",
+                fix,
+            )

@@ -71,7 +71,9 @@ class MultiSzAppend(Fixer):
                 what = f"a string is removed from REG_MULTI_SZ value {name} of {key_path(write)}"
             else:
                 continue
-            text = (f"{what}: the result depends on what was there and on install order "
-                    f"{codes([1305])}; write the whole list (flags 0x00010000) in a key the "
-                    "package owns (HKR)")
+            text = (
+                f"{what}: the result depends on what was there and on install order "
+                f"{codes([1305])}; write the whole list (flags 0x00010000) in a key the "
+                "package owns (HKR)"
+            )
             yield self.diagnostic(write.line.ref, text)

@@ -16,16 +16,24 @@ from infmigrate.rules.registry._registry_writes import Kind, registry_writes
 _MIGRATED = frozenset({Kind.SERVICE_PARAMETERS, Kind.EVENTLOG, Kind.MEDIA_CATEGORIES})
 
 _DIRECTIVES = {
-    "delreg": ("deletes registry keys or values",
-               "a package only adds state: drop it, and have the driver ignore values an "
-               "older version left (or use a new value name)"),
-    "bitreg": ("changes bits of existing registry values",
-               "write the whole value with AddReg in a key the package owns (HKR)"),
-    "delservice": ("deletes a service",
-                   "a package cannot remove services it did not add; drop it (a service goes "
-                   "away with the package that added it)"),
-    "delproperty": ("deletes device properties",
-                    "set the property with AddProperty instead of deleting it"),
+    "delreg": (
+        "deletes registry keys or values",
+        "a package only adds state: drop it, and have the driver ignore values an "
+        "older version left (or use a new value name)",
+    ),
+    "bitreg": (
+        "changes bits of existing registry values",
+        "write the whole value with AddReg in a key the package owns (HKR)",
+    ),
+    "delservice": (
+        "deletes a service",
+        "a package cannot remove services it did not add; drop it (a service goes "
+        "away with the package that added it)",
+    ),
+    "delproperty": (
+        "deletes device properties",
+        "set the property with AddProperty instead of deleting it",
+    ),
 }
 
 
@@ -77,20 +85,29 @@ class NonAdditiveOperation(Fixer):
         for section, ref in reached_entries(model, _DIRECTIVES):
             what, instead = _DIRECTIVES[fold(ref.key or "")]  # (reached_entries: keyed)
             names = ", ".join(v for v in ref.values if v)
-            text = (f"{ref.key} = {names} in [{section.name}] {what}, which is not additive "
-                    f"{codes(['1308/1309'])}: {instead}")
+            text = (
+                f"{ref.key} = {names} in [{section.name}] {what}, which is not additive "
+                f"{codes(['1308/1309'])}: {instead}"
+            )
             yield self.diagnostic(ref, text)
         for write in registry_writes(ctx):
             flags = write.line.flags or 0
-            if write.section.kind is not RegKind.ADD and write.kind in _MIGRATED \
-                    and write.root == "HKLM":
-                text = (f"{describe(ctx, write)} by {write.section.kind.value} section "
-                        f"[{write.section.name}], which is not additive "
-                        f"{codes(['1308/1309'])}: it is kept as it is (only AddReg writes move "
-                        "to HKR); drop it, state under HKR goes away with the package")
+            if (
+                write.section.kind is not RegKind.ADD
+                and write.kind in _MIGRATED
+                and write.root == "HKLM"
+            ):
+                text = (
+                    f"{describe(ctx, write)} by {write.section.kind.value} section "
+                    f"[{write.section.name}], which is not additive "
+                    f"{codes(['1308/1309'])}: it is kept as it is (only AddReg writes move "
+                    "to HKR); drop it, state under HKR goes away with the package"
+                )
                 yield self.diagnostic(write.line.ref, text)
                 continue
             if write.section.kind is RegKind.ADD and flags & FLG_ADDREG_DELVAL:
-                text = (f"{describe(ctx, write)} (FLG_ADDREG_DELVAL), which is not additive "
-                        f"{codes(['1308/1309'])}: drop the line; a package only adds state")
+                text = (
+                    f"{describe(ctx, write)} (FLG_ADDREG_DELVAL), which is not additive "
+                    f"{codes(['1308/1309'])}: drop the line; a package only adds state"
+                )
                 yield self.diagnostic(write.line.ref, text)

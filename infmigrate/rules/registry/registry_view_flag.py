@@ -62,15 +62,23 @@ class RegistryViewFlag(Fixer):
                 continue
             if write.kind in (Kind.SERVICE_PARAMETERS, Kind.EVENTLOG):
                 where = f"{key_path(write)}, in the SYSTEM hive"
-            elif write.kind is Kind.HKR and any(c.kind in _MOVED_CONTEXTS
-                                                for c in write.section.contexts):
+            elif write.kind is Kind.HKR and any(
+                c.kind in _MOVED_CONTEXTS for c in write.section.contexts
+            ):
                 where = "a service or event source key, in the SYSTEM hive"
             else:
                 continue
-            names = " and ".join(n for bit, n in ((FLG_ADDREG_64BITKEY, "0x1000 (64-bit view)"),
-                                                  (FLG_ADDREG_32BITKEY, "0x4000 (32-bit view)"))
-                                 if bits & bit)
-            text = (f"flag {names} of {write.line.flags_text.strip()} has no effect on {where}, "
-                    "which the registry redirector does not split into views: drop it "
-                    f"(flags {flags & ~bits:#010x})")
+            names = " and ".join(
+                n
+                for bit, n in (
+                    (FLG_ADDREG_64BITKEY, "0x1000 (64-bit view)"),
+                    (FLG_ADDREG_32BITKEY, "0x4000 (32-bit view)"),
+                )
+                if bits & bit
+            )
+            text = (
+                f"flag {names} of {write.line.flags_text.strip()} has no effect on {where}, "
+                "which the registry redirector does not split into views: drop it "
+                f"(flags {flags & ~bits:#010x})"
+            )
             yield self.diagnostic(write.line.ref, text)

@@ -64,10 +64,12 @@ class RunKeyWrite(Fixer):
             if write.kind is not Kind.RUN:
                 continue
             number = isolation_code(ctx, write)
-            text = (f"{describe(ctx, write)}, which starts a program at logon for every user "
-                    f"{codes([number], h_tolerated(write.root, write.subkey))}: a driver "
-                    "package cannot start programs; run it as a Win32 service started by "
-                    "the device interface's arrival (AddService with AddTrigger), or ship it "
-                    f"as a Hardware Support App ([{first_ddinstall(write)}.Software] "
-                    "AddSoftware)")
+            text = (
+                f"{describe(ctx, write)}, which starts a program at logon for every user "
+                f"{codes([number], h_tolerated(write.root, write.subkey))}: a driver "
+                "package cannot start programs; run it as a Win32 service started by "
+                "the device interface's arrival (AddService with AddTrigger), or ship it "
+                f"as a Hardware Support App ([{first_ddinstall(write)}.Software] "
+                "AddSoftware)"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(number,))

@@ -75,22 +75,28 @@ class ServiceKeyOutsideParameters(Fixer):
                 svc = write.parts.get("svc", "")
                 rest = write.parts.get("rest") or ""
                 number = isolation_code(ctx, write)
-                text = (f"{describe(ctx, write)}, service {svc}'s key outside its Parameters "
-                        f"subkey {codes([number, 1323], h_tolerated(write.root, write.subkey))}"
-                        f": {_instead(write, rest, svc)}")
+                text = (
+                    f"{describe(ctx, write)}, service {svc}'s key outside its Parameters "
+                    f"subkey {codes([number, 1323], h_tolerated(write.root, write.subkey))}"
+                    f": {_instead(write, rest, svc)}"
+                )
                 yield self.diagnostic(write.line.ref, text, infverif=(number, 1323))
             elif write.kind is Kind.HKR:
                 services = service_names(write)
                 sub = write.subkey
                 if not services or fold(sub.split("\\")[0]) == "parameters":
                     continue
-                if not sub and (fold(write.value_name) in SCM_VALUES
-                                or (write.line.flags or 0) & FLG_ADDREG_KEYONLY):
+                if not sub and (
+                    fold(write.value_name) in SCM_VALUES
+                    or (write.line.flags or 0) & FLG_ADDREG_KEYONLY
+                ):
                     continue  # ISO021's, or the service key itself
                 path = "HKR\\" + sub if sub else "HKR"
-                text = (f"{describe(ctx, write, path)} in the key of service "
-                        f"{', '.join(services)}, outside its Parameters subkey "
-                        f"{codes([1323])}: {_instead(write, sub, services[0])}")
+                text = (
+                    f"{describe(ctx, write, path)} in the key of service "
+                    f"{', '.join(services)}, outside its Parameters subkey "
+                    f"{codes([1323])}: {_instead(write, sub, services[0])}"
+                )
                 yield self.diagnostic(write.line.ref, text)
 
 
@@ -99,9 +105,12 @@ def _instead(write: RegWrite, sub: str, svc: str) -> str:
     target = "HKR,Parameters" + (f"\\{sub}" if sub else "")
     where = f"in service {svc}'s install section"
     if first == "instances":
-        return (f"write it as {target} {where}, where Filter Manager reads minifilter "
-                "instances too (as the WDK minifilter samples do)")
+        return (
+            f"write it as {target} {where}, where Filter Manager reads minifilter "
+            "instances too (as the WDK minifilter samples do)"
+        )
     if first == "triggerinfo":
         return f"declare the trigger with AddTrigger {where}"
-    return (f"write it as {target} {where} and have the binary read it there with "
-            f"{SERVICE_STATE_API}")
+    return (
+        f"write it as {target} {where} and have the binary read it there with {SERVICE_STATE_API}"
+    )

@@ -92,7 +92,8 @@ class ServiceParametersInHklm(Fixer):
                 f"value {write.value_name or '(default)'} is written to HKLM\\{write.subkey} "
                 f"(InfVerif 1320): write it as {target} in service {svc}'s install section"
                 + (f"; not fixed: {refused}" if refused else ""),
-                None if refused else fix)
+                None if refused else fix,
+            )
 
 
 @dataclass
@@ -109,8 +110,11 @@ def _plan(ctx: FixContext) -> _Plan:
     model = ctx.model
     by_svc: dict[str, list[RegWrite]] = {}
     for write in registry_writes(ctx):
-        if write.kind is Kind.SERVICE_PARAMETERS and write.root == "HKLM" \
-                and write.section.kind is RegKind.ADD:  # DelReg/BitReg lines are ISO039's
+        if (
+            write.kind is Kind.SERVICE_PARAMETERS
+            and write.root == "HKLM"
+            and write.section.kind is RegKind.ADD
+        ):  # DelReg/BitReg lines are ISO039's
             plan.writes.append(write)
             if write.refusal:  # kept where it is, reported; the others still move
                 plan.kept[id(write)] = write.refusal
@@ -124,16 +128,18 @@ def _plan(ctx: FixContext) -> _Plan:
             plan.refused[svc] = reason
             continue
         # (every service has a section: _refusal refuses otherwise)
-        sections = list({id(s.section): s.section for s in services
-                         if s.section is not None}.values())
+        sections = list(
+            {id(s.section): s.section for s in services if s.section is not None}.values()
+        )
         moving.append((writes[0].parts["svc"], writes, sections))
     if moving:
         plan.edits = _edits(ctx, moving)
     return plan
 
 
-def _refusal(svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall],
-             model: InfModel) -> str:
+def _refusal(
+    svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall], model: InfModel
+) -> str:
     if not all(s.uniform for s in services):
         return "the service name differs between [Strings] locales"
     if any(s.section is None for s in services):
@@ -145,16 +151,22 @@ def _refusal(svc: str, writes: list[RegWrite], services: Sequence[ServiceInstall
     if value is not None:
         return f"value {value} is set to different data on different install paths (ISO041)"
     for section in (s.section for s in services if s.section is not None):  # (all of them)
-        others = {fold(r.context.service) for r in model.references_to(section)
-                  if r.context.kind is Context.SERVICE_KEY and r.context.service} - {svc}
+        others = {
+            fold(r.context.service)
+            for r in model.references_to(section)
+            if r.context.kind is Context.SERVICE_KEY and r.context.service
+        } - {svc}
         if others:
-            return (f"service-install section [{section.name}] also installs "
-                    f"{', '.join(sorted(others))}")
+            return (
+                f"service-install section [{section.name}] also installs "
+                f"{', '.join(sorted(others))}"
+            )
     return ""
 
 
-def _edits(ctx: FixContext,
-           moving: list[tuple[str, list[RegWrite], list[LogicalSection]]]) -> list[Edit]:
+def _edits(
+    ctx: FixContext, moving: list[tuple[str, list[RegWrite], list[LogicalSection]]]
+) -> list[Edit]:
     """One new AddReg section per service, placed after its first service-install section;
     an ``AddReg=`` line appended to each of its service-install sections; the moved lines
     removed from where they were."""
@@ -173,13 +185,18 @@ def _edits(ctx: FixContext,
         if anchor is not last_section:
             body.append(TriviaLine("", "", newline))  # keeps it apart from what follows
         new_sections.setdefault(id(anchor), (anchor, []))[1].append(
-            make_section(name, body, newline=anchor.header.newline or newline))
+            make_section(name, body, newline=anchor.header.newline or newline)
+        )
         for section in sections:
             block = section.blocks[-1]
             like = next((r.entry for r in reversed(section.entries) if r.key is not None), None)
-            line = make_entry("AddReg", [name], like=like,
-                              newline=(like.newline if like is not None else "") or newline,
-                              column=equals_column(r.entry for r in section.entries))
+            line = make_entry(
+                "AddReg",
+                [name],
+                like=like,
+                newline=(like.newline if like is not None else "") or newline,
+                column=equals_column(r.entry for r in section.entries),
+            )
             appended.setdefault(id(block), (block, []))[1].append(line)
     edits: list[Edit] = []
     for key, (block, lines) in appended.items():
@@ -196,5 +213,3 @@ def _edits(ctx: FixContext,
 def _parameters(write: RegWrite) -> str:
     rest = write.parts.get("rest") or ""
     return "Parameters" + (f"\\{rest}" if rest else "")
-
-

@@ -31,18 +31,19 @@ from infmigrate.rules.registry._registry_report import (
 from infmigrate.rules.registry._registry_writes import SCM_VALUES, Kind, RegWrite, registry_writes
 
 FLG_ADDREG_APPEND = 0x8
-_DWORD = frozenset({"StartType", "ServiceType", "ErrorControl", "ServiceSidType",
-                    "DelayedAutoStart", "BootFlags"})
+_DWORD = frozenset(
+    {"StartType", "ServiceType", "ErrorControl", "ServiceSidType", "DelayedAutoStart", "BootFlags"}
+)
 _STRING = frozenset({"DisplayName", "Description", "LoadOrderGroup", "StartName"})
 _MULTI = frozenset({"Dependencies", "RequiredPrivileges"})
 #: Directives newer than Windows 10 1709: the lowest build that reads them (3.2).
 _MIN_BUILD = {"ServiceSidType": 19041, "DelayedAutoStart": 19041, "BootFlags": 25398}
 #: Values with no directive that could take their data as it is.
 _NO_DIRECTIVE = {
-    "security": "a binary security descriptor cannot be copied into Security=\"<SDDL>\"",
+    "security": 'a binary security descriptor cannot be copied into Security="<SDDL>"',
     "failureactions": "FailureActions names a section of its own, with a different layout",
     "tag": "no service-install directive sets Tag (AddService's TAGTOFRONT flag only "
-           "moves the service first in its group)",
+    "moves the service first in its group)",
 }
 _PATH_PREFIXES = (
     (re.compile(r"^\\\?\?\\[a-z]:\\windows\\"), "%systemroot%\\"),
@@ -141,17 +142,20 @@ class ServiceScmValueInRegistry(Fixer):
             if write.kind is Kind.SERVICE_SCM:
                 svc = write.parts.get("svc", "")
                 lines.append(_plan(model, write, svc, hklm=True))
-            elif write.kind is Kind.HKR and not write.subkey \
-                    and fold(write.value_name) in SCM_VALUES:
+            elif (
+                write.kind is Kind.HKR and not write.subkey and fold(write.value_name) in SCM_VALUES
+            ):
                 services = service_names(write)
                 if not services:
                     continue
                 line = _plan(model, write, services[0], hklm=False)
-                if len(services) > 1 or any(c.kind is not Context.SERVICE_KEY
-                                            for c in write.section.contexts):
+                if len(services) > 1 or any(
+                    c.kind is not Context.SERVICE_KEY for c in write.section.contexts
+                ):
                     line.reason = line.reason or (
                         f"[{write.section.name}] is also reached from elsewhere than the "
-                        f"service-install section of {services[0]}")
+                        f"service-install section of {services[0]}"
+                    )
                 lines.append(line)
         fixes = self._fixes(ctx, lines)
         for line in lines:
@@ -161,16 +165,22 @@ class ServiceScmValueInRegistry(Fixer):
             else:
                 number = isolation_code(ctx, write)
                 tolerated = h_tolerated(write.root, write.subkey)
-            where = ", ".join(f"[{s}]" for s in line.sections) or \
-                f"the service-install section of {line.svc}"
+            where = (
+                ", ".join(f"[{s}]" for s in line.sections)
+                or f"the service-install section of {line.svc}"
+            )
             directive = line.directive or "a directive"
-            head = (f"{describe(ctx, write)}, a value the service control manager owns for service "
-                    f"{line.svc} {codes([number], tolerated)}: set it with {directive} in "
-                    f"{where}")
+            head = (
+                f"{describe(ctx, write)}, a value the service control manager owns for service "
+                f"{line.svc} {codes([number], tolerated)}: set it with {directive} in "
+                f"{where}"
+            )
             if not line.directive:
-                text = (f"{describe(ctx, write)}, a value the service control manager owns for "
-                        f"service {line.svc} {codes([number], tolerated)}: "
-                        f"{line.reason}; remove the line")
+                text = (
+                    f"{describe(ctx, write)}, a value the service control manager owns for "
+                    f"service {line.svc} {codes([number], tolerated)}: "
+                    f"{line.reason}; remove the line"
+                )
             elif line.reason:
                 text = f"{head}; not fixed: {line.reason}"
             elif not line.adds:
@@ -199,8 +209,9 @@ class ServiceScmValueInRegistry(Fixer):
                     if other is entry:
                         kept.append((section, entry))
                     elif [f.value for f in other.fields] != [f.value for f in entry.fields]:
-                        line.reason = (f"another line sets {line.directive} of {line.svc} "
-                                       "to another value")
+                        line.reason = (
+                            f"another line sets {line.directive} of {line.svc} to another value"
+                        )
                 line.adds = kept
             todo = [line for line in todo if not line.reason]
             if not todo:
@@ -213,9 +224,12 @@ class ServiceScmValueInRegistry(Fixer):
                     per_block.setdefault(id(block), (block, []))[1].append(entry)
             for block, entries in per_block.values():
                 edits.append(append_lines(block, entries))
-            out[svc] = self.make_fix(*edits, applicability=Applicability.UNSAFE,
-                                     title=f"Set the values of service {todo[0].svc} with "
-                                           "its service-install directives")
+            out[svc] = self.make_fix(
+                *edits,
+                applicability=Applicability.UNSAFE,
+                title=f"Set the values of service {todo[0].svc} with "
+                "its service-install directives",
+            )
         del model
         return out
 
@@ -228,15 +242,19 @@ def _plan(model: InfModel, write: RegWrite, svc: str, *, hklm: bool) -> _Line:
     runs = {id(i) for i in write.section.installs}
     services = [s for s in model.services_named(svc) if runs & {id(i) for i in s.installs}]
     line.sections = list(dict.fromkeys(s.section.name for s in services if s.section))
-    line.reason = (_NO_DIRECTIVE.get(name, "") or _refusal(model, write, svc, services, hklm)
-                   or _adds(model, line, services))
+    line.reason = (
+        _NO_DIRECTIVE.get(name, "")
+        or _refusal(model, write, svc, services, hklm)
+        or _adds(model, line, services)
+    )
     if line.reason:
         line.adds = []
     return line
 
 
-def _refusal(model: InfModel, write: RegWrite, svc: str, services: list[ServiceInstall],
-             hklm: bool) -> str:
+def _refusal(
+    model: InfModel, write: RegWrite, svc: str, services: list[ServiceInstall], hklm: bool
+) -> str:
     if write.section.kind is not RegKind.ADD:
         return f"a {write.section.kind.value} line does not set a value"
     if write.refusal:
@@ -257,11 +275,16 @@ def _refusal(model: InfModel, write: RegWrite, svc: str, services: list[ServiceI
     if any(s.section is None for s in services):
         return "an AddService line of the service names no service-install section"
     for section in _sections(services):
-        others = {fold(r.context.service) for r in model.references_to(section)
-                  if r.context.kind is Context.SERVICE_KEY and r.context.service} - {fold(svc)}
+        others = {
+            fold(r.context.service)
+            for r in model.references_to(section)
+            if r.context.kind is Context.SERVICE_KEY and r.context.service
+        } - {fold(svc)}
         if others:
-            return (f"service-install section [{section.name}] also installs "
-                    f"{', '.join(sorted(others))}")
+            return (
+                f"service-install section [{section.name}] also installs "
+                f"{', '.join(sorted(others))}"
+            )
     if hklm:
         installing = {id(i) for s in services for i in s.installs}
         outside = [i.name for i in write.section.installs if id(i) not in installing]
@@ -284,9 +307,12 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
         for s in services:
             for install in s.installs:
                 if not install.decorations or any(
-                        d is None or d.allows_build_below(minimum) for d in install.decorations):
-                    return (f"{directive} needs build {minimum} or later, and [{install.name}] "
-                            "installs on earlier builds")
+                    d is None or d.allows_build_below(minimum) for d in install.decorations
+                ):
+                    return (
+                        f"{directive} needs build {minimum} or later, and [{install.name}] "
+                        "installs on earlier builds"
+                    )
     raw = [_raw(entry, 4 + i, v) for i, v in enumerate(data)]
     if directive in _DWORD:
         number = None
@@ -311,8 +337,10 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
         for section in _sections(services):
             found = section.get("ServiceBinary")
             if not found or _norm_path(expand(found[-1].value(0))) != path:
-                return (f"ImagePath differs from the ServiceBinary of [{section.name}] "
-                        "(a path cannot be turned into a DIRID form safely)")
+                return (
+                    f"ImagePath differs from the ServiceBinary of [{section.name}] "
+                    "(a path cannot be turned into a DIRID form safely)"
+                )
         return ""
     elif directive in _STRING:
         if kind not in ("sz", "expand_sz") or len(data) != 1:
@@ -329,16 +357,23 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
             return "its data is not a REG_MULTI_SZ list"
         group = fold(write.value_name) == "dependongroup"
         items = [expand(v).strip() for v in data if v.strip()]
-        values = [("+" + r if not r.startswith('"') else '"+' + r[1:]) if group else r
-                  for r, v in zip(raw, data, strict=True) if v.strip()]
+        values = [
+            ("+" + r if not r.startswith('"') else '"+' + r[1:]) if group else r
+            for r, v in zip(raw, data, strict=True)
+            if v.strip()
+        ]
         want = {fold(i) for i in items}
 
         def same(existing: list[str]) -> bool:
             got = [fold(expand(v).strip()) for v in existing if v.strip()]
             if directive == "Dependencies":
-                got = [g[1:] for g in got if g.startswith("+")] if group else \
-                    [g for g in got if not g.startswith("+")]
+                got = (
+                    [g[1:] for g in got if g.startswith("+")]
+                    if group
+                    else [g for g in got if not g.startswith("+")]
+                )
             return set(got) == want
+
     for section in dict.fromkeys(_sections(services)):
         found = section.get(directive)
         if found:
@@ -348,9 +383,14 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
             return f"[{section.name}] already sets {directive} = {shown}"
         entries = [r.entry for r in section.entries]
         like = next((r.entry for r in reversed(section.entries) if r.key is not None), None)
-        new = make_entry(directive, values, like=like, raw=True,
-                         newline=(like.newline if like is not None else "") or "\r\n",
-                         column=equals_column(entries))
+        new = make_entry(
+            directive,
+            values,
+            like=like,
+            raw=True,
+            newline=(like.newline if like is not None else "") or "\r\n",
+            column=equals_column(entries),
+        )
         line.adds.append((section, new))
     return ""
 

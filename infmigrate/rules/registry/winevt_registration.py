@@ -75,16 +75,22 @@ class WinevtRegistration(Fixer):
             name = parts[at + 2] if len(parts) > at + 2 else ""
             events = f"[{first_ddinstall(write)}.Events]"
             if what == "channels":
-                draft = (f"declare channel {name or '<name>'} with AddChannel in the install "
-                         f"section of its provider's AddEventProvider in {events} (Windows 10 "
-                         "1809 and later); channel types are spelled differently than the raw "
-                         "Type values")
+                draft = (
+                    f"declare channel {name or '<name>'} with AddChannel in the install "
+                    f"section of its provider's AddEventProvider in {events} (Windows 10 "
+                    "1809 and later); channel types are spelled differently than the raw "
+                    "Type values"
+                )
             else:
                 guid = name or "{ProviderGUID}"
-                draft = (f"register the provider with {events} AddEventProvider={guid},"
-                         "<section> (Windows 10 1809 and later), the section giving "
-                         "ProviderName, ResourceFile and MessageFile (%13% paths)")
+                draft = (
+                    f"register the provider with {events} AddEventProvider={guid},"
+                    "<section> (Windows 10 1809 and later), the section giving "
+                    "ProviderName, ResourceFile and MessageFile (%13% paths)"
+                )
             number = isolation_code(ctx, write)
-            text = (f"{describe(ctx, write)}, the event log service's own registration "
-                    f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft}")
+            text = (
+                f"{describe(ctx, write)}, the event log service's own registration "
+                f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft}"
+            )
             yield self.diagnostic(write.line.ref, text, infverif=(number,))
