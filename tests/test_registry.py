@@ -85,3 +85,24 @@ def test_explain_iso001_lists_the_flags_dirid_13_rejects() -> None:
     for bit, name in REJECTED_FLAGS.items():
         assert f"`0x{bit:X}` {name}" in text
     assert "wdfsimpleum.inx" in text and "inf-copyfiles-directive" in text
+
+
+def test_a_rule_pack_that_cannot_be_imported_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stale or broken ``infmigrate.fixers`` entry point (e.g. the metadata of an older
+    install naming a package that no longer exists) is a clear RuleError naming the pack,
+    not an internal error; once it is gone, loading works again."""
+    from importlib.metadata import EntryPoint
+
+    from infmigrate.engine import catalog
+
+    stale = EntryPoint(name="old-pack", value="no_such_infmigrate_pack", group="infmigrate.fixers")
+    monkeypatch.setattr(catalog, "_loaded", False)
+    monkeypatch.setattr(catalog, "entry_points", lambda group: [stale])
+    with pytest.raises(
+        RuleError,
+        match=r"rule pack 'old-pack' \(entry point "
+        r"'no_such_infmigrate_pack'\) cannot be imported: No module named",
+    ):
+        catalog.all_rules()
+    monkeypatch.setattr(catalog, "entry_points", lambda group: [])
+    assert rule("ISO001").code == "ISO001"

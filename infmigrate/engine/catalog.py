@@ -48,13 +48,23 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    packages = {BUILTIN}
+    packages = {BUILTIN: "the built-in rules"}
     for ep in entry_points(group="infmigrate.fixers"):
-        packages.add(ep.value)
+        origin = f" of {ep.dist.name}" if ep.dist is not None else ""
+        packages.setdefault(ep.value, f"rule pack {ep.name!r}{origin} (entry point {ep.value!r})")
     for name in sorted(packages):
-        package = importlib.import_module(name)
-        for info in pkgutil.walk_packages(package.__path__, name + "."):
-            importlib.import_module(info.name)
+        try:
+            package = importlib.import_module(name)
+            for info in pkgutil.walk_packages(package.__path__, name + "."):
+                importlib.import_module(info.name)
+        except ImportError as exc:
+            # A pack that is not importable (uninstalled package, stale metadata of an
+            # older install) is a set-up problem to name, not an internal error.
+            _loaded = False
+            raise RuleError(
+                f"{packages[name]} cannot be imported: {exc}; reinstall or uninstall "
+                "the distribution that declares it"
+            ) from exc
 
 
 def all_rules() -> list[type[Fixer]]:
