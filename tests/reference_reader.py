@@ -1,7 +1,8 @@
 """An independent reference reader for INF files, used only by the tests.
 
-It implements the syntax rules of ``../shared/docs/inf-reference.md`` section 1 (as pinned
-down for infmigrate) with a plain character-by-character state machine, in the
+It implements the syntax rules of Microsoft's "General Syntax Rules for INF Files"
+(https://learn.microsoft.com/windows-hardware/drivers/install/general-syntax-rules-for-inf-files),
+as pinned down for infmigrate, with a plain character-by-character state machine, in the
 spirit of Wine's ``dlls/setupapi/parser.c``. It deliberately shares no code and
 no design with ``infmigrate``: it keeps no trivia and cannot write anything back,
 it only answers "which sections, keys and values would SetupAPI see?".

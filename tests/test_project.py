@@ -92,3 +92,38 @@ def test_ruff_format_applied() -> None:
         check=False,
     )
     assert proc.returncode == 0, "ruff format would change:\n" + proc.stdout + proc.stderr
+
+
+#: The documents that describe the code to users and rule authors.
+DOCUMENTS = ("README.md", "CONTRIBUTING.md")
+
+
+def _documents() -> list[tuple[str, str]]:
+    return [(name, (ROOT / name).read_text(encoding="utf-8")) for name in DOCUMENTS]
+
+
+def test_paths_the_documents_name_exist() -> None:
+    """Every repository path written in backquotes in the README and the guide exists
+    (placeholders such as ``fixtures/<CODE>/`` and ``{a,b}`` lists aside)."""
+    pattern = re.compile(r"`((?:infmigrate|tests|fixtures|bench|fuzz)/[^`\s]*)`")
+    missing = [
+        (name, path)
+        for name, text in _documents()
+        for path in pattern.findall(text)
+        if not re.search(r"[<{*]", path) and not (ROOT / path).exists()
+    ]
+    assert not missing
+
+
+def test_imports_the_documents_show_work() -> None:
+    """Every ``from infmigrate... import ...`` line of the README's and the guide's code
+    blocks imports (third-party examples, which import their own package, aside)."""
+    pattern = re.compile(r"^\s*from (infmigrate[\w.]*) import ([\w, ]+)$", re.M)
+    checked = 0
+    for name, text in _documents():
+        for module, names in pattern.findall(text):
+            imported = importlib.import_module(module)
+            for attr in names.split(","):
+                assert hasattr(imported, attr.strip()), (name, module, attr)
+            checked += 1
+    assert checked >= 5

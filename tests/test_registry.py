@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from infmigrate.engine.catalog import RuleError, all_rules, register, rule, select_rules
 from infmigrate.engine.fixer import FixAvailability, Fixer
 from infmigrate.engine.ruledocs import explain
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HEADINGS = [
     "## What it does",
@@ -26,11 +29,42 @@ def test_builtin_rules_are_discovered() -> None:
     assert rule("iso015").name == "pnp-lockdown-missing"
 
 
-def test_each_fixers_module_registers_one_rule_named_after_it() -> None:
+def _family_blocks() -> dict[str, range]:
+    """The family table of CONTRIBUTING.md: folder -> its block of ISO codes."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\|[^|\n]*\| `infmigrate/rules/(\w+)/` \| ISO(\d{3})-ISO(\d{3}) \|$", guide, re.M
+    )
+    return {folder: range(int(low), int(high) + 1) for folder, low, high in rows}
+
+
+def test_each_rule_module_is_named_after_its_rule_in_its_familys_block() -> None:
+    """Module name = rule name, one rule per module, in a family folder, with a code in the
+    block CONTRIBUTING.md gives that family."""
+    blocks = _family_blocks()
+    assert set(blocks) >= {"placement", "registry", "directives"}
+    modules: dict[str, str] = {}
     for cls in all_rules():
-        module = cls.__module__
-        if module.startswith("fixers."):
-            assert module.split(".")[-1] == cls.name.replace("-", "_")
+        package, family, module = cls.__module__.rsplit(".", 2)
+        assert package == "infmigrate.rules", cls.__module__
+        assert module == cls.name.replace("-", "_"), (cls.code, cls.__module__)
+        assert family in blocks, f"{cls.code}: folder {family!r} is not in CONTRIBUTING.md"
+        assert int(cls.code[3:]) in blocks[family], (cls.code, family)
+        assert cls.__module__ not in modules, (cls.code, modules.get(cls.__module__))
+        modules[cls.__module__] = cls.code
+
+
+def test_every_rule_module_on_disk_is_discovered() -> None:
+    """Every ``infmigrate/rules/<family>/<name>.py`` is a rule (found by the catalog with no
+    list to edit); the ``_`` modules, shared analyses, register none."""
+    on_disk = {
+        f"infmigrate.rules.{path.parent.name}.{path.stem}"
+        for path in (ROOT / "infmigrate" / "rules").glob("*/*.py")
+    }
+    registered = {cls.__module__ for cls in all_rules()}
+    rules = {m for m in on_disk if not m.rsplit(".", 1)[1].startswith("_")}
+    assert registered == rules
+    assert not any(m.rsplit(".", 1)[1].startswith("_") for m in registered)
 
 
 def test_rule_docs_have_ruffs_headings_in_order() -> None:
@@ -40,6 +74,8 @@ def test_rule_docs_have_ruffs_headings_in_order() -> None:
         assert all(p >= 0 for p in positions), (cls.code, positions)
         assert positions == sorted(positions), cls.code
         assert "Use instead:" in doc, cls.code
+        references = doc.split("## References", 1)[1]
+        assert "https://" in references, f"{cls.code}: no link under ## References"
 
 
 def test_rule_metadata_conventions() -> None:

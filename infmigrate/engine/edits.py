@@ -2,8 +2,9 @@
 
 :func:`apply_edits` makes the new tree for a set of :class:`~infmigrate.engine.fixer.Edit` objects.
 The helpers below make the nodes fixers insert: they copy the spacing, indentation and line
-terminator of the lines around them, quote values the way SetupAPI needs (section 1.6 of
-the reference), and never touch the text of lines they were not asked to change.
+terminator of the lines around them, quote values the way SetupAPI needs ("General Syntax
+Rules for INF Files", https://learn.microsoft.com/windows-hardware/drivers/install/general-syntax-rules-for-inf-files),
+and never touch the text of lines they were not asked to change.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ For each case:
 * a first line ``; infmigrate-test: --unsafe-fixes`` turns unsafe fixes on.
 
 Checked: the input round-trips, the output is exact, re-parses and a second run changes
-nothing, only the rule under test fires, and the rule's declared fix availability agrees
-with what it did. ``INFMIGRATE_UPDATE_FIXTURES=diagnostics`` rewrites the diagnostics
-snapshots, ``=all`` the ``.after`` files too (review the diff like code: ``.after`` files
-are meant to be written by hand).
+nothing, only the rule under test fires, no message ends with a period, and the rule's
+declared fix availability agrees with what it did. ``INFMIGRATE_UPDATE_FIXTURES=diagnostics``
+rewrites the diagnostics snapshots, ``=all`` the ``.after`` files too (review the diff like
+code: ``.after`` files are meant to be written by hand).
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def test_fixture(case: Path) -> None:
 
     diagnostics = check(tree, rules, settings, str(case))
     assert {d.code for d in diagnostics} <= {code}
+    assert not [d.message for d in diagnostics if d.message.endswith(".")], "final period"
     result = fix(tree, rules, settings, str(case))
     output = result.fixed.to_bytes()
 

@@ -1,4 +1,7 @@
-"""What HKR means where a section is reached (inf-reference.md 5.1).
+"""What HKR means where a section is reached.
+
+The table of HKR per section in "INF AddReg Directive"
+(https://learn.microsoft.com/windows-hardware/drivers/install/inf-addreg-directive).
 
 A section's meaning depends on the path that reaches it: the same add-registry section
 named from a DDInstall and from a service-install section writes to two different keys.

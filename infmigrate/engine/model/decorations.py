@@ -1,6 +1,8 @@
 """Platform and OS decorations: TargetOSVersion, Manufacturer/Models, install sections.
 
-Decisions (inf-reference.md 3.1):
+Decisions (Microsoft's "Creating INF Files for Multiple Platforms and Operating Systems",
+https://learn.microsoft.com/windows-hardware/drivers/install/creating-inf-files-for-multiple-platforms-and-operating-systems,
+and "INF Manufacturer Section", https://learn.microsoft.com/windows-hardware/drivers/install/inf-manufacturer-section):
 
 - A TargetOSVersion is ``NT[Arch][.Major[.Minor[.ProductType[.SuiteMask[.Build]]]]]``,
   case-insensitive. Arch is one of :data:`ARCHITECTURES`, or the INX placeholder

@@ -1,4 +1,7 @@
-"""The DIRID table (inf-reference.md section 2) and how isolation treats each DIRID.
+"""The DIRID table and how isolation treats each DIRID.
+
+DIRIDs as Microsoft's "Using Dirids" lists them
+(https://learn.microsoft.com/windows-hardware/drivers/install/using-dirids).
 
 Every DIRID falls in one :class:`DiridClass`:
 

@@ -1,6 +1,8 @@
 """File lists (CopyFiles, DelFiles, RenFiles), their destinations and their sources.
 
-- **Destination** (inf-reference.md 3.2): the list's own ``[DestinationDirs]`` entry,
+- **Destination** ("INF DestinationDirs Section",
+  https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section):
+  the list's own ``[DestinationDirs]`` entry,
   else ``DefaultDestDir``, else DIRID_DEFAULT 11 (``origin`` says which). The DIRID must
   be a number once ``%strkey%`` tokens are expanded (``%DRIVERSTORE_FOLDER%`` with
   ``DRIVERSTORE_FOLDER = 13`` is DIRID 13); anything else, ``%12%`` included, gives

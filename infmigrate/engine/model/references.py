@@ -1,4 +1,8 @@
-"""The reference graph (inf-reference.md 3.3): what reaches what, and in which context.
+"""The reference graph: what reaches what, and in which context.
+
+Which section names which (Microsoft's "Summary of INF Sections",
+https://learn.microsoft.com/windows-hardware/drivers/install/summary-of-inf-sections,
+and each directive's page).
 
 Roots are the install sections: every Models entry's DDInstall (resolved per decoration
 and architecture), ``DefaultInstall``, ``DefaultUninstall``, ``ClassInstall32`` and the

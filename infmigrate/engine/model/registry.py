@@ -1,7 +1,8 @@
 """Registry sections (AddReg, DelReg, BitReg targets) and their lines.
 
-A line is ``reg-root,[subkey],[value-name],[flags],[value][,value...]`` (inf-reference.md
-3.2). :class:`RegLine` keeps the cooked fields, unexpanded, and the parsed flags; string
+A line is ``reg-root,[subkey],[value-name],[flags],[value][,value...]`` ("INF AddReg
+Directive", https://learn.microsoft.com/windows-hardware/drivers/install/inf-addreg-directive).
+:class:`RegLine` keeps the cooked fields, unexpanded, and the parsed flags; string
 values (REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ items) are what path analysis scans.
 Keyed lines (an unquoted ``=`` before the first ``,``) are not registry lines and are
 left out of :attr:`RegSection.lines`.

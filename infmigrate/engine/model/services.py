@@ -1,7 +1,9 @@
 """Services: AddService lines of .Services sections, and WDF services of .Wdf sections.
 
 ``AddService=ServiceName,[flags],service-install-section[,event-log-install-section
-[,[EventLogType][,EventName]]]`` (inf-reference.md 3.2): EventLogType defaults to
+[,[EventLogType][,EventName]]]`` ("INF AddService Directive",
+https://learn.microsoft.com/windows-hardware/drivers/install/inf-addservice-directive):
+EventLogType defaults to
 ``System`` and EventName to the service name. ``KmdfService``/``UmdfService =
 name,wdf-service-install-section`` in .Wdf sections.
 """

@@ -1,6 +1,9 @@
 """``[Strings]`` and ``[Strings.LLLL]`` tables and ``%strkey%`` expansion.
 
-Expansion follows SetupAPI as the reference describes it (inf-reference.md 1.7 and 1.9):
+Expansion follows SetupAPI as Microsoft documents it ("INF Strings Section",
+https://learn.microsoft.com/windows-hardware/drivers/install/inf-strings-section;
+"Creating International INF Files",
+https://learn.microsoft.com/windows-hardware/drivers/install/creating-international-inf-files):
 
 - ``%name%`` is looked up case-insensitively in the one Strings section chosen for the
   locale: the exact LANGID, else the same primary language with SUBLANG_NEUTRAL, else any

@@ -16,7 +16,9 @@ Driver INFs have few shapes (1,127 for the 72,000 distinct lines of the shared c
 the builder parses each shape once and reuses the result; the grammar stays a real PEG over
 the whole line while the per-line cost is that of one regex scan.
 
-Syntax rules implemented (``inf-reference.md`` section 1):
+Syntax rules implemented (Microsoft's "General Syntax Rules for INF Files",
+https://learn.microsoft.com/windows-hardware/drivers/install/general-syntax-rules-for-inf-files,
+and "INF Strings Section" for quoting):
 
 * A ``;`` outside double quotes starts a comment that runs to the end of the physical line.
 * A header is ``[`` at the first non-blank position; its name is the raw text up to the first

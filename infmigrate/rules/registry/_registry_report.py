@@ -3,8 +3,9 @@
 Every diagnostic of these rules says three things: what the line does (``value Mode is
 written to HKLM\\SOFTWARE\\Contoso``), why that is not isolated (with the InfVerif code, and
 "fails /w; tolerated by /h for now" when the location is on InfVerif /h's April 2024
-exception list, inf-reference.md 5.3), and what to use instead: an INF construct, or the
-API the driver or service should call when the state is written by code.
+exception list, https://learn.microsoft.com/windows-hardware/drivers/devtest/infverif_h),
+and what to use instead: an INF construct, or the API the driver or service should call
+when the state is written by code.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ __all__ = [
 #: What the report says for a location on InfVerif /h's exception list.
 H_TOLERATED = "fails /w; tolerated by /h for now"
 
-#: The APIs that read each kind of isolated state (inf-reference.md 5.1 and 5.2).
+#: The APIs that read each kind of isolated state ("Driver package isolation",
+#: https://learn.microsoft.com/windows-hardware/drivers/develop/driver-isolation).
 SERVICE_STATE_API = (
     "IoOpenDriverRegistryKey(DriverRegKeyParameters), "
     "WdfDriverOpenParametersRegistryKey or "
@@ -60,7 +62,8 @@ INTERFACE_API = "IoOpenDeviceInterfaceRegistryKey or CM_Open_Device_Interface_Ke
 FILE_STATE_API = "IoGetDriverDirectory, GetServiceDirectory or IoGetDeviceDirectory"
 
 _MS = "software\\microsoft\\"
-#: HKLM subkeys InfVerif /h tolerates (April 2024 list, inf-reference.md 5.3), folded.
+#: HKLM subkeys InfVerif /h tolerates, folded (its April 2024 list,
+#: https://learn.microsoft.com/windows-hardware/drivers/devtest/infverif_h).
 _H_HKLM: tuple[str, ...] = (
     "system\\currentcontrolset",
     "software\\classes",

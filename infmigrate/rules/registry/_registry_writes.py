@@ -1,4 +1,7 @@
-"""Every registry write of an INF, classified by where it lands (inf-reference.md 5.2).
+"""Every registry write of an INF, classified by where it lands.
+
+The global locations and their isolated replacements are those of "Driver package isolation"
+(https://learn.microsoft.com/windows-hardware/drivers/develop/driver-isolation).
 
 The registry rules (ISO020–ISO042) share this one analysis per round, through
 ``FixContext.cache``: for each line of each AddReg/DelReg/BitReg section the INF reaches,

@@ -34,7 +34,7 @@ class GlobalRegistryWrite(Fixer):
     fails `/w` (InfVerif 1320/1321) and `/u` (1304); `HKLM\\SYSTEM` outside
     `CurrentControlSet` is InfVerif 1222. Per-user hives (`HKCU`, `HKU`) are not even
     loaded for the users who log on later. InfVerif /h still tolerates some locations
-    (inf-reference.md 5.3); the message says so when it does.
+    (its April 2024 exception list, see References); the message says so when it does.
 
     ## Example
     ```inf
