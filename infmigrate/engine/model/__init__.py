@@ -16,7 +16,8 @@
 Modules: ``sections`` (merged sections, EntryRef), ``strings`` (Strings tables and
 expansion), ``decorations`` (TargetOSVersion, Manufacturer/Models, install section
 resolution), ``dirids`` (DIRID table and classes), ``contexts`` (what HKR means),
-``paths`` (file paths in values), ``files`` (file lists, destinations, sources),
+``paths`` (file paths in values), ``reach`` (install sections and references: how a
+section is reached), ``files`` (file lists, destinations, sources),
 ``registry`` (registry sections and lines), ``services`` (AddService, WDF services),
 ``references`` (the reference graph), ``build`` (InfModel, build_model).
 """
@@ -43,13 +44,8 @@ from infmigrate.engine.model.files import (
     SourceIndex,
 )
 from infmigrate.engine.model.paths import PathRef, find_paths
-from infmigrate.engine.model.references import (
-    FileReference,
-    FileRefKind,
-    IncludeDirective,
-    InstallSection,
-    Reference,
-)
+from infmigrate.engine.model.reach import InstallSection, Reference
+from infmigrate.engine.model.references import FileReference, FileRefKind, IncludeDirective
 from infmigrate.engine.model.registry import RegKind, RegLine, RegSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.engine.model.services import ServiceInstall, WdfService

@@ -20,13 +20,8 @@ from infmigrate.engine.model.decorations import (
     resolve_suffixes,
 )
 from infmigrate.engine.model.files import DestinationDirs, FileList, ListKind, SourceIndex
-from infmigrate.engine.model.references import (
-    FileReference,
-    IncludeDirective,
-    InstallSection,
-    Reference,
-    build_graph,
-)
+from infmigrate.engine.model.reach import InstallSection, Reference
+from infmigrate.engine.model.references import FileReference, IncludeDirective, build_graph
 from infmigrate.engine.model.registry import RegKind, RegSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, build_sections, fold
 from infmigrate.engine.model.services import ServiceInstall, WdfService

@@ -21,15 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 from infmigrate.engine.model.dirids import DIRID_DEFAULT, DiridClass, classify, parse_dirid
 from infmigrate.engine.model.numbers import parse_int
+from infmigrate.engine.model.reach import InstallSection, Reference
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.engine.model.strings import StringTable
-
-if TYPE_CHECKING:
-    from infmigrate.engine.model.references import InstallSection, Reference
 
 __all__ = [
     "Destination",

@@ -14,15 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from infmigrate.engine.model.contexts import SectionContext
 from infmigrate.engine.model.numbers import parse_int
+from infmigrate.engine.model.reach import InstallSection, Reference
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, slot_setter
 from infmigrate.engine.model.strings import StringTable
-
-if TYPE_CHECKING:
-    from infmigrate.engine.model.references import InstallSection, Reference
 
 __all__ = [
     "FLG_ADDREG_DELVAL",

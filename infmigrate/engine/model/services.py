@@ -11,15 +11,12 @@ name,wdf-service-install-section`` in .Wdf sections.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from infmigrate.engine.model.contexts import SectionContext
 from infmigrate.engine.model.numbers import parse_int
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection
 from infmigrate.engine.model.strings import Expansion
-
-if TYPE_CHECKING:
-    from infmigrate.engine.model.references import InstallSection
 
 __all__ = ["ServiceInstall", "WdfService"]
 

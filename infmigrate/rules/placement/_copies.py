@@ -14,7 +14,7 @@ from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.dirids import describe
 from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListKind
 from infmigrate.engine.model.paths import split_root
-from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.rules.placement._messages import place
 

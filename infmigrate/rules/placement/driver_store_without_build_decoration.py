@@ -18,7 +18,7 @@ from infmigrate.engine.fixer import (
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ModelsSection, TargetOS
 from infmigrate.engine.model.files import ListKind
-from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, fold
 from infmigrate.engine.model.strings import StringTable
 from infmigrate.rules.placement._copies import installs_of

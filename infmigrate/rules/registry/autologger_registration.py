@@ -5,20 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
+from infmigrate.engine.fixer import Diagnostic, FixContext
 from infmigrate.engine.model import fold
-from infmigrate.rules.registry._registry_report import (
-    codes,
-    describe,
-    first_ddinstall,
-    h_tolerated,
-    isolation_code,
-)
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._location_rule import LocationRule
+from infmigrate.rules.registry._registry_report import first_ddinstall
+from infmigrate.rules.registry._registry_writes import Kind, RegWrite
 
 
 @register
-class AutologgerRegistration(Fixer):
+class AutologgerRegistration(LocationRule):
     """## What it does
     Flags registry lines that create or configure an ETW AutoLogger session by hand, under
     `HKLM\\SYSTEM\\CurrentControlSet\\Control\\WMI\\Autologger`, and drafts the `.Events`
@@ -59,40 +54,38 @@ class AutologgerRegistration(Fixer):
     code = "ISO032"
     name = "autologger-registration"
     message = "a registry line configures an ETW AutoLogger session by hand"
-    infverif = (1320, 1321)
+    kinds = (Kind.AUTOLOGGER,)
+    location = "a global ETW session setting"
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        writes = [w for w in registry_writes(ctx) if w.kind is Kind.AUTOLOGGER]
+        writes = list(self.writes(ctx))
         guids = {
             fold(w.subkey): _guid(ctx, w)
             for w in writes
             if fold(w.value_name) == "guid" and w.line.data
         }
         for write in writes:
-            parts = write.subkey.split("\\")
-            session = parts[5] if len(parts) > 5 else ""
-            events = f"[{first_ddinstall(write)}.Events]"
-            if not session:
-                draft = f"declare the session with {events} AddAutoLogger or UpdateAutoLogger"
-            else:
-                key = fold("\\".join(parts[:6]))
-                guid = guids.get(key) or "{SessionGUID}"
-                draft = (
-                    f"declare session {session} with {events} AddAutoLogger={session},"
-                    f"{guid},<section> (or UpdateAutoLogger={session},<section> to add "
-                    "providers to a session another package owns)"
-                )
-                if len(parts) > 6:
-                    draft += (
-                        f", provider {parts[6]} becoming an AddAutoLoggerProvider of that section"
-                    )
-            number = isolation_code(ctx, write)
-            text = (
-                f"{describe(ctx, write)}, a global ETW session setting "
-                f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft} "
-                "(Windows 11 and later)"
-            )
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+            yield self.report(ctx, write, _draft(write, guids))
+
+
+def _draft(write: RegWrite, guids: dict[str, str]) -> str:
+    """The .Events directives that replace the line, from the session's Guid value."""
+    parts = write.subkey.split("\\")
+    session = parts[5] if len(parts) > 5 else ""
+    events = f"[{first_ddinstall(write)}.Events]"
+    if not session:
+        draft = f"declare the session with {events} AddAutoLogger or UpdateAutoLogger"
+    else:
+        key = fold("\\".join(parts[:6]))
+        guid = guids.get(key) or "{SessionGUID}"
+        draft = (
+            f"declare session {session} with {events} AddAutoLogger={session},"
+            f"{guid},<section> (or UpdateAutoLogger={session},<section> to add "
+            "providers to a session another package owns)"
+        )
+        if len(parts) > 6:
+            draft += f", provider {parts[6]} becoming an AddAutoLoggerProvider of that section"
+    return f"{draft} (Windows 11 and later)"
 
 
 def _guid(ctx: FixContext, write: RegWrite) -> str:

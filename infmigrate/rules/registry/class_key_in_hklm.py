@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import fold
-from infmigrate.rules.registry._registry_report import (
-    DEVICE_HARDWARE_API,
-    DEVICE_SOFTWARE_API,
-    codes,
-    describe,
-    h_tolerated,
-    isolation_code,
-)
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._location_rule import LocationRule
+from infmigrate.rules.registry._registry_report import DEVICE_HARDWARE_API, DEVICE_SOFTWARE_API
+from infmigrate.rules.registry._registry_writes import Kind, RegWrite
 
 #: Class filter values, which ISO028 reports.
 FILTER_VALUES = frozenset({"upperfilters", "lowerfilters"})
+#: What each kind of location is, and what to use instead.
+_LOCATION = {
+    Kind.CLASS_INSTANCE: (
+        "the software key of one device instance, whose number is only known once a device "
+        "is installed"
+    ),
+    Kind.CLASS_KEY: "the setup class key shared by every device of the class",
+}
+_INSTEAD = {
+    Kind.CLASS_INSTANCE: (
+        "write it with HKR in the DDInstall's AddReg (the device's own software key) and "
+        f"read it with {DEVICE_SOFTWARE_API}"
+    ),
+    Kind.CLASS_KEY: (
+        "class settings would need [ClassInstall32], which Windows Drivers may not use "
+        "(InfVerif 1285 for a Microsoft class); keep per-device settings in HKR in DDInstall "
+        f"(software key, read with {DEVICE_SOFTWARE_API}) or DDInstall.HW (hardware key, "
+        f"read with {DEVICE_HARDWARE_API})"
+    ),
+}
 
 
 @register
-class ClassKeyInHklm(Fixer):
+class ClassKeyInHklm(LocationRule):
     """## What it does
     Flags registry lines that write (or delete) under
     `HKLM\\SYSTEM\\CurrentControlSet\\Control\\Class\\{ClassGUID}`: the setup class key
@@ -62,30 +73,13 @@ class ClassKeyInHklm(Fixer):
     code = "ISO025"
     name = "class-key-in-hklm"
     message = "a registry line writes a setup class key or a device's software key by path"
-    infverif = (1320, 1321)
+    kinds = (Kind.CLASS_INSTANCE, Kind.CLASS_KEY)
 
-    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
-            if write.kind is Kind.CLASS_INSTANCE:
-                number = isolation_code(ctx, write)
-                text = (
-                    f"{describe(ctx, write)}, the software key of one device instance, whose "
-                    "number is only known once a device is installed "
-                    f"{codes([number], h_tolerated(write.root, write.subkey))}: write it "
-                    "with HKR in the DDInstall's AddReg (the device's own software key) "
-                    f"and read it with {DEVICE_SOFTWARE_API}"
-                )
-            elif write.kind is Kind.CLASS_KEY and fold(write.value_name) not in FILTER_VALUES:
-                number = isolation_code(ctx, write)
-                text = (
-                    f"{describe(ctx, write)}, the setup class key shared by every device of "
-                    f"the class {codes([number], h_tolerated(write.root, write.subkey))}"
-                    ": class settings would need [ClassInstall32], which Windows Drivers "
-                    "may not use (InfVerif 1285 for a Microsoft class); keep per-device "
-                    "settings in HKR in DDInstall (software key, read with "
-                    f"{DEVICE_SOFTWARE_API}) or DDInstall.HW (hardware key, read with "
-                    f"{DEVICE_HARDWARE_API})"
-                )
-            else:
-                continue
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+    def applies(self, write: RegWrite) -> bool:
+        return write.kind is Kind.CLASS_INSTANCE or fold(write.value_name) not in FILTER_VALUES
+
+    def location_of(self, write: RegWrite) -> str:
+        return _LOCATION[write.kind]
+
+    def instead_of(self, write: RegWrite) -> str:
+        return _INSTEAD[write.kind]

@@ -9,7 +9,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import Context, EntryRef, InfModel, LogicalSection, RegKind, fold
 from infmigrate.engine.model.numbers import parse_int
-from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
 from infmigrate.rules.registry._registry_report import codes
 from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes

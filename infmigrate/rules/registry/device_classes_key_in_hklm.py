@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.rules.registry._registry_report import (
-    INTERFACE_API,
-    codes,
-    describe,
-    first_ddinstall,
-    h_tolerated,
-    isolation_code,
-)
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._location_rule import LocationRule
+from infmigrate.rules.registry._registry_report import INTERFACE_API, first_ddinstall
+from infmigrate.rules.registry._registry_writes import Kind, RegWrite
 
 
 @register
-class DeviceClassesKeyInHklm(Fixer):
+class DeviceClassesKeyInHklm(LocationRule):
     """## What it does
     Flags registry lines that write (or delete) under
     `HKLM\\SYSTEM\\CurrentControlSet\\Control\\DeviceClasses`, where Plug and Play keeps the
@@ -59,20 +50,14 @@ class DeviceClassesKeyInHklm(Fixer):
     code = "ISO027"
     name = "device-classes-key-in-hklm"
     message = "a registry line writes device interface state by path under DeviceClasses"
-    infverif = (1320, 1321)
+    kinds = (Kind.DEVICE_CLASSES,)
+    location = "in the Plug and Play tree of device interfaces"
 
-    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
-            if write.kind is not Kind.DEVICE_CLASSES:
-                continue
-            parts = write.subkey.split("\\")
-            guid = parts[4] if len(parts) > 4 else "{InterfaceClassGUID}"
-            number = isolation_code(ctx, write)
-            text = (
-                f"{describe(ctx, write)}, in the Plug and Play tree of device interfaces "
-                f"{codes([number], h_tolerated(write.root, write.subkey))}: write it with "
-                f"HKR in an add-interface section ([{first_ddinstall(write)}.Interfaces] "
-                f"AddInterface={guid},,<section> with AddReg) and read it with "
-                f"{INTERFACE_API}"
-            )
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+    def instead_of(self, write: RegWrite) -> str:
+        parts = write.subkey.split("\\")
+        guid = parts[4] if len(parts) > 4 else "{InterfaceClassGUID}"
+        return (
+            f"write it with HKR in an add-interface section ([{first_ddinstall(write)}"
+            f".Interfaces] AddInterface={guid},,<section> with AddReg) and read it with "
+            f"{INTERFACE_API}"
+        )

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.rules.registry._registry_report import codes, describe, h_tolerated, isolation_code
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._location_rule import LocationRule
+from infmigrate.rules.registry._registry_writes import Kind
 
 
 @register
-class DmaSecurityAllowedBuses(Fixer):
+class DmaSecurityAllowedBuses(LocationRule):
     """## What it does
     Flags registry lines that write (or delete) under
     `HKLM\\SYSTEM\\CurrentControlSet\\Control\\DmaSecurity\\AllowedBuses`.
@@ -41,16 +38,6 @@ class DmaSecurityAllowedBuses(Fixer):
     code = "ISO034"
     name = "dma-security-allowed-buses"
     message = "a registry line writes the DMA security AllowedBuses list"
-    infverif = (1320, 1321)
-
-    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
-            if write.kind is not Kind.DMA_SECURITY:
-                continue
-            number = isolation_code(ctx, write)
-            text = (
-                f"{describe(ctx, write)}, the global list of buses exempt from DMA protection "
-                f"{codes([number], h_tolerated(write.root, write.subkey))}: Windows "
-                "ignores it from Windows 11 24H2; delete the line"
-            )
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+    kinds = (Kind.DMA_SECURITY,)
+    location = "the global list of buses exempt from DMA protection"
+    instead = "Windows ignores it from Windows 11 24H2; delete the line"

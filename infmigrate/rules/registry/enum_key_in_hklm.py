@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.rules.registry._registry_report import (
-    DEVICE_HARDWARE_API,
-    codes,
-    describe,
-    h_tolerated,
-    isolation_code,
-)
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._location_rule import LocationRule
+from infmigrate.rules.registry._registry_report import DEVICE_HARDWARE_API
+from infmigrate.rules.registry._registry_writes import Kind
 
 
 @register
-class EnumKeyInHklm(Fixer):
+class EnumKeyInHklm(LocationRule):
     """## What it does
     Flags registry lines that write (or delete) under
     `HKLM\\SYSTEM\\CurrentControlSet\\Enum`, where Plug and Play keeps the hardware keys
@@ -54,17 +46,9 @@ class EnumKeyInHklm(Fixer):
     code = "ISO026"
     name = "enum-key-in-hklm"
     message = "a registry line writes a device's hardware key by path under Enum"
-    infverif = (1320, 1321)
-
-    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
-            if write.kind is not Kind.ENUM:
-                continue
-            number = isolation_code(ctx, write)
-            text = (
-                f"{describe(ctx, write)}, in the Plug and Play tree of device instances "
-                f"{codes([number], h_tolerated(write.root, write.subkey))}: write it with "
-                "HKR in an AddReg of DDInstall.HW (the device's own hardware key) and "
-                f"read it with {DEVICE_HARDWARE_API}"
-            )
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+    kinds = (Kind.ENUM,)
+    location = "in the Plug and Play tree of device instances"
+    instead = (
+        "write it with HKR in an AddReg of DDInstall.HW (the device's own hardware key) and "
+        f"read it with {DEVICE_HARDWARE_API}"
+    )

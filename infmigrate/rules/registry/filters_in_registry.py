@@ -17,7 +17,7 @@ from infmigrate.engine.fixer import (
     Fixer,
 )
 from infmigrate.engine.model import Context, LogicalSection, RegKind, fold
-from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.syntax import Entry
 from infmigrate.rules.registry._registry_report import (
     codes,

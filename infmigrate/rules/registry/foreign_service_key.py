@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.rules.registry._registry_report import (
-    DEVICE_SOFTWARE_API,
-    codes,
-    describe,
-    h_tolerated,
-    isolation_code,
-)
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._location_rule import LocationRule
+from infmigrate.rules.registry._registry_report import DEVICE_SOFTWARE_API
+from infmigrate.rules.registry._registry_writes import Kind, RegWrite
 
 
 @register
-class ForeignServiceKey(Fixer):
+class ForeignServiceKey(LocationRule):
     """## What it does
     Flags registry lines that write (or delete) under
     `HKLM\\SYSTEM\\CurrentControlSet\\Services\\<svc>` for a service that no `AddService`
@@ -60,20 +52,17 @@ class ForeignServiceKey(Fixer):
     code = "ISO023"
     name = "foreign-service-key"
     message = "a registry line changes the key of a service this INF does not install"
-    infverif = (1320, 1321)
+    kinds = (Kind.FOREIGN_SERVICE,)
 
-    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
-            if write.kind is not Kind.FOREIGN_SERVICE:
-                continue
-            svc = write.parts.get("svc", "")
-            number = isolation_code(ctx, write)
-            text = (
-                f"{describe(ctx, write)}, the key of service {svc}, which no AddService of "
-                f"this INF installs {codes([number], h_tolerated(write.root, write.subkey))}"
-                f": a package may only change the services it adds; set it in the "
-                f"package that installs {svc} (HKR,Parameters in its service-install "
-                f"section), or, for a per-device setting {svc} reads, write it with HKR "
-                f"in this INF's DDInstall and read it with {DEVICE_SOFTWARE_API}"
-            )
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+    def location_of(self, write: RegWrite) -> str:
+        svc = write.parts.get("svc", "")
+        return f"the key of service {svc}, which no AddService of this INF installs"
+
+    def instead_of(self, write: RegWrite) -> str:
+        svc = write.parts.get("svc", "")
+        return (
+            "a package may only change the services it adds; set it in the package that "
+            f"installs {svc} (HKR,Parameters in its service-install section), or, for a "
+            f"per-device setting {svc} reads, write it with HKR in this INF's DDInstall and "
+            f"read it with {DEVICE_SOFTWARE_API}"
+        )

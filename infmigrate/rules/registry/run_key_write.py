@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.rules.registry._registry_report import (
-    codes,
-    describe,
-    first_ddinstall,
-    h_tolerated,
-    isolation_code,
-)
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._location_rule import DDINSTALL, LocationRule
+from infmigrate.rules.registry._registry_writes import Kind
 
 
 @register
-class RunKeyWrite(Fixer):
+class RunKeyWrite(LocationRule):
     """## What it does
     Flags registry lines that write (or delete) under
     `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run` or `...\\RunOnce` (also under
@@ -57,19 +48,10 @@ class RunKeyWrite(Fixer):
     code = "ISO030"
     name = "run-key-write"
     message = "a registry line starts a program at logon through a Run or RunOnce key"
-    infverif = (1320, 1321)
-
-    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
-            if write.kind is not Kind.RUN:
-                continue
-            number = isolation_code(ctx, write)
-            text = (
-                f"{describe(ctx, write)}, which starts a program at logon for every user "
-                f"{codes([number], h_tolerated(write.root, write.subkey))}: a driver "
-                "package cannot start programs; run it as a Win32 service started by "
-                "the device interface's arrival (AddService with AddTrigger), or ship it "
-                f"as a Hardware Support App ([{first_ddinstall(write)}.Software] "
-                "AddSoftware)"
-            )
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+    kinds = (Kind.RUN,)
+    location = "which starts a program at logon for every user"
+    instead = (
+        "a driver package cannot start programs; run it as a Win32 service started by the "
+        "device interface's arrival (AddService with AddTrigger), or ship it as a Hardware "
+        f"Support App ([{DDINSTALL}.Software] AddSoftware)"
+    )

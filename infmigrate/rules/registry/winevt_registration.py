@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.rules.registry._registry_report import (
-    codes,
-    describe,
-    first_ddinstall,
-    h_tolerated,
-    isolation_code,
-)
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._location_rule import LocationRule
+from infmigrate.rules.registry._registry_report import first_ddinstall
+from infmigrate.rules.registry._registry_writes import Kind, RegWrite
 
 
 @register
-class WinevtRegistration(Fixer):
+class WinevtRegistration(LocationRule):
     """## What it does
     Flags registry lines that register an ETW event provider or channel by hand, under
     `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WINEVT\\Publishers` or `...\\Channels`,
@@ -62,35 +54,26 @@ class WinevtRegistration(Fixer):
     code = "ISO031"
     name = "winevt-registration"
     message = "a registry line registers an event provider or channel by hand under WINEVT"
-    infverif = (1320, 1321)
+    kinds = (Kind.WINEVT,)
+    location = "the event log service's own registration"
 
-    def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
-            if write.kind is not Kind.WINEVT:
-                continue
-            parts = write.subkey.split("\\")
-            folded = [p.casefold() for p in parts]
-            at = folded.index("winevt") if "winevt" in folded else len(parts)
-            what = folded[at + 1] if len(parts) > at + 1 else ""
-            name = parts[at + 2] if len(parts) > at + 2 else ""
-            events = f"[{first_ddinstall(write)}.Events]"
-            if what == "channels":
-                draft = (
-                    f"declare channel {name or '<name>'} with AddChannel in the install "
-                    f"section of its provider's AddEventProvider in {events} (Windows 10 "
-                    "1809 and later); channel types are spelled differently than the raw "
-                    "Type values"
-                )
-            else:
-                guid = name or "{ProviderGUID}"
-                draft = (
-                    f"register the provider with {events} AddEventProvider={guid},"
-                    "<section> (Windows 10 1809 and later), the section giving "
-                    "ProviderName, ResourceFile and MessageFile (%13% paths)"
-                )
-            number = isolation_code(ctx, write)
-            text = (
-                f"{describe(ctx, write)}, the event log service's own registration "
-                f"{codes([number], h_tolerated(write.root, write.subkey))}: {draft}"
+    def instead_of(self, write: RegWrite) -> str:
+        parts = write.subkey.split("\\")
+        folded = [p.casefold() for p in parts]
+        at = folded.index("winevt") if "winevt" in folded else len(parts)
+        what = folded[at + 1] if len(parts) > at + 1 else ""
+        name = parts[at + 2] if len(parts) > at + 2 else ""
+        events = f"[{first_ddinstall(write)}.Events]"
+        if what == "channels":
+            return (
+                f"declare channel {name or '<name>'} with AddChannel in the install "
+                f"section of its provider's AddEventProvider in {events} (Windows 10 "
+                "1809 and later); channel types are spelled differently than the raw "
+                "Type values"
             )
-            yield self.diagnostic(write.line.ref, text, infverif=(number,))
+        guid = name or "{ProviderGUID}"
+        return (
+            f"register the provider with {events} AddEventProvider={guid},"
+            "<section> (Windows 10 1809 and later), the section giving "
+            "ProviderName, ResourceFile and MessageFile (%13% paths)"
+        )
