@@ -14,7 +14,7 @@ from infmigrate.rules.registry._registry_report import (
     h_tolerated,
     isolation_code,
 )
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites, RegWrite
 
 
 @register
@@ -62,7 +62,7 @@ class AutologgerRegistration(Fixer):
     infverif = (1320, 1321)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        writes = [w for w in registry_writes(ctx) if w.kind is Kind.AUTOLOGGER]
+        writes = [w for w in ctx.analysis(RegistryWrites) if w.kind is Kind.AUTOLOGGER]
         guids = {
             fold(w.subkey): _guid(ctx, w)
             for w in writes

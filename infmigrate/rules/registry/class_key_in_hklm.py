@@ -15,7 +15,7 @@ from infmigrate.rules.registry._registry_report import (
     h_tolerated,
     isolation_code,
 )
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 #: Class filter values, which ISO028 reports.
 FILTER_VALUES = frozenset({"upperfilters", "lowerfilters"})
@@ -65,7 +65,7 @@ class ClassKeyInHklm(Fixer):
     infverif = (1320, 1321)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is Kind.CLASS_INSTANCE:
                 number = isolation_code(ctx, write)
                 text = (

@@ -14,7 +14,7 @@ from infmigrate.rules.registry._registry_report import (
     h_tolerated,
     isolation_code,
 )
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 
 @register
@@ -62,7 +62,7 @@ class DeviceClassesKeyInHklm(Fixer):
     infverif = (1320, 1321)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is not Kind.DEVICE_CLASSES:
                 continue
             parts = write.subkey.split("\\")

@@ -13,7 +13,7 @@ from infmigrate.rules.registry._registry_report import (
     h_tolerated,
     isolation_code,
 )
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 
 @register
@@ -57,7 +57,7 @@ class EnumKeyInHklm(Fixer):
     infverif = (1320, 1321)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is not Kind.ENUM:
                 continue
             number = isolation_code(ctx, write)
