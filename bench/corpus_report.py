@@ -19,6 +19,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from _corpus import DEFAULT_CORPUS, corpus_names
 
@@ -42,7 +43,15 @@ import infmigrate  # noqa: E402
 from infmigrate.engine.catalog import rule  # noqa: E402
 from infmigrate.engine.fixer import FixContext  # noqa: E402
 from infmigrate.engine.runner import fix  # noqa: E402
-from infmigrate.rules.placement._driver_store import plans  # noqa: E402
+from infmigrate.rules.placement import _driver_store  # noqa: E402
+
+
+def plans(ctx: FixContext) -> Any:
+    """The round's driver-store plans: ``ctx.analysis(DriverStorePlans)``, or the
+    ``plans(ctx)`` function of a checkout from before the typed analyses (issue 12)."""
+    provider = getattr(_driver_store, "DriverStorePlans", None)
+    return _driver_store.plans(ctx) if provider is None else ctx.analysis(provider)
+
 
 RULES = [rule(c) for c in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
 

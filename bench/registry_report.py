@@ -22,7 +22,7 @@ import infmigrate  # noqa: E402
 from infmigrate.engine.catalog import rule  # noqa: E402
 from infmigrate.engine.fixer import FixContext, Settings  # noqa: E402
 from infmigrate.engine.runner import check, fix  # noqa: E402
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes  # noqa: E402
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites  # noqa: E402
 
 FIXING = [rule(c) for c in ("ISO020", "ISO024", "ISO033")]
 GLOBAL = ("HKLM", "HKCR", "HKCU", "HKU")
@@ -41,7 +41,7 @@ def main() -> None:
     migrated_unsafe: Counter[str] = Counter()
     for name in names:
         tree = infmigrate.parse((args.corpus / name).read_bytes())
-        writes = [w for w in registry_writes(FixContext(tree)) if w.root in GLOBAL]
+        writes = [w for w in FixContext(tree).analysis(RegistryWrites) if w.root in GLOBAL]
         if not writes:
             continue
         for w in writes:

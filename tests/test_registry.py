@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from infmigrate.engine.catalog import RuleError, all_rules, register, rule, select_rules
+from infmigrate.engine.catalog import RuleError, all_rules, register, rule
 from infmigrate.engine.fixer import FixAvailability, Fixer
 from infmigrate.engine.ruledocs import explain
+from infmigrate.engine.selection import select_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 import infmigrate
-from infmigrate.engine.edits import make_entry, replace_value
+from infmigrate.engine.edits import make_entry
+from infmigrate.engine.fields import replace_fields
 from infmigrate.engine.fixer import Applicability, Diagnostic, Edit, FixContext, Fixer, Settings
 from infmigrate.engine.runner import MAX_ROUNDS, FixerBug, check, fix
 
@@ -27,7 +28,8 @@ class BumpOnes(Fixer):
             for entry in section.entries:
                 if entry.values == ["1"]:
                     yield self.diagnostic(
-                        entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, "2")))
+                        entry,
+                        fix=self.make_fix(Edit.replace(entry, replace_fields(entry, {0: "2"}))),
                     )
 
 
@@ -45,7 +47,7 @@ class TwoToThreeUnsafe(Fixer):
                     yield self.diagnostic(
                         entry,
                         fix=self.make_fix(
-                            Edit.replace(entry, replace_value(entry, 0, "3")),
+                            Edit.replace(entry, replace_fields(entry, {0: "3"})),
                             applicability=Applicability.UNSAFE,
                         ),
                     )
@@ -78,7 +80,7 @@ class FlipFlop(Fixer):
         entry = ctx.tree.sections[0].entries[0]
         new = "2" if entry.values == ["1"] else "1"
         yield self.diagnostic(
-            entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, new)))
+            entry, fix=self.make_fix(Edit.replace(entry, replace_fields(entry, {0: new})))
         )
 
 
@@ -93,7 +95,7 @@ class BadReparse(Fixer):
         entry = ctx.tree.sections[0].entries[0]
         if entry.values == ["1"]:
             yield self.diagnostic(
-                entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, "a,b")))
+                entry, fix=self.make_fix(Edit.replace(entry, replace_fields(entry, {0: "a,b"})))
             )
 
 
@@ -165,7 +167,7 @@ class DropInvalidByte(Fixer):
         entry = ctx.tree.sections[0].entries[0]
         if entry.values != ["1"]:
             yield self.diagnostic(
-                entry, fix=self.make_fix(Edit.replace(entry, replace_value(entry, 0, "1")))
+                entry, fix=self.make_fix(Edit.replace(entry, replace_fields(entry, {0: "1"})))
             )
 
 

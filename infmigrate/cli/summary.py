@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from infmigrate.engine.problems import SYNTAX_CODES
-from infmigrate.engine.processing import FileResult, fix_is_applied
+from infmigrate.engine.processing import FileResult
 
 __all__ = [
     "Statistic",
@@ -63,7 +63,7 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
                 if r.options
                 and d.fixable
                 and i not in r.resolved
-                and not fix_is_applied(d, r.options.settings)
+                and not r.options.settings.applies(d.fix)
             )
             if fixable or hidden:
                 extra = f" ({hidden} more with `--unsafe-fixes`)" if hidden else ""

@@ -5,12 +5,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable
 from importlib.metadata import entry_points
 
 from infmigrate.engine.fixer import Fixer
 
-__all__ = ["RuleError", "all_rules", "register", "rule", "select_rules"]
+__all__ = ["RuleError", "all_rules", "register", "rule"]
 
 _RULES: dict[str, type[Fixer]] = {}
 _CODE = re.compile(r"[A-Z]{3}\d{3}")
@@ -80,31 +79,3 @@ def rule(code: str) -> type[Fixer]:
         return _RULES[code.upper()]
     except KeyError:
         raise RuleError(f"unknown rule code {code!r}") from None
-
-
-def select_rules(
-    select: Iterable[str] | None = None,
-    ignore: Iterable[str] = (),
-    extend_select: Iterable[str] = (),
-) -> list[type[Fixer]]:
-    """Rules chosen by code prefixes, ruff style: ``select`` (default: all) plus
-    ``extend_select``, minus ``ignore``. ``ALL`` selects everything. A prefix that matches
-    no rule is an error, so that a typo does not silently select nothing."""
-    rules = all_rules()
-
-    def matching(prefixes: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        for prefix in prefixes:
-            p = prefix.strip().upper()
-            if not p:
-                continue
-            hits = {r.code for r in rules if p == "ALL" or r.code.startswith(p)}
-            if not hits:
-                raise RuleError(f"no rule matches {prefix!r}")
-            out |= hits
-        return out
-
-    chosen = {r.code for r in rules} if select is None else matching(select)
-    chosen |= matching(extend_select)
-    chosen -= matching(ignore)
-    return [r for r in rules if r.code in chosen]

@@ -4,20 +4,26 @@
 The helpers below make the nodes fixers insert: they copy the spacing, indentation and line
 terminator of the lines around them, quote values the way SetupAPI needs ("General Syntax
 Rules for INF Files", https://learn.microsoft.com/windows-hardware/drivers/install/general-syntax-rules-for-inf-files),
-and never touch the text of lines they were not asked to change.
+and never touch the text of lines they were not asked to change. New
+sections get names of a safe form that the file does not use yet
+(:func:`unique_section_name`). Editing the fields of an existing entry:
+:mod:`infmigrate.engine.fields`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
+from infmigrate.engine.fields import new_fields, spacing_after_commas
 from infmigrate.engine.fixer import Edit
 from infmigrate.engine.syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
-from infmigrate.engine.syntax.lines import continues
+from infmigrate.engine.syntax.lines import continues, line_texts
 from infmigrate.engine.syntax.nodes import Line
 
-_LAST_PHYSICAL = re.compile(r"\r\n|\n|\r")
+if TYPE_CHECKING:
+    from infmigrate.engine.model import InfModel
 
 __all__ = [
     "EditConflict",
@@ -28,7 +34,7 @@ __all__ = [
     "make_section",
     "quote",
     "quote_field",
-    "replace_value",
+    "unique_section_name",
     "valid_section_name",
 ]
 
@@ -185,7 +191,7 @@ def _continues(line: Line) -> bool:
     if type(line) is SectionHeader:
         return False
     text = line.code[: len(line.code) - len(line.newline)]
-    return continues(_LAST_PHYSICAL.split(text)[-1])
+    return continues(line_texts(text)[-1])
 
 
 def _keep_continuations_last(
@@ -299,8 +305,7 @@ def _style_of(like: Entry | None, newline: str) -> tuple[str, str, str, str]:
         return "", " ", " ", ""
     before_eq = like.key_node.whitespace_after if like.key_node is not None else " "
     after_eq = like.fields[0].whitespace_before if like.key_node is not None else " "
-    after_comma = next((f.whitespace_before for f in like.fields[1:]), "")
-    return like.indent, before_eq, after_eq, after_comma
+    return like.indent, before_eq, after_eq, spacing_after_commas(like)
 
 
 def equals_column(entries: Iterable[Entry]) -> int | None:
@@ -345,13 +350,8 @@ def make_entry(
     )
     if not raw and key is None and texts == [""]:
         texts = ['""']  # a lone empty field would read as a blank line
-    fields = []
-    last = len(texts) - 1
-    for i, text in enumerate(texts):
-        before = after_comma if i else (after_eq if key is not None else "")
-        fields.append(Field(text, before, "", "," if i < last else ""))
-    if not fields:
-        fields.append(Field("", after_eq if key is not None else ""))
+    first = after_eq if key is not None else ""
+    fields = new_fields(texts, first=first, after_comma=after_comma) or [Field("", first)]
     key_text = None if key is None else quote(key, first_field=True)
     if key_text is not None and column is not None:
         before_eq = " " * max(1, column - len(indent) - len(key_text))
@@ -369,19 +369,25 @@ def make_entry(
     return Entry(tuple(fields), key_node, indent, "", newline)
 
 
-def replace_value(entry: Entry, index: int, raw_value: str) -> Entry:
-    """The entry with field ``index``'s raw value replaced; spacing and comment kept."""
-    fields = list(entry.fields)
-    fields[index] = fields[index].with_changes(value=raw_value)
-    return entry.with_changes(fields=tuple(fields))
-
-
 _VALID_SECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 def valid_section_name(name: str) -> bool:
     """Whether a generated section name is of the safe form ``[A-Za-z0-9_.-]+``."""
     return _VALID_SECTION_NAME.fullmatch(name) is not None and len(name) <= 255
+
+
+def unique_section_name(model: InfModel, wanted: str, taken: set[str]) -> str:
+    """A name for a new section, made from ``wanted``: of the safe form (each run of other
+    characters becomes ``_``), used neither in the file nor in ``taken``, the names one
+    fix has already given out (folded; the new name is added to it). ``wanted`` itself
+    when it is free, else ``wanted_2``, ``wanted_3``..."""
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("_") or "Section"
+    name, n = base, 2
+    while model.section(name) is not None or name.casefold() in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name.casefold())
+    return name
 
 
 def make_section(

@@ -20,8 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
+from infmigrate.engine.analysis import Analyses, Analysis
+from infmigrate.engine.perf import fast_constructor
 from infmigrate.engine.syntax import Entry, InfFile, Section
 from infmigrate.engine.syntax.nodes import Line
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from infmigrate.engine.model import InfModel
 
 __all__ = [
+    "Analysis",
     "Applicability",
     "Diagnostic",
     "Edit",
@@ -38,6 +41,9 @@ __all__ = [
     "Fixer",
     "Settings",
 ]
+
+
+_T = TypeVar("_T")
 
 
 class Applicability(Enum):
@@ -157,18 +163,9 @@ def _rewrites_unclosed_quote(fix: Fix) -> bool:
     )
 
 
-_object_new = object.__new__
-_DIAGNOSTIC_FIELDS = tuple(f.name for f in fields(Diagnostic))
-_diagnostic_values = operator.attrgetter(*_DIAGNOSTIC_FIELDS)
-_DIAGNOSTIC_SLOTS = tuple(getattr(Diagnostic, name).__set__ for name in _DIAGNOSTIC_FIELDS)
-
-
-def _load_diagnostic(*values: Any) -> Diagnostic:
-    """Unpickle a :class:`Diagnostic` (its slots set directly: it is frozen)."""
-    diag: Diagnostic = _object_new(Diagnostic)
-    for setter, value in zip(_DIAGNOSTIC_SLOTS, values, strict=True):
-        setter(diag, value)
-    return diag
+_diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
+#: Unpickles a :class:`Diagnostic` from its field values (its slots set directly).
+_load_diagnostic = fast_constructor(Diagnostic, name="_load_diagnostic")
 
 
 #: Where lines end (:func:`_extent`), by node identity: a rule may report thousands of
@@ -209,6 +206,17 @@ class Settings:
     #: Apply unsafe fixes too.
     unsafe_fixes: bool = False
 
+    def applies(self, fix: Fix | None) -> bool:
+        """Whether fixing under these settings applies ``fix``: a safe one always, an
+        unsafe one with ``unsafe_fixes``, a display-only one (or none) never. The runner,
+        the ``[*]`` marks, the counts and the summary all ask this."""
+        if fix is None:
+            return False
+        applicability = fix.applicability
+        return applicability is Applicability.SAFE or (
+            applicability is Applicability.UNSAFE and self.unsafe_fixes
+        )
+
 
 @dataclass
 class FixContext:
@@ -218,15 +226,21 @@ class FixContext:
     settings: Settings = field(default_factory=Settings)
     #: The file's path for messages, or ``"-"``.
     path: str = "-"
-    #: Analyses shared by several rules of the same round (e.g. one migration plan that
-    #: four rules report on), keyed by a name the rules agree on. Rebuilt every round.
-    cache: dict[str, Any] = field(default_factory=dict)
+    #: The results of the analyses the round's rules share (see :meth:`analysis`).
+    _analyses: Analyses = field(default_factory=Analyses, init=False, repr=False)
 
     @cached_property
     def model(self) -> InfModel:
         from infmigrate.engine.model import build_model
 
         return build_model(self.tree)
+
+    def analysis(self, provider: type[Analysis[_T]]) -> _T:
+        """The result of an analysis that several rules share (one migration plan that
+        five rules report on...), computed on first use and kept for the round, after the
+        analyses it requires; typed as the analysis declares. See
+        :mod:`infmigrate.engine.analysis`."""
+        return self._analyses.get(provider, self)
 
 
 class Fixer:

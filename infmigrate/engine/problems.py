@@ -8,11 +8,11 @@ fixers; they are always reported unless ignored (``--ignore INF003``) or suppres
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from infmigrate.engine.fixer import Diagnostic
 from infmigrate.engine.syntax import InfFile
+from infmigrate.engine.syntax.lines import line_texts
 from infmigrate.engine.syntax.notinf import NotInf, not_an_inf
 
 __all__ = ["SYNTAX_CODES", "SyntaxCode", "not_inf_diagnostic", "severity_of", "syntax_diagnostics"]
@@ -153,12 +153,10 @@ SYNTAX_CODES: dict[str, SyntaxCode] = {
     )
 }
 
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
-
 
 def not_inf_diagnostic(tree: InfFile, why: NotInf) -> Diagnostic:
     """The one INF006 finding of a file that is not an INF, at its first line of text."""
-    lines = _LINE_BREAK.split(tree.code, maxsplit=why.line)
+    lines = line_texts(tree.code, maxsplit=why.line)
     text = lines[why.line - 1] if 0 < why.line <= len(lines) else ""
     return Diagnostic(
         code="INF006",
@@ -180,7 +178,7 @@ def syntax_diagnostics(tree: InfFile) -> list[Diagnostic]:
     problems = tree.problems
     if not problems:
         return []
-    lines = _LINE_BREAK.split(tree.code)
+    lines = line_texts(tree.code)
     out: list[Diagnostic] = []
     for p in problems:
         meta = SYNTAX_CODES.get(p.code)

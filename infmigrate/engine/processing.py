@@ -8,27 +8,24 @@ are the caller's business; this module does no I/O.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import re
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from infmigrate.diffs.linediff import opcodes
 from infmigrate.diffs.unified import DiffError, FileDiff, make_diff
-from infmigrate.engine.fixer import Applicability, Diagnostic, Fix, Fixer, Settings
+from infmigrate.engine.fixer import Diagnostic, Fix, Fixer, Settings
+from infmigrate.engine.perf import gc_paused
 from infmigrate.engine.problems import syntax_diagnostics
 from infmigrate.engine.runner import FixerBug, check, fix
 from infmigrate.engine.suppression import Suppressions
 from infmigrate.engine.syntax import DecodeError, InfFile, decode, parse
+from infmigrate.engine.syntax.lines import line_texts
 from infmigrate.engine.syntax.notinf import not_an_inf
 
 __all__ = [
     "FileOptions",
     "FileResult",
     "diagnostic_key",
-    "fix_is_applied",
     "lighten",
     "process",
     "resolved_by_fixing",
@@ -114,26 +111,6 @@ def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return diagnostics
 
 
-@contextlib.contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while one file is processed.
-
-    A file's trees, models and plans live until the file is done, so collections in the
-    middle of it (CPython starts one every 700 container allocations) traverse them for
-    nothing: about a tenth of a whole-corpus check. The cycles a file leaves (models
-    point back and forth) are collected by the first automatic collection after it;
-    memory within one file grows by at most the garbage of its own fixing rounds.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def process(
     data: bytes,
     path: str,
@@ -155,7 +132,9 @@ def process(
     mode); a file that must not be fixed (a truncated UTF-16 file) is then simply not
     fixed, rather than failed.
     """
-    with _cycle_collection_paused():
+    # A file's trees, models and plans live until the file is done: collections in the
+    # middle of it would traverse them for nothing (see infmigrate.engine.perf).
+    with gc_paused():
         return _process(
             data,
             path,
@@ -257,7 +236,7 @@ def _line_map(before: str, after: str) -> dict[int, int]:
     """Line numbers (1-based) of the text before fixing to those after, for lines kept
     or changed in place (a block of changed lines maps line by line onto its
     replacement, as far as it goes); deleted lines are left out."""
-    a, b = _LINE_BREAK.split(before), _LINE_BREAK.split(after)
+    a, b = line_texts(before), line_texts(after)
     out: dict[int, int] = {}
     for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag in ("equal", "replace"):
@@ -303,15 +282,6 @@ def _strip_path(message: str, path: str) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def fix_is_applied(d: Diagnostic, settings: Settings) -> bool:
-    """Whether the runner applies this diagnostic's fix under these settings."""
-    if d.fix is None:
-        return False
-    return d.fix.applicability is Applicability.SAFE or (
-        d.fix.applicability is Applicability.UNSAFE and settings.unsafe_fixes
-    )
-
-
 def strip_edits(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """The diagnostics with their fixes' edits dropped (title and applicability kept):
     edits point into a tree, which light results do not carry."""
@@ -323,9 +293,6 @@ def strip_edits(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
-
-
 def _texts_at(data: bytes | None, diagnostics: list[Diagnostic]) -> dict[int, str]:
     """The physical lines (as the parser counts them, terminators removed) at the
     diagnostics' lines, decoded from the bytes (cheaper than printing the tree)."""
@@ -334,7 +301,7 @@ def _texts_at(data: bytes | None, diagnostics: list[Diagnostic]) -> dict[int, st
     wanted = {d.line for d in diagnostics if d.line > 0}
     if not wanted:
         return {}
-    lines = _LINE_BREAK.split(decode(data).text, maxsplit=max(wanted))
+    lines = line_texts(decode(data).text, maxsplit=max(wanted))
     return {n: lines[n - 1] for n in wanted if n <= len(lines)}
 
 

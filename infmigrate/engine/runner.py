@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from infmigrate.engine.edits import EditConflict, apply_edits
-from infmigrate.engine.fixer import Applicability, Diagnostic, FixContext, Fixer, Settings
+from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer, Settings
 from infmigrate.engine.suppression import Suppressions
 from infmigrate.engine.syntax import InfFile, parse
 
@@ -49,15 +49,6 @@ class FixResult:
         return self.fixed is not self.original and self.fixed.code != self.original.code
 
 
-def _allowed(diag: Diagnostic, settings: Settings) -> bool:
-    if diag.fix is None:
-        return False
-    applicability = diag.fix.applicability
-    return applicability is Applicability.SAFE or (
-        applicability is Applicability.UNSAFE and settings.unsafe_fixes
-    )
-
-
 def check(
     tree: InfFile,
     rules: Sequence[type[Fixer]] | Sequence[Fixer],
@@ -87,7 +78,7 @@ def _choose(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagn
     taken: set[int] = set()
     chosen: list[Diagnostic] = []
     for diag in diagnostics:
-        if diag.fix is None or not _allowed(diag, settings):
+        if diag.fix is None or not settings.applies(diag.fix):
             continue
         targets = diag.fix.targets()
         if targets & taken:

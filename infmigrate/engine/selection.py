@@ -7,6 +7,10 @@ so ``--select`` does not bring back what the configuration ignores. Codes are ma
 case-insensitively (``ISO02`` is every ISO02x rule), ``ALL`` is everything, and a prefix
 that matches nothing is an error, so that a typo does not silently select nothing.
 
+:func:`code_matches` is that one prefix rule, for every part that matches codes: the
+selection here, :func:`select_rules` (the same for library callers), and the suppression
+comments (:mod:`infmigrate.engine.suppression`).
+
 Syntax and encoding problems (INF000..INF006) are not rules: they are always reported unless a layer
 ignores them; a ``select`` does not turn them off.
 """
@@ -20,7 +24,15 @@ from infmigrate.engine.catalog import RuleError, all_rules
 from infmigrate.engine.fixer import Fixer
 from infmigrate.engine.problems import SYNTAX_CODES
 
-__all__ = ["Layer", "RuleSet", "parse_codes", "resolve"]
+__all__ = [
+    "Layer",
+    "RuleSet",
+    "code_matches",
+    "matches_any",
+    "parse_codes",
+    "resolve",
+    "select_rules",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,18 @@ def parse_codes(text: str | None) -> tuple[str, ...] | None:
     return tuple(p.strip().upper() for p in text.split(",") if p.strip())
 
 
+def code_matches(code: str, prefix: str) -> bool:
+    """Whether ``prefix`` (upper case) selects ``code`` (upper case): ``ALL`` selects
+    every code, any other prefix the codes that start with it (``ISO02``: ISO020..ISO029;
+    ``""``, which a suppression comment without a list stands for, every code)."""
+    return prefix == "ALL" or code.startswith(prefix)
+
+
+def matches_any(code: str, prefixes: Iterable[str]) -> bool:
+    """Whether one of the prefixes selects ``code`` (see :func:`code_matches`)."""
+    return any(code_matches(code, p) for p in prefixes)
+
+
 def _match(prefixes: Iterable[tuple[str, str]], codes: Sequence[str]) -> set[str]:
     """Codes matching (prefix, origin) pairs; RuleError naming the origin of a bad one."""
     out: set[str] = set()
@@ -57,7 +81,7 @@ def _match(prefixes: Iterable[tuple[str, str]], codes: Sequence[str]) -> set[str
         p = prefix.strip().upper()
         if not p:
             continue
-        hits = {c for c in codes if p == "ALL" or c.startswith(p)}
+        hits = {c for c in codes if code_matches(c, p)}
         if not hits:
             where = "" if origin == "command line" else f"{origin}: "
             raise RuleError(f"{where}no rule matches {prefix!r} (see --list-rules)")
@@ -88,3 +112,22 @@ def resolve(layers: Iterable[Layer]) -> RuleSet:
         rules=tuple(rules[c] for c in sorted(chosen & set(rules))),
         syntax_codes=frozenset(chosen & syntax),
     )
+
+
+def select_rules(
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+) -> list[type[Fixer]]:
+    """Rules chosen by code prefixes, as one layer of :func:`resolve` chooses them, for
+    library callers: ``select`` (default: all) plus ``extend_select``, minus ``ignore``.
+    ``ALL`` selects everything; a prefix that matches no rule is an error."""
+    rules = all_rules()
+    codes = [r.code for r in rules]
+
+    def matching(prefixes: Iterable[str]) -> set[str]:
+        return _match(((p, "command line") for p in prefixes), codes)
+
+    chosen = set(codes) if select is None else matching(select)
+    chosen = (chosen | matching(extend_select)) - matching(ignore)
+    return [r for r in rules if r.code in chosen]

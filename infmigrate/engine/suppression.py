@@ -7,9 +7,10 @@
 * ``; infmigrate: ignore-file[ISO020]`` anywhere in the file, on a line of its own or after
   an entry, suppresses those rules in the whole file (``ignore-file`` alone: all of them).
 
-Codes are matched case-insensitively and as prefixes (``ISO02`` covers ISO020..ISO029), as
-``--select`` does. The runner applies :class:`Suppressions` to every round's diagnostics,
-so a suppressed finding is neither reported nor fixed.
+Codes are matched case-insensitively and as prefixes (``ISO02`` covers ISO020..ISO029;
+``ALL`` every code), as ``--select`` does (:func:`infmigrate.engine.selection.code_matches`).
+The runner applies :class:`Suppressions` to every round's diagnostics, so a suppressed
+finding is neither reported nor fixed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from infmigrate.engine.fixer import Diagnostic
+from infmigrate.engine.selection import matches_any
 from infmigrate.engine.syntax import Entry, ErrorLine, InfFile, SectionHeader, TriviaLine
+from infmigrate.engine.syntax.lines import count_line_breaks
 from infmigrate.engine.syntax.nodes import Line
 
 __all__ = ["Suppressions", "parse_directives"]
@@ -71,12 +74,7 @@ def _comment_of(line: Line) -> str:
 
 def _physical_lines(line: Line) -> int:
     text = line.code
-    body = text[: len(text) - len(line.newline)]
-    return 1 + body.count("\n") + body.count("\r") - body.count("\r\n")
-
-
-def _matches(code: str, prefixes: Iterable[str]) -> bool:
-    return any(code.startswith(p) for p in prefixes)
+    return 1 + count_line_breaks(text[: len(text) - len(line.newline)])
 
 
 @dataclass
@@ -115,10 +113,10 @@ class Suppressions:
 
     def is_suppressed(self, diag: Diagnostic) -> bool:
         code = diag.code.upper()
-        if _matches(code, self.file_wide):
+        if matches_any(code, self.file_wide):
             return True
         here = self.by_line.get(diag.line)
-        return here is not None and _matches(code, here)
+        return here is not None and matches_any(code, here)
 
     def filter(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """The diagnostics that no directive suppresses."""

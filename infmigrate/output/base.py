@@ -12,9 +12,9 @@ from typing import Protocol
 
 from infmigrate.engine.fixer import Applicability, Diagnostic, Fixer
 from infmigrate.engine.problems import severity_of
-from infmigrate.engine.processing import FileResult, fix_is_applied
+from infmigrate.engine.processing import FileResult
 from infmigrate.engine.syntax import InfFile
-from infmigrate.output.suggestions import physical_lines, strip_eol
+from infmigrate.engine.syntax.lines import line_texts
 
 __all__ = ["NEEDS_TREES", "Report", "Shown", "clean", "fix_offered"]
 
@@ -36,10 +36,7 @@ def fix_offered(d: Diagnostic, file: FileResult) -> bool:
     run would apply, and display-only ones (which exist to be shown)."""
     if d.fix is None or file.options is None:
         return False
-    return (
-        fix_is_applied(d, file.options.settings)
-        or d.fix.applicability is Applicability.DISPLAY_ONLY
-    )
+    return file.options.settings.applies(d.fix) or d.fix.applicability is Applicability.DISPLAY_ONLY
 
 
 @dataclass(frozen=True)
@@ -76,9 +73,7 @@ class Shown:
     @property
     def fixable(self) -> bool:
         """Marked ``[*]``: the run applies this fix."""
-        return self.file.options is not None and fix_is_applied(
-            self.diag, self.file.options.settings
-        )
+        return self.file.options is not None and self.file.options.settings.applies(self.diag.fix)
 
     @property
     def resolved(self) -> bool:
@@ -115,7 +110,7 @@ class Report:
         key = id(tree)
         lines = self._lines.get(key)
         if lines is None:
-            lines = [strip_eol(x) for x in physical_lines(tree.code)]
+            lines = line_texts(tree.code)
             self._lines[key] = lines
         return lines
 

@@ -16,7 +16,6 @@ Line numbers here are those of the parser (a lone CR ends a line), like the diag
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from infmigrate.diffs.linediff import Change, changes
 from infmigrate.engine.edits import apply_edits
 from infmigrate.engine.fixer import Fix
 from infmigrate.engine.syntax import InfFile
+from infmigrate.engine.syntax.lines import physical_lines
 
 __all__ = [
     "Replacement",
@@ -31,16 +31,8 @@ __all__ = [
     "TextChanges",
     "anchored",
     "fix_text_changes",
-    "physical_lines",
     "strip_eol",
 ]
-
-_PHYSICAL = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
-
-
-def physical_lines(text: str) -> list[str]:
-    """Lines as the parser counts them (CRLF, LF or a lone CR ends one), with terminators."""
-    return _PHYSICAL.findall(text)
 
 
 def strip_eol(line: str) -> str:

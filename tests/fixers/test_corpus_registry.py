@@ -25,7 +25,7 @@ from infmigrate.engine.fixer import FixContext, Settings
 from infmigrate.engine.model import Context, InfModel, build_model, fold
 from infmigrate.engine.runner import check, fix
 from infmigrate.engine.syntax import InfFile
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites, RegWrite
 from tests.corpus import CORPUS, corpus_files, needs_corpus
 
 RULES = [rule(code) for code in ("ISO020", "ISO024", "ISO033")]
@@ -35,8 +35,8 @@ MOVED_KINDS = (Kind.SERVICE_PARAMETERS, Kind.EVENTLOG, Kind.MEDIA_CATEGORIES)
 FILES = corpus_files()
 
 
-def _writes(tree: InfFile) -> list[RegWrite]:
-    return registry_writes(FixContext(tree))
+def _writes(tree: InfFile) -> tuple[RegWrite, ...]:
+    return FixContext(tree).analysis(RegistryWrites)
 
 
 def _entries(model: InfModel, skip_lines: set[int], skip_sections: set[str]) -> Counter[object]:

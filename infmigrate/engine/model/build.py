@@ -7,7 +7,6 @@ tokens, odd decorations) and records what it could not resolve instead.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -26,6 +25,7 @@ from infmigrate.engine.model.registry import RegKind, RegSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, build_sections, fold
 from infmigrate.engine.model.services import ServiceInstall, WdfService
 from infmigrate.engine.model.strings import Expansion, StringTable
+from infmigrate.engine.perf import gc_paused
 from infmigrate.engine.syntax import Entry, InfFile
 
 __all__ = ["WELL_KNOWN_ROOTS", "InfModel", "build_model"]
@@ -206,14 +206,8 @@ def build_model(tree: InfFile) -> InfModel:
     many small objects that live as long as it does, and each collection would walk the
     whole syntax tree again (it halves the time on large files).
     """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with gc_paused():
         return _build(tree)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _build(tree: InfFile) -> InfModel:

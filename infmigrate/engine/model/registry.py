@@ -10,7 +10,6 @@ left out of :attr:`RegSection.lines`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -18,8 +17,9 @@ from functools import lru_cache
 from infmigrate.engine.model.contexts import SectionContext
 from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.reach import InstallSection, Reference
-from infmigrate.engine.model.sections import EntryRef, LogicalSection, slot_setter
+from infmigrate.engine.model.sections import EntryRef, LogicalSection
 from infmigrate.engine.model.strings import StringTable
+from infmigrate.engine.perf import fast_constructor
 
 __all__ = [
     "FLG_ADDREG_DELVAL",
@@ -134,37 +134,9 @@ def _flags_value(text: str) -> int | None:
     return 0 if not text.strip() else parse_int(text)
 
 
-# As for EntryRef (see sections.py): one RegLine per line of every registry section, so
-# the slots are set through their member descriptors, not the frozen dataclass __init__.
-_object_new = object.__new__
-_set_ref: Callable[[RegLine, EntryRef], None] = slot_setter(RegLine, "ref")
-_set_root: Callable[[RegLine, str], None] = slot_setter(RegLine, "root")
-_set_subkey: Callable[[RegLine, str], None] = slot_setter(RegLine, "subkey")
-_set_value_name: Callable[[RegLine, str], None] = slot_setter(RegLine, "value_name")
-_set_flags_text: Callable[[RegLine, str], None] = slot_setter(RegLine, "flags_text")
-_set_flags: Callable[[RegLine, int | None], None] = slot_setter(RegLine, "flags")
-_set_data: Callable[[RegLine, tuple[str, ...]], None] = slot_setter(RegLine, "data")
-
-
-def _new_reg_line(
-    ref: EntryRef,
-    root: str,
-    subkey: str,
-    value_name: str,
-    flags_text: str,
-    flags: int | None,
-    data: tuple[str, ...],
-) -> RegLine:
-    """``RegLine(ref, root, subkey, value_name, flags_text, flags, data)``, faster."""
-    line: RegLine = _object_new(RegLine)
-    _set_ref(line, ref)
-    _set_root(line, root)
-    _set_subkey(line, subkey)
-    _set_value_name(line, value_name)
-    _set_flags_text(line, flags_text)
-    _set_flags(line, flags)
-    _set_data(line, data)
-    return line
+# As for EntryRef (see sections.py): one RegLine per line of every registry section, made
+# without the frozen dataclass ``__init__``.
+_new_reg_line = fast_constructor(RegLine)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, final
+from typing import final
 
+from infmigrate.engine.perf import fast_constructor, slot_setter
 from infmigrate.engine.syntax import Entry, InfFile, Section
 
 __all__ = ["EntryRef", "LogicalSection", "build_sections", "fold"]
@@ -156,7 +157,7 @@ def build_sections(
 def _merge(blocks: tuple[Section, ...], folded: str, by_id: dict[int, EntryRef]) -> LogicalSection:
     """The logical section of ``blocks`` (``folded``: their folded name), its entries
     recorded in ``by_id``."""
-    section = _new_logical_section(blocks[0].name, blocks, folded)
+    section = _new_logical_section(blocks[0].name, blocks, folded=folded)
     refs: list[EntryRef] = []
     new = _new_entry_ref
     for block in blocks:
@@ -188,66 +189,14 @@ def _index_keys(refs: tuple[EntryRef, ...]) -> dict[str, EntryRef | list[EntryRe
     return by_key
 
 
-# The frozen dataclass ``__init__`` sets each field through ``object.__setattr__``; the
-# builder makes one EntryRef per entry of the file (and one LogicalSection per name), so
-# it sets the slots directly through their member descriptors instead (the classes stay
-# frozen to everyone else).
-_object_new = object.__new__
-_Obj = TypeVar("_Obj")
-
-
-def slot_setter(cls: type[_Obj], name: str) -> Callable[[_Obj, object], None]:
-    """The ``__set__`` of the member descriptor of slot ``name`` of ``cls`` (the caller
-    annotates the value type it passes; mypy checks calls against that annotation)."""
-    setter: Callable[[_Obj, object], None] = getattr(cls, name).__set__
-    return setter
-
-
-_set_entry: Callable[[EntryRef, Entry], None] = slot_setter(EntryRef, "entry")
-_set_block: Callable[[EntryRef, Section], None] = slot_setter(EntryRef, "block")
-_set_section: Callable[[EntryRef, LogicalSection], None] = slot_setter(EntryRef, "section")
-_set_key: Callable[[EntryRef, str | None], None] = slot_setter(EntryRef, "key")
-_set_values: Callable[[EntryRef, tuple[str, ...]], None] = slot_setter(EntryRef, "values")
-_set_index: Callable[[EntryRef, int], None] = slot_setter(EntryRef, "index")
-_set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "name")
-_set_blocks: Callable[[LogicalSection, tuple[Section, ...]], None] = slot_setter(
-    LogicalSection, "blocks"
-)
+# One EntryRef per entry of the file and one LogicalSection per name: made without the
+# frozen dataclass ``__init__`` (see :mod:`infmigrate.engine.perf`); a section's entries
+# and key index are set after it is made.
+_new_entry_ref = fast_constructor(EntryRef)
+_new_logical_section = fast_constructor(LogicalSection)
 _set_entries: Callable[[LogicalSection, tuple[EntryRef, ...]], None] = slot_setter(
     LogicalSection, "entries"
 )
-_set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
 _set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
     slot_setter(LogicalSection, "_by_key")
 )
-
-
-def _new_logical_section(name: str, blocks: tuple[Section, ...], folded: str) -> LogicalSection:
-    """``LogicalSection(name, blocks, (), folded)`` (entries set by :func:`_merge`)."""
-    section: LogicalSection = _object_new(LogicalSection)
-    _set_name(section, name)
-    _set_blocks(section, blocks)
-    _set_entries(section, ())
-    _set_folded(section, folded)
-    _set_by_key(section, None)
-    return section
-
-
-def _new_entry_ref(
-    entry: Entry,
-    block: Section,
-    section: LogicalSection,
-    key: str | None,
-    values: tuple[str, ...],
-    index: int,
-) -> EntryRef:
-    """``EntryRef(entry, block, section, key, values, index)``, without the frozen
-    dataclass ``__init__`` overhead."""
-    ref: EntryRef = _object_new(EntryRef)
-    _set_entry(ref, entry)
-    _set_block(ref, block)
-    _set_section(ref, section)
-    _set_key(ref, key)
-    _set_values(ref, values)
-    _set_index(ref, index)
-    return ref

@@ -4,6 +4,11 @@ A physical line ends at ``\\r\\n``, ``\\n`` or a lone ``\\r``. A logical line is
 plus the lines that its continuation backslashes join to it: an unquoted ``\\`` followed only
 by backslashes, blanks and an optional comment continues the entry on the next physical line,
 whatever that line holds. A section header line never continues. Quotes never span lines.
+
+Every part of infmigrate that numbers lines counts them as this module does: the parser,
+positions in findings (:func:`line_texts`, :func:`count_line_breaks`), the line maps and
+suggested changes of the output formats (:func:`physical_lines`). (A diff splits on
+``\\n`` only, as git and patch do: see :mod:`infmigrate.diffs.unified`.)
 """
 
 from __future__ import annotations
@@ -12,12 +17,23 @@ import re
 
 from infmigrate.engine.syntax.grammar import CONTINUATION_AT_END, CONTINUATION_TAIL
 
-__all__ = ["LogicalLine", "continues", "logical_lines", "split_eof"]
+__all__ = [
+    "LogicalLine",
+    "continues",
+    "count_line_breaks",
+    "line_texts",
+    "logical_lines",
+    "physical_lines",
+    "split_eof",
+]
 
 #: (text without its final terminator, the terminator, 1-based number of its first line)
 LogicalLine = tuple[str, str, int]
 
 _TERMINATOR = re.compile(r"(\r\n|\n|\r)")
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+#: A physical line with its terminator, or a last line without one.
+_PHYSICAL = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
 #: Ctrl-Z or NUL: SetupAPI stops reading there; the rest is kept as an opaque tail.
 _EOF_MARK = re.compile(r"[\x00\x1a]")
 #: Reads a physical line up to its first unquoted ';' or continuation backslash: text,
@@ -29,6 +45,27 @@ _UP_TO_COMMENT_OR_CONTINUATION = re.compile(
 
 #: Could some line of a text end in a continuation? (A quick test over the whole text.)
 _MAYBE_CONTINUED = re.compile(rf"\\{CONTINUATION_TAIL}(?:[\r\n]|\Z)")
+
+
+def line_texts(text: str, maxsplit: int = 0) -> list[str]:
+    """The physical lines of ``text`` without their terminators, so that line ``n`` is
+    ``[n - 1]``; a text that ends with a terminator gives a last ``""`` (as
+    :func:`re.split` does). ``maxsplit`` > 0 stops after that many lines: the rest of
+    the text is the last item."""
+    if "\r" not in text:  # LF only (or one line): a plain split is the same, and faster
+        return text.split("\n", maxsplit if maxsplit > 0 else -1)
+    return _LINE_BREAK.split(text, maxsplit)
+
+
+def physical_lines(text: str) -> list[str]:
+    """The physical lines of ``text``, each with its terminator (the last one may have
+    none); ``"".join`` of them is the text."""
+    return _PHYSICAL.findall(text)
+
+
+def count_line_breaks(text: str) -> int:
+    """How many line terminators ``text`` holds (``\\r\\n`` counts once)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def split_eof(text: str) -> tuple[str, str]:

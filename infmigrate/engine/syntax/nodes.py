@@ -40,6 +40,7 @@ from typing import Any, ClassVar, Literal, Self, TypeAlias
 
 from infmigrate.engine.syntax.decoding import encode
 from infmigrate.engine.syntax.grammar import VALUE_TOKEN
+from infmigrate.engine.syntax.lines import count_line_breaks
 
 __all__ = [
     "CSTNode",
@@ -638,12 +639,7 @@ def _encoding_problems(text: str, encoding: str, trailing: bytes) -> Iterator[Pr
 def _position(text: str, pos: int) -> tuple[int, int]:
     """(line, column) of an offset in the file's text, both from 1."""
     before = text[:pos]
-    return (_count_terminators(before) + 1, pos - max(before.rfind("\n"), before.rfind("\r")))
-
-
-def _count_terminators(text: str) -> int:
-    """Line terminators in text, counting CRLF once."""
-    return text.count("\n") + text.count("\r") - text.count("\r\n")
+    return (count_line_breaks(before) + 1, pos - max(before.rfind("\n"), before.rfind("\r")))
 
 
 def _may_have_unclosed_quote(raw: str) -> bool:
@@ -682,7 +678,7 @@ def _unclosed_quotes(entry: Entry) -> Iterator[Problem]:
             if token.kind == "quoted" and not token.closed:
                 pos = start + token.offset
                 before = text[:pos]
-                line = entry.line + _count_terminators(before)
+                line = entry.line + count_line_breaks(before)
                 col = pos - max(before.rfind("\n"), before.rfind("\r"))
                 yield Problem(line, col, "warning", MESSAGE_UNCLOSED_QUOTE, "INF003")
 
@@ -691,8 +687,8 @@ def _spans(line: Line) -> int:
     """Physical lines a logical line covers (its own terminator ends the last one)."""
     if type(line) is Entry:
         key = line[1]
-        inner = sum(_count_terminators(f[1]) for f in line[0])
-        return 1 + inner + (_count_terminators(key[0]) if key is not None else 0)
+        inner = sum(count_line_breaks(f[1]) for f in line[0])
+        return 1 + inner + (count_line_breaks(key[0]) if key is not None else 0)
     return 1
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-
+from infmigrate.engine.perf import gc_paused
 from infmigrate.engine.syntax.builder import (
     ENTRY,
     HEADER,
@@ -43,13 +42,8 @@ def parse_text(
     text: str, encoding: str = "utf-16-le", bom: bool = True, trailing_bytes: bytes = b""
 ) -> InfFile:
     """Parse already decoded text; ``encoding``/``bom`` say how ``to_bytes`` writes it."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # many small acyclic objects: the cyclic collector only costs time here
-    try:
+    with gc_paused():  # many small acyclic objects: the cyclic collector only costs time
         return _assemble(text, encoding, bom, trailing_bytes)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> InfFile:

@@ -1,7 +1,8 @@
 """What the report-only file rules (ISO004-ISO014) share: where CopyFiles lists put their
 files, which install sections reach a section, and how to name a destination in a message.
 
-Everything here is computed once per round and shared through ``FixContext.cache``.
+The two tables, :class:`ReachingInstalls` and :class:`CopiedFiles`, are analyses: computed
+once per round and shared through ``ctx.analysis`` (:mod:`infmigrate.engine.analysis`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.fixer import FixContext
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.dirids import describe
@@ -20,8 +22,9 @@ from infmigrate.rules.placement._messages import place
 
 __all__ = [
     "CopiedFile",
+    "CopiedFiles",
+    "ReachingInstalls",
     "be",
-    "copied_files",
     "copy_lists",
     "dest_name",
     "dest_place",
@@ -35,9 +38,6 @@ __all__ = [
     "source_name",
     "unique",
 ]
-
-_INSTALLS_KEY = "reached-installs"
-_COPIED_KEY = "copied-files"
 
 
 def norm_dir(path: str) -> str:
@@ -81,12 +81,13 @@ def copy_lists(model: InfModel) -> list[FileList]:
     return [fl for fl in model.file_lists if fl.kind is ListKind.COPY]
 
 
-def installs_of(ctx: FixContext, section: LogicalSection) -> tuple[InstallSection, ...]:
-    """Every install section (root) that reaches ``section``: the install sections
-    themselves, their suffix sections, and whatever their directives lead to."""
-    table = ctx.cache.get(_INSTALLS_KEY)
-    if table is None:
-        table = {}
+class ReachingInstalls(Analysis[dict[str, dict[int, InstallSection]]]):
+    """The install sections (roots) that reach each section, by its folded name (and the
+    installs by identity): see :func:`installs_of`."""
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> dict[str, dict[int, InstallSection]]:
+        table: dict[str, dict[int, InstallSection]] = {}
         for install in ctx.model.install_sections:
             if install.section is not None:
                 table.setdefault(install.section.folded, {})[id(install)] = install
@@ -97,8 +98,13 @@ def installs_of(ctx: FixContext, section: LogicalSection) -> tuple[InstallSectio
                 slot = table.setdefault(ref.target.folded, {})
                 for install in ref.installs:
                     slot[id(install)] = install
-        ctx.cache[_INSTALLS_KEY] = table
-    return tuple(table.get(section.folded, {}).values())
+        return table
+
+
+def installs_of(ctx: FixContext, section: LogicalSection) -> tuple[InstallSection, ...]:
+    """Every install section (root) that reaches ``section``: the install sections
+    themselves, their suffix sections, and whatever their directives lead to."""
+    return tuple(ctx.analysis(ReachingInstalls).get(section.folded, {}).values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,20 +147,24 @@ def place_key(dirid: int | str | None, subdir: str, name: str) -> tuple[int | st
     return ("" if dirid is None else dirid, norm_dir(subdir), fold(name.strip()))
 
 
-def copied_files(ctx: FixContext) -> dict[tuple[int | str, str, str], list[CopiedFile]]:
+#: A file at a place: (DIRID, folded subdir, folded name), see :func:`place_key`.
+PlaceKey = tuple[int | str, str, str]
+
+
+class CopiedFiles(Analysis[dict[PlaceKey, list[CopiedFile]]]):
     """Every file the reached CopyFiles lists copy, keyed by :func:`place_key` of where it
     ends up (``10,System32`` folded to 11)."""
-    table = ctx.cache.get(_COPIED_KEY)
-    if table is None:
-        table = {}
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> dict[PlaceKey, list[CopiedFile]]:
+        table: dict[PlaceKey, list[CopiedFile]] = {}
         for fl in copy_lists(ctx.model):
             dirid, subdir = dest_place(fl.destination)
             where = fold(fl.destination.raw.strip()) if dirid is None else dirid
             for copy in fl.files:
                 key = place_key(where, subdir, dest_name(ctx.model, copy))
                 table.setdefault(key, []).append(CopiedFile(fl, copy, dirid, subdir))
-        ctx.cache[_COPIED_KEY] = table
-    return table
+        return table
 
 
 def unique(refs: Iterable[EntryRef]) -> list[EntryRef]:

@@ -2,7 +2,7 @@
 ISO012): which file lists can run from the driver store (DIRID 13), why the others cannot,
 and the edits that move a list together with **every** reference to its files.
 
-One plan per round, computed once and shared through ``FixContext.cache``. A list moves
+One plan per round, computed once and shared: ``ctx.analysis(DriverStorePlans)``. A list moves
 only as a whole, and only when every file in it can move:
 
 * its source is known (a SourceDisksFiles entry), with one subdir on every architecture;
@@ -64,7 +64,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.edits import append_lines, make_entry, make_section, quote, quote_field
+from infmigrate.engine.fields import (
+    insert_fields,
+    new_fields,
+    remove_fields,
+    replace_fields,
+    spacing_after_commas,
+    with_fields,
+)
 from infmigrate.engine.fixer import Edit, FixContext
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, placeholders
@@ -78,17 +87,16 @@ from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recog
 
 __all__ = [
     "REJECTED_FLAGS",
+    "DriverStorePlans",
     "ListPlan",
     "PathUse",
     "Plans",
-    "plans",
     "without_rejected_flags",
 ]
 
 #: DIRIDs that are System32 (11) and System32\drivers (12).
 LEGACY = (11, 12)
 DRIVER_STORE = 13
-_CACHE_KEY = "driver-store-plans"
 #: CopyFiles flags that InfVerif rejects on a file copied to DIRID 13 (error 1103, "flag
 #: not allowed with a DIRID"), by value, with what they are. Sources:
 #:
@@ -236,12 +244,12 @@ class Plans:
     by_list: dict[int, ListPlan] = field(default_factory=dict)
 
 
-def plans(ctx: FixContext) -> Plans:
-    """The round's plans (computed once per round and shared between the rules)."""
-    cached = ctx.cache.get(_CACHE_KEY)
-    if cached is None:
-        cached = ctx.cache[_CACHE_KEY] = _Planner(ctx).run()
-    return cached
+class DriverStorePlans(Analysis[Plans]):
+    """The round's plans, shared by the file-placement rules."""
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> Plans:
+        return _Planner(ctx).run()
 
 
 # --- planning -----------------------------------------------------------------------------
@@ -773,9 +781,8 @@ class _Planner:
             slot = by_entry.setdefault(id(reference.entry), (reference.entry, []))
             slot[1].append(reference.index)
         for ref, indexes in by_entry.values():
-            edits.append(
-                Edit.replace(ref.entry, _insert_after_fields(ref.entry, indexes, names[1:]))
-            )
+            added = insert_fields(ref.entry, indexes, [quote(name) for name in names[1:]])
+            edits.append(Edit.replace(ref.entry, added))
         return edits
 
     def _reference_edits(self, plans: Sequence[ListPlan]) -> list[Edit]:
@@ -843,63 +850,22 @@ def _set_values(entry: Entry, values: list[str]) -> Entry:
     """The entry with its field values replaced by cooked ``values`` (quoted as their place
     needs), keeping the spacing of the first field, the comma spacing, and the column of a
     trailing comment."""
-    old = entry.fields
-    after_comma = next((f.whitespace_before for f in old[1:]), "")
-    first = old[0]
-    last = old[-1]
-    fields = []
-    for i, value in enumerate(values):
-        before = first.whitespace_before if i == 0 else after_comma
-        text = quote(value, first_field=entry.key_node is None and i == 0)
-        fields.append(Field(text, before, "", "," if i < len(values) - 1 else ""))
-    old_width = sum(len(f.code) for f in old) - len(last.whitespace_after)
-    new_width = sum(len(f.code) for f in fields)
-    if entry.comment and last.whitespace_after:
-        pad = max(1, len(last.whitespace_after) - (new_width - old_width))
-        fields[-1] = fields[-1].with_changes(whitespace_after=" " * pad)
-    else:
-        fields[-1] = fields[-1].with_changes(whitespace_after=last.whitespace_after)
-    return entry.with_changes(fields=tuple(fields))
+    texts = [quote(v, first_field=entry.key_node is None and i == 0) for i, v in enumerate(values)]
+    fields = new_fields(
+        texts, first=entry.fields[0].whitespace_before, after_comma=spacing_after_commas(entry)
+    )
+    return with_fields(entry, fields, keep_comment_column=True)
 
 
 def _with_flags(entry: Entry, flags: str) -> Entry:
     """The file-list entry with its flags field (index 3) set to ``flags``; "" removes it
     with the empty fields before it, keeping the spacing and a trailing comment's column."""
-    old = list(entry.fields)
-    last = old[-1]
     if flags:
-        fields = list(old)
-        fields[3] = fields[3].with_changes(value=flags)
-    else:
-        keep = 3
-        while keep > 1 and not old[keep - 1].value.strip():
-            keep -= 1
-        fields = old[:keep]
-        fields[-1] = fields[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
-    if entry.comment and last.whitespace_after:
-        old_width = sum(len(f.code) for f in old)
-        new_width = sum(len(f.code) for f in fields)
-        pad = max(1, len(last.whitespace_after) + old_width - new_width)
-        fields[-1] = fields[-1].with_changes(whitespace_after=" " * pad)
-    return entry.with_changes(fields=tuple(fields))
-
-
-def _insert_after_fields(entry: Entry, indexes: list[int], names: list[str]) -> Entry:
-    """The entry with ``names`` added after each field in ``indexes`` (list references)."""
-    old = list(entry.fields)
-    after_comma = next((f.whitespace_before for f in old[1:]), " ")
-    out: list[Field] = []
-    for i, f in enumerate(old):
-        if i in indexes:
-            trailing = f.whitespace_after
-            out.append(f.with_changes(whitespace_after="", comma=","))
-            for j, name in enumerate(names):
-                last = j == len(names) - 1
-                out.append(
-                    Field(
-                        quote(name), after_comma, trailing if last else "", f.comma if last else ","
-                    )
-                )
-        else:
-            out.append(f)
-    return entry.with_changes(fields=tuple(out))
+        return replace_fields(entry, {3: flags}, keep_comment_column=True)
+    old = entry.fields
+    keep = 3
+    while keep > 1 and not old[keep - 1].value.strip():
+        keep -= 1
+    kept = remove_fields(entry, range(keep, len(old)), keep_comment_column=True)
+    assert kept is not None  # the first field is kept
+    return kept

@@ -10,7 +10,7 @@ from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.sections import fold
 from infmigrate.rules.placement._copies import (
     CopiedFile,
-    copied_files,
+    CopiedFiles,
     dest_name,
     list_label,
     norm_dir,
@@ -75,7 +75,7 @@ class ConflictingFileCopies(Fixer):
         model = ctx.model
         arches: list[str | None] = [*sorted(model.architectures)] or [None]
         reported: set[tuple[int, int]] = set()
-        for copies in copied_files(ctx).values():
+        for copies in ctx.analysis(CopiedFiles).values():
             if len(copies) < 2:
                 continue
             for arch in arches:

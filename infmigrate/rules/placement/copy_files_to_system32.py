@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
-from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
 from infmigrate.rules.placement._messages import blocked, place
 
@@ -106,7 +106,7 @@ class CopyFilesToSystem32(Fixer):
     infverif = (1322, 1103)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        result = plans(ctx)
+        result = ctx.analysis(DriverStorePlans)
         default = ctx.model.destination_dirs.default
         if default is not None and default.dirid in (11, 12) and default.entry is not None:
             fix = self.make_fix(*result.default_edits) if result.default_edits else None

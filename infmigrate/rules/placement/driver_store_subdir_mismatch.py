@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
-from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._driver_store import DriverStorePlans
 
 
 @register
@@ -59,7 +59,7 @@ class DriverStoreSubdirMismatch(Fixer):
     infverif = (1100,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for plan in plans(ctx).subdir_mismatch:
+        for plan in ctx.analysis(DriverStorePlans).subdir_mismatch:
             fl = plan.file_list
             dest = plan.destination
             at = (

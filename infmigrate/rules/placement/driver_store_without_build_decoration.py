@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.edits import quote_field, replace_value
+from infmigrate.engine.edits import quote_field
+from infmigrate.engine.fields import replace_fields
 from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
@@ -223,7 +224,7 @@ def _fix(
             if other is not models and other.section is section:
                 return None  # renaming the header would orphan the other decoration
     new_raw = quote_field(mref.entry, index, new)
-    edits = [Edit.replace(mref.entry, replace_value(mref.entry, index, new_raw))]
+    edits = [Edit.replace(mref.entry, replace_fields(mref.entry, {index: new_raw}))]
     for block in section.blocks:
         header = block.header
         written = header.name.strip()

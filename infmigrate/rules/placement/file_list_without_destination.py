@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
-from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._messages import blocked
 
 
@@ -53,7 +53,7 @@ class FileListWithoutDestination(Fixer):
     infverif = (1275, 1322)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for plan in plans(ctx).legacy:
+        for plan in ctx.analysis(DriverStorePlans).legacy:
             fl = plan.file_list
             if plan.destination.origin != "fallback" or not fl.references:
                 continue

@@ -11,7 +11,7 @@ from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model.registry import RegKind
 from infmigrate.engine.model.sections import fold
 from infmigrate.rules.placement._copies import dest_name
-from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._fixed_place import Consumer
 from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
 from infmigrate.rules.placement._messages import place
@@ -81,7 +81,7 @@ class FileLoadedByBareName(Fixer):
     infverif = ()
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        legacy = plans(ctx).legacy
+        legacy = ctx.analysis(DriverStorePlans).legacy
         if not legacy:
             return
         # Folded file name -> (where it is copied, its subdir once in the driver store,

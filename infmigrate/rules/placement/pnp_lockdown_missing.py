@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.edits import append_lines, equals_column, make_entry, replace_value
+from infmigrate.engine.edits import append_lines, equals_column, make_entry
+from infmigrate.engine.fields import replace_fields
 from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
@@ -84,7 +85,7 @@ class PnpLockdownMissing(Fixer):
             if value == "1":
                 return
             fix = self.make_fix(
-                Edit.replace(entry, replace_value(entry, 0, "1")),
+                Edit.replace(entry, replace_fields(entry, {0: "1"})),
                 title="Set `PnpLockdown = 1`",
                 applicability=Applicability.UNSAFE,
             )

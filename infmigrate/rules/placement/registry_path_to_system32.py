@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.engine.model.registry import parse_reg_line
-from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._messages import blocked, place
 
 
@@ -64,7 +64,7 @@ class RegistryPathToSystem32(Fixer):
     infverif = (1258,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for plan in plans(ctx).legacy:
+        for plan in ctx.analysis(DriverStorePlans).legacy:
             for use in plan.uses:
                 line = parse_reg_line(use.ref, ctx.model.strings)
                 if line is None or use.field < 4:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
-from infmigrate.rules.placement._driver_store import plans
+from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._messages import blocked, place
 
 
@@ -54,7 +54,7 @@ class ServiceBinaryInSystem32(Fixer):
     infverif = (2084,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for plan in plans(ctx).legacy:
+        for plan in ctx.analysis(DriverStorePlans).legacy:
             seen: set[int] = set()
             for use in plan.uses:
                 if (use.ref.key or "").casefold() != "servicebinary" or id(use.ref) in seen:

@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model.references import FileReference, FileRefKind
 from infmigrate.engine.model.sections import fold
-from infmigrate.rules.placement._copies import copied_files, installs_of, place_key, place_text
+from infmigrate.rules.placement._copies import CopiedFiles, installs_of, place_key, place_text
 
 #: Service-like references: InfVerif wants each to name a file the INF copies.
 _SERVICE = frozenset({FileRefKind.SERVICE_BINARY})
@@ -74,7 +74,7 @@ class UncopiedFileReference(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        copied = copied_files(ctx)
+        copied = ctx.analysis(CopiedFiles)
         by_name: dict[str, list[tuple[int | str, str]]] = {}
         for (dirid, _, name), copies in copied.items():
             by_name.setdefault(name, []).append((dirid, copies[0].subdir))

@@ -32,7 +32,7 @@ from infmigrate.rules.registry._registry_report import (
     h_tolerated,
     isolation_code,
 )
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites, RegWrite
 
 __all__ = ["DDINSTALL", "LocationRule"]
 
@@ -61,7 +61,7 @@ class LocationRule(Fixer):
     def writes(self, ctx: FixContext) -> Iterator[RegWrite]:
         """The lines to report, in file order."""
         kinds = self.kinds
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind in kinds and self.applies(write):
                 yield write
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.edits import make_section
 from infmigrate.engine.fixer import Edit, FixContext
 from infmigrate.engine.model import Context, EntryRef, InfModel, LogicalSection, RegKind, fold
 from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
 from infmigrate.engine.syntax import Entry, Line, Section, TriviaLine
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites, RegWrite
 
 __all__ = [
     "DEVICE_HARDWARE_API",
@@ -27,7 +28,7 @@ __all__ = [
     "H_TOLERATED",
     "INTERFACE_API",
     "SERVICE_STATE_API",
-    "apo_clsids",
+    "ApoClsids",
     "clsid_of",
     "codes",
     "ddinstall_names",
@@ -37,7 +38,6 @@ __all__ = [
     "insert_after",
     "isolation_code",
     "key_path",
-    "new_section_name",
     "reached_entries",
     "service_names",
 ]
@@ -202,17 +202,6 @@ def reached_entries(
                 yield section, ref
 
 
-def new_section_name(model: InfModel, wanted: str, taken: set[str]) -> str:
-    """A section name from ``wanted`` of the safe form ``[A-Za-z0-9_.-]+``, used neither in
-    the file nor in ``taken`` (which it extends)."""
-    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("_") or "Section"
-    name, n = base, 2
-    while model.section(name) is not None or fold(name) in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(fold(name))
-    return name
-
-
 def insert_after(
     ctx: FixContext,
     block: Section,
@@ -248,16 +237,18 @@ def clsid_of(write: RegWrite) -> str:
     return ""
 
 
-def apo_clsids(ctx: FixContext) -> frozenset[str]:
+class ApoClsids(Analysis[frozenset[str]]):
     """The CLSIDs (folded) the INF registers as audio processing objects, under
-    ``HKCR\\AudioEngine\\AudioProcessingObjects\\{clsid}`` (cached per round)."""
-    found = ctx.cache.get("apo-clsids")
-    if found is None:
+    ``HKCR\\AudioEngine\\AudioProcessingObjects\\{clsid}``."""
+
+    requires = (RegistryWrites,)
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> frozenset[str]:
         out = set()
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is Kind.APO:
                 parts = write.subkey.casefold().split("\\")
                 if len(parts) > 2:
                     out.add(parts[2])
-        found = ctx.cache["apo-clsids"] = frozenset(out)
-    return found
+        return frozenset(out)

@@ -3,11 +3,12 @@
 The global locations and their isolated replacements are those of "Driver package isolation"
 (https://learn.microsoft.com/windows-hardware/drivers/develop/driver-isolation).
 
-The registry rules (ISO020–ISO042) share this one analysis per round, through
-``FixContext.cache``: for each line of each AddReg/DelReg/BitReg section the INF reaches,
-its root and subkey are expanded for every locale and matched, case-insensitively, against
-the global locations that driver package isolation replaces with HKR. A write whose subkey
-differs between locales is classified ``NON_UNIFORM`` (fixers refuse those).
+The registry rules (ISO020–ISO042) share this one analysis per round,
+``ctx.analysis(RegistryWrites)``: for each line of each AddReg/DelReg/BitReg section the
+INF reaches, its root and subkey are expanded for every locale and matched,
+case-insensitively, against the global locations that driver package isolation replaces
+with HKR. A write whose subkey differs between locales is classified ``NON_UNIFORM``
+(fixers refuse those).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
+from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.edits import quote
+from infmigrate.engine.fields import remove_fields, replace_fields
 from infmigrate.engine.fixer import Edit, FixContext
 from infmigrate.engine.model import (
     Context,
@@ -32,9 +35,7 @@ from infmigrate.engine.model import (
 from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL
 from infmigrate.engine.syntax import Entry
 
-__all__ = ["SCM_VALUES", "Kind", "RegWrite", "registry_writes"]
-
-_CACHE_KEY = "registry-writes"
+__all__ = ["SCM_VALUES", "Kind", "RegWrite", "RegistryWrites"]
 
 #: Values of a service's own key that the service control manager owns, with the
 #: service-install directive that sets each (ISO021).
@@ -247,12 +248,12 @@ def _original(subkey: str, m: re.Match[str], group: str) -> str:
     return subkey[start:end] if len(subkey) == len(m.string) else m.group(group)
 
 
-def registry_writes(ctx: FixContext) -> list[RegWrite]:
-    """Every reached registry line, classified (cached per round)."""
-    cached = ctx.cache.get(_CACHE_KEY)
-    if cached is None:
-        cached = ctx.cache[_CACHE_KEY] = list(_writes(ctx))
-    return cached
+class RegistryWrites(Analysis[tuple[RegWrite, ...]]):
+    """Every reached registry line, classified, in file order of the sections."""
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> tuple[RegWrite, ...]:
+        return tuple(_writes(ctx))
 
 
 def _writes(ctx: FixContext) -> Iterator[RegWrite]:
@@ -298,24 +299,11 @@ def service_contexts(write: RegWrite) -> set[str]:
     }
 
 
-def unique_section_name(model: InfModel, wanted: str, taken: set[str]) -> str:
-    """A new section name from ``wanted``: of the safe form, not used in the file, nor in
-    ``taken`` (which it extends)."""
-    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("_") or "Params_AddReg"
-    name, n = base, 2
-    while model.section(name) is not None or fold(name) in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(fold(name))
-    return name
-
-
 def as_hkr(write: RegWrite, subkey: str, newline: str) -> Entry:
     """The line as ``HKR,<subkey>,...``: value name, flags and data kept byte for byte."""
     entry = write.line.ref.entry
-    fields = list(entry.fields)
-    fields[0] = fields[0].with_changes(value="HKR")
-    fields[1] = fields[1].with_changes(value=quote(subkey))
-    return entry.with_changes(fields=tuple(fields), newline=entry.newline or newline)
+    moved = replace_fields(entry, {0: "HKR", 1: quote(subkey)})
+    return moved.with_changes(newline=entry.newline or newline)
 
 
 def remove_lines(model: InfModel, moved: set[int]) -> list[Edit]:
@@ -342,14 +330,6 @@ def remove_lines(model: InfModel, moved: set[int]) -> list[Edit]:
             slot = by_line.setdefault(id(ref.entry.entry), (ref.entry.entry, set()))
             slot[1].add(ref.index)
     for entry, indexes in by_line.values():
-        kept = [f for i, f in enumerate(entry.fields) if i not in indexes]
-        if not kept:
-            edits.append(Edit.delete(entry))
-            continue
-        first = entry.fields[0]
-        kept[0] = kept[0].with_changes(whitespace_before=first.whitespace_before)
-        last = entry.fields[-1]
-        kept[-1] = kept[-1].with_changes(comma="", whitespace_after=last.whitespace_after)
-        kept = [f if i == len(kept) - 1 else f.with_changes(comma=",") for i, f in enumerate(kept)]
-        edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(kept))))
+        kept = remove_fields(entry, indexes)
+        edits.append(Edit.delete(entry) if kept is None else Edit.replace(entry, kept))
     return edits

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.edits import quote
+from infmigrate.engine.fields import replace_fields
 from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
@@ -16,13 +17,13 @@ from infmigrate.engine.fixer import (
 )
 from infmigrate.engine.model import Context, RegKind, fold
 from infmigrate.rules.registry._registry_report import (
-    apo_clsids,
+    ApoClsids,
     clsid_of,
     codes,
     describe,
     first_ddinstall,
 )
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites, RegWrite
 
 _APO_CLASS = "audioprocessingobject"
 
@@ -83,8 +84,8 @@ class ApoRegistrationInHkcr(Fixer):
     infverif = (2660, 2661, 2662, 2663)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        writes = registry_writes(ctx)
-        apos = apo_clsids(ctx)
+        writes = ctx.analysis(RegistryWrites)
+        apos = ctx.analysis(ApoClsids)
         if not apos:
             return
         apo_class = _inf_class(ctx) == _APO_CLASS
@@ -114,16 +115,13 @@ class ApoRegistrationInHkcr(Fixer):
                         f"AddComponent); {reason}"
                     )
             else:
-                fields = list(write.line.ref.entry.fields)
-                fields[0] = fields[0].with_changes(value="HKR")
-                fields[1] = fields[1].with_changes(value=new_subkey)
                 entry = write.line.ref.entry
                 fix = self.make_fix(
-                    Edit.replace(entry, entry.with_changes(fields=tuple(fields))),
+                    Edit.replace(entry, replace_fields(entry, {0: "HKR", 1: new_subkey})),
                     applicability=Applicability.UNSAFE,
                 )
                 instead = (
-                    f"write it as HKR,{fields[1].value.strip(chr(34))} in the "
+                    f"write it as HKR,{new_subkey.strip(chr(34))} in the "
                     "component's DDInstall "
                     "(Windows 10 1809 and later)"
                 )

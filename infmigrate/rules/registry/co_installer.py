@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import RegKind, fold
 from infmigrate.rules.registry._registry_report import codes, describe, first_ddinstall
-from infmigrate.rules.registry._registry_writes import registry_writes
+from infmigrate.rules.registry._registry_writes import RegistryWrites
 
 _VALUES = frozenset({"coinstallers32", "installer32"})
 _CODEVICEINSTALLERS = "system\\currentcontrolset\\control\\codeviceinstallers"
@@ -70,7 +70,7 @@ class CoInstaller(Fixer):
                 "settings go into the INF (HKR) or the driver"
             )
             yield self.diagnostic(section.blocks[0].header, text, infverif=(1300,))
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.section.kind is not RegKind.ADD:
                 continue
             name = fold(write.value_name)

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.rules.registry._registry_report import (
-    apo_clsids,
+    ApoClsids,
     clsid_of,
     codes,
     describe,
     first_ddinstall,
     h_tolerated,
 )
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 
 @register
@@ -68,13 +68,13 @@ class ComRegistrationInRegistry(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         apos: frozenset[str] | None = None
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is not Kind.COM:
                 continue
             clsid = clsid_of(write)
             if clsid:
                 if apos is None:
-                    apos = apo_clsids(ctx)
+                    apos = ctx.analysis(ApoClsids)
                 if clsid in apos:
                     continue  # ISO035
                 what = f"COM class {clsid}"

@@ -12,7 +12,7 @@ from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
 from infmigrate.rules.registry._registry_report import codes
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites, RegWrite
 
 _SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
 #: Service-install directives compared between two sections of one service.
@@ -89,7 +89,7 @@ class ConflictingSettings(Fixer):
     def _registry(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
         groups: dict[tuple[str, str], tuple[str, list[RegWrite]]] = {}
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             flags = write.line.flags
             if (
                 write.section.kind is not RegKind.ADD

@@ -6,18 +6,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.edits import append_lines, equals_column, make_entry, make_section, quote
+from infmigrate.engine.edits import (
+    append_lines,
+    equals_column,
+    make_entry,
+    make_section,
+    quote,
+    unique_section_name,
+)
+from infmigrate.engine.fields import replace_fields
 from infmigrate.engine.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
 from infmigrate.engine.model import RegKind, ServiceInstall, fold
-from infmigrate.engine.syntax import Entry, Field, Line, Section, TriviaLine
+from infmigrate.engine.syntax import Entry, Line, Section, TriviaLine
 from infmigrate.rules.registry._registry_writes import (
     Kind,
+    RegistryWrites,
     RegWrite,
     as_hkr,
     conflicting_value,
-    registry_writes,
     remove_lines,
-    unique_section_name,
 )
 
 LOGS = {"system": "System", "application": "Application", "security": "Security"}
@@ -109,7 +116,7 @@ def _services_for(ctx: FixContext, src: str) -> list[ServiceInstall]:
 def _plan(ctx: FixContext) -> _Plan:
     plan = _Plan()
     groups: dict[tuple[str, str], list[RegWrite]] = {}
-    for write in registry_writes(ctx):
+    for write in ctx.analysis(RegistryWrites):
         if write.kind is not Kind.EVENTLOG or write.root != "HKLM":
             continue
         log, src = write.parts["log"], write.parts["src"]
@@ -262,18 +269,9 @@ def _edits(ctx: FixContext, groups: dict[tuple[str, str], list[RegWrite]]) -> li
 
 
 def _set_fields(entry: Entry, values: dict[int, str]) -> Entry:
-    """The AddService entry with fields set by index (missing ones added, empty fields in
-    between padded); spacing after commas and a trailing comment kept."""
-    fields = list(entry.fields)
-    after_comma = next((f.whitespace_before for f in fields[1:]), "")
-    trailing = fields[-1].whitespace_after
-    fields[-1] = fields[-1].with_changes(whitespace_after="")
-    while len(fields) <= max(values):
-        fields[-1] = fields[-1].with_changes(comma=",")
-        fields.append(Field("", after_comma))
-    for index, value in values.items():
-        before = fields[index].whitespace_before or (after_comma if index else "")
-        raw = quote(value, first_field=entry.key_node is None and not index)
-        fields[index] = fields[index].with_changes(value=raw, whitespace_before=before)
-    fields[-1] = fields[-1].with_changes(whitespace_after=trailing, comma="")
-    return entry.with_changes(fields=tuple(fields))
+    """The AddService entry with cooked values set by index (missing fields added, empty
+    ones in between); spacing after commas and a trailing comment kept."""
+    first = entry.key_node is None
+    return replace_fields(
+        entry, {i: quote(v, first_field=first and not i) for i, v in values.items()}
+    )

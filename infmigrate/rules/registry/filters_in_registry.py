@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.edits import append_lines, make_entry, quote
+from infmigrate.engine.edits import append_lines, make_entry, quote, unique_section_name
 from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
@@ -24,9 +24,8 @@ from infmigrate.rules.registry._registry_report import (
     describe,
     h_tolerated,
     insert_after,
-    new_section_name,
 )
-from infmigrate.rules.registry._registry_writes import Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites, RegWrite
 
 _POSITIONS = {"upperfilters": "Upper", "lowerfilters": "Lower"}
 FLG_ADDREG_TYPE_MULTI_SZ = 0x10000
@@ -99,7 +98,7 @@ class FiltersInRegistry(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         taken: set[str] = set()
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             position = _POSITIONS.get(fold(write.value_name))
             if position is None or write.section.kind is not RegKind.ADD:
                 continue
@@ -174,7 +173,7 @@ class FiltersInRegistry(Fixer):
         raw = entry.fields[4 + index].value if 4 + index < len(entry.fields) else quote(svc)
         if "\n" in raw or "\r" in raw or entry.has_unclosed_quote:
             raw = quote(svc)  # the written text only works where it was
-        name = new_section_name(model, f"{svc}_{position}Filter", taken)
+        name = unique_section_name(model, f"{svc}_{position}Filter", taken)
         edits: list[Edit] = [Edit.delete(entry)]
         filter_section_placed = False
         for install in installs:

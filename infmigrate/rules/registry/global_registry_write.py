@@ -14,7 +14,7 @@ from infmigrate.rules.registry._registry_report import (
     h_tolerated,
     isolation_code,
 )
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 #: Keys other rules report (ISO029: class co-installers).
 _CLAIMED = ("system\\currentcontrolset\\control\\codeviceinstallers",)
@@ -66,7 +66,7 @@ class GlobalRegistryWrite(Fixer):
     infverif = (1320, 1321)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is Kind.NON_UNIFORM:
                 if write.root == "HKR":
                     continue

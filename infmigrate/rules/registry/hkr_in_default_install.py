@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import Context
 from infmigrate.rules.registry._registry_report import SERVICE_STATE_API, describe
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 
 @register
@@ -56,7 +56,7 @@ class HkrInDefaultInstall(Fixer):
     message = "HKR is used in a section reached only from DefaultInstall"
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is not Kind.HKR:
                 continue
             contexts = write.section.contexts

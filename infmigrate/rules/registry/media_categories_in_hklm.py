@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.edits import quote
+from infmigrate.engine.fields import replace_fields
 from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
@@ -15,7 +16,7 @@ from infmigrate.engine.fixer import (
     Fixer,
 )
 from infmigrate.engine.model import Context, InfModel, RegKind
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 #: Windows 10 1809: the first build where HKR,MediaCategories in a DDInstall works.
 MIN_BUILD = 17763
@@ -76,7 +77,7 @@ class MediaCategoriesInHklm(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
         applicability = Applicability.SAFE if _min_build_ok(model) else Applicability.UNSAFE
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is not Kind.MEDIA_CATEGORIES or write.section.kind is not RegKind.ADD:
                 continue  # a DelReg or BitReg line is ISO039's, never converted
             value = write.value_name.casefold()
@@ -113,15 +114,13 @@ class MediaCategoriesInHklm(Fixer):
                 )
                 continue
             entry = write.line.ref.entry
-            fields = list(entry.fields)
             # Keep the GUID as written (often a %strkey%) when it is the last component.
             guid = write.line.subkey.strip().rstrip("\\").rsplit("\\", 1)[-1]
             if model.strings.expand(guid).casefold() != write.parts["guid"].casefold():
                 guid = write.parts["guid"]
-            fields[0] = fields[0].with_changes(value="HKR")
-            fields[1] = fields[1].with_changes(value=quote(f"MediaCategories\\{guid}"))
+            moved = replace_fields(entry, {0: "HKR", 1: quote(f"MediaCategories\\{guid}")})
             fix = self.make_fix(
-                Edit.replace(entry, entry.with_changes(fields=tuple(fields))),
+                Edit.replace(entry, moved),
                 applicability=applicability,
             )
             note = (

@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import RegKind, fold
 from infmigrate.rules.registry._registry_report import codes, key_path
-from infmigrate.rules.registry._registry_writes import registry_writes
+from infmigrate.rules.registry._registry_writes import RegistryWrites
 
 FLG_ADDREG_APPEND = 0x8
 FLG_DELREG_MULTI_SZ_DELSTRING = 0x18002
@@ -57,7 +57,7 @@ class MultiSzAppend(Fixer):
     infverif = (1305,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             flags = write.line.flags
             if flags is None:
                 continue

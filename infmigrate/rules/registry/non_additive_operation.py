@@ -9,7 +9,7 @@ from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import RegKind, fold
 from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL
 from infmigrate.rules.registry._registry_report import codes, describe, reached_entries
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 #: Where ISO020, ISO024 and ISO033 move AddReg writes to HKR; DelReg and BitReg lines
 #: there are reported here, line by line, since those rules leave them alone.
@@ -90,7 +90,7 @@ class NonAdditiveOperation(Fixer):
                 f"{codes(['1308/1309'])}: {instead}"
             )
             yield self.diagnostic(ref, text)
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             flags = write.line.flags or 0
             if (
                 write.section.kind is not RegKind.ADD

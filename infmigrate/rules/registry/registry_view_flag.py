@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import Context
 from infmigrate.rules.registry._registry_report import key_path
-from infmigrate.rules.registry._registry_writes import Kind, registry_writes
+from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 FLG_ADDREG_64BITKEY = 0x1000
 FLG_ADDREG_32BITKEY = 0x4000
@@ -55,7 +55,7 @@ class RegistryViewFlag(Fixer):
     message = "a registry view flag has no effect on the SYSTEM hive"
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             flags = write.line.flags or 0
             bits = flags & (FLG_ADDREG_64BITKEY | FLG_ADDREG_32BITKEY)
             if not bits:

@@ -16,7 +16,7 @@ from infmigrate.rules.registry._registry_report import (
     isolation_code,
     service_names,
 )
-from infmigrate.rules.registry._registry_writes import SCM_VALUES, Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import SCM_VALUES, Kind, RegistryWrites, RegWrite
 
 
 @register
@@ -70,7 +70,7 @@ class ServiceKeyOutsideParameters(Fixer):
     infverif = (1323,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is Kind.SERVICE_OTHER:
                 svc = write.parts.get("svc", "")
                 rest = write.parts.get("rest") or ""

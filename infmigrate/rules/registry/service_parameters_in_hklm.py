@@ -6,18 +6,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.edits import append_lines, equals_column, make_entry, make_section
+from infmigrate.engine.edits import (
+    append_lines,
+    equals_column,
+    make_entry,
+    make_section,
+    unique_section_name,
+)
 from infmigrate.engine.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
 from infmigrate.engine.model import Context, InfModel, LogicalSection, RegKind, ServiceInstall, fold
 from infmigrate.engine.syntax import Line, Section, TriviaLine
 from infmigrate.rules.registry._registry_writes import (
     Kind,
+    RegistryWrites,
     RegWrite,
     as_hkr,
     conflicting_value,
-    registry_writes,
     remove_lines,
-    unique_section_name,
 )
 
 
@@ -109,7 +114,7 @@ def _plan(ctx: FixContext) -> _Plan:
     plan = _Plan()
     model = ctx.model
     by_svc: dict[str, list[RegWrite]] = {}
-    for write in registry_writes(ctx):
+    for write in ctx.analysis(RegistryWrites):
         if (
             write.kind is Kind.SERVICE_PARAMETERS
             and write.root == "HKLM"

@@ -28,7 +28,7 @@ from infmigrate.rules.registry._registry_report import (
     isolation_code,
     service_names,
 )
-from infmigrate.rules.registry._registry_writes import SCM_VALUES, Kind, RegWrite, registry_writes
+from infmigrate.rules.registry._registry_writes import SCM_VALUES, Kind, RegistryWrites, RegWrite
 
 FLG_ADDREG_APPEND = 0x8
 _DWORD = frozenset(
@@ -138,7 +138,7 @@ class ServiceScmValueInRegistry(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
         lines: list[_Line] = []
-        for write in registry_writes(ctx):
+        for write in ctx.analysis(RegistryWrites):
             if write.kind is Kind.SERVICE_SCM:
                 svc = write.parts.get("svc", "")
                 lines.append(_plan(model, write, svc, hklm=True))
