@@ -16,12 +16,13 @@ from __future__ import annotations
 import inspect
 import operator
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
+from infmigrate.engine.model.sections import slots_constructor
 from infmigrate.engine.syntax import Entry, InfFile, Section
 from infmigrate.engine.syntax.nodes import Line
 
@@ -163,6 +164,10 @@ _diagnostic_values = operator.attrgetter(*_DIAGNOSTIC_FIELDS)
 _DIAGNOSTIC_SLOTS = tuple(getattr(Diagnostic, name).__set__ for name in _DIAGNOSTIC_FIELDS)
 
 
+#: ``Diagnostic(...)`` with every field, positionally, in declaration order.
+_new_diagnostic: Callable[..., Diagnostic] = slots_constructor(Diagnostic)
+
+
 def _load_diagnostic(*values: Any) -> Diagnostic:
     """Unpickle a :class:`Diagnostic` (its slots set directly: it is frozen)."""
     diag: Diagnostic = _object_new(Diagnostic)
@@ -275,20 +280,19 @@ class Fixer:
                 f"{message or self.message} (not fixed automatically: a line it would "
                 "rewrite has a quoted string that is not closed, INF003)"
             )
-        line = node.line
         end_line, end_column = _extent(node)
-        return Diagnostic(
-            code=self.code,
-            name=self.name,
+        return _new_diagnostic(
+            self.code,
+            self.name,
             # interned: a finding left after fixing has the same text as before, and one
             # string object pickles (to the parent process) once
-            message=sys.intern(message) if message else self.message,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            fix=fix,
-            infverif=self.infverif if infverif is None else infverif,
+            sys.intern(message) if message else self.message,
+            node.line,
+            column,
+            end_line,
+            end_column,
+            fix,
+            self.infverif if infverif is None else infverif,
         )
 
     def make_fix(

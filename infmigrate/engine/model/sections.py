@@ -12,8 +12,8 @@ objects compare by identity, like the CST nodes they point at should be located.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar, final
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar, final
 
 from infmigrate.engine.syntax import Entry, InfFile, Section
 
@@ -201,6 +201,23 @@ def slot_setter(cls: type[_Obj], name: str) -> Callable[[_Obj, object], None]:
     annotates the value type it passes; mypy checks calls against that annotation)."""
     setter: Callable[[_Obj, object], None] = getattr(cls, name).__set__
     return setter
+
+
+def slots_constructor(cls: type[_Obj]) -> Callable[..., _Obj]:
+    """A function taking every field of the frozen slots dataclass ``cls`` positionally,
+    in declaration order, and returning the instance, its slots set through their member
+    descriptors: what the dataclass ``__init__`` does (``dataclasses`` generates it the
+    same way, with ``exec``) without an ``object.__setattr__`` call per field. For the
+    graph's per-name objects (a line may name hundreds of thousands of lists)."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    namespace: dict[str, Any] = {"_new": _object_new, "_cls": cls}
+    for name in names:
+        namespace[f"_set_{name}"] = getattr(cls, name).__set__
+    body = "".join(f"    _set_{name}(obj, {name})\n" for name in names)
+    source = f"def make({', '.join(names)}):\n    obj = _new(_cls)\n{body}    return obj\n"
+    exec(source, namespace)  # noqa: S102 - the source is made of the class's field names
+    made: Callable[..., _Obj] = namespace["make"]
+    return made
 
 
 _set_entry: Callable[[EntryRef, Entry], None] = slot_setter(EntryRef, "entry")

@@ -78,6 +78,7 @@ from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recog
 
 __all__ = [
     "REJECTED_FLAGS",
+    "SHOWN_BLOCKERS",
     "ListPlan",
     "PathUse",
     "Plans",
@@ -218,7 +219,10 @@ class ListPlan:
 
     def reason(self) -> str:
         """The reasons it cannot move, for messages."""
-        return "; ".join(dict.fromkeys(self.blocked))
+        blocked = self.blocked
+        if len(blocked) == 1:
+            return blocked[0]
+        return "; ".join(dict.fromkeys(blocked))
 
 
 @dataclass
@@ -229,7 +233,8 @@ class Plans:
     legacy: list[ListPlan] = field(default_factory=list)
     #: Lists already in DIRID 13 whose subdir does not match their sources.
     subdir_mismatch: list[ListPlan] = field(default_factory=list)
-    #: The DefaultDestDir fix (DIRID 11/12 -> 13), when it can be made, and its reason.
+    #: The DefaultDestDir fix (DIRID 11/12 -> 13), when it can be made, and why not (the
+    #: first :data:`SHOWN_BLOCKERS` distinct reasons, then how many more there are).
     default_edits: list[Edit] = field(default_factory=list)
     default_blocked: str = ""
     #: Plan of each list by identity, for the reference rules.
@@ -332,6 +337,15 @@ class _Planner:
                 for value in ref.values:
                     text = value.strip()
                     if not text:
+                        continue
+                    if "%" not in text and "$" not in text:
+                        # nothing to expand, no stampinf variable: resolved as written
+                        at_file = text.startswith("@")
+                        out.append(
+                            _Directive(
+                                kind, text[1:].strip() if at_file else text, at_file, ref, True
+                            )
+                        )
                         continue
                     expansion = strings.expand_all(text)
                     name = strings.expand(text).strip()
@@ -546,8 +560,9 @@ class _Planner:
                     f"{' and '.join(others)} also name [{fl.name}], whose "
                     "[DestinationDirs] entry they share"
                 )
-        old_dir = _norm_dir(dest.subdir)
-        for ref, index, path, literal in self._paths:
+        paths = self._paths
+        old_dir = _norm_dir(dest.subdir) if paths else ""
+        for ref, index, path, literal in paths:
             dirid, subpath = path.normalized
             if dirid != dest.dirid:
                 continue
@@ -592,24 +607,27 @@ class _Planner:
         }
         out: list[str] = []
         for p in relying:
-            if not p.movable:
+            if p.blocked:
                 out.append(f"{p.file_list.name}: {p.reason()}")
             elif set(p.groups) != {""}:
                 out.append(f"the files of {p.file_list.name} come from subdirectories")
         for d in self.directives:
-            where = f"{d.ref.section.name} line {d.ref.line}"
             if not d.resolved:
                 out.append(
-                    f"{where} names a list through a string or a stampinf variable "
-                    "that does not resolve"
+                    f"{d.ref.section.name} line {d.ref.line} names a list through a string "
+                    "or a stampinf variable that does not resolve"
                 )
                 continue
-            if not d.at_file and dd.explicit(d.name) is not None:
+            folded = fold(d.name)
+            if not d.at_file and dd.explicit_folded(folded) is not None:
+                continue
+            if d.kind is ListKind.COPY and (d.at_file, folded) in by_key:
                 continue
             what = f"@{d.name}" if d.at_file else f"[{d.name}]"
+            where = f"{d.ref.section.name} line {d.ref.line}"
             if d.kind is not ListKind.COPY:
                 out.append(f"{d.kind.value} {what} ({where}) relies on it")
-            elif (d.at_file, fold(d.name)) not in by_key:
+            else:
                 out.append(
                     f"CopyFiles {what} ({where}) relies on it and is in a section "
                     "no install of this INF reaches"
@@ -637,7 +655,7 @@ class _Planner:
                 result.default_edits += self._flag_edits(p)
             result.default_edits += self._reference_edits(relying)
         elif default_legacy:
-            result.default_blocked = "; ".join(blockers)
+            result.default_blocked = _enumerate_reasons(blockers)
         for plan in result.legacy + result.subdir_mismatch:
             if not plan.movable:
                 continue
@@ -804,6 +822,20 @@ class _Planner:
                 )
             edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(new_fields))))
         return edits
+
+
+#: How many of DefaultDestDir's blockers its message names (a line may name thousands
+#: of lists that cannot move: each has its own finding saying why).
+SHOWN_BLOCKERS = 10
+
+
+def _enumerate_reasons(reasons: list[str]) -> str:
+    """The reasons joined with "; ", the first :data:`SHOWN_BLOCKERS` only, then "and N
+    more"."""
+    if len(reasons) <= SHOWN_BLOCKERS:
+        return "; ".join(reasons)
+    rest = len(reasons) - SHOWN_BLOCKERS
+    return "; ".join(reasons[:SHOWN_BLOCKERS]) + f"; and {rest} more"
 
 
 def _nt_reason(ref: EntryRef, name: str, text: str) -> str:

@@ -116,14 +116,20 @@ class CopyFilesToSystem32(Fixer):
                 f"store (DIRID 13){blocked('' if fix else result.default_blocked)}",
                 fix,
             )
+        # the place and the "through DefaultDestDir" of each destination, by identity
+        # (thousands of lists may share one)
+        places: dict[int, str] = {}
         for plan in result.legacy:
-            dest = plan.destination
             fl = plan.file_list
+            dest = fl.destination
             if dest.origin == "fallback":
                 continue  # ISO012's case
-            fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
+            fix = self.make_fix(*plan.edits) if plan.edits and not plan.blocked else None
             what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"
-            via = " through DefaultDestDir" if dest.origin == "default" else ""
+            where = places.get(id(dest))
+            if where is None:
+                via = " through DefaultDestDir" if dest.origin == "default" else ""
+                where = places[id(dest)] = f"{via} to {place(dest.dirid, dest.subdir)}"
             at = (
                 dest.entry
                 if dest.origin == "explicit"
@@ -142,7 +148,7 @@ class CopyFilesToSystem32(Fixer):
             )
             yield self.diagnostic(
                 at,
-                f"{what} copied{via} to {place(dest.dirid, dest.subdir)} instead of the "
-                f"driver store (DIRID 13){blocked(plan.reason())}{drops}",
+                f"{what} copied{where} instead of the driver store (DIRID 13)"
+                f"{blocked(plan.reason())}{drops}",
                 fix,
             )
