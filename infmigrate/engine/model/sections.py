@@ -215,7 +215,7 @@ def slots_constructor(cls: type[_Obj]) -> Callable[..., _Obj]:
         namespace[f"_set_{name}"] = getattr(cls, name).__set__
     body = "".join(f"    _set_{name}(obj, {name})\n" for name in names)
     source = f"def make({', '.join(names)}):\n    obj = _new(_cls)\n{body}    return obj\n"
-    exec(source, namespace)  # noqa: S102 - the source is made of the class's field names
+    exec(source, namespace)  # the source is made of the class's field names only
     made: Callable[..., _Obj] = namespace["make"]
     return made
 
