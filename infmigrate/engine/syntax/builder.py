@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, TypeAlias, cast
 
 from parsimonious.exceptions import ParseError
+from parsimonious.expressions import Regex
 from parsimonious.nodes import Node, RegexNode
 
 from infmigrate.engine.syntax.grammar import GRAMMAR, lex, offsets
@@ -118,8 +119,9 @@ _PLAN_BUILDER = PlanBuilder()
 
 #: Shapes at least this long that can only be entries are read by :func:`_entry_plan`.
 LONG_SHAPE = 256
-_KEY_RE = GRAMMAR["key"].re
-_FIELD_RE = GRAMMAR["field"].re
+# the grammar's `key` and `field` rules are regexes (parsimonious Regex expressions)
+_KEY_RE = cast(Regex, GRAMMAR["key"]).re
+_FIELD_RE = cast(Regex, GRAMMAR["field"]).re
 _TRIVIA_SHAPES = frozenset(("", "s", ";", "s;"))
 
 
@@ -157,7 +159,8 @@ def _entry_plan(shape: str) -> Plan:
     fields: list[tuple[int, int, int, int]] = []
     match = _FIELD_RE.match
     while True:
-        m = match(shape, pos)  # every part of a field is optional: it always matches
+        m = match(shape, pos)
+        assert m is not None  # every part of a field is optional: it always matches
         fields.append((m.start("before"), m.start("value"), m.end("value"), m.end("after")))
         pos = m.end()
         if pos < end and shape[pos] == ",":

@@ -365,6 +365,28 @@ class _Planner:
         return out
 
     @cached_property
+    def _paths_at(self) -> dict[tuple[int | None, str], dict[str, list[int]]]:
+        """The paths of :attr:`_paths` (by index) by the place they name a file at (DIRID,
+        normalized folder) and the file's folded name: a list looks up its own place and
+        files instead of scanning every path of the file."""
+        out: dict[tuple[int | None, str], dict[str, list[int]]] = {}
+        for p, (_, _, path, _) in enumerate(self._paths):
+            dirid, subpath = path.normalized
+            folder, _, file_name = subpath.rpartition("\\")
+            out.setdefault((dirid, _norm_dir(folder)), {}).setdefault(fold(file_name), []).append(p)
+        return out
+
+    @cached_property
+    def _deleting_kinds(self) -> dict[str, set[str]]:
+        """The DelFiles/RenFiles directives (``delfiles``, ``renfiles``) naming each list,
+        by folded list name (``@file`` left out): looked up per list, not rescanned."""
+        out: dict[str, set[str]] = {}
+        for d in self.directives:
+            if d.kind is not ListKind.COPY and not d.at_file:
+                out.setdefault(fold(d.name), set()).add(d.kind.value)
+        return out
+
+    @cached_property
     def _paths(self) -> list[tuple[EntryRef, int, PathRef, bool]]:
         return self._all_paths()
 
@@ -546,46 +568,39 @@ class _Planner:
             fixed.setdefault(id(consumer), (consumer, []))[1].append(fl.files[i].dest_name)
         plan.blocked[:0] = [consumer.reason(names) for consumer, names in fixed.values()]
         if dest.origin == "explicit" and fl.file is None:
-            others = sorted(
-                {
-                    d.kind.value
-                    for d in self.directives
-                    if d.kind is not ListKind.COPY
-                    and not d.at_file
-                    and fold(d.name) == fold(fl.name)
-                }
-            )
+            others = sorted(self._deleting_kinds.get(fold(fl.name), ()))
             if others:
                 plan.blocked.append(
                     f"{' and '.join(others)} also name [{fl.name}], whose "
                     "[DestinationDirs] entry they share"
                 )
         paths = self._paths
-        old_dir = _norm_dir(dest.subdir) if paths else ""
-        for ref, index, path, literal in paths:
-            dirid, subpath = path.normalized
-            if dirid != dest.dirid:
-                continue
-            folder, _, file_name = subpath.rpartition("\\")
-            if _norm_dir(folder) != old_dir:
-                continue
-            for copy in fl.files:
-                if self.name(copy.dest_name) == fold(file_name):
-                    use = PathUse(ref, index, path.start, path.end, copy, not literal)
-                    plan.uses.append(use)
-                    directive = self.not_added.get(ref.section.folded)
-                    if directive is not None:
-                        plan.blocked.append(
-                            f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
-                            f"which {directive} names: a {directive} line is never rewritten"
-                        )
-                    if use.from_strings:
-                        plan.blocked.append(
-                            f"line {ref.line} names {copy.dest_name} through a [Strings] value "
-                            "(rewriting it would change that string in every locale)"
-                        )
-                    elif path.form in _NT_FORMS:
-                        plan.blocked.append(_nt_reason(ref, copy.dest_name, path.text))
+        by_name = self._paths_at.get((dest.dirid, _norm_dir(dest.subdir))) if paths else None
+        # (path, file) pairs naming a file of the list at its place, in path order, then
+        # file order
+        matches: list[tuple[int, int]] = []
+        if by_name:
+            for i, copy in enumerate(fl.files):
+                matches.extend((p, i) for p in by_name.get(self.name(copy.dest_name), ()))
+            matches.sort()
+        for p, i in matches:
+            ref, index, path, literal = paths[p]
+            copy = fl.files[i]
+            use = PathUse(ref, index, path.start, path.end, copy, not literal)
+            plan.uses.append(use)
+            directive = self.not_added.get(ref.section.folded)
+            if directive is not None:
+                plan.blocked.append(
+                    f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
+                    f"which {directive} names: a {directive} line is never rewritten"
+                )
+            if use.from_strings:
+                plan.blocked.append(
+                    f"line {ref.line} names {copy.dest_name} through a [Strings] value "
+                    "(rewriting it would change that string in every locale)"
+                )
+            elif path.form in _NT_FORMS:
+                plan.blocked.append(_nt_reason(ref, copy.dest_name, path.text))
         return plan
 
     def _bare_use(self, name: str) -> EntryRef | None:
