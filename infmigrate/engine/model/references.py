@@ -1043,7 +1043,7 @@ class _Builder:
                     name,
                     section,
                     file,
-                    tuple([refs[key] for key in list_acc.references]),
+                    tuple(map(refs.__getitem__, list_acc.references)),
                     tuple(list_acc.installs.values()),
                     destination,
                     security,

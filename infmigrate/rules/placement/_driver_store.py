@@ -182,7 +182,7 @@ def without_rejected_flags(flags: str) -> str | None:
     return str(rest)
 
 
-@dataclass
+@dataclass(slots=True)
 class ListPlan:
     """What happens to one CopyFiles list (or ``@file`` copy)."""
 
@@ -503,6 +503,8 @@ class _Planner:
                 f"[{fl.security.name}] sets its security; files in the driver store "
                 "keep the store's ACLs (InfVerif 1101)"
             )
+        if not fl.files and dest.origin != "explicit":
+            return plan  # nothing below applies to a list without files and entry
         expand = self.model.strings.expand
         for i, copy in enumerate(fl.files):
             name = copy.dest_name

@@ -65,7 +65,9 @@ class CopyFilesToSystem32(Fixer):
     and at least one does; a DelFiles or RenFiles list, an `@file` copy or a list in a
     section no install reaches that relies on it keeps it as it is, and each list that
     moves gets its own `13` entry instead. A list's own entry is not rewritten when a
-    DelFiles or RenFiles directive names the same list.
+    DelFiles or RenFiles directive names the same list. The `DefaultDestDir` finding
+    names the first ten reasons it stays and counts the others ("and 12 more"): each
+    list that cannot move has its own finding saying why.
 
     Flags DIRID 13 rejects (InfVerif 1103, "flag not allowed with a DIRID") are dropped
     from the moved file's CopyFiles entry in the same fix, other flags kept in their
