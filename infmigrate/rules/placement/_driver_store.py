@@ -818,8 +818,10 @@ class _Planner:
         line, whatever the number of paths and lists it names."""
         by_entry: dict[int, tuple[EntryRef, dict[int, dict[tuple[int, int], str]]]] = {}
         for plan in plans:
+            # the index of each file of the list (FileCopy compares by identity)
+            position = {id(copy): i for i, copy in enumerate(plan.file_list.files)}
             for use in plan.uses:
-                i = plan.file_list.files.index(use.copy)
+                i = position[id(use.copy)]
                 # the file name as this path writes it (a literal name stays literal even
                 # when the list names the file through a %strkey%, and the other way round)
                 written = use.ref.values[use.field][use.start : use.end].rsplit("\\", 1)[-1]
