@@ -218,7 +218,8 @@ class _Spliced(Sequence[str]):
     ``regions`` are ``(old_start, old_end, new_lines)``, in order, not overlapping."""
 
     def __init__(self, old: list[str], regions: list[tuple[int, int, list[str]]]) -> None:
-        # pieces: (new_start, source, source_start), each running to the next's start
+        # pieces: (source, index in it) starting at new line starts[k], each running to
+        # the start of the next
         starts: list[int] = []
         pieces: list[tuple[list[str], int]] = []
         at_old = at_new = 0
