@@ -57,10 +57,12 @@ def test_a_long_line_is_printed_a_bounded_number_of_times() -> None:
     assert _printed_long_lines(600)[1] == printed
 
 
-def _lists_copied_to_drivers(n: int) -> bytes:
+def _lists_copied_to_drivers(n: int, *, paths: bool = False) -> bytes:
     """``n`` file lists, each with its own ``[DestinationDirs]`` entry to DIRID 12: one
-    fixable ISO001 finding per list."""
+    fixable ISO001 finding per list; ``paths``: a registry value names each file by its
+    path too."""
     dirs = "".join(f"F{i} = 12\r\n" for i in range(n))
+    reg = "".join(f'HKR,,P{i},,"%12%\\f{i}.sys"\r\n' for i in range(n))
     disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
     names = ",".join(f"F{i}" for i in range(n))
     lists = "".join(f"[F{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
@@ -69,23 +71,27 @@ def _lists_copied_to_drivers(n: int) -> bytes:
         head
         + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
         + disk
-        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n"
+        + ("AddReg = R\r\n\r\n[R]\r\n" + reg if paths else "")
+        + "\r\n"
         + lists
         + '[Strings]\r\nMfg = "Sample"\r\n'
     ).encode("ascii")
 
 
-def test_fix_text_changes_splits_the_original_once_per_tree() -> None:
-    """The output formats ask for every fixable finding's text changes: the original's
-    lines are split once for the tree, and only each fixed text once per fix, with the
-    same changes as splitting it afresh."""
+def _text_changes_work(n: int) -> tuple[int, int]:
+    """(fixable findings, characters printed for them) when the output formats ask for
+    the text changes of every fixable finding of a file of ``n`` lists; each result is
+    checked against applying the fix to the whole tree and diffing the whole file."""
     from infmigrate.diffs.linediff import changes
     from infmigrate.output import suggestions
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
-    result = process(_lists_copied_to_drivers(40), "lists.inf", options, want_fix=True)
+    result = process(_lists_copied_to_drivers(n), "lists.inf", options, want_fix=True)
+    assert result.tree is not None
+    tree = result.tree
     fixable = [d for d in result.diagnostics if d.fix is not None]
-    assert len(fixable) >= 40
+    assert len(fixable) >= n
     original = suggestions.physical_lines
     split: list[str] = []
 
@@ -94,12 +100,54 @@ def test_fix_text_changes_splits_the_original_once_per_tree() -> None:
         return original(text)
 
     with mock.patch.object(suggestions, "physical_lines", counting):
-        got = [suggestions.fix_text_changes(result.tree, d.fix) for d in fixable]
-    assert split.count(result.tree.code) == 1
-    assert len(split) == len(fixable) + 1
-    old = original(result.tree.code)
+        got = [suggestions.fix_text_changes(tree, d.fix) for d in fixable if d.fix is not None]
+    assert split.count(tree.code) == 1  # the original, once for all the fixes
+    old = original(tree.code)
     for d, text_changes in zip(fixable, got, strict=True):
-        new = original(apply_edits(result.tree, d.fix.edits).code)
-        assert text_changes.old == old and text_changes.new == new
+        assert d.fix is not None
+        new = original(apply_edits(tree, d.fix.edits).code)
+        assert list(text_changes.old) == old and list(text_changes.new) == new
         assert text_changes.changes == changes(old, new)
         assert text_changes.changes  # every fix changes something
+    return len(fixable), sum(len(text) for text in split) - len(tree.code)
+
+
+def test_fix_text_changes_print_the_touched_lines_only() -> None:
+    """Issue 18: the text of each fix is that of the lines it touches, not the whole file
+    (applying, printing and diffing the file for each fix was quadratic in the number of
+    fixes on a file): twice the lists, twice the findings, about twice the text."""
+    findings, printed = _text_changes_work(40)
+    findings2, printed2 = _text_changes_work(80)
+    assert findings2 >= 2 * findings - 2
+    assert printed2 <= 2.2 * printed
+
+
+def _fold_calls_planning(n: int) -> int:
+    """Calls of ``fold`` while the driver-store plans of ``n`` lists are made."""
+    from infmigrate.engine.fixer import FixContext
+    from infmigrate.engine.syntax import parse
+    from infmigrate.rules.placement import _driver_store
+
+    tree = parse(_lists_copied_to_drivers(n, paths=True))
+    ctx = FixContext(tree)
+    assert ctx.model is not None  # built before counting
+    calls = 0
+    original = _driver_store.fold
+
+    def counting(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return original(text)
+
+    with mock.patch.object(_driver_store, "fold", counting):
+        result = _driver_store.plans(ctx)
+    assert len(result.legacy) == n
+    assert all(plan.uses for plan in result.legacy)  # every list's file is named by a path
+    return calls
+
+
+def test_planning_looks_up_each_list_instead_of_scanning_every_list() -> None:
+    """Issue 18: planning a list with its own [DestinationDirs] entry scanned every
+    DelFiles/RenFiles directive of the file, and every list scanned every path of the
+    file: quadratic in the number of lists. Twice the lists, about twice the work."""
+    assert _fold_calls_planning(80) <= 2.2 * _fold_calls_planning(40)

@@ -29,6 +29,7 @@ __all__ = [
     "EditConflict",
     "append_lines",
     "apply_edits",
+    "ends_in_continuation",
     "equals_column",
     "make_entry",
     "make_section",
@@ -43,12 +44,22 @@ class EditConflict(ValueError):
     """Two edits touch the same line or section, or an edit's target is not in the tree."""
 
 
-def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) -> InfFile:
+def apply_edits(
+    tree: InfFile,
+    edits: Iterable[Edit],
+    *,
+    renumber: bool = True,
+    file_newline: Callable[[], str] | None = None,
+) -> InfFile:
     """The tree with the edits made. Targets are matched by identity.
 
     ``renumber=False`` leaves the lines' ``line`` positions as they were (equality ignores
     positions): for a caller that prints the tree and parses it again anyway, as the
     runner does, numbering every line after an insertion would be wasted work.
+
+    ``file_newline``: the terminator a line that needs one gets (default: the tree's most
+    common one, :attr:`InfFile.newline`), for a caller that edits a part of a file as a
+    tree of its own (:mod:`infmigrate.output.suggestions`).
     """
     # (keyed by id() of the target; only an inserted section may have none)
     replace: dict[int | None, tuple[Line, ...]] = {}
@@ -124,7 +135,9 @@ def apply_edits(tree: InfFile, edits: Iterable[Edit], *, renumber: bool = True) 
     if last is not None and _continues(last):
         _keep_dangling_section_last(prolog, sections, last)
     final_newline = last is None or bool(last.newline)
-    prolog, new_sections = _terminate_lines(prolog, sections, final_newline, lambda: tree.newline)
+    prolog, new_sections = _terminate_lines(
+        prolog, sections, final_newline, file_newline or (lambda: tree.newline)
+    )
     prolog, new_sections = _keep_lone_crs_apart(prolog, new_sections, original)
     return InfFile(
         tree.encoding,
@@ -183,6 +196,11 @@ def _keep_dangling_section_last(
             return
     if any(line is last for line in prolog) and sections:
         raise EditConflict("a section cannot follow a line that ends in a continuation")
+
+
+def ends_in_continuation(line: Line) -> bool:
+    """Whether a line ends in a dangling continuation (see :func:`apply_edits`)."""
+    return _continues(line)
 
 
 def _continues(line: Line) -> bool:

@@ -166,6 +166,8 @@ def _rewrites_unclosed_quote(fix: Fix) -> bool:
 _diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
 #: Unpickles a :class:`Diagnostic` from its field values (its slots set directly).
 _load_diagnostic = fast_constructor(Diagnostic, name="_load_diagnostic")
+#: ``Diagnostic(...)`` without the frozen ``__init__``: one per finding.
+_new_diagnostic = fast_constructor(Diagnostic, name="_new_diagnostic")
 
 
 #: Where lines end (:func:`_extent`), by node identity: a rule may report thousands of
@@ -289,20 +291,19 @@ class Fixer:
                 f"{message or self.message} (not fixed automatically: a line it would "
                 "rewrite has a quoted string that is not closed, INF003)"
             )
-        line = node.line
         end_line, end_column = _extent(node)
-        return Diagnostic(
-            code=self.code,
-            name=self.name,
+        return _new_diagnostic(
+            self.code,
+            self.name,
             # interned: a finding left after fixing has the same text as before, and one
             # string object pickles (to the parent process) once
-            message=sys.intern(message) if message else self.message,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            fix=fix,
-            infverif=self.infverif if infverif is None else infverif,
+            sys.intern(message) if message else self.message,
+            node.line,
+            column,
+            end_line,
+            end_column,
+            fix,
+            self.infverif if infverif is None else infverif,
         )
 
     def make_fix(

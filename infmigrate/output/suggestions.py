@@ -16,13 +16,15 @@ Line numbers here are those of the parser (a lone CR ends a line), like the diag
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from infmigrate.diffs.linediff import Change, changes
-from infmigrate.engine.edits import apply_edits
-from infmigrate.engine.fixer import Fix
-from infmigrate.engine.syntax import InfFile
+from infmigrate.engine.edits import EditConflict, apply_edits, ends_in_continuation
+from infmigrate.engine.fixer import Edit, Fix
+from infmigrate.engine.syntax import InfFile, Section
 from infmigrate.engine.syntax.lines import physical_lines
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "TextChanges",
     "anchored",
     "fix_text_changes",
+    "physical_lines",
     "strip_eol",
 ]
 
@@ -64,8 +67,9 @@ class Suggestion:
 class TextChanges:
     """A fix's effect on the lines of the original file."""
 
-    old: list[str]
-    new: list[str]
+    #: The original's lines and the fixed file's (terminators kept).
+    old: Sequence[str]
+    new: Sequence[str]
     changes: list[Change]
 
     def replacements(self) -> list[Replacement]:
@@ -90,9 +94,31 @@ class TextChanges:
         merged = Change(first.old_start, last.old_end, first.new_start, last.new_end)
         return anchored(
             merged,
-            [strip_eol(x) for x in self.old],
+            _Stripped(self.old),
             [strip_eol(x) for x in self.new[merged.new_start : merged.new_end]],
         )
+
+
+class _Stripped(Sequence[str]):
+    """Lines without their terminators, stripped as they are read (a suggestion reads
+    one or two of a file's lines)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [strip_eol(x) for x in self._lines[index]]
+        return strip_eol(self._lines[index])
 
 
 def anchored(change: Change, old: Sequence[str], new: Sequence[str]) -> Suggestion | None:
@@ -113,30 +139,259 @@ def anchored(change: Change, old: Sequence[str], new: Sequence[str]) -> Suggesti
     return Suggestion(start + 1, end, tuple(lines))
 
 
-#: The last tree whose lines :func:`fix_text_changes` split, and those lines: the output
-#: formats ask for every fixable finding of a file in turn, on the same tree.
-_last_split: tuple[InfFile, list[str]] | None = None
+class _TreeLines:
+    """A tree's physical lines and where each line node is, worked out once for all the
+    fixes of a file."""
+
+    def __init__(self, tree: InfFile) -> None:
+        self.tree = tree
+        self.old = physical_lines(tree.code)
+        sections = tree.sections
+        #: (section index, body index; -1 for the header) of each line, by identity.
+        self.where: dict[int, tuple[int, int]] = {}
+        lone_cr = False
+        numbered = True
+        previous = 0
+        for i, section in enumerate(sections):
+            self.where[id(section.header)] = (i, -1)
+            for line in (section.header, *section.body):
+                # parsed trees number every physical line; an edited one may not
+                numbered = numbered and line.line > previous
+                previous = line.line
+                lone_cr = lone_cr or line.newline == "\r"
+            for j, line in enumerate(section.body):
+                self.where[id(line)] = (i, j)
+        #: Position of each section, by identity.
+        self.position = {id(section): i for i, section in enumerate(sections)}
+        #: Whether the lines are numbered as the parser numbers them, and no line ends in a
+        #: lone CR (whose rule in apply_edits looks at pairs of neighbouring lines): else
+        #: only the whole-tree way is used.
+        self.local = numbered and not lone_cr and (not sections or previous <= len(self.old))
+        self._newline: str | None = None
+
+    def newline(self) -> str:
+        if self._newline is None:
+            self._newline = self.tree.newline
+        return self._newline
+
+    def start(self, section: int, j: int) -> int:
+        """The first physical line (0-based) of body line ``j`` of a section (-1: its
+        header)."""
+        s = self.tree.sections[section]
+        return (s.header if j < 0 else s.body[j]).line - 1
+
+    def end(self, section: int, j: int) -> int:
+        """The end (exclusive) of the physical lines of body line ``j`` of a section: where
+        the next line starts (the file's last line runs to the end, tail included)."""
+        sections = self.tree.sections
+        body = sections[section].body
+        if j + 1 < len(body):
+            return body[j + 1].line - 1
+        if section + 1 < len(sections):
+            return sections[section + 1].header.line - 1
+        return len(self.old)
 
 
-def _old_lines(tree: InfFile) -> list[str]:
-    global _last_split
-    last = _last_split
-    if last is not None and last[0] is tree:
-        return last[1]
-    lines = physical_lines(tree.code)
-    _last_split = (tree, lines)
-    return lines
+#: The last tree :func:`fix_text_changes` indexed: the output formats ask for every fixable
+#: finding of a file in turn, on the same tree.
+_last_tree: _TreeLines | None = None
+
+
+def _tree_lines(tree: InfFile) -> _TreeLines:
+    global _last_tree
+    last = _last_tree
+    if last is not None and last.tree is tree:
+        return last
+    last = _last_tree = _TreeLines(tree)
+    return last
+
+
+class _Spliced(Sequence[str]):
+    """The lines of the original with some runs replaced, without copying the rest:
+    ``regions`` are ``(old_start, old_end, new_lines)``, in order, not overlapping."""
+
+    def __init__(self, old: list[str], regions: list[tuple[int, int, list[str]]]) -> None:
+        # pieces: (source, index in it) starting at new line starts[k], each running to
+        # the start of the next
+        starts: list[int] = []
+        pieces: list[tuple[list[str], int]] = []
+        at_old = at_new = 0
+        for old_start, old_end, lines in regions:
+            if old_start > at_old:
+                starts.append(at_new)
+                pieces.append((old, at_old))
+                at_new += old_start - at_old
+            if lines:
+                starts.append(at_new)
+                pieces.append((lines, 0))
+                at_new += len(lines)
+            at_old = old_end
+        starts.append(at_new)
+        pieces.append((old, at_old))
+        at_new += len(old) - at_old
+        self._starts = starts
+        self._pieces = pieces
+        self._len = at_new
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        k = bisect_right(self._starts, index) - 1
+        source, offset = self._pieces[k]
+        return source[offset + index - self._starts[k]]
+
+
+def _spliced_changes(old: list[str], new: _Spliced, first: int, after_last: int) -> list[Change]:
+    """``changes(old, new)`` when ``new`` equals ``old`` before line ``first`` and in its
+    last ``len(old) - after_last`` lines: the common prefix and suffix are trimmed as
+    :func:`~infmigrate.diffs.linediff.opcodes` trims them (starting from what is known to
+    be equal), and only the rest is diffed."""
+    n, m = len(old), len(new)
+    lo = min(first, n, m)
+    while lo < n and lo < m and old[lo] == new[lo]:
+        lo += 1
+    hi = min(n - after_last, n - lo, m - lo)
+    while hi < n - lo and hi < m - lo and old[n - 1 - hi] == new[m - 1 - hi]:
+        hi += 1
+    return [
+        Change(c.old_start + lo, c.old_end + lo, c.new_start + lo, c.new_end + lo)
+        for c in changes(old[lo : n - hi], new[lo : m - hi])
+    ]
+
+
+def _local_text_changes(index: _TreeLines, fix: Fix) -> TextChanges | None:
+    """:func:`fix_text_changes` from the lines the fix touches alone, or None when the fix
+    does something only the whole tree can show (a line before the first section, a
+    section header replaced, a section deleted or appended at the end, a file ending in a
+    dangling continuation or with lines ending in a lone CR).
+
+    Each touched section is cut down to the lines the fix touches, one untouched line on
+    either side, and its last line when sections are inserted after it; the file's last
+    line comes too (the end-of-file rules of :func:`~infmigrate.engine.edits.apply_edits`
+    look at it). The edits are applied to that small tree, its lines printed in place of
+    the original's, and only the lines between the first and the last change diffed: the
+    work is that of the lines the fix touches, not of the file or of its sections.
+    """
+    tree = index.tree
+    sections = tree.sections
+    if not sections or not index.local:
+        return None
+    touched: dict[int, list[int]] = {}  # section index -> body indexes touched (-1: header)
+    for edit in fix.edits:
+        target = edit.target
+        if edit.kind in ("replace", "insert_after"):
+            at = index.where.get(id(target))
+            if at is None or (edit.kind == "replace" and at[1] < 0):
+                return None
+        elif edit.kind == "insert_section" and target is not None and id(target) in index.position:
+            i = index.position[id(target)]
+            at = (i, len(sections[i].body) - 1)  # the new sections follow its last line
+        else:
+            return None
+        touched.setdefault(at[0], []).append(at[1])
+    last = len(sections) - 1
+    last_body = sections[last].body
+    if not touched or ends_in_continuation(last_body[-1] if last_body else sections[last].header):
+        return None
+    if last not in touched:
+        touched[last] = []  # its last line only, for the end-of-file rules
+    order = sorted(touched)
+    # (section index, window [lo, hi) of its body) of each part
+    windows: list[tuple[int, int, int]] = []
+    parts: list[Section] = []
+    for i in order:
+        section = sections[i]
+        n = len(section.body)
+        js = touched[i]
+        if js:
+            lo, hi = max(min(js) - 1, 0), min(max(js) + 2, n)
+            if i == last:
+                hi = n
+        else:
+            lo, hi = max(n - 1, 0), n
+        windows.append((i, lo, hi))
+        parts.append(Section(section.header, section.body[lo:hi]))
+    part = InfFile(tree.encoding, tree.bom, (), tuple(parts), tree.tail, numbered=True)
+    # sections are inserted after the part that stands for their target
+    stand_in = {id(sections[i]): p for (i, _, _), p in zip(windows, parts, strict=True)}
+    edits = [
+        Edit(e.kind, stand_in[id(e.target)], e.new) if e.kind == "insert_section" else e
+        for e in fix.edits
+    ]
+    try:
+        edited = apply_edits(part, edits, renumber=False, file_newline=index.newline)
+    except EditConflict:
+        return None
+    # each part, with the sections inserted after it
+    by_header = {id(s.header): k for k, s in enumerate(parts)}
+    groups: list[list[Section]] = [[] for _ in parts]
+    current = -1
+    for section in edited.sections:
+        k = by_header.get(id(section.header), -1)
+        if k >= 0:
+            if groups[k]:
+                return None
+            current = k
+        elif current < 0:
+            return None
+        groups[current].append(section)
+    regions: list[tuple[int, int, list[str]]] = []
+    for (i, lo, hi), original, group in zip(windows, parts, groups, strict=True):
+        if not group:
+            return None
+        if len(group) == 1 and group[0] is original:
+            continue
+        if not touched[i]:  # the last line alone: nothing may change there
+            return None
+        body_end = hi == len(sections[i].body)
+        if len(group) > 1 and not body_end:  # pragma: no cover - windows reach the end then
+            return None
+        head, *inserted = group
+        lines: list[str] = []
+        if lo == 0:
+            lines.append(head.header.code)
+        elif head.header is not original.header:  # pragma: no cover - only a replace does
+            return None
+        lines.extend(line.code for line in head.body)
+        lines.extend(s.code for s in inserted)
+        if body_end and i == last:
+            lines.append(tree.tail)
+        start = index.start(i, lo - 1 if lo == 0 else lo)
+        end = index.end(i, hi - 1) if hi > 0 else index.end(i, -1)
+        regions.append((start, end, physical_lines("".join(lines))))
+    old = index.old
+    if not regions:
+        return TextChanges(old, old, [])
+    new = _Spliced(old, regions)
+    return TextChanges(old, new, _spliced_changes(old, new, regions[0][0], regions[-1][1]))
 
 
 def fix_text_changes(tree: InfFile, fix: Fix) -> TextChanges:
     """What applying this one fix to the tree changes, line by line.
 
-    The fixed tree is printed, never numbered (``renumber=False``: the lines are compared
-    by text), and the original's lines are split once per tree, not once per fix: on a
-    file with thousands of fixable findings the output formats spent most of their time
-    renumbering and reprinting (each fix still costs one pass over the file).
+    The original's lines are split once per tree, not once per fix, and a fix is applied
+    to the sections it touches alone (:func:`_local_text_changes`): on a file with
+    thousands of fixable findings, copying, printing and diffing the whole file for each
+    made the output formats quadratic. The few fixes that need the whole tree are applied
+    to it, printed (never numbered: the lines are compared by text) and diffed.
     """
+    index = _tree_lines(tree)
+    local = _local_text_changes(index, fix)
+    if local is not None:
+        return local
     new_tree = apply_edits(tree, fix.edits, renumber=False)
-    old = _old_lines(tree)
     new = physical_lines(new_tree.code)
-    return TextChanges(old, new, changes(old, new))
+    return TextChanges(index.old, new, changes(index.old, new))

@@ -79,3 +79,53 @@ def test_grammar_parses_shapes_into_line_kinds() -> None:
         "=": "entry",
         "c": "entry",
     }
+
+
+def _grammar_plan(shape: str) -> tuple[object, ...]:
+    """The plan the grammar itself gives (what :func:`_plan` does for short shapes)."""
+    from parsimonious.exceptions import ParseError
+
+    from infmigrate.engine.syntax.builder import PlanBuilder
+
+    try:
+        return PlanBuilder().build(GRAMMAR.parse(shape))
+    except ParseError:
+        return ("unparsable",)
+
+
+#: Token kinds of a line that is not a header.
+_ENTRY_KINDS = "tsqc=,;x"
+
+
+def test_long_shapes_read_without_the_grammar_give_the_grammar_s_plan() -> None:
+    """Issue 18: a shape of at least LONG_SHAPE tokens (a line naming thousands of lists)
+    is read by ``_entry_plan``, which must agree with the grammar on every shape: all
+    shapes of up to four tokens, and long ones made of the same pieces."""
+    import itertools
+    import random
+
+    from infmigrate.engine.syntax.builder import _entry_plan
+
+    for size in range(5):
+        for kinds in itertools.product(_ENTRY_KINDS, repeat=size):
+            shape = "".join(kinds)
+            assert _entry_plan(shape) == _grammar_plan(shape), shape
+    rnd = random.Random(18)
+    pieces = ["t", "t", "t,", ",", "s", "q", "c", "=", "ts=s", ";", "x", "s,s", ",,"]
+    for _ in range(300):
+        shape = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 200)))
+        assert _entry_plan(shape) == _grammar_plan(shape), shape
+
+
+def test_a_long_entry_is_not_parsed_by_parsimonious() -> None:
+    """The parse of a long shape costs no parse node per field (issue 18)."""
+    from unittest import mock
+
+    from infmigrate.engine.syntax import builder
+
+    shape = "ts=s" + ",".join(["t"] * 5000)
+    builder.clear_memo()
+    with mock.patch.object(builder.GRAMMAR, "parse", side_effect=AssertionError("parsed")):
+        plan = builder._plan(shape)
+    assert plan == _grammar_plan(shape)
+    assert len(plan[3]) == 5000

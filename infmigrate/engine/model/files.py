@@ -106,7 +106,11 @@ class DestinationDirs:
 
     def explicit(self, name: str) -> Destination | None:
         """The list's own entry, or ``None``."""
-        found = self._by_name.get(fold(name))
+        return self.explicit_folded(fold(name))
+
+    def explicit_folded(self, folded: str) -> Destination | None:
+        """:meth:`explicit` of a name already folded."""
+        found = self._by_name.get(folded)
         return found if found is not None and found.origin == "explicit" else None
 
     def resolve(self, name: str | None) -> Destination:

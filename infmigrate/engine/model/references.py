@@ -76,6 +76,7 @@ from infmigrate.engine.model.registry import RegKind, RegLine, RegSection, parse
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.engine.model.services import ServiceInstall, WdfService, parse_flags
 from infmigrate.engine.model.strings import Expansion, StringTable
+from infmigrate.engine.perf import fast_constructor
 
 __all__ = [
     "FileRefKind",
@@ -639,9 +640,7 @@ class _Builder:
             return
         list_kind = _LIST_KINDS.get(key)
         if list_kind is not None:
-            for i, v in enumerate(values):
-                if v:
-                    self.file_list(ref, i, list_kind, ctx, install)
+            self.file_lists(ref, list_kind, ctx, install)
             return
         if key == "needs":
             for i, v in enumerate(values):
@@ -726,6 +725,70 @@ class _Builder:
         acc.add_install(install)
         if isinstance(target, LogicalSection):
             self.mark(target, ctx, "registry")
+
+    def file_lists(
+        self,
+        ref: EntryRef,
+        kind: ListKind,
+        ctx: SectionContext,
+        install: InstallSection | None,
+    ) -> None:
+        """:meth:`file_list` of every field of a CopyFiles/DelFiles/RenFiles directive.
+
+        The same work, with what is the same for every field of the line looked up once
+        (the section's ``Include``, the dictionaries): a line may name thousands of lists.
+        """
+        ref_id = id(ref)
+        refs = self.refs
+        lists = self.lists
+        expand = self.expand
+        get_section = self.map.get
+        mark = self.mark
+        external: bool | None = None
+        for index, value in enumerate(ref.values):
+            if not value:
+                continue
+            if value.startswith("@"):
+                self.file_list(ref, index, kind, ctx, install)
+                continue
+            acc_ref = refs.get((ref_id, index, ctx))
+            if acc_ref is None:
+                # reference(ref, index, "file_list", ctx, install), inlined
+                name, uniform = expand(value)
+                folded = fold(name)
+                target = get_section(folded)
+                if target is None and external is None:
+                    external = ref.section.first("Include") is not None
+                acc_ref = _Acc(
+                    {
+                        "entry": ref,
+                        "index": index,
+                        "kind": "file_list",
+                        "raw_name": value,
+                        "name": name,
+                        "target": target,
+                        "context": ctx,
+                        "uniform": uniform,
+                        "external": target is None and bool(external),
+                    }
+                )
+                refs[(ref_id, index, ctx)] = acc_ref
+            else:
+                name = acc_ref.args["name"]
+                target = acc_ref.args["target"]
+                folded = fold(name)
+            if install is not None:
+                acc_ref.installs[id(install)] = install
+            if target is not None:
+                mark(target, ctx, "file-list")
+            acc = lists.get((kind, folded))
+            if acc is None:
+                acc = _Acc({"kind": kind, "name": name, "section": target, "file": None})
+                lists[(kind, folded)] = acc
+            acc.contexts[ctx] = None
+            acc.references[id(acc_ref)] = acc_ref
+            if install is not None:
+                acc.installs[id(install)] = install
 
     def file_list(
         self,
@@ -820,7 +883,19 @@ class _Builder:
     def freeze(self, installs: list[InstallSection], archs: frozenset[str], source: str) -> Graph:
         refs: dict[int, Reference] = {}
         for acc in self.refs.values():
-            refs[id(acc)] = Reference(**acc.args, installs=acc.frozen_installs())
+            a = acc.args
+            refs[id(acc)] = _new_reference(
+                a["entry"],
+                a["index"],
+                a["kind"],
+                a["raw_name"],
+                a["name"],
+                a["target"],
+                a["context"],
+                tuple(acc.installs.values()),
+                a["uniform"],
+                a["external"],
+            )
 
         def frozen(accs: dict[int, _Acc[_RefArgs]]) -> tuple[Reference, ...]:
             return tuple(refs[key] for key in accs)
@@ -851,16 +926,21 @@ class _Builder:
                 )
             )
         file_lists: list[FileList] = []
+        resolve = self.destinations.resolve
+        # Most names have no "<name>.security" section: look one up only when the file has
+        # a section whose name ends so.
+        securities = any(folded.endswith(".security") for folded in self.map)
         for list_acc in self.lists.values():
             list_args = list_acc.args
             section = list_args["section"]
             kind = list_args["kind"]
             file = list_args["file"]
+            name = list_args["name"]
             if isinstance(file, str):
                 files: tuple[FileCopy, ...] = (
                     FileCopy(file, file, None, "", self.sources.lookup(file)),
                 )
-                destination = self.destinations.resolve(None)
+                destination = resolve(None)
                 security = None
             else:
                 files = (
@@ -868,16 +948,16 @@ class _Builder:
                     if isinstance(section, LogicalSection)
                     else ()
                 )
-                destination = self.destinations.resolve(str(list_args["name"]))
-                security = self.security(str(list_args["name"]))
+                destination = resolve(name)
+                security = self.security(name) if securities else None
             file_lists.append(
-                FileList(
+                _new_file_list(
                     kind,
-                    list_args["name"],
+                    name,
                     section,
                     file,
-                    frozen(list_acc.references),
-                    list_acc.frozen_installs(),
+                    tuple(map(refs.__getitem__, list_acc.references)),
+                    tuple(list_acc.installs.values()),
                     destination,
                     security,
                     files,
@@ -974,6 +1054,10 @@ class _Builder:
                         )
                     )
         return out
+
+
+_new_reference = fast_constructor(Reference)
+_new_file_list = fast_constructor(FileList)
 
 
 def _reg_lines(section: LogicalSection, strings: StringTable) -> tuple[RegLine, ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, TypeAlias, cast
 
 from parsimonious.exceptions import ParseError
+from parsimonious.expressions import Regex
 from parsimonious.nodes import Node, RegexNode
 
 from infmigrate.engine.syntax.grammar import GRAMMAR, lex, offsets
@@ -116,15 +117,68 @@ def _span(node: Node) -> Span:
 _PLAN_BUILDER = PlanBuilder()
 
 
+#: Shapes at least this long that can only be entries are read by :func:`_entry_plan`.
+LONG_SHAPE = 256
+# the grammar's `key` and `field` rules are regexes (parsimonious Regex expressions)
+_KEY_RE = cast(Regex, GRAMMAR["key"]).re
+_FIELD_RE = cast(Regex, GRAMMAR["field"]).re
+_TRIVIA_SHAPES = frozenset(("", "s", ";", "s;"))
+
+
 def _plan(shape: str) -> Plan:
     plan = _PLANS.get(shape)
     if plan is None:
-        try:
-            plan = _PLAN_BUILDER.build(GRAMMAR.parse(shape))
-        except ParseError:  # an 'x' token (a character no rule allows)
-            plan = ("unparsable",)
+        if len(shape) >= LONG_SHAPE and "[" not in shape:
+            plan = _entry_plan(shape)
+        else:
+            try:
+                plan = _PLAN_BUILDER.build(GRAMMAR.parse(shape))
+            except ParseError:  # an 'x' token (a character no rule allows)
+                plan = ("unparsable",)
         _PLANS[shape] = plan
     return plan
+
+
+def _entry_plan(shape: str) -> Plan:
+    """The plan of a shape without ``[`` (no header), read with the grammar's own ``key``
+    and ``field`` regexes in the order its ``entry`` rule tries them: the same plan as
+    :class:`PlanBuilder` on ``GRAMMAR.parse(shape)``, without a parse node per field.
+
+    A line naming thousands of lists (``CopyFiles = L1,L2,...``) has a shape of a token per
+    name and comma, all its own: parsimonious cost a few microseconds a token there.
+    """
+    if shape in _TRIVIA_SHAPES:  # `trivia` comes before `entry` in `line`
+        return _PLAN_BUILDER.build(GRAMMAR.parse(shape))
+    end = len(shape)
+    key_match = _KEY_RE.match(shape)
+    key_plan: tuple[int, int, int] | None = None
+    pos = 0
+    if key_match is not None:
+        key_plan = (key_match.start("value"), key_match.end("value"), key_match.end() - 1)
+        pos = key_match.end()
+    fields: list[tuple[int, int, int, int]] = []
+    match = _FIELD_RE.match
+    while True:
+        m = match(shape, pos)
+        assert m is not None  # every part of a field is optional: it always matches
+        fields.append((m.start("before"), m.start("value"), m.end("value"), m.end("after")))
+        pos = m.end()
+        if pos < end and shape[pos] == ",":
+            pos += 1
+            continue
+        break
+    comment = (pos, pos + 1) if pos < end and shape[pos] == ";" else (pos, pos)
+    if comment[1] != end:  # an 'x' token: no rule allows it
+        return ("unparsable",)
+    plans: list[FieldPlan] = [(*f, ",") for f in fields[:-1]]
+    plans.append((*fields[-1], ""))
+    if key_match is not None:
+        indent = key_match.span("indent")
+    else:
+        a, b, c, d, comma = plans[0]
+        indent = (a, b)
+        plans[0] = (b, b, c, d, comma)
+    return ("entry", indent, key_plan, tuple(plans), comment)
 
 
 def build_line(text: str) -> Prototype:

@@ -87,6 +87,7 @@ from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recog
 
 __all__ = [
     "REJECTED_FLAGS",
+    "SHOWN_BLOCKERS",
     "DriverStorePlans",
     "ListPlan",
     "PathUse",
@@ -189,7 +190,7 @@ def without_rejected_flags(flags: str) -> str | None:
     return str(rest)
 
 
-@dataclass
+@dataclass(slots=True)
 class ListPlan:
     """What happens to one CopyFiles list (or ``@file`` copy)."""
 
@@ -226,7 +227,10 @@ class ListPlan:
 
     def reason(self) -> str:
         """The reasons it cannot move, for messages."""
-        return "; ".join(dict.fromkeys(self.blocked))
+        blocked = self.blocked
+        if len(blocked) == 1:
+            return blocked[0]
+        return "; ".join(dict.fromkeys(blocked))
 
 
 @dataclass
@@ -237,7 +241,8 @@ class Plans:
     legacy: list[ListPlan] = field(default_factory=list)
     #: Lists already in DIRID 13 whose subdir does not match their sources.
     subdir_mismatch: list[ListPlan] = field(default_factory=list)
-    #: The DefaultDestDir fix (DIRID 11/12 -> 13), when it can be made, and its reason.
+    #: The DefaultDestDir fix (DIRID 11/12 -> 13), when it can be made, and why not (the
+    #: first :data:`SHOWN_BLOCKERS` distinct reasons, then how many more there are).
     default_edits: list[Edit] = field(default_factory=list)
     default_blocked: str = ""
     #: Plan of each list by identity, for the reference rules.
@@ -341,6 +346,15 @@ class _Planner:
                     text = value.strip()
                     if not text:
                         continue
+                    if "%" not in text and "$" not in text:
+                        # nothing to expand, no stampinf variable: resolved as written
+                        at_file = text.startswith("@")
+                        out.append(
+                            _Directive(
+                                kind, text[1:].strip() if at_file else text, at_file, ref, True
+                            )
+                        )
+                        continue
                     expansion = strings.expand_all(text)
                     name = strings.expand(text).strip()
                     # A stampinf variable other than $ARCH$ ($KMDFVERSION$...) is a
@@ -356,6 +370,28 @@ class _Planner:
                             kind, name[1:].strip() if at_file else name, at_file, ref, resolved
                         )
                     )
+        return out
+
+    @cached_property
+    def _paths_at(self) -> dict[tuple[int | None, str], dict[str, list[int]]]:
+        """The paths of :attr:`_paths` (by index) by the place they name a file at (DIRID,
+        normalized folder) and the file's folded name: a list looks up its own place and
+        files instead of scanning every path of the file."""
+        out: dict[tuple[int | None, str], dict[str, list[int]]] = {}
+        for p, (_, _, path, _) in enumerate(self._paths):
+            dirid, subpath = path.normalized
+            folder, _, file_name = subpath.rpartition("\\")
+            out.setdefault((dirid, _norm_dir(folder)), {}).setdefault(fold(file_name), []).append(p)
+        return out
+
+    @cached_property
+    def _deleting_kinds(self) -> dict[str, set[str]]:
+        """The DelFiles/RenFiles directives (``delfiles``, ``renfiles``) naming each list,
+        by folded list name (``@file`` left out): looked up per list, not rescanned."""
+        out: dict[str, set[str]] = {}
+        for d in self.directives:
+            if d.kind is not ListKind.COPY and not d.at_file:
+                out.setdefault(fold(d.name), set()).add(d.kind.value)
         return out
 
     @cached_property
@@ -475,6 +511,8 @@ class _Planner:
                 f"[{fl.security.name}] sets its security; files in the driver store "
                 "keep the store's ACLs (InfVerif 1101)"
             )
+        if not fl.files and dest.origin != "explicit":
+            return plan  # nothing below applies to a list without files and entry
         expand = self.model.strings.expand
         for i, copy in enumerate(fl.files):
             name = copy.dest_name
@@ -540,45 +578,39 @@ class _Planner:
             fixed.setdefault(id(consumer), (consumer, []))[1].append(fl.files[i].dest_name)
         plan.blocked[:0] = [consumer.reason(names) for consumer, names in fixed.values()]
         if dest.origin == "explicit" and fl.file is None:
-            others = sorted(
-                {
-                    d.kind.value
-                    for d in self.directives
-                    if d.kind is not ListKind.COPY
-                    and not d.at_file
-                    and fold(d.name) == fold(fl.name)
-                }
-            )
+            others = sorted(self._deleting_kinds.get(fold(fl.name), ()))
             if others:
                 plan.blocked.append(
                     f"{' and '.join(others)} also name [{fl.name}], whose "
                     "[DestinationDirs] entry they share"
                 )
-        old_dir = _norm_dir(dest.subdir)
-        for ref, index, path, literal in self._paths:
-            dirid, subpath = path.normalized
-            if dirid != dest.dirid:
-                continue
-            folder, _, file_name = subpath.rpartition("\\")
-            if _norm_dir(folder) != old_dir:
-                continue
-            for copy in fl.files:
-                if self.name(copy.dest_name) == fold(file_name):
-                    use = PathUse(ref, index, path.start, path.end, copy, not literal)
-                    plan.uses.append(use)
-                    directive = self.not_added.get(ref.section.folded)
-                    if directive is not None:
-                        plan.blocked.append(
-                            f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
-                            f"which {directive} names: a {directive} line is never rewritten"
-                        )
-                    if use.from_strings:
-                        plan.blocked.append(
-                            f"line {ref.line} names {copy.dest_name} through a [Strings] value "
-                            "(rewriting it would change that string in every locale)"
-                        )
-                    elif path.form in _NT_FORMS:
-                        plan.blocked.append(_nt_reason(ref, copy.dest_name, path.text))
+        paths = self._paths
+        by_name = self._paths_at.get((dest.dirid, _norm_dir(dest.subdir))) if paths else None
+        # (path, file) pairs naming a file of the list at its place, in path order, then
+        # file order
+        matches: list[tuple[int, int]] = []
+        if by_name:
+            for i, copy in enumerate(fl.files):
+                matches.extend((p, i) for p in by_name.get(self.name(copy.dest_name), ()))
+            matches.sort()
+        for p, i in matches:
+            ref, index, path, literal = paths[p]
+            copy = fl.files[i]
+            use = PathUse(ref, index, path.start, path.end, copy, not literal)
+            plan.uses.append(use)
+            directive = self.not_added.get(ref.section.folded)
+            if directive is not None:
+                plan.blocked.append(
+                    f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
+                    f"which {directive} names: a {directive} line is never rewritten"
+                )
+            if use.from_strings:
+                plan.blocked.append(
+                    f"line {ref.line} names {copy.dest_name} through a [Strings] value "
+                    "(rewriting it would change that string in every locale)"
+                )
+            elif path.form in _NT_FORMS:
+                plan.blocked.append(_nt_reason(ref, copy.dest_name, path.text))
         return plan
 
     def _bare_use(self, name: str) -> EntryRef | None:
@@ -600,24 +632,27 @@ class _Planner:
         }
         out: list[str] = []
         for p in relying:
-            if not p.movable:
+            if p.blocked:
                 out.append(f"{p.file_list.name}: {p.reason()}")
             elif set(p.groups) != {""}:
                 out.append(f"the files of {p.file_list.name} come from subdirectories")
         for d in self.directives:
-            where = f"{d.ref.section.name} line {d.ref.line}"
             if not d.resolved:
                 out.append(
-                    f"{where} names a list through a string or a stampinf variable "
-                    "that does not resolve"
+                    f"{d.ref.section.name} line {d.ref.line} names a list through a string "
+                    "or a stampinf variable that does not resolve"
                 )
                 continue
-            if not d.at_file and dd.explicit(d.name) is not None:
+            folded = fold(d.name)
+            if not d.at_file and dd.explicit_folded(folded) is not None:
+                continue
+            if d.kind is ListKind.COPY and (d.at_file, folded) in by_key:
                 continue
             what = f"@{d.name}" if d.at_file else f"[{d.name}]"
+            where = f"{d.ref.section.name} line {d.ref.line}"
             if d.kind is not ListKind.COPY:
                 out.append(f"{d.kind.value} {what} ({where}) relies on it")
-            elif (d.at_file, fold(d.name)) not in by_key:
+            else:
                 out.append(
                     f"CopyFiles {what} ({where}) relies on it and is in a section "
                     "no install of this INF reaches"
@@ -645,7 +680,7 @@ class _Planner:
                 result.default_edits += self._flag_edits(p)
             result.default_edits += self._reference_edits(relying)
         elif default_legacy:
-            result.default_blocked = "; ".join(blockers)
+            result.default_blocked = _enumerate_reasons(blockers)
         for plan in result.legacy + result.subdir_mismatch:
             if not plan.movable:
                 continue
@@ -790,8 +825,10 @@ class _Planner:
         line, whatever the number of paths and lists it names."""
         by_entry: dict[int, tuple[EntryRef, dict[int, dict[tuple[int, int], str]]]] = {}
         for plan in plans:
+            # the index of each file of the list (FileCopy compares by identity)
+            position = {id(copy): i for i, copy in enumerate(plan.file_list.files)}
             for use in plan.uses:
-                i = plan.file_list.files.index(use.copy)
+                i = position[id(use.copy)]
                 # the file name as this path writes it (a literal name stays literal even
                 # when the list names the file through a %strkey%, and the other way round)
                 written = use.ref.values[use.field][use.start : use.end].rsplit("\\", 1)[-1]
@@ -811,6 +848,20 @@ class _Planner:
                 )
             edits.append(Edit.replace(entry, entry.with_changes(fields=tuple(new_fields))))
         return edits
+
+
+#: How many of DefaultDestDir's blockers its message names (a line may name thousands
+#: of lists that cannot move: each has its own finding saying why).
+SHOWN_BLOCKERS = 10
+
+
+def _enumerate_reasons(reasons: list[str]) -> str:
+    """The reasons joined with "; ", the first :data:`SHOWN_BLOCKERS` only, then "and N
+    more"."""
+    if len(reasons) <= SHOWN_BLOCKERS:
+        return "; ".join(reasons)
+    rest = len(reasons) - SHOWN_BLOCKERS
+    return "; ".join(reasons[:SHOWN_BLOCKERS]) + f"; and {rest} more"
 
 
 def _nt_reason(ref: EntryRef, name: str, text: str) -> str:

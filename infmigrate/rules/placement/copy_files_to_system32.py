@@ -65,7 +65,9 @@ class CopyFilesToSystem32(Fixer):
     and at least one does; a DelFiles or RenFiles list, an `@file` copy or a list in a
     section no install reaches that relies on it keeps it as it is, and each list that
     moves gets its own `13` entry instead. A list's own entry is not rewritten when a
-    DelFiles or RenFiles directive names the same list.
+    DelFiles or RenFiles directive names the same list. The `DefaultDestDir` finding
+    names the first ten reasons it stays and counts the others ("and 12 more"): each
+    list that cannot move has its own finding saying why.
 
     Flags DIRID 13 rejects (InfVerif 1103, "flag not allowed with a DIRID") are dropped
     from the moved file's CopyFiles entry in the same fix, other flags kept in their
@@ -116,14 +118,20 @@ class CopyFilesToSystem32(Fixer):
                 f"store (DIRID 13){blocked('' if fix else result.default_blocked)}",
                 fix,
             )
+        # the place and the "through DefaultDestDir" of each destination, by identity
+        # (thousands of lists may share one)
+        places: dict[int, str] = {}
         for plan in result.legacy:
-            dest = plan.destination
             fl = plan.file_list
+            dest = fl.destination
             if dest.origin == "fallback":
                 continue  # ISO012's case
-            fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
+            fix = self.make_fix(*plan.edits) if plan.edits and not plan.blocked else None
             what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"
-            via = " through DefaultDestDir" if dest.origin == "default" else ""
+            where = places.get(id(dest))
+            if where is None:
+                via = " through DefaultDestDir" if dest.origin == "default" else ""
+                where = places[id(dest)] = f"{via} to {place(dest.dirid, dest.subdir)}"
             at = (
                 dest.entry
                 if dest.origin == "explicit"
@@ -142,7 +150,7 @@ class CopyFilesToSystem32(Fixer):
             )
             yield self.diagnostic(
                 at,
-                f"{what} copied{via} to {place(dest.dirid, dest.subdir)} instead of the "
-                f"driver store (DIRID 13){blocked(plan.reason())}{drops}",
+                f"{what} copied{where} instead of the driver store (DIRID 13)"
+                f"{blocked(plan.reason())}{drops}",
                 fix,
             )
