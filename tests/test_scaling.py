@@ -140,7 +140,7 @@ def _fold_calls_planning(n: int) -> int:
         return original(text)
 
     with mock.patch.object(_driver_store, "fold", counting):
-        result = _driver_store.plans(ctx)
+        result = ctx.analysis(_driver_store.DriverStorePlans)
     assert len(result.legacy) == n
     assert all(plan.uses for plan in result.legacy)  # every list's file is named by a path
     return calls
