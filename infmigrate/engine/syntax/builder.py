@@ -25,6 +25,7 @@ from infmigrate.engine.syntax.nodes import (
     ErrorLine,
     SectionHeader,
     TriviaLine,
+    cook_fields,
 )
 
 __all__ = ["LINES", "LINE_CLASSES", "PlanBuilder", "Prototype", "build_line", "clear_memo"]
@@ -145,18 +146,19 @@ def _build(text: str) -> Prototype:
     kind = plan[0]
     if kind == "entry":
         _, (ia, ib), key_plan, field_plans, (ca, cb) = plan
-        # Plain tuples in the layout of Field and Key (see Entry).
-        fields = tuple(
-            [
-                (text[o[a] : o[b]], text[o[b] : o[c]], text[o[c] : o[d]], comma)
-                for a, b, c, d, comma in field_plans
-            ]
-        )
+        # The fields flat, four strings each in the layout of Field, and the key a plain
+        # tuple in the layout of Key (see Entry).
+        parts: list[str] = []
+        for a, b, c, d, comma in field_plans:
+            parts += (text[o[a] : o[b]], text[o[b] : o[c]], text[o[c] : o[d]], comma)
+        fields = tuple(parts)
         key = None
         if key_plan is not None:
             ka, kb, kc = key_plan
             key = (text[o[ka] : o[kb]], text[o[kb] : o[kc]], "=")
-        return ENTRY, (fields, key, text[o[ia] : o[ib]], text[o[ca] : o[cb]])
+        # Without quotes or backslashes (most lines) every value is its own cooked form.
+        cooked = fields[1::4] if '"' not in text and "\\" not in text else cook_fields(fields)
+        return ENTRY, (fields, key, text[o[ia] : o[ib]], text[o[ca] : o[cb]], cooked)
     if kind == "trivia":
         _, (ia, ib), (ca, cb) = plan
         return TRIVIA, (text[o[ia] : o[ib]], text[o[ca] : o[cb]])
