@@ -21,7 +21,7 @@ resolution), ``dirids`` (DIRID table and classes), ``contexts`` (what HKR means)
 ``references`` (the reference graph), ``build`` (InfModel, build_model).
 """
 
-from infmigrate.engine.model.build import InfModel, build_model
+from infmigrate.engine.model.build import InfModel, build_model, release_model
 from infmigrate.engine.model.contexts import Context, SectionContext
 from infmigrate.engine.model.decorations import (
     ARCHITECTURES,
@@ -96,4 +96,5 @@ __all__ = [
     "fold",
     "parse_dirid",
     "parse_target_os",
+    "release_model",
 ]

@@ -132,6 +132,11 @@ def build_line(text: str) -> Prototype:
     """The prototype for one logical line (terminator excluded); never raises."""
     proto = _LINES.get(text)
     if proto is None:
+        if text[:1] == "[" and text.find("]") == len(text) - 1:
+            # A plain ``[name]`` header: as cheap to build as to look up, and not memoized:
+            # section names seldom repeat, and the memo would keep each one's line text
+            # (on a file of many small sections, a sixth of the memory of the parse).
+            return HEADER, (text[1:-1], "", "")
         proto = _build(text)
         if len(_LINES) >= MEMO_LIMIT:
             _LINES.clear()
