@@ -10,7 +10,8 @@ prints per size:
   child process, rules imported beforehand; for ``many-files``, the wall time of a fresh
   ``python -m infmigrate --diff --no-cache -j 1 DIR`` process;
 * **peak MB** and **x size**: the tracemalloc peak of the same work (a separate run in
-  the same child, since tracemalloc slows it down), and that peak divided by the file's
+  the same child, since tracemalloc slows it down, with the parser's memo of lines
+  emptied first: cold, as a run on one file), and that peak divided by the file's
   size; for ``many-files``, the command's maximum RSS instead (tracemalloc cannot see a
   child process), divided by the directory's total size;
 * **growth**: time (and memory) of this size divided by those of the size before it.
@@ -148,6 +149,7 @@ def child_one(path: Path, memory: bool) -> dict[str, Any]:
     from infmigrate.engine.catalog import all_rules
     from infmigrate.engine.problems import SYNTAX_CODES
     from infmigrate.engine.processing import FileOptions, process
+    from infmigrate.engine.syntax import clear_memo
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
     data = path.read_bytes()
@@ -163,6 +165,10 @@ def child_one(path: Path, memory: bool) -> dict[str, Any]:
     }
     del result
     if memory:
+        # Cold, as a run on one file is: the parser's process-wide memo of lines (filled
+        # by the timed run above) is emptied, so that the lines' nodes and the memo's own
+        # entries are counted, not found already built.
+        clear_memo()
         tracemalloc.start()
         process(data, path.name, options, want_fix=True, want_diff=True)
         out["peak"] = tracemalloc.get_traced_memory()[1]

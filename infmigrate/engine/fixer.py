@@ -244,6 +244,18 @@ class FixContext:
         :mod:`infmigrate.engine.analysis`."""
         return self._analyses.get(provider, self)
 
+    def release(self) -> None:
+        """Drop the model and the shared analyses once every rule has run: the model's
+        reference cycles (sections and their entries point at each other) would keep it
+        until the next cyclic collection, which is paused while a file is processed, so
+        each fixing round would add a model to the file's peak memory."""
+        self._analyses = Analyses()
+        model = self.__dict__.pop("model", None)
+        if model is not None:
+            from infmigrate.engine.model.build import release_model
+
+            release_model(model)
+
 
 class Fixer:
     """Base of all rules; one subclass per module in ``infmigrate/rules/<family>/``.

@@ -72,6 +72,7 @@ def check(
     for r in rules:
         fixer = r() if isinstance(r, type) else r
         out.extend(fixer.check(ctx))
+    ctx.release()
     if suppress:
         out = Suppressions.of(tree).filter(out)
     out.sort(key=_POSITION)

@@ -72,3 +72,21 @@ def test_entries_without_key_and_error_lines():
 def test_empty_file():
     m = model("")
     assert m.sections == () and m.install_sections == () and m.unreachable == ()
+
+
+def test_one_block_sections_and_their_blocks():
+    m = fixture("strings")
+    strings = m.section("strings")
+    assert type(strings.blocks) is tuple and len(strings.blocks) == 1
+    assert strings.blocks[0].name == "Strings" and strings.line == strings.blocks[0].header.line
+    assert all(ref.block is strings.blocks[0] for ref in strings.entries)
+
+
+def test_a_released_model_lets_go_of_its_entries():
+    from infmigrate.engine.model import release_model
+
+    m = fixture("strings")
+    version = m.section("version")
+    assert version.first("Signature") is not None
+    release_model(m)
+    assert version.entries == () and len(version) == 0 and version.first("Signature") is None

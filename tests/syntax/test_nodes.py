@@ -147,3 +147,43 @@ def test_editing_an_ansi_file_with_non_ansi_text_fails_clearly() -> None:
     edited = tree.with_changes(sections=(tree.sections[0].with_changes(body=(bad,)),))
     with pytest.raises(infmigrate.DecodeError, match="cannot be written in cp1252"):
         edited.to_bytes()
+
+
+def test_entry_stores_its_cooked_values_with_its_fields() -> None:
+    # parsed or built, an entry's cooked values are those of its fields, in order; the
+    # parser's shortcut for lines without quotes or backslashes must agree
+    tree = infmigrate.parse(b'[A]\nk = "a "" b", c\\, %d% ;x\nplain, x, , y\nz = a\\')
+    built = Entry(
+        (Field('"q""q"', comma=","), Field("a\\", comma=","), Field("b\\")), Key("k"), newline="\n"
+    )
+    for entry in (*tree.sections[0].entries, built):
+        assert entry.cooked_values == tuple(f.cooked for f in entry.fields)
+        assert entry.values == list(entry.cooked_values)
+    assert tree.sections[0].entries[0].values == ['a " b', "c\\", "%d%"]
+    assert tree.sections[0].entries[1].values == ["plain", "x", "", "y"]
+    assert built.values == ['q"q', "a\\", "b"]
+
+
+def test_positions_and_trivia_changes_share_an_entrys_fields() -> None:
+    tree = infmigrate.parse(SAMPLE)
+    entry = tree.sections[0].entries[0]
+    moved = entry.with_changes(line=40, newline="\n", comment="; new")
+    assert moved.line == 40 and moved.newline == "\n" and moved.comment == "; new"
+    assert moved.fields == entry.fields and moved.key_node == entry.key_node
+    assert moved.cooked_values is entry.cooked_values  # nothing re-cooked
+    with pytest.raises(TypeError, match="no field 'nope'"):
+        entry.with_changes(nope=1)
+    changed = entry.with_changes(fields=(Field('"other"', " "),))
+    assert changed.values == ["other"] and changed.key == "Signature"
+
+
+def test_section_body_is_a_tuple_of_its_lines() -> None:
+    tree = infmigrate.parse(SAMPLE)
+    files = tree.sections[1]
+    assert type(files.body) is tuple and len(files.body) == 2
+    assert files.body == tuple(files.entries)
+    assert files.children == (files.header, *files.body)
+    assert Section(files.header).body == () and Section(files.header).entries == ()
+    assert Section(files.header, list(files.body)) == files
+    assert files != Section(files.header, files.body[:1])
+    assert list(tree.lines())[-3:] == [files.header, *files.body]

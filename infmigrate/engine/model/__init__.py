@@ -22,7 +22,7 @@ section is reached), ``files`` (file lists, destinations, sources),
 ``references`` (the reference graph), ``build`` (InfModel, build_model).
 """
 
-from infmigrate.engine.model.build import InfModel, build_model
+from infmigrate.engine.model.build import InfModel, build_model, release_model
 from infmigrate.engine.model.contexts import Context, SectionContext
 from infmigrate.engine.model.decorations import (
     ARCHITECTURES,
@@ -92,4 +92,5 @@ __all__ = [
     "fold",
     "parse_dirid",
     "parse_target_os",
+    "release_model",
 ]

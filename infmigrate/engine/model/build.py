@@ -22,13 +22,19 @@ from infmigrate.engine.model.files import DestinationDirs, FileList, ListKind, S
 from infmigrate.engine.model.reach import InstallSection, Reference
 from infmigrate.engine.model.references import FileReference, IncludeDirective, build_graph
 from infmigrate.engine.model.registry import RegKind, RegSection
-from infmigrate.engine.model.sections import EntryRef, LogicalSection, build_sections, fold
+from infmigrate.engine.model.sections import (
+    EntryRef,
+    LogicalSection,
+    build_sections,
+    fold,
+    release_section,
+)
 from infmigrate.engine.model.services import ServiceInstall, WdfService
 from infmigrate.engine.model.strings import Expansion, StringTable
 from infmigrate.engine.perf import gc_paused
 from infmigrate.engine.syntax import Entry, InfFile
 
-__all__ = ["WELL_KNOWN_ROOTS", "InfModel", "build_model"]
+__all__ = ["WELL_KNOWN_ROOTS", "InfModel", "build_model", "release_model"]
 
 #: Sections that are roots by name: never reported as unreachable.
 WELL_KNOWN_ROOTS: frozenset[str] = frozenset(
@@ -105,7 +111,10 @@ class InfModel:
     includes: tuple[IncludeDirective, ...]
     #: Sections nothing reaches (well-known roots excluded), in file order.
     unreachable: tuple[LogicalSection, ...]
-    _entries: Mapping[int, EntryRef]
+    #: Every :class:`EntryRef` by ``id()`` of its entry, built on the first
+    #: :meth:`entry_ref` (``None`` until then): few callers need it, and on a file of many
+    #: small sections it cost as much as the entries themselves.
+    _entries: dict[int, EntryRef] | None
     _contexts: Mapping[str, frozenset[SectionContext]]
     _roles: Mapping[str, frozenset[str]]
     _refs_to: Mapping[str, tuple[Reference, ...]]
@@ -129,7 +138,11 @@ class InfModel:
 
     def entry_ref(self, entry: Entry) -> EntryRef | None:
         """The :class:`EntryRef` of a CST entry of :attr:`tree` (by identity)."""
-        return self._entries.get(id(entry))
+        entries = self._entries
+        if entries is None:
+            entries = {id(ref.entry): ref for s in self.sections for ref in s.entries}
+            object.__setattr__(self, "_entries", entries)  # a cache: frozen to everyone else
+        return entries.get(id(entry))
 
     def contexts_of(self, section: LogicalSection | str) -> frozenset[SectionContext]:
         """Every context a section is reached in (empty when unreached)."""
@@ -191,6 +204,15 @@ class InfModel:
         )
 
 
+def release_model(model: InfModel) -> None:
+    """Break the model's reference cycles (each section holds its entries, each entry its
+    section), for a caller done with it: the model is then freed as soon as nothing
+    refers to it, without waiting for the cyclic garbage collector. The model must not
+    be read afterwards (its sections have no entries left)."""
+    for section in model.sections:
+        release_section(section)
+
+
 def _key(section: LogicalSection | str) -> str:
     return section.folded if isinstance(section, LogicalSection) else fold(section)
 
@@ -211,7 +233,7 @@ def build_model(tree: InfFile) -> InfModel:
 
 
 def _build(tree: InfFile) -> InfModel:
-    sections, section_map, entries = build_sections(tree)
+    sections, section_map = build_sections(tree)
     strings = StringTable(sections)
     manufacturers = parse_manufacturers(
         section_map.get("manufacturer"), lambda name: section_map.get(fold(name)), strings
@@ -245,7 +267,7 @@ def _build(tree: InfFile) -> InfModel:
         file_references=graph.file_references,
         includes=graph.includes,
         unreachable=unreachable,
-        _entries=MappingProxyType(entries),
+        _entries=None,
         _contexts=graph.contexts,
         _roles=graph.roles,
         _refs_to=MappingProxyType({k: tuple(v) for k, v in refs_to.items()}),

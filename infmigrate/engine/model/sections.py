@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import final
+from typing import Any, final
 
-from infmigrate.engine.perf import fast_constructor, slot_setter
+from infmigrate.engine.perf import slot_setter
 from infmigrate.engine.syntax import Entry, InfFile, Section
 
-__all__ = ["EntryRef", "LogicalSection", "build_sections", "fold"]
+__all__ = ["EntryRef", "LogicalSection", "build_sections", "fold", "release_section"]
 
 
 #: The case-insensitive form of a section name, key or string token (``str.casefold``,
@@ -76,8 +76,10 @@ class LogicalSection:
 
     #: The raw name of the first block, as written between the brackets.
     name: str
-    #: The physical sections (CST nodes), in file order.
-    blocks: tuple[Section, ...]
+    #: The physical sections (see :attr:`blocks`): the one Section node itself when there
+    #: is one (nearly always: a tuple for each section was a tenth of the model's memory
+    #: on a file of many small sections), else the tuple of them.
+    _blocks: Section | tuple[Section, ...]
     #: Every entry of every block, in file order.
     entries: tuple[EntryRef, ...] = ()
     #: The case-insensitive lookup key of this section (:func:`fold` of the name).
@@ -88,6 +90,12 @@ class LogicalSection:
     #: in order, and a dict per section is most of the model's memory on a file of many
     #: small sections.
     _by_key: dict[str, EntryRef | list[EntryRef]] | None = None
+
+    @property
+    def blocks(self) -> tuple[Section, ...]:
+        """The physical sections (CST nodes), in file order."""
+        blocks = self._blocks
+        return blocks if type(blocks) is tuple else (blocks,)  # type: ignore[return-value]
 
     @property
     def line(self) -> int:
@@ -125,17 +133,17 @@ class LogicalSection:
         )
 
 
-def build_sections(
-    tree: InfFile,
-) -> tuple[tuple[LogicalSection, ...], dict[str, LogicalSection], dict[int, EntryRef]]:
+def build_sections(tree: InfFile) -> tuple[tuple[LogicalSection, ...], dict[str, LogicalSection]]:
     """Merge the file's physical sections.
 
-    Returns the logical sections in order of first appearance, the same keyed by
-    :func:`fold` of the name, and every :class:`EntryRef` keyed by ``id()`` of its entry.
+    Returns the logical sections in order of first appearance and the same keyed by
+    :func:`fold` of the name.
     """
     # One block per name is the rule: a list is made only for a name that repeats (a
     # file of a million one-line sections would otherwise hold a million lists).
-    groups: dict[str, Section | list[Section]] = {}
+    # The dict of blocks by name becomes the dict of sections by name in place (a second
+    # dict of every name would be the largest item of the model while it is built).
+    groups: dict[str, Any] = {}
     for block in tree.sections:
         folded = fold(block.name)
         found = groups.get(folded)
@@ -144,31 +152,33 @@ def build_sections(
         elif type(found) is list:
             found.append(block)
         else:
-            groups[folded] = [found, block]  # type: ignore[list-item]
-    ordered: list[LogicalSection] = []
-    by_id: dict[int, EntryRef] = {}
+            groups[folded] = [found, block]
     for folded, blocks in groups.items():
-        merged = (blocks,) if type(blocks) is not list else tuple(blocks)
-        ordered.append(_merge(merged, folded, by_id))  # type: ignore[arg-type]
-    by_name = {s.folded: s for s in ordered}
-    return tuple(ordered), by_name, by_id
+        groups[folded] = _merge(blocks if type(blocks) is not list else tuple(blocks), folded)
+    by_name: dict[str, LogicalSection] = groups
+    return tuple(by_name.values()), by_name
 
 
-def _merge(blocks: tuple[Section, ...], folded: str, by_id: dict[int, EntryRef]) -> LogicalSection:
-    """The logical section of ``blocks`` (``folded``: their folded name), its entries
-    recorded in ``by_id``."""
-    section = _new_logical_section(blocks[0].name, blocks, folded=folded)
+def _merge(blocks: Section | tuple[Section, ...], folded: str) -> LogicalSection:
+    """The logical section of ``blocks`` (one Section or a tuple of them; ``folded``:
+    their folded name)."""
+    several: tuple[Section, ...] = blocks if type(blocks) is tuple else (blocks,)  # type: ignore[assignment]
+    section = _new_logical_section(several[0].name, blocks, folded)
     refs: list[EntryRef] = []
     new = _new_entry_ref
-    for block in blocks:
+    for block in several:
         for line in block.body:
             if type(line) is not Entry:
                 continue
-            ref = new(line, block, section, line.key, line.cooked_values, len(refs))
-            refs.append(ref)
-            by_id[id(line)] = ref
+            refs.append(new(line, block, section, line.key, line.cooked_values, len(refs)))
     _set_entries(section, tuple(refs))
     return section
+
+
+def release_section(section: LogicalSection) -> None:
+    """Drop the section's entries and key index (see ``release_model``)."""
+    _set_entries(section, ())
+    _set_by_key(section, None)
 
 
 def _index_keys(refs: tuple[EntryRef, ...]) -> dict[str, EntryRef | list[EntryRef]]:
@@ -189,14 +199,60 @@ def _index_keys(refs: tuple[EntryRef, ...]) -> dict[str, EntryRef | list[EntryRe
     return by_key
 
 
-# One EntryRef per entry of the file and one LogicalSection per name: made without the
-# frozen dataclass ``__init__`` (see :mod:`infmigrate.engine.perf`); a section's entries
-# and key index are set after it is made.
-_new_entry_ref = fast_constructor(EntryRef)
-_new_logical_section = fast_constructor(LogicalSection)
+# The frozen dataclass ``__init__`` sets each field through ``object.__setattr__``; the
+# builder makes one EntryRef per entry of the file (and one LogicalSection per name), so
+# it sets the slots directly through their member descriptors instead (the classes stay
+# frozen to everyone else).
+_object_new = object.__new__
+
+
+_set_entry: Callable[[EntryRef, Entry], None] = slot_setter(EntryRef, "entry")
+_set_block: Callable[[EntryRef, Section], None] = slot_setter(EntryRef, "block")
+_set_section: Callable[[EntryRef, LogicalSection], None] = slot_setter(EntryRef, "section")
+_set_key: Callable[[EntryRef, str | None], None] = slot_setter(EntryRef, "key")
+_set_values: Callable[[EntryRef, tuple[str, ...]], None] = slot_setter(EntryRef, "values")
+_set_index: Callable[[EntryRef, int], None] = slot_setter(EntryRef, "index")
+_set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "name")
+_set_blocks: Callable[[LogicalSection, Section | tuple[Section, ...]], None] = slot_setter(
+    LogicalSection, "_blocks"
+)
 _set_entries: Callable[[LogicalSection, tuple[EntryRef, ...]], None] = slot_setter(
     LogicalSection, "entries"
 )
+_set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
 _set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
     slot_setter(LogicalSection, "_by_key")
 )
+
+
+def _new_logical_section(
+    name: str, blocks: Section | tuple[Section, ...], folded: str
+) -> LogicalSection:
+    """``LogicalSection(name, blocks, (), folded)`` (entries set by :func:`_merge`)."""
+    section: LogicalSection = _object_new(LogicalSection)
+    _set_name(section, name)
+    _set_blocks(section, blocks)
+    _set_entries(section, ())
+    _set_folded(section, folded)
+    _set_by_key(section, None)
+    return section
+
+
+def _new_entry_ref(
+    entry: Entry,
+    block: Section,
+    section: LogicalSection,
+    key: str | None,
+    values: tuple[str, ...],
+    index: int,
+) -> EntryRef:
+    """``EntryRef(entry, block, section, key, values, index)``, without the frozen
+    dataclass ``__init__`` overhead."""
+    ref: EntryRef = _object_new(EntryRef)
+    _set_entry(ref, entry)
+    _set_block(ref, block)
+    _set_section(ref, section)
+    _set_key(ref, key)
+    _set_values(ref, values)
+    _set_index(ref, index)
+    return ref

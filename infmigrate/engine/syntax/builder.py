@@ -26,6 +26,7 @@ from infmigrate.engine.syntax.nodes import (
     ErrorLine,
     SectionHeader,
     TriviaLine,
+    cook_fields,
 )
 
 __all__ = ["LINES", "LINE_CLASSES", "PlanBuilder", "Prototype", "build_line", "clear_memo"]
@@ -185,6 +186,11 @@ def build_line(text: str) -> Prototype:
     """The prototype for one logical line (terminator excluded); never raises."""
     proto = _LINES.get(text)
     if proto is None:
+        if text[:1] == "[" and text.find("]") == len(text) - 1:
+            # A plain ``[name]`` header: as cheap to build as to look up, and not memoized:
+            # section names seldom repeat, and the memo would keep each one's line text
+            # (on a file of many small sections, a sixth of the memory of the parse).
+            return HEADER, (text[1:-1], "", "")
         proto = _build(text)
         if len(_LINES) >= MEMO_LIMIT:
             _LINES.clear()
@@ -199,18 +205,19 @@ def _build(text: str) -> Prototype:
     kind = plan[0]
     if kind == "entry":
         _, (ia, ib), key_plan, field_plans, (ca, cb) = plan
-        # Plain tuples in the layout of Field and Key (see Entry).
-        fields = tuple(
-            [
-                (text[o[a] : o[b]], text[o[b] : o[c]], text[o[c] : o[d]], comma)
-                for a, b, c, d, comma in field_plans
-            ]
-        )
+        # The fields flat, four strings each in the layout of Field, and the key a plain
+        # tuple in the layout of Key (see Entry).
+        parts: list[str] = []
+        for a, b, c, d, comma in field_plans:
+            parts += (text[o[a] : o[b]], text[o[b] : o[c]], text[o[c] : o[d]], comma)
+        fields = tuple(parts)
         key = None
         if key_plan is not None:
             ka, kb, kc = key_plan
             key = (text[o[ka] : o[kb]], text[o[kb] : o[kc]], "=")
-        return ENTRY, (fields, key, text[o[ia] : o[ib]], text[o[ca] : o[cb]])
+        # Without quotes or backslashes (most lines) every value is its own cooked form.
+        cooked = fields[1::4] if '"' not in text and "\\" not in text else cook_fields(fields)
+        return ENTRY, (fields, key, text[o[ia] : o[ib]], text[o[ca] : o[cb]], cooked)
     if kind == "trivia":
         _, (ia, ib), (ca, cb) = plan
         return TRIVIA, (text[o[ia] : o[ib]], text[o[ca] : o[cb]])

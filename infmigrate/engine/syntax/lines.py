@@ -14,6 +14,7 @@ suggested changes of the output formats (:func:`physical_lines`). (A diff splits
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from infmigrate.engine.syntax.grammar import CONTINUATION_AT_END, CONTINUATION_TAIL
 
@@ -112,14 +113,21 @@ def _split_physical(text: str) -> tuple[list[str], list[str]]:
     return physical, terminators
 
 
-def logical_lines(text: str) -> list[LogicalLine]:
-    """The logical lines of ``text`` (which must hold no end-of-file marker)."""
+def logical_lines(text: str) -> Iterator[LogicalLine]:
+    """The logical lines of ``text`` (which must hold no end-of-file marker), one at a
+    time: a list of them would hold a tuple per line for the whole parse."""
     physical, terminators = _split_physical(text)
     count = len(physical)
     if _MAYBE_CONTINUED.search(text) is None:
         # No line ends in a backslash run (most files): every physical line is logical.
-        return list(zip(physical, terminators, range(1, count + 1), strict=True))
-    out: list[LogicalLine] = []
+        # (zip reuses its result tuple when the caller unpacks it: no tuple per line)
+        return zip(physical, terminators, range(1, count + 1), strict=True)
+    return _joined(physical, terminators)
+
+
+def _joined(physical: list[str], terminators: list[str]) -> Iterator[LogicalLine]:
+    """The logical lines of a text that may have continued lines."""
+    count = len(physical)
     i = 0
     while i < count:
         line = physical[i]
@@ -132,6 +140,5 @@ def logical_lines(text: str) -> list[LogicalLine]:
                 line = physical[i]
                 pieces.append(line)
             line = "".join(pieces)
-        out.append((line, terminators[i], start + 1))
+        yield line, terminators[i], start + 1
         i += 1
-    return out

@@ -56,6 +56,7 @@ __all__ = [
     "Token",
     "TriviaLine",
     "cook",
+    "cook_fields",
     "tokenize_value",
 ]
 
@@ -298,13 +299,8 @@ class Field(CSTNode):
         return tokenize_value(self[1], final=not self[3])
 
 
-# --- lines --------------------------------------------------------------------------------
+# --- lines ---------------------------------------------------------------------------------
 
-#: Cooked fields by the identity of an entry's stored fields tuple. Identical lines share
-#: that tuple through the parser's memo, so each distinct line is cooked once; the entry
-#: keeps the tuple alive and the identity check guards against a reused id.
-_COOKED: dict[int, tuple[tuple[tuple[str, str, str, str], ...], tuple[str, ...]]] = {}
-_COOKED_LIMIT = 300_000
 # Every line node stores ``newline`` and ``line`` as its last two fields.
 
 _LINE_DOC = "1-based physical line where this logical line starts (a position, not content)."
@@ -357,11 +353,15 @@ class SectionHeader(CSTNode):
 class Entry(CSTNode):
     """A logical line with content: ``[key =] field, field, ... [; comment]``.
 
-    The fields and the key are stored as plain tuples of strings, in the layout of
-    :class:`Field` and :class:`Key`, and handed out as those nodes on access. Identical lines
-    share them through the parser's memo, and CPython stops tracking plain tuples of strings
-    in its cyclic garbage collector (it never does for tuple subclasses): hundreds of
-    thousands of memoized fields would otherwise be rescanned at every full collection.
+    Compact storage (issue 18: a node per line and per field made a large file's tree 30
+    times its size): the fields are one flat tuple of strings, four per field in the
+    layout of :class:`Field` (blanks before, value, blanks after, comma), and the key a
+    plain tuple in the layout of :class:`Key`; both are handed out as those nodes on
+    access. The cooked fields are computed once, when the line is built, and stored with
+    it. Identical lines share all three through the parser's memo, and CPython stops
+    tracking plain tuples of strings in its cyclic garbage collector (it never does for
+    tuple subclasses): hundreds of thousands of them would otherwise be rescanned at every
+    full collection.
     """
 
     __slots__ = ()
@@ -378,14 +378,15 @@ class Entry(CSTNode):
         newline: str = "",
         line: int = 0,
     ) -> Entry:
-        data = tuple([tuple(f) for f in fields])
+        data = tuple([part for f in fields for part in f])
         key = None if key_node is None else tuple(key_node)
-        return _new(cls, (data, key, indent, comment, newline, line))
+        return _new(cls, (data, key, indent, comment, cook_fields(data), newline, line))
 
     @property
     def fields(self) -> tuple[Field, ...]:
         """The fields; at least one, possibly empty."""
-        return tuple([_new(Field, f) for f in self[0]])
+        data = self[0]
+        return tuple([_new(Field, data[i : i + 4]) for i in range(0, len(data), 4)])
 
     @property
     def key_node(self) -> Key | None:
@@ -395,16 +396,37 @@ class Entry(CSTNode):
 
     indent: str = _field(2, "Blanks at the start of the line.")
     comment: str = _field(3, "';' and the rest of the last physical line, or ''.")
-    newline: str = _field(4, _NEWLINE_DOC)
-    line: int = _field(5, _LINE_DOC)
+    newline: str = _field(5, _NEWLINE_DOC)
+    line: int = _field(6, _LINE_DOC)
+
+    def with_changes(self, **changes: Any) -> Self:
+        """A copy of this entry with some fields replaced (its stored fields, key and
+        cooked values are shared when neither the fields nor the key change)."""
+        if "fields" in changes or "key_node" in changes:
+            return super().with_changes(**changes)
+        unknown = set(changes) - set(self._fields)
+        if unknown:
+            raise TypeError(f"Entry has no field {sorted(unknown)[0]!r}")
+        data, key, indent, comment, cooked, newline, line = self
+        return _new(
+            type(self),
+            (
+                data,
+                key,
+                changes.get("indent", indent),
+                changes.get("comment", comment),
+                cooked,
+                changes.get("newline", newline),
+                changes.get("line", line),
+            ),
+        )
 
     def _codegen(self, out: list[str]) -> None:
-        fields, key, indent, comment, newline, _ = self
+        fields, key, indent, comment, _, newline, _ = self
         out.append(indent)
         if key is not None:
             out.extend(key)
-        for f in fields:
-            out.extend(f)
+        out.extend(fields)
         out += (comment, newline)
 
     @property
@@ -421,21 +443,19 @@ class Entry(CSTNode):
     @property
     def values(self) -> list[str]:
         """The cooked fields."""
-        return list(self.cooked_values)
+        return list(self[4])
 
     @property
     def cooked_values(self) -> tuple[str, ...]:
-        """The cooked fields as a tuple, shared with every entry of the same fields (the
-        model keeps it per entry: no copy is made for each)."""
-        data = self[0]
-        hit = _COOKED.get(id(data))
-        if hit is not None and hit[0] is data:
-            return hit[1]
-        cooked = tuple([cook(value, final=not comma) for _, value, _, comma in data])
-        if len(_COOKED) >= _COOKED_LIMIT:
-            _COOKED.clear()
-        _COOKED[id(data)] = (data, cooked)
-        return cooked
+        """The cooked fields as a tuple, stored with the entry and shared with every entry
+        of the same line (the model keeps it per entry: no copy is made for each)."""
+        return self[4]  # type: ignore[no-any-return]  # the stored tuple of str
+
+
+def cook_fields(data: tuple[str, ...]) -> tuple[str, ...]:
+    """The cooked values of an entry's flat fields (see :class:`Entry`); a field without
+    a comma after it ends its line."""
+    return tuple([cook(data[i], final=not data[i + 2]) for i in range(1, len(data), 4)])
 
 
 class ErrorLine(CSTNode):
@@ -467,21 +487,28 @@ Line: TypeAlias = TriviaLine | SectionHeader | Entry | ErrorLine
 
 
 class Section(CSTNode):
-    """A physical section: its header and the lines up to the next header."""
+    """A physical section: its header and the lines up to the next header.
+
+    Stored flat, the header then the body's lines (a tuple for the body of each section
+    cost as much as a short section's entry), and the body handed out as a tuple on access.
+    """
 
     __slots__ = ()
     _fields = ("header", "body")
     _child_fields = ("header", "body")
 
-    def __new__(cls, header: SectionHeader, body: tuple[Line, ...] = ()) -> Section:
-        return _new(cls, (header, tuple(body)))
+    def __new__(cls, header: SectionHeader, body: Sequence[Line] = ()) -> Section:
+        return _new(cls, (header, *body))
 
     header: SectionHeader = _field(0, "The header line.")
-    body: tuple[Line, ...] = _field(1, "Lines after the header: entries, trivia, errors.")
+
+    @property
+    def body(self) -> tuple[Line, ...]:
+        """Lines after the header: entries, trivia, errors."""
+        return _slice(self, _BODY)
 
     def _codegen(self, out: list[str]) -> None:
-        self[0]._codegen(out)
-        for line in self[1]:
+        for line in self:
             line._codegen(out)
 
     @property
@@ -492,7 +519,11 @@ class Section(CSTNode):
     @property
     def entries(self) -> tuple[Entry, ...]:
         """The entries of this section, in order (trivia and error lines left out)."""
-        return tuple(line for line in self[1] if type(line) is Entry)
+        return tuple([line for line in self if type(line) is Entry])
+
+
+_slice = tuple.__getitem__
+_BODY = slice(1, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,8 +587,7 @@ class InfFile(CSTNode):
         """Every logical line in file order, headers included."""
         yield from self[2]
         for section in self[3]:
-            yield section[0]
-            yield from section[1]
+            yield from section  # the header, then the body
 
     @property
     def newline(self) -> str:
@@ -654,8 +684,8 @@ def _may_have_problems(entry: Entry) -> bool:
     key = entry[1]
     if key is not None and _may_have_unclosed_quote(key[0]):
         return True
-    for f in entry[0]:  # noqa: SIM110 - a loop, not any(): no generator per entry (hot)
-        if _may_have_unclosed_quote(f[1]):
+    for value in entry[0][1::4]:  # noqa: SIM110 - a loop, not any(): no generator (hot)
+        if _may_have_unclosed_quote(value):
             return True
     return False
 
@@ -687,7 +717,7 @@ def _spans(line: Line) -> int:
     """Physical lines a logical line covers (its own terminator ends the last one)."""
     if type(line) is Entry:
         key = line[1]
-        inner = sum(count_line_breaks(f[1]) for f in line[0])
+        inner = sum(count_line_breaks(value) for value in line[0][1::4])
         return 1 + inner + (count_line_breaks(key[0]) if key is not None else 0)
     return 1
 
@@ -715,8 +745,9 @@ def _renumber(
     new_sections: list[Section] = []
     for section in sections:
         (header,) = fix((section.header,))
-        body = fix(section.body)
-        if header is not section.header or body is not section.body:
+        old_body = section.body
+        body = fix(old_body)
+        if header is not section.header or body is not old_body:
             # (fix keeps each line's kind: the header is still a SectionHeader)
             section = Section(header, body)  # type: ignore[arg-type]
         new_sections.append(section)

@@ -59,7 +59,7 @@ def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> Inf
         # Nodes are tuples: the prototype's fields, then the terminator and line number.
         if kind == HEADER:
             if header is not None:
-                sections.append(_new(Section, (header, tuple(body))))
+                sections.append(_new(Section, (header, *body)))
             header = _new(SectionHeader, (*args, newline, lineno))
             body = []
             append = body.append
@@ -73,7 +73,7 @@ def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> Inf
         else:
             append(_new(LINE_CLASSES[kind], (*args, newline, lineno)))
     if header is not None:
-        sections.append(_new(Section, (header, tuple(body))))
+        sections.append(_new(Section, (header, *body)))
     return InfFile(
         encoding, bom, tuple(prolog), tuple(sections), tail, trailing_bytes, numbered=True
     )
