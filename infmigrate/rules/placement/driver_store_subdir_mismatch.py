@@ -70,12 +70,19 @@ class DriverStoreSubdirMismatch(Fixer):
             if at is None:
                 continue
             wanted = ", ".join(s if s else "the package root" for s in plan.groups)
+            several = len(plan.groups) > 1
+            if plan.arch_groups:
+                wanted = ", ".join(
+                    f"{g.folder or 'the package root'} on {' and '.join(g.arches)}"
+                    for g in plan.arch_groups
+                )
+                several = True
             fix = self.make_fix(*plan.edits) if plan.edits else None
             yield self.diagnostic(
                 at,
                 f"file list {fl.name} is copied to DIRID 13"
                 f"{chr(92) + dest.subdir if dest.subdir else ''} but its files come from "
-                f"{'subdirectory' if len(plan.groups) == 1 else 'subdirectories'} "
+                f"{'subdirectories' if several else 'subdirectory'} "
                 f"{wanted}",
                 fix,
             )
