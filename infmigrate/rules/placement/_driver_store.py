@@ -5,7 +5,10 @@ and the edits that move a list together with **every** reference to its files.
 One plan per round, computed once and shared through ``FixContext.cache``. A list moves
 only as a whole, and only when every file in it can move:
 
-* its source is known (a SourceDisksFiles entry), with one subdir on every architecture;
+* its source is known (a SourceDisksFiles entry), with one package folder (the
+  SourceDisksNames path joined with the SourceDisksFiles subdir) on every architecture
+  that installs the list (:mod:`._arch`); when the folders differ by architecture, the
+  list is split by architecture (:mod:`._arch_split`) instead;
 * it is not renamed (DIRID 13 runs files under their source name, InfVerif 1100);
 * no ``<list>.security`` section is attached (1101), no DelFiles or RenFiles names it (1102);
 * it is not copied to another place as well;
