@@ -590,14 +590,14 @@ class _Planner:
                 continue
             for copy in fl.files:
                 if self.name(copy.dest_name) == fold(file_name):
-                    other = self._other_architectures(fl, ref, fold(file_name))
+                    other = self._other_architectures(fl, copy, ref, fold(file_name))
                     if other is None:
                         continue  # another architecture's list installs the file it names
                     if other:
                         plan.blocked.append(
                             f"line {ref.line} names {copy.dest_name} on {other} too, where "
-                            "another file list installs it: the line would have to differ "
-                            "by architecture"
+                            "another file list installs it from another folder: the line would "
+                            "have to differ by architecture"
                         )
                     use = PathUse(ref, index, path.start, path.end, copy, not literal)
                     plan.uses.append(use)
@@ -640,21 +640,37 @@ class _Planner:
                     slot.setdefault(arch, []).append(fl)
         return out
 
-    def _other_architectures(self, fl: FileList, ref: EntryRef, name: str) -> str | None:
-        """For a line naming the file ``name`` of the list: ``None`` when only architectures
-        that install the file from another list reach the line (that list's plan rewrites
-        it); else the architectures that reach it and install the file from another list
-        only ("" when none: the line is the list's)."""
+    def _other_architectures(
+        self, fl: FileList, copy: FileCopy, ref: EntryRef, name: str
+    ) -> str | None:
+        """For a line naming the file ``name`` of the list, when other lists install the
+        same file from another package folder on other architectures: ``None`` when only
+        those architectures reach the line (the other list's plan rewrites it); else the
+        architectures that reach it and install the file from another folder ("" when
+        none: the line is the list's, or the folder is the same everywhere)."""
         by_arch = self._arch_copies.get(name, {})
         if len({id(x) for lists in by_arch.values() for x in lists}) < 2:
             return ""
         reaching = {a.casefold() for i in installs_of(self.ctx, ref.section) for a in i.platforms}
-        mine = {a for a, lists in by_arch.items() if any(x is fl for x in lists)}
         if not reaching:
             return ""
-        others = sorted(a for a in reaching - mine if by_arch.get(a))
+        mine = {a for a, lists in by_arch.items() if any(x is fl for x in lists)}
+        keys = {f.key for f in self._folders(fl, copy).values() if not f.problem}
+        others = []
+        for arch in sorted(reaching - mine):
+            for other in by_arch.get(arch, ()):
+                folders = [
+                    package_folder(self.model, c, arch)
+                    for c in other.files
+                    if self.name(c.dest_name) == name
+                ]
+                if any(f is not None and not f.problem and {f.key} != keys for f in folders):
+                    others.append(arch)
+                    break
+        if not others:
+            return ""
         if not reaching & mine:
-            return None if others else ""
+            return None
         return " and ".join(others)
 
     def _arch_groups(self, plan: ListPlan, per_arch: dict[int, dict[str | None, Folder]]) -> None:

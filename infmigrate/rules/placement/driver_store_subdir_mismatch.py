@@ -82,7 +82,7 @@ class DriverStoreSubdirMismatch(Fixer):
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
     - [InfVerif 1100, 2083](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
     - [INF SourceDisksFiles section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-sourcedisksfiles-section)
-    - [Authoring an INF File](https://learn.microsoft.com/windows/win32/setupapi/authoring-an-inf-file) (platform-specific SourceDisksNames/SourceDisksFiles)
+    - Platform-specific SourceDisksNames/SourceDisksFiles sections: [Authoring an INF File](https://learn.microsoft.com/windows/win32/setupapi/authoring-an-inf-file)
     - [Combining Platform Extensions with Other Section Name Extensions](https://learn.microsoft.com/windows-hardware/drivers/install/combining-platform-extensions-with-other-section-name-extensions)
     """
 
