@@ -7,7 +7,8 @@ Data flows one way, down this list:
 * :mod:`.model`: what the tree means (sections reached from the models, file lists,
   destinations, registry writes, services, string expansion);
 * the rule framework: :mod:`.fixer` (the ``Fixer`` base class, diagnostics, edits),
-  :mod:`.edits` (building new entries and sections), :mod:`.runner` (check and the fix
+  :mod:`.edits` (building new entries and sections), :mod:`.clone` (copying sections and
+  install trees under a platform decoration), :mod:`.runner` (check and the fix
   loop), :mod:`.suppression` (``; noqa``), :mod:`.problems` (the INF0xx syntax and encoding
   findings), :mod:`.catalog` (finding rules: built-in and entry-point packs),
   :mod:`.selection` (``--select``/``--ignore``), :mod:`.ruledocs` (``--explain``);
