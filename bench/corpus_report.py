@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import sys
 import time
 from collections import Counter
@@ -64,7 +65,11 @@ CATEGORIES = [
     (".security section (ISO008)", r"sets its security"),
     ("copied to another place too", r"is also copied to"),
     ("no SourceDisksFiles entry", r"has no \[SourceDisksFiles\] entry"),
-    ("subdirs differ by architecture", r"different subdirectories"),
+    (
+        "subdirs differ by architecture",
+        r"different subdirectories|different folders on different architectures"
+        r"|must differ by architecture|split by architecture|differ by architecture",
+    ),
     ("source disk has a path", r"the disk of .* has the path"),
     ("path from [Strings]", r"through a \[Strings\] value"),
     ("list section missing or empty", r"does not exist|has no files"),
@@ -87,6 +92,22 @@ def _category(reason: str) -> str:
     return "other: " + reason[:60]
 
 
+def _count_added(
+    tree: infmigrate.InfFile, fixed: infmigrate.InfFile, sections: list[int], lines: list[int]
+) -> None:
+    """Record the sections a fix added (other than a new ``[DestinationDirs]``) and the
+    lines it added, for an INF where it added any."""
+    before = {s.name.casefold() for s in tree.sections}
+    new = [
+        s
+        for s in fixed.sections
+        if s.name.casefold() not in before and s.name.casefold() != "destinationdirs"
+    ]
+    if new:
+        sections.append(len(new))
+        lines.append(sum(1 for _ in fixed.lines()) - sum(1 for _ in tree.lines()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -104,6 +125,10 @@ def main() -> None:
     reasons: Counter[str] = Counter()
     lists: Counter[str] = Counter()
     applied: Counter[str] = Counter()
+    #: Per INF whose fix added sections (the split by architecture): sections added, and
+    #: lines added.
+    added_sections: list[int] = []
+    added_lines: list[int] = []
     for name in names:
         tree = infmigrate.parse((args.corpus / name).read_bytes())
         ctx = FixContext(tree)
@@ -111,11 +136,13 @@ def main() -> None:
         if not before.legacy:
             result = fix(tree, RULES, path=name)
             applied.update(d.code for d in result.applied)
+            _count_added(tree, result.fixed, added_sections, added_lines)
             continue
         legacy_infs += 1
         files_before += sum(len(p.file_list.files) for p in before.legacy)
         result = fix(tree, RULES, path=name)
         applied.update(d.code for d in result.applied)
+        _count_added(tree, result.fixed, added_sections, added_lines)
         after = plans(FixContext(result.fixed))
         remaining = after.legacy
         if not remaining:
@@ -141,6 +168,15 @@ def main() -> None:
     print(f"file lists moved: {lists_moved}, left in place: {lists_left}")
     print(f"files moved: {files_moved} of {files_before}")
     print("fixes applied: " + ", ".join(f"{c} {n}" for c, n in sorted(applied.items())))
+    if added_sections:
+        print(
+            f"sections added by splits by architecture: {sum(added_sections)} in "
+            f"{len(added_sections)} INFs (median {statistics.median(added_sections):g}, "
+            f"max {max(added_sections)} per INF); lines added: {sum(added_lines)} "
+            f"(median {statistics.median(added_lines):g}, max {max(added_lines)} per INF)"
+        )
+    else:
+        print("sections added by splits by architecture: 0")
     print("why lists stay (a list may have several reasons):")
     print("  reasons  lists  category")
     for reason, count in reasons.most_common():

@@ -61,6 +61,7 @@ import infmigrate  # noqa: E402
 from infmigrate.engine.model import build_model  # noqa: E402
 from infmigrate.engine.syntax import decode  # noqa: E402
 from tests.corpus_checks import (  # noqa: E402
+    arch_layout,
     count_figures,
     counts_disagree,
     examine_output,
@@ -83,6 +84,8 @@ CLASSES = [
     ("9a", "odd-length UTF-16 file written"),
     ("9b", "UTF-8 non-ASCII file without a warning"),
     ("10", "moved file keeps a flag DIRID 13 rejects"),
+    ("11a", "moved file not in its package folder on an architecture installing it"),
+    ("11b", "section left unreachable (InfVerif 2083)"),
 ]
 _NO_SDF = re.compile(r"(?:^|[:;,(] ?)([^:;,()]*?) has no \[SourceDisksFiles\] entry")
 _STALE = re.compile(r"line (\d+) names (.+) at its old place")
@@ -220,6 +223,9 @@ def measure(checkout: Path, corpus: Path, names: list[str], sample: int, jobs: i
                 tally.add("5", rel, len(fixed_place_moved(data, output)))
                 tally.add("6", rel, int(is_win9x_only(data)))
                 tally.add("10", rel, len(found.flags_1103 or []))
+                layout = arch_layout(data, output)
+                tally.add("11a", rel, sum(1 for p in layout if not p.startswith("[")))
+                tally.add("11b", rel, sum(1 for p in layout if p.startswith("[")))
             tally.scope["6"] = tally.scope.get("6", 0) + is_win9x_only(data)
             tally.add("7a", rel, _no_sdf_wrong(data, [str(f.get("message", "")) for f in mine]))
             decoded = decode(data)

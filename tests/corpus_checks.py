@@ -27,6 +27,8 @@ __all__ = [
     "REJECTED_1103",
     "RULES",
     "Findings",
+    "arch_layout",
+    "copied_by_arch",
     "count_figures",
     "counts_disagree",
     "examine_output",
@@ -35,6 +37,7 @@ __all__ = [
     "is_win9x_only",
     "lost_not_additive",
     "not_additive_lines",
+    "origin_name",
     "stale_in",
     "uses",
 ]
@@ -407,3 +410,113 @@ def counts_disagree(figures: dict[str, tuple[int, ...]]) -> str | None:
     if figures["stats"] != (0, 0, 0) and figures["stats"][:2] != (found, fixable):
         return f"--statistics differs from the report: {figures}"
     return None
+
+
+# --- issue 11: the per-architecture layout of the driver store ----------------------------
+
+
+def _arches(model: InfModel, fl: object) -> set[str]:
+    installs = getattr(fl, "installs", ())
+    out = {a.casefold() for i in installs for a in i.platforms}
+    return out or {a.casefold() for a in model.architectures}
+
+
+def copied_by_arch(model: InfModel) -> dict[str, Counter[str]]:
+    """The files (expanded, folded names) the reached CopyFiles lists copy, per
+    architecture that installs the list."""
+    expand = model.strings.expand
+    out: dict[str, Counter[str]] = {}
+    for fl in model.file_lists:
+        if fl.kind is not ListKind.COPY:
+            continue
+        for arch in _arches(model, fl):
+            out.setdefault(arch, Counter()).update(fold(expand(c.dest_name)) for c in fl.files)
+    return out
+
+
+def _entry(model: InfModel, base: str, arch: str, key: str, *, by_value: bool = False) -> list[str]:
+    """The values of the entry ``key`` in ``[base.<arch>]``, else in ``[base]``."""
+    for name in (f"{base}.{arch}", base):
+        section = model.section(name)
+        if section is None:
+            continue
+        for ref in section.entries:
+            if ref.key is None:
+                continue
+            if by_value:
+                number = parse_int(ref.key.strip())
+                if (str(number) if number is not None else fold(ref.key.strip())) == key:
+                    return list(ref.values)
+            elif fold(model.strings.expand(ref.key).strip()) == key:
+                return list(ref.values)
+    return []
+
+
+def _folder(model: InfModel, source_name: str, arch: str) -> str | None:
+    """``path\\subdir`` of a source file on ``arch`` (folded, ``\\``-joined), or ``None``."""
+    expand = model.strings.expand
+    values = _entry(model, "SourceDisksFiles", arch, fold(expand(source_name).strip()))
+    if not values:
+        return None
+    disk = values[0].strip()
+    number = parse_int(disk)
+    disk_key = str(number) if number is not None else fold(disk)
+    names = _entry(model, "SourceDisksNames", arch, disk_key, by_value=True)
+    path = expand(names[3]) if len(names) > 3 else ""
+    subdir = expand(values[1]) if len(values) > 1 else ""
+    parts = [p.strip() for p in f"{path}\\{subdir}".replace("/", "\\").split("\\")]
+    return "\\".join(p for p in parts if p and p != ".").casefold()
+
+
+def arch_layout(data: bytes, output: bytes) -> list[str]:
+    """What ``output`` gets wrong about the driver store's layout: a file of a CopyFiles
+    list the fix sent to DIRID 13 (or whose DIRID 13 entry it changed, or a list it made)
+    that does not land in its package folder on some architecture installing the list,
+    and a section the fix left unreachable that was reached (or did not exist) before."""
+    if output == data:
+        return []
+    before, after = build_model(infmigrate.parse(data)), build_model(infmigrate.parse(output))
+    problems: list[str] = []
+    old = {
+        fold(fl.name): (fl.destination.dirid, fl.destination.subdir)
+        for fl in before.file_lists
+        if fl.kind is ListKind.COPY and fl.file is None
+    }
+    for fl in after.file_lists:
+        if fl.kind is not ListKind.COPY or fl.file is not None or fl.destination.dirid != 13:
+            continue
+        dest = (fl.destination.dirid, fl.destination.subdir)
+        if old.get(fold(fl.name)) == dest:
+            continue  # not changed by the fix
+        want = "\\".join(
+            p.strip() for p in fl.destination.subdir.replace("/", "\\").split("\\") if p.strip()
+        ).casefold()
+        for copy in fl.files:
+            for arch in sorted(_arches(after, fl)):
+                folder = _folder(after, copy.source_name, arch)
+                if folder is not None and folder != want:
+                    problems.append(
+                        f"{fl.name}: {copy.dest_name} goes to 13\\{want} but comes from "
+                        f"{folder or 'the package root'} on {arch}"
+                    )
+    was = {s.folded for s in before.sections}
+    reached_before = was - {s.folded for s in before.unreachable}
+    for section in after.unreachable:
+        if section.folded in reached_before or section.folded not in was:
+            problems.append(f"[{section.name}] is not reached any more")
+    return problems
+
+
+_DECORATED = re.compile(r"\.nt(?:x86|amd64|arm64|arm|ia64)(?=\.|$)")
+
+
+def origin_name(folded: str, names: set[str]) -> str:
+    """The section a split copied to make the section ``folded``: its platform extension
+    replaced by ``.NT`` or dropped (``x.ntarm64.services`` -> ``x.nt.services``), or a
+    ``_<suffix>`` dropped (``svc_arm64`` -> ``svc``); ``folded`` when none exists."""
+    candidates = [_DECORATED.sub(".nt", folded, count=1), _DECORATED.sub("", folded, count=1)]
+    stem = folded
+    while "_" in stem:
+        stem = stem.rsplit("_", 1)[0]
+        candidates.append(stem)
+    return next((c for c in candidates if c != folded and c in names), folded)

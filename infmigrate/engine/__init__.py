@@ -9,7 +9,8 @@ Data flows one way, down this list:
 * the rule framework: :mod:`.fixer` (the ``Fixer`` base class, diagnostics, edits),
   :mod:`.analysis` (analyses several rules share, typed, computed once per round),
   :mod:`.edits` (building new entries and sections), :mod:`.fields` (editing an entry's
-  fields), :mod:`.runner` (check and the fix loop), :mod:`.suppression` (``; noqa``),
+  fields), :mod:`.clone` (copying sections and install trees under a platform
+  decoration), :mod:`.runner` (check and the fix loop), :mod:`.suppression` (``; noqa``),
   :mod:`.problems` (the INF0xx syntax and encoding findings), :mod:`.catalog` (finding
   rules: built-in and entry-point packs), :mod:`.selection` (``--select``/``--ignore``
   and the code-prefix rule), :mod:`.ruledocs` (``--explain``);

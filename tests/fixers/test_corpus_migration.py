@@ -4,13 +4,19 @@ For each real INF, after applying the safe fixes of the file-placement rules:
 
 * the output re-parses to the same tree, and a second run changes nothing;
 * encoding, BOM and the kinds of line terminator are kept;
-* the set of copied files is unchanged;
+* the set of copied files is unchanged, on each architecture;
+* each file moved to DIRID 13 lands in its package folder on every architecture that
+  installs its list, and no section becomes unreachable (:func:`arch_layout`);
 * no file that moved is still referenced at its old place (``%11%``, ``%12%``,
   ``%10%\\System32``, ``%SystemRoot%\\System32``, ``System32\\drivers`` with no root...,
   also through a ``[Strings]`` value; see ``test_corpus_stale_paths`` for every spelling);
 * no entry unrelated to a fix changed: the cooked entries before and after are the same,
   once the paths of moved files are masked, outside ``[DestinationDirs]``, the CopyFiles
-  lines and lists that a split touched, and ``[Version]``'s PnpLockdown.
+  lines and lists that a split touched, and ``[Version]``'s PnpLockdown. When a split by
+  architecture copied sections, the entries are compared as sets, each copy's name read
+  as its original's (``X.NTarm64.Services`` as ``X.NT.Services``, ``Svc_arm64`` as
+  ``Svc``) and the install names of Models entries left out (a Models entry may be
+  rewired from ``X.NT`` to ``X`` for its architecture).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from infmigrate.engine.model import InfModel, ListKind, build_model, find_paths,
 from infmigrate.engine.runner import fix
 from infmigrate.engine.syntax import InfFile
 from tests.corpus import CORPUS, corpus_files, needs_corpus
-from tests.corpus_checks import RULES
+from tests.corpus_checks import RULES, arch_layout, copied_by_arch, origin_name
 
 _SKIP_SECTIONS = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
 
@@ -65,9 +71,12 @@ def _paths(model: InfModel) -> Iterable[tuple[object, int, object]]:
                         yield ref, index, path
 
 
-def _masked_entries(model: InfModel, moved: set[str]) -> Counter[tuple[object, ...]]:
+def _masked_entries(
+    model: InfModel, moved: set[str], origins: dict[str, str] | None = None
+) -> Counter[tuple[object, ...]]:
     """Cooked entries, with paths to moved files masked; entries a fix may rewrite left
-    out (DestinationDirs, CopyFiles lines, file list sections, PnpLockdown)."""
+    out (DestinationDirs, CopyFiles lines, file list sections, PnpLockdown). ``origins``
+    maps the (folded) names of sections a split copied to their originals' names."""
     lists = {
         fold(fl.section.name)
         for fl in model.file_lists
@@ -79,6 +88,9 @@ def _masked_entries(model: InfModel, moved: set[str]) -> Counter[tuple[object, .
             masks.setdefault((id(ref), index), []).append(
                 (path.start, path.end, f"<{fold(path.file_name)}>")
             )  # type: ignore[attr-defined]
+    models = {
+        m.section.folded for mfr in model.manufacturers for m in mfr.models if m.section is not None
+    }
     out: Counter[tuple[object, ...]] = Counter()
     for section in model.sections:
         name = section.folded
@@ -92,7 +104,11 @@ def _masked_entries(model: InfModel, moved: set[str]) -> Counter[tuple[object, .
             for index in range(len(values)):
                 for start, end, text in sorted(masks.get((id(ref), index), []), reverse=True):
                     values[index] = values[index][:start] + text + values[index][end:]
-            out[(name, key, tuple(values))] += 1
+            if origins is not None:
+                values = [origins.get(fold(v.strip()), fold(v.strip())) for v in values]
+                if name in models and values:
+                    values[0] = "<install>"
+            out[(origins.get(name, name) if origins else name, key, tuple(values))] += 1
     return out
 
 
@@ -116,7 +132,14 @@ def test_migration_keeps_everything_else(name: str) -> None:
     assert _newlines(again) <= _newlines(tree) | {tree.newline}
 
     before, after = build_model(tree), build_model(again)
-    assert _copied(after) == _copied(before)
+    names = {s.folded for s in before.sections}
+    origins = {
+        s.folded: origin_name(s.folded, names) for s in after.sections if s.folded not in names
+    }
+    assert copied_by_arch(after) == copied_by_arch(before)
+    if not origins:
+        assert _copied(after) == _copied(before)
+    assert arch_layout(data, output) == []
     old, new = _places(before), _places(after)
     moved = {
         n
@@ -131,4 +154,9 @@ def test_migration_keeps_everything_else(name: str) -> None:
             assert (dirid, folder) not in old[file_name], (
                 f"line {ref.line} still names {file_name} at its old place"
             )  # type: ignore[attr-defined]
-    assert _masked_entries(after, moved) == _masked_entries(before, moved)
+    if not origins:
+        assert _masked_entries(after, moved) == _masked_entries(before, moved)
+    else:
+        assert set(_masked_entries(after, moved, origins)) == set(
+            _masked_entries(before, moved, {})
+        )

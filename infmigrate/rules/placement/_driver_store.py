@@ -5,7 +5,10 @@ and the edits that move a list together with **every** reference to its files.
 One plan per round, computed once and shared: ``ctx.analysis(DriverStorePlans)``. A list moves
 only as a whole, and only when every file in it can move:
 
-* its source is known (a SourceDisksFiles entry), with one subdir on every architecture;
+* its source is known (a SourceDisksFiles entry), with one package folder (the
+  SourceDisksNames path joined with the SourceDisksFiles subdir) on every architecture
+  that installs the list (:mod:`._arch`); when the folders differ by architecture, the
+  list is split by architecture (:mod:`._arch_split`) instead;
 * it is not renamed (DIRID 13 runs files under their source name, InfVerif 1100);
 * no ``<list>.security`` section is attached (1101), no DelFiles or RenFiles names it (1102);
 * it is not copied to another place as well;
@@ -77,12 +80,19 @@ from infmigrate.engine.fields import (
 from infmigrate.engine.fixer import Edit, FixContext
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, placeholders
-from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListKind, SourceFile
+from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListKind
 from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.paths import PathRef, find_paths
 from infmigrate.engine.model.registry import RegKind
 from infmigrate.engine.model.sections import EntryRef, fold
 from infmigrate.engine.syntax import Entry, Field, Line, TriviaLine
+from infmigrate.rules.placement._arch import (
+    Folder,
+    norm_folder,
+    package_folder,
+    reaching_architectures,
+)
+from infmigrate.rules.placement._copies import installs_of
 from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recognize
 
 __all__ = [
@@ -190,6 +200,20 @@ def without_rejected_flags(flags: str) -> str | None:
     return str(rest)
 
 
+@dataclass
+class ArchGroup:
+    """Architectures on which every file of a list comes from the same folder."""
+
+    arches: tuple[str, ...]
+    #: The folder of each file (by index) on these architectures, as written.
+    subdirs: dict[int, str]
+
+    @property
+    def folder(self) -> str:
+        """The folder of the group's files (one per group: see ``_arch_groups``)."""
+        return next(iter(self.subdirs.values()), "")
+
+
 @dataclass(slots=True)
 class ListPlan:
     """What happens to one CopyFiles list (or ``@file`` copy)."""
@@ -207,6 +231,10 @@ class ListPlan:
     dropped_flags: dict[str, list[str]] = field(default_factory=dict)
     #: Files (by index) whose consumer looks for them in a fixed place.
     fixed: dict[int, Consumer] = field(default_factory=dict)
+    #: When the files come from different folders on the architectures that install the
+    #: list: one group per folder layout, the one that keeps the list's name first (its
+    #: subdirs are :attr:`subdirs`); empty otherwise (see :mod:`._arch_split`).
+    arch_groups: list[ArchGroup] = field(default_factory=list)
 
     @property
     def destination(self) -> Destination:
@@ -459,10 +487,12 @@ class _Planner:
             elif dest.dirid == DRIVER_STORE and fl.files:
                 # Most lists already in the store keep their sources' subdirs: only a
                 # list that does not gets the whole plan.
-                if self._keeps_subdirs(fl, self._source_subdirs(fl)):
+                if self._store_keeps(fl):
                     continue
                 plan = self._plan(fl)
-                if self._keeps_subdirs(fl, plan.subdirs) or not plan.movable:
+                if not plan.movable or (
+                    not plan.arch_groups and self._keeps_subdirs(fl, plan.subdirs)
+                ):
                     continue
                 result.subdir_mismatch.append(plan)
             else:
@@ -479,23 +509,28 @@ class _Planner:
         want = _norm_dir(fl.destination.subdir)
         return all(_norm_dir(expand(subdirs.get(i, ""))) == want for i in range(len(fl.files)))
 
-    def _sources(self, copy: FileCopy) -> tuple[list[SourceFile], bool]:
-        """The file's [SourceDisksFiles] entries (one per architecture that has one, in
-        architecture order), and whether they all name the same subdirectory."""
-        arches: list[str | None] = [*sorted(a for a in self.model.architectures if a)] or [None]
-        sources = [s for s in (copy.source_for(arch) for arch in arches) if s is not None]
-        expand = self.model.strings.expand
-        return sources, len({_norm_dir(expand(s.subdir)) for s in sources}) <= 1
-
-    def _source_subdirs(self, fl: FileList) -> dict[int, str]:
-        """The source subdir of each file of the list, as :meth:`_plan` records it (files
-        without one source subdir on every architecture left out)."""
-        out: dict[int, str] = {}
-        for i, copy in enumerate(fl.files):
-            sources, same = self._sources(copy)
-            if sources and same:
-                out[i] = sources[0].subdir.strip().strip("\\")
+    def _folders(self, fl: FileList, copy: FileCopy) -> dict[str | None, Folder]:
+        """The package folder of a file on each architecture that installs the list and
+        has a source entry for it (:mod:`._arch`)."""
+        arches: list[str | None] = [*reaching_architectures(self.model, fl.installs)] or [None]
+        out: dict[str | None, Folder] = {}
+        for arch in arches:
+            folder = package_folder(self.model, copy, arch)
+            if folder is not None:
+                out[arch] = folder
         return out
+
+    def _store_keeps(self, fl: FileList) -> bool:
+        """Whether each file of a DIRID 13 list lands in its package folder on every
+        architecture that installs the list (a file without a source counts as being at
+        the package root, as before)."""
+        want = norm_folder(self.model.strings.expand(fl.destination.subdir))
+        for copy in fl.files:
+            folders = self._folders(fl, copy)
+            keys = {f.key for f in folders.values() if not f.problem} or {""}
+            if keys != {want}:
+                return False
+        return True
 
     def _plan(self, fl: FileList) -> ListPlan:
         plan = ListPlan(fl)
@@ -514,6 +549,8 @@ class _Planner:
         if not fl.files and dest.origin != "explicit":
             return plan  # nothing below applies to a list without files and entry
         expand = self.model.strings.expand
+        #: Files whose folder differs by architecture: their folder on each.
+        per_arch: dict[int, dict[str | None, Folder]] = {}
         for i, copy in enumerate(fl.files):
             name = copy.dest_name
             consumer = (
@@ -530,23 +567,18 @@ class _Planner:
                     f"{copy.source_name} is installed as {name}; the driver store runs files "
                     "under their source name (InfVerif 1100, ISO005)"
                 )
-            sources, same = self._sources(copy)
-            if not sources:
+            folders = self._folders(fl, copy)
+            if not folders:
                 plan.blocked.append(f"{copy.source_name} has no [SourceDisksFiles] entry")
                 continue
-            if not same:
-                plan.blocked.append(
-                    f"{copy.source_name} comes from different subdirectories "
-                    "on different architectures"
-                )
+            problems = [f.problem for f in folders.values() if f.problem]
+            if problems:
+                plan.blocked.extend(problems)
                 continue
-            first = sources[0]
-            if first.disk_path.strip().strip("\\"):
-                plan.blocked.append(
-                    f"the disk of {copy.source_name} has the path {first.disk_path!r}; where "
-                    "the file lands in the driver store then depends on it"
-                )
-            plan.subdirs[i] = first.subdir.strip().strip("\\")
+            if len({f.key for f in folders.values()}) == 1:
+                plan.subdirs[i] = next(iter(folders.values())).text
+            else:
+                per_arch[i] = folders
             kept = without_rejected_flags(copy.flags)
             if kept is None:
                 plan.blocked.append(
@@ -572,6 +604,8 @@ class _Planner:
                     f"{bare.section.name} line {bare.line} loads {name} by bare name, which "
                     "only works from System32 (ISO004)"
                 )
+        if per_arch:
+            self._arch_groups(plan, per_arch)
         # one reason per consumer class, naming its files, first
         fixed: dict[int, tuple[Consumer, list[str]]] = {}
         for i, consumer in plan.fixed.items():
@@ -596,6 +630,15 @@ class _Planner:
         for p, i in matches:
             ref, index, path, literal = paths[p]
             copy = fl.files[i]
+            other = self._other_architectures(fl, copy, ref, self.name(copy.dest_name))
+            if other is None:
+                continue  # another architecture's list installs the file it names
+            if other:
+                plan.blocked.append(
+                    f"line {ref.line} names {copy.dest_name} on {other} too, where "
+                    "another file list installs it from another folder: the line would "
+                    "have to differ by architecture"
+                )
             use = PathUse(ref, index, path.start, path.end, copy, not literal)
             plan.uses.append(use)
             directive = self.not_added.get(ref.section.folded)
@@ -604,7 +647,18 @@ class _Planner:
                     f"line {ref.line} names {copy.dest_name} in [{ref.section.name}], "
                     f"which {directive} names: a {directive} line is never rewritten"
                 )
-            if use.from_strings:
+            if use.from_strings and plan.arch_groups:
+                plan.blocked.append(
+                    f"line {ref.line} names {copy.dest_name} through a [Strings] value "
+                    f"that {' and '.join(a for g in plan.arch_groups for a in g.arches)} "
+                    "share, but the path must differ by architecture ("
+                    + ", ".join(
+                        f"{g.subdirs.get(i) or 'the package root'} on {' and '.join(g.arches)}"
+                        for g in plan.arch_groups
+                    )
+                    + "): give each architecture a string of its own"
+                )
+            elif use.from_strings:
                 plan.blocked.append(
                     f"line {ref.line} names {copy.dest_name} through a [Strings] value "
                     "(rewriting it would change that string in every locale)"
@@ -612,6 +666,102 @@ class _Planner:
             elif path.form in _NT_FORMS:
                 plan.blocked.append(_nt_reason(ref, copy.dest_name, path.text))
         return plan
+
+    @cached_property
+    def _arch_copies(self) -> dict[str, dict[str, list[FileList]]]:
+        """The lists that copy each file name (folded), by architecture installing them."""
+        out: dict[str, dict[str, list[FileList]]] = {}
+        for fl in self.copy_lists:
+            arches = reaching_architectures(self.model, fl.installs)
+            for copy in fl.files:
+                slot = out.setdefault(self.name(copy.dest_name), {})
+                for arch in arches:
+                    slot.setdefault(arch, []).append(fl)
+        return out
+
+    def _other_architectures(
+        self, fl: FileList, copy: FileCopy, ref: EntryRef, name: str
+    ) -> str | None:
+        """For a line naming the file ``name`` of the list, when other lists install the
+        same file from another package folder on other architectures: ``None`` when only
+        those architectures reach the line (the other list's plan rewrites it); else the
+        architectures that reach it and install the file from another folder ("" when
+        none: the line is the list's, or the folder is the same everywhere)."""
+        by_arch = self._arch_copies.get(name, {})
+        if len({id(x) for lists in by_arch.values() for x in lists}) < 2:
+            return ""
+        reaching = {a.casefold() for i in installs_of(self.ctx, ref.section) for a in i.platforms}
+        if not reaching:
+            return ""
+        mine = {a for a, lists in by_arch.items() if any(x is fl for x in lists)}
+        keys = {f.key for f in self._folders(fl, copy).values() if not f.problem}
+        others = []
+        for arch in sorted(reaching - mine):
+            for other in by_arch.get(arch, ()):
+                folders = [
+                    package_folder(self.model, c, arch)
+                    for c in other.files
+                    if self.name(c.dest_name) == name
+                ]
+                if any(f is not None and not f.problem and {f.key} != keys for f in folders):
+                    others.append(arch)
+                    break
+        if not others:
+            return ""
+        if not reaching & mine:
+            return None
+        return " and ".join(others)
+
+    def _arch_groups(self, plan: ListPlan, per_arch: dict[int, dict[str | None, Folder]]) -> None:
+        """Group the architectures that install the list by where its files come from
+        (:attr:`ListPlan.arch_groups`), or say why the list cannot be split."""
+        fl = plan.file_list
+        arches = sorted({a for folders in per_arch.values() for a in folders if a is not None})
+        signatures: dict[tuple[str | None, ...], list[str]] = {}
+        texts: dict[tuple[str | None, ...], dict[int, str]] = {}
+        for arch in arches:
+            sig: list[str | None] = []
+            subdirs: dict[int, str] = {}
+            for i in range(len(fl.files)):
+                folder = per_arch[i].get(arch) if i in per_arch else None
+                if i not in per_arch and i in plan.subdirs:
+                    sig.append(norm_folder(self.model.strings.expand(plan.subdirs[i])))
+                    subdirs[i] = plan.subdirs[i]
+                elif folder is not None:
+                    sig.append(folder.key)
+                    subdirs[i] = folder.text
+                else:
+                    sig.append(None)
+            key = tuple(sig)
+            signatures.setdefault(key, []).append(arch)
+            texts.setdefault(key, subdirs)
+        groups = [ArchGroup(tuple(a), texts[k]) for k, a in signatures.items()]
+        # the layout most architectures share keeps the list's name (first in order on a tie)
+        groups.sort(key=lambda g: -len(g.arches))
+        names = ", ".join(
+            f"{g.folder or 'the package root'} on {' and '.join(g.arches)}" for g in groups
+        )
+        if fl.file is not None:
+            plan.blocked.append(
+                f"{fl.file} comes from different folders on different architectures "
+                f"({names}); a CopyFiles=@file copy cannot be split by architecture: "
+                "give it a file list of its own"
+            )
+            return
+        several = [
+            g
+            for g in groups
+            if len({norm_folder(self.model.strings.expand(s)) for s in g.subdirs.values()}) > 1
+        ]
+        if several:
+            plan.blocked.append(
+                f"the files of {fl.name} come from several folders on "
+                f"{' and '.join(several[0].arches)}, and from different folders on "
+                "different architectures"
+            )
+            return
+        plan.arch_groups = groups
+        plan.subdirs = dict(groups[0].subdirs)
 
     def _bare_use(self, name: str) -> EntryRef | None:
         """The first registry value that names ``name`` without a path, if any."""
@@ -634,6 +784,11 @@ class _Planner:
         for p in relying:
             if p.blocked:
                 out.append(f"{p.file_list.name}: {p.reason()}")
+            elif p.arch_groups:
+                out.append(
+                    f"the files of {p.file_list.name} come from different folders on "
+                    "different architectures"
+                )
             elif set(p.groups) != {""}:
                 out.append(f"the files of {p.file_list.name} come from subdirectories")
         for d in self.directives:
@@ -692,6 +847,15 @@ class _Planner:
                     "a CopyFiles=@file copy goes where DefaultDestDir says, "
                     "and other lists rely on DefaultDestDir too"
                 )
+                continue
+            if plan.arch_groups:
+                from infmigrate.rules.placement._arch_split import arch_split
+
+                split = arch_split(self, plan)
+                if isinstance(split, str):
+                    plan.blocked.append(split)
+                else:
+                    plan.edits = split
                 continue
             plan.edits = self._list_edits(plan) + self._reference_edits([plan])
 

@@ -53,6 +53,71 @@ class CopyFilesToSystem32(Fixer):
     `%13%\\<subdir>\\<file>` in the same fix, so nothing still points to System32. A list that
     relies on `DefaultDestDir` gets its own entry, unless every list relying on it moves
     to the package root, in which case `DefaultDestDir` itself becomes 13.
+    **Per architecture.** The destination subdirectory is the folder the file comes
+    from in the package on the architectures that install the list (the install
+    sections that reach it, through decorated Models sections and DDInstall decorations):
+    the `[SourceDisksNames.<arch>]` (else `[SourceDisksNames]`) path joined with the
+    `[SourceDisksFiles.<arch>]` (else `[SourceDisksFiles]`) subdir, since SetupAPI uses
+    the platform-specific sections when they match the platform (Authoring an INF File)
+    and the subdir is relative to the disk's path (INF SourceDisksFiles section). A list
+    reached only from architectures whose folders agree moves to `13,<that folder>`; a
+    list reached from architectures with different folders is split, keeping what every
+    architecture installs, so the split is safe:
+
+    ```inf
+    ; before
+    [Manufacturer]
+    %Mfg% = Std, NTARM, NTARM64
+    [Std.NTARM]
+    %Dev% = X_Device, ACPI\\X0001
+    [Std.NTARM64]
+    %Dev% = X_Device, ACPI\\X0001
+    [SourceDisksFiles.ARM]
+    x.sys = 1,arm
+    [SourceDisksFiles.ARM64]
+    x.sys = 1,arm64
+    [DestinationDirs]
+    Drivers_Dir = 12
+    [X_Device.NT]
+    CopyFiles = Drivers_Dir
+    [X_Device.NT.Services]
+    AddService = X, 0x2, X_Service_Inst
+    [X_Service_Inst]
+    ServiceBinary = %12%\\x.sys
+    ; after
+    [DestinationDirs]
+    Drivers_Dir = 13,arm
+    Drivers_Dir_arm64 = 13,arm64
+    [X_Device.NT]
+    CopyFiles = Drivers_Dir
+    [X_Device.NTARM64]
+    CopyFiles = Drivers_Dir_arm64
+    [X_Device.NT.Services]
+    AddService = X, 0x2, X_Service_Inst
+    [X_Device.NTARM64.Services]
+    AddService = X, 0x2, X_Service_Inst_arm64
+    [X_Service_Inst]
+    ServiceBinary = %13%\\arm\\x.sys
+    [X_Service_Inst_arm64]
+    ServiceBinary = %13%\\arm64\\x.sys
+    ```
+
+    Naming: the folder layout most architectures share (the first in architecture order
+    on a tie) keeps the list's name; every other layout gets a copy of the list named
+    `<list>_<folder>` with its own `13,<folder>` entry, and each section whose lines must
+    differ (a service-install or registry section naming the file, a section naming one of
+    those) a copy `<section>_<folder>`. A DDInstall section shared by architectures is
+    copied, with every suffix section SetupAPI looks up from the decorated name (`.HW`,
+    `.Services`, `.Wdf`, `.CoInstallers`, `.Interfaces`, `.Events`...), as
+    `<install>.NT<arch>` for each architecture that needs other lines (a Models entry
+    naming `X_Device.NT` is rewired to `X_Device` in that architecture's Models section).
+    Sections that are the same on every architecture stay shared, and every copy is
+    reached (no InfVerif 2083). The split is refused, with the reason, when it cannot keep
+    each architecture's installation: a `CopyFiles=@file` copy, a path to the file inside
+    a `[Strings]` value the architectures share, a name written through a `%strkey%`, an
+    install section shared by architectures that is not a DDInstall (DefaultInstall,
+    ClassInstall32), or files of one list in several folders on one architecture.
+
     Binaries that locate themselves or other files through a hard-coded System32 path
     must be changed as well (`IoGetDriverDirectory`, `GetModuleFileName`); the INF cannot
     show that.
@@ -90,6 +155,11 @@ class CopyFilesToSystem32(Fixer):
     - [DestinationDirs section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section)
     - [InfVerif 1322, 1103](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
     - [INF CopyFiles directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-copyfiles-directive)
+    - [INF SourceDisksFiles section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-sourcedisksfiles-section)
+    - [INF SourceDisksNames section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-sourcedisksnames-section)
+    - Platform-specific SourceDisksNames/SourceDisksFiles sections: [Authoring an INF File](https://learn.microsoft.com/windows/win32/setupapi/authoring-an-inf-file)
+    - [Combining Platform Extensions with Other Section Name Extensions](https://learn.microsoft.com/windows-hardware/drivers/install/combining-platform-extensions-with-other-section-name-extensions)
+    - [InfVerif 1100, 2083](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
     - [Avoiding reboot when updating a UMDF driver](https://learn.microsoft.com/windows-hardware/drivers/wdf/avoiding-reboot-when-updating-a-umdf-driver)
     - [STAMPINF command options](https://learn.microsoft.com/windows-hardware/drivers/devtest/stampinf-command-options)
     - Windows-driver-samples, `general/echo/umdf2/driver/*/wdfsimpleum.inx`

@@ -8,7 +8,14 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model.references import FileReference, FileRefKind
 from infmigrate.engine.model.sections import fold
-from infmigrate.rules.placement._copies import CopiedFiles, installs_of, place_key, place_text
+from infmigrate.rules.placement._arch import norm_folder, package_folder, reaching_architectures
+from infmigrate.rules.placement._copies import (
+    CopiedFile,
+    CopiedFiles,
+    installs_of,
+    place_key,
+    place_text,
+)
 
 #: Service-like references: InfVerif wants each to name a file the INF copies.
 _SERVICE = frozenset({FileRefKind.SERVICE_BINARY})
@@ -17,6 +24,58 @@ _SERVICE = frozenset({FileRefKind.SERVICE_BINARY})
 def _path_text(dirid: int, subdir: str, name: str) -> str:
     sub = subdir.strip().strip("\\")
     return f"%{dirid}%\\{sub}\\{name}" if sub else f"%{dirid}%\\{name}"
+
+
+def _package_places(
+    ctx: FixContext,
+    fr: FileReference,
+    copied: dict[tuple[int | str, str, str], list[CopiedFile]],
+    file_name: str,
+) -> list[tuple[int | str, str]]:
+    """Where a file that a DIRID 13 list copies really is in the driver store: its folder
+    in the package on each architecture that reaches the reference."""
+    name = fold(file_name.strip())
+    model = ctx.model
+    reaching = {a.casefold() for i in installs_of(ctx, fr.entry.section) for a in i.platforms}
+    out: dict[str, tuple[int | str, str]] = {}
+    for (dirid, _, copied_name), copies in copied.items():
+        if dirid != 13 or copied_name != name:
+            continue
+        for cf in copies:
+            for arch in reaching_architectures(model, cf.file_list.installs):
+                if reaching and arch not in reaching:
+                    continue
+                place = package_folder(model, cf.copy, arch)
+                if place is not None and not place.problem:
+                    out.setdefault(place.key, (13, place.text))
+    return list(out.values())
+
+
+def _in_package_folder(
+    ctx: FixContext,
+    fr: FileReference,
+    copied: dict[tuple[int | str, str, str], list[CopiedFile]],
+    folder: str,
+    file_name: str,
+) -> bool:
+    """Whether a DIRID 13 list copies the file, and the path names the folder the file
+    comes from in the package on an architecture that reaches the reference: the right
+    place (the driver store keeps the package's layout), whatever the list's
+    ``[DestinationDirs]`` entry says (ISO006 reports and fixes that entry)."""
+    name = fold(file_name.strip())
+    want = norm_folder(folder)
+    model = ctx.model
+    reaching = {a.casefold() for i in installs_of(ctx, fr.entry.section) for a in i.platforms}
+    for (dirid, _, copied_name), copies in copied.items():
+        if dirid != 13 or copied_name != name:
+            continue
+        for cf in copies:
+            arches = reaching_architectures(model, cf.file_list.installs)
+            for arch in (a for a in arches if not reaching or a in reaching):
+                place = package_folder(model, cf.copy, arch)
+                if place is not None and not place.problem and place.key == want:
+                    return True
+    return False
 
 
 @register
@@ -54,6 +113,11 @@ class UncopiedFileReference(Fixer):
     Include = WUDFRD.inf
     Needs   = WUDFRD.NT.Services
     ```
+
+    A path into the driver store that names the folder the file comes from in the
+    package on an architecture that reaches the reference (`%13%\\arm64\\x.sys` with
+    `x.sys = 1,arm64` in `[SourceDisksFiles.arm64]`) is the right place, even when the
+    list's `[DestinationDirs]` entry says another folder: ISO006 reports that entry.
 
     ## Fix safety
     There is no fix: whether the path or the list is wrong, or whether the file is an
@@ -111,11 +175,14 @@ class UncopiedFileReference(Fixer):
                     continue  # registry values also name inbox files (IoLogMsg.dll)
                 if place_key(dirid, folder, file_name) in copied:
                     continue
+                if dirid == 13 and _in_package_folder(ctx, fr, copied, folder, file_name):
+                    continue  # the list's destination is what is wrong (ISO006)
                 if dirid != 13 and self._may_come_from_include(ctx, fr, including):
                     continue
-                yield self._report(
-                    fr, path.text, dirid, file_name, by_name.get(fold(file_name.strip()), [])
-                )
+                elsewhere = by_name.get(fold(file_name.strip()), [])
+                if dirid == 13:
+                    elsewhere = _package_places(ctx, fr, copied, file_name) or elsewhere
+                yield self._report(fr, path.text, dirid, file_name, elsewhere)
 
     @staticmethod
     def _may_come_from_include(ctx: FixContext, fr: FileReference, including: set[int]) -> bool:
