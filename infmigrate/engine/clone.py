@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from infmigrate.engine.edits import quote_field, valid_section_name
 from infmigrate.engine.fixer import Edit
 from infmigrate.engine.model import InfModel
-from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.engine.syntax import Entry, Section, SectionHeader, TriviaLine
 from infmigrate.engine.syntax.nodes import Line

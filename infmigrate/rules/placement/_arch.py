@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.files import FileCopy
-from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.reach import InstallSection
 
 __all__ = ["Folder", "norm_folder", "package_folder", "reaching_architectures"]
 

@@ -47,7 +47,7 @@ from infmigrate.engine.clone import (
 )
 from infmigrate.engine.edits import make_entry
 from infmigrate.engine.fixer import Edit
-from infmigrate.engine.model.references import InstallSection
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection
 from infmigrate.engine.syntax import Entry
 from infmigrate.rules.placement._copies import installs_of

@@ -92,7 +92,7 @@ from infmigrate.rules.placement._arch import (
     package_folder,
     reaching_architectures,
 )
-from infmigrate.rules.placement._copies import installs_of
+from infmigrate.rules.placement._copies import ReachingInstalls, installs_of
 from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recognize
 
 __all__ = [
@@ -279,6 +279,9 @@ class Plans:
 
 class DriverStorePlans(Analysis[Plans]):
     """The round's plans, shared by the file-placement rules."""
+
+    #: The per-architecture split reads which install sections reach each list.
+    requires = (ReachingInstalls,)
 
     @classmethod
     def compute(cls, ctx: FixContext) -> Plans:
