@@ -22,6 +22,7 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
+from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.syntax import Entry, InfFile, Section
 from infmigrate.engine.syntax.nodes import Line
 
@@ -208,6 +209,9 @@ class Settings:
 
     #: Apply unsafe fixes too.
     unsafe_fixes: bool = False
+    #: The oldest Windows the packages must still install on (``--target-windows``);
+    #: None: what each INF's own Models decorations allow.
+    target_windows: WindowsVersion | None = None
 
 
 @dataclass
