@@ -99,7 +99,8 @@ def test_target_windows(tmp_path: Path, value: str, version: tuple[int, int, int
     path = write(tmp_path / "infmigrate.toml", f"target-windows = {value}\n")
     config = load_config(path)
     assert config is not None and config.target_windows == version
-    assert load_config(write(tmp_path / "x" / "infmigrate.toml", "")).target_windows is None  # type: ignore[union-attr]
+    unset = load_config(write(tmp_path / "x" / "infmigrate.toml", ""))
+    assert unset is not None and unset.target_windows is None
 
 
 @pytest.mark.parametrize(

@@ -114,9 +114,10 @@ class BuildRange:
         return high is not None and high <= version
 
     def __contains__(self, version: object) -> bool:
+        if not isinstance(version, WindowsVersion):
+            return False
         return any(
-            low <= version and (high is None or version < high)  # type: ignore[operator]
-            for low, high in self.intervals
+            low <= version and (high is None or version < high) for low, high in self.intervals
         )
 
     def __str__(self) -> str:
