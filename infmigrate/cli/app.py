@@ -216,7 +216,8 @@ def run(
             callback=_explain,
             is_eager=True,
             rich_help_panel=_RULES,
-            help="Print a rule's documentation and exit.",
+            help="Print a rule's documentation and exit (`floors`: the floor table; `builds`: "
+            "the Windows versions --target-windows takes).",
         ),
     ] = None,
     exclude: Annotated[

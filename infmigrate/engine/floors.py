@@ -6,8 +6,8 @@ Rules take their figures from here (``floor("dirid-13").version``), and
 row says so and has no version (:attr:`Floor.version` is None): nothing is guessed.
 
 Checked against the Microsoft driver documentation (MicrosoftDocs/windows-driver-docs,
-November 2025) and microsoft/Windows-driver-samples; the ``note`` of a row says where an
-earlier figure (issue 13's) was different.
+November 2025) and microsoft/Windows-driver-samples; the ``note`` of a row quotes the
+page, or says where another figure circulates (the minifilter samples' 25900).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ FLOORS: dict[str, Floor] = {
             _w10(17134),
             f"Run from Driver Store; Restricting the Loading Location of UMDF Drivers "
             f"({_DOCS}/wdf/restricting-the-loading-location-of-umdf-drivers)",
-            "Windows 10 1803: the issue's figure is right",
+            '"in Windows 10 1803 and later, a run from Driver Store location"',
         ),
         Floor(
             "uefi-firmware",
@@ -93,14 +93,12 @@ FLOORS: dict[str, Floor] = {
             f"Manufacturer Section in a Network INF File "
             f"({_DOCS}/network/manufacturer-section-in-a-network-inf-file); Components "
             f"and Files Used for Network Component Installation",
-            "the issue's figure is right",
         ),
         Floor(
             "notify-object",
             "network notify objects run from the driver store",
             _w10(25341),
             f"Installing Network Components ({_DOCS}/network/installing-network-components)",
-            "the issue's figure is right",
         ),
         Floor(
             "minifilter",
@@ -109,14 +107,16 @@ FLOORS: dict[str, Floor] = {
             "microsoft/Windows-driver-samples filesys/miniFilter/*/*.inf "
             "([DefaultInstall.NT$ARCH$.10.0...25952], the downlevel "
             "[DefaultInstall.NT$ARCH$] copying to DIRID 12); no docs page gives a build",
-            "the issue's 25900 is the samples' first figure (commit b45ffd69, July 2023), "
+            "25900 was the samples' first figure (commit b45ffd69, July 2023), "
             'changed to 25952 by commit 0ea260da "Update to correct build number" '
             "(September 2023) in every filter INF and in the drivers' own RtlGetVersion "
             "test (ctx/CtxInit.c...: IoOpenDriverRegistryKey for the Parameters key from "
             "25952 on, the service key before): the samples gate DIRID 13 and the "
             "isolated registry paradigm together; neither the INFs, the code comments nor "
             "the commit messages say why, and no docs page gives a floor for a non-PnP "
-            "(DefaultInstall) service run from the driver store",
+            "(DefaultInstall) service run from the driver store. Since commit d5e0277e the "
+            "drivers look IoOpenDriverRegistryKey up at run time instead; the INFs keep "
+            "25952",
         ),
         Floor(
             "audio-apo",
@@ -139,8 +139,8 @@ FLOORS: dict[str, Floor] = {
             "print drivers (files for the spooler, DIRID 66000-66004) run from the driver store",
             None,
             "no Microsoft page found that gives a build",
-            "print driver files are installed by the spooler from its own directories; "
-            "no floor is assumed",
+            "no floor is assumed: infmigrate moves no printer files (ISO009 reports the "
+            "printer DIRIDs 66000-66004 and the spooler's 51, 52, 55)",
         ),
         # --- directives and sections the fixers introduce --------------------------------
         Floor(
@@ -149,7 +149,7 @@ FLOORS: dict[str, Floor] = {
             _w10(17763),
             f"INF AddEventProvider Directive ({_DOCS}/install/inf-addeventprovider-"
             "directive); INF DDInstall.Events Section",
-            "Windows 10 1809: the issue's figure is right",
+            '"supported for Windows 10 version 1809 and later"',
         ),
         Floor(
             "add-filter",
@@ -157,7 +157,7 @@ FLOORS: dict[str, Floor] = {
             _w10(18362),
             f"INF AddFilter Directive ({_DOCS}/install/inf-addfilter-directive); INF "
             "DDInstall.Filters Section",
-            "Windows 10 1903: the issue's figure is right",
+            '"supported in Windows 10 version 1903 and later"',
         ),
         Floor(
             "add-autologger",
@@ -165,14 +165,14 @@ FLOORS: dict[str, Floor] = {
             _w10(22000),
             f"INF AddAutoLogger and UpdateAutoLogger Directives ({_DOCS}/install/"
             "inf-addupdateautologger-directive)",
-            '"supported starting in Windows 11": the issue\'s 22000 is right',
+            '"supported starting in Windows 11" (21H2, build 22000)',
         ),
         Floor(
             "wudfrd-inf",
             "Include=WUDFRD.inf / Needs=WUDFRD.NT... for the UMDF reflector",
             _w10(22000),
             f"Specifying the Reflector in an INF File ({_DOCS}/wdf/adding-the-reflector)",
-            '"WudfRd.inf is included only with Windows 11 and later": the issue is right',
+            '"WudfRd.inf is included only with Windows 11 and later"',
         ),
         Floor(
             "add-com-server",
@@ -215,14 +215,14 @@ FLOORS: dict[str, Floor] = {
             "RtlQueryRegistryValueWithFallback",
             _w10(17763),
             f"Driver Package Isolation, support tables ({_DOCS}/develop/driver-isolation)",
-            "Windows 10 1809: the issue's figure is right",
+            "Windows 10 1809",
         ),
         Floor(
             "get-service-registry-state-key",
             "GetServiceRegistryStateKey, GetServiceDirectory",
             _w10(19041),
             f"Driver Package Isolation, support tables ({_DOCS}/develop/driver-isolation)",
-            "Windows 10 2004: the issue's figure is right",
+            "Windows 10 2004",
         ),
         Floor(
             "shared-state",
