@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from infmigrate import __version__
+from infmigrate.engine.builds import WindowsVersion
 
 __all__ = ["app", "main"]
 
@@ -96,6 +97,18 @@ def _size(value: str | None) -> int | None:
         _fail(f"--max-file-size: {exc}")
 
 
+def _target(value: str | None) -> WindowsVersion | None:
+    """``--target-windows``: a Windows version (:mod:`infmigrate.engine.builds`)."""
+    if value is None:
+        return None
+    from infmigrate.engine.builds import parse_windows
+
+    try:
+        return parse_windows(value)
+    except ValueError as exc:
+        _fail(f"--target-windows: {exc}")
+
+
 @app.command()
 def run(
     paths: Annotated[
@@ -144,6 +157,19 @@ def run(
             "configuration, else no).",
         ),
     ] = None,
+    target_windows: Annotated[
+        str | None,
+        typer.Option(
+            "--target-windows",
+            metavar="VERSION",
+            show_default=False,
+            rich_help_panel=_MODES,
+            help="The oldest Windows the packages must still install on: 10.0.17763, 17763, "
+            "or a release name such as 1809, win11-22H2, server2019 (`--explain builds` "
+            "lists them); default: the configuration's `target-windows`, else what each "
+            "INF's own Models decorations allow.",
+        ),
+    ] = None,
     select: Annotated[
         str | None,
         typer.Option(
@@ -190,7 +216,8 @@ def run(
             callback=_explain,
             is_eager=True,
             rich_help_panel=_RULES,
-            help="Print a rule's documentation and exit.",
+            help="Print a rule's documentation and exit (`floors`: the floor table; `builds`: "
+            "the Windows versions --target-windows takes).",
         ),
     ] = None,
     exclude: Annotated[
@@ -414,6 +441,7 @@ def run(
         respect_gitignore=respect_gitignore,
         follow_symlinks=follow_symlinks,
         max_file_size=_size(max_file_size),
+        target_windows=_target(target_windows),
     )
     try:
         status = run_command(options)

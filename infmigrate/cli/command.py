@@ -46,6 +46,7 @@ from infmigrate.cli.summary import (
 )
 from infmigrate.cli.tasks import FileTask, run_task
 from infmigrate.cli.writing import FileStamp, stamp_of
+from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.catalog import RuleError
 from infmigrate.engine.fixer import Fixer, Settings
 from infmigrate.engine.processing import FileOptions, FileResult
@@ -124,6 +125,8 @@ class RunOptions:
     follow_symlinks: bool = False
     #: ``--max-file-size`` in bytes; None: the configuration's, else the default.
     max_file_size: int | None = None
+    #: ``--target-windows``; None: the configuration's, else each INF's own decorations.
+    target_windows: WindowsVersion | None = None
 
 
 @dataclass
@@ -277,8 +280,11 @@ class _Runner:
             unsafe = self.o.unsafe_fixes
             if unsafe is None:
                 unsafe = bool(config.unsafe_fixes)
+            target = self.o.target_windows or config.target_windows
             result = FileOptions(
-                rule_set.rules, rule_set.syntax_codes, Settings(unsafe_fixes=unsafe)
+                rule_set.rules,
+                rule_set.syntax_codes,
+                Settings(unsafe_fixes=unsafe, target_windows=target),
             )
             for r in rule_set.rules:
                 self.rules_seen[r.code] = r
@@ -544,6 +550,8 @@ class _Runner:
                     f"checked {result.path} ({result.encoding}, "
                     f"{plural(len(result.diagnostics), 'finding')}{cached})"
                 )
+                if result.target:
+                    self.debug(f"  {result.target}")
                 if result.written:
                     self.info(f"Fixed {result.path} ({self._fixed_codes(result)})")
         for kind in ("large", "generated", "edk2", "win9x"):

@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from infmigrate.engine.analysis import Analyses, Analysis
+from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.perf import fast_constructor
 from infmigrate.engine.syntax import Entry, InfFile, Section
 from infmigrate.engine.syntax.nodes import Line
@@ -207,6 +208,9 @@ class Settings:
 
     #: Apply unsafe fixes too.
     unsafe_fixes: bool = False
+    #: The oldest Windows the packages must still install on (``--target-windows``);
+    #: None: what each INF's own Models decorations allow.
+    target_windows: WindowsVersion | None = None
 
     def applies(self, fix: Fix | None) -> bool:
         """Whether fixing under these settings applies ``fix``: a safe one always, an

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from infmigrate.diffs.linediff import opcodes
 from infmigrate.diffs.unified import DiffError, FileDiff, make_diff
-from infmigrate.engine.fixer import Diagnostic, Fix, Fixer, Settings
+from infmigrate.engine.fixer import Diagnostic, Fix, FixContext, Fixer, Settings
+from infmigrate.engine.model.ranges import BuildRanges, build_ranges, target_in_force
 from infmigrate.engine.perf import gc_paused
 from infmigrate.engine.problems import syntax_diagnostics
 from infmigrate.engine.runner import FixerBug, check, fix
@@ -96,6 +97,10 @@ class FileResult:
     #: with :attr:`diff` and kept by light results.
     diff_output: bytes = b""
     diff_utf16: bool = False
+    #: The target Windows version the file was checked against and where it comes from
+    #: (``target: 10.0.17763 ...``), and the fixed file's (``--verbose`` prints it).
+    target: str = ""
+    fixed_target: str = ""
 
 
 def diagnostic_key(d: Diagnostic) -> tuple[str, int, int, str]:
@@ -175,7 +180,9 @@ def _process(
                 result.fixed = data
                 result.remaining = list(result.diagnostics)
             return result
-        found = check(tree, options.rules, options.settings, path)
+        ctx = FixContext(tree, options.settings, path)
+        found = check(tree, options.rules, options.settings, path, context=ctx)
+        result.target = result.fixed_target = _target(ctx, options.settings)
         syntax = _syntax_diagnostics(tree, options, Suppressions.of(tree))
         result.diagnostics = _sorted(found + syntax)
         if not want_fix:
@@ -209,6 +216,9 @@ def _process(
             return result
         result.fixed = fixed.fixed_bytes
         result.changed = True
+        result.fixed_target = _target(
+            fixed.context or FixContext(fixed.fixed, options.settings, path), options.settings
+        )
         result.remaining = _sorted(
             list(fixed.remaining)
             + _syntax_diagnostics(fixed.fixed, options, Suppressions.of(fixed.fixed))
@@ -235,6 +245,18 @@ def _process(
             f"\n{detail}" if detail else ""
         )
     return result
+
+
+def _target(ctx: FixContext, settings: Settings) -> str:
+    """The target in force for the context's tree (the setting, else the lowest version
+    its own decorations allow: from the model the rules built), for ``--verbose``."""
+    if settings.target_windows is not None:
+        return target_in_force(settings.target_windows, _NO_RANGES)[1]
+    model = ctx.model
+    return target_in_force(None, build_ranges(model.manufacturers, model.install_sections))[1]
+
+
+_NO_RANGES = BuildRanges({}, {})
 
 
 def _line_map(before: str, after: str) -> dict[int, int]:

@@ -6,7 +6,7 @@ from infmigrate.engine.catalog import RuleError, all_rules, rule
 from infmigrate.engine.fixer import Fixer
 from infmigrate.engine.problems import SYNTAX_CODES
 
-__all__ = ["explain", "list_rules"]
+__all__ = ["TOPICS", "explain", "list_rules"]
 
 
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
@@ -53,8 +53,23 @@ def _fixer_text(cls: type[Fixer]) -> str:
     return f"{cls.code} {cls.name}: {cls.message}\n{' '.join(facts)}\n\n{cls.docs()}\n"
 
 
+#: Topics ``--explain`` documents besides rule codes.
+TOPICS = ("floors", "builds")
+
+
 def explain(code: str) -> str:
-    """The documentation of one rule or syntax code (RuleError when unknown)."""
+    """The documentation of one rule or syntax code, or of a topic (:data:`TOPICS`:
+    ``floors``, the floor table; ``builds``, the Windows versions ``--target-windows``
+    takes); RuleError when unknown."""
+    topic = code.strip().lower()
+    if topic == "floors":
+        from infmigrate.engine.floors import floors_table
+
+        return floors_table()
+    if topic in ("builds", "target-windows"):
+        from infmigrate.engine.builds import releases_table
+
+        return releases_table()
     key = code.strip().upper()
     syntax = SYNTAX_CODES.get(key)
     if syntax is not None:
@@ -65,5 +80,9 @@ def explain(code: str) -> str:
     try:
         cls = rule(key)
     except RuleError:
-        raise RuleError(f"unknown rule code {code!r}; see `infmigrate --list-rules`") from None
+        raise RuleError(
+            f"unknown rule code {code!r}; see `infmigrate --list-rules` "
+            "(`--explain floors` and `--explain builds` document the floor table and the "
+            "Windows versions --target-windows takes)"
+        ) from None
     return _fixer_text(cls)

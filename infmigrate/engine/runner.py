@@ -48,6 +48,9 @@ class FixResult:
     #: The fixed tree's bytes, printed by the last round that applied fixes (None when
     #: no round did: the file is unchanged).
     fixed_bytes: bytes | None = None
+    #: The rules' context of the last round's check, on :attr:`fixed` (its model built
+    #: if a rule used it); None when the caller's ``first`` diagnostics were the last.
+    context: FixContext | None = None
 
     @property
     def changed(self) -> bool:
@@ -61,13 +64,16 @@ def check(
     path: str = "-",
     *,
     suppress: bool = True,
+    context: FixContext | None = None,
 ) -> list[Diagnostic]:
     """Every diagnostic the rules find in the tree, sorted by position and code.
 
     Diagnostics silenced by the file's ``; infmigrate: ignore[...]`` comments are left out
-    (see :mod:`infmigrate.engine.suppression`) unless ``suppress`` is false.
+    (see :mod:`infmigrate.engine.suppression`) unless ``suppress`` is false. ``context``:
+    the rules' context to use (a caller that wants the model they built afterwards),
+    made for ``tree`` with ``settings`` and ``path``.
     """
-    ctx = FixContext(tree, settings or Settings(), path)
+    ctx = context or FixContext(tree, settings or Settings(), path)
     out: list[Diagnostic] = []
     for r in rules:
         fixer = r() if isinstance(r, type) else r
@@ -116,7 +122,10 @@ def fix(
         if round_no == 1 and first is not None:
             diagnostics = list(first)
         else:
-            diagnostics = check(current, rules, settings, path, suppress=suppress)
+            result.context = FixContext(current, settings, path)
+            diagnostics = check(
+                current, rules, settings, path, suppress=suppress, context=result.context
+            )
         chosen = _choose(diagnostics, settings)
         result.rounds = round_no
         if not chosen:

@@ -119,6 +119,9 @@ def settings_key(options: FileOptions) -> str:
             [r.code for r in options.rules],
             sorted(options.syntax_codes),
             options.settings.unsafe_fixes,
+            None
+            if options.settings.target_windows is None
+            else list(options.settings.target_windows),
         ]
     )
     return hashlib.sha256(text.encode()).hexdigest()[:20]
@@ -352,6 +355,7 @@ class Cache:
                 cached=True,
                 diagnostics=_load_diags(entry["d"], table),
                 line_texts=_load_lines(entry["l"]),
+                target=_str(entry["w"]),
             )
             if want_fix:
                 if entry["f"] is not True or type(entry["c"]) is not bool:
@@ -399,6 +403,7 @@ class Cache:
             "d": _dump_diags(result.diagnostics, strings),
             "l": {str(k): v for k, v in result.line_texts.items()},
             "f": result.fix_done,
+            "w": result.target,
         }
         if result.fix_done:
             same = result.remaining == result.diagnostics
@@ -429,6 +434,7 @@ class Cache:
             fix_done=True,
             remaining=result.remaining,
             fixed_line_texts=result.fixed_line_texts,
+            target=result.fixed_target,
         )
         self.store(path, digest(fixed), settings, after)
 

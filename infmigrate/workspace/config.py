@@ -11,6 +11,7 @@ only when it has a ``[tool.infmigrate]`` table. Keys::
     unsafe-fixes = false
     exclude = ["vendor", "legacy/**/*.inf"]   # globs, relative to the file's directory
     max-file-size = "64MB"    # larger files are skipped (bytes, or with KB/MB/GB)
+    target-windows = "10.0.17763"   # the oldest Windows to install on (engine/builds.py)
 
 Command-line flags override them (see :mod:`infmigrate.engine.selection`).
 """
@@ -18,6 +19,7 @@ Command-line flags override them (see :mod:`infmigrate.engine.selection`).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +28,7 @@ from typing import Any
 
 import pathspec
 
+from infmigrate.engine.builds import WindowsVersion, parse_windows
 from infmigrate.engine.selection import Layer
 
 __all__ = [
@@ -40,7 +43,15 @@ __all__ = [
 
 #: Looked for in each directory, in this order.
 CONFIG_NAMES = ("infmigrate.toml", ".infmigrate.toml", "pyproject.toml")
-_KEYS = ("select", "ignore", "extend-select", "unsafe-fixes", "exclude", "max-file-size")
+_KEYS = (
+    "select",
+    "ignore",
+    "extend-select",
+    "unsafe-fixes",
+    "exclude",
+    "max-file-size",
+    "target-windows",
+)
 
 #: Files larger than this are skipped, with a message, unless ``max-file-size`` says
 #: otherwise: the largest real INF of the corpus is about 1 MB, and the whole pipeline
@@ -69,6 +80,8 @@ class Config:
     exclude: tuple[str, ...] = field(default=())
     #: Larger files are skipped (bytes); None: the default.
     max_file_size: int | None = None
+    #: The oldest Windows the packages must install on; None: each INF's own decorations.
+    target_windows: WindowsVersion | None = None
 
     def layer(self) -> Layer:
         """This file's rule selection, as a layer under the command line's."""
@@ -191,6 +204,9 @@ def load_config(path: Path) -> Config | None:
             raise ConfigError(
                 f"{path}: 'max-file-size' must be a size in bytes or a string such as \"16MB\""
             ) from None
+    target = table.get("target-windows")
+    if target is not None:
+        target = _target(target, path)
     return Config(
         path=path,
         root=path.parent,
@@ -200,7 +216,46 @@ def load_config(path: Path) -> Config | None:
         unsafe_fixes=unsafe,
         exclude=_strings(table.get("exclude", []), "exclude", path),
         max_file_size=max_size,
+        target_windows=target,
     )
+
+
+def _target(value: object, path: Path) -> WindowsVersion:
+    """``target-windows``: a string, or an integer (a build, or a release name such as
+    1809); ConfigError naming the file and the line otherwise."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError("not a string")
+        return parse_windows(str(value))
+    except ValueError as exc:
+        line = _key_line(path, "target-windows")
+        where = f"{path}:{line}" if line else str(path)
+        raise ConfigError(
+            f"{where}: 'target-windows' must be a Windows version such as \"10.0.17763\", "
+            f'"17763" or "1809" ({exc})'
+        ) from None
+
+
+_KEY_LINE = r'^\s*(?:tool\.infmigrate\.)?["\']?{key}["\']?\s*='
+
+
+def _key_line(path: Path, key: str) -> int:
+    """The line (1-based) where ``key`` is set in a TOML file, 0 when it cannot be found
+    (tomllib gives no positions): in ``pyproject.toml``, after ``[tool.infmigrate]``."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 0
+    pattern = re.compile(_KEY_LINE.format(key=re.escape(key)))
+    in_table = path.name != "pyproject.toml"
+    for number, line in enumerate(lines, 1):
+        header = line.strip()
+        if header.startswith("[") and path.name == "pyproject.toml":
+            in_table = header.split("#")[0].replace(" ", "") == "[tool.infmigrate]"
+            continue
+        if pattern.match(line) and (in_table or "tool.infmigrate." in line):
+            return number
+    return 0
 
 
 class ConfigFinder:

@@ -89,3 +89,40 @@ def test_invalid_max_file_size(tmp_path: Path, value: str) -> None:
     path = write(tmp_path / "infmigrate.toml", f"max-file-size = {value}\n")
     with pytest.raises(ConfigError, match="'max-file-size' must be a size"):
         load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("value", "version"),
+    [('"10.0.17763"', (10, 0, 17763)), ("17763", (10, 0, 17763)), ('"win11-21H2"', (10, 0, 22000))],
+)
+def test_target_windows(tmp_path: Path, value: str, version: tuple[int, int, int]) -> None:
+    path = write(tmp_path / "infmigrate.toml", f"target-windows = {value}\n")
+    config = load_config(path)
+    assert config is not None and config.target_windows == version
+    unset = load_config(write(tmp_path / "x" / "infmigrate.toml", ""))
+    assert unset is not None and unset.target_windows is None
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "why"),
+    [
+        ("infmigrate.toml", 'select = ["ISO"]\n\ntarget-windows = "21H2"\n', 3, "ambiguous"),
+        ("infmigrate.toml", "target-windows = 7601\n", 1, "not a Windows 10 or 11 build"),
+        ("infmigrate.toml", "target-windows = true\n", 1, "not a string"),
+        (
+            "pyproject.toml",
+            '[project]\ntarget-windows = 1\n[tool.infmigrate] # x\ntarget-windows = "XP"\n',
+            4,
+            "not a Windows version",
+        ),
+    ],
+)
+def test_invalid_target_windows_names_the_file_and_line(
+    tmp_path: Path, name: str, text: str, line: int, why: str
+) -> None:
+    path = write(tmp_path / name, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}: 'target-windows' must be a Windows version")
+    assert why in message

@@ -70,6 +70,6 @@ def test_the_command_on_mutated_trees(
         summary = [
             line
             for line in cached.stderr.splitlines()
-            if not line.startswith(("checked ", "config: ", "cache: "))
+            if not line.startswith(("checked ", "  target: ", "config: ", "cache: "))
         ]
         assert summary == fresh.stderr.splitlines()

@@ -7,7 +7,8 @@ For each case:
   ``line:column CODE [marker] message``, where the marker is ``[*]`` for a fix applied
   with the case's settings, ``[unsafe]`` for one that needs ``--unsafe-fixes``, ``[display]``
   for a suggestion never applied (absent: no diagnostic expected);
-* a first line ``; infmigrate-test: --unsafe-fixes`` turns unsafe fixes on.
+* a first line ``; infmigrate-test: --unsafe-fixes`` turns unsafe fixes on, and
+  ``--target-windows VERSION`` on it sets the target.
 
 Checked: the input round-trips, the output is exact, re-parses and a second run changes
 nothing, only the rule under test fires, no message ends with a period, and the rule's
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import infmigrate
+from infmigrate.engine.builds import parse_windows
 from infmigrate.engine.catalog import all_rules, rule
 from infmigrate.engine.fixer import Applicability, Diagnostic, FixAvailability, Settings
 from infmigrate.engine.runner import check, fix
@@ -35,7 +37,14 @@ UPDATE = os.environ.get("INFMIGRATE_UPDATE_FIXTURES", "")
 
 def _settings(data: bytes) -> Settings:
     head = infmigrate.parse(data).code.split("\n", 1)[0]
-    return Settings(unsafe_fixes="infmigrate-test:" in head and "--unsafe-fixes" in head)
+    if "infmigrate-test:" not in head:
+        return Settings()
+    words = head.split()
+    target = words[words.index("--target-windows") + 1] if "--target-windows" in words else None
+    return Settings(
+        unsafe_fixes="--unsafe-fixes" in words,
+        target_windows=parse_windows(target) if target is not None else None,
+    )
 
 
 def _marker(diag: Diagnostic, settings: Settings) -> str:

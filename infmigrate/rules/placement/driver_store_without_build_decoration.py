@@ -16,16 +16,19 @@ from infmigrate.engine.fixer import (
     FixContext,
     Fixer,
 )
+from infmigrate.engine.floors import floor
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ModelsSection, TargetOS
 from infmigrate.engine.model.files import ListKind
+from infmigrate.engine.model.ranges import BuildRanges, build_ranges, target_in_force
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, fold
 from infmigrate.engine.model.strings import StringTable
 from infmigrate.rules.placement._copies import installs_of
 
 #: The first build that runs files from the driver store (Windows 10 1709).
-MIN_BUILD = 16299
+FLOOR = floor("dirid-13")
+MIN_BUILD = FLOOR.build
 #: Sections whose values are not install-time uses of a DIRID.
 _VERBS = {ListKind.COPY: "copies", ListKind.DEL: "deletes", ListKind.REN: "renames"}
 _SKIPPED = (
@@ -44,7 +47,11 @@ class DriverStoreWithoutBuildDecoration(Fixer):
     Flags a `[Manufacturer]` decoration (or an undecorated Models section) that lets
     Windows builds below 16299 (Windows 10 1709) install a DDInstall section that uses the
     driver store: a file list copied to DIRID 13, or a `%13%` path. It offers to decorate
-    the Models section `NT<arch>.10.0...16299`.
+    the Models section `NT<arch>.10.0...16299`. The message says on which Windows versions
+    the Models section is selected (its build range, computed as SetupAPI chooses among a
+    `[Manufacturer]` line's decorations), the floor (`infmigrate --explain floors`) and the
+    target in force (`--target-windows`, `target-windows`; by default the lowest version the
+    INF's own decorations allow).
 
     ## Why is this bad?
     Running files from the driver store is supported from build 16299 on; older builds
@@ -111,19 +118,25 @@ class DriverStoreWithoutBuildDecoration(Fixer):
                 slot = found.setdefault(key, (models, []))
                 if install not in slot[1]:
                     slot[1].append(install)
+        ranges = build_ranges(model.manufacturers, model.install_sections)
+        _, target = target_in_force(ctx.settings.target_windows, ranges)
+        needs = (
+            f"which needs build {MIN_BUILD} ({FLOOR.release}, the floor of DIRID 13; "
+            f"InfVerif 1199; {target})"
+        )
         for models, installs in sorted(
             found.values(), key=lambda f: (f[0].manufacturer.line, f[0].index or 0)
         ):
             install = installs[0]
             more = f" (and {len(installs) - 1} more)" if len(installs) > 1 else ""
             evidence = f"{install.name}{more} {uses[id(install)]}"
+            selected = _selected(ranges, models)
             deco = models.decoration
             if deco is None:
                 how = "falls back to" if models.implicit else "names"
                 text = (
                     f"[Manufacturer] {how} the undecorated Models section [{models.name}], "
-                    f"which installs on every Windows build, but {evidence}, which needs "
-                    f"build {MIN_BUILD} (InfVerif 1199): decorate it "
+                    f"which is selected on {selected}, but {evidence}, {needs}: decorate it "
                     f"NTx86.10.0...{MIN_BUILD} (or NT<arch>.10.0...{MIN_BUILD}), and give "
                     "older Windows a separate decorated Models section without DIRID 13 "
                     '("Combining platform extensions with operating system versions")'
@@ -133,15 +146,20 @@ class DriverStoreWithoutBuildDecoration(Fixer):
             new = _new_decoration(deco)
             text = (
                 f"Manufacturer decoration {deco.raw} lets [{models.name}] install on "
-                f"Windows builds below {MIN_BUILD}, but {evidence}, which needs build "
-                f"{MIN_BUILD} (InfVerif 1199): use {new}, and give older Windows a "
-                'separate decorated Models section without DIRID 13 ("Combining platform '
+                f"Windows builds below {MIN_BUILD} (it is selected on {selected}), but "
+                f"{evidence}, {needs}: use {new}, and give older Windows a separate "
+                'decorated Models section without DIRID 13 ("Combining platform '
                 'extensions with operating system versions")'
             )
             fix = _fix(self, model, models, deco, new)
             yield self.diagnostic(
                 models.manufacturer, text, fix, column=_column(models.manufacturer, models.index)
             )
+
+
+def _selected(ranges: BuildRanges, models: ModelsSection) -> str:
+    """Where a Models section is selected, for messages (``any Windows version``)."""
+    return str(ranges.of_models(models))
 
 
 def _driver_store_uses(ctx: FixContext) -> dict[int, str]:

@@ -16,6 +16,7 @@ from infmigrate.engine.fixer import (
     FixContext,
     Fixer,
 )
+from infmigrate.engine.floors import floor
 from infmigrate.engine.model import Context, LogicalSection, RegKind, fold
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.syntax import Entry
@@ -32,7 +33,7 @@ FLG_ADDREG_TYPE_MULTI_SZ = 0x10000
 FLG_ADDREG_NOCLOBBER = 0x2
 FLG_ADDREG_APPEND = 0x8
 #: `.Filters` and AddFilter are read from Windows 10 1903.
-FILTERS_BUILD = 18362
+FILTERS_BUILD = floor("add-filter").build
 
 
 @register

@@ -15,11 +15,12 @@ from infmigrate.engine.fixer import (
     FixContext,
     Fixer,
 )
+from infmigrate.engine.floors import floor
 from infmigrate.engine.model import Context, InfModel, RegKind
 from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 #: Windows 10 1809: the first build where HKR,MediaCategories in a DDInstall works.
-MIN_BUILD = 17763
+MIN_BUILD = floor("media-categories").build
 
 
 def _min_build_ok(model: InfModel) -> bool:

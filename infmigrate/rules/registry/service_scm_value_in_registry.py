@@ -17,6 +17,7 @@ from infmigrate.engine.fixer import (
     FixContext,
     Fixer,
 )
+from infmigrate.engine.floors import floor
 from infmigrate.engine.model import Context, InfModel, LogicalSection, RegKind, ServiceInstall, fold
 from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
@@ -37,7 +38,11 @@ _DWORD = frozenset(
 _STRING = frozenset({"DisplayName", "Description", "LoadOrderGroup", "StartName"})
 _MULTI = frozenset({"Dependencies", "RequiredPrivileges"})
 #: Directives newer than Windows 10 1709: the lowest build that reads them (3.2).
-_MIN_BUILD = {"ServiceSidType": 19041, "DelayedAutoStart": 19041, "BootFlags": 25398}
+_MIN_BUILD = {
+    "ServiceSidType": floor("service-sid-type").build,
+    "DelayedAutoStart": floor("service-sid-type").build,
+    "BootFlags": floor("boot-flags").build,
+}
 #: Values with no directive that could take their data as it is.
 _NO_DIRECTIVE = {
     "security": 'a binary security descriptor cannot be copied into Security="<SDDL>"',
