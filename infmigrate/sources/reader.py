@@ -338,6 +338,9 @@ class Mode:
     umdf: bool = False
     user: bool = False
     service: bool = False
+    #: Defines ``main``, ``wmain``, ``_tmain``, ``WinMain`` or ``wWinMain``: a program run
+    #: by hand (a test or set-up tool), not a component that runs for the device's life.
+    app: bool = False
 
     @property
     def label(self) -> str:
@@ -686,6 +689,9 @@ class _Builder:
 
 
 _REGISTRY_PATH_PARAM = re.compile(rb"\bDriverEntry\s*\([^)]*?,[^),]*?\b(\w+)\s*\)", re.DOTALL)
+#: A program's entry point defined at the start of a line (``int __cdecl main(`` or the
+#: name alone on its line, the return type above it).
+_MAIN = re.compile(rb"^(?:[\w \t*]*[ \t*])?(?:w?main|_tmain|w?WinMain)[ \t]*\(", re.M)
 _KERNEL_HEADERS = (
     "ntddk.h",
     "wdm.h",
@@ -720,6 +726,7 @@ def _mode(data: bytes) -> Mode:
         )
         is not None
     )
+    app = _MAIN.search(data) is not None
     if umdf or (user and not kernel):
         kernel = False
     return Mode(
@@ -728,6 +735,7 @@ def _mode(data: bytes) -> Mode:
         umdf=umdf or (wdf and user and not kernel),
         user=user or umdf or service,
         service=service,
+        app=app and not kernel,
     )
 
 

@@ -11,6 +11,8 @@ only when it has a ``[tool.infmigrate]`` table. Keys::
     unsafe-fixes = false
     exclude = ["vendor", "legacy/**/*.inf"]   # globs, relative to the file's directory
     max-file-size = "64MB"    # larger files are skipped (bytes, or with KB/MB/GB)
+    sources = true            # also check C/C++ sources (default); or a list of folders
+                              # (relative to the file's directory) whose sources to check
 
 Command-line flags override them (see :mod:`infmigrate.engine.selection`).
 """
@@ -40,7 +42,15 @@ __all__ = [
 
 #: Looked for in each directory, in this order.
 CONFIG_NAMES = ("infmigrate.toml", ".infmigrate.toml", "pyproject.toml")
-_KEYS = ("select", "ignore", "extend-select", "unsafe-fixes", "exclude", "max-file-size")
+_KEYS = (
+    "select",
+    "ignore",
+    "extend-select",
+    "unsafe-fixes",
+    "exclude",
+    "max-file-size",
+    "sources",
+)
 
 #: Files larger than this are skipped, with a message, unless ``max-file-size`` says
 #: otherwise: the largest real INF of the corpus is about 1 MB, and the whole pipeline
@@ -69,6 +79,10 @@ class Config:
     exclude: tuple[str, ...] = field(default=())
     #: Larger files are skipped (bytes); None: the default.
     max_file_size: int | None = None
+    #: ``sources``: check C/C++ sources found in directories (None: the default, yes).
+    sources: bool | None = None
+    #: ``sources = [...]``: only below these directories (absolute; empty: anywhere).
+    source_roots: tuple[Path, ...] = ()
 
     def layer(self) -> Layer:
         """This file's rule selection, as a layer under the command line's."""
@@ -191,6 +205,13 @@ def load_config(path: Path) -> Config | None:
             raise ConfigError(
                 f"{path}: 'max-file-size' must be a size in bytes or a string such as \"16MB\""
             ) from None
+    sources = table.get("sources")
+    roots: tuple[Path, ...] = ()
+    if isinstance(sources, list):
+        roots = tuple(path.parent / p for p in _strings(sources, "sources", path))
+        sources = True
+    elif sources is not None and not isinstance(sources, bool):
+        raise ConfigError(f"{path}: 'sources' must be true, false or a list of folders")
     return Config(
         path=path,
         root=path.parent,
@@ -200,6 +221,8 @@ def load_config(path: Path) -> Config | None:
         unsafe_fixes=unsafe,
         exclude=_strings(table.get("exclude", []), "exclude", path),
         max_file_size=max_size,
+        sources=sources,
+        source_roots=roots,
     )
 
 

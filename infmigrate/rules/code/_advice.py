@@ -177,8 +177,15 @@ def registry_advice(target: RegistryTarget | None, mode: Mode, kernel: bool) -> 
                 if parameters
                 else "WdfDriverOpenPersistentStateRegistryKey"
             )
+            if kind == "global":
+                return f"{api(which)} for the driver's own state"
             return api(which)
         key = "DriverRegKeyParameters" if parameters else "DriverRegKeyPersistentState"
+        if kind == "global":
+            return (
+                f"{api('IoOpenDriverRegistryKey', key)} for the driver's own state (a key "
+                "the OS owns is read only where its documentation says drivers may)"
+            )
         return f"{api('IoOpenDriverRegistryKey', key)}"
     state = "ServiceRegistryStateParameters" if parameters else "ServiceRegistryStatePersistent"
     if kind == "global":

@@ -39,7 +39,9 @@ class DeviceInterfaceSnapshot(CodeRule):
     `RegisterDeviceNotification`): the code takes one snapshot of the interfaces present
     and never learns of those that arrive later. The size query
     (`CM_Get_Device_Interface_List_Size`) is part of the same snapshot and is not
-    flagged separately.
+    flagged separately. A user-mode program with its own `main`, `wmain`, `_tmain` or
+    `WinMain` (a test or set-up tool run by hand, which opens the device it finds and
+    exits) is not flagged: listing the interfaces present is the documented way for it.
 
     ## Why is this bad?
     Microsoft's "Driver package isolation" page: an isolated driver "interacts with
@@ -86,7 +88,7 @@ class DeviceInterfaceSnapshot(CodeRule):
                     f"{api('IoRegisterPlugPlayNotification', 'EventCategoryDeviceInterfaceChange')}"
                 )
                 kernel = True
-            elif call.name in _USER_LISTS:
+            elif call.name in _USER_LISTS and not unit.mode.app:
                 advice = (
                     f"{api('CM_Register_Notification', 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE')}"
                 )

@@ -41,26 +41,48 @@ _BUILDERS = frozenset(
 )
 
 
-def built_from_registry_path(unit: SourceUnit, call: Call, index: int) -> Call | None:
-    """The call of the same function that builds the variable of ``call``'s argument
-    ``index`` from the RegistryPath (DriverEntry's parameter, or a copy named like it),
-    if there is one."""
+def _names_registry_path(unit: SourceUnit, names: frozenset[str]) -> bool:
+    return bool(names & unit.registry_path_names) or any(n.endswith("RegistryPath") for n in names)
+
+
+def registry_path_builders(unit: SourceUnit, call: Call, index: int) -> list[Call]:
+    """How ``call``'s argument ``index`` comes from the RegistryPath (DriverEntry's
+    parameter, or a copy named like it): ``[call]`` when the argument names it, else the
+    calls of the same function, before ``call``, that build the argument's variable when
+    one of them copies the RegistryPath into it; empty when neither."""
     if len(call.arguments) <= index:
-        return None
+        return []
     names = call.arguments[index].identifiers
-    if names & unit.registry_path_names or any(n.endswith("RegistryPath") for n in names):
-        return call
-    for other in unit.calls:
-        if other.function != call.function or other.name not in _BUILDERS:
-            continue
-        if other.span.line > call.span.line or len(other.arguments) < 2:
-            continue
-        if not other.arguments[0].identifiers & names:
-            continue
-        sources = frozenset().union(*(a.identifiers for a in other.arguments[1:]))
-        if sources & unit.registry_path_names or any(n.endswith("RegistryPath") for n in sources):
-            return other
-    return None
+    if _names_registry_path(unit, names):
+        return [call]
+    builders = [
+        other
+        for other in unit.calls
+        if other.function == call.function
+        and other.name in _BUILDERS
+        and other.span.line <= call.span.line
+        and other is not call
+        and len(other.arguments) >= 2
+        and other.arguments[0].identifiers & names
+    ]
+    sources = [
+        b
+        for b in builders
+        if _names_registry_path(unit, frozenset().union(*(a.identifiers for a in b.arguments[1:])))
+    ]
+    return builders if sources else []
+
+
+def built_from_registry_path(unit: SourceUnit, call: Call, index: int) -> Call | None:
+    """The first of :func:`registry_path_builders`, or None."""
+    builders = registry_path_builders(unit, call, index)
+    return builders[0] if builders else None
+
+
+def lines_of(calls: list[Call]) -> str:
+    """``line 12`` or ``lines 12, 13``."""
+    lines = sorted({c.span.line for c in calls})
+    return f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
 
 
 @register
@@ -126,12 +148,12 @@ class RtlRegistryAbsolute(CodeRule):
                 continue
             first = call.arguments[0].span
             span = Span(call.span.line, call.span.column, first.end_line, first.end_column)
-            built = built_from_registry_path(unit, call, 1)
+            builders = registry_path_builders(unit, call, 1)
             how = ""
-            if built is not None and built is not call:
-                how = f", on a path built from RegistryPath at line {built.span.line}"
-            elif built is call:
+            if builders == [call]:
                 how = ", on the RegistryPath"
+            elif builders:
+                how = f", on a path built from RegistryPath at {lines_of(builders)}"
             if flags[0] == "RTL_REGISTRY_CONTROL":
                 advice = (
                     f"a device's key ({api('IoOpenDeviceRegistryKey')}) or the driver's "

@@ -8,7 +8,11 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic
 from infmigrate.rules.code._advice import api
 from infmigrate.rules.code._uses import mode_label
-from infmigrate.rules.code.rtl_registry_absolute import built_from_registry_path
+from infmigrate.rules.code.rtl_registry_absolute import (
+    built_from_registry_path,
+    lines_of,
+    registry_path_builders,
+)
 from infmigrate.sources.reader import SourceUnit
 from infmigrate.sources.rule import CodeRule
 
@@ -102,13 +106,14 @@ class ServiceKeyOpenedByPath(CodeRule):
                     continue
                 if not init.arguments or not init.arguments[0].identifiers & attributes:
                     continue
-                built = built_from_registry_path(unit, init, 1)
-                if built is None:
+                builders = registry_path_builders(unit, init, 1)
+                if not builders:
                     break
                 how = (
-                    f"object attributes set to the RegistryPath at line {init.span.line}"
-                    if built is init
-                    else f"a path built from RegistryPath at line {built.span.line}"
+                    "object attributes set to the RegistryPath at line "
+                    f"{init.arguments[1].span.line}"
+                    if builders == [init]
+                    else f"a path built from RegistryPath at {lines_of(builders)}"
                 )
                 yield self.finding(
                     unit,
