@@ -53,6 +53,7 @@ from infmigrate.engine.selection import Layer, resolve
 from infmigrate.output import FORMATS, Report
 from infmigrate.output.base import NEEDS_TREES
 from infmigrate.sources import is_source
+from infmigrate.sources.link import link_results, read_from
 from infmigrate.sources.reader import grammar_versions
 from infmigrate.sources.rule import is_code_rule
 from infmigrate.workspace.cache import (
@@ -548,6 +549,9 @@ class _Runner:
             for i, r in enumerate(results)
         ]
         stdin_result = next((r for r, c in zip(done, inputs, strict=True) if c is None), None)
+        if self.o.mode is Mode.REPORT:
+            # Code findings and the INF lines writing the values they read (issue 17).
+            link_results(done, read_from(self.o.cwd))
         done.sort(key=lambda r: path_key(r.path))
         self.messages(done)
         self.output(done, stdin_result)

@@ -251,6 +251,32 @@ def _has_hint(value: str) -> bool:
     return any(h in low for h in _VALUE_HINTS)
 
 
+#: Calls that open, read or write registry keys or values (their function's strings are
+#: kept as possible value names: :attr:`SourceUnit.function_strings`).
+_REGISTRY_CALLS = frozenset(
+    {
+        b"ZwOpenKey",
+        b"ZwOpenKeyEx",
+        b"ZwCreateKey",
+        b"RtlQueryRegistryValues",
+        b"RtlQueryRegistryValuesEx",
+        b"RtlWriteRegistryValue",
+        b"RtlDeleteRegistryValue",
+        b"WdfRegistryOpenKey",
+        b"RegOpenKeyEx",
+        b"RegOpenKeyExA",
+        b"RegOpenKeyExW",
+        b"RegGetValue",
+        b"RegGetValueA",
+        b"RegGetValueW",
+        b"RegSetKeyValue",
+        b"RegSetKeyValueA",
+        b"RegSetKeyValueW",
+    }
+)
+_VALUE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ .-]{0,63}")
+
+
 def _find_all(low: bytes, words: tuple[bytes, ...]) -> list[tuple[int, int]]:
     """(start, end) of every occurrence of the words in the lower-cased bytes."""
     out: list[tuple[int, int]] = []
@@ -369,6 +395,9 @@ class SourceUnit:
     #: Uses of the defines in :attr:`defines` outside them: (name, span, call name).
     define_uses: list[tuple[str, Span, str]] = field(default_factory=list)
     mode: Mode = field(default_factory=Mode)
+    #: Per function that calls a registry routine, the strings in it that may be value
+    #: names (to link a code finding to the INF line writing the same value).
+    function_strings: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Names of DriverEntry's RegistryPath parameter (and copies named like it).
     registry_path_names: frozenset[str] = frozenset()
     #: The file was parsed (it has words of interest).
@@ -631,9 +660,32 @@ class _Builder:
                 if args_node is not None
                 else ()
             )
-            self.unit.calls.append(
-                Call(m.group(0).decode(), Span.of(call), args, self.enclosing_function(call))
-            )
+            function = self.enclosing_function(call)
+            self.unit.calls.append(Call(m.group(0).decode(), Span.of(call), args, function))
+            if function not in self.unit.function_strings and m.group(0) in _REGISTRY_CALLS:
+                self.unit.function_strings[function] = self.value_names(call)
+
+    def value_names(self, node: Node) -> frozenset[str]:
+        """The strings of the function around the node that may be registry value names
+        (what a ``RTL_QUERY_REGISTRY_TABLE`` or a ``ZwQueryValueKey`` names)."""
+        n: Node | None = node
+        while n is not None and n.type != "function_definition":
+            n = n.parent
+        if n is None:
+            return frozenset()
+        out: set[str] = set()
+        stack = [n]
+        while stack:
+            x = stack.pop()
+            if x.type == "string_literal":
+                value, _ = _literal_value(x)
+                if _VALUE_NAME.fullmatch(value):
+                    out.add(value)
+                continue
+            if x.type == "comment":
+                continue
+            stack.extend(x.children)
+        return frozenset(out)
 
     def enclosing_function(self, node: Node) -> str:
         n: Node | None = node.parent
