@@ -225,6 +225,9 @@ class FileTarget:
 def file_target(path: str) -> FileTarget | None:
     """The kind of an absolute file path, or None when the string is not one."""
     system32 = _SYSTEM32.search(path) is not None
+    root = _SYSTEMROOT.match(path) or _ENV.match(path)
+    if root is not None and not path[root.end() :].strip("\\"):
+        return None  # the prefix alone: matched or stripped from paths, names no file
     if _SYSTEMROOT.match(path):
         return FileTarget("systemroot", system32, True)
     if _ENV.match(path):

@@ -25,8 +25,9 @@ class AbsoluteFilePath(CodeRule):
     one), `C:\...`, or one starting with `%windir%` / `%SystemRoot%`. A use of such a
     `#define` as an argument of a call is flagged too (the call that builds or opens the
     path). Device names (`\DosDevices\MyDevice`, `\\.\MyDevice`) are not file paths and
-    are not flagged; nor are strings in comments or `#if 0`, nor a path given to
-    `LoadLibrary` (ISO106 reports those).
+    are not flagged, nor is `\SystemRoot\` or `%SystemRoot%\` alone (a prefix code
+    compares with or strips from a path); nor are strings in comments or `#if 0`, nor a
+    path given to `LoadLibrary` (ISO106 reports those).
 
     A path under System32 is a binary the package should run from the driver store; any
     other path is state the driver writes, which belongs in the directories the system
