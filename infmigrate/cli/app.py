@@ -250,6 +250,17 @@ def run(
             help="Apply the exclude globs to files named on the command line too (for pre-commit).",
         ),
     ] = False,
+    sources: Annotated[
+        bool | None,
+        typer.Option(
+            "--sources/--no-sources",
+            rich_help_panel=_FILES,
+            show_default=False,
+            help="Also check the C/C++ sources (.c .cpp .cc .cxx .h .hpp) found in the "
+            "folders searched, for code that breaks isolation (rules ISO100-ISO119); "
+            "default: the configuration's `sources`, else yes.",
+        ),
+    ] = None,
     respect_gitignore: Annotated[
         bool,
         typer.Option(
@@ -442,6 +453,7 @@ def run(
         follow_symlinks=follow_symlinks,
         max_file_size=_size(max_file_size),
         target_windows=_target(target_windows),
+        sources=sources,
     )
     try:
         status = run_command(options)

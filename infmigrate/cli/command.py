@@ -36,6 +36,7 @@ from typing import BinaryIO, TextIO
 
 from infmigrate import __version__
 from infmigrate.cli import pool
+from infmigrate.cli.link import link_results, read_from
 from infmigrate.cli.progress import progress
 from infmigrate.cli.summary import (
     plural,
@@ -53,6 +54,9 @@ from infmigrate.engine.processing import FileOptions, FileResult
 from infmigrate.engine.selection import Layer, resolve
 from infmigrate.output import FORMATS, Report
 from infmigrate.output.base import NEEDS_TREES
+from infmigrate.sources import is_source
+from infmigrate.sources.reader import grammar_versions
+from infmigrate.sources.rule import is_code_rule
 from infmigrate.workspace.cache import (
     CACHE_DIR_NAME,
     Cache,
@@ -127,6 +131,9 @@ class RunOptions:
     max_file_size: int | None = None
     #: ``--target-windows``; None: the configuration's, else each INF's own decorations.
     target_windows: WindowsVersion | None = None
+    #: ``--sources/--no-sources``: check C/C++ sources found in directories; None: the
+    #: configuration's ``sources``, else yes (issue 17).
+    sources: bool | None = None
 
 
 @dataclass
@@ -322,7 +329,33 @@ class _Runner:
             yield None
             yield from self._discover(after)
 
+    def source_settings(self) -> tuple[bool, tuple[Path, ...]]:
+        """Whether directories' C/C++ sources are checked, and below which roots (the
+        command line, else the configuration of the working directory, else yes), as
+        long as the rules selected there include a code rule."""
+        try:
+            config = self.finder.for_file(self.o.cwd / "-")
+        except ConfigError:
+            config = None
+        roots = config.source_roots if config is not None else ()
+        if self.o.sources is not None:
+            wanted = self.o.sources
+        elif config is not None and config.sources is not None:
+            wanted = config.sources
+        else:
+            wanted = True
+        if wanted:
+            # No code rule selected (``--select ISO015``): nothing to look for in sources.
+            layers = [config.layer(), self.cli_layer] if config is not None else [self.cli_layer]
+            try:
+                rules = resolve(layers).rules
+            except RuleError:
+                rules = resolve([self.cli_layer]).rules
+            wanted = any(is_code_rule(r) for r in rules)
+        return wanted, roots
+
     def _discover(self, paths: list[Path]) -> Iterator[Candidate]:
+        sources, roots = self.source_settings()
         yield from discover(
             [self.absolute(p) for p in paths],
             self.is_excluded,
@@ -330,6 +363,8 @@ class _Runner:
             respect_gitignore=self.o.respect_gitignore,
             follow_symlinks=self.o.follow_symlinks,
             on_note=lambda path, message: self.note("generated", path, message),
+            sources=sources,
+            source_roots=roots,
         )
 
     def shown(self, candidate: Candidate | None) -> str:
@@ -369,11 +404,13 @@ class _Runner:
             message = _too_large(exc.size, limit)
             self.note("large", candidate.path if candidate is not None else shown, message)
             return FileResult(shown, skipped=message)
-        if is_edk2(data):
+        source = candidate is not None and is_source(candidate.path.name)
+        # C/C++ code (issue 17): neither the EDK II nor the Windows 9x INF check applies
+        if not source and is_edk2(data):
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
             return FileResult(shown, skipped=EDK2_NOTE)
-        if is_win9x_only(data):
+        if not source and is_win9x_only(data):
             if candidate is not None:
                 self.note("win9x", candidate.path, f"{WIN9X_NOTE}: skipped")
             return FileResult(shown, skipped=WIN9X_NOTE)
@@ -397,11 +434,15 @@ class _Runner:
             keep_fixed=self.cache is not None and write_to is not None,
             texts=self.cache is not None or self.prints_findings,
             verbose=self.o.verbose,
+            source=source,
         )
         if self.cache is None or candidate is None:
             return task
         path = self.absolute(candidate.path)
-        pending = _Pending(path, digest(data), settings_key(options), options)
+        settings = settings_key(options)
+        if source:
+            settings = f"{settings}:{grammar_versions()}"
+        pending = _Pending(path, digest(data), settings, options)
         if not full:
             hit = self.cache.lookup(
                 path,
@@ -514,6 +555,9 @@ class _Runner:
             for i, r in enumerate(results)
         ]
         stdin_result = next((r for r, c in zip(done, inputs, strict=True) if c is None), None)
+        if self.o.mode is Mode.REPORT:
+            # Code findings and the INF lines writing the values they read (issue 17).
+            link_results(done, read_from(self.o.cwd))
         done.sort(key=lambda r: path_key(r.path))
         self.messages(done)
         self.output(done, stdin_result)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from infmigrate.cli.writing import FileStamp, write_atomic
 from infmigrate.engine.processing import FileOptions, FileResult, lighten, process
+from infmigrate.sources.processing import process_source
 
 __all__ = ["FileTask", "run_task", "write_fixed"]
 
@@ -45,6 +46,8 @@ class FileTask:
     #: Send the texts of the diagnostics' lines back (to print findings, or cache them).
     texts: bool = True
     verbose: bool = False
+    #: A C/C++ source (issue 17): checked by the code rules, never fixed.
+    source: bool = False
 
 
 def write_fixed(task: FileTask, result: FileResult) -> None:
@@ -62,6 +65,9 @@ def write_fixed(task: FileTask, result: FileResult) -> None:
 def run_task(task: FileTask) -> FileResult:
     """Process (and maybe write) one file; see the module docstring."""
     try:
+        if task.source:
+            result = process_source(task.data, task.shown, task.options, task.verbose)
+            return result if task.full else lighten(result, texts=task.texts)
         result = process(
             task.data,
             task.shown,

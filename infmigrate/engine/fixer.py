@@ -141,6 +141,10 @@ class Diagnostic:
     #: InfVerif codes this finding corresponds to, so users can map it to the signing
     #: pipeline's output.
     infverif: tuple[int, ...] = ()
+    #: Other places this finding is about, as (path as shown, line, what is there): the
+    #: code reading a value an INF line writes and the other way round (issue 17; SARIF
+    #: ``relatedLocations``). Set after the run by :mod:`infmigrate.cli.link`.
+    related: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def fixable(self) -> bool:

@@ -196,6 +196,9 @@ def to_comments(report: Report) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for file in report.files:
         if file.tree is None:
+            # A C/C++ source (issue 17: report-only, no tree) gets its findings' comments.
+            if file.encoding and not file.error and not file.skipped:
+                out.extend(_finding_comments(report, file))
             continue
         comments = _change_comments(report, file) + _finding_comments(report, file)
         comments.sort(key=lambda c: (c["line"], c.get("start_line", c["line"])))

@@ -98,6 +98,19 @@ def _result(s: Shown, rule_index: dict[str, int], artifact: int) -> dict[str, An
         ],
         "partialFingerprints": {"infmigrate/v1": s.fingerprint},
     }
+    if d.related:
+        # the code that reads a value an INF line writes, or that line (issue 17)
+        result["relatedLocations"] = [
+            {
+                "id": i,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(path), "uriBaseId": _ROOT},
+                    "region": {"startLine": line},
+                },
+                "message": {"text": clean(text)},
+            }
+            for i, (path, line, text) in enumerate(d.related)
+        ]
     if d.fix is not None:
         result["properties"] = {"fixApplicability": d.fix.applicability.value}
         if s.file.encoding not in UTF16:

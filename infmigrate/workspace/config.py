@@ -12,6 +12,8 @@ only when it has a ``[tool.infmigrate]`` table. Keys::
     exclude = ["vendor", "legacy/**/*.inf"]   # globs, relative to the file's directory
     max-file-size = "64MB"    # larger files are skipped (bytes, or with KB/MB/GB)
     target-windows = "10.0.17763"   # the oldest Windows to install on (engine/builds.py)
+    sources = true            # also check C/C++ sources (default); or a list of folders
+                              # (relative to the file's directory) whose sources to check
 
 Command-line flags override them (see :mod:`infmigrate.engine.selection`).
 """
@@ -51,6 +53,7 @@ _KEYS = (
     "exclude",
     "max-file-size",
     "target-windows",
+    "sources",
 )
 
 #: Files larger than this are skipped, with a message, unless ``max-file-size`` says
@@ -82,6 +85,10 @@ class Config:
     max_file_size: int | None = None
     #: The oldest Windows the packages must install on; None: each INF's own decorations.
     target_windows: WindowsVersion | None = None
+    #: ``sources``: check C/C++ sources found in directories (None: the default, yes).
+    sources: bool | None = None
+    #: ``sources = [...]``: only below these directories (absolute; empty: anywhere).
+    source_roots: tuple[Path, ...] = ()
 
     def layer(self) -> Layer:
         """This file's rule selection, as a layer under the command line's."""
@@ -207,6 +214,13 @@ def load_config(path: Path) -> Config | None:
     target = table.get("target-windows")
     if target is not None:
         target = _target(target, path)
+    sources = table.get("sources")
+    roots: tuple[Path, ...] = ()
+    if isinstance(sources, list):
+        roots = tuple(path.parent / p for p in _strings(sources, "sources", path))
+        sources = True
+    elif sources is not None and not isinstance(sources, bool):
+        raise ConfigError(f"{path}: 'sources' must be true, false or a list of folders")
     return Config(
         path=path,
         root=path.parent,
@@ -217,6 +231,8 @@ def load_config(path: Path) -> Config | None:
         exclude=_strings(table.get("exclude", []), "exclude", path),
         max_file_size=max_size,
         target_windows=target,
+        sources=sources,
+        source_roots=roots,
     )
 
 

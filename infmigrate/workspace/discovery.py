@@ -9,6 +9,10 @@ so loops end). When a directory holds both ``foo.inx`` and ``foo.inf`` (the INF
 ``stampinf`` generates from it), the ``.inx`` is the source: the ``.inf`` is left out with
 a note.
 
+With ``sources`` (issue 17), C and C++ sources and headers (``.c .cpp .cc .cxx .h .hpp``,
+:data:`infmigrate.sources.SOURCE_SUFFIXES`) are found the same way, with the same rules;
+``source_roots`` limits them to those directories.
+
 Files named explicitly are always processed, whatever their extension and whether git
 ignores them, unless ``force_exclude`` is set (for pre-commit, which names every file):
 then the exclude globs apply to them too.
@@ -22,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from infmigrate.sources import is_source
 from infmigrate.workspace.gitignore import GitIgnore
 
 __all__ = ["INF_SUFFIXES", "SKIPPED_DIRS", "Candidate", "discover", "display_path", "path_key"]
@@ -99,7 +104,11 @@ class _Walker:
         gitignore: GitIgnore | None,
         follow_symlinks: bool,
         on_note: Notes | None,
+        sources: bool = False,
+        source_roots: tuple[Path, ...] = (),
     ) -> None:
+        self.sources = sources
+        self.source_roots = source_roots
         self.is_excluded = is_excluded
         self.gitignore = gitignore
         self.follow = follow_symlinks
@@ -113,6 +122,11 @@ class _Walker:
         except ValueError:
             pass  # a bad configuration: reported when the file is processed
         return self.gitignore is not None and self.gitignore.ignored(path, is_dir)
+
+    def _is_wanted_source(self, path: Path) -> bool:
+        if not self.sources or not is_source(path.name):
+            return False
+        return not self.source_roots or any(path.is_relative_to(r) for r in self.source_roots)
 
     def walk(self, root: Path) -> Iterator[Candidate]:
         """INF/INX files below ``root``, sorted by path."""
@@ -144,7 +158,7 @@ class _Walker:
                     if entry.name not in SKIPPED_DIRS and not self._skip(path, True):
                         subdirs.append(path)
                     continue
-                if not _is_inf(entry.name):
+                if not _is_inf(entry.name) and not self._is_wanted_source(path):
                     continue
                 info = entry.stat()
             except OSError:
@@ -174,17 +188,20 @@ def discover(
     respect_gitignore: bool = True,
     follow_symlinks: bool = False,
     on_note: Notes | None = None,
+    sources: bool = False,
+    source_roots: tuple[Path, ...] = (),
 ) -> Iterator[Candidate]:
-    """The files to process, in the order named (each directory's files sorted), each once.
+    """The files to process, in the order named (each directory's files sorted), each once;
+    C/C++ sources too in directories when ``sources`` (below ``source_roots`` if given).
 
     ``is_excluded(path, is_dir)`` says whether the exclude globs name a path; it may raise
     ValueError (a bad configuration), and the caller reports that for the file.
     """
     gitignore = GitIgnore() if respect_gitignore else None
-    walker = _Walker(is_excluded, gitignore, follow_symlinks, on_note)
+    walker = _Walker(is_excluded, gitignore, follow_symlinks, on_note, sources, source_roots)
     # A directory named on the command line that git ignores is searched, without the
     # git rules (asked for by name, as ripgrep does).
-    bare = _Walker(is_excluded, None, follow_symlinks, on_note)
+    bare = _Walker(is_excluded, None, follow_symlinks, on_note, sources, source_roots)
     seen: set[Path | tuple[int, int]] = set()
 
     def first_time(path: Path, size_from: os.stat_result | None) -> bool:

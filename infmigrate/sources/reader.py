@@ -1,0 +1,815 @@
+"""Reading one C or C++ source file: bytes -> tree-sitter tree -> what the code rules use.
+
+The grammars are tree-sitter's C and C++ ones (PyPI ``tree-sitter-c``, ``tree-sitter-cpp``),
+which parse driver code without the WDK headers. SAL annotations (``_In_``,
+``_Use_decl_annotations_``), unknown macros and WDK types become ``ERROR`` nodes in places;
+everything around them is still parsed, and this reader never needs a clean tree: it goes
+from each place of interest up through the tree, and an error node on the way is skipped.
+
+Only what a rule may look at is collected, found by a fast scan of the bytes first
+(:data:`PATH_HINTS`, :data:`API_STEMS`): a file with none of those words is not parsed at
+all. What is collected:
+
+* :class:`StringValue`: a string expression's value, escapes decoded, adjacent literals
+  concatenated (``L"\\\\Registry" L"\\\\Machine"``, a ``#define`` between them resolved);
+* :class:`Define`: ``#define NAME <strings>`` whose strings make a value;
+* :class:`Call`: a call of a known API with its arguments (their text, their strings,
+  the identifiers in them);
+* the file's mode hints (:class:`Mode`): headers and entry points of kernel-mode, KMDF,
+  UMDF or user-mode code.
+
+Comments are never read, and code in ``#if 0`` (up to its ``#else``) neither.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tree_sitter_c
+import tree_sitter_cpp
+from tree_sitter import Language, Node, Parser
+
+from infmigrate.sources import SOURCE_SUFFIXES, is_source
+
+__all__ = [
+    "SOURCE_SUFFIXES",
+    "Call",
+    "Define",
+    "Mode",
+    "SourceUnit",
+    "Span",
+    "StringValue",
+    "decode_escapes",
+    "grammar_versions",
+    "is_source",
+    "read_source",
+]
+
+#: Of the source suffixes, the ones parsed with the C grammar (the rest with C++'s).
+_C_SUFFIXES = (".c",)
+
+
+@lru_cache(maxsize=1)
+def grammar_versions() -> str:
+    """The versions of tree-sitter and its grammars (part of a cached result's key: a new
+    grammar may read a file differently)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("tree-sitter", "tree-sitter-c", "tree-sitter-cpp"):
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:  # pragma: no cover - installed with infmigrate
+            out.append(f"{name}=?")
+    return ",".join(out)
+
+
+@lru_cache(maxsize=2)
+def _parser(cpp: bool) -> Parser:
+    language = Language(tree_sitter_cpp.language() if cpp else tree_sitter_c.language())
+    return Parser(language)
+
+
+#: The API names a rule looks at (calls of anything else are not collected).
+API_NAMES = frozenset(
+    {
+        # kernel registry
+        "ZwOpenKey",
+        "ZwOpenKeyEx",
+        "ZwCreateKey",
+        "ZwCreateKeyTransacted",
+        "ZwOpenKeyTransacted",
+        "NtOpenKey",
+        "NtCreateKey",
+        "InitializeObjectAttributes",
+        "RtlInitUnicodeString",
+        "RtlAppendUnicodeToString",
+        "RtlAppendUnicodeStringToString",
+        "RtlUnicodeStringCopy",
+        "RtlUnicodeStringCat",
+        "RtlUnicodeStringCatString",
+        "RtlStringCchCatW",
+        "RtlStringCbCatW",
+        "RtlStringCchCopyW",
+        "RtlStringCbCopyW",
+        "RtlStringCchPrintfW",
+        "RtlStringCbPrintfW",
+        "RtlQueryRegistryValues",
+        "RtlQueryRegistryValuesEx",
+        "RtlWriteRegistryValue",
+        "RtlCheckRegistryKey",
+        "RtlCreateRegistryKey",
+        "RtlDeleteRegistryValue",
+        "WdfRegistryOpenKey",
+        "WdfRegistryCreateKey",
+        # user-mode registry
+        "RegOpenKeyEx",
+        "RegOpenKeyExA",
+        "RegOpenKeyExW",
+        "RegOpenKey",
+        "RegOpenKeyA",
+        "RegOpenKeyW",
+        "RegCreateKeyEx",
+        "RegCreateKeyExA",
+        "RegCreateKeyExW",
+        "RegCreateKey",
+        "RegCreateKeyA",
+        "RegCreateKeyW",
+        "RegGetValue",
+        "RegGetValueA",
+        "RegGetValueW",
+        "RegSetKeyValue",
+        "RegSetKeyValueA",
+        "RegSetKeyValueW",
+        "RegDeleteKeyValue",
+        "RegDeleteKeyValueA",
+        "RegDeleteKeyValueW",
+        "RegDeleteTree",
+        "RegDeleteTreeA",
+        "RegDeleteTreeW",
+        "SHGetValue",
+        "SHGetValueA",
+        "SHGetValueW",
+        "SHSetValue",
+        "SHSetValueA",
+        "SHSetValueW",
+        "SHRegGetValue",
+        # system directories
+        "GetSystemDirectory",
+        "GetSystemDirectoryA",
+        "GetSystemDirectoryW",
+        "GetWindowsDirectory",
+        "GetWindowsDirectoryA",
+        "GetWindowsDirectoryW",
+        "GetSystemWindowsDirectory",
+        "GetSystemWindowsDirectoryA",
+        "GetSystemWindowsDirectoryW",
+        "SHGetFolderPath",
+        "SHGetFolderPathA",
+        "SHGetFolderPathW",
+        "SHGetSpecialFolderPath",
+        "SHGetSpecialFolderPathA",
+        "SHGetSpecialFolderPathW",
+        "SHGetKnownFolderPath",
+        # device interfaces
+        "IoGetDeviceInterfaces",
+        "CM_Get_Device_Interface_List",
+        "CM_Get_Device_Interface_ListA",
+        "CM_Get_Device_Interface_ListW",
+        "CM_Get_Device_Interface_List_Size",
+        "CM_Get_Device_Interface_List_SizeA",
+        "CM_Get_Device_Interface_List_SizeW",
+        "IoRegisterPlugPlayNotification",
+        "CM_Register_Notification",
+        "RegisterDeviceNotification",
+        "RegisterDeviceNotificationA",
+        "RegisterDeviceNotificationW",
+        # files
+        "ZwCreateFile",
+        "ZwOpenFile",
+        "NtCreateFile",
+        "CreateFile",
+        "CreateFileA",
+        "CreateFileW",
+        "CreateFile2",
+        "ExpandEnvironmentStrings",
+        "ExpandEnvironmentStringsA",
+        "ExpandEnvironmentStringsW",
+        "LoadLibrary",
+        "LoadLibraryA",
+        "LoadLibraryW",
+        "LoadLibraryEx",
+        "LoadLibraryExA",
+        "LoadLibraryExW",
+    }
+)
+
+#: Lower-case words of the API names above (and of the flags the rules look for): a file
+#: without one of these, and without a :data:`PATH_HINTS` word, is not parsed.
+API_STEMS = (
+    b"zwopenkey",
+    b"zwcreatekey",
+    b"ntopenkey",
+    b"ntcreatekey",
+    b"rtl_registry_",
+    b"rtlqueryregistryvalues",
+    b"rtlwriteregistryvalue",
+    b"rtlcheckregistrykey",
+    b"rtlcreateregistrykey",
+    b"rtldeleteregistryvalue",
+    b"regopenkey",
+    b"regcreatekey",
+    b"reggetvalue",
+    b"regsetkeyvalue",
+    b"regdeletekeyvalue",
+    b"regdeletetree",
+    b"shgetvalue",
+    b"shsetvalue",
+    b"shregget",
+    b"getsystemdirectory",
+    b"getwindowsdirectory",
+    b"getsystemwindowsdirectory",
+    b"shgetfolderpath",
+    b"shgetspecialfolderpath",
+    b"shgetknownfolderpath",
+    b"iogetdeviceinterfaces",
+    b"cm_get_device_interface_list",
+    b"loadlibrary",
+    b"expandenvironmentstrings",
+)
+#: Lower-case fragments of the raw bytes of a string literal that may make it a path a
+#: rule reports (a backslash is written twice in a C string).
+PATH_HINTS = (
+    b"registry\\\\machine",
+    b"hkey_local_machine",
+    b"currentcontrolset",
+    b"systemroot",
+    b"dosdevices",
+    b"\\\\??\\\\",
+    b"windir",
+    b":\\\\",
+    b"\\\\system32",
+    b'.dll"',
+)
+
+#: Where a call may start: a name with the prefix of an API, then its parenthesis (the
+#: name is then looked up in :data:`API_NAMES`).
+_CALL_NAME = re.compile(
+    rb"(?:Zw|Nt|Rtl|Reg|SH|Get|Io|CM_|Create|Expand|Load|Initialize|Wdf)\w+(?=\s*\()"
+)
+
+
+#: :data:`PATH_HINTS` as they read in a string's value.
+_VALUE_HINTS = tuple(h.decode().replace("\\\\", "\\") for h in PATH_HINTS)
+
+
+def _has_hint(value: str) -> bool:
+    low = value.lower()
+    return any(h in low for h in _VALUE_HINTS)
+
+
+#: Calls that open, read or write registry keys or values (their function's strings are
+#: kept as possible value names: :attr:`SourceUnit.function_strings`).
+_REGISTRY_CALLS = frozenset(
+    {
+        b"ZwOpenKey",
+        b"ZwOpenKeyEx",
+        b"ZwCreateKey",
+        b"RtlQueryRegistryValues",
+        b"RtlQueryRegistryValuesEx",
+        b"RtlWriteRegistryValue",
+        b"RtlDeleteRegistryValue",
+        b"WdfRegistryOpenKey",
+        b"RegOpenKeyEx",
+        b"RegOpenKeyExA",
+        b"RegOpenKeyExW",
+        b"RegGetValue",
+        b"RegGetValueA",
+        b"RegGetValueW",
+        b"RegSetKeyValue",
+        b"RegSetKeyValueA",
+        b"RegSetKeyValueW",
+    }
+)
+_VALUE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ .-]{0,63}")
+
+
+def _find_all(low: bytes, words: tuple[bytes, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of the words in the lower-cased bytes."""
+    out: list[tuple[int, int]] = []
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            out.append((i, i + len(w)))
+            i = low.find(w, i + 1)
+    out.sort()
+    return out
+
+
+_STRING_LITERAL = re.compile(r'(?:L|u8|u|U)?"((?:[^"\\\n]|\\.)*)"|\b([A-Za-z_]\w*)\b')
+_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\r\n]+)[>"]', re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A place in the file: 1-based lines, 0-based byte columns (of the parsed bytes)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def of(cls, node: Node) -> Span:
+        start, end = node.start_point, node.end_point
+        return cls(start.row + 1, start.column, end.row + 1, end.column)
+
+
+@dataclass(frozen=True, slots=True)
+class StringValue:
+    """A string expression (or a ``#define``'s strings) and its value."""
+
+    value: str
+    span: Span
+    #: ``L"..."`` (or another prefix).
+    wide: bool = False
+    #: The macro the value comes from, when it does (the use names it).
+    macro: str = ""
+    #: Defined in a ``#define`` (the span is the define's line).
+    in_define: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Define:
+    """``#define NAME value`` whose value holds strings."""
+
+    name: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One argument of a call."""
+
+    #: The argument's text, blanks collapsed.
+    text: str
+    span: Span
+    #: The strings it names (literals, and ``#define``s of strings used in it).
+    strings: tuple[StringValue, ...] = ()
+    #: Every identifier in it (for flags such as ``RTL_REGISTRY_ABSOLUTE``).
+    identifiers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of one of :data:`API_NAMES`."""
+
+    name: str
+    span: Span
+    arguments: tuple[Argument, ...]
+    #: The function the call is in ("" at file level).
+    function: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """What the file says about where it runs (headers it includes, entry points)."""
+
+    kernel: bool = False
+    kmdf: bool = False
+    umdf: bool = False
+    user: bool = False
+    service: bool = False
+    #: Defines ``main``, ``wmain``, ``_tmain``, ``WinMain`` or ``wWinMain``: a program run
+    #: by hand (a test or set-up tool), not a component that runs for the device's life.
+    app: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.kernel:
+            return "KMDF driver" if self.kmdf else "kernel-mode driver"
+        if self.umdf:
+            return "UMDF driver"
+        if self.service:
+            return "Win32 service"
+        if self.user:
+            return "user-mode code"
+        return "code"
+
+
+@dataclass
+class SourceUnit:
+    """What the rules see of one source file."""
+
+    path: str
+    #: The parsed bytes (UTF-16 files are re-encoded as UTF-8 first).
+    data: bytes
+    defines: dict[str, Define] = field(default_factory=dict)
+    #: String expressions holding a path hint, in file order (those in ``#define``s too).
+    strings: list[StringValue] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    #: Uses of the defines in :attr:`defines` outside them: (name, span, call name).
+    define_uses: list[tuple[str, Span, str]] = field(default_factory=list)
+    mode: Mode = field(default_factory=Mode)
+    #: Per function that calls a registry routine, the strings in it that may be value
+    #: names (to link a code finding to the INF line writing the same value).
+    function_strings: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Names of DriverEntry's RegistryPath parameter (and copies named like it).
+    registry_path_names: frozenset[str] = frozenset()
+    #: The file was parsed (it has words of interest).
+    parsed: bool = False
+    _lines: list[bytes] | None = None
+
+    def line_bytes(self, line: int) -> bytes:
+        if self._lines is None:
+            self._lines = self.data.split(b"\n")
+        return self._lines[line - 1] if 0 < line <= len(self._lines) else b""
+
+    def line_text(self, line: int) -> str:
+        return self.line_bytes(line).rstrip(b"\r").decode("utf-8", "replace")
+
+    def column(self, line: int, byte_column: int) -> int:
+        """The 1-based character column of a byte column."""
+        return len(self.line_bytes(line)[:byte_column].decode("utf-8", "replace")) + 1
+
+    def calls_named(self, *names: str) -> Iterator[Call]:
+        wanted = set(names)
+        return (c for c in self.calls if c.name in wanted)
+
+
+_SIMPLE_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    "?": "?",
+}
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+
+
+def decode_escapes(body: str) -> str:
+    """A C string literal's body with its escapes decoded (an unknown escape keeps its
+    character, as compilers do with a warning)."""
+    if "\\" not in body:
+        return body
+
+    def one(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] in "xuU" and len(e) > 1:
+            try:
+                return chr(int(e[1:], 16))
+            except (ValueError, OverflowError):
+                return ""
+        if e[0] in "01234567":
+            return chr(int(e, 8))
+        return _SIMPLE_ESCAPES.get(e, e)
+
+    return _ESCAPE.sub(one, body)
+
+
+def _decode(data: bytes) -> bytes:
+    """The bytes to parse: UTF-16 (with its byte order mark) re-encoded as UTF-8; a UTF-8
+    byte order mark dropped; anything else as it is (tree-sitter reads any bytes)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be"
+        return data[2:].decode(codec, "replace").encode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return b"   " + data[3:]  # same byte columns, no mark
+    return data
+
+
+def _in_disabled_code(node: Node) -> bool:
+    """Whether the node is in the first branch of an ``#if 0`` (or a comment)."""
+    child = node
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "comment":
+            return True
+        if parent.type in ("preproc_if", "preproc_elif"):
+            condition = parent.child_by_field_name("condition")
+            alternative = parent.child_by_field_name("alternative")
+            if (
+                condition is not None
+                and condition.text in (b"0", b"FALSE", b"(0)")
+                and child != condition
+                and (alternative is None or child.start_byte < alternative.start_byte)
+            ):
+                return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _literal_value(node: Node) -> tuple[str, bool]:
+    """A ``string_literal`` node's value and whether it is wide."""
+    text = node.text or b""
+    raw = text.decode("utf-8", "replace")
+    quote = raw.find('"')
+    prefix = raw[:quote] if quote > 0 else ""
+    if raw.startswith(('R"', 'LR"', 'uR"', 'UR"', 'u8R"')):  # C++ raw string
+        body = raw[raw.find("(") + 1 : raw.rfind(")")]
+        return body, prefix.startswith("L")
+    body = raw[quote + 1 : -1] if raw.endswith('"') else raw[quote + 1 :]
+    return decode_escapes(body), prefix in ("L", "u", "U")
+
+
+def _value_of_define_text(
+    text: str, defines: dict[str, Define], depth: int = 0
+) -> tuple[str, bool] | None:
+    """The concatenated strings of a ``#define``'s text (other defines of strings
+    resolved), or None when it holds no string literal."""
+    parts: list[str] = []
+    found = False
+    wide = False
+    for m in _STRING_LITERAL.finditer(text):
+        if m.group(2) is not None:
+            d = defines.get(m.group(2))
+            if d is not None and depth < 8:
+                parts.append(d.value)
+                found = True
+            continue
+        found = True
+        wide = wide or m.group(0)[0] in "LuU"
+        parts.append(decode_escapes(m.group(1)))
+    return ("".join(parts), wide) if found else None
+
+
+class _Builder:
+    def __init__(self, path: str, data: bytes, cpp: bool) -> None:
+        self.unit = SourceUnit(path, data)
+        self.tree = _parser(cpp).parse(data)
+        self.root = self.tree.root_node
+        self.seen_strings: set[int] = set()
+        self.seen_calls: set[int] = set()
+        self.low = data.lower()
+
+    def node_at(self, start: int, end: int) -> Node | None:
+        return self.root.descendant_for_byte_range(start, end)
+
+    def string_expression(self, node: Node) -> StringValue | None:
+        """The value of the string expression around a ``string_literal`` node."""
+        top = node
+        if node.parent is not None and node.parent.type == "concatenated_string":
+            top = node.parent
+        if top.id in self.seen_strings:
+            return None
+        self.seen_strings.add(top.id)
+        return self.value_of(top)
+
+    def value_of(self, node: Node) -> StringValue | None:
+        if node.type == "string_literal":
+            value, wide = _literal_value(node)
+            return StringValue(value, Span.of(node), wide)
+        if node.type == "concatenated_string":
+            parts: list[str] = []
+            wide = False
+            macro = ""
+            children = [
+                c
+                for child in node.named_children
+                for c in (child.named_children if child.type == "ERROR" else [child])
+            ]  # ``A B L"x"``: the grammar puts the second macro in an error node
+            for child in children:
+                if child.type == "string_literal":
+                    value, w = _literal_value(child)
+                    parts.append(value)
+                    wide = wide or w
+                elif child.type == "identifier":
+                    d = self.unit.defines.get((child.text or b"").decode("utf-8", "replace"))
+                    if d is not None:
+                        parts.append(d.value)
+                        macro = macro or d.name
+            return StringValue("".join(parts), Span.of(node), wide, macro)
+        return None
+
+    def collect_defines(self) -> None:
+        """Every ``#define`` whose value holds strings (in file order: later ones may
+        use earlier ones)."""
+        data = self.unit.data
+        for m in re.finditer(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+[^\r\n]*\"", data, re.M):
+            node = self.node_at(m.start(1), m.end(1))
+            while node is not None and node.type != "preproc_def":
+                node = node.parent
+            if node is None or _in_disabled_code(node):
+                continue
+            value_node = node.child_by_field_name("value")
+            if value_node is None:
+                continue
+            name = m.group(1).decode("utf-8", "replace")
+            text = (value_node.text or b"").decode("utf-8", "replace")
+            got = _value_of_define_text(text, self.unit.defines)
+            if got is None:
+                continue
+            define = Define(name, got[0], Span.of(node))
+            self.unit.defines[name] = define
+            if _has_hint(got[0]):
+                self.unit.strings.append(
+                    StringValue(got[0], Span.of(value_node), got[1], name, in_define=True)
+                )
+
+    def collect_strings(self) -> None:
+        for start, end in _find_all(self.low, PATH_HINTS):
+            node = self.node_at(start, end)
+            while node is not None and node.type not in ("string_literal", "raw_string_literal"):
+                if node.type in ("comment", "preproc_arg", "translation_unit"):
+                    node = None
+                    break
+                node = node.parent
+            if node is None or _in_disabled_code(node):
+                continue
+            value = self.string_expression(node)
+            if value is not None:
+                self.unit.strings.append(value)
+        self.unit.strings.sort(key=lambda s: (s.span.line, s.span.column))
+
+    def argument(self, node: Node) -> Argument:
+        strings: list[StringValue] = []
+        identifiers: set[str] = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            t = n.type
+            if t in ("string_literal", "concatenated_string", "raw_string_literal"):
+                v = self.value_of(n) if t != "raw_string_literal" else None
+                if v is not None:
+                    strings.append(v)
+                if t == "concatenated_string":
+                    for child in n.named_children:
+                        if child.type == "identifier":
+                            identifiers.add((child.text or b"").decode("utf-8", "replace"))
+                continue
+            if t == "identifier":
+                name = (n.text or b"").decode("utf-8", "replace")
+                identifiers.add(name)
+                d = self.unit.defines.get(name)
+                if d is not None:
+                    strings.append(StringValue(d.value, Span.of(n), True, d.name))
+                continue
+            if t == "comment":
+                continue
+            stack.extend(reversed(n.children))
+        text = " ".join((node.text or b"").decode("utf-8", "replace").split())
+        return Argument(text, Span.of(node), tuple(strings), frozenset(identifiers))
+
+    def collect_calls(self) -> None:
+        for m in _CALL_NAME.finditer(self.unit.data):
+            if m.group(0).decode() not in API_NAMES:
+                continue
+            node = self.node_at(m.start(), m.end())
+            if node is None or node.type != "identifier":
+                continue
+            call = node.parent
+            if call is None or call.type != "call_expression" or call.id in self.seen_calls:
+                continue
+            self.seen_calls.add(call.id)
+            if _in_disabled_code(call):
+                continue
+            args_node = call.child_by_field_name("arguments")
+            args = (
+                tuple(self.argument(a) for a in args_node.named_children if a.type != "comment")
+                if args_node is not None
+                else ()
+            )
+            function = self.enclosing_function(call)
+            self.unit.calls.append(Call(m.group(0).decode(), Span.of(call), args, function))
+            if function not in self.unit.function_strings and m.group(0) in _REGISTRY_CALLS:
+                self.unit.function_strings[function] = self.value_names(call)
+
+    def value_names(self, node: Node) -> frozenset[str]:
+        """The strings of the function around the node that may be registry value names
+        (what a ``RTL_QUERY_REGISTRY_TABLE`` or a ``ZwQueryValueKey`` names)."""
+        n: Node | None = node
+        while n is not None and n.type != "function_definition":
+            n = n.parent
+        if n is None:
+            return frozenset()
+        out: set[str] = set()
+        stack = [n]
+        while stack:
+            x = stack.pop()
+            if x.type == "string_literal":
+                value, _ = _literal_value(x)
+                if _VALUE_NAME.fullmatch(value):
+                    out.add(value)
+                continue
+            if x.type == "comment":
+                continue
+            stack.extend(x.children)
+        return frozenset(out)
+
+    def enclosing_function(self, node: Node) -> str:
+        n: Node | None = node.parent
+        while n is not None:
+            if n.type == "function_definition":
+                decl = n.child_by_field_name("declarator")
+                while decl is not None and decl.type != "function_declarator":
+                    decl = decl.child_by_field_name("declarator")
+                if decl is not None:
+                    name = decl.child_by_field_name("declarator")
+                    if name is not None:
+                        return (name.text or b"").decode("utf-8", "replace")
+                return ""
+            n = n.parent
+        return ""
+
+    def collect_define_uses(self) -> None:
+        names = [
+            d.name
+            for d in self.unit.defines.values()
+            if any(s.macro == d.name and s.in_define for s in self.unit.strings)
+        ]
+        if not names:
+            return
+        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        for m in pattern.finditer(self.unit.data):
+            node = self.node_at(m.start(), m.end())
+            if (
+                node is None
+                or node.type != "identifier"
+                or (node.parent is not None and node.parent.type == "preproc_def")
+                or _in_disabled_code(node)
+            ):
+                continue
+            parent = node.parent
+            if parent is not None and parent.type == "concatenated_string":
+                # ``KEY L"\\Services"``: a string expression of its own (found here, since
+                # its literals alone may hold no path hint)
+                if parent.id not in self.seen_strings and not _in_disabled_code(parent):
+                    self.seen_strings.add(parent.id)
+                    value = self.value_of(parent)
+                    if value is not None:
+                        self.unit.strings.append(value)
+                continue
+            call_name = ""
+            n: Node | None = node.parent
+            while n is not None and n.type not in ("call_expression", "function_definition"):
+                n = n.parent
+            if n is not None and n.type == "call_expression":
+                fn = n.child_by_field_name("function")
+                call_name = (fn.text or b"").decode("utf-8", "replace") if fn is not None else ""
+            self.unit.define_uses.append((m.group(0).decode(), Span.of(node), call_name))
+
+
+_REGISTRY_PATH_PARAM = re.compile(rb"\bDriverEntry\s*\([^)]*?,[^),]*?\b(\w+)\s*\)", re.DOTALL)
+#: A program's entry point defined at the start of a line (``int __cdecl main(`` or the
+#: name alone on its line, the return type above it).
+_MAIN = re.compile(rb"^(?:[\w \t*]*[ \t*])?(?:w?main|_tmain|w?WinMain)[ \t]*\(", re.M)
+_KERNEL_HEADERS = (
+    "ntddk.h",
+    "wdm.h",
+    "ntifs.h",
+    "fltkernel.h",
+    "ndis.h",
+    "portcls.h",
+    "storport.h",
+    "ntstrsafe.h",
+    "wdmsec.h",
+    "ks.h",
+)
+
+
+def _mode(data: bytes) -> Mode:
+    includes = {
+        m.group(1).decode("latin-1").lower().rsplit("/", 1)[-1] for m in _INCLUDE.finditer(data)
+    }
+    kernel = (
+        bool(includes & set(_KERNEL_HEADERS)) or re.search(rb"\bDriverEntry\s*\(", data) is not None
+    )
+    wdf = "wdf.h" in includes or re.search(rb"\bWdf\w+\s*\(", data) is not None
+    umdf = (
+        "wudfddk.h" in includes
+        or re.search(rb"\b(?:UMDF_VERSION|_UMDF_|IWDF\w+)\b", data) is not None
+    )
+    user = bool(includes & {"windows.h", "winsvc.h", "setupapi.h", "cfgmgr32.h", "shlobj.h"})
+    service = (
+        re.search(
+            rb"\b(?:ServiceMain|RegisterServiceCtrlHandler\w*|StartServiceCtrlDispatcher\w*)\b",
+            data,
+        )
+        is not None
+    )
+    app = _MAIN.search(data) is not None
+    if umdf or (user and not kernel):
+        kernel = False
+    return Mode(
+        kernel=kernel,
+        kmdf=kernel and wdf,
+        umdf=umdf or (wdf and user and not kernel),
+        user=user or umdf or service,
+        service=service,
+        app=app and not kernel,
+    )
+
+
+def read_source(data: bytes, path: str = "-") -> SourceUnit:
+    """What the rules see of a file's bytes (see the module docstring). Never raises
+    for the content: a file tree-sitter cannot make sense of gives fewer findings."""
+    text = _decode(data)
+    low = text.lower()
+    if not any(w in low for w in PATH_HINTS) and not any(w in low for w in API_STEMS):
+        return SourceUnit(path, text)
+    cpp = not path.lower().endswith(_C_SUFFIXES)
+    b = _Builder(path, text, cpp)
+    b.collect_defines()
+    b.collect_strings()
+    b.collect_calls()
+    b.collect_define_uses()
+    b.unit.strings.sort(key=lambda s: (s.span.line, s.span.column))
+    unit = b.unit
+    unit.parsed = True
+    unit.mode = _mode(text)
+    names = {"RegistryPath"}
+    for m in _REGISTRY_PATH_PARAM.finditer(text):
+        names.add(m.group(1).decode("utf-8", "replace"))
+    unit.registry_path_names = frozenset(names)
+    return unit

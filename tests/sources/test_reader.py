@@ -1,0 +1,118 @@
+"""The C/C++ reader: strings, defines, calls, disabled code, encodings, bad input."""
+
+from __future__ import annotations
+
+from infmigrate.sources.reader import decode_escapes, read_source
+
+
+def values(data: bytes, path: str = "x.c") -> list[tuple[int, str, str, bool]]:
+    unit = read_source(data, path)
+    return [(s.span.line, s.value, s.macro, s.in_define) for s in unit.strings]
+
+
+def test_escapes() -> None:
+    assert decode_escapes(r"\\Registry\\Machine") == "\\Registry\\Machine"
+    assert decode_escapes(r"a\tb\x41\101\"") == 'a\tbAA"'
+    assert decode_escapes(r"\q") == "q"
+
+
+def test_wide_narrow_and_concatenated_literals() -> None:
+    data = (
+        b'PCWSTR a = L"\\\\SystemRoot\\\\" L"x.log";\n'
+        b'const char* b = "C:\\\\" "data";\n'
+        b'PCWSTR c = u"\\\\??\\\\C:\\\\y";\n'
+    )
+    unit = read_source(data)
+    got = [(s.span.line, s.value, s.wide) for s in unit.strings]
+    assert got == [
+        (1, "\\SystemRoot\\x.log", True),
+        (2, "C:\\data", False),
+        (3, "\\??\\C:\\y", True),
+    ]
+
+
+def test_defines_resolve_each_other_and_concatenations() -> None:
+    data = (
+        b'#define ROOT L"\\\\Registry\\\\Machine\\\\"\n'
+        b'#define KEY ROOT L"System\\\\CurrentControlSet"\n'
+        b"#define NOT_A_STRING 42\n"
+        b'PCWSTR k = KEY L"\\\\Services";\n'
+    )
+    unit = read_source(data)
+    assert unit.defines["KEY"].value == "\\Registry\\Machine\\System\\CurrentControlSet"
+    assert "NOT_A_STRING" not in unit.defines
+    assert values(data) == [
+        (1, "\\Registry\\Machine\\", "ROOT", True),
+        (2, "\\Registry\\Machine\\System\\CurrentControlSet", "KEY", True),
+        (4, "\\Registry\\Machine\\System\\CurrentControlSet\\Services", "KEY", False),
+    ]
+
+
+def test_comments_and_if_0_are_never_read_but_else_is() -> None:
+    data = (
+        b'// L"\\\\SystemRoot\\\\a"\n'
+        b'/* ZwOpenKey(L"\\\\SystemRoot\\\\b") */\n'
+        b"#if 0\n"
+        b'PCWSTR c = L"\\\\SystemRoot\\\\c"; ZwOpenKey(&h, 0, &oa);\n'
+        b"#else\n"
+        b'PCWSTR d = L"\\\\SystemRoot\\\\d";\n'
+        b"#endif\n"
+        b"void f(void) { ZwOpenKey(&h, KEY_READ, &oa); }\n"
+    )
+    unit = read_source(data)
+    assert [s.value for s in unit.strings] == ["\\SystemRoot\\d"]
+    assert [(c.name, c.span.line) for c in unit.calls] == [("ZwOpenKey", 8)]
+    assert unit.calls[0].function == "f"
+
+
+def test_calls_with_arguments_despite_sal_annotations() -> None:
+    data = (
+        b"_Use_decl_annotations_\n"
+        b"NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT Drv, _In_ PUNICODE_STRING RegPath)\n"
+        b"{\n"
+        b"    RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE | RTL_REGISTRY_OPTIONAL,\n"
+        b"                           RegPath->Buffer, table, NULL, NULL);\n"
+        b"}\n"
+    )
+    unit = read_source(data)
+    (call,) = unit.calls
+    assert call.name == "RtlQueryRegistryValues"
+    assert call.arguments[0].identifiers == {"RTL_REGISTRY_ABSOLUTE", "RTL_REGISTRY_OPTIONAL"}
+    assert call.arguments[1].text == "RegPath->Buffer"
+    assert "RegPath" in unit.registry_path_names
+    assert unit.mode.kernel
+
+
+def test_utf16_files_are_read() -> None:
+    text = 'PCWSTR p = L"\\\\SystemRoot\\\\é.log";\r\n'
+    unit = read_source(b"\xff\xfe" + text.encode("utf-16-le"))
+    assert [s.value for s in unit.strings] == ["\\SystemRoot\\é.log"]
+    assert unit.line_text(1) == text.rstrip("\r\n")
+
+
+def test_files_without_words_of_interest_are_not_parsed() -> None:
+    unit = read_source(b'int main(void) { return printf("hello"); }\n')
+    assert not unit.parsed and unit.strings == [] and unit.calls == []
+
+
+def test_garbage_never_raises() -> None:
+    for data in (
+        b"",
+        b"\x00\xff\xfe" * 50,
+        b'ZwOpenKey(((((( L"\\\\SystemRoot\\\\',
+        b'#define X L"\\\\SystemRoot\\\\\n#if 0\nZwOpenKey(',
+        b"\xff\xfe\x00",
+        b'RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\\\CurrentControlSet\\\\Services\\\\x"',
+    ):
+        read_source(data, "x.cpp")
+        read_source(data, "x.c")
+
+
+def test_modes() -> None:
+    assert read_source(b"#include <wdm.h>\nZwOpenKey(a, b, c);").mode.label == (
+        "kernel-mode driver"
+    )
+    assert read_source(b"#include <ntddk.h>\n#include <wdf.h>\nZwOpenKey(a,b,c);").mode.kmdf
+    assert read_source(b"#include <windows.h>\n#include <wudfddk.h>\nRegOpenKey(a,b,c);").mode.umdf
+    user = read_source(b"#include <windows.h>\nvoid WINAPI ServiceMain(){ RegOpenKey(a,b,c); }")
+    assert user.mode.label == "Win32 service"
