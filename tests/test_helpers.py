@@ -164,7 +164,8 @@ def test_code_prefixes() -> None:
     assert not code_matches("ISO020", "ISO0200")
     assert matches_any("INF003", {"ISO", "INF"})
     assert not matches_any("INF003", set())
-    assert {r.code for r in select_rules(["ALL"], ignore=["ISO0"])} == set()
+    assert {r.code for r in select_rules(["ALL"], ignore=["ISO0", "ISO1"])} == set()
+    assert all(r.code.startswith("ISO1") for r in select_rules(["ALL"], ignore=["ISO0"]))
 
 
 def test_a_suppression_comment_matches_codes_as_select_does() -> None:
