@@ -10,27 +10,30 @@ Public API::
             print(entry.line, section.name, entry.key, entry.values)
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from infmigrate._startup import quiet_interrupt
 
-from infmigrate.engine.syntax import (
-    CSTNode,
-    DecodeError,
-    Entry,
-    ErrorLine,
-    Field,
-    InfFile,
-    Key,
-    Problem,
-    Section,
-    SectionHeader,
-    TriviaLine,
-    parse,
-)
+with quiet_interrupt():
+    from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("infmigrate")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+    from infmigrate.engine.syntax import (
+        CSTNode,
+        DecodeError,
+        Entry,
+        ErrorLine,
+        Field,
+        InfFile,
+        Key,
+        Problem,
+        Section,
+        SectionHeader,
+        TriviaLine,
+        parse,
+    )
+
+    try:
+        __version__ = version("infmigrate")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        __version__ = "0+unknown"
 
 #: Raised by ``InfFile.to_bytes`` when edited text cannot be written in the file's encoding.
 InfSyntaxError = DecodeError

@@ -1,0 +1,42 @@
+"""Ctrl-C while the command is still importing its modules.
+
+The console script imports :mod:`infmigrate` and :mod:`infmigrate.cli` (typer, rich,
+parsimonious...) before any of the command's own code runs, so a Ctrl-C in those first
+moments used to print a ``KeyboardInterrupt`` traceback from deep inside an import.
+:func:`quiet_interrupt` wraps those imports: a Ctrl-C there exits with status 130 (as
+the run's own interrupt handling does) and prints nothing. It changes nothing when the
+process has a SIGINT handler of its own or when imported outside the main thread, and it
+puts the previous handler back when the imports are done, so importing infmigrate as a
+library leaves the program's signal handling as it was.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+__all__ = ["quiet_interrupt"]
+
+
+def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(130)
+
+
+@contextmanager
+def quiet_interrupt() -> Iterator[None]:
+    """During the block, SIGINT exits with status 130 without a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.default_int_handler:
+        yield
+        return
+    signal.signal(signal.SIGINT, _exit_interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,34 @@
+"""Ctrl-C during the command's first imports exits 130 quietly (infmigrate._startup)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from infmigrate._startup import quiet_interrupt
+
+
+def test_sigint_during_the_block_exits_130_and_the_handler_comes_back() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    assert before is signal.default_int_handler
+    with pytest.raises(SystemExit) as exc, quiet_interrupt():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)  # the handler runs between bytecodes, before this ends
+    assert exc.value.code == 130
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_program_with_its_own_handler_keeps_it() -> None:
+    def mine(signum: int, frame: object) -> None:
+        pass
+
+    previous = signal.signal(signal.SIGINT, mine)
+    try:
+        with quiet_interrupt():
+            assert signal.getsignal(signal.SIGINT) is mine
+        assert signal.getsignal(signal.SIGINT) is mine
+    finally:
+        signal.signal(signal.SIGINT, previous)
