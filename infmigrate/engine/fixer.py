@@ -171,8 +171,9 @@ def _rewrites_unclosed_quote(fix: Fix) -> bool:
 _diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
 #: Unpickles a :class:`Diagnostic` from its field values (its slots set directly).
 _load_diagnostic = fast_constructor(Diagnostic, name="_load_diagnostic")
-#: ``Diagnostic(...)`` without the frozen ``__init__``: one per finding.
-_new_diagnostic = fast_constructor(Diagnostic, name="_new_diagnostic")
+#: ``Diagnostic(...)`` without the frozen ``__init__``, one per finding (the same
+#: constructor as unpickling uses).
+_new_diagnostic = _load_diagnostic
 
 
 #: Where lines end (:func:`_extent`), by node identity: a rule may report thousands of

@@ -35,6 +35,9 @@ from tree_sitter import Language, Node, Parser
 from infmigrate.sources import SOURCE_SUFFIXES, is_source
 
 __all__ = [
+    "FOLDER_CALLS",
+    "KEY_OPENS",
+    "PATH_BUILDERS",
     "SOURCE_SUFFIXES",
     "Call",
     "Define",
@@ -73,10 +76,9 @@ def _parser(cpp: bool) -> Parser:
     return Parser(language)
 
 
-#: The API names a rule looks at (calls of anything else are not collected).
-API_NAMES = frozenset(
+#: Kernel calls that open or create a registry key by an OBJECT_ATTRIBUTES path.
+KEY_OPENS = frozenset(
     {
-        # kernel registry
         "ZwOpenKey",
         "ZwOpenKeyEx",
         "ZwCreateKey",
@@ -84,8 +86,11 @@ API_NAMES = frozenset(
         "ZwOpenKeyTransacted",
         "NtOpenKey",
         "NtCreateKey",
-        "InitializeObjectAttributes",
-        "RtlInitUnicodeString",
+    }
+)
+#: Kernel calls that build a path string from another.
+PATH_BUILDERS = frozenset(
+    {
         "RtlAppendUnicodeToString",
         "RtlAppendUnicodeStringToString",
         "RtlUnicodeStringCopy",
@@ -97,56 +102,11 @@ API_NAMES = frozenset(
         "RtlStringCbCopyW",
         "RtlStringCchPrintfW",
         "RtlStringCbPrintfW",
-        "RtlQueryRegistryValues",
-        "RtlQueryRegistryValuesEx",
-        "RtlWriteRegistryValue",
-        "RtlCheckRegistryKey",
-        "RtlCreateRegistryKey",
-        "RtlDeleteRegistryValue",
-        "WdfRegistryOpenKey",
-        "WdfRegistryCreateKey",
-        # user-mode registry
-        "RegOpenKeyEx",
-        "RegOpenKeyExA",
-        "RegOpenKeyExW",
-        "RegOpenKey",
-        "RegOpenKeyA",
-        "RegOpenKeyW",
-        "RegCreateKeyEx",
-        "RegCreateKeyExA",
-        "RegCreateKeyExW",
-        "RegCreateKey",
-        "RegCreateKeyA",
-        "RegCreateKeyW",
-        "RegGetValue",
-        "RegGetValueA",
-        "RegGetValueW",
-        "RegSetKeyValue",
-        "RegSetKeyValueA",
-        "RegSetKeyValueW",
-        "RegDeleteKeyValue",
-        "RegDeleteKeyValueA",
-        "RegDeleteKeyValueW",
-        "RegDeleteTree",
-        "RegDeleteTreeA",
-        "RegDeleteTreeW",
-        "SHGetValue",
-        "SHGetValueA",
-        "SHGetValueW",
-        "SHSetValue",
-        "SHSetValueA",
-        "SHSetValueW",
-        "SHRegGetValue",
-        # system directories
-        "GetSystemDirectory",
-        "GetSystemDirectoryA",
-        "GetSystemDirectoryW",
-        "GetWindowsDirectory",
-        "GetWindowsDirectoryA",
-        "GetWindowsDirectoryW",
-        "GetSystemWindowsDirectory",
-        "GetSystemWindowsDirectoryA",
-        "GetSystemWindowsDirectoryW",
+    }
+)
+#: Shell calls that return a known folder's path.
+FOLDER_CALLS = frozenset(
+    {
         "SHGetFolderPath",
         "SHGetFolderPathA",
         "SHGetFolderPathW",
@@ -154,37 +114,100 @@ API_NAMES = frozenset(
         "SHGetSpecialFolderPathA",
         "SHGetSpecialFolderPathW",
         "SHGetKnownFolderPath",
-        # device interfaces
-        "IoGetDeviceInterfaces",
-        "CM_Get_Device_Interface_List",
-        "CM_Get_Device_Interface_ListA",
-        "CM_Get_Device_Interface_ListW",
-        "CM_Get_Device_Interface_List_Size",
-        "CM_Get_Device_Interface_List_SizeA",
-        "CM_Get_Device_Interface_List_SizeW",
-        "IoRegisterPlugPlayNotification",
-        "CM_Register_Notification",
-        "RegisterDeviceNotification",
-        "RegisterDeviceNotificationA",
-        "RegisterDeviceNotificationW",
-        # files
-        "ZwCreateFile",
-        "ZwOpenFile",
-        "NtCreateFile",
-        "CreateFile",
-        "CreateFileA",
-        "CreateFileW",
-        "CreateFile2",
-        "ExpandEnvironmentStrings",
-        "ExpandEnvironmentStringsA",
-        "ExpandEnvironmentStringsW",
-        "LoadLibrary",
-        "LoadLibraryA",
-        "LoadLibraryW",
-        "LoadLibraryEx",
-        "LoadLibraryExA",
-        "LoadLibraryExW",
     }
+)
+#: The API names a rule looks at (calls of anything else are not collected).
+API_NAMES = (
+    KEY_OPENS
+    | PATH_BUILDERS
+    | FOLDER_CALLS
+    | frozenset(
+        {
+            # kernel registry
+            "InitializeObjectAttributes",
+            "RtlInitUnicodeString",
+            "RtlQueryRegistryValues",
+            "RtlQueryRegistryValuesEx",
+            "RtlWriteRegistryValue",
+            "RtlCheckRegistryKey",
+            "RtlCreateRegistryKey",
+            "RtlDeleteRegistryValue",
+            "WdfRegistryOpenKey",
+            "WdfRegistryCreateKey",
+            # user-mode registry
+            "RegOpenKeyEx",
+            "RegOpenKeyExA",
+            "RegOpenKeyExW",
+            "RegOpenKey",
+            "RegOpenKeyA",
+            "RegOpenKeyW",
+            "RegCreateKeyEx",
+            "RegCreateKeyExA",
+            "RegCreateKeyExW",
+            "RegCreateKey",
+            "RegCreateKeyA",
+            "RegCreateKeyW",
+            "RegGetValue",
+            "RegGetValueA",
+            "RegGetValueW",
+            "RegSetKeyValue",
+            "RegSetKeyValueA",
+            "RegSetKeyValueW",
+            "RegDeleteKeyValue",
+            "RegDeleteKeyValueA",
+            "RegDeleteKeyValueW",
+            "RegDeleteTree",
+            "RegDeleteTreeA",
+            "RegDeleteTreeW",
+            "SHGetValue",
+            "SHGetValueA",
+            "SHGetValueW",
+            "SHSetValue",
+            "SHSetValueA",
+            "SHSetValueW",
+            "SHRegGetValue",
+            # system directories
+            "GetSystemDirectory",
+            "GetSystemDirectoryA",
+            "GetSystemDirectoryW",
+            "GetWindowsDirectory",
+            "GetWindowsDirectoryA",
+            "GetWindowsDirectoryW",
+            "GetSystemWindowsDirectory",
+            "GetSystemWindowsDirectoryA",
+            "GetSystemWindowsDirectoryW",
+            # device interfaces
+            "IoGetDeviceInterfaces",
+            "CM_Get_Device_Interface_List",
+            "CM_Get_Device_Interface_ListA",
+            "CM_Get_Device_Interface_ListW",
+            "CM_Get_Device_Interface_List_Size",
+            "CM_Get_Device_Interface_List_SizeA",
+            "CM_Get_Device_Interface_List_SizeW",
+            "IoRegisterPlugPlayNotification",
+            "CM_Register_Notification",
+            "RegisterDeviceNotification",
+            "RegisterDeviceNotificationA",
+            "RegisterDeviceNotificationW",
+            # files
+            "ZwCreateFile",
+            "ZwOpenFile",
+            "NtCreateFile",
+            "CreateFile",
+            "CreateFileA",
+            "CreateFileW",
+            "CreateFile2",
+            "ExpandEnvironmentStrings",
+            "ExpandEnvironmentStringsA",
+            "ExpandEnvironmentStringsW",
+            "LoadLibrary",
+            "LoadLibraryA",
+            "LoadLibraryW",
+            "LoadLibraryEx",
+            "LoadLibraryExA",
+            "LoadLibraryExW",
+        }
+    )
 )
 
 #: Lower-case words of the API names above (and of the flags the rules look for): a file

@@ -9,7 +9,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic
 from infmigrate.rules.code._advice import api
 from infmigrate.rules.code._uses import first_argument_flags, mode_label
-from infmigrate.sources.reader import Call, SourceUnit, Span
+from infmigrate.sources.reader import PATH_BUILDERS, Call, SourceUnit, Span
 from infmigrate.sources.rule import CodeRule
 
 _CALLS = frozenset(
@@ -23,22 +23,6 @@ _CALLS = frozenset(
     }
 )
 _FLAGS = ("RTL_REGISTRY_ABSOLUTE", "RTL_REGISTRY_SERVICES", "RTL_REGISTRY_CONTROL")
-#: Calls that build a path string from another.
-_BUILDERS = frozenset(
-    {
-        "RtlAppendUnicodeToString",
-        "RtlAppendUnicodeStringToString",
-        "RtlUnicodeStringCopy",
-        "RtlUnicodeStringCat",
-        "RtlUnicodeStringCatString",
-        "RtlStringCchCatW",
-        "RtlStringCbCatW",
-        "RtlStringCchCopyW",
-        "RtlStringCbCopyW",
-        "RtlStringCchPrintfW",
-        "RtlStringCbPrintfW",
-    }
-)
 
 
 def _names_registry_path(unit: SourceUnit, names: frozenset[str]) -> bool:
@@ -59,7 +43,7 @@ def registry_path_builders(unit: SourceUnit, call: Call, index: int) -> list[Cal
         other
         for other in unit.calls
         if other.function == call.function
-        and other.name in _BUILDERS
+        and other.name in PATH_BUILDERS
         and other.span.line <= call.span.line
         and other is not call
         and len(other.arguments) >= 2

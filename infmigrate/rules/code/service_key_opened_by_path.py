@@ -13,20 +13,8 @@ from infmigrate.rules.code.rtl_registry_absolute import (
     lines_of,
     registry_path_builders,
 )
-from infmigrate.sources.reader import SourceUnit
+from infmigrate.sources.reader import KEY_OPENS, SourceUnit
 from infmigrate.sources.rule import CodeRule
-
-_OPENS = frozenset(
-    {
-        "ZwOpenKey",
-        "ZwOpenKeyEx",
-        "ZwCreateKey",
-        "ZwCreateKeyTransacted",
-        "ZwOpenKeyTransacted",
-        "NtOpenKey",
-        "NtCreateKey",
-    }
-)
 
 
 @register
@@ -98,7 +86,7 @@ class ServiceKeyOpenedByPath(CodeRule):
                         f": use {advice}",
                     )
                 continue
-            if call.name not in _OPENS or len(call.arguments) < 3:
+            if call.name not in KEY_OPENS or len(call.arguments) < 3:
                 continue
             attributes = call.arguments[2].identifiers
             for init in reversed(inits):

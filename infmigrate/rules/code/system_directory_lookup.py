@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic
 from infmigrate.rules.code._advice import FileTarget, file_advice
 from infmigrate.rules.code._uses import mode_label
-from infmigrate.sources.reader import SourceUnit
+from infmigrate.sources.reader import FOLDER_CALLS, SourceUnit
 from infmigrate.sources.rule import CodeRule
 
 _DIRECTORY_CALLS = {
@@ -20,17 +20,6 @@ _DIRECTORY_CALLS = {
     )
     for suffix in ("", "A", "W")
 }
-_FOLDER_CALLS = frozenset(
-    {
-        "SHGetFolderPath",
-        "SHGetFolderPathA",
-        "SHGetFolderPathW",
-        "SHGetSpecialFolderPath",
-        "SHGetSpecialFolderPathA",
-        "SHGetSpecialFolderPathW",
-        "SHGetKnownFolderPath",
-    }
-)
 #: Folder identifiers of the system and Windows directories (True: System32 or SysWOW64).
 _FOLDERS = {
     "CSIDL_SYSTEM": True,
@@ -94,7 +83,7 @@ class SystemDirectoryLookup(CodeRule):
         for call in unit.calls:
             system32 = _DIRECTORY_CALLS.get(call.name)
             what = call.name
-            if system32 is None and call.name in _FOLDER_CALLS:
+            if system32 is None and call.name in FOLDER_CALLS:
                 named = [f for a in call.arguments for f in sorted(a.identifiers) if f in _FOLDERS]
                 if not named:
                     continue
