@@ -13,7 +13,8 @@ only as a whole, and only when every file in it can move:
 * no ``<list>.security`` section is attached (1101), no DelFiles or RenFiles names it (1102);
 * it is not copied to another place as well;
 * no registry value loads it by bare name (a co-installer, a property page DLL), which
-  would stop finding it once it leaves System32;
+  would stop finding it once it leaves System32 (values the OS resolves itself, such as
+  the audio ``HKR,,Driver,,x.sys``, do not count: ``_fixed_place.OS_RESOLVED``);
 * no path to it comes out of a ``[Strings]`` value (the rewrite would change every locale's
   string, a decision left to the author);
 * no path to it is kernel-style: relative to the Windows directory (``System32\\drivers\\x.sys``,
@@ -93,7 +94,7 @@ from infmigrate.rules.placement._arch import (
     reaching_architectures,
 )
 from infmigrate.rules.placement._copies import ReachingInstalls, installs_of
-from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, recognize
+from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, os_resolved, recognize
 
 __all__ = [
     "REJECTED_FLAGS",
@@ -466,6 +467,8 @@ class _Planner:
         index: dict[str, EntryRef] = {}
         for reg in self.model.reg_sections:
             for line in reg.lines:
+                if os_resolved(self.model, reg, line) is not None:
+                    continue  # the OS finds the file itself (_fixed_place.OS_RESOLVED)
                 for _, text in line.string_values:
                     expanded = self.model.strings.expand(text)
                     bare: set[str] = set()

@@ -13,6 +13,13 @@ and the Microsoft documentation it comes from. :func:`recognize` is the only log
 
 Not in the table, for lack of a Microsoft page that says the consumer needs a fixed place:
 screen savers (``.scr``), keyboard layouts, and legacy CryptoAPI CSPs.
+
+The other way round, :data:`OS_RESOLVED` lists registry values that name a file by its bare
+name but that no component resolves through the DLL search path: the OS finds the file
+by itself (a kernel driver named in the audio ``Driver`` value is loaded through its
+service's ImagePath). Such a value does not keep its file in System32 (the planner,
+``_driver_store``) and is not reported as a bare-name load (ISO004):
+:func:`os_resolved` is the test.
 """
 
 from __future__ import annotations
@@ -20,11 +27,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from infmigrate.engine.model import InfModel
-from infmigrate.engine.model.registry import RegKind
+from infmigrate.engine.model import Context, InfModel
+from infmigrate.engine.model.registry import RegKind, RegLine, RegSection
 from infmigrate.engine.model.sections import fold
 
-__all__ = ["CONSUMERS", "Consumer", "FixedPlaces", "docs", "recognize"]
+__all__ = [
+    "CONSUMERS",
+    "OS_RESOLVED",
+    "Consumer",
+    "FixedPlaces",
+    "OsResolvedValue",
+    "docs",
+    "os_resolved",
+    "recognize",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +221,106 @@ CONSUMERS: tuple[Consumer, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True, slots=True)
+class OsResolvedValue:
+    """A registry value whose bare file name the OS resolves by itself, not through the
+    DLL search path: it does not keep the file in System32."""
+
+    #: The value name (folded).
+    value_name: str
+    #: The subkey under HKR (folded; "" for the key itself).
+    subkey: str
+    #: The key HKR must stand for in every context the AddReg section is reached in.
+    context: Context
+    #: Values (subkey, value name; folded) of which the same AddReg section must write
+    #: one: what shows the registration the value belongs to.
+    companions: tuple[tuple[str, str], ...]
+    #: File extensions (folded, with the dot) the value's single bare name may have.
+    extensions: tuple[str, ...]
+    #: What it is, for the documentation.
+    what: str
+    #: Why the OS does not need a path there.
+    why: str
+    #: Microsoft documentation and samples (title, URL).
+    sources: tuple[tuple[str, str], ...]
+
+
+OS_RESOLVED: tuple[OsResolvedValue, ...] = (
+    OsResolvedValue(
+        value_name="driver",
+        subkey="",
+        context=Context.SOFTWARE_KEY,
+        companions=(("", "associatedfilters"), ("drivers", "subclasses")),
+        extensions=(".sys",),
+        what="`HKR,,Driver,,x.sys` in the software key of a device, in an AddReg section "
+        "that also writes `HKR,,AssociatedFilters` or `HKR,Drivers,SubClasses` (the audio "
+        "adapter "
+        "driver named for the Windows multimedia system, next to `AssociatedFilters` and "
+        "the `Drivers\\wave\\wdmaud.drv` subkeys)",
+        why="the value names the device's kernel driver, which Windows loads through the "
+        "device's service (its ImagePath, written by AddService from ServiceBinary), not "
+        "by searching for the name; Microsoft's audio samples keep the bare name with the "
+        "driver in the driver store (DIRID 13) since the SysVAD move in commit 8ffcdad0 "
+        "(June 2019)",
+        sources=(
+            (
+                "Installing Windows Multimedia System Support for an Audio Adapter",
+                "https://learn.microsoft.com/windows-hardware/drivers/audio/"
+                "installing-windows-multimedia-system-support-for-an-audio-adapter",
+            ),
+            (
+                "Windows-driver-samples audio/sysvad/TabletAudioSample/"
+                "ComponentizedAudioSample.inx (DIRID 13, HKR,,Driver,,tabletaudiosample.sys)",
+                "https://github.com/microsoft/Windows-driver-samples/blob/main/audio/sysvad/"
+                "TabletAudioSample/ComponentizedAudioSample.inx",
+            ),
+            (
+                "Windows-driver-samples audio/simpleaudiosample/Source/Main/"
+                "SimpleAudioSample.inx (DIRID 13, HKR,,Driver,,simpleaudiosample.sys)",
+                "https://github.com/microsoft/Windows-driver-samples/blob/main/audio/"
+                "simpleaudiosample/Source/Main/SimpleAudioSample.inx",
+            ),
+        ),
+    ),
+)
+_BY_VALUE = {v.value_name: v for v in OS_RESOLVED}
+
+
+def os_resolved(model: InfModel, reg: RegSection, line: RegLine) -> OsResolvedValue | None:
+    """The entry of :data:`OS_RESOLVED` that ``line`` of the AddReg section ``reg`` is,
+    if any: an HKR value of that name and subkey, in a section reached only where HKR is
+    that key, whose data is one bare file name with one of the entry's extensions."""
+    entry = _BY_VALUE.get(fold(line.value_name))
+    if entry is None or reg.kind is not RegKind.ADD or fold(line.root.strip()) != "hkr":
+        return None
+    expand = model.strings.expand
+    if fold(expand(line.subkey).strip().strip("\\")) != entry.subkey:
+        return None
+    if not reg.contexts or any(c.kind is not entry.context for c in reg.contexts):
+        return None
+    if not any(_writes(model, reg, sub, value) for sub, value in entry.companions):
+        return None
+    values = [expand(text).strip() for _, text in line.string_values]
+    if len(values) != 1:
+        return None
+    name = values[0]
+    if any(c in name for c in "\\/:%,; ") or not fold(name).endswith(entry.extensions):
+        return None
+    return entry
+
+
+def _writes(model: InfModel, reg: RegSection, subkey: str, value_name: str) -> bool:
+    """Whether ``reg`` writes HKR ``subkey`` (folded) ``value_name`` (folded)."""
+    expand = model.strings.expand
+    return any(
+        fold(line.root.strip()) == "hkr"
+        and fold(line.value_name) == value_name
+        and fold(expand(line.subkey).strip().strip("\\")) == subkey
+        for line in reg.lines
+    )
+
+
 #: A file-name-like token in a value (what a registration would name).
 _TOKEN = re.compile(r"[^\s,;\"'\\/:%=()]+\.[A-Za-z0-9]+")
 
@@ -287,4 +403,15 @@ def docs() -> str:
         "a fixed place): screen savers (`.scr`), keyboard layouts, legacy CryptoAPI "
         "CSPs."
     )
+    lines += [
+        "",
+        "## Bare names the OS resolves itself",
+        "These values name a file without a path, but nothing looks the name up in "
+        "System32: they neither keep the file there nor are reported as bare-name loads.",
+        "",
+    ]
+    for v in OS_RESOLVED:
+        lines.append(f"- {v.what}. Why: {v.why}.")
+        for title, url in v.sources:
+            lines.append(f"  - [{title}]({url})")
     return "\n".join(lines)

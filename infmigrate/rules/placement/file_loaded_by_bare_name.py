@@ -12,7 +12,7 @@ from infmigrate.engine.model.registry import RegKind
 from infmigrate.engine.model.sections import fold
 from infmigrate.rules.placement._copies import dest_name
 from infmigrate.rules.placement._driver_store import DriverStorePlans
-from infmigrate.rules.placement._fixed_place import Consumer
+from infmigrate.rules.placement._fixed_place import Consumer, os_resolved
 from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
 from infmigrate.rules.placement._messages import place
 
@@ -58,6 +58,12 @@ class FileLoadedByBareName(Fixer):
     provider registration (bcrypt loads the named module from System32), the Winsock
     catalog, print monitors. No HKR value helps them: such files must stay, and the finding
     says so, with the isolated alternative when there is one (the table below).
+
+    Some values name a file by bare name although nothing searches for it: the OS finds
+    the file by itself. The audio adapter's `HKR,,Driver,,x.sys` names the kernel driver
+    that Windows loads through the device's service, and Microsoft's isolated audio
+    samples keep it next to DIRID 13. Such values are not reported and do not keep their
+    file in System32 (the second table below).
 
     ## Fix safety
     There is no fix: the code that reads the value has to change to take a full path, which
@@ -106,6 +112,8 @@ class FileLoadedByBareName(Fixer):
             if reg.kind is not RegKind.ADD or reg.section is None:
                 continue
             for line in reg.lines:
+                if os_resolved(ctx.model, reg, line) is not None:
+                    continue  # the OS finds the file itself
                 for _, text in line.string_values:
                     expanded = strings.expand(text)
                     for token in _TOKEN.findall(expanded):
