@@ -146,9 +146,9 @@ class CoInstaller(Fixer):
                     f"driver; not fixed: {plan.refusal}"
                 )
             else:
-                dlls = ", ".join(d.name for d in plan.dlls.values()) or "nothing"
+                names = ", ".join(d.name for d in plan.dlls.values()) or "nothing"
                 text = (
-                    f"[{section.name}] registers only framework co-installers ({dlls}) "
+                    f"[{section.name}] registers only framework co-installers ({names}) "
                     f"{codes([1300])}: remove it, with the AddReg sections and CopyFiles "
                     "lists only it uses; the .Wdf section stays"
                 )
