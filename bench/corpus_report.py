@@ -2,6 +2,7 @@
 the rest stays. Prints a table; used for issue closing notes and the README.
 
     python bench/corpus_report.py [--corpus ../shared/corpus] [--checkout PATH]
+        [--extend-select CODES] [--unsafe-fixes] [--target-windows VERSION]
 
 ``--checkout`` measures another infmigrate checkout (its ``infmigrate`` and ``fixers``
 packages are imported instead of this one's; run it with that checkout's interpreter),
@@ -9,6 +10,12 @@ with this script's reason categories, so that two versions compare line by line.
 
 Reasons: each list left in place counts once per category its reasons fall in ("lists"),
 and once per distinct reason text ("reasons": a list with two renamed files counts 2).
+
+``--extend-select ISO029,ISO057`` runs more rules with the file-placement ones, in the same
+fix loop (a co-installer removal then lets ISO001 move the list it held back);
+``--unsafe-fixes`` applies unsafe fixes too; ``--target-windows`` sets the target, as the
+command's options do. A list of DIRID 11/12 that no longer exists after the run (a
+co-installer's list ISO029 removed) is counted as removed, not as moved.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ sys.path.insert(0, str(_checkout()))
 
 import infmigrate  # noqa: E402
 from infmigrate.engine.catalog import rule  # noqa: E402
-from infmigrate.engine.fixer import FixContext  # noqa: E402
+from infmigrate.engine.fixer import FixContext, Settings  # noqa: E402
 from infmigrate.engine.runner import fix  # noqa: E402
 from infmigrate.rules.placement import _driver_store  # noqa: E402
 
@@ -85,6 +92,13 @@ CATEGORIES = [
 ]
 
 
+def after_model_lists(tree: infmigrate.InfFile) -> list[Any]:
+    """Every file list of ``tree`` (any kind), from its model."""
+    from infmigrate.engine.model import build_model
+
+    return list(build_model(tree).file_lists)
+
+
 def _category(reason: str) -> str:
     for name, pattern in CATEGORIES:
         if re.search(pattern, reason):
@@ -117,11 +131,24 @@ def main() -> None:
         default=ROOT,
         help="the infmigrate checkout to measure (default: this one)",
     )
+    parser.add_argument(
+        "--extend-select", default="", help="more rule codes to run (comma-separated)"
+    )
+    parser.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too")
+    parser.add_argument("--target-windows", default=None, help="the target Windows version")
     args = parser.parse_args()
+    rules = RULES + [rule(c.strip()) for c in args.extend_select.split(",") if c.strip()]
+    settings = Settings(unsafe_fixes=args.unsafe_fixes)
+    if args.target_windows is not None:
+        from infmigrate.engine.builds import parse_windows
+
+        settings = Settings(
+            unsafe_fixes=args.unsafe_fixes, target_windows=parse_windows(args.target_windows)
+        )
     names = corpus_names(args.corpus)
     start = time.perf_counter()
     legacy_infs = migrated = partly = 0
-    files_before = files_moved = lists_moved = lists_left = 0
+    files_before = files_moved = lists_moved = lists_left = lists_removed = files_removed = 0
     reasons: Counter[str] = Counter()
     lists: Counter[str] = Counter()
     applied: Counter[str] = Counter()
@@ -134,13 +161,13 @@ def main() -> None:
         ctx = FixContext(tree)
         before = plans(ctx)
         if not before.legacy:
-            result = fix(tree, RULES, path=name)
+            result = fix(tree, rules, settings, path=name)
             applied.update(d.code for d in result.applied)
             _count_added(tree, result.fixed, added_sections, added_lines)
             continue
         legacy_infs += 1
         files_before += sum(len(p.file_list.files) for p in before.legacy)
-        result = fix(tree, RULES, path=name)
+        result = fix(tree, rules, settings, path=name)
         applied.update(d.code for d in result.applied)
         _count_added(tree, result.fixed, added_sections, added_lines)
         after = plans(FixContext(result.fixed))
@@ -150,9 +177,26 @@ def main() -> None:
         elif len(remaining) < len(before.legacy):
             partly += 1
         lists_left += len(remaining)
-        lists_moved += len(before.legacy) - len(remaining)
+        # lists that no longer exist at all (removed, e.g. a co-installer's by ISO029)
+        existing = {
+            (fl.file is not None, (fl.file or fl.name).casefold())
+            for fl in after_model_lists(result.fixed)
+        }
+        gone = [
+            p
+            for p in before.legacy
+            if (p.file_list.file is not None, (p.file_list.file or p.file_list.name).casefold())
+            not in existing
+        ]
+        lists_removed += len(gone)
+        files_removed += sum(len(p.file_list.files) for p in gone)
+        lists_moved += len(before.legacy) - len(remaining) - len(gone)
         left_files = sum(len(p.file_list.files) for p in remaining)
-        files_moved += sum(len(p.file_list.files) for p in before.legacy) - left_files
+        files_moved += (
+            sum(len(p.file_list.files) for p in before.legacy)
+            - left_files
+            - sum(len(p.file_list.files) for p in gone)
+        )
         for p in remaining:
             categories = [_category(reason) for reason in dict.fromkeys(p.blocked)]
             reasons.update(categories)
@@ -165,8 +209,11 @@ def main() -> None:
     print(f"  fully migrated to DIRID 13:   {migrated}")
     print(f"  partly migrated:              {partly}")
     print(f"  unchanged (nothing movable):  {legacy_infs - migrated - partly}")
-    print(f"file lists moved: {lists_moved}, left in place: {lists_left}")
-    print(f"files moved: {files_moved} of {files_before}")
+    print(f"rules: {', '.join(r.code for r in rules)}; unsafe fixes: {args.unsafe_fixes}")
+    print(f"file lists moved: {lists_moved}, left in place: {lists_left}, removed: {lists_removed}")
+    print(
+        f"files moved: {files_moved} of {files_before} (removed with their lists: {files_removed})"
+    )
     print("fixes applied: " + ", ".join(f"{c} {n}" for c, n in sorted(applied.items())))
     if added_sections:
         print(

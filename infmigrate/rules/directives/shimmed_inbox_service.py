@@ -116,6 +116,7 @@ class ShimmedInboxService(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
+        found: list[tuple[ServiceInstall, str, list[InstallSection] | None]] = []
         ranges = None
         for svc in model.services:
             known = _INBOX.get(fold(svc.name.strip()))
@@ -142,7 +143,7 @@ class ShimmedInboxService(Fixer):
                 "so that Windows' own definition of the service applies"
             )
             if fold(svc.name.strip()) != "wudfrd":
-                yield self.diagnostic(svc.entry, text)
+                found.append((svc, text, None))
                 continue
             installs = _installs(model, svc)
             why = _reflector_refusal(model, svc, installs)
@@ -160,10 +161,16 @@ class ShimmedInboxService(Fixer):
                         "for them, or raise the target"
                     )
             if why:
-                yield self.diagnostic(svc.entry, f"{text}; not fixed: {why}")
-                continue
-            fix = self.make_fix(*_reflector_edits(ctx, svc, installs))
-            yield self.diagnostic(svc.entry, text, fix)
+                found.append((svc, f"{text}; not fixed: {why}", None))
+            else:
+                found.append((svc, text, installs))
+        # One fix for every reflector line, shared by their findings: lines that share a
+        # service-install section (or a DDInstall) would otherwise each keep it, or
+        # both edit it.
+        fixable = [(svc, chosen) for svc, _, chosen in found if chosen is not None]
+        fix = self.make_fix(*_reflector_edits(ctx, fixable)) if fixable else None
+        for svc, text, chosen in found:
+            yield self.diagnostic(svc.entry, text, fix if chosen is not None else None)
 
 
 def _installs(model: InfModel, svc: ServiceInstall) -> list[InstallSection]:
@@ -232,44 +239,50 @@ def _pair(like: LogicalSection, needs: str, newline: str) -> list[Line]:
 
 
 def _reflector_edits(
-    ctx: FixContext, svc: ServiceInstall, installs: list[InstallSection]
+    ctx: FixContext, fixable: list[tuple[ServiceInstall, list[InstallSection]]]
 ) -> list[Edit]:
-    """Replace the AddService line, add Include/Needs to the DDInstall and its .HW
-    (created when missing), and drop the service-install section no one else uses."""
+    """Replace each AddService line, add Include/Needs to each DDInstall and its .HW
+    (created when missing), and drop each service-install section no one else uses."""
     model = ctx.model
     newline = ctx.tree.newline
-    edits: list[Edit] = [
-        Edit.replace(svc.entry.entry, *_pair(svc.entry.section, "WUDFRD.NT.Services", newline))
-    ]
+    edits: list[Edit] = []
     done: set[int] = set()
-    for install in installs:
-        section = install.section
-        assert section is not None
-        if id(section) in done:
+    for svc, installs in fixable:
+        edits.append(
+            Edit.replace(svc.entry.entry, *_pair(svc.entry.section, "WUDFRD.NT.Services", newline))
+        )
+        for install in installs:
+            section = install.section
+            assert section is not None
+            if id(section) in done:
+                continue
+            done.add(id(section))
+            lines = _pair(section, "WUDFRD.NT", newline)
+            hw = install.suffix("HW")
+            if hw is not None:
+                edits.append(append_lines(section.blocks[-1], lines))
+                if id(hw) not in done:
+                    done.add(id(hw))
+                    edits.append(append_lines(hw.blocks[-1], _pair(hw, "WUDFRD.NT.HW", newline)))
+                continue
+            # No .HW section: a new one right after the DDInstall section.
+            last = section.blocks[-1]
+            body: list[Line] = _pair(section, "WUDFRD.NT.HW", newline)
+            if bool(last.body) and type(last.body[-1]) is TriviaLine:
+                body.append(TriviaLine("", "", newline))
+            else:  # the section ran into the next one: a blank line before the new one
+                lines.append(TriviaLine("", "", newline))
+            edits.append(append_lines(last, lines))
+            new = make_section(f"{section.name}.HW", body, newline=last.header.newline or newline)
+            edits.append(Edit.insert_section(last, new))
+    going = {id(svc) for svc, _ in fixable}
+    deleted: set[int] = set()
+    for svc, _ in fixable:
+        target = svc.section
+        if target is None or id(target) in deleted:
             continue
-        done.add(id(section))
-        lines = _pair(section, "WUDFRD.NT", newline)
-        hw = install.suffix("HW")
-        if hw is not None:
-            edits.append(append_lines(section.blocks[-1], lines))
-            if id(hw) not in done:
-                done.add(id(hw))
-                edits.append(append_lines(hw.blocks[-1], _pair(hw, "WUDFRD.NT.HW", newline)))
-            continue
-        # No .HW section: a new one right after the DDInstall section.
-        last = section.blocks[-1]
-        body: list[Line] = _pair(section, "WUDFRD.NT.HW", newline)
-        if bool(last.body) and type(last.body[-1]) is TriviaLine:
-            body.append(TriviaLine("", "", newline))
-        else:  # the section ran straight into the next one: a blank line before the new one
-            lines.append(TriviaLine("", "", newline))
-        edits.append(append_lines(last, lines))
-        new = make_section(f"{section.name}.HW", body, newline=last.header.newline or newline)
-        edits.append(Edit.insert_section(last, new))
-    target = svc.section
-    used = [
-        s for s in model.services if s is not svc and fold(s.section_name) == fold(svc.section_name)
-    ]
-    if target is not None and not used:
-        edits += [Edit.delete_section(b) for b in target.blocks]
+        users = [s for s in model.services if fold(s.section_name) == fold(svc.section_name)]
+        if all(id(s) in going for s in users):
+            deleted.add(id(target))
+            edits += [Edit.delete_section(b) for b in target.blocks]
     return edits

@@ -12,6 +12,7 @@ from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
     Edit,
+    Fix,
     FixAvailability,
     FixContext,
     Fixer,
@@ -133,6 +134,13 @@ class CoInstaller(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
         plans = _plan(ctx)
+        # One fix per applicability, shared by its findings (see _edits).
+        fixes: dict[Applicability, Fix] = {}
+        for applicability in (Applicability.SAFE, Applicability.UNSAFE):
+            group = [p for p in plans if not p.refusal and p.applicability is applicability]
+            if group:
+                edits = _edits(model, group, plans)
+                fixes[applicability] = self.make_fix(*edits, applicability=applicability)
         for plan in plans:
             section, install = plan.section, plan.installs[0]
             fix = None
@@ -152,8 +160,7 @@ class CoInstaller(Fixer):
                     f"{codes([1300])}: remove it, with the AddReg sections and CopyFiles "
                     "lists only it uses; the .Wdf section stays"
                 )
-                edits = _edits(model, plan, plans)
-                fix = self.make_fix(*edits, applicability=plan.applicability)
+                fix = fixes[plan.applicability]
                 if plan.applicability is Applicability.UNSAFE:
                     text += f"; unsafe: {plan.unsafe}"
             yield self.diagnostic(section.blocks[0].header, text, fix, infverif=(1300,))
@@ -400,22 +407,22 @@ def _includes_winusb(model: InfModel, plan: _Plan) -> bool:
     return True
 
 
-def _edits(model: InfModel, plan: _Plan, plans: list[_Plan]) -> list[Edit]:
-    """Remove the section, and what only it (or the removals applied with it) uses."""
+def _edits(model: InfModel, group: list[_Plan], plans: list[_Plan]) -> list[Edit]:
+    """Remove the sections of ``group`` (the plans of one applicability) and what only
+    they (or the removals applied with them) use, in one fix: removals that share an
+    AddReg section or a list would otherwise each keep it for the other, or both delete
+    it."""
     expand = model.strings.expand
-    # Sections whose references do not count: this one, and the other removals that are
-    # applied whenever this one is (a safe one always; an unsafe one with an unsafe one).
+    applicability = group[0].applicability
+    # Sections whose references do not count: the group's, and the other removals that
+    # are applied whenever the group is (a safe one always; an unsafe one with unsafe ones).
     going = {
         id(p.section)
         for p in plans
         if not p.refusal
-        and (
-            p is plan
-            or p.applicability is Applicability.SAFE
-            or plan.applicability is Applicability.UNSAFE
-        )
+        and (p.applicability is Applicability.SAFE or applicability is Applicability.UNSAFE)
     }
-    named: dict[str, dict[str, int]] = {"addreg": {}, "list": {}}
+    named: dict[str, set[str]] = {"addreg": set(), "list": set()}
     for section in model.sections:
         if id(section) in going:
             continue
@@ -427,17 +434,31 @@ def _edits(model: InfModel, plan: _Plan, plans: list[_Plan]) -> list[Edit]:
                 slot = named["list"]
             else:
                 continue
-            for value in ref.values:
-                text = fold(expand(value).strip())
-                slot[text] = slot.get(text, 0) + 1
-    edits: list[Edit] = [Edit.delete_section(b) for b in plan.section.blocks]
-    for name, section in plan.addregs.items():
+            slot.update(fold(expand(value).strip()) for value in ref.values)
+    edits: list[Edit] = []
+    addregs: dict[str, LogicalSection] = {}
+    lists: dict[str, LogicalSection] = {}
+    dlls: dict[str, CoInstallerDll] = {}
+    for plan in group:
+        edits += [Edit.delete_section(b) for b in plan.section.blocks]
+        addregs.update(plan.addregs)
+        lists.update(plan.lists)
+        dlls.update(plan.dlls)
+    for name, section in addregs.items():
         if name not in named["addreg"]:
             edits += [Edit.delete_section(b) for b in section.blocks]
-    removed_lists = {name for name in plan.lists if name not in named["list"]}
+    removed_lists = {name for name in lists if name not in named["list"]}
+    # Lists that the other removals applied with the group take away.
+    others_lists = {
+        name
+        for p in plans
+        if id(p.section) in going and p not in group
+        for name in p.lists
+        if name not in named["list"]
+    }
     dd = model.destination_dirs
-    for name in removed_lists:
-        edits += [Edit.delete_section(b) for b in plan.lists[name].blocks]
+    for name in sorted(removed_lists):
+        edits += [Edit.delete_section(b) for b in lists[name].blocks]
         dest = dd.explicit_folded(name)
         if dest is not None and dest.entry is not None:
             edits.append(Edit.delete(dest.entry.entry))
@@ -445,17 +466,21 @@ def _edits(model: InfModel, plan: _Plan, plans: list[_Plan]) -> list[Edit]:
     # (nothing loads them once the registration is gone, and they kept that list in
     # System32); a list of nothing but co-installers is left as it is.
     copied: set[str] = set()
+    done: set[int] = set()
     for fl in model.file_lists:
-        if fl.section is None or fold(fl.name) in removed_lists:
+        if fl.section is None or fold(fl.name) in removed_lists | others_lists:
             continue
-        ours = [c for c in fl.files if fold(expand(c.source_name).strip()) in plan.dlls]
+        ours = [c for c in fl.files if fold(expand(c.source_name).strip()) in dlls]
         others = [c for c in fl.files if all(c is not o for o in ours)]
         if fl.kind is ListKind.COPY and ours and others and fl.file is None:
-            edits += [Edit.delete(c.entry.entry) for c in ours if c.entry is not None]
+            for c in ours:
+                if c.entry is not None and id(c.entry.entry) not in done:
+                    done.add(id(c.entry.entry))
+                    edits.append(Edit.delete(c.entry.entry))
             copied.update(fold(expand(c.source_name).strip()) for c in others)
         else:
             copied.update(fold(expand(c.source_name).strip()) for c in fl.files)
-    gone = [d for d in plan.dlls if d not in copied]
+    gone = [d for d in dlls if d not in copied]
     if gone:
         for section in model.sections:
             if not section.folded.startswith("sourcedisksfiles"):
