@@ -158,7 +158,7 @@ class CoInstaller(Fixer):
                 text = (
                     f"[{section.name}] registers only framework co-installers ({names}) "
                     f"{codes([1300])}: remove it, with the AddReg sections and CopyFiles "
-                    "lists only it uses; the .Wdf section stays"
+                    "lists only it uses; a .Wdf section stays"
                 )
                 fix = fixes[plan.applicability]
                 if plan.applicability is Applicability.UNSAFE:
@@ -492,9 +492,8 @@ def _edits(model: InfModel, group: list[_Plan], plans: list[_Plan]) -> list[Edit
 
 
 def _kind(dll: str) -> str:
-    lowered = dll.casefold()
-    if lowered.startswith(("wdfcoinstaller", "wudfupdate")):
-        return "wdf"
-    if lowered.startswith("winusbcoinstaller"):
-        return "winusb"
-    return "other"
+    """``wdf`` (a KMDF or UMDF co-installer), ``winusb``, or ``other``."""
+    found = classify_dll(dll.split(",", 1)[0])
+    if found is None:
+        return "other"
+    return "winusb" if found.framework == "winusb" else "wdf"
