@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.builds import describe as describe_version
 from infmigrate.engine.catalog import register
-from infmigrate.engine.edits import append_lines, make_entry, make_section
+from infmigrate.engine.edits import append_lines, make_entry, make_section, valid_section_name
 from infmigrate.engine.fixer import Diagnostic, Edit, FixAvailability, FixContext, Fixer
 from infmigrate.engine.floors import floor
 from infmigrate.engine.model import InfModel, InstallSection, LogicalSection, fold
@@ -215,6 +215,8 @@ def _reflector_refusal(model: InfModel, svc: ServiceInstall, installs: list[Inst
         hw = install.suffix("HW")
         if hw is not None:
             holders.append(hw)
+        elif not valid_section_name(f"{install.section.name}.HW"):
+            return f"[{install.section.name}] has no .HW section, and its name cannot take one"
     for holder in holders:
         for ref in holder.entries:
             if fold(ref.key or "") in ("include", "needs"):
