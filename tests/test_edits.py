@@ -184,3 +184,31 @@ def test_a_rewritten_path_keeps_a_keyless_first_field_quoted() -> None:
     rewritten = _reparse(entry.with_changes(fields=(field,)))
     assert rewritten.key is None
     assert rewritten.values == ["ServiceBinary = %13%\\cx.sys"]
+
+
+def test_deleting_a_section_keeps_the_comment_that_introduces_the_next_one() -> None:
+    # The comments above a header end the previous section's body in the tree: a deletion
+    # takes the banner above its own header and keeps the one above the next section.
+    tree = infmigrate.parse(
+        b"[A]\nx\n\n; --- B: co-installer ---\n[B]\ny\n\n; --- C: WDF section ---\n[C]\nz\n"
+    )
+    out = apply_edits(tree, [Edit.delete_section(tree.sections[1])])
+    assert out.to_bytes() == b"[A]\nx\n\n; --- C: WDF section ---\n[C]\nz\n"
+    assert infmigrate.parse(out.to_bytes()) == out
+
+
+def test_comments_right_under_entries_stay_with_their_section() -> None:
+    # No blank line: a commented-out entry, not a banner for the next section.
+    tree = infmigrate.parse(b"[A]\nx\n;old=1\n[B]\ny\n;old=2\n[C]\nz\n")
+    out = apply_edits(tree, [Edit.delete_section(tree.sections[1])])
+    assert out.to_bytes() == b"[A]\nx\n;old=1\n[C]\nz\n"
+
+
+def test_banners_of_consecutive_deleted_sections_all_go() -> None:
+    tree = infmigrate.parse(b"[A]\nx\n\n;B\n[B]\ny\n\n;C\n[C]\nz\n\n;D\n[D]\nw\n")
+    _, b, c, _ = tree.sections
+    out = apply_edits(tree, [Edit.delete_section(b), Edit.delete_section(c)])
+    assert out.to_bytes() == b"[A]\nx\n\n;D\n[D]\nw\n"
+    first = infmigrate.parse(b"; header\n\n;B\n[B]\ny\n\n;C\n[C]\nz\n")
+    out = apply_edits(first, [Edit.delete_section(first.sections[0])])
+    assert out.to_bytes() == b"; header\n\n;C\n[C]\nz\n"  # lines before the first section too

@@ -108,13 +108,28 @@ def apply_edits(
 
     prolog = edit_lines(tree.prolog)
     sections: list[Section] = []
+    kept_comments, dropped_comments = _comments_of_deleted_sections(
+        tree, deleted_sections, sections_after, set(replace) | set(after)
+    )
+    if dropped_comments.get(id(tree)):
+        prolog = edit_lines(tree.prolog[: len(tree.prolog) - dropped_comments[id(tree)]])
     for section in tree.sections:
         key = id(section)
         if key in deleted_sections:
             found.add(key)
+            if key in kept_comments:
+                lead_in = edit_lines(kept_comments[key])
+                if sections:
+                    last_kept = sections[-1]
+                    sections[-1] = Section(last_kept.header, (*last_kept.body, *lead_in))
+                else:
+                    prolog = (*prolog, *lead_in)
         else:
             header_lines = edit_lines((section.header,))
-            body = edit_lines(section.body)
+            body = section.body
+            if key in dropped_comments:
+                body = body[: len(body) - dropped_comments[key]]
+            body = edit_lines(body)
             if not header_lines or type(header_lines[0]) is not SectionHeader:
                 raise EditConflict("a section header can only be replaced by a header")
             # Lines that come with the header (an insertion after it) open the body.
@@ -148,6 +163,60 @@ def apply_edits(
         tree.trailing_bytes,
         numbered=not renumber,
     )
+
+
+def _comment_block(lines: Sequence[Line]) -> int:
+    """How many comment-only lines end ``lines``, when a blank line sets them apart from
+    what comes before (else 0: comments right under entries, such as a commented-out
+    entry, belong to the section they end)."""
+    count = 0
+    for line in reversed(lines):
+        if type(line) is not TriviaLine or not line.comment:
+            break
+        count += 1
+    if count == len(lines):
+        return 0
+    before = lines[len(lines) - count - 1]
+    return count if type(before) is TriviaLine and not before.comment else 0
+
+
+def _comments_of_deleted_sections(
+    tree: InfFile,
+    deleted: set[int | None],
+    sections_after: dict[int | None, list[Section]],
+    targeted: set[int | None],
+) -> tuple[dict[int, tuple[Line, ...]], dict[int, int]]:
+    """The comments a section deletion keeps and takes with it.
+
+    In the tree, the comment lines just above a header end the *previous* section's body.
+    Deleting a section therefore keeps the comment block that ends its body when the next
+    section stays (``;--- WDF section`` above ``[X.Wdf]`` introduces that section, not the
+    deleted one), and takes the comment block just above its own header out of the kept
+    section before it, or out of the lines before the first section (it introduces the
+    deleted section). A block is the comment-only lines right above a header, when a blank
+    line sets them apart from the lines before (see :func:`_comment_block`); a line an
+    edit targets is never dropped. Returns (kept block per deleted section, lines dropped from the
+    end of the body per kept section, or of the prolog keyed by the tree's id)."""
+    sections = tree.sections
+    kept: dict[int, tuple[Line, ...]] = {}
+    dropped: dict[int, int] = {}
+    for i, section in enumerate(sections):
+        key = id(section)
+        if key not in deleted:
+            continue
+        nxt = sections[i + 1] if i + 1 < len(sections) else None
+        block = _comment_block(section.body)
+        if block and nxt is not None and id(nxt) not in deleted and key not in sections_after:
+            kept[key] = tuple(section.body[len(section.body) - block :])
+        owner: Section | InfFile | None = tree if not i else sections[i - 1]
+        if owner is not tree and id(owner) in deleted:
+            owner = None
+        if owner is not None:
+            lines = owner.prolog if isinstance(owner, InfFile) else owner.body
+            lead_in = _comment_block(lines)
+            if lead_in and not any(id(line) in targeted for line in lines[-lead_in:]):
+                dropped[id(owner)] = lead_in
+    return kept, dropped
 
 
 def _keep_lone_crs_apart(
