@@ -802,6 +802,8 @@ def run(
             raise UsageError("--add-noqa-reason must be a single line")
         if options.output_file is not None or options.extra_outputs or options.statistics:
             raise UsageError("--add-noqa writes suppression comments and prints no report")
+        if "-" in options.paths or options.stdin_filename is not None:
+            raise UsageError("--add-noqa edits files in place, not standard input")
     if options.jobs is not None and options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if not options.paths and options.stdin_filename is None:

@@ -159,6 +159,7 @@ def test_fix_only_with_diff_exits_one_only_for_changes(tmp_path: Path) -> None:
         (("--add-noqa", "--write"), "--write and --add-noqa cannot be combined"),
         (("--add-noqa-reason", "x"), "--add-noqa-reason goes with --add-noqa"),
         (("--add-noqa", "--add-noqa-reason", "a\nb"), "must be a single line"),
+        (("--add-noqa", "-"), "not standard input"),
     ],
 )
 def test_bad_mode_combinations(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
