@@ -229,7 +229,8 @@ def add_directives(tree: InfFile, diagnostics: Iterable[Diagnostic], reason: str
     for leftover in wanted.values():
         out.left.extend(leftover)
     texts = [line.code for line in lines]
-    if "".join(texts) != tree.code:  # pragma: no cover - the tree prints back its text
+    tail = tree.tail  # what follows the last line (a DOS end-of-file ^Z)
+    if "".join(texts) + tail != tree.code:  # pragma: no cover - the tree prints back its text
         out.left.extend(d for found in owners.values() for d in found)
         return out
     edits = {
@@ -241,7 +242,9 @@ def add_directives(tree: InfFile, diagnostics: Iterable[Diagnostic], reason: str
         for index, text in edits.items():
             new_texts[index] = text
         try:
-            new_data = encode("".join(new_texts), tree.encoding, tree.bom, tree.trailing_bytes)
+            new_data = encode(
+                "".join(new_texts) + tail, tree.encoding, tree.bom, tree.trailing_bytes
+            )
         except ValueError:  # the reason cannot be written in the file's encoding
             out.left.extend(d for found in owners.values() for d in found)
             return out

@@ -217,6 +217,14 @@ def test_add_directives_leaves_a_line_a_comment_would_change() -> None:
     assert [d.code for d in out.left] == ["INF001", "INF003"]
 
 
+def test_add_directives_keeps_a_dos_end_of_file_mark() -> None:
+    # Windows 9x-era INFs end with Ctrl-Z, kept as the tree's tail
+    data = b"[Version]\r\nSignature=$Chicago$\r\n\x1a"
+    out = add_directives(parse(data), [_d("ISO015", 1)])
+    assert out.data == b"[Version] ; infmigrate: ignore[ISO015]\r\nSignature=$Chicago$\r\n\x1a"
+    assert out.left == []
+
+
 def test_add_noqa_command_is_a_baseline(tree: Path) -> None:
     before = files_of(tree)
     res = cli(*ISO015, "--no-cache", "--add-noqa", "--add-noqa-reason", "baseline", ".", cwd=tree)
