@@ -156,7 +156,7 @@ def _line_shape(line: Line) -> tuple[object, ...]:
     if type(line) is SectionHeader:
         return ("header", line.name)
     if type(line) is ErrorLine:
-        return ("error", line.text.split(";", 1)[0])
+        return ("error", line.text.split(";", 1)[0].rstrip())
     return (type(line).__name__,)
 
 

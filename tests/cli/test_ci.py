@@ -217,6 +217,19 @@ def test_add_directives_leaves_a_line_a_comment_would_change() -> None:
     assert [d.code for d in out.left] == ["INF001", "INF003"]
 
 
+def test_add_directives_comments_text_before_the_first_section() -> None:
+    # a C-style licence block above [Version] (INF002 on each line), as in real INFs
+    data = _utf16("/*\n * (c) Contoso\n */\n[Version]\n")
+    out = add_directives(parse(data), [_d("INF002", 1), _d("INF002", 2), _d("INF002", 3)])
+    assert out.data == _utf16(
+        "/* ; infmigrate: ignore[INF002]\n"
+        " * (c) Contoso ; infmigrate: ignore[INF002]\n"
+        " */ ; infmigrate: ignore[INF002]\n"
+        "[Version]\n"
+    )
+    assert out.left == []
+
+
 def test_add_directives_keeps_a_dos_end_of_file_mark() -> None:
     # Windows 9x-era INFs end with Ctrl-Z, kept as the tree's tail
     data = b"[Version]\r\nSignature=$Chicago$\r\n\x1a"
