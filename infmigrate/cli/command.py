@@ -740,8 +740,8 @@ class _Runner:
         if self.o.quiet:
             return
         mode = self.o.mode.value
-        if self.o.fix_only and self.o.mode is Mode.WRITE:
-            mode = "fix-only"
+        if self.o.fix_only:
+            mode = "fix-only" if self.o.mode is Mode.WRITE else "fix-only-diff"
         lines = summary_lines(results, mode)
         self.s.stderr.write("".join(line + "\n" for line in lines))
         self.s.stderr.flush()

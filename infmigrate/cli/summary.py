@@ -42,7 +42,7 @@ def plural(n: int, word: str, plural_form: str | None = None) -> str:
 
 def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
     """The summary; ``mode`` is ``report``, ``diff``, ``check``, ``write``, ``fix-only``
-    or ``add-noqa``."""
+    (``--fix-only``; ``fix-only-diff`` with ``--diff``) or ``add-noqa``."""
     ok = [r for r in results if not r.error and not r.skipped]
     failed = sum(1 for r in results if r.error)
     skipped = sum(1 for r in results if r.skipped and not r.error)
@@ -94,9 +94,9 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
         # Findings of the fixed files that the files did not have (a moved list that now
         # needs a build decoration...): left counts them, found - fixed does not.
         new = left - (sum(len(r.diagnostics) for r in ok) - fixed)
-        if mode == "fix-only":  # what is left is not reported (ruff's --fix-only)
+        if mode in ("fix-only", "fix-only-diff"):  # nothing left reported (ruff's --fix-only)
             left = new = 0
-            mode = "write"
+            mode = "write" if mode == "fix-only" else "diff"
         if mode == "write":
             head = (
                 f"Fixed {plural(fixed, 'problem')} in {plural(changed, 'file')}"

@@ -144,6 +144,10 @@ def test_fix_only_with_diff_exits_one_only_for_changes(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     res = cli(*ISO015, "--no-cache", "--fix-only", "--diff", ".", cwd=root)
     assert res.status == 1 and res.stdout.startswith(b"--- a/fix.inf\n+++ b/fix.inf\n")
+    assert res.stderr == (
+        "Would fix 1 problem in 1 file (2 files checked).\n"
+        "2 files scanned: 1 would change, 1 unchanged.\n"
+    )
     assert (root / "fix.inf").read_bytes() == FIXABLE  # nothing written
     (root / "fix.inf").unlink()
     res = cli(*ISO015, "--no-cache", "--fix-only", "--diff", ".", cwd=root)
