@@ -28,14 +28,20 @@ app = typer.Typer(
 )
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-    rdjsonl = "rdjsonl"
-    gitlab = "gitlab"
-    github_review = "github-review"
+#: The ``--format`` names, as :data:`infmigrate.output.FORMATS` lists them (kept here
+#: so that ``--help`` does not import the formats).
+FORMAT_NAMES = (
+    "text",
+    "json",
+    "sarif",
+    "github",
+    "rdjsonl",
+    "gitlab",
+    "github-review",
+    "msbuild",
+    "junit",
+    "azure",
+)
 
 
 class Color(StrEnum):
@@ -76,6 +82,35 @@ _RULES = "Rule selection"
 _FILES = "File selection"
 _RUN = "Speed"
 _OUTPUT = "Output"
+
+
+def _outputs(
+    values: list[str] | None, output_file: Path | None
+) -> tuple[str, tuple[tuple[str, Path], ...]]:
+    """``--format`` values (repeated and/or comma-separated, as pylint's
+    ``--output-format=json:out.json,colorized``): each ``FORMAT`` or ``FORMAT:FILE``.
+    One format at most without a file: it goes to standard output (or ``--output-file``);
+    default ``text``. Returns it and the (format, file) pairs."""
+    primary: str | None = None
+    extra: list[tuple[str, Path]] = []
+    for value in values or []:
+        for item in value.split(","):
+            name, sep, file = item.strip().partition(":")
+            name = name.strip().lower()
+            if name not in FORMAT_NAMES:
+                _fail(f"--format: unknown format {name!r} (choose from {', '.join(FORMAT_NAMES)})")
+            if sep and not file:
+                _fail(f"--format {item.strip()}: no file after ':'")
+            if sep:
+                extra.append((name, Path(file)))
+            elif primary is not None and primary != name:
+                _fail(
+                    f"--format: {primary} and {name} cannot both go to standard output; "
+                    f"write one to a file ({name}:FILE)"
+                )
+            else:
+                primary = name
+    return primary or "text", tuple(extra)
 
 
 def _globs(values: list[str] | None) -> tuple[str, ...] | None:
@@ -138,6 +173,45 @@ def run(
             help="Apply the fixes to the files in place (atomically); report what is left.",
         ),
     ] = False,
+    fix_only: Annotated[
+        bool,
+        typer.Option(
+            "--fix-only",
+            rich_help_panel=_MODES,
+            help="Apply the fixes (as --write; with --diff, show them) and report nothing "
+            "that is left: exit 0 unless a file could not be processed (as ruff's "
+            "--fix-only; for the pre-commit hook that fixes).",
+        ),
+    ] = False,
+    exit_non_zero_on_fix: Annotated[
+        bool,
+        typer.Option(
+            "--exit-non-zero-on-fix",
+            rich_help_panel=_MODES,
+            help="With --write or --fix-only: exit 1 when a file was changed, even if "
+            "nothing is left to report.",
+        ),
+    ] = False,
+    add_noqa: Annotated[
+        bool,
+        typer.Option(
+            "--add-noqa",
+            rich_help_panel=_MODES,
+            help="Baseline: add a `; infmigrate: ignore[CODE]` comment for every current "
+            "finding (in place, atomically; C/C++ sources are left alone); fix nothing. "
+            "Running it again adds nothing.",
+        ),
+    ] = False,
+    add_noqa_reason: Annotated[
+        str | None,
+        typer.Option(
+            "--add-noqa-reason",
+            metavar="TEXT",
+            rich_help_panel=_MODES,
+            show_default=False,
+            help="With --add-noqa: written after each new directive (`-- TEXT`).",
+        ),
+    ] = None,
     check: Annotated[
         bool,
         typer.Option(
@@ -333,16 +407,20 @@ def run(
         ),
     ] = False,
     output_format: Annotated[
-        Format,
+        list[str] | None,
         typer.Option(
             "--format",
+            metavar="FORMAT[:FILE]",
             rich_help_panel=_OUTPUT,
-            case_sensitive=False,
-            help="How to print findings: text, json, sarif (code scanning), github "
-            "(Actions annotations), rdjsonl (reviewdog), gitlab (Code Quality), "
-            "github-review (PR review comments with suggestions).",
+            show_default=False,
+            help="How to print findings: text (default), json, sarif (code scanning), "
+            "github (Actions annotations), rdjsonl (reviewdog), gitlab (Code Quality), "
+            "github-review (PR review comments with suggestions), msbuild (Visual Studio "
+            "Error List), junit (JUnit XML), azure (Azure Pipelines). FORMAT:FILE writes "
+            "that format to FILE besides the output on standard output; repeat it or "
+            "separate with commas (e.g. --format text --format sarif:infmigrate.sarif).",
         ),
-    ] = Format.text,
+    ] = None,
     output_file: Annotated[
         Path | None,
         typer.Option(
@@ -422,10 +500,34 @@ def run(
     from infmigrate.cli.command import run as run_command
     from infmigrate.engine.selection import parse_codes
 
-    modes = [name for name, on in (("--diff", diff), ("--write", write), ("--check", check)) if on]
-    if "--write" in modes and len(modes) > 1:
+    modes = [
+        name
+        for name, on in (
+            ("--diff", diff),
+            ("--write", write),
+            ("--check", check),
+            ("--add-noqa", add_noqa),
+        )
+        if on
+    ]
+    if ("--write" in modes or "--add-noqa" in modes) and len(modes) > 1:
         _fail(f"{' and '.join(modes)} cannot be combined")
-    mode = Mode.WRITE if write else Mode.DIFF if diff else Mode.CHECK if check else Mode.REPORT
+    if fix_only and (check or add_noqa):
+        _fail(f"--fix-only and {'--check' if check else '--add-noqa'} cannot be combined")
+    if add_noqa_reason is not None and not add_noqa:
+        _fail("--add-noqa-reason goes with --add-noqa")
+    mode = (
+        Mode.ADD_NOQA
+        if add_noqa
+        else Mode.WRITE
+        if write or (fix_only and not diff)
+        else Mode.DIFF
+        if diff
+        else Mode.CHECK
+        if check
+        else Mode.REPORT
+    )
+    primary, extra_outputs = _outputs(output_format, output_file)
     if quiet and verbose:
         _fail("--quiet and --verbose cannot be combined")
     options = RunOptions(
@@ -435,8 +537,12 @@ def run(
         select=parse_codes(select),
         ignore=parse_codes(ignore) or (),
         extend_select=parse_codes(extend_select) or (),
-        output_format=output_format.value,
+        output_format=primary,
         output_file=output_file,
+        extra_outputs=extra_outputs,
+        fix_only=fix_only,
+        exit_non_zero_on_fix=exit_non_zero_on_fix,
+        add_noqa=(add_noqa_reason or "") if add_noqa else None,
         exit_zero=exit_zero,
         quiet=quiet,
         verbose=verbose,

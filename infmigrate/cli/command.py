@@ -46,7 +46,7 @@ from infmigrate.cli.summary import (
     summary_lines,
 )
 from infmigrate.cli.tasks import FileTask, run_task
-from infmigrate.cli.writing import FileStamp, stamp_of
+from infmigrate.cli.writing import FileStamp, stamp_of, write_output
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.catalog import RuleError
 from infmigrate.engine.fixer import Fixer, Settings
@@ -89,6 +89,8 @@ class Mode(Enum):
     DIFF = "diff"
     WRITE = "write"
     CHECK = "check"
+    #: ``--add-noqa``: suppress every finding with a comment (a baseline), fix nothing.
+    ADD_NOQA = "add-noqa"
 
 
 class UsageError(ValueError):
@@ -106,6 +108,16 @@ class RunOptions:
     extend_select: tuple[str, ...] = ()
     output_format: str = "text"
     output_file: Path | None = None
+    #: Further outputs, each a format and the file it is written to (``--format
+    #: sarif:out.sarif``), besides the one on standard output.
+    extra_outputs: tuple[tuple[str, Path], ...] = ()
+    #: ``--fix-only``: apply the fixes (or, with ``--diff``, show them) and report nothing
+    #: left; the exit status says only whether something was (or would be) changed.
+    fix_only: bool = False
+    #: ``--exit-non-zero-on-fix``: exit 1 when --write/--fix-only changed a file.
+    exit_non_zero_on_fix: bool = False
+    #: ``--add-noqa``: the reason to write after each directive ("" for none).
+    add_noqa: str | None = None
     exit_zero: bool = False
     quiet: bool = False
     verbose: bool = False
@@ -235,16 +247,25 @@ class _Runner:
         self.finder = ConfigFinder(options.cwd)
         self._options_cache: dict[Path | None, FileOptions | str] = {}
         self.rules_seen: dict[str, type[Fixer]] = {}
-        self.full = options.output_format in NEEDS_TREES
+        baseline = options.mode is Mode.ADD_NOQA
+        #: Every format the run prints or writes.
+        self.formats = (
+            set() if baseline else {options.output_format, *(f for f, _ in options.extra_outputs)}
+        )
+        self.full = bool(self.formats & NEEDS_TREES)
         # Report mode fixes too (in memory): "fixable" and ``[*]`` count the findings
         # fixing removes, the same ones --check/--write count as fixed.
-        self.want_fix = True
-        self.counting_only = options.mode is Mode.REPORT and options.output_format != (
-            "github-review"
-        )
-        self.want_diff = options.mode is Mode.DIFF or options.output_format == ("github-review")
+        self.want_fix = not baseline
+        self.counting_only = options.mode is Mode.REPORT and "github-review" not in self.formats
+        self.want_diff = options.mode is Mode.DIFF or "github-review" in self.formats
         #: Findings are printed (with their lines' texts), not only counted.
-        self.prints_findings = not options.statistics and options.mode in (Mode.REPORT, Mode.WRITE)
+        self.prints_findings = bool(options.extra_outputs) or (
+            not options.statistics
+            and not options.fix_only
+            and options.mode in (Mode.REPORT, Mode.WRITE)
+        )
+        #: An output file could not be written (exit status 2).
+        self.output_failed = False
         self.cache: Cache | None = None
         self._pending: dict[int, _Pending] = {}
         self.notes: dict[str, list[tuple[str, str]]] = {}
@@ -417,7 +438,7 @@ class _Runner:
         full = self.full or candidate is None
         write_to = (
             str(self.absolute(candidate.path))
-            if self.o.mode is Mode.WRITE and candidate is not None
+            if self.o.mode in (Mode.WRITE, Mode.ADD_NOQA) and candidate is not None
             else None
         )
         task = FileTask(
@@ -435,6 +456,7 @@ class _Runner:
             texts=self.cache is not None or self.prints_findings,
             verbose=self.o.verbose,
             source=source,
+            add_noqa=self.o.add_noqa if self.o.mode is Mode.ADD_NOQA else None,
         )
         if self.cache is None or candidate is None:
             return task
@@ -474,7 +496,7 @@ class _Runner:
     # --- the run ------------------------------------------------------------------------
 
     def open_cache(self) -> None:
-        if not self.o.cache:
+        if not self.o.cache or self.o.mode is Mode.ADD_NOQA:
             return
         root = self.o.cache_dir
         if root is None:
@@ -509,6 +531,9 @@ class _Runner:
             raise UsageError(str(exc).replace("command line: ", "")) from None
         self.open_cache()
         inputs = list(self.inputs())
+        if not any(c is None or not is_source(c.path.name) for c in inputs):
+            where = ", ".join(self.o.paths) or "-"
+            self.info(f"warning: no INF or INX files found in {where}")
         results: list[FileResult | None] = [None] * len(inputs)
         # The largest files first, so that the pool's workers end together.
         order = sorted(
@@ -582,10 +607,18 @@ class _Runner:
                 )
 
     def messages(self, results: list[FileResult]) -> None:
-        """Per-file messages, in path order: errors, files written, notes."""
+        """Per-file messages, in path order: errors, files written, notes. A configuration
+        error is printed once, with the number of files it kept from being checked."""
+        config_errors: dict[str, int] = {}
+        for result in results:
+            if result.error.startswith("configuration error: "):
+                config_errors[result.error] = config_errors.get(result.error, 0) + 1
+        for message, count in config_errors.items():
+            self.error(f"{message} ({plural(count, 'file')} not checked)")
         for result in results:
             if result.error:
-                self.error(f"{result.path}: {result.error}")
+                if result.error not in config_errors:
+                    self.error(f"{result.path}: {result.error}")
             elif result.skipped:
                 continue
             else:
@@ -596,8 +629,19 @@ class _Runner:
                 )
                 if result.target:
                     self.debug(f"  {result.target}")
-                if result.written:
+                if result.written and self.o.mode is Mode.ADD_NOQA:
+                    self.info(
+                        f"Suppressed {plural(len(result.applied), 'finding')} in {result.path}"
+                    )
+                elif result.written:
                     self.info(f"Fixed {result.path} ({self._fixed_codes(result)})")
+                if self.o.mode is Mode.ADD_NOQA:
+                    for d in result.remaining:
+                        where = "a C/C++ source" if is_source(result.path) else "this line"
+                        self.s.stderr.write(
+                            f"warning: {result.path}:{d.line}:{d.column}: {d.code} left: "
+                            f"no suppression comment can go on {where}\n"
+                        )
         for kind in ("large", "generated", "edk2", "win9x"):
             notes = sorted(self.notes.get(kind, []), key=lambda n: path_key(n[0]))
             limit = len(notes) if self.o.verbose else MAX_NOTES
@@ -614,20 +658,48 @@ class _Runner:
             counts[d.code] = counts.get(d.code, 0) + 1
         return ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items()))
 
+    def _write_file(self, path: Path, data: bytes) -> None:
+        """An output file, written whole or not at all (exit status 2 when it cannot be)."""
+        if not path.is_absolute():
+            path = self.o.cwd / path
+        try:
+            write_output(path, data)
+        except OSError as exc:
+            self.error(f"cannot write {display_path(path, self.o.cwd)}: {exc.strerror or exc}")
+            self.output_failed = True
+
     def _sink(self, data: bytes) -> None:
         if self.o.output_file is not None:
-            path = self.o.output_file
-            if not path.is_absolute():
-                path = self.o.cwd / path
-            path.write_bytes(data)
+            self._write_file(self.o.output_file, data)
         elif data:
             self.s.stdout.write(data)
             self.s.stdout.flush()
 
+    def report(self, results: list[FileResult], color: bool) -> Report:
+        rules = tuple(self.rules_seen[c] for c in sorted(self.rules_seen))
+        if not rules:
+            rules = resolve([self.cli_layer]).rules
+        return Report(
+            files=results,
+            mode="write" if self.o.mode is Mode.WRITE else "report",
+            rules=rules,
+            color=color,
+            version=__version__,
+            root_uri=self.o.cwd.resolve().as_uri().rstrip("/") + "/",
+            root=str(self.o.cwd),
+            ci_project_dir=os.environ.get("CI_PROJECT_DIR", ""),
+        )
+
     def output(self, results: list[FileResult], stdin_result: FileResult | None) -> None:
+        mode = self.o.mode
+        if mode is Mode.ADD_NOQA:
+            return
+        if self.o.extra_outputs:
+            shared = self.report(results, color=False)
+            for fmt, path in self.o.extra_outputs:
+                self._write_file(path, FORMATS[fmt](shared).encode("utf-8", "replace"))
         to_file = self.o.output_file is not None
         color = _use_color(self.o.color, self.s.stdout, to_file)
-        mode = self.o.mode
         if self.o.statistics:
             self.print_statistics(results)
             if mode is not Mode.DIFF:
@@ -638,18 +710,9 @@ class _Runner:
             data = b"".join(r.diff_output for r in results if not r.error)
             self._sink(colorize_diff(data) if color else data)
             return
-        rules = tuple(self.rules_seen[c] for c in sorted(self.rules_seen))
-        if not rules:
-            rules = resolve([self.cli_layer]).rules
-        report = Report(
-            files=results,
-            mode="write" if mode is Mode.WRITE else "report",
-            rules=rules,
-            color=color,
-            version=__version__,
-            root_uri=self.o.cwd.resolve().as_uri().rstrip("/") + "/",
-        )
-        text = FORMATS[self.o.output_format](report)
+        report = self.report(results, color)
+        # --fix-only reports nothing left (the fixed standard input is still the output)
+        text = "" if self.o.fix_only else FORMATS[self.o.output_format](report)
         if mode is Mode.WRITE and stdin_result is not None and not stdin_result.error:
             # The fixed input is the output; the findings go to stderr.
             self.s.stdout.write(stdin_result.fixed or stdin_result.original)
@@ -676,20 +739,29 @@ class _Runner:
     def summary(self, results: list[FileResult]) -> None:
         if self.o.quiet:
             return
-        lines = summary_lines(results, self.o.mode.value)
+        mode = self.o.mode.value
+        if self.o.fix_only:
+            mode = "fix-only" if self.o.mode is Mode.WRITE else "fix-only-diff"
+        lines = summary_lines(results, mode)
         self.s.stderr.write("".join(line + "\n" for line in lines))
         self.s.stderr.flush()
 
     def exit_status(self, results: list[FileResult]) -> int:
-        if any(r.error for r in results):
+        if any(r.error for r in results) or self.output_failed:
             return 2
         mode = self.o.mode
+        changed = any(r.changed for r in results)
         if mode is Mode.REPORT:
             pending = any(r.diagnostics for r in results)
+        elif mode is Mode.ADD_NOQA:
+            pending = any(r.remaining for r in results)
+        elif self.o.fix_only:
+            # ruff's --fix-only: what is left is not reported and does not count
+            pending = changed and (mode is Mode.DIFF or self.o.exit_non_zero_on_fix)
+        elif mode is Mode.WRITE:
+            pending = any(r.remaining for r in results) or (self.o.exit_non_zero_on_fix and changed)
         else:
-            pending = any(r.remaining for r in results) or (
-                mode is not Mode.WRITE and any(r.changed for r in results)
-            )
+            pending = any(r.remaining for r in results) or changed
         return 1 if pending and not self.o.exit_zero else 0
 
 
@@ -704,10 +776,34 @@ def run(
         raise UsageError(
             f"unknown format {options.output_format!r} (choose from {', '.join(FORMATS)})"
         )
+    for fmt, _ in options.extra_outputs:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if options.mode is Mode.DIFF and options.output_format != "text":
-        raise UsageError("--format applies to reports; --diff always prints a unified diff")
+        raise UsageError(
+            "--format applies to reports; --diff always prints a unified diff "
+            "(FORMAT:FILE outputs are written besides it)"
+        )
     if options.statistics and options.output_format not in ("text", "json"):
         raise UsageError("--statistics prints a table (text) or JSON (--format json)")
+    files = [options.output_file, *(p for _, p in options.extra_outputs)]
+    named = [str(options.cwd / p) for p in files if p is not None]
+    if len(set(named)) < len(named):
+        raise UsageError("two outputs name the same file")
+    if options.fix_only and options.mode not in (Mode.WRITE, Mode.DIFF):
+        raise UsageError("--fix-only applies the fixes (or shows them with --diff)")
+    if options.exit_non_zero_on_fix and options.mode is not Mode.WRITE:
+        raise UsageError("--exit-non-zero-on-fix applies to --write and --fix-only")
+    if options.exit_non_zero_on_fix and options.exit_zero:
+        raise UsageError("--exit-zero and --exit-non-zero-on-fix cannot be combined")
+    if options.mode is Mode.ADD_NOQA:
+        reason = options.add_noqa or ""
+        if "\n" in reason or "\r" in reason:
+            raise UsageError("--add-noqa-reason must be a single line")
+        if options.output_file is not None or options.extra_outputs or options.statistics:
+            raise UsageError("--add-noqa writes suppression comments and prints no report")
+        if "-" in options.paths or options.stdin_filename is not None:
+            raise UsageError("--add-noqa edits files in place, not standard input")
     if options.jobs is not None and options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if not options.paths and options.stdin_filename is None:

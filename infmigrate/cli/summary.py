@@ -8,7 +8,8 @@ The summary (not with ``--quiet``)::
     10 files scanned: 5 with problems, 3 clean, 1 failed, 1 skipped.
 
 or, with ``--diff``/``--check``/``--write``, what was (or would be) fixed and what is
-left, and the files changed, unchanged, failed and skipped.
+left, and the files changed, unchanged, failed and skipped (``--fix-only``: what was
+fixed only; ``--add-noqa``: the findings suppressed and the files changed).
 
 ``--statistics`` prints one row per rule, most frequent first, as ruff does: in report
 mode the count, the code, ``[*]`` when the run can fix some of them, and the name; when
@@ -40,7 +41,8 @@ def plural(n: int, word: str, plural_form: str | None = None) -> str:
 
 
 def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
-    """The summary; ``mode`` is ``report``, ``diff``, ``check`` or ``write``."""
+    """The summary; ``mode`` is ``report``, ``diff``, ``check``, ``write``, ``fix-only``
+    (``--fix-only``; ``fix-only-diff`` with ``--diff``) or ``add-noqa``."""
     ok = [r for r in results if not r.error and not r.skipped]
     failed = sum(1 for r in results if r.error)
     skipped = sum(1 for r in results if r.skipped and not r.error)
@@ -73,6 +75,18 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
                     lines.append(f"{hidden} fixable with `infmigrate --write --unsafe-fixes`.")
         with_problems = sum(1 for r in ok if r.diagnostics)
         parts = [(with_problems, "with problems"), (len(ok) - with_problems, "clean")]
+    elif mode == "add-noqa":
+        added = sum(len(r.applied) for r in ok)
+        changed = sum(1 for r in ok if r.changed)
+        left = sum(len(r.remaining) for r in ok)
+        head = (
+            f"Suppressed {plural(added, 'finding')} with comments in {plural(changed, 'file')}"
+            if added
+            else "No finding to suppress"
+        )
+        tail = f"; {plural(left, 'finding')} left (listed above)" if left else ""
+        lines.append(f"{head}{tail} ({checked}).")
+        parts = [(changed, "changed"), (len(ok) - changed, "unchanged")]
     else:
         fixed = sum(len(r.resolved) for r in ok)
         changed = sum(1 for r in ok if r.changed)
@@ -80,6 +94,9 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
         # Findings of the fixed files that the files did not have (a moved list that now
         # needs a build decoration...): left counts them, found - fixed does not.
         new = left - (sum(len(r.diagnostics) for r in ok) - fixed)
+        if mode in ("fix-only", "fix-only-diff"):  # nothing left reported (ruff's --fix-only)
+            left = new = 0
+            mode = "write" if mode == "fix-only" else "diff"
         if mode == "write":
             head = (
                 f"Fixed {plural(fixed, 'problem')} in {plural(changed, 'file')}"

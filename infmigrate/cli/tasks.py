@@ -15,6 +15,7 @@ from pathlib import Path
 
 from infmigrate.cli.writing import FileStamp, write_atomic
 from infmigrate.engine.processing import FileOptions, FileResult, lighten, process
+from infmigrate.engine.suppression import add_directives
 from infmigrate.sources.processing import process_source
 
 __all__ = ["FileTask", "run_task", "write_fixed"]
@@ -48,6 +49,9 @@ class FileTask:
     verbose: bool = False
     #: A C/C++ source (issue 17): checked by the code rules, never fixed.
     source: bool = False
+    #: ``--add-noqa``: write a suppression comment for every finding (with this reason,
+    #: "" for none) to ``write_to`` instead of fixing; None: not asked.
+    add_noqa: str | None = None
 
 
 def write_fixed(task: FileTask, result: FileResult) -> None:
@@ -62,12 +66,37 @@ def write_fixed(task: FileTask, result: FileResult) -> None:
         result.written = True
 
 
+def _add_noqa(task: FileTask) -> FileResult:
+    """``--add-noqa``: the file's findings, each suppressed by a comment where one can go
+    (see :func:`infmigrate.engine.suppression.add_directives`), written in place. The
+    suppressed findings are the result's ``applied``, the others its ``remaining``."""
+    assert task.add_noqa is not None
+    result = process(task.data, task.shown, task.options, want_fix=False, want_diff=False)
+    result.fix_done = True
+    result.remaining = list(result.diagnostics)
+    if result.error or result.tree is None or not result.diagnostics:
+        return result
+    if any(d.code == "INF006" for d in result.diagnostics):
+        return result  # not an INF: nothing is ever written to it
+    baseline = add_directives(result.tree, result.diagnostics, task.add_noqa)
+    result.applied, result.remaining = baseline.suppressed, baseline.left
+    if baseline.lines and task.write_to is not None:
+        result.fixed = baseline.data
+        result.changed = True
+        write_fixed(task, result)
+    return result
+
+
 def run_task(task: FileTask) -> FileResult:
     """Process (and maybe write) one file; see the module docstring."""
     try:
         if task.source:
             result = process_source(task.data, task.shown, task.options, task.verbose)
+            if task.add_noqa is not None:  # no comment is added to C/C++ sources
+                result.remaining = list(result.diagnostics)
             return result if task.full else lighten(result, texts=task.texts)
+        if task.add_noqa is not None:
+            return lighten(_add_noqa(task), texts=task.texts)
         result = process(
             task.data,
             task.shown,

@@ -25,7 +25,14 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["TEMP_SUFFIX", "ChangedOnDisk", "FileStamp", "stamp_of", "write_atomic"]
+__all__ = [
+    "TEMP_SUFFIX",
+    "ChangedOnDisk",
+    "FileStamp",
+    "stamp_of",
+    "write_atomic",
+    "write_output",
+]
 
 #: Temporary files end with this (never an INF suffix, so searches never pick them up).
 TEMP_SUFFIX = ".infmigrate-tmp"
@@ -82,6 +89,27 @@ def write_atomic(path: Path, data: bytes, *, expect: FileStamp | None = None) ->
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a report file (``--output-file``, ``--format sarif:FILE``), new or replaced,
+    whole or not at all: a temporary file beside it, synced, then renamed over it."""
+    target = Path(os.path.realpath(path))
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        # mkstemp makes it 0600: give it the permissions a new file gets (umask)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _owner(path: str) -> tuple[int, int]:

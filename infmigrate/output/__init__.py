@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from infmigrate.output import github, github_review, gitlab, json, rdjsonl, sarif, text
+from infmigrate.output import (
+    azure,
+    github,
+    github_review,
+    gitlab,
+    json,
+    junit,
+    msbuild,
+    rdjsonl,
+    sarif,
+    text,
+)
 from infmigrate.output.base import Report
 
 __all__ = ["FORMATS", "Report"]
@@ -20,4 +31,7 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "rdjsonl": rdjsonl.render,
     "gitlab": gitlab.render,
     "github-review": github_review.render,
+    "msbuild": msbuild.render,
+    "junit": junit.render,
+    "azure": azure.render,
 }

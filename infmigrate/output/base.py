@@ -97,6 +97,11 @@ class Report:
     version: str = "0"
     #: Working directory as a ``file://`` URI ending in ``/`` (SARIF's %SRCROOT%).
     root_uri: str = ""
+    #: The working directory (absolute), which the shown paths are relative to.
+    root: str = ""
+    #: GitLab CI's ``CI_PROJECT_DIR`` ("" outside GitLab CI): ``gitlab`` paths are
+    #: relative to it.
+    ci_project_dir: str = ""
     _lines: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     def tree_of(self, file: FileResult) -> InfFile | None:

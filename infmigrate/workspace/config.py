@@ -20,6 +20,7 @@ Command-line flags override them (see :mod:`infmigrate.engine.selection`).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -172,8 +173,15 @@ def parse_size(value: object) -> int:
 
 
 def _strings(value: Any, key: str, path: Path) -> tuple[str, ...]:
+    """A list of strings; a lone string (``select = "ISO015"``) is refused, as ruff does,
+    with the line it is on and the list to write instead."""
     if isinstance(value, str):
-        value = [value]
+        line = _key_line(path, key)
+        where = f"{path}:{line}" if line else str(path)
+        raise ConfigError(
+            f"{where}: '{key}' must be a list of strings, not a string: write "
+            f"{key} = [{json.dumps(value)}]"
+        )
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: '{key}' must be a list of strings")
     return tuple(v.strip() for v in value if v.strip())

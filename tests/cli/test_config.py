@@ -40,6 +40,8 @@ def test_infmigrate_toml_comes_before_pyproject(tmp_path: Path) -> None:
         ('colour = "red"\n', "unknown key 'colour'"),
         ('unsafe-fixes = "yes"\n', "'unsafe-fixes' must be true or false"),
         ("ignore = [1]\n", "'ignore' must be a list of strings"),
+        ('select = "ISO015"\n', r"toml:1: 'select' must be a list of strings, not a string"),
+        ('exclude = "vendor"\n', r"'exclude' must be a list of strings, not a string"),
     ],
 )
 def test_invalid_configuration(tmp_path: Path, text: str, message: str) -> None:

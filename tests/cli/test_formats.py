@@ -29,6 +29,9 @@ FORMATS = {
     "rdjsonl": "jsonl",
     "gitlab": "json",
     "github-review": "json",
+    "msbuild": "txt",
+    "junit": "xml",
+    "azure": "txt",
 }
 
 
@@ -54,8 +57,10 @@ def run_format(
 
 
 def normalized(text: str, root: Path) -> str:
-    return text.replace(root.resolve().as_uri() + "/", "file:///ROOT/").replace(
-        f'"{__version__}"', '"VERSION"'
+    return (
+        text.replace(root.resolve().as_uri() + "/", "file:///ROOT/")
+        .replace(f'"{__version__}"', '"VERSION"')
+        .replace(f"sourcepath={root}{os.sep}", "sourcepath=/ROOT/")
     )
 
 
