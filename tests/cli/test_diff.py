@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 import infmigrate
+from infmigrate.diffs import linediff
 from infmigrate.diffs.unified import DiffError, make_diff, split_lines, unified_diff, verify
 from infmigrate.engine.catalog import rule
 from infmigrate.engine.processing import FileOptions, process
@@ -102,7 +102,9 @@ def test_verify_rejects_a_wrong_diff() -> None:
         verify(diff.replace("@@ -1,2", "@@ -1,3"), a, b, "f.inf")
 
 
-def test_20000_line_inf_with_one_fix_diffs_in_well_under_a_second() -> None:
+def test_20000_line_inf_with_one_fix_diffs_minimally_without_difflib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     body = "".join(
         f"HKR,,Value{i % 7},0x00010001,1\r\n" if i % 4 else "\r\n" for i in range(20_000)
     )
@@ -114,9 +116,10 @@ def test_20000_line_inf_with_one_fix_diffs_in_well_under_a_second() -> None:
     options = FileOptions((rule("ISO015"),), frozenset())
     result = process(data, "big.inf", options, want_fix=True)
     assert result.diff is not None and not result.error
-    start = time.perf_counter()
+    # The bounded shortest-edit search handles it: difflib's fallback (and its autojunk,
+    # which turns repetitive lines into thousands of changes) is never reached.
+    monkeypatch.setattr(linediff.difflib, "SequenceMatcher", None)
     fd = make_diff(data, result.fixed or b"", tree.code, "", "big.inf", "cp1252")
-    assert time.perf_counter() - start < 0.5
     assert fd is not None
     (hunk,) = fd.patch
     assert (hunk.added, hunk.removed) == (1, 0)

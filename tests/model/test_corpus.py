@@ -45,4 +45,5 @@ def test_corpus_models():
     )
     assert not failures, "\n".join(failures[:50])
     assert figures.infs == len(files)
-    assert slowest[0] < 1.0, f"build_model took {slowest[0]:.2f} s on {slowest[1]}"
+    # The slowest model is printed, never asserted: speed is the benchmarks' job
+    # (bench/parse.py, bench/scaling.py), a timed assertion fails on a busy machine.
