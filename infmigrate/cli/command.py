@@ -404,8 +404,13 @@ class _Runner:
             message = _too_large(exc.size, limit)
             self.note("large", candidate.path if candidate is not None else shown, message)
             return FileResult(shown, skipped=message)
-        source = candidate is not None and is_source(candidate.path.name)
-        # C/C++ code (issue 17): neither the EDK II nor the Windows 9x INF check applies
+        # C/C++ code (issue 17), also on standard input named by ``--stdin-filename x.c``:
+        # neither the EDK II nor the Windows 9x INF check applies
+        source = (
+            is_source(candidate.path.name)
+            if candidate is not None
+            else self.o.stdin_filename is not None and is_source(Path(self.o.stdin_filename).name)
+        )
         if not source and is_edk2(data):
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
