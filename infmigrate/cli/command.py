@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -36,7 +36,7 @@ from typing import BinaryIO, TextIO
 
 from infmigrate import __version__
 from infmigrate.cli import pool
-from infmigrate.cli.link import link_results, read_from
+from infmigrate.cli.link import INF_LINKED, link_results, read_from
 from infmigrate.cli.progress import progress
 from infmigrate.cli.summary import (
     plural,
@@ -247,6 +247,10 @@ class _Runner:
         self.prints_findings = not options.statistics and options.mode in (Mode.REPORT, Mode.WRITE)
         self.cache: Cache | None = None
         self._pending: dict[int, _Pending] = {}
+        #: The bytes the code/INF link reads instead of the file on disk: standard
+        #: input's, and an INF's before this run wrote it (see :meth:`keep_for_link`).
+        self._read_bytes: dict[str, bytes] = {}
+        self._before_bytes: dict[str, bytes] = {}
         self.notes: dict[str, list[tuple[str, str]]] = {}
 
     # --- messages -----------------------------------------------------------------------
@@ -463,6 +467,27 @@ class _Runner:
         self._pending[index] = pending
         return task
 
+    def keep_for_link(self, task: FileTask, result: FileResult, stdin: bool) -> None:
+        """Keep what the code/INF link (:mod:`infmigrate.cli.link`) cannot read from
+        disk: standard input's bytes, and an INF's as they were before ``--write`` fixed
+        the values it links (ISO020/ISO022 findings)."""
+        if stdin:
+            self._read_bytes[result.path] = task.data
+            self._before_bytes[result.path] = task.data
+        elif result.written and any(d.code in INF_LINKED for d in result.diagnostics):
+            self._before_bytes[result.path] = task.data
+
+    def read_for_link(self, before: bool) -> Callable[[FileResult], bytes | None]:
+        """A file's bytes for the link: now (``before`` false) or before this run."""
+        disk = read_from(self.o.cwd)
+        kept = self._before_bytes if before else self._read_bytes
+
+        def read(result: FileResult) -> bytes | None:
+            data = kept.get(result.path)
+            return data if data is not None else disk(result)
+
+        return read
+
     def finish(self, task: FileTask, result: FileResult) -> FileResult:
         """A worker's result: options back on, into the cache."""
         result.options = task.options
@@ -534,7 +559,9 @@ class _Runner:
                     results[i] = prepared
                     ticker.advance()
                 elif inputs[i] is None:  # standard input: here, with everything kept
-                    results[i] = self.finish(prepared, run_task(prepared))
+                    got = self.finish(prepared, run_task(prepared))
+                    self.keep_for_link(prepared, got, stdin=True)
+                    results[i] = got
                     ticker.advance()
                 else:
                     yield prepared
@@ -550,6 +577,7 @@ class _Runner:
                 run_task, tasks(), jobs=jobs, weight=lambda t: len(t.data), on_crash=_crashed
             ):
                 results[task.index] = self.finish(task, result)
+                self.keep_for_link(task, result, stdin=False)
                 ticker.advance()
         finally:
             ticker.close()
@@ -560,9 +588,10 @@ class _Runner:
             for i, r in enumerate(results)
         ]
         stdin_result = next((r for r, c in zip(done, inputs, strict=True) if c is None), None)
-        if self.o.mode is Mode.REPORT:
-            # Code findings and the INF lines writing the values they read (issue 17).
-            link_results(done, read_from(self.o.cwd))
+        # Code findings and the INF lines writing the values they read, and ISO108's
+        # package files (issue 17; in every mode: ISO108's findings count in --check and
+        # --statistics too); after --write, from the INFs as they were.
+        link_results(done, self.read_for_link(False), self.read_for_link(True))
         done.sort(key=lambda r: path_key(r.path))
         self.messages(done)
         self.output(done, stdin_result)
