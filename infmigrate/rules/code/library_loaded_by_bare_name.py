@@ -158,22 +158,25 @@ class LibraryLoadedByBareName(CodeRule):
     `MmLoadSystemImage` is not documented), so this rule is user mode only.
 
     ## Why is this bad?
-    The DLL search order reads the loaded modules and the known DLLs, then the
-    directory of the process's executable, System32 and the Windows directory
-    ("Dynamic-link library search order"). A driver package file in the driver store
-    is in none of them: the UMDF host, the co-installer's or the property page's
-    process all run from System32. Microsoft's "Run from Driver Store" page: components
-    that depend on "LoadLibrary's search order being able to find the file" must handle a
-    full path once the file runs from the driver store; "Paths to these driver package
-    files shouldn't be hardcoded", and a file that loads another file of the same
-    package finds it relative to the directory it runs from.
+    For a bare name, the DLL search order reads the modules already loaded and the
+    known DLLs, then the folder of the process's executable, System32, the 16-bit
+    system folder, the Windows folder, the current folder and the PATH folders
+    ("Dynamic-link library search order", standard order for unpackaged apps). A driver
+    package file in the driver store is in none of them: the UMDF host, the
+    co-installer's or the property page's process all run from System32. Microsoft's
+    "Run from Driver Store" page: components that depend on "LoadLibrary's search order
+    being able to find the file" must handle a full path once the file runs from the
+    driver store; "Paths to these driver package files shouldn't be hardcoded", and a
+    file that loads another file of the same package finds it relative to the directory
+    it runs from.
 
     ## Example
     ```c
     helper = LoadLibraryW(L"contoso_helper.dll");  // the INF copies it to DIRID 13
     ```
 
-    Use instead (the "Run from Driver Store" page's example, for a UMDF driver):
+    Use instead: the full path, from the directory of the calling module (as the "Run
+    from Driver Store" page does for a UMDF driver):
     ```c
     GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
                        GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
