@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -36,7 +36,7 @@ from typing import BinaryIO, TextIO
 
 from infmigrate import __version__
 from infmigrate.cli import pool
-from infmigrate.cli.link import link_results, read_from
+from infmigrate.cli.link import INF_LINKED, link_results, read_from
 from infmigrate.cli.progress import progress
 from infmigrate.cli.summary import (
     plural,
@@ -268,6 +268,10 @@ class _Runner:
         self.output_failed = False
         self.cache: Cache | None = None
         self._pending: dict[int, _Pending] = {}
+        #: The bytes the code/INF link reads instead of the file on disk: standard
+        #: input's, and an INF's before this run wrote it (see :meth:`keep_for_link`).
+        self._read_bytes: dict[str, bytes] = {}
+        self._before_bytes: dict[str, bytes] = {}
         self.notes: dict[str, list[tuple[str, str]]] = {}
 
     # --- messages -----------------------------------------------------------------------
@@ -425,8 +429,13 @@ class _Runner:
             message = _too_large(exc.size, limit)
             self.note("large", candidate.path if candidate is not None else shown, message)
             return FileResult(shown, skipped=message)
-        source = candidate is not None and is_source(candidate.path.name)
-        # C/C++ code (issue 17): neither the EDK II nor the Windows 9x INF check applies
+        # C/C++ code (issue 17), also on standard input named by ``--stdin-filename x.c``:
+        # neither the EDK II nor the Windows 9x INF check applies
+        source = (
+            is_source(candidate.path.name)
+            if candidate is not None
+            else self.o.stdin_filename is not None and is_source(Path(self.o.stdin_filename).name)
+        )
         if not source and is_edk2(data):
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
@@ -479,6 +488,27 @@ class _Runner:
                 return hit
         self._pending[index] = pending
         return task
+
+    def keep_for_link(self, task: FileTask, result: FileResult, stdin: bool) -> None:
+        """Keep what the code/INF link (:mod:`infmigrate.cli.link`) cannot read from
+        disk: standard input's bytes, and an INF's as they were before ``--write`` fixed
+        the values it links (ISO020/ISO022 findings)."""
+        if stdin:
+            self._read_bytes[result.path] = task.data
+            self._before_bytes[result.path] = task.data
+        elif result.written and any(d.code in INF_LINKED for d in result.diagnostics):
+            self._before_bytes[result.path] = task.data
+
+    def read_for_link(self, before: bool) -> Callable[[FileResult], bytes | None]:
+        """A file's bytes for the link: now (``before`` false) or before this run."""
+        disk = read_from(self.o.cwd)
+        kept = self._before_bytes if before else self._read_bytes
+
+        def read(result: FileResult) -> bytes | None:
+            data = kept.get(result.path)
+            return data if data is not None else disk(result)
+
+        return read
 
     def finish(self, task: FileTask, result: FileResult) -> FileResult:
         """A worker's result: options back on, into the cache."""
@@ -554,7 +584,9 @@ class _Runner:
                     results[i] = prepared
                     ticker.advance()
                 elif inputs[i] is None:  # standard input: here, with everything kept
-                    results[i] = self.finish(prepared, run_task(prepared))
+                    got = self.finish(prepared, run_task(prepared))
+                    self.keep_for_link(prepared, got, stdin=True)
+                    results[i] = got
                     ticker.advance()
                 else:
                     yield prepared
@@ -570,6 +602,7 @@ class _Runner:
                 run_task, tasks(), jobs=jobs, weight=lambda t: len(t.data), on_crash=_crashed
             ):
                 results[task.index] = self.finish(task, result)
+                self.keep_for_link(task, result, stdin=False)
                 ticker.advance()
         finally:
             ticker.close()
@@ -580,9 +613,10 @@ class _Runner:
             for i, r in enumerate(results)
         ]
         stdin_result = next((r for r, c in zip(done, inputs, strict=True) if c is None), None)
-        if self.o.mode is Mode.REPORT:
-            # Code findings and the INF lines writing the values they read (issue 17).
-            link_results(done, read_from(self.o.cwd))
+        # Code findings and the INF lines writing the values they read, and ISO108's
+        # package files (issue 17; in every mode: ISO108's findings count in --check and
+        # --statistics too); after --write, from the INFs as they were.
+        link_results(done, self.read_for_link(False), self.read_for_link(True))
         done.sort(key=lambda r: path_key(r.path))
         self.messages(done)
         self.output(done, stdin_result)

@@ -1,15 +1,33 @@
 """Code and INF findings joined (issue 17): the driver code that reads a registry value
 the INF migration moves, and the INF line that writes it.
 
-After a report run, for each INF with ISO020 (``Services\\<svc>\\Parameters`` in HKLM) or
-ISO022 (the service key outside Parameters) findings, and each C/C++ source of the same
+After a report (or ``--write``) run, for each INF with ISO020
+(``Services\\<svc>\\Parameters`` in HKLM) or ISO022 (the service key outside Parameters,
+HKLM or HKR) findings, and each C/C++ source of the same
 package (in the INF's directory or below the INF's parent directory) with a finding of
 ISO100-ISO103 (the service key by its absolute path): when the function of the code
 finding names a value the INF line writes (same name, ignoring case) and, where the code
 names its service (an ISO100 path), the same service, each finding gets the other as a
 related location (SARIF ``relatedLocations``) and a sentence saying so. The files are
 read again (only those candidates): the results themselves may come from the cache.
-Not done after ``--write`` (the INF lines are then fixed).
+
+What "names a value" means (:meth:`infmigrate.sources.reader._Builder.value_names`): a
+string literal of the function, or a name in it that stands for one string (a
+``#define``; a variable of the file such as ``DECLARE_CONST_UNICODE_STRING(n, L"x")``
+or ``UNICODE_STRING n = RTL_CONSTANT_STRING(L"x")``, that no function writes). It is an
+over-approximation of the values the function reads (any such string counts, not only
+one that reaches a query table's ``Name`` or ``ZwQueryValueKey``), limited to the
+function of the finding (a helper that opens the key and a caller that reads the value
+are not joined).
+
+After ``--write`` (the INF fixed in the same run), the values are read from the INF as
+it was before the fix (the run keeps those bytes) and the code finding points at the line
+of the fixed INF that writes the value now (``HKR,Parameters,...``), naming the fix that
+moved it; an INF finding the run did not fix is joined on the fixed file, as shown.
+
+The same packages give ISO108 its facts (:mod:`infmigrate.rules.code.library_loaded_by_bare_name`):
+the files each INF runs from the driver store, which a source of the package must not
+load by a bare name. Its findings are added here, suppressions of the source applied.
 """
 
 from __future__ import annotations
@@ -35,10 +53,14 @@ CODE_LINKED = frozenset({"ISO100", "ISO101", "ISO102", "ISO103"})
 @dataclass(frozen=True, slots=True)
 class _InfValue:
     path: str
+    #: The line that writes the value, in the file as it is now (after ``--write``: the
+    #: fixed file).
     line: int
     code: str
     service: str
     value: str
+    #: The INF finding was fixed by this run (``--write``): it is no longer shown.
+    fixed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,21 +72,63 @@ class _CodeRead:
     values: frozenset[str]
 
 
-def _inf_values(result: FileResult, data: bytes) -> list[_InfValue]:
+def _service_writes(data: bytes) -> list[tuple[int, str, str]]:
+    r"""(line, service, value name) of each registry write of a service's value: under
+    ``HKLM\...\Services\<svc>`` or under HKR in the service's install section."""
+    from infmigrate.engine.model import Context
     from infmigrate.engine.syntax import parse
     from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
-    lines = {d.line: d.code for d in result.diagnostics if d.code in INF_LINKED}
-    out: list[_InfValue] = []
+    out: list[tuple[int, str, str]] = []
     for write in FixContext(parse(data)).analysis(RegistryWrites):
-        if write.kind not in (Kind.SERVICE_PARAMETERS, Kind.SERVICE_OTHER):
+        if not write.value_name:
             continue
         line = write.line.ref.entry.line
-        code = lines.get(line)
-        if code is None or not write.value_name:
-            continue
-        out.append(_InfValue(result.path, line, code, write.parts.get("svc", ""), write.value_name))
+        if write.kind in (Kind.SERVICE_PARAMETERS, Kind.SERVICE_OTHER):
+            out.append((line, write.parts.get("svc", ""), write.value_name))
+        elif write.kind is Kind.HKR:
+            for context in write.section.contexts:
+                if context.kind is Context.SERVICE_KEY and context.service:
+                    out.append((line, context.service, write.value_name))
     return out
+
+
+def _plain_values(path: str, diagnostics: list[Diagnostic], data: bytes) -> list[_InfValue]:
+    """The values written by the lines of the ISO020/ISO022 findings."""
+    lines = {d.line: d.code for d in diagnostics if d.code in INF_LINKED}
+    if not lines:
+        return []
+    out: list[_InfValue] = []
+    for line, service, value in _service_writes(data):
+        code = lines.get(line)
+        if code is not None:
+            out.append(_InfValue(path, line, code, service, value))
+    return out
+
+
+def _inf_values(result: FileResult, before: bytes, after: bytes | None) -> list[_InfValue]:
+    """The values of an INF's ISO020/ISO022 findings. ``after``: the file as this run
+    wrote it (None when it did not): the fixed findings then point at the line that
+    writes the value in the fixed file, the others are read there."""
+    if not result.written or after is None:
+        return _plain_values(result.path, result.diagnostics, before)
+    fixed = {(result.diagnostics[i].line, result.diagnostics[i].code) for i in result.resolved}
+    now: dict[tuple[str, str], int] = {}
+    for line, service, value in _service_writes(after):
+        now.setdefault((service.lower(), value.lower()), line)
+    out = [
+        _InfValue(
+            v.path,
+            now.get((v.service.lower(), v.value.lower()), v.line),
+            v.code,
+            v.service,
+            v.value,
+            fixed=True,
+        )
+        for v in _plain_values(result.path, result.diagnostics, before)
+        if (v.line, v.code) in fixed
+    ]
+    return out + _plain_values(result.path, result.remaining, after)
 
 
 def _code_reads(result: FileResult, data: bytes) -> list[_CodeRead]:
@@ -116,9 +180,24 @@ def _same_package(inf: str, source: str) -> bool:
     return parent not in (directory, ".") and not parent.startswith("..") and _below(parent, src)
 
 
-def link_results(results: list[FileResult], read: Callable[[FileResult], bytes | None]) -> int:
+def link_results(
+    results: list[FileResult],
+    read: Callable[[FileResult], bytes | None],
+    before: Callable[[FileResult], bytes | None] | None = None,
+) -> int:
     """Join the code and INF findings of a run in place (see the module docstring);
-    ``read`` gives a result's file bytes (None: unreadable). Returns the links made."""
+    ``read`` gives a result's file bytes as they are now (None: unreadable), ``before``
+    those an INF had before this run wrote it (when it did). Returns the links made
+    (ISO108's findings included)."""
+    links = _link_values(results, read, before or read)
+    return links + _bare_name_loads(results, read)
+
+
+def _link_values(
+    results: list[FileResult],
+    read: Callable[[FileResult], bytes | None],
+    before: Callable[[FileResult], bytes | None],
+) -> int:
     infs = [r for r in results if any(d.code in INF_LINKED for d in r.diagnostics)]
     sources = [
         r
@@ -134,8 +213,9 @@ def link_results(results: list[FileResult], read: Callable[[FileResult], bytes |
     reads: dict[str, list[_CodeRead]] = {}
     for inf, src in pairs:
         if inf.path not in values:
-            data = read(inf)
-            values[inf.path] = _inf_values(inf, data) if data is not None else []
+            original = before(inf)
+            now = read(inf) if inf.written else None
+            values[inf.path] = _inf_values(inf, original, now) if original is not None else []
         if src.path not in reads:
             data = read(src)
             reads[src.path] = _code_reads(src, data) if data is not None else []
@@ -150,11 +230,18 @@ def link_results(results: list[FileResult], read: Callable[[FileResult], bytes |
                 if r.service and v.service and r.service.lower() != v.service.lower():
                     continue
                 links += 1
-                moved = (
-                    "ISO020 moves it to HKR,Parameters"
-                    if v.code == "ISO020"
-                    else "ISO022: the service key outside Parameters"
-                )
+                if v.fixed:
+                    moved = (
+                        "ISO020 moved it to HKR,Parameters in this run"
+                        if v.code == "ISO020"
+                        else f"{v.code}, fixed in this run"
+                    )
+                else:
+                    moved = (
+                        "ISO020 moves it to HKR,Parameters"
+                        if v.code == "ISO020"
+                        else "ISO022: the service key outside Parameters"
+                    )
                 key_code = (r.path, r.line, r.code)
                 related.setdefault(key_code, []).append(
                     (v.path, v.line, f"the INF writes value {v.value} of service {v.service}")
@@ -162,6 +249,8 @@ def link_results(results: list[FileResult], read: Callable[[FileResult], bytes |
                 notes.setdefault(key_code, []).append(
                     f"reads value {v.value}, which {v.path}:{v.line} writes ({moved})"
                 )
+                if v.fixed:
+                    continue  # the INF finding is gone
                 key_inf = (v.path, v.line, v.code)
                 related.setdefault(key_inf, []).append(
                     (r.path, r.line, f"the code reads value {v.value} ({r.code})")
@@ -169,10 +258,78 @@ def link_results(results: list[FileResult], read: Callable[[FileResult], bytes |
                 notes.setdefault(key_inf, []).append(f"read by {r.path}:{r.line} ({r.code})")
     if links:
         for result in {id(r): r for pair in pairs for r in pair}.values():
-            result.diagnostics = [
-                _linked(d, result.path, related, notes) for d in result.diagnostics
-            ]
+            # After --write an INF shows what remains, in the fixed file's lines; a
+            # source's remaining findings are its findings.
+            if not result.written:
+                result.diagnostics = [
+                    _linked(d, result.path, related, notes) for d in result.diagnostics
+                ]
+            if result.written or is_source(result.path):
+                result.remaining = [
+                    _linked(d, result.path, related, notes) for d in result.remaining
+                ]
     return links
+
+
+def _bare_name_loads(results: list[FileResult], read: Callable[[FileResult], bytes | None]) -> int:
+    """ISO108 (see the module docstring): added to the package's sources' findings."""
+    from infmigrate.rules.code.library_loaded_by_bare_name import (
+        LibraryLoadedByBareName,
+        PackagePlaces,
+        package_places,
+    )
+    from infmigrate.sources.processing import suppressed
+
+    sources = [
+        r
+        for r in results
+        if is_source(r.path)
+        and not r.error
+        and not r.skipped
+        and r.options is not None
+        and LibraryLoadedByBareName in r.options.rules
+    ]
+    if not sources:
+        return 0
+    infs = [
+        r for r in results if not is_source(r.path) and not r.error and not r.skipped and r.encoding
+    ]
+    places: dict[str, PackagePlaces | None] = {}
+    added = 0
+    rule = LibraryLoadedByBareName()
+    for src in sources:
+        package = [i for i in infs if _same_package(i.path, src.path)]
+        if not package:
+            continue
+        data = read(src)
+        if data is None or (
+            b"loadlibrary" not in data.lower() and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        ):
+            continue  # (a UTF-16 file is read to know)
+        merged = PackagePlaces()
+        for inf in package:
+            if inf.path not in places:
+                inf_data = read(inf)
+                places[inf.path] = (
+                    package_places(inf_data, inf.path) if inf_data is not None else None
+                )
+            got = places[inf.path]
+            if got is not None:
+                merged.merge(got)
+        if not merged.files:
+            continue
+        unit = read_source(data, src.path)
+        found = suppressed(unit, list(rule.check_package(unit, merged)))
+        if not found:
+            continue
+        added += len(found)
+        for d in found:
+            src.line_texts.setdefault(d.line, unit.line_text(d.line))
+            src.fixed_line_texts.setdefault(d.line, unit.line_text(d.line))
+        key = lambda d: (d.line, d.column, d.code)  # noqa: E731
+        src.diagnostics = sorted([*src.diagnostics, *found], key=key)
+        src.remaining = sorted([*src.remaining, *found], key=key)
+    return added
 
 
 def _linked(

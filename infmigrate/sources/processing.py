@@ -23,7 +23,7 @@ from infmigrate.engine.suppression import parse_directives
 from infmigrate.sources.reader import SourceUnit, read_source
 from infmigrate.sources.rule import CodeRule
 
-__all__ = ["check_source", "process_source", "source_suppressions"]
+__all__ = ["check_source", "process_source", "source_suppressions", "suppressed"]
 
 _MARK = re.compile(rb"infmigrate\s*:", re.IGNORECASE)
 _COMMENT = re.compile(r"//(.*)$|/\*(.*?)(?:\*/|$)")
@@ -60,19 +60,25 @@ def check_source(unit: SourceUnit, rules: Iterable[type[Fixer]]) -> list[Diagnos
     for cls in rules:
         if issubclass(cls, CodeRule):
             out.extend(cls().check_source(unit))
-    if out:
-        by_line, whole = source_suppressions(unit)
-        out = [
-            d
-            for d in out
-            if not _suppressed(d.code, whole)
-            and not any(
-                _suppressed(d.code, by_line.get(n, ()))
-                for n in range(d.line, max(d.end_line, d.line) + 1)
-            )
-        ]
+    out = suppressed(unit, out)
     out.sort(key=lambda d: (d.line, d.column, d.code))
     return out
+
+
+def suppressed(unit: SourceUnit, found: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings that no ``infmigrate: ignore[...]`` comment of the file suppresses."""
+    if not found:
+        return found
+    by_line, whole = source_suppressions(unit)
+    return [
+        d
+        for d in found
+        if not _suppressed(d.code, whole)
+        and not any(
+            _suppressed(d.code, by_line.get(n, ()))
+            for n in range(d.line, max(d.end_line, d.line) + 1)
+        )
+    ]
 
 
 def process_source(

@@ -14,7 +14,13 @@ all. What is collected:
   concatenated (``L"\\\\Registry" L"\\\\Machine"``, a ``#define`` between them resolved);
 * :class:`Define`: ``#define NAME <strings>`` whose strings make a value;
 * :class:`Call`: a call of a known API with its arguments (their text, their strings,
-  the identifiers in them);
+  the identifiers in them). An argument's strings include those its names stand for: a
+  ``#define`` of strings, and a variable that holds one string (the function's, else the
+  file's: ``p = L"x"``, ``RtlInitUnicodeString(&u, L"x")``,
+  ``DECLARE_CONST_UNICODE_STRING(u, L"x")``, ``RTL_CONSTANT_STRING(L"x")``), when
+  nothing else in the scope assigns it or gives it to a call that may write it
+  (:class:`_Scope`: one string on every path, or no value; no pointers followed, no
+  calls across functions);
 * the file's mode hints (:class:`Mode`): headers and entry points of kernel-mode, KMDF,
   UMDF or user-mode code.
 
@@ -343,6 +349,9 @@ class StringValue:
     macro: str = ""
     #: Defined in a ``#define`` (the span is the define's line).
     in_define: bool = False
+    #: The variable the value reached the call through ("" when written in the call):
+    #: see :meth:`_Builder.binding`.
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,6 +556,214 @@ def _value_of_define_text(
     return ("".join(parts), wide) if found else None
 
 
+#: Calls that may write into a variable given to them (its address, or an array): the
+#: variable then holds more than its initial string.
+_WRITES = re.compile(
+    r"(?i)cat|cpy|copy|printf|append|format|move|fill|zero|memset|query|read|expand"
+    r"|get\w*(?:path|directory|name|string)"
+)
+#: Of the calls :data:`_WRITES` matches, those that only read some arguments (by index):
+#: the key and the value name of a registry query.
+_READ_ARGUMENTS: dict[bytes, frozenset[int]] = {
+    **{
+        name: frozenset({0, 1})
+        for name in (
+            b"ZwQueryValueKey",
+            b"NtQueryValueKey",
+            b"RegQueryValueExA",
+            b"RegQueryValueExW",
+            b"RegQueryValueEx",
+            b"RtlQueryRegistryValues",
+            b"RtlQueryRegistryValuesEx",
+            b"WdfRegistryQueryULong",
+            b"WdfRegistryQueryValue",
+            b"WdfRegistryQueryUnicodeString",
+            b"WdfRegistryQueryString",
+            b"WdfRegistryQueryMultiString",
+            b"WdfRegistryQueryMemory",
+        )
+    },
+    **{name: frozenset({0, 1, 2}) for name in (b"RegGetValueA", b"RegGetValueW", b"RegGetValue")},
+}
+#: Macros and calls that give a UNICODE_STRING its one value:
+#: ``DECLARE_CONST_UNICODE_STRING(name, L"...")``, ``RtlInitUnicodeString(&name, L"...")``
+#: (and the initializer ``name = RTL_CONSTANT_STRING(L"...")``).
+_DECLARES = frozenset(
+    {
+        b"DECLARE_CONST_UNICODE_STRING",
+        b"DECLARE_GLOBAL_CONST_UNICODE_STRING",
+        b"DECLARE_UNICODE_STRING_SIZE",
+    }
+)
+_STRING_NODES = ("string_literal", "concatenated_string")
+
+
+def _declarator_name(node: Node | None) -> str:
+    """The identifier a declarator declares (``*p``, ``p[]``, ``p`` -> ``p``)."""
+    while node is not None and node.type != "identifier":
+        if node.type in ("field_identifier", "type_identifier"):
+            return ""
+        node = node.child_by_field_name("declarator")
+    return (node.text or b"").decode("utf-8", "replace") if node is not None else ""
+
+
+def _string_of(node: Node | None) -> Node | None:
+    """The string expression (or the identifier of a ``#define``) that initializes a
+    variable: a string, ``RTL_CONSTANT_STRING(<string>)``, ``TEXT(<string>)``, a cast of
+    one, or a name; None otherwise."""
+    while node is not None:
+        t = node.type
+        if t in _STRING_NODES or t == "identifier":
+            return node
+        if t == "parenthesized_expression" or t == "cast_expression":
+            node = node.child_by_field_name("value") or (
+                node.named_children[-1] if node.named_children else None
+            )
+            continue
+        if t == "call_expression":
+            args = node.child_by_field_name("arguments")
+            named = [a for a in args.named_children if a.type != "comment"] if args else []
+            if len(named) != 1:
+                return None
+            node = named[0]
+            continue
+        return None
+    return None
+
+
+def _unary_target(node: Node) -> str:
+    """The variable an argument names: ``x``, ``&x``, ``(T)x``, ``x.Buffer``."""
+    while node.type in ("pointer_expression", "cast_expression", "parenthesized_expression"):
+        inner = node.child_by_field_name("argument") or node.child_by_field_name("value")
+        if inner is None:
+            inner = node.named_children[-1] if node.named_children else None
+        if inner is None:
+            return ""
+        node = inner
+    if node.type == "field_expression":
+        inner = node.child_by_field_name("argument")
+        return _unary_target(inner) if inner is not None else ""
+    return (node.text or b"").decode("utf-8", "replace") if node.type == "identifier" else ""
+
+
+@dataclass
+class _Scope:
+    """The string variables of a function (or of the file: its top-level declarations),
+    found in one walk. A variable has a value when it is given one string exactly once,
+    and written nowhere else in the scope:
+
+    * ``PCWSTR p = L"x";``, ``WCHAR p[] = L"x";``, ``UNICODE_STRING u =
+      RTL_CONSTANT_STRING(L"x");`` (a ``#define`` of strings instead of the literal too);
+    * ``DECLARE_CONST_UNICODE_STRING(u, L"x");``;
+    * ``RtlInitUnicodeString(&u, L"x");`` for a variable declared without a value.
+
+    Written: assigned (``p = ...``, ``u.Buffer = ...``, ``p++``), or given to a call that
+    may write into it (:data:`_WRITES`: ``RtlAppendUnicodeToString(&u, ...)``,
+    ``wcscat(p, ...)``, ``GetModuleFileName(.., p, ..)``; the key and value name of a
+    registry query are read only, :data:`_READ_ARGUMENTS`). A variable of the file is
+    also written when a function writes it. Not followed: pointers to the variable kept
+    elsewhere, writes through another function, values that depend on the path taken
+    (two assignments in two branches count as two: no value).
+    """
+
+    #: Names declared in the scope (variables and, for a function, parameters).
+    declared: set[str] = field(default_factory=set)
+    #: The value nodes given to each name.
+    values: dict[str, list[Node]] = field(default_factory=dict)
+    #: Names written otherwise.
+    written: set[str] = field(default_factory=set)
+
+    def value(self, name: str) -> Node | None:
+        got = self.values.get(name, [])
+        if len(got) != 1 or name in self.written:
+            return None
+        return got[0]
+
+    @classmethod
+    def of(cls, scope: Node, defines: dict[str, Define]) -> _Scope:
+        out = cls()
+        top = scope.type == "translation_unit"
+        stack = list(scope.children)
+        while stack:
+            n = stack.pop()
+            t = n.type
+            if t == "comment":
+                continue
+            if t == "function_definition":
+                continue  # the file's scope: top-level declarations only
+            if t == "parameter_declaration":
+                name = _declarator_name(n.child_by_field_name("declarator"))
+                if name:
+                    out.declared.add(name)
+                continue
+            if t == "init_declarator":
+                name = _declarator_name(n.child_by_field_name("declarator"))
+                if name:
+                    out.declared.add(name)
+                    value = _string_of(n.child_by_field_name("value"))
+                    if value is not None and (
+                        value.type in _STRING_NODES
+                        or (value.text or b"").decode("utf-8", "replace") in defines
+                    ):
+                        out.values.setdefault(name, []).append(value)
+                    else:
+                        out.written.add(name)
+                stack.extend(n.children)
+                continue
+            if t == "declaration":
+                for d in n.children_by_field_name("declarator"):
+                    if d.type != "init_declarator":
+                        name = _declarator_name(d)
+                        if name:
+                            out.declared.add(name)
+            elif t == "assignment_expression" or t == "update_expression":
+                target = n.child_by_field_name("left") or n.child_by_field_name("argument")
+                if target is not None:
+                    name = _unary_target(target)
+                    if name:
+                        out.written.add(name)
+            elif t == "call_expression":
+                out._call(n, defines)
+            if top and t == "compound_statement":
+                continue
+            stack.extend(n.children)
+        return out
+
+    def _call(self, call: Node, defines: dict[str, Define]) -> None:
+        fn = call.child_by_field_name("function")
+        args_node = call.child_by_field_name("arguments")
+        if fn is None or args_node is None:
+            return
+        fname = fn.text or b""
+        args = [a for a in args_node.named_children if a.type != "comment"]
+        if fname in _DECLARES or fname == b"RtlInitUnicodeString":
+            if len(args) >= 2:
+                name = _unary_target(args[0])
+                if fname in _DECLARES:
+                    self.declared.add(name)
+                value = _string_of(args[1])
+                if (
+                    name
+                    and value is not None
+                    and (
+                        value.type in _STRING_NODES
+                        or (value.text or b"").decode("utf-8", "replace") in defines
+                    )
+                ):
+                    self.values.setdefault(name, []).append(value)
+                elif name:
+                    self.written.add(name)
+            return
+        if _WRITES.search(fname.decode("utf-8", "replace")):
+            reads = _READ_ARGUMENTS.get(fname, frozenset())
+            for i, a in enumerate(args):
+                if i in reads:
+                    continue
+                name = _unary_target(a)
+                if name:
+                    self.written.add(name)
+
+
 class _Builder:
     def __init__(self, path: str, data: bytes, cpp: bool) -> None:
         self.unit = SourceUnit(path, data)
@@ -555,6 +772,8 @@ class _Builder:
         self.seen_strings: set[int] = set()
         self.seen_calls: set[int] = set()
         self.low = data.lower()
+        self.scopes: dict[int, _Scope] = {}
+        self.file_written: dict[str, bool] = {}
 
     def node_at(self, start: int, end: int) -> Node | None:
         return self.root.descendant_for_byte_range(start, end)
@@ -657,12 +876,76 @@ class _Builder:
                 d = self.unit.defines.get(name)
                 if d is not None:
                     strings.append(StringValue(d.value, Span.of(n), True, d.name))
+                else:
+                    bound = self.binding(name, n)
+                    if bound is not None:
+                        strings.append(bound)
                 continue
             if t == "comment":
                 continue
             stack.extend(reversed(n.children))
         text = " ".join((node.text or b"").decode("utf-8", "replace").split())
         return Argument(text, Span.of(node), tuple(strings), frozenset(identifiers))
+
+    def binding(self, name: str, use: Node) -> StringValue | None:
+        """The one string value a variable holds where it is used (see :class:`_Scope`):
+        the function's variable of that name, else the file's; None when it is not known
+        to hold exactly one string."""
+        function: Node | None = use.parent
+        while function is not None and function.type != "function_definition":
+            function = function.parent
+        if function is not None:
+            scope = self._scope(function)
+            if name in scope.declared:
+                return self._bound_value(scope, name)
+        return self._file_value(name)
+
+    def _file_value(self, name: str) -> StringValue | None:
+        """The one string of a variable of the file, unless a function writes it."""
+        value = self._bound_value(self._scope(self.root), name)
+        if value is None:
+            return None
+        written = self.file_written.get(name)
+        if written is None:
+            written = self.file_written[name] = self._written_in_functions(name)
+        return None if written else value
+
+    def _written_in_functions(self, name: str) -> bool:
+        """Whether a function assigns the file's variable or gives it to a call that may
+        write it (as :class:`_Scope` reads a function's own variables)."""
+        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\b", self.unit.data):
+            node = self.node_at(m.start(), m.end())
+            if node is None or node.type != "identifier":
+                continue
+            inside = node.parent
+            while inside is not None and inside.type != "function_definition":
+                inside = inside.parent
+            if inside is None:
+                continue  # the file's own declarations: read by _Scope
+            scope = self._scope(inside)
+            if name in scope.written or (name in scope.values and name not in scope.declared):
+                return True
+        return False
+
+    def _scope(self, node: Node) -> _Scope:
+        scope = self.scopes.get(node.id)
+        if scope is None:
+            scope = self.scopes[node.id] = _Scope.of(node, self.unit.defines)
+        return scope
+
+    def _bound_value(self, scope: _Scope, name: str) -> StringValue | None:
+        value = scope.value(name)
+        if value is None:
+            return None
+        if value.type == "identifier":  # a #define of strings
+            d = self.unit.defines.get((value.text or b"").decode("utf-8", "replace"))
+            if d is None:
+                return None
+            return StringValue(d.value, Span.of(value), True, d.name, via=name)
+        got = self.value_of(value)
+        if got is None:
+            return None
+        return StringValue(got.value, got.span, got.wide, got.macro, via=name)
 
     def collect_calls(self) -> None:
         for m in _CALL_NAME.finditer(self.unit.data):
@@ -690,12 +973,16 @@ class _Builder:
 
     def value_names(self, node: Node) -> frozenset[str]:
         """The strings of the function around the node that may be registry value names
-        (what a ``RTL_QUERY_REGISTRY_TABLE`` or a ``ZwQueryValueKey`` names)."""
+        (what a ``RTL_QUERY_REGISTRY_TABLE`` or a ``ZwQueryValueKey`` names): its string
+        literals, and the strings its names stand for (a ``#define``, a variable of the
+        file holding one string: ``DECLARE_CONST_UNICODE_STRING``, ``RTL_CONSTANT_STRING``,
+        a ``static const WCHAR x[] = L"..."``; see :class:`_Scope`)."""
         n: Node | None = node
         while n is not None and n.type != "function_definition":
             n = n.parent
         if n is None:
             return frozenset()
+        function = n
         out: set[str] = set()
         stack = [n]
         while stack:
@@ -704,6 +991,17 @@ class _Builder:
                 value, _ = _literal_value(x)
                 if _VALUE_NAME.fullmatch(value):
                     out.add(value)
+                continue
+            if x.type == "identifier":
+                name = (x.text or b"").decode("utf-8", "replace")
+                d = self.unit.defines.get(name)
+                if d is not None:
+                    if _VALUE_NAME.fullmatch(d.value):
+                        out.add(d.value)
+                elif name not in self._scope(function).declared:
+                    bound = self._file_value(name)
+                    if bound is not None and _VALUE_NAME.fullmatch(bound.value):
+                        out.add(bound.value)
                 continue
             if x.type == "comment":
                 continue

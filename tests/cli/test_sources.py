@@ -82,6 +82,27 @@ def test_a_source_named_explicitly_is_checked(tmp_path: Path) -> None:
     assert codes(r.stdout) == [("pkg/src/ignored.cpp", "ISO100"), ("pkg/src/ignored.cpp", "ISO102")]
 
 
+@pytest.mark.parametrize("name", ["pkg/src/driver.c", "pkg/src/DRIVER.CPP", "x.h"])
+def test_stdin_filename_of_a_source_is_checked_as_code(tmp_path: Path, name: str) -> None:
+    make_package(tmp_path)
+    r = cli("--no-cache", "--format", "json", "--stdin-filename", name, cwd=tmp_path, input=DRIVER)
+    assert r.status == 1, r.stderr
+    found = json.loads(r.stdout)
+    assert [(d["path"], d["code"], d["line"]) for d in found] == [
+        (name, "ISO100", 2),
+        (name, "ISO102", 5),
+    ]  # the suppression comment of line 6 is honoured, as for a file
+    # with --write, the source comes back unchanged and the findings go to stderr
+    r = cli("--no-cache", "--write", "--stdin-filename", name, cwd=tmp_path, input=DRIVER)
+    assert r.stdout == DRIVER and r.status == 1
+    assert "ISO102" in r.stderr
+    # the same bytes named as an INF are read as an INF (no code findings)
+    r = cli(
+        "--no-cache", "--format", "json", "--stdin-filename", "x.inf", cwd=tmp_path, input=DRIVER
+    )
+    assert not any(d["code"].startswith("ISO1") for d in json.loads(r.stdout))
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_shows_code_findings(tmp_path: Path, fmt: str) -> None:
     make_package(tmp_path)

@@ -75,3 +75,151 @@ def test_same_package() -> None:
     assert not _same_package("x.inf", "../elsewhere/driver.c")
     assert _same_package("x.inf", "sys/driver.c")
     assert not _same_package("a/x.inf", "b/driver.c")
+
+
+def test_link_after_write_points_at_the_fixed_line_and_names_the_fix(tmp_path: Path) -> None:
+    root = copy_tree("linked_package", tmp_path)
+    r = cli("--no-cache", "--write", "--format", "json", "linked_package", cwd=tmp_path)
+    assert r.status == 1, r.stderr
+    fixed = (root / "contoso.inf").read_bytes().decode()
+    line = next(
+        n
+        for n, text in enumerate(fixed.splitlines(), 1)
+        if text.startswith("HKR,Parameters,Sample")
+    )
+    found = {(d["path"], d["line"]): d for d in json.loads(r.stdout)}
+    assert str(found[(SOURCE, 15)]["message"]).endswith(
+        f"; reads value SampleRate, which {INF}:{line} writes "
+        "(ISO020 moved it to HKR,Parameters in this run)"
+    )
+    assert not any(p == INF for p, _ in found)  # the INF findings were fixed
+    # SARIF of the same run (on a fresh copy) carries the fixed line as related location
+    copy_tree("linked_package", tmp_path / "again")
+    r = cli("--no-cache", "--write", "--format", "sarif", "linked_package", cwd=tmp_path / "again")
+    result = json.loads(r.stdout)["runs"][0]["results"][0]
+    assert [
+        (
+            y["physicalLocation"]["artifactLocation"]["uri"],
+            y["physicalLocation"]["region"]["startLine"],
+        )
+        for y in result["relatedLocations"]
+    ] == [(INF, line)]
+
+
+BARE = "bare_name_package"
+
+
+def bare_findings(tmp_path: Path, *args: str) -> list[tuple[str, int]]:
+    r = cli("--no-cache", "--format", "json", *args, cwd=tmp_path)
+    return [(d["path"], d["line"]) for d in json.loads(r.stdout) if d["code"] == "ISO108"]
+
+
+def test_bare_name_loads_of_package_files(tmp_path: Path) -> None:
+    copy_tree(BARE, tmp_path)
+    assert bare_findings(tmp_path, BARE) == [
+        (f"{BARE}/driver/loads.cpp", 9),
+        (f"{BARE}/driver/loads.cpp", 10),
+        (f"{BARE}/driver/loads.cpp", 11),
+        (f"{BARE}/driver/loads.cpp", 12),
+        (f"{BARE}/driver/loads.cpp", 14),
+        (f"{BARE}/tools/tool.c", 7),
+    ]
+    r = cli("--no-cache", "--format", "sarif", BARE, cwd=tmp_path)
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    first = next(x for x in results if x["ruleId"] == "ISO108")
+    assert [
+        (
+            y["physicalLocation"]["artifactLocation"]["uri"],
+            y["physicalLocation"]["region"]["startLine"],
+        )
+        for y in first["relatedLocations"]
+    ] == [(f"{BARE}/contoso.inf", 37)]
+
+
+def test_bare_name_loads_need_the_package_inf_and_the_rule(tmp_path: Path) -> None:
+    copy_tree(BARE, tmp_path)
+    assert bare_findings(tmp_path, f"{BARE}/driver") == []  # no INF in the run
+    assert bare_findings(tmp_path, "--select", "ISO106", BARE) == []
+    assert bare_findings(tmp_path, "--ignore", "ISO108", BARE) == []
+    # the package's INF no longer copies the helper: its loads are Windows's business
+    inf = tmp_path / BARE / "contoso.inf"
+    inf.write_bytes(inf.read_bytes().replace(b"contoso_helper.dll\n", b""))
+    assert bare_findings(tmp_path, BARE) == [
+        (f"{BARE}/driver/loads.cpp", 11),
+        (f"{BARE}/driver/loads.cpp", 14),
+    ]
+
+
+def test_bare_name_loads_after_write(tmp_path: Path) -> None:
+    copy_tree(BARE, tmp_path)
+    r = cli("--no-cache", "--write", "--format", "json", BARE, cwd=tmp_path)
+    assert b"Legacy_Files=13" in (tmp_path / BARE / "contoso.inf").read_bytes()
+    found = {
+        d["line"]: d["message"]
+        for d in json.loads(r.stdout)
+        if d["code"] == "ISO108" and d["path"].endswith("loads.cpp")
+    }
+    assert sorted(found) == [9, 10, 11, 12, 14]
+    assert "runs from the driver store" in found[11]  # moved by this run
+
+
+SERVICE_KEY_READER = b"""#include <fltKernel.h>
+DECLARE_CONST_UNICODE_STRING(g_level, L"DebugLevel");
+
+NTSTATUS
+ReadDriverParameters(_In_ PUNICODE_STRING RegistryPath)
+{
+    OBJECT_ATTRIBUTES attributes;
+    HANDLE key;
+    UCHAR buffer[64];
+    ULONG length;
+    InitializeObjectAttributes(&attributes, RegistryPath, OBJ_KERNEL_HANDLE, NULL, NULL);
+    ZwOpenKey(&key, KEY_READ, &attributes);
+    return ZwQueryValueKey(key, (PUNICODE_STRING)&g_level, KeyValuePartialInformation,
+                           buffer, sizeof(buffer), &length);
+}
+"""
+
+
+def test_iso022_on_an_hkr_line_links_to_code_reading_the_value_through_a_constant(
+    tmp_path: Path,
+) -> None:
+    root = copy_tree("linked_package", tmp_path)
+    inf = root / "contoso.inf"
+    inf.write_bytes(
+        inf.read_bytes().replace(
+            b"HKLM,System\\CurrentControlSet\\Services\\contoso\\Parameters,Unrelated",
+            b"HKR,,DebugLevel,0x00010001,1\nHKR,,Unrelated",
+        )
+    )
+    (root / "driver" / "registry.c").write_bytes(SERVICE_KEY_READER)
+    found = findings(tmp_path)
+    code = found[(SOURCE, 12)]
+    assert code["code"] == "ISO103"
+    assert f"reads value DebugLevel, which {INF}:43 writes (ISO022" in str(code["message"])
+    assert str(found[(INF, 43)]["message"]).endswith(f"; read by {SOURCE}:12 (ISO103)")
+
+
+def test_bare_name_loads_count_in_check_and_statistics(tmp_path: Path) -> None:
+    copy_tree(BARE, tmp_path)
+    r = cli("--no-cache", "--check", "--select", "ISO108", BARE, cwd=tmp_path)
+    assert r.status == 1
+    r = cli("--no-cache", "--check", "--select", "ISO108", f"{BARE}/driver", cwd=tmp_path)
+    assert r.status == 0
+    r = cli("--no-cache", "--statistics", "--format", "json", BARE, cwd=tmp_path)
+    stats = {row["code"]: row for row in json.loads(r.stdout)}
+    assert stats["ISO108"]["count"] == 6
+
+
+def test_bare_name_loads_in_a_utf16_source(tmp_path: Path) -> None:
+    copy_tree(BARE, tmp_path)
+    source = tmp_path / BARE / "driver" / "loads.cpp"
+    text = source.read_bytes().decode().replace("\n", "\r\n")
+    source.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    assert [line for path, line in bare_findings(tmp_path, BARE) if "loads" in path] == [
+        9,
+        10,
+        11,
+        12,
+        14,
+    ]

@@ -3,7 +3,8 @@
 For each case, ``<case>.<ext>.diagnostics`` holds the rule's findings, one a line,
 ``line:column-end_line:end_column CODE message`` (absent: the rule must find nothing).
 Only the rule of the folder runs; ``INFMIGRATE_UPDATE_FIXTURES=diagnostics`` rewrites the
-snapshots (review them like code).
+snapshots (review them like code). A rule that needs the package's INF (ISO108) finds it
+as ``package.inf`` in the folder: every case is then checked as a source of that package.
 """
 
 from __future__ import annotations
@@ -39,7 +40,15 @@ def test_code_fixture(case: Path) -> None:
     code = case.parent.name
     cls = rule(code)
     assert is_code_rule(cls)
-    diagnostics = check_source(read_source(case.read_bytes(), case.name), [cls])
+    unit = read_source(case.read_bytes(), case.name)
+    diagnostics = check_source(unit, [cls])
+    package = case.with_name("package.inf")
+    if package.exists():
+        from infmigrate.rules.code.library_loaded_by_bare_name import package_places
+        from infmigrate.sources.processing import suppressed
+
+        places = package_places(package.read_bytes(), "package.inf")
+        diagnostics += suppressed(unit, list(cls().check_package(unit, places)))
     assert {d.code for d in diagnostics} <= {code}
     assert all(d.fix is None for d in diagnostics)
     snapshot = case.with_name(case.name + ".diagnostics")

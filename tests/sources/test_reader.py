@@ -116,3 +116,83 @@ def test_modes() -> None:
     assert read_source(b"#include <windows.h>\n#include <wudfddk.h>\nRegOpenKey(a,b,c);").mode.umdf
     user = read_source(b"#include <windows.h>\nvoid WINAPI ServiceMain(){ RegOpenKey(a,b,c); }")
     assert user.mode.label == "Win32 service"
+
+
+def test_variables_holding_one_string_reach_the_call() -> None:
+    data = (
+        b'#define HELPER L"helper2.dll"\n'
+        b'static const WCHAR g_path[] = L"C:\\\\Windows\\\\System32\\\\a.dll";\n'
+        b'UNICODE_STRING g_us = RTL_CONSTANT_STRING(L"Foo");\n'
+        b"void f(PCWSTR arg) {\n"
+        b'    PCWSTR p = L"helper.dll";\n'
+        b"    PCWSTR q = HELPER;\n"
+        b'    PCWSTR r = L"x.dll";\n'
+        b'    WCHAR buf[64] = L"y.dll";\n'
+        b"    UNICODE_STRING u;\n"
+        b'    RtlInitUnicodeString(&u, L"Bar");\n'
+        b'    DECLARE_CONST_UNICODE_STRING(d, L"Baz");\n'
+        b'    r = L"other";\n'
+        b'    wcscat(buf, L"z");\n'
+        b"    LoadLibraryW(p);\n"  # 14
+        b"    LoadLibraryW(q);\n"
+        b"    LoadLibraryW(r);\n"  # assigned twice: no value
+        b"    LoadLibraryW(buf);\n"  # appended to: no value
+        b"    LoadLibraryW(g_path);\n"  # the file's
+        b"    LoadLibraryW(arg);\n"  # a parameter
+        b"    LoadLibraryW(u.Buffer);\n"
+        b"    LoadLibraryW(d.Buffer);\n"
+        b"    LoadLibraryW(g_us.Buffer);\n"
+        b"}\n"
+        b"void g(void) {\n"
+        b'    PCWSTR g_path = L"local.dll";\n'  # a local hides the file's variable
+        b"    LoadLibraryW(g_path);\n"
+        b"}\n"
+        b'WCHAR g_name[] = L"n.dll";\n'
+        b"UNICODE_STRING g_set;\n"
+        b"void h(void) {\n"
+        b'    wcscpy(g_name, L"m.dll");\n'  # a function writes the file's variable
+        b'    RtlInitUnicodeString(&g_set, L"s.dll");\n'  # ...or sets it
+        b"    LoadLibraryW(g_name);\n"  # 33
+        b"    LoadLibraryW(g_set.Buffer);\n"
+        b"}\n"
+    )
+    unit = read_source(data)
+    got = {
+        c.span.line: [(s.value, s.via) for a in c.arguments for s in a.strings]
+        for c in unit.calls
+        if c.name == "LoadLibraryW"
+    }
+    assert got == {
+        14: [("helper.dll", "p")],
+        15: [("helper2.dll", "q")],
+        16: [],
+        17: [],
+        18: [("C:\\Windows\\System32\\a.dll", "g_path")],
+        19: [],
+        20: [("Bar", "u")],
+        21: [("Baz", "d")],
+        22: [("Foo", "g_us")],
+        26: [("local.dll", "g_path")],
+        33: [],
+        34: [],
+    }
+
+
+def test_value_names_come_through_defines_and_the_files_constant_strings() -> None:
+    data = (
+        b"#include <ntddk.h>\n"
+        b'#define RATE_NAME L"SampleRate"\n'
+        b'DECLARE_CONST_UNICODE_STRING(g_mode, L"Mode");\n'
+        b'static UNICODE_STRING g_gain = RTL_CONSTANT_STRING(L"Gain");\n'
+        b"NTSTATUS Read(_In_ PUNICODE_STRING RegistryPath)\n"
+        b"{\n"
+        b"    RTL_QUERY_REGISTRY_TABLE table[2] = {0};\n"
+        b"    table[0].Name = RATE_NAME;\n"
+        b"    ZwQueryValueKey(key, (PUNICODE_STRING)&g_mode, KeyValuePartialInformation,"
+        b" 0, 0, 0);\n"
+        b"    ZwQueryValueKey(key, &g_gain, KeyValuePartialInformation, 0, 0, 0);\n"
+        b"    return RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, RegistryPath->Buffer, table,"
+        b" NULL, NULL);\n"
+        b"}\n"
+    )
+    assert read_source(data).function_strings == {"Read": {"SampleRate", "Mode", "Gain"}}

@@ -19,13 +19,13 @@ _LOADS = frozenset(
 @register
 class LibraryLoadedFromSystem32(CodeRule):
     r"""## What it does
-    Flags `LoadLibrary` / `LoadLibraryEx` (any `A`/`W` form) given a literal path (or a
-    `#define` of one) under System32 or SysWOW64: `C:\Windows\System32\x.dll`,
-    `%SystemRoot%\System32\x.dll`, `\SystemRoot\System32\x.dll`.
+    Flags `LoadLibrary` / `LoadLibraryEx` (any `A`/`W` form) given a literal path (a
+    `#define` of one, or a variable holding one string) under System32 or SysWOW64:
+    `C:\Windows\System32\x.dll`, `%SystemRoot%\System32\x.dll`,
+    `\SystemRoot\System32\x.dll`.
 
-    Not flagged (yet): a bare name (`LoadLibrary(L"x.dll")`), which is right for a
-    Windows DLL and wrong only for a file of the package; telling them apart needs the
-    package's INF, and the search order with `LOAD_LIBRARY_SEARCH_*` flags.
+    A bare name (`LoadLibrary(L"x.dll")`) is right for a Windows DLL and wrong only for a
+    file of the package: ISO108 reports those, with the package's INF.
 
     ## Why is this bad?
     An isolated driver package runs its files from the driver store (DIRID 13), not
