@@ -62,7 +62,7 @@ class EntryRef:
     def value(self, index: int, default: str = "") -> str:
         """The cooked field at ``index``, or ``default`` when the entry has fewer fields."""
         values = self.entry.cooked_values
-        return values[index] if 0 <= index < len(values) else default  # type: ignore[no-any-return]
+        return values[index] if 0 <= index < len(values) else default
 
     def __repr__(self) -> str:
         return (
