@@ -460,13 +460,6 @@ class Entry(CSTNode):
         return cook(text[o[1] : o[2]], final=False) if o[0] else None
 
     @property
-    def raw_values(self) -> list[str]:
-        """The raw values of the fields (quotes and continuations kept)."""
-        text = self[0]
-        o = _unpack(text, self[1])
-        return [text[o[i] : o[i + 1]] for i in range(5 if o[0] else 2, len(o), 4)]
-
-    @property
     def has_unclosed_quote(self) -> bool:
         """Whether a quoted string of this entry runs to the end of its line (INF003)."""
         return _may_have_problems(self) and next(_unclosed_quotes(self), None) is not None
@@ -533,8 +526,8 @@ def indent_length(args: tuple[Any, ...]) -> int:
 
 
 def cook_fields(data: tuple[str, ...]) -> tuple[str, ...]:
-    """The cooked values of an entry's flat fields (see :class:`Entry`); a field without
-    a comma after it ends its line."""
+    """The cooked values of an entry's fields given flat, four strings each in the layout
+    of :class:`Field`; a field without a comma after it ends its line."""
     return tuple([cook(data[i], final=not data[i + 2]) for i in range(1, len(data), 4)])
 
 
