@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 import operator
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
@@ -176,12 +176,16 @@ _load_diagnostic = fast_constructor(Diagnostic, name="_load_diagnostic")
 _new_diagnostic = _load_diagnostic
 
 
-#: Where lines end (:func:`_extent`), by node identity: a rule may report thousands of
-#: findings on one long line (a ``CopyFiles=`` line naming thousands of lists), and printing
-#: the line for each of them made the check quadratic in the line's length. The node is
-#: kept with its extent so that a reused identity never hits.
+#: Where long lines end (:func:`_extent`), by node identity: a rule may report thousands
+#: of findings on one long line (a ``CopyFiles=`` line naming thousands of lists), and
+#: printing the line for each of them made the check quadratic in the line's length. The
+#: node is kept with its extent so that a reused identity never hits.
 _EXTENTS: dict[int, tuple[Line, int, int]] = {}
 _EXTENTS_LIMIT = 4096
+#: Lines shorter than this are measured each time, not kept in :data:`_EXTENTS`: a short
+#: line has few fields, so few findings, and keeping every finding's line (a tuple, a
+#: dict slot and the node kept alive) cost as much as the finding itself (issue 18).
+_EXTENTS_MIN_LENGTH = 256
 
 
 def _extent(node: Line) -> tuple[int, int]:
@@ -191,11 +195,15 @@ def _extent(node: Line) -> tuple[int, int]:
         return hit[1], hit[2]
     text = node.code.rstrip("\r\n")
     lines = text.splitlines() or [""]
-    end_line = node.line + len(lines) - 1
-    end_column = len(lines[-1]) + 1 if len(lines) > 1 else len(text) + 1
-    if len(_EXTENTS) >= _EXTENTS_LIMIT:
-        _EXTENTS.clear()
-    _EXTENTS[id(node)] = (node, end_line, end_column)
+    if len(lines) > 1:
+        end_line, end_column = node.line + len(lines) - 1, len(lines[-1]) + 1
+    else:
+        # (the node's own int: no new int object per finding)
+        end_line, end_column = node.line, len(text) + 1
+    if len(text) >= _EXTENTS_MIN_LENGTH:
+        if len(_EXTENTS) >= _EXTENTS_LIMIT:
+            _EXTENTS.clear()
+        _EXTENTS[id(node)] = (node, end_line, end_column)
     return end_line, end_column
 
 
@@ -239,6 +247,10 @@ class FixContext:
     path: str = "-"
     #: The results of the analyses the round's rules share (see :meth:`analysis`).
     _analyses: Analyses = field(default_factory=Analyses, init=False, repr=False)
+    #: Called with the model when it is released (see :meth:`when_released`).
+    _on_release: list[Callable[[InfModel], None]] = field(
+        default_factory=list, init=False, repr=False
+    )
 
     @cached_property
     def model(self) -> InfModel:
@@ -263,7 +275,15 @@ class FixContext:
         if model is not None:
             from infmigrate.engine.model.build import release_model
 
+            for read in self._on_release:
+                read(model)
             release_model(model)
+
+    def when_released(self, read: Callable[[InfModel], None]) -> None:
+        """Call ``read`` with the model when :meth:`release` drops it (if a rule built
+        it): a caller that needs a few facts from the model after the rules ran takes
+        them then, rather than building a second model (issue 18: peak memory)."""
+        self._on_release.append(read)
 
 
 class Fixer:

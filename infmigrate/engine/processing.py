@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from infmigrate.diffs.linediff import opcodes
 from infmigrate.diffs.unified import DiffError, FileDiff, make_diff
 from infmigrate.engine.fixer import Diagnostic, Fix, FixContext, Fixer, Settings
+from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.ranges import BuildRanges, build_ranges, target_in_force
 from infmigrate.engine.perf import gc_paused
 from infmigrate.engine.problems import syntax_diagnostics
@@ -181,8 +182,9 @@ def _process(
                 result.remaining = list(result.diagnostics)
             return result
         ctx = FixContext(tree, options.settings, path)
+        target = _watch_target(ctx, options.settings)
         found = check(tree, options.rules, options.settings, path, context=ctx)
-        result.target = result.fixed_target = _target(ctx, options.settings)
+        result.target = result.fixed_target = _target(ctx, options.settings, target)
         syntax = _syntax_diagnostics(tree, options, Suppressions.of(tree))
         result.diagnostics = _sorted(found + syntax)
         if not want_fix:
@@ -197,7 +199,13 @@ def _process(
                 "truncated (INF004); restore the complete file"
             )
             return result
-        fixed = fix(tree, options.rules, options.settings, path, first=found)
+        # the last round's context and where its target is read (see _watch_target)
+        last: list[tuple[FixContext, list[str]]] = []
+
+        def watch(round_ctx: FixContext) -> None:
+            last[:] = [(round_ctx, _watch_target(round_ctx, options.settings))]
+
+        fixed = fix(tree, options.rules, options.settings, path, first=found, on_context=watch)
         result.fixed_tree = fixed.fixed
         result.applied = list(fixed.applied)
         result.fix_done = True
@@ -216,9 +224,12 @@ def _process(
             return result
         result.fixed = fixed.fixed_bytes
         result.changed = True
-        result.fixed_target = _target(
-            fixed.context or FixContext(fixed.fixed, options.settings, path), options.settings
-        )
+        if fixed.context is not None and last and last[0][0] is fixed.context:
+            fixed_ctx, target = last[0]
+        else:
+            fixed_ctx, target = FixContext(fixed.fixed, options.settings, path), []
+        del last[:]
+        result.fixed_target = _target(fixed_ctx, options.settings, target)
         result.remaining = _sorted(
             list(fixed.remaining)
             + _syntax_diagnostics(fixed.fixed, options, Suppressions.of(fixed.fixed))
@@ -247,12 +258,31 @@ def _process(
     return result
 
 
-def _target(ctx: FixContext, settings: Settings) -> str:
+def _watch_target(ctx: FixContext, settings: Settings) -> list[str]:
+    """Where the target of the context's tree (see :func:`_target`) is put, read from the
+    model the rules build when they release it."""
+    target: list[str] = []
+    if settings.target_windows is None:
+        ctx.when_released(lambda model: target.append(_model_target(model)))
+    return target
+
+
+def _target(ctx: FixContext, settings: Settings, target: list[str]) -> str:
     """The target in force for the context's tree (the setting, else the lowest version
-    its own decorations allow: from the model the rules built), for ``--verbose``."""
+    its own decorations allow: from the model the rules built), for ``--verbose``. Read
+    when the rules released their model (:func:`_watch_target`); a model is built here,
+    and released, only when no rule built one."""
     if settings.target_windows is not None:
         return target_in_force(settings.target_windows, _NO_RANGES)[1]
+    if target:
+        return target[0]
     model = ctx.model
+    text = _model_target(model)
+    ctx.release()
+    return text
+
+
+def _model_target(model: InfModel) -> str:
     return target_in_force(None, build_ranges(model.manufacturers, model.install_sections))[1]
 
 

@@ -11,7 +11,7 @@ and goes again, until a round has nothing left to apply. More rounds than
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from infmigrate.engine.edits import EditConflict, apply_edits
@@ -108,12 +108,14 @@ def fix(
     *,
     suppress: bool = True,
     first: Sequence[Diagnostic] | None = None,
+    on_context: Callable[[FixContext], None] | None = None,
 ) -> FixResult:
     """Apply fixes until none is left to apply; see the module docstring. Suppressed
     diagnostics (``suppress``, as in :func:`check`) are not fixed.
 
     ``first``: the tree's diagnostics when the caller already has them (exactly what
     :func:`check` gives for the same arguments), to spare the first round's check.
+    ``on_context``: called with each round's context before its rules run.
     """
     settings = settings or Settings()
     result = FixResult(tree, tree)
@@ -123,6 +125,8 @@ def fix(
             diagnostics = list(first)
         else:
             result.context = FixContext(current, settings, path)
+            if on_context is not None:
+                on_context(result.context)
             diagnostics = check(
                 current, rules, settings, path, suppress=suppress, context=result.context
             )

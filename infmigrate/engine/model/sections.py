@@ -45,10 +45,14 @@ class EntryRef:
     section: LogicalSection
     #: The cooked key (quotes removed, ``%tokens%`` not expanded), or ``None``.
     key: str | None
-    #: The cooked fields, in order (index ``i`` is ``entry.fields[i]``).
-    values: tuple[str, ...]
     #: Position of the entry in :attr:`LogicalSection.entries`.
     index: int
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The cooked fields, in order (index ``i`` is ``entry.fields[i]``): the entry's
+        own :attr:`~infmigrate.engine.syntax.Entry.cooked_values`, not kept a second time."""
+        return self.entry.cooked_values
 
     @property
     def line(self) -> int:
@@ -57,7 +61,7 @@ class EntryRef:
 
     def value(self, index: int, default: str = "") -> str:
         """The cooked field at ``index``, or ``default`` when the entry has fewer fields."""
-        values = self.values
+        values = self.entry.cooked_values
         return values[index] if 0 <= index < len(values) else default
 
     def __repr__(self) -> str:
@@ -80,8 +84,10 @@ class LogicalSection:
     #: is one (nearly always: a tuple for each section was a tenth of the model's memory
     #: on a file of many small sections), else the tuple of them.
     _blocks: Section | tuple[Section, ...]
-    #: Every entry of every block, in file order.
-    entries: tuple[EntryRef, ...] = ()
+    #: Every entry of every block, in file order (see :attr:`entries`): the one EntryRef
+    #: itself when there is one (a tuple for each one-entry section was a sixth of the
+    #: model's memory on a file of many small sections), else the tuple of them.
+    _entries: EntryRef | tuple[EntryRef, ...] = ()
     #: The case-insensitive lookup key of this section (:func:`fold` of the name).
     folded: str = ""
     #: The entries by folded key: the entry itself when the key is unique in the section
@@ -96,6 +102,12 @@ class LogicalSection:
         """The physical sections (CST nodes), in file order."""
         blocks = self._blocks
         return blocks if type(blocks) is tuple else (blocks,)  # type: ignore[return-value]
+
+    @property
+    def entries(self) -> tuple[EntryRef, ...]:
+        """Every entry of every block, in file order."""
+        entries = self._entries
+        return entries if type(entries) is tuple else (entries,)  # type: ignore[return-value]
 
     @property
     def line(self) -> int:
@@ -125,7 +137,8 @@ class LogicalSection:
         return isinstance(key, str) and fold(key) in self._keys()
 
     def __len__(self) -> int:
-        return len(self.entries)
+        entries = self._entries
+        return len(entries) if type(entries) is tuple else 1
 
     def __repr__(self) -> str:
         return (
@@ -170,8 +183,8 @@ def _merge(blocks: Section | tuple[Section, ...], folded: str) -> LogicalSection
         for line in block.body:
             if type(line) is not Entry:
                 continue
-            refs.append(new(line, block, section, line.key, line.cooked_values, len(refs)))
-    _set_entries(section, tuple(refs))
+            refs.append(new(line, block, section, line.key, len(refs)))
+    _set_entries(section, tuple(refs) if len(refs) != 1 else refs[0])
     return section
 
 
@@ -210,14 +223,13 @@ _set_entry: Callable[[EntryRef, Entry], None] = slot_setter(EntryRef, "entry")
 _set_block: Callable[[EntryRef, Section], None] = slot_setter(EntryRef, "block")
 _set_section: Callable[[EntryRef, LogicalSection], None] = slot_setter(EntryRef, "section")
 _set_key: Callable[[EntryRef, str | None], None] = slot_setter(EntryRef, "key")
-_set_values: Callable[[EntryRef, tuple[str, ...]], None] = slot_setter(EntryRef, "values")
 _set_index: Callable[[EntryRef, int], None] = slot_setter(EntryRef, "index")
 _set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "name")
 _set_blocks: Callable[[LogicalSection, Section | tuple[Section, ...]], None] = slot_setter(
     LogicalSection, "_blocks"
 )
-_set_entries: Callable[[LogicalSection, tuple[EntryRef, ...]], None] = slot_setter(
-    LogicalSection, "entries"
+_set_entries: Callable[[LogicalSection, EntryRef | tuple[EntryRef, ...]], None] = slot_setter(
+    LogicalSection, "_entries"
 )
 _set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
 _set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
@@ -243,16 +255,14 @@ def _new_entry_ref(
     block: Section,
     section: LogicalSection,
     key: str | None,
-    values: tuple[str, ...],
     index: int,
 ) -> EntryRef:
-    """``EntryRef(entry, block, section, key, values, index)``, without the frozen
-    dataclass ``__init__`` overhead."""
+    """``EntryRef(entry, block, section, key, index)``, without the frozen dataclass
+    ``__init__`` overhead."""
     ref: EntryRef = _object_new(EntryRef)
     _set_entry(ref, entry)
     _set_block(ref, block)
     _set_section(ref, section)
     _set_key(ref, key)
-    _set_values(ref, values)
     _set_index(ref, index)
     return ref

@@ -26,7 +26,8 @@ from infmigrate.engine.syntax.nodes import (
     ErrorLine,
     SectionHeader,
     TriviaLine,
-    cook_fields,
+    cook,
+    pack_offsets,
 )
 
 __all__ = ["LINES", "LINE_CLASSES", "PlanBuilder", "Prototype", "build_line", "clear_memo"]
@@ -204,20 +205,24 @@ def _build(text: str) -> Prototype:
     o = offsets(tokens)
     kind = plan[0]
     if kind == "entry":
-        _, (ia, ib), key_plan, field_plans, (ca, cb) = plan
-        # The fields flat, four strings each in the layout of Field, and the key a plain
-        # tuple in the layout of Key (see Entry).
-        parts: list[str] = []
-        for a, b, c, d, comma in field_plans:
-            parts += (text[o[a] : o[b]], text[o[b] : o[c]], text[o[c] : o[d]], comma)
-        fields = tuple(parts)
-        key = None
-        if key_plan is not None:
-            ka, kb, kc = key_plan
-            key = (text[o[ka] : o[kb]], text[o[kb] : o[kc]], "=")
+        _, (_ia, ib), key_plan, field_plans, _comment = plan
+        # The node keeps the line's text and where its parts end (see Entry): the
+        # indent, the key's value, blanks and '=', each field's blanks before, value,
+        # blanks after and comma; the comment runs to the end of the text.
+        if key_plan is None:
+            spans = [0, o[ib]]
+        else:
+            _ka, kb, kc = key_plan
+            spans = [1, o[ib], o[kb], o[kc], o[kc] + 1]
         # Without quotes or backslashes (most lines) every value is its own cooked form.
-        cooked = fields[1::4] if '"' not in text and "\\" not in text else cook_fields(fields)
-        return ENTRY, (fields, key, text[o[ia] : o[ib]], text[o[ca] : o[cb]], cooked)
+        plain = '"' not in text and "\\" not in text
+        values: list[str] = []
+        for _a, b, c, d, comma in field_plans:
+            vb, vc, vd = o[b], o[c], o[d]
+            value = text[vb:vc]
+            spans += (vb, vc, vd, vd + len(comma))
+            values.append(value if plain else cook(value, final=not comma))
+        return ENTRY, (text, pack_offsets(spans, len(text)), tuple(values))
     if kind == "trivia":
         _, (ia, ib), (ca, cb) = plan
         return TRIVIA, (text[o[ia] : o[ib]], text[o[ca] : o[cb]])

@@ -33,6 +33,7 @@ a tree made with ``with_changes`` reports the lines it would have if printed and
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -57,6 +58,9 @@ __all__ = [
     "TriviaLine",
     "cook",
     "cook_fields",
+    "indent_length",
+    "pack_offsets",
+    "pack_spans",
     "tokenize_value",
 ]
 
@@ -354,14 +358,15 @@ class Entry(CSTNode):
     """A logical line with content: ``[key =] field, field, ... [; comment]``.
 
     Compact storage (issue 18: a node per line and per field made a large file's tree 30
-    times its size): the fields are one flat tuple of strings, four per field in the
-    layout of :class:`Field` (blanks before, value, blanks after, comma), and the key a
-    plain tuple in the layout of :class:`Key`; both are handed out as those nodes on
-    access. The cooked fields are computed once, when the line is built, and stored with
-    it. Identical lines share all three through the parser's memo, and CPython stops
-    tracking plain tuples of strings in its cyclic garbage collector (it never does for
-    tuple subclasses): hundreds of thousands of them would otherwise be rescanned at every
-    full collection.
+    times its size, and a tuple of four strings per field kept it at 20 times): the node
+    keeps the line's text (indent, key, fields and comment, terminator excluded: the same
+    string object as the parser's memo key) and where its parts end, packed in a
+    ``bytes`` (see :func:`pack_spans`); the key and the fields are handed out as
+    :class:`Key` and :class:`Field` nodes, cut from the text, on access. The cooked
+    fields are computed once, when the line is built, and stored with it. Identical lines
+    share all three through the parser's memo; CPython does not track tuples of strings
+    and bytes in its cyclic garbage collector (it does track tuple subclasses): hundreds of
+    thousands of them would otherwise be rescanned at every full collection.
     """
 
     __slots__ = ()
@@ -380,60 +385,79 @@ class Entry(CSTNode):
     ) -> Entry:
         data = tuple([part for f in fields for part in f])
         key = None if key_node is None else tuple(key_node)
-        return _new(cls, (data, key, indent, comment, cook_fields(data), newline, line))
+        text, spans = pack_spans(indent, key, data, comment)
+        return _new(cls, (text, spans, cook_fields(data), newline, line))
 
     @property
     def fields(self) -> tuple[Field, ...]:
         """The fields; at least one, possibly empty."""
-        data = self[0]
-        return tuple([_new(Field, data[i : i + 4]) for i in range(0, len(data), 4)])
+        text = self[0]
+        o = _unpack(text, self[1])
+        start = 5 if o[0] else 2
+        prev = o[start - 1]
+        out: list[Field] = []
+        for i in range(start, len(o), 4):
+            b, c, d, e = o[i], o[i + 1], o[i + 2], o[i + 3]
+            out.append(_new(Field, (text[prev:b], text[b:c], text[c:d], text[d:e])))
+            prev = e
+        return tuple(out)
 
     @property
     def key_node(self) -> Key | None:
         """The key, when an unquoted '=' precedes any unquoted ','."""
-        key = self[1]
-        return None if key is None else _new(Key, key)
+        o = _unpack(self[0], self[1])
+        if not o[0]:
+            return None
+        text = self[0]
+        a, b, c, d = o[1], o[2], o[3], o[4]
+        return _new(Key, (text[a:b], text[b:c], text[c:d]))
 
-    indent: str = _field(2, "Blanks at the start of the line.")
-    comment: str = _field(3, "';' and the rest of the last physical line, or ''.")
-    newline: str = _field(5, _NEWLINE_DOC)
-    line: int = _field(6, _LINE_DOC)
+    @property
+    def indent(self) -> str:
+        """Blanks at the start of the line."""
+        return self[0][: _unpack(self[0], self[1])[1]]  # type: ignore[no-any-return]
+
+    @property
+    def comment(self) -> str:
+        """';' and the rest of the last physical line, or ''."""
+        return self[0][_unpack(self[0], self[1])[-1] :]  # type: ignore[no-any-return]
+
+    newline: str = _field(3, _NEWLINE_DOC)
+    line: int = _field(4, _LINE_DOC)
 
     def with_changes(self, **changes: Any) -> Self:
-        """A copy of this entry with some fields replaced (its stored fields, key and
-        cooked values are shared when neither the fields nor the key change)."""
+        """A copy of this entry with some fields replaced (its cooked values are shared
+        when neither the fields nor the key change; its text and spans too when only the
+        terminator or the line number does)."""
         if "fields" in changes or "key_node" in changes:
             return super().with_changes(**changes)
         unknown = set(changes) - set(self._fields)
         if unknown:
             raise TypeError(f"Entry has no field {sorted(unknown)[0]!r}")
-        data, key, indent, comment, cooked, newline, line = self
+        text, spans, cooked, newline, line = self
+        if "indent" in changes or "comment" in changes:
+            o = list(_unpack(text, spans))
+            indent = changes.get("indent", text[: o[1]])
+            comment = changes.get("comment", text[o[-1] :])
+            delta = len(indent) - o[1]
+            middle = text[o[1] : o[-1]]
+            text = indent + middle + comment
+            o[1:] = [x + delta for x in o[1:]]
+            spans = pack_offsets(o, len(text))
         return _new(
             type(self),
-            (
-                data,
-                key,
-                changes.get("indent", indent),
-                changes.get("comment", comment),
-                cooked,
-                changes.get("newline", newline),
-                changes.get("line", line),
-            ),
+            (text, spans, cooked, changes.get("newline", newline), changes.get("line", line)),
         )
 
     def _codegen(self, out: list[str]) -> None:
-        fields, key, indent, comment, _, newline, _ = self
-        out.append(indent)
-        if key is not None:
-            out.extend(key)
-        out.extend(fields)
-        out += (comment, newline)
+        out += (self[0], self[3])
 
     @property
     def key(self) -> str | None:
         """The cooked key, or ``None`` for an entry without one."""
-        key = self[1]
-        return None if key is None else cook(key[0], final=False)
+        text = self[0]
+        o = _unpack(text, self[1])
+        return cook(text[o[1] : o[2]], final=False) if o[0] else None
 
     @property
     def has_unclosed_quote(self) -> bool:
@@ -443,18 +467,67 @@ class Entry(CSTNode):
     @property
     def values(self) -> list[str]:
         """The cooked fields."""
-        return list(self[4])
+        return list(self[2])
 
     @property
     def cooked_values(self) -> tuple[str, ...]:
         """The cooked fields as a tuple, stored with the entry and shared with every entry
         of the same line (the model keeps it per entry: no copy is made for each)."""
-        return self[4]  # type: ignore[no-any-return]  # the stored tuple of str
+        return self[2]  # type: ignore[no-any-return]  # the stored tuple of str
+
+
+def pack_spans(
+    indent: str, key: tuple[str, ...] | None, data: tuple[str, ...], comment: str
+) -> tuple[str, bytes]:
+    """An entry's text and spans from its parts: ``key`` in the layout of :class:`Key`,
+    ``data`` the fields flat, four strings each in the layout of :class:`Field`.
+
+    The spans are the offsets in the text where parts end: a flag (1 with a key), the
+    indent's end, with a key the ends of its value, its blanks and its ``=``, then for
+    each field the ends of its blanks before, its value, its blanks after and its comma;
+    the comment runs from the last offset to the end. They are packed one byte each for
+    a text shorter than 256 characters, two below 65,536, else four (native order: the
+    node is rebuilt from its parts when pickled).
+    """
+    parts = [indent]
+    pos = len(indent)
+    offsets = [0 if key is None else 1, pos]
+    if key is not None:
+        for part in key:
+            parts.append(part)
+            pos += len(part)
+            offsets.append(pos)
+    for part in data:
+        parts.append(part)
+        pos += len(part)
+        offsets.append(pos)
+    parts.append(comment)
+    text = "".join(parts)
+    return text, pack_offsets(offsets, len(text))
+
+
+def pack_offsets(offsets: list[int], length: int) -> bytes:
+    """Offsets packed as :func:`pack_spans` says, for a text of ``length`` characters."""
+    if length < 256:
+        return bytes(offsets)
+    return array("H" if length < 65536 else "I", offsets).tobytes()
+
+
+def _unpack(text: str, spans: bytes) -> Sequence[int]:
+    """The offsets packed by :func:`pack_offsets` for a text of that length."""
+    if len(text) < 256:
+        return spans
+    return memoryview(spans).cast("H" if len(text) < 65536 else "I")
+
+
+def indent_length(args: tuple[Any, ...]) -> int:
+    """The length of the indent of an entry stored as ``args`` (its leading fields)."""
+    return _unpack(args[0], args[1])[1]
 
 
 def cook_fields(data: tuple[str, ...]) -> tuple[str, ...]:
-    """The cooked values of an entry's flat fields (see :class:`Entry`); a field without
-    a comma after it ends its line."""
+    """The cooked values of an entry's fields given flat, four strings each in the layout
+    of :class:`Field`; a field without a comma after it ends its line."""
     return tuple([cook(data[i], final=not data[i + 2]) for i in range(1, len(data), 4)])
 
 
@@ -681,11 +754,14 @@ def _may_have_unclosed_quote(raw: str) -> bool:
 
 def _may_have_problems(entry: Entry) -> bool:
     """Whether :func:`_unclosed_quotes` can find anything in the entry (cheap)."""
-    key = entry[1]
-    if key is not None and _may_have_unclosed_quote(key[0]):
+    text = entry[0]
+    if '"' not in text:
+        return False
+    o = _unpack(text, entry[1])
+    if o[0] and _may_have_unclosed_quote(text[o[1] : o[2]]):
         return True
-    for value in entry[0][1::4]:  # noqa: SIM110 - a loop, not any(): no generator (hot)
-        if _may_have_unclosed_quote(value):
+    for i in range(5 if o[0] else 2, len(o), 4):
+        if _may_have_unclosed_quote(text[o[i] : o[i + 1]]):
             return True
     return False
 
@@ -716,9 +792,8 @@ def _unclosed_quotes(entry: Entry) -> Iterator[Problem]:
 def _spans(line: Line) -> int:
     """Physical lines a logical line covers (its own terminator ends the last one)."""
     if type(line) is Entry:
-        key = line[1]
-        inner = sum(count_line_breaks(value) for value in line[0][1::4])
-        return 1 + inner + (count_line_breaks(key[0]) if key is not None else 0)
+        # (only values and the key hold line breaks: continuations)
+        return 1 + count_line_breaks(line[0])
     return 1
 
 

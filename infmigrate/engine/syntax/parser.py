@@ -20,6 +20,7 @@ from infmigrate.engine.syntax.nodes import (
     Line,
     Section,
     SectionHeader,
+    indent_length,
 )
 
 _new = tuple.__new__
@@ -67,7 +68,13 @@ def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> Inf
             append(
                 _new(
                     ErrorLine,
-                    (line_text, MESSAGE_BEFORE_FIRST_SECTION, len(args[2]) + 1, newline, lineno),
+                    (
+                        line_text,
+                        MESSAGE_BEFORE_FIRST_SECTION,
+                        indent_length(args) + 1,
+                        newline,
+                        lineno,
+                    ),
                 )
             )
         else:

@@ -1,0 +1,63 @@
+"""An entry is its line's text and packed spans (issue 18): the parser and the node's own
+constructor must store the same text and spans for the same parts, for lines of every
+length (one, two and four bytes an offset)."""
+
+from __future__ import annotations
+
+import pytest
+
+from infmigrate.engine.syntax import Entry, parse
+from tests.corpus import CORPUS, corpus_files, needs_corpus
+
+
+def _rebuilt(entry: Entry) -> Entry:
+    return Entry(entry.fields, entry.key_node, entry.indent, entry.comment, entry.newline, 7)
+
+
+def _check(entry: Entry) -> None:
+    again = _rebuilt(entry)
+    assert again == entry
+    assert again[0] == entry[0] and again[1] == entry[1] and again[2] == entry[2]
+    assert (
+        entry.indent
+        + (entry.key_node.code if entry.key_node else "")
+        + "".join(f.code for f in entry.fields)
+        + entry.comment
+        == entry[0]
+    )
+
+
+@pytest.mark.parametrize("names", [10, 100, 20_000])
+def test_long_lines_pack_wider_offsets(names: int) -> None:
+    line = "  CopyFiles = " + ", ".join(f'"L{i}"' for i in range(names)) + " ; end"
+    tree = parse(f"[S]\r\n{line}\r\n".encode())
+    entry = tree.sections[0].entries[0]
+    assert entry.key == "CopyFiles" and entry.comment == "; end" and entry.indent == "  "
+    assert entry.values == [f"L{i}" for i in range(names)]
+    assert len(entry[1]) == (2 + 3 + 4 * names) * (
+        1 if len(line) < 256 else 2 if len(line) < 65536 else 4
+    )
+    _check(entry)
+    assert tree.to_bytes() == f"[S]\r\n{line}\r\n".encode()
+
+
+def test_changing_the_indent_or_comment_moves_the_spans() -> None:
+    entry = parse(b'[S]\nKey = "a b", c ; old\n').sections[0].entries[0]
+    moved = entry.with_changes(indent="    ", comment="; a new comment")
+    assert moved.code == '    Key = "a b", c ; a new comment\n'
+    assert moved.key == "Key" and moved.values == ["a b", "c"]
+    assert [f.code for f in moved.fields] == [' "a b",', " c "]
+    assert moved.cooked_values is entry.cooked_values
+    _check(moved)
+
+
+@needs_corpus
+def test_every_corpus_entry_rebuilds_to_the_same_text_and_spans() -> None:
+    count = 0
+    for name in corpus_files():
+        tree = parse((CORPUS / name).read_bytes())
+        for line in tree.lines():
+            if type(line) is Entry:
+                _check(line)
+                count += 1
+    assert count > 100_000

@@ -1,0 +1,134 @@
+"""Memory kept per section and per entry (issue 18: peak memory under 20x the file).
+
+The goal itself is checked by ``bench/scaling.py`` (it prints MISSED); these tests count
+the bytes that the tree and the model keep per unit of input, with tracemalloc, so that
+a change that makes a node or a model object larger again fails here instead of showing
+only in the benchmark. The bounds are the figures measured when the compact storage was
+made (CPython 3.11, 64-bit) with a margin of about 10%.
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from infmigrate.engine import fixer
+from infmigrate.engine.catalog import all_rules
+from infmigrate.engine.model import build_model
+from infmigrate.engine.problems import SYNTAX_CODES
+from infmigrate.engine.processing import FileOptions, process
+from infmigrate.engine.syntax import Entry, clear_memo, parse
+
+N = 4000
+
+
+def _sections(n: int) -> bytes:
+    """``n`` one-entry sections (14 bytes each: ``[S100000]`` / ``x=1``)."""
+    return "".join(f"[S{i}]\nx=1\n" for i in range(100_000, 100_000 + n)).encode()
+
+
+def _addreg(n: int) -> bytes:
+    """One section of ``n`` distinct AddReg lines (51 bytes each)."""
+    lines = "".join(
+        f'HKLM,"SOFTWARE\\Sample\\K{i}",V,0x00010001,{i}\n' for i in range(100_000, 100_000 + n)
+    )
+    return ("[R]\n" + lines).encode()
+
+
+@contextmanager
+def _traced() -> Iterator[Callable[[], int]]:
+    """Bytes allocated (and still held) since entering, while tracing."""
+    clear_memo()
+    gc.collect()
+    tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    try:
+        yield lambda: tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+        clear_memo()
+
+
+@pytest.mark.parametrize(
+    ("make", "bound"),
+    [
+        # a section: its header (88), Section (64), Entry (88), name (58), two line ints
+        (_sections, 400),
+        # a line: its text (100), spans (56), Entry (88), cooked tuple and strings (~330)
+        (_addreg, 700),
+    ],
+    ids=["one-entry-section", "addreg-line"],
+)
+def test_tree_bytes_per_unit(make: Callable[[int], bytes], bound: int) -> None:
+    data = make(N)
+    with _traced() as held:
+        tree = parse(data)
+        clear_memo()  # what the tree keeps, not the parser's memo of lines
+        per_unit = held() / N
+    assert tree.to_bytes() == data
+    assert per_unit < bound, f"{per_unit:.0f} bytes a unit"
+
+
+def test_entry_keeps_its_text_and_spans_not_a_string_per_field() -> None:
+    tree = parse(b'[R]\nHKLM, "SOFTWARE\\Sample" ,V,0x00010001,1 ; c\n')
+    entry = tree.sections[0].entries[0]
+    text, spans, cooked = entry[0], entry[1], entry[2]
+    assert type(text) is str and type(spans) is bytes and len(entry) == 5
+    assert text == 'HKLM, "SOFTWARE\\Sample" ,V,0x00010001,1 ; c'
+    assert cooked == ("HKLM", "SOFTWARE\\Sample", "V", "0x00010001", "1")
+    assert [f.code for f in entry.fields] == [
+        "HKLM,",
+        ' "SOFTWARE\\Sample" ,',
+        "V,",
+        "0x00010001,",
+        "1 ",
+    ]
+    assert entry.comment == "; c" and entry.key_node is None and entry.indent == ""
+    rebuilt = Entry(entry.fields, entry.key_node, entry.indent, entry.comment, "\n", 2)
+    assert rebuilt == entry and rebuilt[0] == text and rebuilt[1] == spans
+
+
+def test_model_bytes_per_one_entry_section() -> None:
+    data = _sections(N)
+    tree = parse(data)
+    with _traced() as held:
+        model = build_model(tree)
+        per_section = held() / N
+    assert len(model.sections) == N
+    # LogicalSection (72), EntryRef (64), folded name (58), its dict slot (~40): no tuple
+    # of entries for a one-entry section, no second reference to the cooked values
+    assert per_section < 260, f"{per_section:.0f} bytes a section"
+
+
+def test_the_target_is_read_from_the_rules_model_not_a_second_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import infmigrate.engine.model as model_module
+
+    built: list[int] = []
+    real = model_module.build_model
+
+    def counting(tree: object) -> object:
+        built.append(1)
+        return real(tree)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model_module, "build_model", counting)
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    result = process(_sections(50), "x.inf", options, want_fix=True, want_diff=True)
+    assert not result.error and not result.changed
+    assert result.target
+    assert len(built) == 1  # the rules' model; the target came from it
+
+
+def test_findings_on_short_lines_keep_no_extent_cache() -> None:
+    fixer._EXTENTS.clear()
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    head = b"[Version]\nSignature=$WINDOWS NT$\n[DefaultInstall.NTamd64]\nAddReg=R\n"
+    data = head + _addreg(50)
+    result = process(data, "x.inf", options, want_fix=False, want_diff=False)
+    assert len(result.diagnostics) >= 50
+    assert not fixer._EXTENTS
