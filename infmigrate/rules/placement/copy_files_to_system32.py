@@ -180,7 +180,12 @@ class CopyFilesToSystem32(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         result = ctx.analysis(DriverStorePlans)
         default = ctx.model.destination_dirs.default
-        if default is not None and default.dirid in (11, 12) and default.entry is not None:
+        if (
+            default is not None
+            and default.dirid in (11, 12)
+            and default.entry is not None
+            and not result.default_old_only
+        ):
             fix = self.make_fix(*result.default_edits) if result.default_edits else None
             yield self.diagnostic(
                 default.entry,
@@ -221,6 +226,6 @@ class CopyFilesToSystem32(Fixer):
             yield self.diagnostic(
                 at,
                 f"{what} copied{where} instead of the driver store (DIRID 13)"
-                f"{blocked(plan.reason())}{drops}",
+                f"{blocked(plan.reason())}{drops}{plan.build_note if fix else ''}",
                 fix,
             )
