@@ -269,7 +269,7 @@ class Branches:
                 return f"[{twin}] already exists"
             plans.append((models, True))
         entries = list(install.models_entries)
-        for models, twin in plans:
+        for models, as_twin in plans:
             assert models.section is not None
             for ref in entries:
                 if ref.section is not models.section or not ref.values:
@@ -278,7 +278,7 @@ class Branches:
                 renamed = _renamed(value, base, new_base)
                 if renamed is None or "%" in ref.entry.fields[0].value:
                     return f"line {ref.line} names [{install.name}] through a %strkey%"
-                if twin:
+                if as_twin:
                     slot = self._twins.setdefault(id(models), (models, {}))[1]
                     current = slot.get(id(ref.entry), ref.entry)
                     slot[id(ref.entry)] = with_field(current, 0, renamed)
