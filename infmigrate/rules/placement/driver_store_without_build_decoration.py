@@ -13,7 +13,6 @@ from infmigrate.engine.fixer import (
     FixContext,
     Fixer,
 )
-from infmigrate.engine.floors import floor
 from infmigrate.engine.model.decorations import ModelsSection
 from infmigrate.engine.model.files import ListKind
 from infmigrate.engine.model.ranges import BuildRanges
@@ -24,9 +23,6 @@ from infmigrate.rules.placement._branch import decorate, new_decoration, written
 from infmigrate.rules.placement._copies import installs_of
 from infmigrate.rules.placement._floors import InstallBuilds, floor_text
 
-#: The first build that runs files from the driver store (Windows 10 1709).
-FLOOR = floor("dirid-13")
-MIN_BUILD = FLOOR.build
 #: Sections whose values are not install-time uses of a DIRID.
 _VERBS = {ListKind.COPY: "copies", ListKind.DEL: "deletes", ListKind.REN: "renames"}
 _SKIPPED = (
@@ -42,19 +38,32 @@ _SKIPPED = (
 @register
 class DriverStoreWithoutBuildDecoration(Fixer):
     """## What it does
-    Flags a `[Manufacturer]` decoration (or an undecorated Models section) that lets
-    Windows builds below 16299 (Windows 10 1709) install a DDInstall section that uses the
-    driver store: a file list copied to DIRID 13, or a `%13%` path. It offers to decorate
-    the Models section `NT<arch>.10.0...16299`. The message says on which Windows versions
-    the Models section is selected (its build range, computed as SetupAPI chooses among a
-    `[Manufacturer]` line's decorations), the floor (`infmigrate --explain floors`) and the
-    target in force (`--target-windows`, `target-windows`; by default the lowest version the
-    INF's own decorations allow).
+    Flags a `[Manufacturer]` decoration (or an undecorated Models section) that lets a
+    Windows build below the floor of what a DDInstall section runs from the driver store
+    install it: a file list copied to DIRID 13, or a `%13%` path. The floor is the first
+    build that supports the install section's stack (`infmigrate --explain floors`): 16299
+    (Windows 10 1709) for DIRID 13 in general, 17134 for a UMDF driver (a `UmdfService` in
+    its `.Wdf` section), 25319 for a network component installed through NetCfg (Class
+    NetService, NetTrans or NetClient), 25341 when it has a notify object
+    (`HKR, Ndi, ClsID`/`ComponentDll`), 25952 for a file system minifilter (a service of
+    type 2 in an `FSFilter` load order group). It offers to decorate the Models section
+    `NT<arch>.10.0...<floor>`. The message says on which Windows versions the Models
+    section is selected (its build range, computed as SetupAPI chooses among a
+    `[Manufacturer]` line's decorations), the floor and the target in force
+    (`--target-windows`, `target-windows`; by default the lowest version the INF's own
+    decorations allow).
+
+    ISO001 never creates this situation: when it moves a list into the driver store, it
+    restricts the Models sections in the same fix (the target allows it) or adds a
+    downlevel branch (it does not), and leaves alone a branch the INF keeps for older
+    Windows (see `infmigrate --explain ISO001`). This rule reports DIRID 13 that the INF
+    itself already uses.
 
     ## Why is this bad?
-    Running files from the driver store is supported from build 16299 on; older builds
-    would install the package with broken paths. InfVerif requires every DDInstall that uses
-    DIRID 13 to be reached only through a decoration limited to 16299 or later (1199).
+    Running files from the driver store is supported from the floor on; older builds
+    would install the package with broken paths (a UMDF host that refuses the binary, a
+    NetCfg install that fails). InfVerif requires every DDInstall that uses DIRID 13 to be
+    reached only through a decoration limited to 16299 or later (1199).
 
     ## Example
     ```inf
@@ -75,26 +84,33 @@ class DriverStoreWithoutBuildDecoration(Fixer):
     ```
     To keep installing on older Windows, list both decorations and give the older one its
     own Models section and DDInstall sections that copy to System32 (see "Combining
-    platform extensions with operating system versions").
+    platform extensions with operating system versions"; "Manufacturer Section in a
+    Network INF File" shows it for 25319: `Standard,NT$ARCH$,NT$ARCH$.10.0...25319`).
 
     ## Fix safety
-    Unsafe: the package no longer installs on Windows builds below 16299. The fix changes
-    the decoration in place (keeping ProductType and SuiteMask) and renames the Models
-    section's header; it is not offered when the decoration comes from a `[Strings]` token,
-    when the new Models section name is already taken, when another Manufacturer entry or
-    decoration shares the Models section, or for an undecorated Models section.
+    Safe when the target is at or above the floor: the builds the fix drops are ones the
+    package need not install on. Unsafe otherwise: the package no longer installs on
+    Windows builds between the target and the floor. The fix changes the decoration in
+    place (keeping ProductType and SuiteMask) and renames the Models section's header; it
+    is not offered when the decoration comes from a `[Strings]` token, when the new Models
+    section name is already taken, when another Manufacturer entry or decoration shares the
+    Models section, or for an undecorated Models section.
 
     ## References
     - [INF Manufacturer section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-manufacturer-section)
     - [Combining platform extensions with operating system versions](https://learn.microsoft.com/windows-hardware/drivers/install/combining-platform-extensions-with-operating-system-versions)
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
+    - [Manufacturer Section in a Network INF File](https://learn.microsoft.com/windows-hardware/drivers/network/manufacturer-section-in-a-network-inf-file)
+    - [Restricting the Loading Location of UMDF Drivers](https://learn.microsoft.com/windows-hardware/drivers/wdf/restricting-the-loading-location-of-umdf-drivers)
     - [InfVerif 1199](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - microsoft/Windows-driver-samples, filesys/miniFilter/*/*.inf (DIRID 13 in
+      `[DefaultInstall.NT$ARCH$.10.0...25952]`)
     """
 
     code = "ISO011"
     name = "driver-store-without-build-decoration"
-    message = "a Models section that uses DIRID 13 allows Windows builds below 16299"
-    fix_title = "Limit the Models section to build 16299 and later (NT<arch>.10.0...16299)"
+    message = "a Models section that uses DIRID 13 allows Windows builds below its floor"
+    fix_title = "Limit the Models section to the floor and later (NT<arch>.10.0...<floor>)"
     availability = FixAvailability.SOMETIMES
     infverif = (1199,)
 
