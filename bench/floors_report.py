@@ -21,6 +21,7 @@ compared with *this* checkout's reading of them, so that two versions count alik
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -30,22 +31,29 @@ from pathlib import Path
 from _corpus import DEFAULT_CORPUS, corpus_names
 
 ROOT = Path(__file__).resolve().parents[1]
+_DEFAULT_INSTALL_BRANCH = re.compile(r"defaultinstall\.[^.]+\.10\.0\.[^.]*\.[^.]*\.\d+")
 
 
-def _fix_all(corpus: Path, names: list[str], checkout: Path | None) -> dict[str, bytes]:
+def _fix_all(
+    corpus: Path, names: list[str], checkout: Path | None, target: str | None
+) -> dict[str, bytes]:
     """The output of the safe placement fixes for every file, by the checkout's code."""
     if checkout is not None:
         sys.path.insert(0, str(checkout))
     import infmigrate
+    from infmigrate.engine.builds import parse_windows
     from infmigrate.engine.catalog import rule
+    from infmigrate.engine.fixer import Settings
     from infmigrate.engine.runner import fix
+
+    settings = Settings(target_windows=parse_windows(target)) if target else Settings()
 
     rules = [rule(c) for c in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
     out: dict[str, bytes] = {}
     for name in names:
         data = (corpus / name).read_bytes()
         try:
-            out[name] = fix(infmigrate.parse(data), rules, path=name).fixed.to_bytes()
+            out[name] = fix(infmigrate.parse(data), rules, settings, path=name).fixed.to_bytes()
         except Exception as exc:  # a figure, not a test: count the file as unchanged
             print(f"{name}: {exc}", file=sys.stderr)
             out[name] = data
@@ -60,10 +68,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--checkout", type=Path, default=None)
+    parser.add_argument(
+        "--target-windows", default=None, help="as the option (default: each INF's)"
+    )
     args = parser.parse_args()
     names = corpus_names(args.corpus)
     start = time.perf_counter()
-    outputs = _fix_all(args.corpus, names, args.checkout)
+    outputs = _fix_all(args.corpus, names, args.checkout, args.target_windows)
     sys.path.insert(0, str(ROOT))
     import infmigrate
     from infmigrate.engine.model import build_model
@@ -110,12 +121,19 @@ def main() -> None:
         models_after = {
             m.section.folded for mf in after.manufacturers for m in mf.models if m.section
         }
-        new_models = models_after - models_before
         gone = models_before - models_after
-        if new_models and not gone:
+        # new Models sections, or new decorated DefaultInstall sections (a branch's roots)
+        old_names = {x.folded for x in before.sections}
+        roots = {
+            x.folded
+            for x in after.sections
+            if x.folded not in old_names
+            and (x.folded in models_after or _DEFAULT_INSTALL_BRANCH.fullmatch(x.folded))
+        }
+        if roots and not gone:
             counts["INFs branched"] += 1
             added.append(output.count(b"\n") - data.count(b"\n"))
-            for m in new_models:
+            for m in roots:
                 tail = m.rsplit("...", 1)[-1]
                 if tail.isdigit():
                     floors[int(tail)] += 1
