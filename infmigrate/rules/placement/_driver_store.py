@@ -896,7 +896,7 @@ class _Planner:
                 floor = p.floor.build if p.floor is not None else ""
                 out.append(
                     f"{p.file_list.name} is also installed on Windows builds below "
-                    f"{floor} (it gets a branch of its own)"
+                    f"{floor} (it needs a branch of its own)"
                 )
             elif p.arch_groups:
                 out.append(
@@ -956,6 +956,7 @@ class _Planner:
             # this INF does not show (a class installer, another INF's Needs) would break.
             blockers = blockers or ["no file list that relies on it is installed"]
         everyone_moves = not blockers
+        branched = False
         if default_legacy and everyone_moves:
             # DefaultDestDir is always read from an entry (DestinationDirs.default)
             assert default is not None and default.entry is not None
@@ -973,10 +974,7 @@ class _Planner:
                         result.default_edits.append(edit)
         elif default_legacy:
             result.default_blocked = _enumerate_reasons(blockers)
-            # every list relying on it gets a branch of its own: it stays for the old one
-            result.default_old_only = result.default_old_only or (
-                bool(relying) and all(p.build_case == "branch" and not p.blocked for p in relying)
-            )
+            branched = bool(relying) and all(p.build_case == "branch" for p in relying)
         for plan in result.legacy + result.subdir_mismatch:
             if not plan.movable:
                 continue
@@ -1027,6 +1025,9 @@ class _Planner:
             plan.edits = (
                 self._list_edits(plan) + self._reference_edits([plan]) + plan.decorate_edits
             )
+        if branched and all(not p.blocked for p in relying):
+            # every list relying on it got a branch of its own: it stays for the old side
+            result.default_old_only = True
 
     def _list_edits(self, plan: ListPlan) -> list[Edit]:
         fl = plan.file_list
