@@ -217,13 +217,14 @@ def main() -> None:
     print("fixes applied: " + ", ".join(f"{c} {n}" for c, n in sorted(applied.items())))
     if added_sections:
         print(
-            f"sections added by splits by architecture: {sum(added_sections)} in "
+            "sections added by splits by architecture and downlevel branches: "
+            f"{sum(added_sections)} in "
             f"{len(added_sections)} INFs (median {statistics.median(added_sections):g}, "
             f"max {max(added_sections)} per INF); lines added: {sum(added_lines)} "
             f"(median {statistics.median(added_lines):g}, max {max(added_lines)} per INF)"
         )
     else:
-        print("sections added by splits by architecture: 0")
+        print("sections added by splits by architecture and downlevel branches: 0")
     print("why lists stay (a list may have several reasons):")
     print("  reasons  lists  category")
     for reason, count in reasons.most_common():

@@ -123,8 +123,9 @@ def stale_in(data: bytes, output: bytes) -> Iterator[tuple[int, str, str]]:
     }
     if not moved:
         return
+    kept_old = old_branch_sections(after)
     for section in after.sections:
-        if section.folded.split(".")[0] in _SKIP_SECTIONS:
+        if section.folded.split(".")[0] in _SKIP_SECTIONS or section.folded in kept_old:
             continue
         for ref in section.entries:
             for raw in ref.values:
@@ -508,15 +509,87 @@ def arch_layout(data: bytes, output: bytes) -> list[str]:
 
 
 _DECORATED = re.compile(r"\.nt(?:x86|amd64|arm64|arm|ia64)(?=\.|$)")
+#: The OS version part of a decoration (``.10.0...16299``, ``.6.1``), after the platform.
+_OS_VERSION = re.compile(r"(\.nt[a-z0-9$]*)((?:\.[0-9]*){1,5})(?=\.[a-z]|$)")
+#: The ``_<floor>`` a downlevel branch adds to the names of its copies.
+_BRANCH = re.compile(r"_\d{5}(?:_\d+)?(?=\.|$)")
+
+
+def _undecorated(folded: str) -> str:
+    return _OS_VERSION.sub(r"\1", folded)
 
 
 def origin_name(folded: str, names: set[str]) -> str:
     """The section a split copied to make the section ``folded``: its platform extension
     replaced by ``.NT`` or dropped (``x.ntarm64.services`` -> ``x.nt.services``), or a
-    ``_<suffix>`` dropped (``svc_arm64`` -> ``svc``); ``folded`` when none exists."""
+    ``_<suffix>`` dropped (``svc_arm64`` -> ``svc``); for a downlevel branch, its
+    ``_<floor>`` dropped (``x_16299.nt`` -> ``x.nt``) or its decoration's OS version read
+    as any other (``cx.ntamd64.10.0...16299`` -> ``cx.ntamd64``,
+    ``defaultinstall.ntamd64.10.0...25952.services`` -> ``defaultinstall.ntamd64.services``);
+    ``folded`` when none exists."""
     candidates = [_DECORATED.sub(".nt", folded, count=1), _DECORATED.sub("", folded, count=1)]
+    candidates.append(_BRANCH.sub("", folded))
+    plain = _undecorated(folded)
+    candidates += sorted(n for n in names if _undecorated(n) == plain)
+    candidates.append(re.sub(r"\.ntx86\.10\.0\.\.\.\d+$", "", folded))  # undecorated's twin
     stem = folded
     while "_" in stem:
         stem = stem.rsplit("_", 1)[0]
         candidates.append(stem)
     return next((c for c in candidates if c != folded and c in names), folded)
+
+
+def old_branch_sections(model: InfModel) -> set[str]:
+    """Sections (folded) reached only from install sections that no Windows build at or
+    above their floor selects: a branch kept for older Windows, where System32 paths stay
+    (computed from the model: build ranges and the floor table)."""
+    from infmigrate.engine.model.ranges import build_ranges
+    from infmigrate.rules.placement._floors import install_floor
+
+    ranges = build_ranges(model.manufacturers, model.install_sections)
+    old: dict[int, bool] = {}
+    for install in model.install_sections:
+        version = install_floor(model, install).version
+        assert version is not None
+        old[id(install)] = ranges.of_install(install).entirely_below(version)
+    reach: dict[str, list[bool]] = {}
+    for install in model.install_sections:
+        for section in (install.section, *install.suffixes.values()):
+            if section is not None:
+                reach.setdefault(section.folded, []).append(old[id(install)])
+    for ref in model.references:
+        if ref.target is not None:
+            reach.setdefault(ref.target.folded, []).extend(
+                old.get(id(i), False) for i in ref.installs
+            )
+    return {name for name, flags in reach.items() if flags and all(flags)}
+
+
+def below_floor_selectable(output: bytes) -> list[tuple[str, str]]:
+    """Every DDInstall or DefaultInstall of ``output`` that uses DIRID 13 (a list copied
+    there, a ``%13%`` path) and can be selected on a build below its floor (the issue-13
+    check, on the ranges computed from the output)."""
+    from infmigrate.engine.model.ranges import build_ranges
+    from infmigrate.rules.placement._floors import install_floor
+
+    model = build_model(infmigrate.parse(output))
+    ranges = build_ranges(model.manufacturers, model.install_sections)
+    uses: set[int] = set()
+    for fl in model.file_lists:
+        if fl.destination.dirid == 13:
+            uses.update(id(i) for i in fl.installs)
+    problems: list[tuple[str, str]] = []
+    for install in model.install_sections:
+        if id(install) not in uses or install.kind not in ("ddinstall", "defaultinstall"):
+            continue
+        f = install_floor(model, install)
+        assert f.version is not None
+        r = ranges.of_install(install)
+        if install.kind == "ddinstall" and r.allows_below(f.version):
+            problems.append(
+                (
+                    install.section.folded if install.section is not None else install.name,
+                    f"[{install.name}] uses DIRID 13 and is selected on {r} (floor {f.build})",
+                )
+            )
+    return problems

@@ -60,7 +60,9 @@ def test_a_long_line_is_printed_a_bounded_number_of_times() -> None:
 def _lists_copied_to_drivers(n: int, *, paths: bool = False) -> bytes:
     """``n`` file lists, each with its own ``[DestinationDirs]`` entry to DIRID 12: one
     fixable ISO001 finding per list; ``paths``: a registry value names each file by its
-    path too."""
+    path too. The DefaultInstall is decorated for 16299, so that each fix is a plain move
+    (a downlevel branch would copy the shared install section, whose CopyFiles names all
+    ``n`` lists, into each fix)."""
     dirs = "".join(f"F{i} = 12\r\n" for i in range(n))
     reg = "".join(f'HKR,,P{i},,"%12%\\f{i}.sys"\r\n' for i in range(n))
     disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
@@ -71,7 +73,7 @@ def _lists_copied_to_drivers(n: int, *, paths: bool = False) -> bytes:
         head
         + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
         + disk
-        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n"
+        + f"\r\n[DefaultInstall.NTamd64.10.0...16299]\r\nCopyFiles = {names}\r\n"
         + ("AddReg = R\r\n\r\n[R]\r\n" + reg if paths else "")
         + "\r\n"
         + lists

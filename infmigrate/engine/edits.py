@@ -456,11 +456,12 @@ def make_entry(
     return Entry(tuple(fields), key_node, indent, "", newline)
 
 
-_VALID_SECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+_VALID_SECTION_NAME = re.compile(r"(?:[A-Za-z0-9_.\-]|\$ARCH\$)+", re.IGNORECASE)
 
 
 def valid_section_name(name: str) -> bool:
-    """Whether a generated section name is of the safe form ``[A-Za-z0-9_.-]+``."""
+    """Whether a generated section name is of the safe form ``[A-Za-z0-9_.-]+`` (with
+    stampinf's ``$ARCH$`` in an INX, which stampinf replaces by an architecture)."""
     return _VALID_SECTION_NAME.fullmatch(name) is not None and len(name) <= 255
 
 

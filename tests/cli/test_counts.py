@@ -51,8 +51,8 @@ def test_not_an_inf_counts_one_finding(tmp_path: Path) -> None:
 
 def test_toaster_counts(tmp_path: Path) -> None:
     figures = _figures(FILES[0], tmp_path)
-    assert figures["report"][:2] == (9, 6)
-    assert figures["stats"] == (9, 6, 4)
+    assert figures["report"][:2] == (8, 5)
+    assert figures["stats"] == (8, 5, 3)
 
 
 @needs_corpus

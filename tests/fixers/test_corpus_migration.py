@@ -31,7 +31,13 @@ from infmigrate.engine.model import InfModel, ListKind, build_model, find_paths,
 from infmigrate.engine.runner import fix
 from infmigrate.engine.syntax import InfFile
 from tests.corpus import CORPUS, corpus_files, needs_corpus
-from tests.corpus_checks import RULES, arch_layout, copied_by_arch, origin_name
+from tests.corpus_checks import (
+    RULES,
+    arch_layout,
+    copied_by_arch,
+    old_branch_sections,
+    origin_name,
+)
 
 _SKIP_SECTIONS = ("sourcedisksfiles", "sourcedisksnames", "destinationdirs", "strings")
 
@@ -108,6 +114,11 @@ def _masked_entries(
                 values = [origins.get(fold(v.strip()), fold(v.strip())) for v in values]
                 if name in models and values:
                     values[0] = "<install>"
+                if name == "manufacturer":
+                    # a branch adds decorations, a fix raises them: the Models sections'
+                    # entries are compared (twins read as their originals), the
+                    # decorations by tests/fixers/test_corpus_floors.py
+                    values = values[:1]
             out[(origins.get(name, name) if origins else name, key, tuple(values))] += 1
     return out
 
@@ -136,7 +147,12 @@ def test_migration_keeps_everything_else(name: str) -> None:
     origins = {
         s.folded: origin_name(s.folded, names) for s in after.sections if s.folded not in names
     }
-    assert copied_by_arch(after) == copied_by_arch(before)
+    if origins:  # a downlevel branch copies the same files a second time
+        assert {a: set(c) for a, c in copied_by_arch(after).items()} == {
+            a: set(c) for a, c in copied_by_arch(before).items()
+        }
+    else:
+        assert copied_by_arch(after) == copied_by_arch(before)
     if not origins:
         assert _copied(after) == _copied(before)
     assert arch_layout(data, output) == []
@@ -146,9 +162,10 @@ def test_migration_keeps_everything_else(name: str) -> None:
         for n, places in old.items()
         if any(d in (11, 12) for d, _ in places) and new.get(n) != places
     }
+    kept_old = old_branch_sections(after)
     for ref, _, path in _paths(after):
         file_name = fold(path.file_name)  # type: ignore[attr-defined]
-        if file_name in moved:
+        if file_name in moved and ref.section.folded not in kept_old:  # type: ignore[attr-defined]
             dirid, subpath = path.normalized  # type: ignore[attr-defined]
             folder = subpath.rpartition("\\")[0].casefold()
             assert (dirid, folder) not in old[file_name], (

@@ -110,6 +110,27 @@ class _Split:
     def local_keeper(self, reach: set[int]) -> int:
         return 0 if 0 in reach else min(reach)
 
+    def install_refusal(self, install: InstallSection, section: LogicalSection) -> str:
+        """Why the install tree of ``install`` (which reaches ``section``, one of its
+        sections that must differ) cannot be copied; "" when it can."""
+        if install.kind != "ddinstall":
+            return (
+                f"[{section.name}] is reached on several architectures from "
+                f"[{install.name}], whose platform extensions are not looked up "
+                "as a DDInstall's: it cannot be copied per architecture"
+            )
+        if self.model.references_to(section):
+            return (
+                f"[{section.name}] is an install section that a directive names "
+                "too; copying it per architecture would not copy that use"
+            )
+        return ""
+
+    def copy_name(self, section: LogicalSection, group: int) -> str:
+        """The name wanted for the copy of a (non-install) section for ``group``."""
+        folder = self.groups[group].folder
+        return f"{section.name}_{name_suffix(folder) if folder else 'root'}"
+
     def run(self) -> list[Edit] | str:
         plan = self.plan
         fl = plan.file_list
@@ -162,17 +183,9 @@ class _Split:
             installs = self.roots.get(folded)
             if installs:
                 for install in installs:
-                    if install.kind != "ddinstall":
-                        return (
-                            f"[{section.name}] is reached on several architectures from "
-                            f"[{install.name}], whose platform extensions are not looked up "
-                            "as a DDInstall's: it cannot be copied per architecture"
-                        )
-                    if self.model.references_to(section):
-                        return (
-                            f"[{section.name}] is an install section that a directive names "
-                            "too; copying it per architecture would not copy that use"
-                        )
+                    refusal = self.install_refusal(install, section)
+                    if refusal:
+                        return refusal
                     ikeeper = self.local_keeper(
                         {self.group_of.get(a.casefold(), 0) for a in install.platforms}
                     )
@@ -185,10 +198,7 @@ class _Split:
             for g in others:
                 if (folded, g) in self.copies:
                     continue
-                folder = self.groups[g].folder
-                name = self.names.claim(
-                    f"{section.name}_{name_suffix(folder) if folder else 'root'}"
-                )
+                name = self.names.claim(self.copy_name(section, g))
                 self.copies[(folded, g)] = name
                 for ref in references:
                     if "%" in ref.raw_name:

@@ -79,11 +79,14 @@ from infmigrate.engine.fields import (
     with_fields,
 )
 from infmigrate.engine.fixer import Edit, FixContext
+from infmigrate.engine.floors import Floor
 from infmigrate.engine.model import InfModel
-from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, placeholders
+from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, ModelsSection, placeholders
 from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListKind
 from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.paths import PathRef, find_paths
+from infmigrate.engine.model.ranges import BuildRange
+from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.registry import RegKind
 from infmigrate.engine.model.sections import EntryRef, fold
 from infmigrate.engine.syntax import Entry, Field, Line, TriviaLine
@@ -93,8 +96,10 @@ from infmigrate.rules.placement._arch import (
     package_folder,
     reaching_architectures,
 )
+from infmigrate.rules.placement._branch import decorate_all
 from infmigrate.rules.placement._copies import ReachingInstalls, installs_of
 from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, os_resolved, recognize
+from infmigrate.rules.placement._floors import NEW, OLD, InstallBuilds, floor_text
 
 __all__ = [
     "REJECTED_FLAGS",
@@ -236,6 +241,20 @@ class ListPlan:
     #: list: one group per folder layout, the one that keeps the list's name first (its
     #: subdirs are :attr:`subdirs`); empty otherwise (see :mod:`._arch_split`).
     arch_groups: list[ArchGroup] = field(default_factory=list)
+    #: Where the install sections reaching it stand against the floor of what the move
+    #: puts in them (:mod:`._floors`): ``move`` (all at or above it), ``old`` (all below
+    #: it: a branch kept for older Windows, left alone), ``decorate`` (some straddle it and
+    #: the target is at or above it: their Models sections are restricted to it in the
+    #: same fix), ``branch`` (a downlevel branch: :mod:`._build_split`).
+    build_case: str = "move"
+    #: The floor that decides it (the highest floor of the reaching install sections).
+    floor: Floor | None = None
+    #: The decorate edits (``decorate``).
+    decorate_edits: list[Edit] = field(default_factory=list)
+    #: Sections a downlevel branch adds (``branch``, once planned).
+    branch_sections: int = 0
+    #: What the fix does about the floor, for messages ("" for a plain move).
+    build_note: str = ""
 
     @property
     def destination(self) -> Destination:
@@ -276,13 +295,20 @@ class Plans:
     default_blocked: str = ""
     #: Plan of each list by identity, for the reference rules.
     by_list: dict[int, ListPlan] = field(default_factory=dict)
+    #: Lists in DIRID 11/12 reached only from install sections selected below the floor
+    #: (a branch kept for older Windows): left as they are, not reported.
+    old_branch: list[ListPlan] = field(default_factory=list)
+    #: DefaultDestDir (11/12) serves only lists of a branch kept for older Windows: right
+    #: as it is, not reported.
+    default_old_only: bool = False
 
 
 class DriverStorePlans(Analysis[Plans]):
     """The round's plans, shared by the file-placement rules."""
 
-    #: The per-architecture split reads which install sections reach each list.
-    requires = (ReachingInstalls,)
+    #: The per-architecture split reads which install sections reach each list; the
+    #: floors decide between a move, a decoration and a downlevel branch.
+    requires = (ReachingInstalls, InstallBuilds)
 
     @classmethod
     def compute(cls, ctx: FixContext) -> Plans:
@@ -304,6 +330,11 @@ class _Planner:
         #: File names compare as SetupAPI sees them: expanded, case-insensitive.
         self.name: Callable[[str], str] = lambda text: fold(expand(text))
         self.copy_lists = [fl for fl in self.model.file_lists if fl.kind is ListKind.COPY]
+        #: Lists left for older Windows (:attr:`Plans.old_branch`): (is @file, folded
+        #: name) -> the floor they stay below.
+        self.old_lists: dict[tuple[bool, str], int] = {}
+        #: The lists that copy a file name (folded) to a place (DIRID, subdir).
+        self._place_lists: dict[tuple[str, int | None, str], list[FileList]] = {}
 
     @cached_property
     def newline(self) -> str:
@@ -321,7 +352,31 @@ class _Planner:
                     f"DIRID {dest.dirid}"
                     + (f"\\{dest.subdir.strip(chr(92))}" if dest.subdir.strip("\\") else ""),
                 )
+                self._place_lists.setdefault(
+                    (self.name(copy.dest_name), dest.dirid, _norm_dir(dest.subdir)), []
+                ).append(fl)
         return places
+
+    def _meets(self, fl: FileList, other: FileList) -> bool:
+        """Whether two lists can be installed on one system: an architecture in common
+        and a Windows version in common (a list of a branch for newer Windows and one of
+        the branch kept for older Windows never are)."""
+        if other is fl:
+            return True
+        mine = reaching_architectures(self.model, fl.installs)
+        theirs = reaching_architectures(self.model, other.installs)
+        if mine and theirs and not set(mine) & set(theirs):
+            return False
+        ranges = self.ctx.analysis(InstallBuilds).ranges
+        a = BuildRange.union(ranges.of_install(i) for i in fl.installs)
+        b = BuildRange.union(ranges.of_install(i) for i in other.installs)
+        if a.empty or b.empty:
+            return True
+        return any(
+            (h2 is None or l1 < h2) and (h1 is None or l2 < h1)
+            for l1, h1 in a.intervals
+            for l2, h2 in b.intervals
+        )
 
     @cached_property
     def deleted(self) -> set[str]:
@@ -489,6 +544,10 @@ class _Planner:
             dest = fl.destination
             if dest.dirid in LEGACY:
                 plan = self._plan(fl)
+                self._build_case(plan)
+                if plan.build_case == "old":
+                    result.old_branch.append(plan)
+                    continue
                 result.legacy.append(plan)
             elif dest.dirid == DRIVER_STORE and fl.files:
                 # Most lists already in the store keep their sources' subdirs: only a
@@ -506,6 +565,47 @@ class _Planner:
             result.by_list[id(fl)] = plan
         self._edits(result)
         return result
+
+    def _build_case(self, plan: ListPlan) -> None:
+        """Set :attr:`ListPlan.build_case` (and its floor and decorate edits)."""
+        builds = self.ctx.analysis(InstallBuilds)
+        installs = plan.file_list.installs
+        if not installs:
+            return
+        top = max((builds.floor_of(i) for i in installs), key=lambda f: f.build)
+        plan.floor = top
+        at = top.version
+        assert at is not None
+        sides: set[int] = set()
+        straddling: list[InstallSection] = []
+        old_only = False
+        for install in installs:
+            side = builds.sides(install, at)
+            sides |= side
+            if side == {OLD, NEW}:
+                straddling.append(install)
+            old_only = old_only or side == {OLD}
+        if sides == {NEW}:
+            return
+        if sides == {OLD}:
+            plan.build_case = "old"
+            return
+        plan.build_case = "branch"
+        if builds.target < at or old_only:
+            return  # below the target, or shared with a branch kept for older Windows
+        todo: dict[int, ModelsSection] = {}
+        for install in straddling:
+            if install.kind != "ddinstall":
+                return
+            for models in install.models:
+                r = builds.ranges.of_models(models)
+                if not r.empty and r.allows_below(at):
+                    todo[id(models)] = models
+        got = decorate_all(self.model, list(todo.values()), at.build)
+        if isinstance(got, str):
+            return
+        plan.build_case = "decorate"
+        plan.decorate_edits = got
 
     def _keeps_subdirs(self, fl: FileList, subdirs: dict[int, str]) -> bool:
         """Whether each file of the list lands where its source subdir says. Source subdirs
@@ -599,7 +699,12 @@ class _Planner:
                         )
             key = self.name(name)  # expanded, as places and deleted are keyed
             here = (dest.dirid, _norm_dir(dest.subdir))
-            others = [text for place, text in self.places.get(key, {}).items() if place != here]
+            others = [
+                text
+                for place, text in self.places.get(key, {}).items()
+                if place != here
+                and any(self._meets(fl, o) for o in self._place_lists.get((key, *place), ()))
+            ]
             if others:
                 plan.blocked.append(f"{name} is also copied to {', '.join(sorted(others))}")
             if key in self.deleted:
@@ -790,6 +895,12 @@ class _Planner:
         for p in relying:
             if p.blocked:
                 out.append(f"{p.file_list.name}: {p.reason()}")
+            elif p.build_case == "branch":
+                floor = p.floor.build if p.floor is not None else ""
+                out.append(
+                    f"{p.file_list.name} is also installed on Windows builds below "
+                    f"{floor} (it needs a branch of its own)"
+                )
             elif p.arch_groups:
                 out.append(
                     f"the files of {p.file_list.name} come from different folders on "
@@ -809,6 +920,13 @@ class _Planner:
                 continue
             if d.kind is ListKind.COPY and (d.at_file, folded) in by_key:
                 continue
+            if d.kind is ListKind.COPY and (d.at_file, folded) in self.old_lists:
+                build = self.old_lists[(d.at_file, folded)]
+                out.append(
+                    f"[{d.name}] relies on it and is installed only on Windows builds below "
+                    f"{build}, where it stays"
+                )
+                continue
             what = f"@{d.name}" if d.at_file else f"[{d.name}]"
             where = f"{d.ref.section.name} line {d.ref.line}"
             if d.kind is not ListKind.COPY:
@@ -821,16 +939,27 @@ class _Planner:
         return list(dict.fromkeys(out))
 
     def _edits(self, result: Plans) -> None:
+        self.old_lists = {
+            (
+                p.file_list.file is not None,
+                fold(p.file_list.file if p.file_list.file is not None else p.file_list.name),
+            ): (p.floor.build if p.floor is not None else 0)
+            for p in result.old_branch
+        }
         dd = self.model.destination_dirs
         default = dd.default
         relying = [p for p in result.legacy if p.destination.origin == "default"]
         default_legacy = default is not None and default.dirid in LEGACY
         blockers = self._default_blockers(relying) if default_legacy else []
         if default_legacy and not relying:
+            result.default_old_only = any(
+                p.destination.origin == "default" for p in result.old_branch
+            )
             # Nothing would move: rewriting it gains nothing, and whatever uses it that
             # this INF does not show (a class installer, another INF's Needs) would break.
             blockers = blockers or ["no file list that relies on it is installed"]
         everyone_moves = not blockers
+        branched = False
         if default_legacy and everyone_moves:
             # DefaultDestDir is always read from an entry (DestinationDirs.default)
             assert default is not None and default.entry is not None
@@ -840,8 +969,15 @@ class _Planner:
             for p in relying:
                 result.default_edits += self._flag_edits(p)
             result.default_edits += self._reference_edits(relying)
+            decorated: set[int] = set()
+            for p in relying:
+                for edit in p.decorate_edits:
+                    if id(edit.target) not in decorated:
+                        decorated.add(id(edit.target))
+                        result.default_edits.append(edit)
         elif default_legacy:
             result.default_blocked = _enumerate_reasons(blockers)
+            branched = bool(relying) and all(p.build_case == "branch" for p in relying)
         for plan in result.legacy + result.subdir_mismatch:
             if not plan.movable:
                 continue
@@ -854,6 +990,32 @@ class _Planner:
                     "and other lists rely on DefaultDestDir too"
                 )
                 continue
+            if plan.build_case == "branch":
+                from infmigrate.rules.placement._build_split import build_split
+
+                assert plan.floor is not None and plan.floor.version is not None
+                branch = build_split(
+                    self, plan, self.ctx.analysis(InstallBuilds), plan.floor.version
+                )
+                if isinstance(branch, str):
+                    plan.blocked.append(branch)
+                else:
+                    plan.edits = branch.edits
+                    plan.branch_sections = branch.sections
+                    plan.build_note = (
+                        f"; it is also installed on Windows builds below {plan.floor.build}, "
+                        f"which keep it as it is: the fix adds a branch for "
+                        f"{floor_text(plan.floor)} and later, "
+                        f"{branch.sections} section{'s' if branch.sections != 1 else ''} "
+                        f"copied ({self.ctx.analysis(InstallBuilds).target_text})"
+                    )
+                continue
+            if plan.build_case == "decorate":
+                assert plan.floor is not None
+                plan.build_note = (
+                    f"; the fix also restricts its Models sections to {floor_text(plan.floor)} "
+                    f"and later ({self.ctx.analysis(InstallBuilds).target_text})"
+                )
             if plan.arch_groups:
                 from infmigrate.rules.placement._arch_split import arch_split
 
@@ -861,9 +1023,14 @@ class _Planner:
                 if isinstance(split, str):
                     plan.blocked.append(split)
                 else:
-                    plan.edits = split
+                    plan.edits = split + plan.decorate_edits
                 continue
-            plan.edits = self._list_edits(plan) + self._reference_edits([plan])
+            plan.edits = (
+                self._list_edits(plan) + self._reference_edits([plan]) + plan.decorate_edits
+            )
+        if branched and all(not p.blocked for p in relying):
+            # every list relying on it got a branch of its own: it stays for the old side
+            result.default_old_only = True
 
     def _list_edits(self, plan: ListPlan) -> list[Edit]:
         fl = plan.file_list

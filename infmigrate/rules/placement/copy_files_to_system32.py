@@ -53,6 +53,32 @@ class CopyFilesToSystem32(Fixer):
     `%13%\\<subdir>\\<file>` in the same fix, so nothing still points to System32. A list that
     relies on `DefaultDestDir` gets its own entry, unless every list relying on it moves
     to the package root, in which case `DefaultDestDir` itself becomes 13.
+    **Floors and the target.** Files run from the driver store from Windows 10 1709 (build
+    16299) on, UMDF drivers from 1803 (17134), NetCfg components (Class NetService,
+    NetTrans, NetClient) from 25319, network notify objects from 25341, file system
+    minifilters from 25952 (`infmigrate --explain floors`). Each install section that
+    reaches the list is selected on a range of builds (its Models decorations). When some
+    of them can be selected below the floor of the list's stack:
+    - the target (`--target-windows`, else the lowest build the INF's own Models sections
+      allow) is at or above the floor: the same fix restricts those Models sections to the
+      floor (`NTamd64` -> `NTamd64.10.0...16299`, as ISO011 does); nothing the package
+      must support is lost;
+    - the target is below the floor: the fix adds a *downlevel branch*. Older builds keep
+      everything as it is, byte for byte; the floor and later get a Models section
+      decorated for it (the decoration added to the `[Manufacturer]` line) whose entries
+      name a copy of the install tree (`Cx_Inst_16299.NT`, its `.Services`, `.HW`...:
+      only sections whose lines differ are copied) with a copy of the list
+      (`Cx.Sys_16299 = 13`) and the paths rewritten; a DefaultInstall gets its decorated
+      form (`[DefaultInstall.NTamd64.10.0...25952]`), as Microsoft's minifilter samples
+      do. The message says so and counts the sections copied;
+    - every install section reaching the list is selected only below the floor, or only
+      up to where a newer decoration of its `[Manufacturer]` line takes over (an INX that
+      keeps a Windows 7 Models section, or the old branch of a downlevel branch): the
+      list is left as it is and not reported, since DIRID 12 is right there. A second run
+      after a branch changes nothing.
+    A branch is not made (the reason is given) when the list's files also need a split by
+    architecture or by folder, for a DefaultInstall without an architecture, or when a
+    name is taken or comes from a `%strkey%`.
     **Per architecture.** The destination subdirectory is the folder the file comes
     from in the package on the architectures that install the list (the install
     sections that reach it, through decorated Models sections and DDInstall decorations):
@@ -151,6 +177,14 @@ class CopyFilesToSystem32(Fixer):
     A flags field that is not a number blocks the move.
 
     ## References
+    - [Combining platform extensions with operating system versions](https://learn.microsoft.com/windows-hardware/drivers/install/combining-platform-extensions-with-operating-system-versions)
+    - [INF Manufacturer section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-manufacturer-section)
+    - [Manufacturer Section in a Network INF File](https://learn.microsoft.com/windows-hardware/drivers/network/manufacturer-section-in-a-network-inf-file)
+      (`%ManufacturerName%=Standard,NT$ARCH$,NT$ARCH$.10.0...25319`: DIRID 13 in the
+      newer Models section, the older one for every other build)
+    - microsoft/Windows-driver-samples, filesys/miniFilter/*/*.inf: the downlevel
+      `[DefaultInstall.NT$ARCH$]` copying `MiniFilterDownlevel.CopyDriverFiles` to DIRID 12
+      and `[DefaultInstall.NT$ARCH$.10.0...25952]` copying `MiniFilter.DriverFiles` to 13
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
     - [DestinationDirs section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section)
     - [InfVerif 1322, 1103](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
@@ -180,7 +214,12 @@ class CopyFilesToSystem32(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         result = ctx.analysis(DriverStorePlans)
         default = ctx.model.destination_dirs.default
-        if default is not None and default.dirid in (11, 12) and default.entry is not None:
+        if (
+            default is not None
+            and default.dirid in (11, 12)
+            and default.entry is not None
+            and not result.default_old_only
+        ):
             fix = self.make_fix(*result.default_edits) if result.default_edits else None
             yield self.diagnostic(
                 default.entry,
@@ -221,6 +260,6 @@ class CopyFilesToSystem32(Fixer):
             yield self.diagnostic(
                 at,
                 f"{what} copied{where} instead of the driver store (DIRID 13)"
-                f"{blocked(plan.reason())}{drops}",
+                f"{blocked(plan.reason())}{drops}{plan.build_note if fix else ''}",
                 fix,
             )

@@ -4,31 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.catalog import register
-from infmigrate.engine.edits import quote_field
-from infmigrate.engine.fields import replace_fields
 from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
-    Edit,
-    Fix,
     FixAvailability,
     FixContext,
     Fixer,
 )
-from infmigrate.engine.floors import floor
-from infmigrate.engine.model import InfModel
-from infmigrate.engine.model.decorations import ModelsSection, TargetOS
+from infmigrate.engine.model.decorations import ModelsSection
 from infmigrate.engine.model.files import ListKind
-from infmigrate.engine.model.ranges import BuildRanges, build_ranges, target_in_force
+from infmigrate.engine.model.ranges import BuildRanges
 from infmigrate.engine.model.reach import InstallSection
-from infmigrate.engine.model.sections import EntryRef, fold
+from infmigrate.engine.model.sections import EntryRef
 from infmigrate.engine.model.strings import StringTable
+from infmigrate.rules.placement._branch import decorate, new_decoration, written_decoration
 from infmigrate.rules.placement._copies import installs_of
+from infmigrate.rules.placement._floors import InstallBuilds, floor_text
 
-#: The first build that runs files from the driver store (Windows 10 1709).
-FLOOR = floor("dirid-13")
-MIN_BUILD = FLOOR.build
 #: Sections whose values are not install-time uses of a DIRID.
 _VERBS = {ListKind.COPY: "copies", ListKind.DEL: "deletes", ListKind.REN: "renames"}
 _SKIPPED = (
@@ -44,19 +38,32 @@ _SKIPPED = (
 @register
 class DriverStoreWithoutBuildDecoration(Fixer):
     """## What it does
-    Flags a `[Manufacturer]` decoration (or an undecorated Models section) that lets
-    Windows builds below 16299 (Windows 10 1709) install a DDInstall section that uses the
-    driver store: a file list copied to DIRID 13, or a `%13%` path. It offers to decorate
-    the Models section `NT<arch>.10.0...16299`. The message says on which Windows versions
-    the Models section is selected (its build range, computed as SetupAPI chooses among a
-    `[Manufacturer]` line's decorations), the floor (`infmigrate --explain floors`) and the
-    target in force (`--target-windows`, `target-windows`; by default the lowest version the
-    INF's own decorations allow).
+    Flags a `[Manufacturer]` decoration (or an undecorated Models section) that lets a
+    Windows build below the floor of what a DDInstall section runs from the driver store
+    install it: a file list copied to DIRID 13, or a `%13%` path. The floor is the first
+    build that supports the install section's stack (`infmigrate --explain floors`): 16299
+    (Windows 10 1709) for DIRID 13 in general, 17134 for a UMDF driver (a `UmdfService` in
+    its `.Wdf` section), 25319 for a network component installed through NetCfg (Class
+    NetService, NetTrans or NetClient), 25341 when it has a notify object
+    (`HKR, Ndi, ClsID`/`ComponentDll`), 25952 for a file system minifilter (a service of
+    type 2 in an `FSFilter` load order group). It offers to decorate the Models section
+    `NT<arch>.10.0...<floor>`. The message says on which Windows versions the Models
+    section is selected (its build range, computed as SetupAPI chooses among a
+    `[Manufacturer]` line's decorations), the floor and the target in force
+    (`--target-windows`, `target-windows`; by default the lowest version the INF's own
+    decorations allow).
+
+    ISO001 never creates this situation: when it moves a list into the driver store, it
+    restricts the Models sections in the same fix (the target allows it) or adds a
+    downlevel branch (it does not), and leaves alone a branch the INF keeps for older
+    Windows (see `infmigrate --explain ISO001`). This rule reports DIRID 13 that the INF
+    itself already uses.
 
     ## Why is this bad?
-    Running files from the driver store is supported from build 16299 on; older builds
-    would install the package with broken paths. InfVerif requires every DDInstall that uses
-    DIRID 13 to be reached only through a decoration limited to 16299 or later (1199).
+    Running files from the driver store is supported from the floor on; older builds
+    would install the package with broken paths (a UMDF host that refuses the binary, a
+    NetCfg install that fails). InfVerif requires every DDInstall that uses DIRID 13 to be
+    reached only through a decoration limited to 16299 or later (1199).
 
     ## Example
     ```inf
@@ -77,26 +84,33 @@ class DriverStoreWithoutBuildDecoration(Fixer):
     ```
     To keep installing on older Windows, list both decorations and give the older one its
     own Models section and DDInstall sections that copy to System32 (see "Combining
-    platform extensions with operating system versions").
+    platform extensions with operating system versions"; "Manufacturer Section in a
+    Network INF File" shows it for 25319: `Standard,NT$ARCH$,NT$ARCH$.10.0...25319`).
 
     ## Fix safety
-    Unsafe: the package no longer installs on Windows builds below 16299. The fix changes
-    the decoration in place (keeping ProductType and SuiteMask) and renames the Models
-    section's header; it is not offered when the decoration comes from a `[Strings]` token,
-    when the new Models section name is already taken, when another Manufacturer entry or
-    decoration shares the Models section, or for an undecorated Models section.
+    Safe when the target is at or above the floor: the builds the fix drops are ones the
+    package need not install on. Unsafe otherwise: the package no longer installs on
+    Windows builds between the target and the floor. The fix changes the decoration in
+    place (keeping ProductType and SuiteMask) and renames the Models section's header; it
+    is not offered when the decoration comes from a `[Strings]` token, when the new Models
+    section name is already taken, when another Manufacturer entry or decoration shares the
+    Models section, or for an undecorated Models section.
 
     ## References
     - [INF Manufacturer section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-manufacturer-section)
     - [Combining platform extensions with operating system versions](https://learn.microsoft.com/windows-hardware/drivers/install/combining-platform-extensions-with-operating-system-versions)
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
+    - [Manufacturer Section in a Network INF File](https://learn.microsoft.com/windows-hardware/drivers/network/manufacturer-section-in-a-network-inf-file)
+    - [Restricting the Loading Location of UMDF Drivers](https://learn.microsoft.com/windows-hardware/drivers/wdf/restricting-the-loading-location-of-umdf-drivers)
     - [InfVerif 1199](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - microsoft/Windows-driver-samples, filesys/miniFilter/*/*.inf (DIRID 13 in
+      `[DefaultInstall.NT$ARCH$.10.0...25952]`)
     """
 
     code = "ISO011"
     name = "driver-store-without-build-decoration"
-    message = "a Models section that uses DIRID 13 allows Windows builds below 16299"
-    fix_title = "Limit the Models section to build 16299 and later (NT<arch>.10.0...16299)"
+    message = "a Models section that uses DIRID 13 allows Windows builds below its floor"
+    fix_title = "Limit the Models section to the floor and later (NT<arch>.10.0...<floor>)"
     availability = FixAvailability.SOMETIMES
     infverif = (1199,)
 
@@ -105,53 +119,63 @@ class DriverStoreWithoutBuildDecoration(Fixer):
         uses = _driver_store_uses(ctx)
         if not uses:
             return
+        builds = ctx.analysis(InstallBuilds)
         # One finding per Manufacturer decoration: (entry, field index) -> models, installs.
         found: dict[tuple[int, int | None], tuple[ModelsSection, list[InstallSection]]] = {}
         for install in model.install_sections:
             if id(install) not in uses or install.kind != "ddinstall":
                 continue
+            at = builds.floor_of(install).version
+            assert at is not None
             for models in install.models:
-                deco = models.decoration
-                if deco is not None and not deco.allows_build_below(MIN_BUILD):
+                if not builds.ranges.of_models(models).allows_below(at):
                     continue
                 key = (id(models.manufacturer), models.index)
                 slot = found.setdefault(key, (models, []))
                 if install not in slot[1]:
                     slot[1].append(install)
-        ranges = build_ranges(model.manufacturers, model.install_sections)
-        _, target = target_in_force(ctx.settings.target_windows, ranges)
-        needs = (
-            f"which needs build {MIN_BUILD} ({FLOOR.release}, the floor of DIRID 13; "
-            f"InfVerif 1199; {target})"
-        )
         for models, installs in sorted(
             found.values(), key=lambda f: (f[0].manufacturer.line, f[0].index or 0)
         ):
-            install = installs[0]
+            install = max(installs, key=lambda i: builds.floor_of(i).build)
+            top = builds.floor_of(install)
+            build = top.build
             more = f" (and {len(installs) - 1} more)" if len(installs) > 1 else ""
             evidence = f"{install.name}{more} {uses[id(install)]}"
-            selected = _selected(ranges, models)
+            selected = _selected(builds.ranges, models)
+            needs = f"which needs {floor_text(top)[:-1]}; InfVerif 1199; {builds.target_text})"
             deco = models.decoration
             if deco is None:
                 how = "falls back to" if models.implicit else "names"
                 text = (
                     f"[Manufacturer] {how} the undecorated Models section [{models.name}], "
                     f"which is selected on {selected}, but {evidence}, {needs}: decorate it "
-                    f"NTx86.10.0...{MIN_BUILD} (or NT<arch>.10.0...{MIN_BUILD}), and give "
+                    f"NTx86.10.0...{build} (or NT<arch>.10.0...{build}), and give "
                     "older Windows a separate decorated Models section without DIRID 13 "
                     '("Combining platform extensions with operating system versions")'
                 )
                 yield self.diagnostic(models.manufacturer, text)
                 continue
-            new = _new_decoration(deco)
+            raw = written_decoration(models)
+            new = new_decoration(
+                raw[0] if isinstance(raw, tuple) and "%" not in raw[0] else deco.raw, build
+            )
             text = (
                 f"Manufacturer decoration {deco.raw} lets [{models.name}] install on "
-                f"Windows builds below {MIN_BUILD} (it is selected on {selected}), but "
+                f"Windows builds below {build} (it is selected on {selected}), but "
                 f"{evidence}, {needs}: use {new}, and give older Windows a separate "
                 'decorated Models section without DIRID 13 ("Combining platform '
                 'extensions with operating system versions")'
             )
-            fix = _fix(self, model, models, deco, new)
+            edits = decorate(model, models, build)
+            fix = None
+            if not isinstance(edits, str):
+                safe = builds.target >= WindowsVersion(10, 0, build)
+                fix = self.make_fix(
+                    *edits,
+                    title=f"Decorate [{models.name}] {new}",
+                    applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
+                )
             yield self.diagnostic(
                 models.manufacturer, text, fix, column=_column(models.manufacturer, models.index)
             )
@@ -207,58 +231,6 @@ def _names_dirid_13(value: str, strings: StringTable) -> bool:
         if piece.kind == "string" and "%13%" in piece.text:
             return True
     return False
-
-
-def _new_decoration(deco: TargetOS) -> str:
-    """``NTamd64.6.1.1`` -> ``NTamd64.10.0.1..16299`` (platform, ProductType and SuiteMask
-    kept as written)."""
-    parts = deco.raw.strip().split(".")
-    rest = parts[1:] + [""] * (5 - len(parts[1:]))
-    return ".".join((parts[0], "10", "0", rest[2].strip(), rest[3].strip(), str(MIN_BUILD)))
-
-
-def _fix(
-    rule: Fixer, model: InfModel, models: ModelsSection, deco: TargetOS, new: str
-) -> Fix | None:
-    mref = models.manufacturer
-    index = models.index
-    section = models.section
-    if index is None or section is None:
-        return None
-    if "%" in mref.values[index] or "%" in mref.entry.fields[index].value:
-        return None  # the decoration comes from [Strings]
-    if any(
-        fold(d.raw.strip()) == fold(new)
-        for mfr in model.manufacturers
-        if mfr.entry is mref
-        for d in mfr.decorations
-    ):
-        return None
-    new_name = f"{models.models_name}.{new}"
-    if model.section(new_name) is not None:
-        return None
-    for mfr in model.manufacturers:
-        for other in mfr.models:
-            if other is not models and other.section is section:
-                return None  # renaming the header would orphan the other decoration
-    new_raw = quote_field(mref.entry, index, new)
-    edits = [Edit.replace(mref.entry, replace_fields(mref.entry, {index: new_raw}))]
-    for block in section.blocks:
-        header = block.header
-        written = header.name.strip()
-        if fold(written) != fold(models.name) or len(written) != len(models.name):
-            return None
-        prefix = written[: len(written) - len(deco.raw.strip())]
-        edits.append(
-            Edit.replace(
-                header, header.with_changes(name=header.name.replace(written, prefix + new))
-            )
-        )
-    return rule.make_fix(
-        *edits,
-        title=f"Decorate [{models.name}] {new} and rename it [{new_name}]",
-        applicability=Applicability.UNSAFE,
-    )
 
 
 def _column(ref: EntryRef, index: int | None) -> int:

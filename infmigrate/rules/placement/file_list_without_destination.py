@@ -61,6 +61,7 @@ class FileListWithoutDestination(Fixer):
             yield self.diagnostic(
                 fl.references[0].entry,
                 f"file list {fl.name} has no [DestinationDirs] entry and there is no "
-                f"DefaultDestDir, so it goes to DIRID 11 (System32){blocked(plan.reason())}",
+                f"DefaultDestDir, so it goes to DIRID 11 (System32){blocked(plan.reason())}"
+                f"{plan.build_note if plan.movable and plan.edits else ''}",
                 fix,
             )

@@ -80,6 +80,7 @@ class RegistryPathToSystem32(Fixer):
                     use.ref,
                     f"value {line.value_name or '(default)'} names "
                     f"{use.copy.dest_name} in {place(dest.dirid, dest.subdir)}"
-                    f"{note}{blocked(plan.reason())}",
+                    f"{note}{blocked(plan.reason())}"
+                    f"{plan.build_note if plan.movable and plan.edits else ''}",
                     fix,
                 )

@@ -66,6 +66,7 @@ class ServiceBinaryInSystem32(Fixer):
                     use.ref,
                     f"ServiceBinary points to {use.copy.dest_name} in "
                     f"{place(dest.dirid, dest.subdir)} instead of the driver store"
-                    f"{blocked(plan.reason())}",
+                    f"{blocked(plan.reason())}"
+                    f"{plan.build_note if plan.movable and plan.edits else ''}",
                     fix,
                 )

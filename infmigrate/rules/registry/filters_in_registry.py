@@ -20,6 +20,7 @@ from infmigrate.engine.floors import floor
 from infmigrate.engine.model import Context, LogicalSection, RegKind, fold
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.syntax import Entry
+from infmigrate.rules.placement._floors import InstallBuilds
 from infmigrate.rules.registry._registry_report import (
     codes,
     describe,
@@ -239,8 +240,9 @@ def _refusal(
         ):
             return (
                 f"[{install.name}] also installs before Windows 10 1903 (build "
-                f"{FILTERS_BUILD}), which ignores .Filters: limit its Models decoration "
-                f"to NT<arch>.10.0...{FILTERS_BUILD} first"
+                f"{FILTERS_BUILD}, the floor of AddFilter), which ignores .Filters: limit "
+                f"its Models decoration to NT<arch>.10.0...{FILTERS_BUILD} first "
+                f"({ctx.analysis(InstallBuilds).target_text})"
             )
         existing = install.suffix("Filters")
         if existing is not None and any(fold(r.value(0)) == svc for r in existing.get("AddFilter")):

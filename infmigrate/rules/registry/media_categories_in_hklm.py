@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.catalog import register
 from infmigrate.engine.edits import quote
 from infmigrate.engine.fields import replace_fields
@@ -17,6 +18,7 @@ from infmigrate.engine.fixer import (
 )
 from infmigrate.engine.floors import floor
 from infmigrate.engine.model import Context, InfModel, RegKind
+from infmigrate.rules.placement._floors import InstallBuilds
 from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
 #: Windows 10 1809: the first build where HKR,MediaCategories in a DDInstall works.
@@ -77,7 +79,10 @@ class MediaCategoriesInHklm(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        applicability = Applicability.SAFE if _min_build_ok(model) else Applicability.UNSAFE
+        builds = ctx.analysis(InstallBuilds)
+        target_text = builds.target_text
+        safe = _min_build_ok(model) or builds.target >= WindowsVersion(10, 0, MIN_BUILD)
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         for write in ctx.analysis(RegistryWrites):
             if write.kind is not Kind.MEDIA_CATEGORIES or write.section.kind is not RegKind.ADD:
                 continue  # a DelReg or BitReg line is ISO039's, never converted
@@ -125,11 +130,11 @@ class MediaCategoriesInHklm(Fixer):
                 applicability=applicability,
             )
             note = (
-                ""
+                f" (read from Windows 10 1809, build {MIN_BUILD}, its floor; {target_text})"
                 if applicability is Applicability.SAFE
                 else (
-                    " (needs Windows 10 1809: the fix is unsafe while the INF installs on older "
-                    "builds)"
+                    f" (needs Windows 10 1809, build {MIN_BUILD}, its floor: the fix is unsafe "
+                    f"while the INF installs on older builds; {target_text})"
                 )
             )
             yield self.diagnostic(

@@ -22,6 +22,7 @@ from infmigrate.engine.model import Context, InfModel, LogicalSection, RegKind, 
 from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL, FLG_ADDREG_KEYONLY
 from infmigrate.engine.syntax import Entry, Section
+from infmigrate.rules.placement._floors import InstallBuilds
 from infmigrate.rules.registry._registry_report import (
     codes,
     describe,
@@ -38,6 +39,11 @@ _DWORD = frozenset(
 _STRING = frozenset({"DisplayName", "Description", "LoadOrderGroup", "StartName"})
 _MULTI = frozenset({"Dependencies", "RequiredPrivileges"})
 #: Directives newer than Windows 10 1709: the lowest build that reads them (3.2).
+_FLOOR_OF = {
+    "ServiceSidType": floor("service-sid-type"),
+    "DelayedAutoStart": floor("service-sid-type"),
+    "BootFlags": floor("boot-flags"),
+}
 _MIN_BUILD = {
     "ServiceSidType": floor("service-sid-type").build,
     "DelayedAutoStart": floor("service-sid-type").build,
@@ -71,6 +77,8 @@ class _Line:
     #: (service-install section, new directive entry) to add; none when already equal.
     adds: list[tuple[LogicalSection, Entry]] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    #: The reason is a floor (the directive's first build): the message adds the target.
+    floor: bool = False
 
 
 @register
@@ -188,6 +196,8 @@ class ServiceScmValueInRegistry(Fixer):
                 )
             elif line.reason:
                 text = f"{head}; not fixed: {line.reason}"
+                if line.floor:
+                    text += f" ({ctx.analysis(InstallBuilds).target_text})"
             elif not line.adds:
                 text = f"{head}, which already sets it to the same value; remove the line"
             else:
@@ -314,8 +324,10 @@ def _adds(model: InfModel, line: _Line, services: list[ServiceInstall]) -> str:
                 if not install.decorations or any(
                     d is None or d.allows_build_below(minimum) for d in install.decorations
                 ):
+                    line.floor = True
                     return (
-                        f"{directive} needs build {minimum} or later, and [{install.name}] "
+                        f"{directive} needs build {minimum} or later "
+                        f"({_FLOOR_OF[directive].release}, its floor), and [{install.name}] "
                         "installs on earlier builds"
                     )
     raw = [_raw(entry, 4 + i, v) for i, v in enumerate(data)]
