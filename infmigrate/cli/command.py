@@ -47,6 +47,7 @@ from infmigrate.cli.summary import (
 )
 from infmigrate.cli.tasks import FileTask, run_task
 from infmigrate.cli.writing import FileStamp, stamp_of
+from infmigrate.diffs.gitform import GitForm
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.catalog import RuleError
 from infmigrate.engine.fixer import Fixer, Settings
@@ -76,6 +77,7 @@ from infmigrate.workspace.config import (
 )
 from infmigrate.workspace.discovery import Candidate, discover, display_path, path_key
 from infmigrate.workspace.edk2 import EDK2_NOTE, is_edk2
+from infmigrate.workspace.gitattributes import git_forms
 from infmigrate.workspace.win9x import WIN9X_NOTE, is_win9x_only
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
@@ -248,6 +250,8 @@ class _Runner:
         self.cache: Cache | None = None
         self._pending: dict[int, _Pending] = {}
         self.notes: dict[str, list[tuple[str, str]]] = {}
+        #: How git reads and writes each file (``--diff``: what a UTF-16 file's diff is).
+        self.git_forms: dict[Path, GitForm] = {}
 
     # --- messages -----------------------------------------------------------------------
 
@@ -435,6 +439,7 @@ class _Runner:
             texts=self.cache is not None or self.prints_findings,
             verbose=self.o.verbose,
             source=source,
+            git=self.git_forms.get(self.absolute(candidate.path)) if candidate else None,
         )
         if self.cache is None or candidate is None:
             return task
@@ -509,6 +514,8 @@ class _Runner:
             raise UsageError(str(exc).replace("command line: ", "")) from None
         self.open_cache()
         inputs = list(self.inputs())
+        if self.o.mode is Mode.DIFF:
+            self.git_forms = git_forms(self.absolute(c.path) for c in inputs if c is not None)
         results: list[FileResult | None] = [None] * len(inputs)
         # The largest files first, so that the pool's workers end together.
         order = sorted(

@@ -1,0 +1,90 @@
+"""Over a temporary git repository built from the shared corpus: ``--diff . | git apply``
+gives what ``--write`` writes for every file, with and without ``working-tree-encoding``
+attributes; and every fix format (SARIF fixes, ``github-review`` suggestions, ``rdjsonl``
+suggestions) applied to the files gives the same bytes, or shows the fix as a whole-fix
+diff block that is not a suggestion.
+
+One ``--write`` of the corpus is shared by the tests of this module (about a minute in
+all, most of it the runs of infmigrate).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import infmigrate
+
+from ..corpus import CORPUS, corpus_files, needs_corpus
+from .conftest import cli, files_of
+
+pytestmark = needs_corpus
+
+
+def _copy(dest: Path) -> Path:
+    for rel in corpus_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / rel, target)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Every corpus file after ``infmigrate --write .``."""
+    root = _copy(tmp_path_factory.mktemp("written"))
+    res = cli("--no-cache", "--write", ".", cwd=root)
+    assert res.status in (0, 1), res.stderr
+    return files_of(root)
+
+
+def _quoted(rel: str) -> str:
+    """A gitattributes pattern naming exactly this path."""
+    pattern = re.sub(r"([\[\]*?\\!#])", r"\\\1", rel)
+    return '"' + pattern.replace('"', '\\"') + '"' if " " in pattern or '"' in pattern else pattern
+
+
+def _attributes(root: Path) -> tuple[str, int]:
+    """A ``.gitattributes`` as a driver repository would set it (Windows-driver-samples'
+    ``* text=auto``, and each UTF-16LE file's encoding, with ``eol=crlf`` where git's own
+    checkout could have written the file: no lone LF); and how many files it names."""
+    lines = ["* text=auto\n"]
+    for rel in corpus_files():
+        data = (root / rel).read_bytes()
+        tree = infmigrate.parse(data)
+        if tree.encoding != "utf-16-le":
+            continue  # git cannot read UTF-16BE-BOM: such files stay binary
+        encoding = "UTF-16LE-BOM" if tree.bom else "UTF-16LE"
+        text = tree.code
+        eol = "text eol=crlf " if text.count("\n") == text.count("\r\n") else ""
+        lines.append(f"{_quoted(rel)} {eol}working-tree-encoding={encoding}\n")
+    return "".join(lines), len(lines) - 1
+
+
+@pytest.mark.parametrize("attributes", [False, True], ids=["binary", "working-tree-encoding"])
+def test_corpus_diff_through_git_apply_gives_what_write_writes(
+    attributes: bool, written: dict[str, bytes], tmp_path: Path
+) -> None:
+    root = _copy(tmp_path / "repo")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    named = 0
+    if attributes:
+        text, named = _attributes(root)
+        (root / ".gitattributes").write_text(text, encoding="utf-8")
+    res = cli("--no-cache", "--diff", ".", cwd=root)
+    assert res.status == 1, res.stderr
+    assert "shown as comments only" not in res.stderr
+    binary = res.stdout.count(b"\nGIT binary patch\n")
+    if attributes:
+        assert named > 500 and binary < 100  # the UTF-16BE files
+    else:
+        assert binary > 500
+    subprocess.run(["git", "apply"], cwd=root, input=res.stdout, check=True, capture_output=True)
+    got = files_of(root)
+    got.pop(".gitattributes", None)
+    differ = sorted(rel for rel in written if got[rel] != written[rel])
+    assert differ == []
