@@ -78,6 +78,7 @@ from infmigrate.workspace.config import (
 from infmigrate.workspace.discovery import Candidate, discover, display_path, path_key
 from infmigrate.workspace.edk2 import EDK2_NOTE, is_edk2
 from infmigrate.workspace.gitattributes import git_forms
+from infmigrate.workspace.gitdiff import DiffFilterError, changed_lines
 from infmigrate.workspace.win9x import WIN9X_NOTE, is_win9x_only
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
@@ -136,6 +137,10 @@ class RunOptions:
     #: ``--sources/--no-sources``: check C/C++ sources found in directories; None: the
     #: configuration's ``sources``, else yes (issue 17).
     sources: bool | None = None
+    #: ``--diff-filter-base``: the review formats comment only on the lines ``git diff
+    #: REF...HEAD`` changes (``--diff-filter`` says which); None: everywhere.
+    diff_filter_base: str | None = None
+    diff_filter: str = "diff_context"
 
 
 @dataclass
@@ -252,6 +257,8 @@ class _Runner:
         self.notes: dict[str, list[tuple[str, str]]] = {}
         #: How git reads and writes each file (``--diff``: what a UTF-16 file's diff is).
         self.git_forms: dict[Path, GitForm] = {}
+        #: ``--diff-filter-base``: the lines the review formats may comment on.
+        self.line_filter: dict[str, frozenset[int] | None] | None = None
 
     # --- messages -----------------------------------------------------------------------
 
@@ -512,6 +519,13 @@ class _Runner:
             resolve([self.cli_layer])
         except RuleError as exc:
             raise UsageError(str(exc).replace("command line: ", "")) from None
+        if self.o.diff_filter_base is not None:
+            try:
+                self.line_filter = changed_lines(
+                    self.o.cwd, self.o.diff_filter_base, self.o.diff_filter
+                )
+            except DiffFilterError as exc:
+                raise UsageError(f"--diff-filter-base: {exc}") from None
         self.open_cache()
         inputs = list(self.inputs())
         if self.o.mode is Mode.DIFF:
@@ -655,8 +669,11 @@ class _Runner:
             color=color,
             version=__version__,
             root_uri=self.o.cwd.resolve().as_uri().rstrip("/") + "/",
+            line_filter=self.line_filter,
         )
         text = FORMATS[self.o.output_format](report)
+        for note in report.notes:
+            self.s.stderr.write(f"warning: {note}\n")
         if mode is Mode.WRITE and stdin_result is not None and not stdin_result.error:
             # The fixed input is the output; the findings go to stderr.
             self.s.stdout.write(stdin_result.fixed or stdin_result.original)

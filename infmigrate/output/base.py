@@ -97,7 +97,22 @@ class Report:
     version: str = "0"
     #: Working directory as a ``file://`` URI ending in ``/`` (SARIF's %SRCROOT%).
     root_uri: str = ""
+    #: Warnings a format has for the user (printed on stderr), such as results left out.
+    notes: list[str] = field(default_factory=list)
+    #: ``--diff-filter-base``: the lines of each file the review formats may comment on
+    #: (path as shown -> its lines, or None for the whole file); a file not in it gets
+    #: nothing. None: no filter.
+    line_filter: dict[str, frozenset[int] | None] | None = None
     _lines: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    def keeps(self, path: str, start: int, end: int) -> bool:
+        """Whether the line filter lets a comment on lines ``start..end`` of a file be."""
+        if self.line_filter is None:
+            return True
+        if path not in self.line_filter:
+            return False
+        lines = self.line_filter[path]
+        return lines is None or all(n in lines for n in range(start, end + 1))
 
     def tree_of(self, file: FileResult) -> InfFile | None:
         return file.fixed_tree if self.mode == "write" else file.tree

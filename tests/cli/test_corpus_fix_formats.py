@@ -21,6 +21,7 @@ import infmigrate
 
 from ..corpus import CORPUS, corpus_files, needs_corpus
 from .conftest import cli, files_of
+from .fix_rounds import STEPS, Processor, converge, utf16_paths
 
 pytestmark = needs_corpus
 
@@ -88,3 +89,32 @@ def test_corpus_diff_through_git_apply_gives_what_write_writes(
     got.pop(".gitattributes", None)
     differ = sorted(rel for rel in written if got[rel] != written[rel])
     assert differ == []
+
+
+@pytest.fixture(scope="module")
+def processor() -> Processor:
+    return Processor()
+
+
+@pytest.mark.parametrize("fmt", sorted(STEPS))
+def test_corpus_fix_formats_give_what_write_writes(
+    fmt: str, written: dict[str, bytes], processor: Processor
+) -> None:
+    """Every file comes out byte-identical to ``--write``, or one of its fixes was shown as
+    a whole-fix diff block (suggestion formats)."""
+    files = {rel: (CORPUS / rel).read_bytes() for rel in corpus_files()}
+    outcome = converge(fmt, files, processor)
+    differ = sorted(p for p in files if outcome.files[p] != written[p])
+    unexplained = [p for p in differ if p not in outcome.blocked]
+    utf16 = utf16_paths(files, processor)
+    same = sum(1 for p in files if files[p] != written[p] and outcome.files[p] == written[p])
+    print(
+        f"\n{fmt}: {outcome.applied} fixes applied in {outcome.rounds} rounds; "
+        f"{same} changed files identical to --write "
+        f"({sum(1 for p in utf16 if files[p] != written[p] and outcome.files[p] == written[p])}"
+        f" UTF-16); {len(differ)} differ, {len(outcome.blocked)} files with "
+        f"{outcome.blocks} whole-fix diff blocks"
+    )
+    assert unexplained == []
+    if fmt == "sarif":  # every fix is offered: UTF-16 files included
+        assert differ == []
