@@ -10,18 +10,23 @@ all, most of it the runs of infmigrate).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import infmigrate
+from infmigrate.output import sarif
+from infmigrate.output.base import Report
 
 from ..corpus import CORPUS, corpus_files, needs_corpus
 from .conftest import cli, files_of
-from .fix_rounds import STEPS, Processor, converge, utf16_paths
+from .fix_rounds import RULES, STEPS, Processor, converge, discovered, utf16_paths
+from .test_formats import SCHEMA
 
 pytestmark = needs_corpus
 
@@ -118,3 +123,29 @@ def test_corpus_fix_formats_give_what_write_writes(
     assert unexplained == []
     if fmt == "sarif":  # every fix is offered: UTF-16 files included
         assert differ == []
+
+
+def test_corpus_sarif_validates_against_the_schema(processor: Processor) -> None:
+    """The SARIF of the whole corpus (capped at GitHub's 25,000 results, UTF-16 fixes as
+    byte regions) is valid SARIF 2.1.0."""
+    files = {rel: (CORPUS / rel).read_bytes() for rel in corpus_files()}
+    results = [r for p in discovered(sorted(files)) if (r := processor.result(p, files[p]))]
+    report = Report(files=results, mode="report", rules=RULES.rules)
+    log = sarif.to_log(report)
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    run = log["runs"][0]
+    found = len(report.shown)
+    assert found > sarif.MAX_RESULTS
+    assert len(run["results"]) == sarif.MAX_RESULTS
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert f"{found - sarif.MAX_RESULTS} of {found} results left out" in note["message"]["text"]
+    binary = [
+        r
+        for result in run["results"]
+        for fix in result.get("fixes", [])
+        for r in fix["artifactChanges"][0]["replacements"]
+        if "binary" in r["insertedContent"]
+    ]
+    assert len(binary) > 500
+    assert "newlineSequences" not in run  # no lone CR in the corpus
