@@ -159,9 +159,19 @@ def apply_suggestions(data: bytes, suggestions: list[Suggested], codec: str) -> 
     out = list(lines)
     for s in sorted(suggestions, key=lambda s: s.start, reverse=True):
         eol = _eol(lines[s.end - 1])
-        new = [t.encode(codec, "surrogateescape") for t in s.text.split("\n")] if s.text else []
+        errors = "surrogatepass" if codec == "utf-8" else "surrogateescape"
+        new = [t.encode(codec, errors) for t in s.text.split("\n")] if s.text else []
         joined = [t + (eol or file_eol) for t in new]
         if new and not eol:
             joined[-1] = new[-1]
         out[s.start - 1 : s.end] = joined
     return b"".join(out)
+
+
+def apply_suggestions_utf16(data: bytes, suggestions: list[Suggested], codec: str) -> bytes:
+    """A UTF-16 file git stores as UTF-8 (``working-tree-encoding``) after GitHub applies
+    suggestions to what it stores, and git writes it back in the file's encoding."""
+    bom = _BOMS[codec] if data.startswith(_BOMS[codec]) else b""
+    stored = data[len(bom) :].decode(codec, "surrogatepass").encode("utf-8", "surrogatepass")
+    new = apply_suggestions(stored, suggestions, "utf-8")
+    return bom + new.decode("utf-8", "surrogatepass").encode(codec, "surrogatepass")

@@ -47,7 +47,7 @@ from infmigrate.cli.summary import (
 )
 from infmigrate.cli.tasks import FileTask, run_task
 from infmigrate.cli.writing import FileStamp, stamp_of
-from infmigrate.diffs.gitform import GitForm
+from infmigrate.diffs.gitform import GitForm, stored_as_text
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.catalog import RuleError
 from infmigrate.engine.fixer import Fixer, Settings
@@ -528,7 +528,7 @@ class _Runner:
                 raise UsageError(f"--diff-filter-base: {exc}") from None
         self.open_cache()
         inputs = list(self.inputs())
-        if self.o.mode is Mode.DIFF:
+        if self.o.mode is Mode.DIFF or self.o.output_format in ("github-review", "rdjsonl"):
             self.git_forms = git_forms(self.absolute(c.path) for c in inputs if c is not None)
         results: list[FileResult | None] = [None] * len(inputs)
         # The largest files first, so that the pool's workers end together.
@@ -670,6 +670,11 @@ class _Runner:
             version=__version__,
             root_uri=self.o.cwd.resolve().as_uri().rstrip("/") + "/",
             line_filter=self.line_filter,
+            git_text=frozenset(
+                display_path(path, self.o.cwd)
+                for path, form in self.git_forms.items()
+                if stored_as_text(form)
+            ),
         )
         text = FORMATS[self.o.output_format](report)
         for note in report.notes:

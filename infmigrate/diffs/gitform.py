@@ -20,7 +20,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-__all__ = ["GitForm", "applies_exactly", "text_form"]
+__all__ = ["GitForm", "applies_exactly", "stored_as_text", "text_form"]
 
 #: ``working-tree-encoding`` values (upper case, without ``-``/``_``) -> (Python codec,
 #: BOM the work-tree file starts with). git reads ``UTF-16LE-BOM`` itself (``utf8.c``) and
@@ -58,6 +58,12 @@ class GitForm:
 def _codec(form: GitForm) -> tuple[str, bytes] | None:
     name = form.encoding.upper().replace("-", "").replace("_", "")
     return _ENCODINGS.get(name)
+
+
+def stored_as_text(form: GitForm) -> bool:
+    """Whether git stores a UTF-16 file with this form as UTF-8 text (a UTF-16
+    ``working-tree-encoding`` it reads), so that GitHub shows its lines."""
+    return _codec(form) is not None
 
 
 def text_form(data: bytes, form: GitForm) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Applicability, Diagnostic, Fixer
 from infmigrate.engine.problems import severity_of
 from infmigrate.engine.processing import FileResult
@@ -103,7 +104,14 @@ class Report:
     #: (path as shown -> its lines, or None for the whole file); a file not in it gets
     #: nothing. None: no filter.
     line_filter: dict[str, frozenset[int] | None] | None = None
+    #: Paths (as shown) of UTF-16 files git stores as UTF-8 text (their
+    #: ``working-tree-encoding``): GitHub shows their lines, so suggestions apply to them.
+    git_text: frozenset[str] = frozenset()
     _lines: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    def shown_as_binary(self, file: FileResult) -> bool:
+        """Whether GitHub shows the file as binary (UTF-16, unless git stores it as text)."""
+        return file.encoding in UTF16 and file.path not in self.git_text
 
     def keeps(self, path: str, start: int, end: int) -> bool:
         """Whether the line filter lets a comment on lines ``start..end`` of a file be."""

@@ -24,7 +24,6 @@ import json
 import re
 from typing import Any
 
-from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Applicability, Diagnostic
 from infmigrate.engine.processing import FileResult, diagnostic_key
 from infmigrate.output.base import Report, clean
@@ -105,7 +104,7 @@ def proposals_of(report: Report, file: FileResult) -> list[Proposal]:
     if report.mode == "write" or file.tree is None:
         return []
     diags = [s.diag for s in report.shown_in(file) if s.fixable]
-    return plan(file.tree, diags, binary=file.encoding in UTF16)
+    return plan(file.tree, diags, binary=report.shown_as_binary(file))
 
 
 def _change_comments(proposals: list[Proposal], file: FileResult) -> list[dict[str, Any]]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Diagnostic
 from infmigrate.engine.processing import FileResult
 from infmigrate.output.base import Report, Shown, clean, fix_offered
@@ -45,7 +44,9 @@ def _plan(report: Report, file: FileResult) -> dict[int, Proposal]:
         for s in report.shown_in(file)
         if s.diag.fix is not None and fix_offered(s.diag, file)
     ]
-    return {id(d): p for p in plan(tree, diags, binary=file.encoding in UTF16) for d in p.diags}
+    return {
+        id(d): p for p in plan(tree, diags, binary=report.shown_as_binary(file)) for d in p.diags
+    }
 
 
 def _object(report: Report, s: Shown, proposal: Proposal | None) -> dict[str, Any]:

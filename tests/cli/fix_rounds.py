@@ -23,7 +23,7 @@ from infmigrate.workspace.discovery import INF_SUFFIXES
 from infmigrate.workspace.edk2 import is_edk2
 from infmigrate.workspace.win9x import is_win9x_only
 
-from ..fix_appliers import Suggested, apply_sarif, apply_suggestions
+from ..fix_appliers import Suggested, apply_sarif, apply_suggestions, apply_suggestions_utf16
 
 RULES = resolve([Layer()])
 OPTIONS = FileOptions(RULES.rules, RULES.syntax_codes)
@@ -73,7 +73,9 @@ def _sarif_step(report: Report, files: dict[str, bytes], outcome: Outcome) -> di
 
 
 def _codec(result: FileResult) -> str:
-    return "utf-8" if result.encoding == "utf-8" else "cp1252"
+    if result.encoding in UTF16 or result.encoding == "utf-8":
+        return result.encoding
+    return "cp1252"
 
 
 def _apply(
@@ -85,7 +87,9 @@ def _apply(
     out = dict(files)
     codecs = {r.path: _codec(r) for r in report.files}
     for path, suggestions in by_path.items():
-        out[path] = apply_suggestions(files[path], suggestions, codecs[path])
+        codec = codecs[path]
+        apply = apply_suggestions_utf16 if codec in UTF16 else apply_suggestions
+        out[path] = apply(files[path], suggestions, codec)
         outcome.applied += len(suggestions)
     return out
 
@@ -141,8 +145,12 @@ def discovered(paths: list[str]) -> list[str]:
     ]
 
 
-def converge(fmt: str, files: dict[str, bytes], processor: Processor) -> Outcome:
-    """Apply the format's fixes round after round until it offers nothing more."""
+def converge(
+    fmt: str, files: dict[str, bytes], processor: Processor, *, git_text: bool = False
+) -> Outcome:
+    """Apply the format's fixes round after round until it offers nothing more.
+    ``git_text``: as in a repository whose ``.gitattributes`` give every UTF-16LE file its
+    ``working-tree-encoding`` (GitHub shows them as text, and suggestions apply)."""
     step = STEPS[fmt]
     outcome = Outcome(dict(files))
     pending = discovered(sorted(files))
@@ -152,7 +160,8 @@ def converge(fmt: str, files: dict[str, bytes], processor: Processor) -> Outcome
         for at in range(0, len(pending), CHUNK):
             chunk = pending[at : at + CHUNK]
             results = [r for p in chunk if (r := processor.result(p, outcome.files[p])) is not None]
-            report = Report(files=results, mode="report", rules=RULES.rules)
+            text = frozenset(r.path for r in results if git_text and r.encoding == "utf-16-le")
+            report = Report(files=results, mode="report", rules=RULES.rules, git_text=text)
             current = {r.path: outcome.files[r.path] for r in results}
             new = step(report, current, outcome)
             changed.extend(p for p in current if new[p] != current[p])

@@ -25,7 +25,7 @@ from infmigrate.output.base import Report
 
 from ..corpus import CORPUS, corpus_files, needs_corpus
 from .conftest import cli, files_of
-from .fix_rounds import RULES, STEPS, Processor, converge, discovered, utf16_paths
+from .fix_rounds import RULES, Processor, converge, discovered, utf16_paths
 from .test_formats import SCHEMA
 
 pytestmark = needs_corpus
@@ -101,20 +101,35 @@ def processor() -> Processor:
     return Processor()
 
 
-@pytest.mark.parametrize("fmt", sorted(STEPS))
+FORMATS = [
+    ("sarif", False),
+    ("github-review", False),
+    ("github-review", True),
+    ("rdjsonl", False),
+    ("rdjsonl", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "git_text"),
+    FORMATS,
+    ids=[f"{f}{'-working-tree-encoding' if t else ''}" for f, t in FORMATS],
+)
 def test_corpus_fix_formats_give_what_write_writes(
-    fmt: str, written: dict[str, bytes], processor: Processor
+    fmt: str, git_text: bool, written: dict[str, bytes], processor: Processor
 ) -> None:
     """Every file comes out byte-identical to ``--write``, or one of its fixes was shown as
-    a whole-fix diff block (suggestion formats)."""
+    a whole-fix diff block (suggestion formats; with ``git_text``, as in a repository whose
+    UTF-16LE files have a ``working-tree-encoding``, which GitHub then shows as text)."""
     files = {rel: (CORPUS / rel).read_bytes() for rel in corpus_files()}
-    outcome = converge(fmt, files, processor)
+    outcome = converge(fmt, files, processor, git_text=git_text)
     differ = sorted(p for p in files if outcome.files[p] != written[p])
     unexplained = [p for p in differ if p not in outcome.blocked]
     utf16 = utf16_paths(files, processor)
     same = sum(1 for p in files if files[p] != written[p] and outcome.files[p] == written[p])
     print(
-        f"\n{fmt}: {outcome.applied} fixes applied in {outcome.rounds} rounds; "
+        f"\n{fmt}{' (git text)' if git_text else ''}: {outcome.applied} fixes applied in "
+        f"{outcome.rounds} rounds; "
         f"{same} changed files identical to --write "
         f"({sum(1 for p in utf16 if files[p] != written[p] and outcome.files[p] == written[p])}"
         f" UTF-16); {len(differ)} differ, {len(outcome.blocked)} files with "
@@ -123,6 +138,8 @@ def test_corpus_fix_formats_give_what_write_writes(
     assert unexplained == []
     if fmt == "sarif":  # every fix is offered: UTF-16 files included
         assert differ == []
+    if git_text:  # UTF-16LE files get suggestions too
+        assert any(p in utf16 and outcome.files[p] != files[p] for p in files)
 
 
 def test_corpus_sarif_validates_against_the_schema(processor: Processor) -> None:

@@ -54,12 +54,13 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], d
     return before, files_of(root)
 
 
+@pytest.mark.parametrize("git_text", [False, True], ids=["", "working-tree-encoding"])
 @pytest.mark.parametrize("fmt", sorted(STEPS))
 def test_fix_formats_applied_give_what_write_writes(
-    fmt: str, trees: tuple[dict[str, bytes], dict[str, bytes]]
+    fmt: str, git_text: bool, trees: tuple[dict[str, bytes], dict[str, bytes]]
 ) -> None:
     before, written = trees
-    outcome = converge(fmt, before, Processor())
+    outcome = converge(fmt, before, Processor(), git_text=git_text)
     changed = [p for p in before if before[p] != written[p]]
     differ = sorted(p for p in before if outcome.files[p] != written[p])
     same = [p for p in changed if outcome.files[p] == written[p]]
@@ -72,6 +73,9 @@ def test_fix_formats_applied_give_what_write_writes(
         assert differ == [] and outcome.applied > 80
     else:
         assert outcome.applied > 5 and outcome.blocks > 20 and len(same) > 5
+        # UTF-16 files get suggestions when git stores them as text
+        utf16 = [p for p in same if before[p].startswith(b"\xff\xfe")]
+        assert len(utf16) >= 3 if git_text else utf16 == []
 
 
 def _review(root: Path, fmt: str, *args: str) -> str:
@@ -221,3 +225,23 @@ def test_diff_filter_base_keeps_the_lines_the_pull_request_changes(tmp_path: Pat
         assert d["location"]["path"] == "cx.inf"
     bad = cli("--no-cache", "--format", "rdjsonl", "--diff-filter-base", "nope", ".", cwd=root)
     assert bad.status == 2 and "--diff-filter-base" in bad.stderr
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_utf16_files_git_stores_as_text_get_suggestions(tmp_path: Path) -> None:
+    """With ``working-tree-encoding`` GitHub shows a UTF-16 file's lines (git stores it as
+    UTF-8), so its fixes are suggestions; without, a diff block."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    data = b"\xff\xfe" + (
+        '[Version]\r\nSignature="$Windows NT$"\r\nClass=Net\r\nCatalogFile=w.cat\r\n'
+    ).encode("utf-16-le")
+    (root / "w.inf").write_bytes(data)
+    _git(root, "init", "-q")
+    (comment,) = json.loads(_review(root, "github-review"))
+    assert "```suggestion" not in comment["body"] and "shows as binary" in comment["body"]
+    (root / ".gitattributes").write_text("*.inf working-tree-encoding=UTF-16LE-BOM\n")
+    (comment,) = json.loads(_review(root, "github-review"))
+    assert "```suggestion\nCatalogFile=w.cat\nPnpLockdown=1\n```" in comment["body"]
+    (d,) = [json.loads(x) for x in _review(root, "rdjsonl").splitlines()]
+    assert d["suggestions"][0]["text"] == "CatalogFile=w.cat\nPnpLockdown=1"
