@@ -6,7 +6,8 @@ run would apply (or a display-only one) becomes one whole-line ``suggestion`` co
 changed lines only (an insertion anchored to the line above), so that reviewdog's
 ``github-pr-review`` reporter can post it as a GitHub suggestion, safe to apply on its
 own: the fixes of a file are planned together by
-:func:`infmigrate.output.suggestions.plan`. A fix whose changes are apart and go
+:func:`infmigrate.output.suggestions.plan` (a fix several findings share is offered once,
+with the first; the others say so). A fix whose changes are apart and go
 together, one whose suggestion would overlap another's, and any fix in a UTF-16 file
 (GitHub shows it as binary) get no suggestion: the message carries the whole fix as a
 ```` ```diff ```` block and says why. With a line filter (``--diff-filter-base``), only
@@ -53,6 +54,13 @@ def _object(report: Report, s: Shown, proposal: Proposal | None) -> dict[str, An
     d = s.diag
     end_line, end_column = s.end
     message = clean(d.message)
+    if proposal is not None and proposal.diags[0] is not d:
+        # a fix several findings share is offered once, with the first
+        first = proposal.diags[0]
+        message += (
+            f"\n\nIts fix is the one offered with the {first.code} finding on line {first.line}."
+        )
+        proposal = None
     if proposal is not None and proposal.suggestion is None:
         diff = clean("\n".join(proposal.diff))
         message += (

@@ -98,11 +98,11 @@ def test_a_fix_in_two_places_is_one_diff_block_not_two_suggestions(tmp_path: Pat
     assert "-HKLM,%CxParm%\\Tuning,Depth,0x00010001,8    ; tuning depth" in body
     assert "+HKR,Parameters\\Tuning,Depth,0x00010001,8    ; tuning depth" in body
     assert "The 2 parts of this fix go together" in body
-    for line in _review(tmp_path, "rdjsonl").splitlines():
-        d = json.loads(line)
-        if d["code"]["value"] == "ISO020":
-            assert "suggestions" not in d
-            assert "```diff\n" in d["message"] and "go together" in d["message"]
+    found = [json.loads(line) for line in _review(tmp_path, "rdjsonl").splitlines()]
+    first, second = [d for d in found if d["code"]["value"] == "ISO020"]
+    assert "suggestions" not in first and "suggestions" not in second
+    assert "```diff\n" in first["message"] and "go together" in first["message"]
+    assert second["message"].endswith("the one offered with the ISO020 finding on line 30.")
 
 
 def test_plan_keeps_suggestions_apart_and_small_gaps_in_one(
