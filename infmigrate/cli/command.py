@@ -246,10 +246,10 @@ class _Runner:
         # Report mode fixes too (in memory): "fixable" and ``[*]`` count the findings
         # fixing removes, the same ones --check/--write count as fixed.
         self.want_fix = True
-        self.counting_only = options.mode is Mode.REPORT and options.output_format != (
-            "github-review"
-        )
-        self.want_diff = options.mode is Mode.DIFF or options.output_format == ("github-review")
+        # (github-review plans each fix on the file as it is: it needs neither the whole
+        # fix nor its diff)
+        self.counting_only = options.mode is Mode.REPORT
+        self.want_diff = options.mode is Mode.DIFF
         #: Findings are printed (with their lines' texts), not only counted.
         self.prints_findings = not options.statistics and options.mode in (Mode.REPORT, Mode.WRITE)
         self.cache: Cache | None = None
