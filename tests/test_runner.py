@@ -181,3 +181,25 @@ def test_reparse_keeps_the_files_encoding() -> None:
     assert result.fixed.encoding == "cp1252"
     assert result.fixed.to_bytes() == b"[A]\r\nx = 1\r\ny = \xc3\xa9\r\n"
     assert result.fixed.sections[0].entries[1].values == ["\u00c3\u00a9"]
+
+
+def test_fixes_offered_together_never_overlap_and_safe_ones_come_first() -> None:
+    from infmigrate.engine.fixer import Applicability, Diagnostic, Edit, Fix
+    from infmigrate.engine.runner import jointly_applicable
+
+    tree = infmigrate.parse(b"[A]\nx\ny\n")
+    x, y = tree.sections[0].body
+
+    def diag(line: int, applicability: Applicability, *targets: object) -> Diagnostic:
+        edits = tuple(Edit.delete(t) for t in targets)  # type: ignore[arg-type]
+        return Diagnostic("ISO999", "t", "m", line, fix=Fix("t", edits, applicability))
+
+    unsafe_x = diag(2, Applicability.UNSAFE, x)
+    safe_xy = diag(3, Applicability.SAFE, x, y)
+    safe_y = diag(3, Applicability.SAFE, y)
+    unfixed = Diagnostic("ISO999", "t", "m", 2)
+    chosen = jointly_applicable([unsafe_x, safe_xy, safe_y, unfixed])
+    # the safe fix is kept over the earlier unsafe one that touches the same line; the
+    # second safe fix touching y waits for the next run
+    assert chosen == {id(safe_xy)}
+    assert jointly_applicable([unsafe_x, safe_y]) == {id(unsafe_x), id(safe_y)}

@@ -50,6 +50,14 @@ class Color(StrEnum):
     never = "never"
 
 
+class DiffFilter(StrEnum):
+    """``--diff-filter`` (reviewdog's filter modes; see infmigrate.workspace.gitdiff)."""
+
+    added = "added"
+    diff_context = "diff_context"
+    file = "file"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"infmigrate {__version__}")
@@ -439,6 +447,26 @@ def run(
             help="Exit 0 even when findings remain or fixes are pending (errors still exit 2).",
         ),
     ] = False,
+    diff_filter_base: Annotated[
+        str | None,
+        typer.Option(
+            "--diff-filter-base",
+            metavar="REF",
+            rich_help_panel=_OUTPUT,
+            help="Review formats (github-review, rdjsonl): comment only on the lines a pull "
+            "request changes, `git diff REF...HEAD` (e.g. origin/main).",
+        ),
+    ] = None,
+    diff_filter: Annotated[
+        DiffFilter,
+        typer.Option(
+            "--diff-filter",
+            rich_help_panel=_OUTPUT,
+            case_sensitive=False,
+            help="With --diff-filter-base: keep findings on added lines, on the diff's "
+            "hunks with their context lines (what GitHub accepts), or in changed files.",
+        ),
+    ] = DiffFilter.diff_context,
     stdin_filename: Annotated[
         str | None,
         typer.Option(
@@ -548,6 +576,8 @@ def run(
         verbose=verbose,
         color=color.value,
         stdin_filename=stdin_filename,
+        diff_filter_base=diff_filter_base,
+        diff_filter=diff_filter.value,
         force_exclude=force_exclude,
         jobs=jobs,
         cache=not no_cache,

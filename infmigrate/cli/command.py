@@ -47,6 +47,7 @@ from infmigrate.cli.summary import (
 )
 from infmigrate.cli.tasks import FileTask, run_task
 from infmigrate.cli.writing import FileStamp, stamp_of, write_output
+from infmigrate.diffs.gitform import GitForm, stored_as_text
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.catalog import RuleError
 from infmigrate.engine.fixer import Fixer, Settings
@@ -76,6 +77,8 @@ from infmigrate.workspace.config import (
 )
 from infmigrate.workspace.discovery import Candidate, discover, display_path, path_key
 from infmigrate.workspace.edk2 import EDK2_NOTE, is_edk2
+from infmigrate.workspace.gitattributes import git_forms
+from infmigrate.workspace.gitdiff import DiffFilterError, changed_lines
 from infmigrate.workspace.win9x import WIN9X_NOTE, is_win9x_only
 
 __all__ = ["Mode", "RunOptions", "UsageError", "run"]
@@ -146,6 +149,10 @@ class RunOptions:
     #: ``--sources/--no-sources``: check C/C++ sources found in directories; None: the
     #: configuration's ``sources``, else yes (issue 17).
     sources: bool | None = None
+    #: ``--diff-filter-base``: the review formats comment only on the lines ``git diff
+    #: REF...HEAD`` changes (``--diff-filter`` says which); None: everywhere.
+    diff_filter_base: str | None = None
+    diff_filter: str = "diff_context"
 
 
 @dataclass
@@ -256,8 +263,10 @@ class _Runner:
         # Report mode fixes too (in memory): "fixable" and ``[*]`` count the findings
         # fixing removes, the same ones --check/--write count as fixed.
         self.want_fix = not baseline
-        self.counting_only = options.mode is Mode.REPORT and "github-review" not in self.formats
-        self.want_diff = options.mode is Mode.DIFF or "github-review" in self.formats
+        # (github-review plans each fix on the file as it is: it needs neither the whole
+        # fix nor its diff)
+        self.counting_only = options.mode is Mode.REPORT
+        self.want_diff = options.mode is Mode.DIFF
         #: Findings are printed (with their lines' texts), not only counted.
         self.prints_findings = bool(options.extra_outputs) or (
             not options.statistics
@@ -273,6 +282,10 @@ class _Runner:
         self._read_bytes: dict[str, bytes] = {}
         self._before_bytes: dict[str, bytes] = {}
         self.notes: dict[str, list[tuple[str, str]]] = {}
+        #: How git reads and writes each file (``--diff``: what a UTF-16 file's diff is).
+        self.git_forms: dict[Path, GitForm] = {}
+        #: ``--diff-filter-base``: the lines the review formats may comment on.
+        self.line_filter: dict[str, frozenset[int] | None] | None = None
 
     # --- messages -----------------------------------------------------------------------
 
@@ -466,6 +479,7 @@ class _Runner:
             verbose=self.o.verbose,
             source=source,
             add_noqa=self.o.add_noqa if self.o.mode is Mode.ADD_NOQA else None,
+            git=self.git_forms.get(self.absolute(candidate.path)) if candidate else None,
         )
         if self.cache is None or candidate is None:
             return task
@@ -559,11 +573,20 @@ class _Runner:
             resolve([self.cli_layer])
         except RuleError as exc:
             raise UsageError(str(exc).replace("command line: ", "")) from None
+        if self.o.diff_filter_base is not None:
+            try:
+                self.line_filter = changed_lines(
+                    self.o.cwd, self.o.diff_filter_base, self.o.diff_filter
+                )
+            except DiffFilterError as exc:
+                raise UsageError(f"--diff-filter-base: {exc}") from None
         self.open_cache()
         inputs = list(self.inputs())
         if not any(c is None or not is_source(c.path.name) for c in inputs):
             where = ", ".join(self.o.paths) or "-"
             self.info(f"warning: no INF or INX files found in {where}")
+        if self.o.mode is Mode.DIFF or self.formats & {"github-review", "rdjsonl"}:
+            self.git_forms = git_forms(self.absolute(c.path) for c in inputs if c is not None)
         results: list[FileResult | None] = [None] * len(inputs)
         # The largest files first, so that the pool's workers end together.
         order = sorted(
@@ -722,6 +745,12 @@ class _Runner:
             root_uri=self.o.cwd.resolve().as_uri().rstrip("/") + "/",
             root=str(self.o.cwd),
             ci_project_dir=os.environ.get("CI_PROJECT_DIR", ""),
+            line_filter=self.line_filter,
+            git_text=frozenset(
+                display_path(path, self.o.cwd)
+                for path, form in self.git_forms.items()
+                if stored_as_text(form)
+            ),
         )
 
     def output(self, results: list[FileResult], stdin_result: FileResult | None) -> None:
@@ -747,6 +776,8 @@ class _Runner:
         report = self.report(results, color)
         # --fix-only reports nothing left (the fixed standard input is still the output)
         text = "" if self.o.fix_only else FORMATS[self.o.output_format](report)
+        for note in report.notes:
+            self.s.stderr.write(f"warning: {note}\n")
         if mode is Mode.WRITE and stdin_result is not None and not stdin_result.error:
             # The fixed input is the output; the findings go to stderr.
             self.s.stdout.write(stdin_result.fixed or stdin_result.original)

@@ -116,9 +116,11 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
             if new > 0:
                 tail += f", {new} of them raised by the fixes"
         lines.append(f"{head}{tail if left else ''} ({checked}).")
-        if mode == "diff" and any(r.diff_utf16 for r in ok if r.changed):
+        commented = sum(1 for r in ok if r.changed and r.diff_commented)
+        if mode == "diff" and commented:
             lines.append(
-                "UTF-16 files are shown as comments: apply them with `infmigrate --write`."
+                f"{plural(commented, 'UTF-16 file')} shown as comments only (git apply cannot "
+                "give the fixed bytes back): apply them with `infmigrate --write`."
             )
         verb = "changed" if mode == "write" else "would change"
         parts = [(changed, verb), (len(ok) - changed, "unchanged")]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infmigrate.cli.writing import FileStamp, write_atomic
+from infmigrate.diffs.gitform import GitForm
 from infmigrate.engine.processing import FileOptions, FileResult, lighten, process
 from infmigrate.engine.suppression import add_directives
 from infmigrate.sources.processing import process_source
@@ -52,6 +53,9 @@ class FileTask:
     #: ``--add-noqa``: write a suppression comment for every finding (with this reason,
     #: "" for none) to ``write_to`` instead of fixing; None: not asked.
     add_noqa: str | None = None
+    #: How git reads and writes the file (``--diff`` of a UTF-16 file; None: not in a
+    #: work tree).
+    git: GitForm | None = None
 
 
 def write_fixed(task: FileTask, result: FileResult) -> None:
@@ -105,6 +109,7 @@ def run_task(task: FileTask) -> FileResult:
             want_diff=task.want_diff,
             verbose=task.verbose,
             counting_only=task.counting_only,
+            git=task.git,
         )
         if not result.error and task.write_to is not None and result.changed:
             write_fixed(task, result)

@@ -6,9 +6,18 @@ apply to the very same bytes ``--write`` writes.
   CRLF, LF and mixed files (a lone CR stays inside its line) come back exactly;
 * ``\\ No newline at end of file`` after a last line without a terminator;
 * minimal hunks with 3 lines of context (:mod:`infmigrate.diffs.linediff`);
-* ANSI and UTF-8 files are diffed as bytes (a BOM is part of the first line); a UTF-16
-  file, which git treats as binary, is diffed as decoded text and printed as a ``#``
-  comment block (:func:`commented`) that ``git apply`` and ``patch`` skip.
+* ANSI and UTF-8 files are diffed as bytes (a BOM is part of the first line);
+* a UTF-16 file is diffed as decoded text (the hunks the review formats show), and what is
+  printed for it is what ``git apply`` applies (``patch`` cannot apply any of these):
+
+  - in a work tree whose ``.gitattributes`` give it a UTF-16 ``working-tree-encoding``
+    (git stores it as UTF-8), the diff of its text in that form, when ``git apply``
+    gives back exactly the fixed file (:mod:`infmigrate.diffs.gitform`);
+  - otherwise, git treating it as binary, a ``GIT binary patch``
+    (:mod:`infmigrate.diffs.gitbinary`) after a ``#`` comment block with the decoded diff
+    for reading (:func:`commented`: ``git apply`` skips such lines);
+  - a file git converts in a way that cannot give the fixed bytes back gets the comment
+    block alone (apply it with ``infmigrate --write``).
 
 Every diff is parsed back with unidiff and checked against both versions before it is
 used (:func:`verify`); its hunks feed the code-review formats.
@@ -23,11 +32,14 @@ from unidiff import PatchedFile, PatchSet
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import Line as HunkLine
 
+from infmigrate.diffs.gitbinary import BinaryPatchError, binary_patch
+from infmigrate.diffs.gitform import GitForm, applies_exactly, text_form
 from infmigrate.diffs.linediff import grouped, opcodes
 
 __all__ = [
     "DiffError",
     "FileDiff",
+    "GitForm",
     "commented",
     "header",
     "make_diff",
@@ -174,6 +186,9 @@ class FileDiff:
     patch: PatchedFile
     #: The file's encoding (to show hunk lines as text).
     encoding: str
+    #: ``git apply`` of :attr:`output` gives the fixed file (``patch`` too for ANSI and
+    #: UTF-8 files); false for a UTF-16 file shown as comments only.
+    applies: bool = True
 
     @property
     def is_utf16(self) -> bool:
@@ -189,31 +204,77 @@ class FileDiff:
         return value.rstrip("\r\n")
 
 
-def commented(diff: str, path: str, encoding: str) -> str:
-    """A UTF-16 file's diff as a ``#`` block that git apply and patch skip."""
+def _names(path: str) -> str:
+    """``a/<path> b/<path>`` as git writes them after ``diff --git``."""
+    if _needs_quotes(path):
+        return f"{_c_quoted('a/' + path)} {_c_quoted('b/' + path)}"
+    return f"a/{path} b/{path}"
+
+
+def commented(diff: str, path: str, encoding: str, how: str) -> str:
+    """A UTF-16 file's diff as a ``#`` block that git apply and patch skip; ``how`` says
+    how to apply the change."""
     name = encoding.upper()
-    head = (
-        f"# infmigrate: {path} is {name}, which git treats as binary: this is the diff of\n"
-        "# its decoded text, for reading only (git apply and patch skip these lines).\n"
-        f"# Apply it with: infmigrate --write {path}\n"
-    )
+    head = f"# infmigrate: {path} is {name}: the diff of its decoded text, for reading\n{how}"
     body = "".join(f"# {line.rstrip(chr(13) + chr(10))}\n" for line in split_lines(diff))
     return head + body
 
 
+def _preimage_crlf(patch: PatchedFile) -> bool:
+    """Whether a context or removed line of the diff ends in CRLF (git apply then keeps
+    the file's CRLFs as they are: ``crlf_in_old``)."""
+    return any(
+        line.line_type in " -" and line.value.endswith("\r\n") for hunk in patch for line in hunk
+    )
+
+
+def _utf16_output(
+    old: bytes, new: bytes, diff: str, path: str, encoding: str, git: GitForm | None
+) -> tuple[bytes, bool]:
+    """What ``--diff`` prints for a UTF-16 file, and whether git apply applies it."""
+    if git is not None and git.encoding:
+        old_git, new_git = text_form(old, git), text_form(new, git)
+        if old_git is not None and new_git is not None:
+            a, b = split_lines(old_git), split_lines(new_git)
+            text = unified_diff(a, b, path)
+            parsed = verify(text, a, b, path)
+            if applies_exactly(old, new, old_git, new_git, _preimage_crlf(parsed), git):
+                return text.encode("utf-8", "surrogatepass"), True
+        how = (
+            f"# Its working-tree-encoding ({git.encoding}) or line ends do not let git apply\n"
+            f"# give the fixed bytes back: apply it with: infmigrate --write {path}\n"
+        )
+        return commented(diff, path, encoding, how).encode("utf-8", "replace"), False
+    how = "# git treats it as binary: the GIT binary patch below applies with git apply.\n"
+    block = commented(diff, path, encoding, how).encode("utf-8", "replace")
+    fmt = git.object_format if git is not None else "sha1"
+    try:
+        binary = binary_patch(old, new, _names(path), fmt)
+    except BinaryPatchError as exc:  # pragma: no cover - a bug in the writer
+        raise DiffError(f"{path}: {exc}") from None
+    return block + binary.encode("utf-8"), True
+
+
 def make_diff(
-    old: bytes, new: bytes, old_text: str, new_text: str, path: str, encoding: str
+    old: bytes,
+    new: bytes,
+    old_text: str,
+    new_text: str,
+    path: str,
+    encoding: str,
+    git: GitForm | None = None,
 ) -> FileDiff | None:
     """The checked diff of a file (None when unchanged). ``old_text``/``new_text`` are the
-    decoded texts, used for UTF-16 files."""
+    decoded texts, used for UTF-16 files; ``git`` is how git reads and writes the file
+    (None: not in a work tree, or unknown)."""
     if old == new:
         return None
     if encoding in UTF16:
         a, b = split_lines(old_text), split_lines(new_text)
         diff = unified_diff(a, b, path)
         patch = verify(diff, a, b, path)
-        out = commented(diff, path, encoding).encode("utf-8", "replace")
-        return FileDiff(path, out, patch, encoding)
+        out, applies = _utf16_output(old, new, diff, path, encoding, git)
+        return FileDiff(path, out, patch, encoding, applies)
     a, b = split_lines(old.decode("latin-1")), split_lines(new.decode("latin-1"))
     diff = unified_diff(a, b, path)
     patch = verify(diff, a, b, path)

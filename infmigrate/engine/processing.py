@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field, replace
 
 from infmigrate.diffs.linediff import opcodes
-from infmigrate.diffs.unified import DiffError, FileDiff, make_diff
+from infmigrate.diffs.unified import DiffError, FileDiff, GitForm, make_diff
 from infmigrate.engine.fixer import Diagnostic, Fix, FixContext, Fixer, Settings
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.ranges import BuildRanges, build_ranges, target_in_force
@@ -94,10 +94,11 @@ class FileResult:
     fixed_line_texts: dict[int, str] = field(default_factory=dict)
     #: Taken from the cache instead of processed.
     cached: bool = False
-    #: What the diff printed (the ``--diff`` output), and whether the file is UTF-16; set
-    #: with :attr:`diff` and kept by light results.
+    #: What the diff printed (the ``--diff`` output), and whether it is shown as comments
+    #: only (a UTF-16 file ``git apply`` cannot patch exactly); set with :attr:`diff` and
+    #: kept by light results.
     diff_output: bytes = b""
-    diff_utf16: bool = False
+    diff_commented: bool = False
     #: The target Windows version the file was checked against and where it comes from
     #: (``target: 10.0.17763 ...``), and the fixed file's (``--verbose`` prints it).
     target: str = ""
@@ -131,6 +132,7 @@ def process(
     want_diff: bool = True,
     verbose: bool = False,
     counting_only: bool = False,
+    git: GitForm | None = None,
 ) -> FileResult:
     """Parse, check and (``want_fix``) fix one file's bytes; see the module docstring.
 
@@ -154,6 +156,7 @@ def process(
             want_diff=want_diff,
             verbose=verbose,
             counting_only=counting_only,
+            git=git,
         )
 
 
@@ -166,6 +169,7 @@ def _process(
     want_diff: bool,
     verbose: bool,
     counting_only: bool,
+    git: GitForm | None,
 ) -> FileResult:
     result = FileResult(path, options, data)
     try:
@@ -239,11 +243,11 @@ def _process(
         )
         if want_diff:
             result.diff = make_diff(
-                data, result.fixed, tree.code, fixed.fixed.code, path, tree.encoding
+                data, result.fixed, tree.code, fixed.fixed.code, path, tree.encoding, git
             )
             if result.diff is not None:
                 result.diff_output = result.diff.output
-                result.diff_utf16 = result.diff.is_utf16
+                result.diff_commented = not result.diff.applies
     except FixerBug as exc:
         result.error = f"internal error: {_strip_path(str(exc), path)}; please report it"
     except DecodeError as exc:

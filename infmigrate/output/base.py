@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Applicability, Diagnostic, Fixer
 from infmigrate.engine.problems import severity_of
 from infmigrate.engine.processing import FileResult
+from infmigrate.engine.runner import jointly_applicable
 from infmigrate.engine.syntax import InfFile
 from infmigrate.engine.syntax.lines import line_texts
 
@@ -102,7 +104,41 @@ class Report:
     #: GitLab CI's ``CI_PROJECT_DIR`` ("" outside GitLab CI): ``gitlab`` paths are
     #: relative to it.
     ci_project_dir: str = ""
+    #: Warnings a format has for the user (printed on stderr), such as results left out.
+    notes: list[str] = field(default_factory=list)
+    #: ``--diff-filter-base``: the lines of each file the review formats may comment on
+    #: (path as shown -> its lines, or None for the whole file); a file not in it gets
+    #: nothing. None: no filter.
+    line_filter: dict[str, frozenset[int] | None] | None = None
+    #: Paths (as shown) of UTF-16 files git stores as UTF-8 text (their
+    #: ``working-tree-encoding``): GitHub shows their lines, so suggestions apply to them.
+    git_text: frozenset[str] = frozenset()
     _lines: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    _together: dict[int, set[int]] = field(default_factory=dict, repr=False)
+
+    def offered_together(self, file: FileResult, d: Diagnostic) -> bool:
+        """Whether the formats that carry fixes (SARIF fixes, review suggestions) offer this
+        diagnostic's fix in this report: the fixes of a file they offer can all be applied
+        together (:func:`~infmigrate.engine.runner.jointly_applicable`); one that would not
+        compose with an earlier one is offered by the next run."""
+        key = id(file)
+        ids = self._together.get(key)
+        if ids is None:
+            ids = self._together[key] = jointly_applicable(self.diagnostics_of(file))
+        return id(d) in ids
+
+    def shown_as_binary(self, file: FileResult) -> bool:
+        """Whether GitHub shows the file as binary (UTF-16, unless git stores it as text)."""
+        return file.encoding in UTF16 and file.path not in self.git_text
+
+    def keeps(self, path: str, start: int, end: int) -> bool:
+        """Whether the line filter lets a comment on lines ``start..end`` of a file be."""
+        if self.line_filter is None:
+            return True
+        if path not in self.line_filter:
+            return False
+        lines = self.line_filter[path]
+        return lines is None or all(n in lines for n in range(start, end + 1))
 
     def tree_of(self, file: FileResult) -> InfFile | None:
         return file.fixed_tree if self.mode == "write" else file.tree

@@ -1,122 +1,41 @@
 """``github-review``: a JSON list of pull-request review comments, ready for the
 ``comments`` of ``POST /repos/{owner}/{repo}/pulls/{number}/reviews``.
 
-Built from the hunks of the checked diff: one comment per contiguous change, on the lines
-it replaces (``start_line``..``line``, ``side: "RIGHT"``), whose body holds a
-```` ```suggestion ```` block with the full replacement lines. GitHub cannot suggest an
-insertion, so an inserted line is anchored to the line above it (or, at the top of the
-file, the line below), which the suggestion repeats. UTF-16 files, which GitHub treats as
-binary, get a plain comment with a ```` ```diff ```` block instead. Findings without an
-applied fix get a plain comment on their line. Each body ends with a hidden fingerprint
-(``<!-- infmigrate:fp=... -->``) so a bot can skip comments it has already posted.
+Each fix the run applies to a finding of the file as it is gets one comment, made by
+:func:`infmigrate.output.suggestions.plan` so that every suggestion is safe to apply on
+its own (GitHub lets a reviewer apply any one of them, or a batch): a comment on the lines
+the fix changes (``start_line``..``line``, ``side: "RIGHT"``) whose body holds a
+```` ```suggestion ```` block with the replacement lines (an insertion is anchored to the
+line above, which the suggestion repeats, as GitHub cannot suggest one); or, for a fix
+whose changes are apart and go together, one that would overlap another suggestion, or a
+UTF-16 file (which GitHub shows as binary), a comment on the finding's line carrying the
+whole fix as a ```` ```diff ```` block, which is not a suggestion and says why. A comment
+carries one fix (or several findings' identical change), never another rule's change.
+Fixes the fixes make possible (later rounds of ``--write``) are suggested by the next run.
+Findings without a fix to apply get a plain comment on their line. Each body ends with a
+hidden fingerprint (``<!-- infmigrate:fp=... -->``) so a bot can skip comments it has
+already posted. With a line filter (``--diff-filter-base``), only comments on lines the
+pull request changes are kept.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from infmigrate.diffs.linediff import Change
-from infmigrate.diffs.unified import FileDiff, split_lines
 from infmigrate.engine.fixer import Applicability, Diagnostic
 from infmigrate.engine.processing import FileResult, diagnostic_key
-from infmigrate.engine.syntax import InfFile
 from infmigrate.output.base import Report, clean
-from infmigrate.output.suggestions import Suggestion, anchored, fix_text_changes
+from infmigrate.output.suggestions import Proposal, Suggestion, plan
 
 __all__ = ["render", "to_comments"]
-
-
-@dataclass
-class _Hunked:
-    """A contiguous change of a diff hunk."""
-
-    change: Change
-    added: list[str]
-    diff_lines: list[str]
 
 
 def _fence(text: str, kind: str) -> str:
     longest = max((len(m) for m in re.findall(r"`{3,}", text)), default=2)
     fence = "`" * (longest + 1)
     return f"{fence}{kind}\n{text}{chr(10) if text else ''}{fence}"
-
-
-def _contiguous(fd: FileDiff) -> list[_Hunked]:
-    out: list[_Hunked] = []
-    for hunk in fd.patch:
-        old = hunk.source_start - 1 if hunk.source_length else hunk.source_start
-        new = hunk.target_start - 1 if hunk.target_length else hunk.target_start
-        current: _Hunked | None = None
-        for line in hunk:
-            kind = line.line_type
-            if kind == " ":
-                current = None
-                old += 1
-                new += 1
-                continue
-            if kind not in "-+":
-                continue  # "\ No newline at end of file"
-            if current is None:
-                current = _Hunked(Change(old, old, new, new), [], [])
-                out.append(current)
-            text = fd.text(line.value)
-            current.diff_lines.append(kind + text)
-            c = current.change
-            if kind == "-":
-                current.change = Change(c.old_start, c.old_end + 1, c.new_start, c.new_end)
-                old += 1
-            else:
-                current.change = Change(c.old_start, c.old_end, c.new_start, c.new_end + 1)
-                current.added.append(text)
-                new += 1
-    return out
-
-
-def _old_lines(file: FileResult, fd: FileDiff) -> list[str]:
-    if fd.is_utf16:
-        assert file.tree is not None
-        return [x.rstrip("\r\n") for x in split_lines(file.tree.code)]
-    return [fd.text(x) for x in split_lines(file.original.decode("latin-1"))]
-
-
-def _in_tree(tree: InfFile) -> set[int]:
-    ids = {id(s) for s in tree.sections}
-    ids.update(id(line) for line in tree.lines())
-    return ids
-
-
-def _touches(tree: InfFile, d: Diagnostic) -> list[tuple[int, int]]:
-    """Old-line ranges (0-based, end exclusive) a round-one fix changes."""
-    assert d.fix is not None
-    return [(c.old_start, c.old_end) for c in fix_text_changes(tree, d.fix).changes]
-
-
-def _attribute(file: FileResult, hunks: list[_Hunked]) -> list[list[Diagnostic]]:
-    """Which applied diagnostics each change comes from."""
-    assert file.tree is not None
-    owners: list[list[Diagnostic]] = [[] for _ in hunks]
-    if not hunks:
-        return owners
-    original = _in_tree(file.tree)
-    for d in file.applied:
-        assert d.fix is not None
-        hits: list[int] = []
-        if all(e.target is None or id(e.target) in original for e in d.fix.edits):
-            for start, end in _touches(file.tree, d):
-                for i, h in enumerate(hunks):
-                    c = h.change
-                    if start <= c.old_end and c.old_start <= end:
-                        hits.append(i)
-        if not hits:  # a later round's fix: the nearest change
-            hits = [
-                min(range(len(hunks)), key=lambda i: abs(hunks[i].change.old_start + 1 - d.line))
-            ]
-        for i in sorted(set(hits)):
-            owners[i].append(d)
-    return owners
 
 
 def _describe(d: Diagnostic) -> str:
@@ -139,39 +58,65 @@ def _marker(path: str, *parts: str) -> str:
     return f"<!-- infmigrate:fp={path}:{':'.join(parts)} -->"
 
 
-def _change_comments(report: Report, file: FileResult) -> list[dict[str, Any]]:
-    fd = file.diff
-    if fd is None or report.mode == "write":
+def not_suggested(p: Proposal, path: str, encoding: str) -> str:
+    """Why a fix is shown as a diff block, and what to do (Markdown)."""
+    if p.why == "utf16":
+        return (
+            f"This file is {encoding.upper()}, which GitHub shows as binary, so no suggestion "
+            f"is offered: run `infmigrate --write {path}`."
+        )
+    if p.why == "overlap":
+        return (
+            "This fix changes lines another suggestion here changes, so it is not offered as "
+            "a suggestion: apply that one first (the next run suggests this one), or run "
+            f"`infmigrate --write {path}`."
+        )
+    return (
+        f"The {p.parts} parts of this fix go together: applying one alone would break the "
+        "INF, so it is not offered as suggestions. Apply it whole with "
+        f"`infmigrate --write {path}`."
+    )
+
+
+def _proposal_comment(file: FileResult, p: Proposal) -> dict[str, Any]:
+    first = p.diags[0]
+    lines = [_describe(d) for d in p.diags]
+    titles = sorted({clean(d.fix.title) for d in p.diags if d.fix is not None})
+    text = "\n".join(lines)
+    if titles:
+        text += "\n\nFix: " + "; ".join(titles)
+    if p.suggestion is not None:
+        s = p.suggestion
+        text += "\n\n" + _fence(clean("\n".join(s.lines)), "suggestion")
+    else:
+        s = Suggestion(first.line, first.line, ())
+        text += (
+            f"\n\n{_fence(clean(chr(10).join(p.diff)), 'diff')}\n\n"
+            f"{not_suggested(p, file.path, file.encoding)}"
+        )
+    codes = "+".join(sorted({d.code for d in p.diags}))
+    text += "\n" + _marker(file.path, codes, str(s.start_line), str(s.end_line))
+    return _comment(file.path, s, text)
+
+
+def proposals_of(report: Report, file: FileResult) -> list[Proposal]:
+    """The plan of a file's fixes the run applies (report mode; none when writing)."""
+    if report.mode == "write" or file.tree is None:
         return []
-    hunks = _contiguous(fd)
-    owners = _attribute(file, hunks)
-    old = _old_lines(file, fd)
-    out: list[dict[str, Any]] = []
-    for h, diags in zip(hunks, owners, strict=True):
-        s = anchored(h.change, old, h.added)
-        if s is None:
-            continue
-        lines = [_describe(d) for d in diags] or ["Fixed by infmigrate."]
-        titles = sorted({clean(d.fix.title) for d in diags if d.fix is not None})
-        text = "\n".join(lines)
-        if titles:
-            text += "\n\nFix: " + "; ".join(titles)
-        if fd.is_utf16:
-            text += (
-                f"\n\n{_fence(chr(10).join(h.diff_lines), 'diff')}\n\n"
-                f"This file is {fd.encoding.upper()}, which GitHub treats as binary, so "
-                f"no suggestion is offered: run `infmigrate --write {file.path}`."
-            )
-        else:
-            text += "\n\n" + _fence(clean("\n".join(s.lines)), "suggestion")
-        codes = "+".join(sorted({d.code for d in diags})) or "fix"
-        text += "\n" + _marker(file.path, codes, str(s.start_line), str(s.end_line))
-        out.append(_comment(file.path, s, text))
-    return out
+    diags = [
+        s.diag for s in report.shown_in(file) if s.fixable and report.offered_together(file, s.diag)
+    ]
+    return plan(file.tree, diags, binary=report.shown_as_binary(file))
 
 
-def _finding_comments(report: Report, file: FileResult) -> list[dict[str, Any]]:
-    applied = {diagnostic_key(d) for d in file.applied} if report.mode != "write" else set()
+def _change_comments(proposals: list[Proposal], file: FileResult) -> list[dict[str, Any]]:
+    return [_proposal_comment(file, p) for p in proposals]
+
+
+def _finding_comments(
+    report: Report, file: FileResult, proposals: list[Proposal]
+) -> list[dict[str, Any]]:
+    applied = {diagnostic_key(d) for p in proposals for d in p.diags}
     out: list[dict[str, Any]] = []
     for shown in report.shown_in(file):
         d = shown.diag
@@ -198,12 +143,20 @@ def to_comments(report: Report) -> list[dict[str, Any]]:
         if file.tree is None:
             # A C/C++ source (issue 17: report-only, no tree) gets its findings' comments.
             if file.encoding and not file.error and not file.skipped:
-                out.extend(_finding_comments(report, file))
+                out.extend(_kept(report, _finding_comments(report, file, [])))
             continue
-        comments = _change_comments(report, file) + _finding_comments(report, file)
+        proposals = proposals_of(report, file)
+        comments = _change_comments(proposals, file) + _finding_comments(report, file, proposals)
         comments.sort(key=lambda c: (c["line"], c.get("start_line", c["line"])))
-        out.extend(comments)
+        out.extend(_kept(report, comments))
     return out
+
+
+def _kept(report: Report, comments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The comments on lines the line filter keeps (all without one)."""
+    return [
+        c for c in comments if report.keeps(c["path"], c.get("start_line", c["line"]), c["line"])
+    ]
 
 
 def render(report: Report) -> str:

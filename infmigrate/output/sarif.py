@@ -2,14 +2,33 @@
 
 ``tool.driver.rules`` documents every rule that ran (its docs, fix availability and
 InfVerif codes) and the syntax codes; each result has its region (code-point columns,
-``columnKind: unicodeCodePoints``) and, for ANSI and UTF-8 files, its fix as
-``artifactChanges`` / ``replacements`` of the file as it is. UTF-16 files get no fixes:
-tools such as reviewdog turn SARIF fixes into line suggestions, which GitHub cannot apply
-to a file it treats as binary. Paths are relative to ``%SRCROOT%``, the working directory.
+``columnKind: unicodeCodePoints``) and its fix as ``artifactChanges`` / ``replacements`` of
+the file as it is (SARIF 2.1.0 §3.55-3.57, https://docs.oasis-open.org/sarif/sarif/v2.1.0/):
+
+* in an ANSI or UTF-8 file, a text region (whole lines: ``startLine``/``startColumn`` to
+  ``endLine``/``endColumn``) and ``insertedContent.text``; a replacement whose text holds
+  bytes the file's encoding cannot decode (kept by the lossless decoder) is given as for
+  UTF-16;
+* in a UTF-16 file, a *binary* region (``byteOffset``/``byteLength``, from the start of
+  the file, BOM included) and ``insertedContent.binary``, "Base64-encoded content ... from a
+  text artifact in its original encoding" (the schema's words): bytes a consumer splices
+  in as they are, whatever it thinks of the file's encoding. (Line suggestions, which
+  reviewdog makes from text regions, would not apply to a file GitHub treats as binary.)
+
+Lines are counted as the parser counts them, a lone CR ending a line: when a file of the
+run has one, ``run.newlineSequences`` says so (``["\r\n", "\n", "\r"]``; the default,
+``["\r\n", "\n"]``, would put a consumer one line off after it).
+
+GitHub code scanning rejects a run with more than 25,000 results ("SARIF results exceed
+one or more limits", https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit:
+"Results per run: 25,000"): past :data:`MAX_RESULTS`, errors are kept before warnings, in
+file order, and a ``toolExecutionNotifications`` entry (and a warning on stderr) says how
+many were left out. Paths are relative to ``%SRCROOT%``, the working directory.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 from urllib.parse import quote
@@ -17,10 +36,18 @@ from urllib.parse import quote
 from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Fixer
 from infmigrate.engine.problems import SYNTAX_CODES
+from infmigrate.engine.syntax import InfFile
+from infmigrate.engine.syntax.decoding import encode
+from infmigrate.engine.syntax.lines import physical_lines
 from infmigrate.output.base import Report, Shown, clean
-from infmigrate.output.suggestions import fix_text_changes
+from infmigrate.output.suggestions import Replacement, fix_text_changes
 
-__all__ = ["SCHEMA_URI", "render"]
+__all__ = ["MAX_RESULTS", "SCHEMA_URI", "render", "to_log"]
+
+#: The most results GitHub code scanning accepts in one run.
+MAX_RESULTS = 25_000
+#: ``run.newlineSequences`` when a lone CR ends a line somewhere in the run.
+LONE_CR_NEWLINES = ["\r\n", "\n", "\r"]
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning"}
@@ -80,7 +107,80 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str,
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
-def _result(s: Shown, rule_index: dict[str, int], artifact: int) -> dict[str, Any]:
+class _Bytes:
+    """Where each physical line of a tree starts in the file's bytes (for binary
+    regions), worked out once per tree."""
+
+    def __init__(self, tree: InfFile) -> None:
+        self.tree = tree
+        self.encoding = tree.encoding
+        self.lines = physical_lines(tree.code)
+        starts = [len(encode("", tree.encoding, tree.bom))]
+        for line in self.lines:
+            starts.append(starts[-1] + len(self.encode(line)))
+        self.starts = starts
+
+    def encode(self, text: str) -> bytes:
+        return encode(text, self.encoding, False)
+
+    def offset(self, line: int, column: int) -> int:
+        """The byte offset of a 1-based (line, code-point column) position."""
+        start = self.starts[line - 1]
+        if column == 1:
+            return start
+        return start + len(self.encode(self.lines[line - 1][: column - 1]))
+
+
+def _bytes_of(tree: InfFile, cache: dict[int, _Bytes]) -> _Bytes:
+    found = cache.get(id(tree))
+    if found is None or found.tree is not tree:
+        found = cache[id(tree)] = _Bytes(tree)
+    return found
+
+
+def _replacement(r: Replacement, binary: bool, where: _Bytes | None) -> dict[str, Any]:
+    if not binary:
+        return {
+            "deletedRegion": _region(r.start_line, r.start_column, r.end_line, r.end_column),
+            "insertedContent": {"text": r.content},
+        }
+    assert where is not None
+    start = where.offset(r.start_line, r.start_column)
+    end = where.offset(r.end_line, r.end_column)
+    return {
+        "deletedRegion": {"byteOffset": start, "byteLength": end - start},
+        "insertedContent": {"binary": base64.b64encode(where.encode(r.content)).decode("ascii")},
+    }
+
+
+def _fixes(s: Shown, location: dict[str, Any], cache: dict[int, _Bytes]) -> list[dict[str, Any]]:
+    d = s.diag
+    assert d.fix is not None
+    tree = s.full_tree
+    utf16 = s.file.encoding in UTF16
+    replacements = []
+    for r in fix_text_changes(tree, d.fix).replacements():
+        # text that is not what the file holds (undecodable bytes): as bytes
+        binary = utf16 or clean(r.content) != r.content
+        where = _bytes_of(tree, cache) if binary else None
+        replacements.append(_replacement(r, binary, where))
+    if not replacements:
+        return []
+    return [
+        {
+            "description": {"text": clean(d.fix.title)},
+            "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
+        }
+    ]
+
+
+def _result(
+    s: Shown,
+    rule_index: dict[str, int],
+    artifact: int,
+    cache: dict[int, _Bytes],
+    together: bool = True,
+) -> dict[str, Any]:
     d = s.diag
     location = {"uri": _uri(s.file.path), "uriBaseId": _ROOT}
     result: dict[str, Any] = {
@@ -113,26 +213,25 @@ def _result(s: Shown, rule_index: dict[str, int], artifact: int) -> dict[str, An
         ]
     if d.fix is not None:
         result["properties"] = {"fixApplicability": d.fix.applicability.value}
-        if s.file.encoding not in UTF16:
-            replacements = [
-                {
-                    "deletedRegion": _region(
-                        r.start_line, r.start_column, r.end_line, r.end_column
-                    ),
-                    "insertedContent": {"text": clean(r.content)},
-                }
-                for r in fix_text_changes(s.full_tree, d.fix).replacements()
-            ]
-            if replacements:
-                result["fixes"] = [
-                    {
-                        "description": {"text": clean(d.fix.title)},
-                        "artifactChanges": [
-                            {"artifactLocation": location, "replacements": replacements}
-                        ],
-                    }
-                ]
+        fixes = _fixes(s, location, cache) if together else []
+        if fixes:
+            result["fixes"] = fixes
     return result
+
+
+def _lone_cr(tree: InfFile | None) -> bool:
+    if tree is None:
+        return False
+    code = tree.code
+    return "\r" in code and code.count("\r") != code.count("\r\n")
+
+
+def _capped(shown: list[Shown]) -> list[Shown]:
+    """At most :data:`MAX_RESULTS`: errors first, then warnings, each in file order."""
+    if len(shown) <= MAX_RESULTS:
+        return shown
+    order = sorted(range(len(shown)), key=lambda i: (shown[i].severity != "error", i))
+    return [shown[i] for i in sorted(order[:MAX_RESULTS])]
 
 
 def to_log(report: Report) -> dict[str, Any]:
@@ -141,7 +240,11 @@ def to_log(report: Report) -> dict[str, Any]:
     artifacts: list[dict[str, Any]] = []
     artifact_index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
-    for s in report.shown:
+    cache: dict[int, _Bytes] = {}
+    shown = report.shown
+    kept = _capped(shown)
+    lone_cr = False
+    for s in kept:
         path = s.file.path
         if path not in artifact_index:
             artifact_index[path] = len(artifacts)
@@ -151,7 +254,9 @@ def to_log(report: Report) -> dict[str, Any]:
                     "encoding": _IANA.get(s.file.encoding, s.file.encoding),
                 }
             )
-        results.append(_result(s, rule_index, artifact_index[path]))
+            lone_cr = lone_cr or _lone_cr(s.tree)
+        together = s.diag.fix is not None and report.offered_together(s.file, s.diag)
+        results.append(_result(s, rule_index, artifact_index[path], cache, together))
     notifications = [
         {
             "level": "error",
@@ -167,6 +272,15 @@ def to_log(report: Report) -> dict[str, Any]:
         for f in report.files
         if f.error
     ]
+    warnings: list[dict[str, Any]] = []
+    if len(kept) < len(shown):
+        note = (
+            f"{len(shown) - len(kept)} of {len(shown)} results left out: GitHub code scanning "
+            f"rejects a run with more than {MAX_RESULTS:,} results. Errors were kept first; "
+            "run infmigrate on fewer files, or with fewer rules selected, to see the rest."
+        )
+        report.notes.append(f"sarif: {note}")
+        warnings.append({"level": "warning", "message": {"text": note}})
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -177,9 +291,13 @@ def to_log(report: Report) -> dict[str, Any]:
             }
         },
         "invocations": [
-            {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
+            {
+                "executionSuccessful": not notifications,
+                "toolExecutionNotifications": notifications + warnings,
+            }
         ],
         "columnKind": "unicodeCodePoints",
+        **({"newlineSequences": LONE_CR_NEWLINES} if lone_cr else {}),
         "artifacts": artifacts,
         "results": results,
     }

@@ -11,6 +11,15 @@ lines, giving minimal regions of the original file:
   suggest an insertion, so an inserted line is anchored to a neighbouring line, which the
   suggestion repeats (:func:`anchored`).
 
+:func:`plan` decides how the review formats offer the fixes of a file so that each
+suggestion is safe to apply on its own, as GitHub lets a reviewer do: a fix whose changes
+are apart (ISO020 deletes the HKLM values in one section and adds them as HKR in another:
+applying the deletion alone would lose them) is one suggestion covering its changes only
+when that repeats at most :data:`MAX_REPEATED_LINES` unchanged lines, otherwise the whole
+fix as a diff block that is not a suggestion; a fix whose suggestion would overlap an
+earlier one's is shown as a diff block too (it is suggested by the next run, once the
+first is applied); suggestions cover the changed lines only.
+
 Line numbers here are those of the parser (a lone CR ends a line), like the diagnostics'.
 """
 
@@ -19,21 +28,26 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import overload
 
-from infmigrate.diffs.linediff import Change, changes
+from infmigrate.diffs.linediff import Change, Opcode, changes, grouped
 from infmigrate.engine.edits import EditConflict, apply_edits, ends_in_continuation
-from infmigrate.engine.fixer import Edit, Fix
+from infmigrate.engine.fixer import Diagnostic, Edit, Fix
 from infmigrate.engine.syntax import InfFile, Section
 from infmigrate.engine.syntax.lines import physical_lines
 
 __all__ = [
+    "MAX_REPEATED_LINES",
+    "Proposal",
     "Replacement",
     "Suggestion",
     "TextChanges",
     "anchored",
+    "fix_diff",
     "fix_text_changes",
     "physical_lines",
+    "plan",
     "strip_eol",
 ]
 
@@ -395,3 +409,117 @@ def fix_text_changes(tree: InfFile, fix: Fix) -> TextChanges:
     new_tree = apply_edits(tree, fix.edits, renumber=False)
     new = physical_lines(new_tree.code)
     return TextChanges(index.old, new, changes(index.old, new))
+
+
+#: A fix whose changes are apart is offered as one suggestion covering them when it would
+#: repeat at most this many unchanged lines between them; else as a whole-fix diff block.
+MAX_REPEATED_LINES = 3
+#: Lines of context around the changes of a whole-fix diff block.
+DIFF_CONTEXT = 2
+
+
+@dataclass
+class Proposal:
+    """How the review formats offer one fix: a suggestion safe to apply on its own, or,
+    when it is not (:attr:`why`), the whole fix as a diff block that is not a suggestion."""
+
+    #: The diagnostics whose fix this is (more than one only when their fixes are the
+    #: same change).
+    diags: list[Diagnostic]
+    suggestion: Suggestion | None
+    #: The whole fix as diff lines (``@@`` headers, `` ``/``-``/``+`` lines, no
+    #: terminators), when it is not a suggestion.
+    diff: list[str]
+    #: Why it is not a suggestion: ``parts`` (its changes are apart and go together),
+    #: ``overlap`` (it changes lines another fix's suggestion changes), ``utf16`` (GitHub
+    #: shows the file as binary); "" for a suggestion.
+    why: str = ""
+    #: How many separate changes the fix makes.
+    parts: int = 1
+
+
+def _opcodes_of(n_old: int, n_new: int, found: Sequence[Change]) -> list[Opcode]:
+    codes: list[Opcode] = []
+    i = j = 0
+    for c in found:
+        if c.old_start > i:
+            codes.append(("equal", i, c.old_start, j, c.new_start))
+        tag = (
+            "replace"
+            if c.old_end > c.old_start and c.new_end > c.new_start
+            else ("delete" if c.old_end > c.old_start else "insert")
+        )
+        codes.append((tag, c.old_start, c.old_end, c.new_start, c.new_end))
+        i, j = c.old_end, c.new_end
+    if i < n_old or j < n_new:
+        codes.append(("equal", i, n_old, j, n_new))
+    return codes
+
+
+def fix_diff(tc: TextChanges) -> list[str]:
+    """A fix's changes as unified-diff lines, for reading (terminators left out)."""
+    out: list[str] = []
+    old, new = tc.old, tc.new
+    for group in grouped(_opcodes_of(len(old), len(new), tc.changes), DIFF_CONTEXT):
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        out.append(f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out.extend(" " + strip_eol(x) for x in old[a1:a2])
+                continue
+            out.extend("-" + strip_eol(x) for x in old[a1:a2])
+            out.extend("+" + strip_eol(x) for x in new[b1:b2])
+    return out
+
+
+def _repeated(found: Sequence[Change]) -> int:
+    """Unchanged lines between the first and the last change."""
+    return sum(b.old_start - a.old_end for a, b in pairwise(found))
+
+
+def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) -> list[Proposal]:
+    """The proposals for these diagnostics' fixes (in order; a fix that changes nothing
+    gets none). The suggestions never overlap one another, so they can be applied
+    together or one at a time; each carries one fix, never another rule's change (the
+    findings of one fix, or of fixes that are the same change, share one proposal).
+    ``binary``: the file is shown as binary (UTF-16),
+    so nothing is a suggestion."""
+    out: list[Proposal] = []
+    taken: list[tuple[int, int, Proposal]] = []  # inclusive line ranges of the suggestions
+    blocks: dict[tuple[str, ...], Proposal] = {}  # diff blocks, by their lines
+
+    def block(d: Diagnostic, tc: TextChanges, why: str) -> None:
+        diff = fix_diff(tc)
+        same = blocks.get(tuple(diff))
+        if same is not None:
+            same.diags.append(d)
+            return
+        blocks[tuple(diff)] = proposal = Proposal([d], None, diff, why, len(tc.changes))
+        out.append(proposal)
+
+    for d in diags:
+        assert d.fix is not None
+        tc = fix_text_changes(tree, d.fix)
+        if not tc.changes:
+            continue
+        parts = len(tc.changes)
+        if binary:
+            block(d, tc, "utf16")
+            continue
+        if parts > 1 and _repeated(tc.changes) > MAX_REPEATED_LINES:
+            block(d, tc, "parts")
+            continue
+        s = tc.suggestion()
+        if s is None:  # pragma: no cover - an empty file has nothing to change
+            continue
+        same = next((p for lo, hi, p in taken if (lo, hi) == (s.start_line, s.end_line)), None)
+        if same is not None and same.suggestion == s:
+            same.diags.append(d)
+            continue
+        if any(lo <= s.end_line and s.start_line <= hi for lo, hi, _ in taken):
+            block(d, tc, "overlap")
+            continue
+        proposal = Proposal([d], s, [], "", parts)
+        taken.append((s.start_line, s.end_line, proposal))
+        out.append(proposal)
+    return out

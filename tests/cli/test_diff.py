@@ -80,16 +80,18 @@ def test_path_with_blanks_gets_a_tab_as_git_writes_it() -> None:
     assert fd.patch.path == "my dir/f.inf"
 
 
-def test_utf16_diff_is_commented_text() -> None:
+def test_utf16_diff_is_commented_text_and_a_binary_patch() -> None:
     old_text, new_text = "[Version]\r\nClass=Net\r\n", "[Version]\r\nClass=Net\r\nX=1\r\n"
     old = b"\xff\xfe" + old_text.encode("utf-16-le")
     new = b"\xff\xfe" + new_text.encode("utf-16-le")
     fd = make_diff(old, new, old_text, new_text, "w.inf", "utf-16-le")
-    assert fd is not None and fd.is_utf16
-    lines = fd.output.decode("utf-8").splitlines()
+    assert fd is not None and fd.is_utf16 and fd.applies
+    text = fd.output.decode("utf-8")
+    comments, patch = text.split("diff --git ", 1)
+    lines = comments.splitlines()
     assert all(line.startswith("# ") for line in lines)
     assert "# +X=1" in lines
-    assert "infmigrate --write w.inf" in lines[2]
+    assert patch.startswith("a/w.inf b/w.inf\nindex ") and "\nGIT binary patch\nliteral " in patch
 
 
 def test_verify_rejects_a_wrong_diff() -> None:

@@ -5,6 +5,7 @@ the diff like code)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -101,7 +102,16 @@ def test_sarif_validates_against_the_schema(
             "insertedContent": {"text": "PnpLockdown = 1\r\n"},
         }
     ]
-    assert "fixes" not in by_path["drivers/wide/wide.inf"]  # UTF-16: no fixes
+    # UTF-16: a binary region of the file's bytes and the bytes to put there
+    wide = root / "drivers" / "wide" / "wide.inf"
+    data = wide.read_bytes()
+    (change,) = by_path["drivers/wide/wide.inf"]["fixes"][0]["artifactChanges"]
+    (r,) = change["replacements"]
+    at = r["deletedRegion"]["byteOffset"]
+    assert r["deletedRegion"]["byteLength"] == 0
+    inserted = base64.b64decode(r["insertedContent"]["binary"])
+    assert inserted == "PnpLockdown = 1\r\n".encode("utf-16-le")
+    assert data[:at].endswith("CatalogFile = wide.cat\r\n".encode("utf-16-le"))
 
 
 def test_sarif_with_errors_is_still_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +162,8 @@ def test_github_review_matches_the_diff(tmp_path: Path, monkeypatch: pytest.Monk
     wide = [c for c in comments if c["path"] == "drivers/wide/wide.inf"]
     assert len(wide) == 1
     assert "```suggestion" not in wide[0]["body"]
-    assert "```diff\n+PnpLockdown = 1\n```" in wide[0]["body"]
+    assert "\n CatalogFile = wide.cat\n+PnpLockdown = 1\n \n" in wide[0]["body"]
+    assert "GitHub shows as binary" in wide[0]["body"]
     legacy = [c for c in comments if c["path"] == "drivers/net/legacy.INF"]
     assert "--unsafe-fixes" in legacy[0]["body"] and "```" not in legacy[0]["body"]
 
