@@ -203,3 +203,6 @@ def test_fixes_offered_together_never_overlap_and_safe_ones_come_first() -> None
     # second safe fix touching y waits for the next run
     assert chosen == {id(safe_xy)}
     assert jointly_applicable([unsafe_x, safe_y]) == {id(unsafe_x), id(safe_y)}
+    # findings that share one fix are all offered it
+    twin = Diagnostic("ISO999", "t", "m", 3, fix=safe_xy.fix)
+    assert jointly_applicable([safe_xy, twin, safe_y]) == {id(safe_xy), id(twin)}

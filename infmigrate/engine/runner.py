@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from infmigrate.engine.edits import EditConflict, apply_edits
-from infmigrate.engine.fixer import Applicability, Diagnostic, FixContext, Fixer, Settings
+from infmigrate.engine.fixer import (
+    Applicability,
+    Diagnostic,
+    Fix,
+    FixContext,
+    Fixer,
+    Settings,
+)
 from infmigrate.engine.suppression import Suppressions
 from infmigrate.engine.syntax import InfFile, parse
 
@@ -104,23 +111,29 @@ def jointly_applicable(diagnostics: Iterable[Diagnostic]) -> set[int]:
     """Identities of the diagnostics whose fixes a consumer of one report may apply
     together (SARIF fixes, review suggestions): safe fixes first, then unsafe, then
     display-only ones, each in order, skipping a fix that touches what an earlier one
-    does, as :func:`fix` defers it to its next round. Such a fix was computed on the file
-    as it is and would not compose with the earlier one (two downlevel branches of the
-    same install would each add the same decorated section): it is offered by the next
-    run, on the file with the earlier fix applied."""
+    does (unless it is that same fix, shared by several findings), as :func:`fix` defers
+    it to its next round. Such a fix was computed on the file as it is and would not
+    compose with the earlier one (two downlevel branches of the same install would each
+    add the same decorated section): it is offered by the next run, on the file with the
+    earlier fix applied."""
     taken: set[int] = set()
     chosen: set[int] = set()
+    shared: dict[str, list[Fix]] = {}  # the fixes chosen, by title
     with_fix = [d for d in diagnostics if d.fix is not None]
     for level in (Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY):
         for diag in with_fix:
             assert diag.fix is not None
             if diag.fix.applicability is not level:
                 continue
+            if any(diag.fix is f or diag.fix == f for f in shared.get(diag.fix.title, ())):
+                chosen.add(id(diag))  # the findings of one fix share it
+                continue
             targets = diag.fix.targets()
             if targets & taken:
                 continue
             taken |= targets
             chosen.add(id(diag))
+            shared.setdefault(diag.fix.title, []).append(diag.fix)
     return chosen
 
 
