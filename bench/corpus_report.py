@@ -1,14 +1,20 @@
 """Migration figures over the shared corpus: what the file-placement rules move and why
 the rest stays. Prints a table; used for issue closing notes and the README.
 
-    python bench/corpus_report.py [--corpus ../shared/corpus] [--checkout PATH]
+    python bench/corpus_report.py [--corpus ../shared/corpus] [--checkout PATH] [--unsafe-fixes]
 
 ``--checkout`` measures another infmigrate checkout (its ``infmigrate`` and ``fixers``
 packages are imported instead of this one's; run it with that checkout's interpreter),
 with this script's reason categories, so that two versions compare line by line.
 
 Reasons: each list left in place counts once per category its reasons fall in ("lists"),
-and once per distinct reason text ("reasons": a list with two renamed files counts 2).
+and once per distinct reason text ("reasons": a list with two renamed files counts 2). A
+list whose move is an unsafe fix (a ``.security`` section it drops) counts under its
+reason when the run does not apply unsafe fixes.
+
+``--unsafe-fixes`` applies unsafe fixes too, with the rules whose unsafe fixes unblock
+moves: ISO007 and ISO039 (removing DelFiles/RenFiles/DelReg/DelService cleanup) and
+ISO008 (the move that drops a ``.security`` section).
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ sys.path.insert(0, str(_checkout()))
 
 import infmigrate  # noqa: E402
 from infmigrate.engine.catalog import rule  # noqa: E402
-from infmigrate.engine.fixer import FixContext  # noqa: E402
+from infmigrate.engine.fixer import FixContext, Settings  # noqa: E402
 from infmigrate.engine.runner import fix  # noqa: E402
 from infmigrate.rules.placement import _driver_store  # noqa: E402
 
@@ -55,6 +61,8 @@ def plans(ctx: FixContext) -> Any:
 
 
 RULES = [rule(c) for c in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
+#: With --unsafe-fixes: the rules whose unsafe fixes unblock moves (issue 14).
+UNBLOCKING = [rule(c) for c in ("ISO007", "ISO008", "ISO039")]
 
 #: Reason categories, by a regex on the planner's wording.
 CATEGORIES = [
@@ -62,7 +70,7 @@ CATEGORIES = [
     ("renamed (ISO005)", r"is installed as"),
     ("bare-name reference (ISO004)", r"by bare name"),
     ("DelFiles/RenFiles (ISO007)", r"DelFiles or RenFiles"),
-    (".security section (ISO008)", r"sets its security"),
+    (".security section (ISO008)", r"sets its security|it drops \[.*\.security\]"),
     ("copied to another place too", r"is also copied to"),
     ("no SourceDisksFiles entry", r"has no \[SourceDisksFiles\] entry"),
     (
@@ -117,7 +125,14 @@ def main() -> None:
         default=ROOT,
         help="the infmigrate checkout to measure (default: this one)",
     )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="apply unsafe fixes too, with ISO007, ISO008 and ISO039",
+    )
     args = parser.parse_args()
+    rules = RULES + UNBLOCKING if args.unsafe_fixes else RULES
+    settings = Settings(unsafe_fixes=args.unsafe_fixes)
     names = corpus_names(args.corpus)
     start = time.perf_counter()
     legacy_infs = migrated = partly = 0
@@ -134,13 +149,13 @@ def main() -> None:
         ctx = FixContext(tree)
         before = plans(ctx)
         if not before.legacy:
-            result = fix(tree, RULES, path=name)
+            result = fix(tree, rules, settings, path=name)
             applied.update(d.code for d in result.applied)
             _count_added(tree, result.fixed, added_sections, added_lines)
             continue
         legacy_infs += 1
         files_before += sum(len(p.file_list.files) for p in before.legacy)
-        result = fix(tree, RULES, path=name)
+        result = fix(tree, rules, settings, path=name)
         applied.update(d.code for d in result.applied)
         _count_added(tree, result.fixed, added_sections, added_lines)
         after = plans(FixContext(result.fixed))
@@ -154,13 +169,15 @@ def main() -> None:
         left_files = sum(len(p.file_list.files) for p in remaining)
         files_moved += sum(len(p.file_list.files) for p in before.legacy) - left_files
         for p in remaining:
-            categories = [_category(reason) for reason in dict.fromkeys(p.blocked)]
+            why = [*p.blocked, *getattr(p, "unsafe", ())]
+            categories = [_category(reason) for reason in dict.fromkeys(why)]
             reasons.update(categories)
             lists.update(set(categories))
     print(
         f"checkout: {args.checkout.resolve()} (infmigrate from {Path(infmigrate.__file__).parent})"
     )
     print(f"corpus: {len(names)} INF/INX files, {time.perf_counter() - start:.1f} s")
+    print("fixes: safe and unsafe" if args.unsafe_fixes else "fixes: safe only")
     print(f"INFs copying files to System32 (DIRID 11/12, incl. the fallback): {legacy_infs}")
     print(f"  fully migrated to DIRID 13:   {migrated}")
     print(f"  partly migrated:              {partly}")
