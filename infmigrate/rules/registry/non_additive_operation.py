@@ -99,9 +99,10 @@ class NonAdditiveOperation(Fixer):
       its install ("Creating a primitive driver");
     - `DelService` names a service this INF installs (AddService): a reset of the
       package's own service, not cleanup of an older one;
-    - a line of the DelReg section deletes a key or value that an AddReg reached from the
-      same install section writes (same root, the same value, or a key holding it): a
-      reset of the package's own state before it is written again.
+    - a line of the DelReg section deletes a key or value that an AddReg of this INF
+      writes (same root, the same value, or a key holding it; for HKR, an AddReg reached
+      from the same install section, since HKR is another key in another one): a reset of
+      the package's own state before it is written again.
 
     BitReg, DelProperty and `FLG_ADDREG_DELVAL` lines patch or delete current state and
     have no fix; nor do the DelReg lines reported one by one (their section goes with the
@@ -203,22 +204,32 @@ def _kept(ctx: FixContext, ref: EntryRef, directive: str) -> str:
         return ""
     mine = {id(i) for i in installs}
     wanted = {fold(model.expand(v).strip()) for v in ref.values if v.strip()}
+    # (AddReg line, whether an install section of the DelReg's reaches it)
     adds = [
-        line
+        (line, any(id(i) in mine for i in reg.installs))
         for reg in model.reg_sections
-        if reg.kind is RegKind.ADD and any(id(i) in mine for i in reg.installs)
+        if reg.kind is RegKind.ADD
         for line in reg.lines
     ]
     for reg in model.reg_sections:
         if reg.kind is not RegKind.DEL or fold(reg.name) not in wanted:
             continue
         for line in reg.lines:
-            written = next((a for a in adds if _resets(model.expand, line, a)), None)
+            # HKR is another key in another install; an absolute root is the same key
+            relative = fold(line.root.strip()) == "hkr"
+            written = next(
+                (
+                    a
+                    for a, same in adds
+                    if (same or not relative) and _resets(model.expand, line, a)
+                ),
+                None,
+            )
             if written is not None:
                 return (
                     f"[{reg.name}] line {line.ref.line} deletes what [{written.ref.section.name}] "
-                    f"line {written.ref.line} writes in the same install: a reset of the "
-                    "package's own state, not cleanup of an older version's"
+                    f"line {written.ref.line} writes: a reset of the package's own state, "
+                    "not cleanup of an older version's"
                 )
     return ""
 
