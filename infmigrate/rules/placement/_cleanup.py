@@ -42,7 +42,7 @@ anything.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from infmigrate.engine.fields import remove_fields
 from infmigrate.engine.fixer import Edit, FixContext
@@ -52,7 +52,14 @@ from infmigrate.engine.model.ranges import build_ranges, target_in_force
 from infmigrate.engine.model.sections import EntryRef
 from infmigrate.rules.placement._copies import installs_of
 
-__all__ = ["FILE_DIRECTIVES", "REG_DIRECTIVES", "drop_sections", "kept_because", "remove_values"]
+__all__ = [
+    "FILE_DIRECTIVES",
+    "REG_DIRECTIVES",
+    "cleanup_edits",
+    "drop_sections",
+    "kept_because",
+    "remove_values",
+]
 
 #: Directives that name each kind of section.
 FILE_DIRECTIVES = frozenset({"copyfiles", "delfiles", "renfiles"})
@@ -134,3 +141,38 @@ def drop_sections(
                 if r.key is not None and fold(model.strings.expand(r.key)) == name
             ]
     return edits
+
+
+def cleanup_edits(
+    ctx: FixContext,
+    ref: EntryRef,
+    indexes: Collection[int],
+    keys: frozenset[str],
+    directives: frozenset[str],
+    kept: Callable[[EntryRef], str],
+) -> list[Edit]:
+    """Remove the values ``indexes`` of the directive ``ref`` and, with them, every other
+    directive of ``keys`` naming the same sections that is cleanup too (``kept`` gives ""
+    for it) or that no install section runs, then the sections no directive of
+    ``directives`` names any more (:func:`drop_sections`). One fix removes them all, so
+    that a section two directives name does not outlive both (the fixes of one round
+    never see each other's edits)."""
+    model = ctx.model
+
+    def folded(value: str) -> str:
+        return fold(model.strings.expand(value).strip().lstrip("@").strip())
+
+    names = {folded(ref.values[i]) for i in indexes if ref.values[i].strip()}
+    removed = {(id(ref.entry), i) for i in indexes}
+    by_entry: dict[int, tuple[EntryRef, set[int]]] = {id(ref.entry): (ref, set(indexes))}
+    for section in model.sections:
+        for other in section.entries:
+            if other is ref or other.key is None or fold(other.key) not in keys:
+                continue
+            hits = {i for i, v in enumerate(other.values) if v.strip() and folded(v) in names}
+            if not hits or (installs_of(ctx, section) and kept(other)):
+                continue
+            removed |= {(id(other.entry), i) for i in hits}
+            by_entry[id(other.entry)] = (other, hits)
+    edits = [remove_values(entry, hits) for entry, hits in by_entry.values()]
+    return edits + drop_sections(model, [ref.values[i] for i in indexes], directives, removed)

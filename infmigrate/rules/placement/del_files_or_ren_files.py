@@ -18,7 +18,7 @@ from infmigrate.engine.model.files import FileList, ListKind
 from infmigrate.engine.model.reach import Reference
 from infmigrate.rules.placement._cleanup import (
     FILE_DIRECTIVES,
-    drop_sections,
+    cleanup_edits,
     kept_because,
     remove_values,
 )
@@ -63,9 +63,11 @@ class DelFilesOrRenFiles(Fixer):
     name instead of renaming it with `RenFiles`.
 
     ## Fix safety
-    Unsafe: the fix removes the directive (the value naming the list, or the whole line)
-    and, when no CopyFiles, DelFiles or RenFiles directive names it any more, the list
-    section and its `[DestinationDirs]` entry. What an older version left in System32
+    Unsafe: the fix removes the directive (the value naming the list, or the whole line),
+    with the other DelFiles (or RenFiles) directives naming the same list that are cleanup
+    too or that no install section runs, and, when no CopyFiles, DelFiles or RenFiles
+    directive names it any more, the list section and its `[DestinationDirs]` entry (so
+    no section is left that nothing reaches, InfVerif 2083). What an older version left in System32
     then stays there, and a RenFiles no longer renames an old file out of the way. Once
     it is gone, the lists it kept in System32 move to the driver store (ISO001: a file
     named by DelFiles or RenFiles, or a list whose `[DestinationDirs]` entry or
@@ -163,13 +165,19 @@ class DelFilesOrRenFiles(Fixer):
             yield self.diagnostic(ref.entry, text, fix, infverif=codes)
 
     def _fix(self, ctx: FixContext, ref: Reference) -> Fix:
-        removed = {(id(ref.entry.entry), ref.index)}
-        names = [] if ref.kind == "copy_file" else [ref.name]
-        return self.make_fix(
-            remove_values(ref.entry, [ref.index]),
-            *drop_sections(ctx.model, names, FILE_DIRECTIVES, removed),
-            applicability=Applicability.UNSAFE,
-        )
+        key = fold(ref.directive)
+        if ref.kind == "copy_file":  # DelFiles=@file: no section to drop
+            edits = [remove_values(ref.entry, [ref.index])]
+        else:
+            edits = cleanup_edits(
+                ctx,
+                ref.entry,
+                [ref.index],
+                frozenset({key}),
+                FILE_DIRECTIVES,
+                lambda other: kept_because(ctx, other),
+            )
+        return self.make_fix(*edits, applicability=Applicability.UNSAFE)
 
 
 def _held_back(ctx: FixContext, fl: FileList | None) -> str:

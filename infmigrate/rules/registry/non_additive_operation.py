@@ -18,7 +18,7 @@ from infmigrate.engine.model.registry import FLG_ADDREG_DELVAL, RegLine
 from infmigrate.engine.model.sections import EntryRef
 from infmigrate.rules.placement._cleanup import (
     REG_DIRECTIVES,
-    drop_sections,
+    cleanup_edits,
     kept_because,
     remove_values,
 )
@@ -26,6 +26,8 @@ from infmigrate.rules.placement._copies import installs_of
 from infmigrate.rules.registry._registry_report import codes, describe, reached_entries
 from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
 
+#: Values whose deletion changes a device's stack, not only clears leftovers.
+_FILTER_VALUES = frozenset({"upperfilters", "lowerfilters"})
 #: DelReg flag: delete the whole subkey (INF DelReg Directive).
 FLG_DELREG_KEYONLY_COMMON = 0x2000
 #: Where ISO020, ISO024 and ISO033 move AddReg writes to HKR; DelReg and BitReg lines
@@ -84,8 +86,10 @@ class NonAdditiveOperation(Fixer):
 
     ## Fix safety
     Unsafe, for `DelReg` and `DelService` directives that only clean up after an older
-    install: the fix removes the directive (the value, or the whole line) and a DelReg
-    section no AddReg, DelReg or BitReg names any more. What the older version left then
+    install: the fix removes the directive (the whole line), with the other DelReg
+    directives naming the same sections that are cleanup too or that no install section
+    runs, and each DelReg section no AddReg, DelReg or BitReg names any more (so no
+    section is left that nothing reaches, InfVerif 2083). What the older version left then
     stays on the system. Microsoft documents this purpose: a del-registry section is "to
     clean stale registry information from a previous installation", and "the only
     services that can be safely deleted are those that were used only in earlier
@@ -102,7 +106,10 @@ class NonAdditiveOperation(Fixer):
     - a line of the DelReg section deletes a key or value that an AddReg of this INF
       writes (same root, the same value, or a key holding it; for HKR, an AddReg reached
       from the same install section, since HKR is another key in another one): a reset of
-      the package's own state before it is written again.
+      the package's own state before it is written again;
+    - a line deletes `UpperFilters` or `LowerFilters`: left in place, a filter an older
+      version registered would stay in the device's stack (more than leftovers; the
+      DelReg page's own example), so the author decides when to drop it.
 
     BitReg, DelProperty and `FLG_ADDREG_DELVAL` lines patch or delete current state and
     have no fix; nor do the DelReg lines reported one by one (their section goes with the
@@ -173,14 +180,14 @@ class NonAdditiveOperation(Fixer):
         if directive == "delservice":  # DelService=name[,flags...]: one per line
             edits = [remove_values(ref, range(len(ref.values)))]
         else:
-            indexes = [i for i, v in enumerate(ref.values) if v.strip()]
-            removed = {(id(ref.entry), i) for i in range(len(ref.values))}
-            edits = [
-                remove_values(ref, range(len(ref.values))),
-                *drop_sections(
-                    ctx.model, [ref.values[i] for i in indexes], REG_DIRECTIVES, removed
-                ),
-            ]
+            edits = cleanup_edits(
+                ctx,
+                ref,
+                range(len(ref.values)),
+                frozenset({"delreg"}),
+                REG_DIRECTIVES,
+                lambda other: _kept(ctx, other, "delreg"),
+            )
         return self.make_fix(*edits, applicability=Applicability.UNSAFE)
 
 
@@ -215,6 +222,13 @@ def _kept(ctx: FixContext, ref: EntryRef, directive: str) -> str:
         if reg.kind is not RegKind.DEL or fold(reg.name) not in wanted:
             continue
         for line in reg.lines:
+            if fold(line.value_name.strip()) in _FILTER_VALUES:
+                return (
+                    f"[{reg.name}] line {line.ref.line} clears {line.value_name.strip()}: "
+                    "left in place, a filter an older version registered would stay in "
+                    "the device's stack; declare filters in a .Filters section (ISO028) "
+                    "and drop this by hand once no older version is installed"
+                )
             # HKR is another key in another install; an absolute root is the same key
             relative = fold(line.root.strip()) == "hkr"
             written = next(
