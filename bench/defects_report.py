@@ -37,9 +37,10 @@ Defect classes (issue 10):
 
 Each cell is ``files (instances)``.
 
-``--unsafe-fixes`` passes that option to every command run. A DelReg directive and its
-section removed whole is then the cleanup fix of ISO039 (issue 14), counted apart as 4u;
-class 4 keeps counting any other DelReg/BitReg line or directive converted or dropped.
+``--unsafe-fixes`` passes that option to every command run. A DelReg directive removed,
+and a DelReg section removed whole, are then the cleanup fix of ISO039 (issue 14),
+counted apart as 4u; class 4 keeps counting any other DelReg/BitReg line or directive
+converted or dropped (a line lost from a section that is still there).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ CLASSES = [
     ("2/3", "destination changed, a list relying on it unmoved"),
     ("3b", "DefaultDestDir changed, no list relying on it moved"),
     ("4", "DelReg/BitReg line converted or dropped"),
-    ("4u", "DelReg section removed whole (ISO039 cleanup, unsafe)"),
+    ("4u", "DelReg directive or whole section removed (ISO039 cleanup)"),
     ("5", "fixed-place consumer's file moved"),
     ("6", "Windows 9x-only INF edited"),
     ("7a", "'no [SourceDisksFiles] entry' for a listed file"),
@@ -174,22 +175,14 @@ def _no_sdf_wrong(data: bytes, messages: list[str]) -> int:
 
 
 def _cleanup_removed(output: bytes, lost: Counter[tuple[str, str, str]]) -> int:
-    """How many of the ``lost`` DelReg items (directives and lines) went with a DelReg
-    section removed whole, as ISO039's unsafe cleanup fix removes them: a line of a
-    section absent from ``output``, or a DelReg directive each of whose sections is."""
+    """How many of the ``lost`` DelReg items went as ISO039's unsafe cleanup fix removes
+    them: a DelReg directive (the directive items of :func:`lost_not_additive` are keyed
+    by the folded directive name), or a line of a DelReg section absent from ``output``
+    (removed whole; a line lost from a section that is still there is a conversion)."""
     sections = {s.folded for s in build_model(infmigrate.parse(output)).sections}
     removed = 0
-    for (kind, section, code), count in lost.items():
-        if kind != "delreg":
-            continue
-        if code.split("=", 1)[0].strip().casefold() == "delreg" and "=" in code:
-            names = [
-                n.strip().strip('"').casefold()
-                for n in code.split("=", 1)[1].split(";")[0].split(",")
-            ]
-            if all(n not in sections for n in names if n):
-                removed += count
-        elif section not in sections:
+    for (kind, section, _code), count in lost.items():
+        if kind == "delreg" or (kind.casefold() == "delreg" and section not in sections):
             removed += count
     return removed
 
