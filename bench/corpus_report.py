@@ -9,13 +9,17 @@ packages are imported instead of this one's; run it with that checkout's interpr
 with this script's reason categories, so that two versions compare line by line.
 
 Reasons: each list left in place counts once per category its reasons fall in ("lists"),
-and once per distinct reason text ("reasons": a list with two renamed files counts 2).
+and once per distinct reason text ("reasons": a list with two renamed files counts 2). A
+list whose move is an unsafe fix (a ``.security`` section it drops) counts under its
+reason when the run does not apply unsafe fixes.
 
 ``--extend-select ISO029,ISO057`` runs more rules with the file-placement ones, in the same
 fix loop (a co-installer removal then lets ISO001 move the list it held back);
-``--unsafe-fixes`` applies unsafe fixes too; ``--target-windows`` sets the target, as the
-command's options do. A list of DIRID 11/12 that no longer exists after the run (a
-co-installer's list ISO029 removed) is counted as removed, not as moved.
+``--unsafe-fixes`` applies unsafe fixes too, with the rules whose unsafe fixes unblock
+moves: ISO007 and ISO039 (removing DelFiles/RenFiles/DelReg/DelService cleanup) and
+ISO008 (the move that drops a ``.security`` section); ``--target-windows`` sets the
+target, as the command's options do. A list of DIRID 11/12 that no longer exists after
+the run (a co-installer's list ISO029 removed) is counted as removed, not as moved.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ def plans(ctx: FixContext) -> Any:
 
 
 RULES = [rule(c) for c in ("ISO001", "ISO002", "ISO003", "ISO006", "ISO012", "ISO015")]
+#: With --unsafe-fixes: the rules whose unsafe fixes unblock moves (issue 14).
+UNBLOCKING = [rule(c) for c in ("ISO007", "ISO008", "ISO039")]
 
 #: Reason categories, by a regex on the planner's wording.
 CATEGORIES = [
@@ -69,7 +75,7 @@ CATEGORIES = [
     ("renamed (ISO005)", r"is installed as"),
     ("bare-name reference (ISO004)", r"by bare name"),
     ("DelFiles/RenFiles (ISO007)", r"DelFiles or RenFiles"),
-    (".security section (ISO008)", r"sets its security"),
+    (".security section (ISO008)", r"sets its security|it drops \[.*\.security\]"),
     ("copied to another place too", r"is also copied to"),
     ("no SourceDisksFiles entry", r"has no \[SourceDisksFiles\] entry"),
     (
@@ -134,10 +140,16 @@ def main() -> None:
     parser.add_argument(
         "--extend-select", default="", help="more rule codes to run (comma-separated)"
     )
-    parser.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="apply unsafe fixes too, with ISO007, ISO008 and ISO039",
+    )
     parser.add_argument("--target-windows", default=None, help="the target Windows version")
     args = parser.parse_args()
-    rules = RULES + [rule(c.strip()) for c in args.extend_select.split(",") if c.strip()]
+    rules = (RULES + UNBLOCKING if args.unsafe_fixes else RULES) + [
+        rule(c.strip()) for c in args.extend_select.split(",") if c.strip()
+    ]
     settings = Settings(unsafe_fixes=args.unsafe_fixes)
     if args.target_windows is not None:
         from infmigrate.engine.builds import parse_windows
@@ -198,13 +210,15 @@ def main() -> None:
             - sum(len(p.file_list.files) for p in gone)
         )
         for p in remaining:
-            categories = [_category(reason) for reason in dict.fromkeys(p.blocked)]
+            why = [*p.blocked, *getattr(p, "unsafe", ())]
+            categories = [_category(reason) for reason in dict.fromkeys(why)]
             reasons.update(categories)
             lists.update(set(categories))
     print(
         f"checkout: {args.checkout.resolve()} (infmigrate from {Path(infmigrate.__file__).parent})"
     )
     print(f"corpus: {len(names)} INF/INX files, {time.perf_counter() - start:.1f} s")
+    print("fixes: safe and unsafe" if args.unsafe_fixes else "fixes: safe only")
     print(f"INFs copying files to System32 (DIRID 11/12, incl. the fallback): {legacy_infs}")
     print(f"  fully migrated to DIRID 13:   {migrated}")
     print(f"  partly migrated:              {partly}")

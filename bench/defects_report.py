@@ -1,7 +1,8 @@
 """Issue 10's defect classes, counted file by file over the shared corpus, for one or
 more infmigrate checkouts (e.g. before and after the fixes). Used for the closing note.
 
-    python bench/defects_report.py [--corpus PATH] [--counts-sample N] [--jobs N] CHECKOUT...
+    python bench/defects_report.py [--corpus PATH] [--counts-sample N] [--jobs N]
+        [--unsafe-fixes] CHECKOUT...
 
 For each CHECKOUT (a directory with the repository and its own ``.venv``), every file of
 the corpus manifest is copied into a temporary directory (never into a repository), and
@@ -35,6 +36,11 @@ Defect classes (issue 10):
 10. a file moved to DIRID 13 keeping a CopyFiles flag InfVerif 1103 rejects.
 
 Each cell is ``files (instances)``.
+
+``--unsafe-fixes`` passes that option to every command run. A DelReg directive removed,
+and a DelReg section removed whole, are then the cleanup fix of ISO039 (issue 14),
+counted apart as 4u; class 4 keeps counting any other DelReg/BitReg line or directive
+converted or dropped (a line lost from a section that is still there).
 """
 
 from __future__ import annotations
@@ -76,6 +82,7 @@ CLASSES = [
     ("2/3", "destination changed, a list relying on it unmoved"),
     ("3b", "DefaultDestDir changed, no list relying on it moved"),
     ("4", "DelReg/BitReg line converted or dropped"),
+    ("4u", "DelReg directive or whole section removed (ISO039 cleanup)"),
     ("5", "fixed-place consumer's file moved"),
     ("6", "Windows 9x-only INF edited"),
     ("7a", "'no [SourceDisksFiles] entry' for a listed file"),
@@ -167,7 +174,22 @@ def _no_sdf_wrong(data: bytes, messages: list[str]) -> int:
     return wrong
 
 
-def measure(checkout: Path, corpus: Path, names: list[str], sample: int, jobs: int) -> Tally:
+def _cleanup_removed(output: bytes, lost: Counter[tuple[str, str, str]]) -> int:
+    """How many of the ``lost`` DelReg items went as ISO039's unsafe cleanup fix removes
+    them: a DelReg directive (the directive items of :func:`lost_not_additive` are keyed
+    by the folded directive name), or a line of a DelReg section absent from ``output``
+    (removed whole; a line lost from a section that is still there is a conversion)."""
+    sections = {s.folded for s in build_model(infmigrate.parse(output)).sections}
+    removed = 0
+    for (kind, section, _code), count in lost.items():
+        if kind == "delreg" or (kind.casefold() == "delreg" and section not in sections):
+            removed += count
+    return removed
+
+
+def measure(
+    checkout: Path, corpus: Path, names: list[str], sample: int, jobs: int, unsafe: bool = False
+) -> Tally:
     command = _command(checkout)
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="infmigrate-defects-") as tmp:
@@ -176,7 +198,9 @@ def measure(checkout: Path, corpus: Path, names: list[str], sample: int, jobs: i
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(corpus / rel, work / rel)
         run = _runner(command, work)
-        common = ("--no-cache", "--exit-zero", "-j", str(jobs))
+        common: tuple[str, ...] = ("--no-cache", "--exit-zero", "-j", str(jobs))
+        if unsafe:
+            common += ("--unsafe-fixes",)
         start = time.perf_counter()
         out, err = run(*common, "--format", "json", ".")
         findings = json.loads(out or b"[]")
@@ -219,7 +243,10 @@ def measure(checkout: Path, corpus: Path, names: list[str], sample: int, jobs: i
                     len(found.unmoved_changed or []) + found.default_changed_with_unmoved,
                 )
                 tally.add("3b", rel, int(found.default_changed_nothing_moved))
-                tally.add("4", rel, sum(lost_not_additive(data, output).values()))
+                lost = lost_not_additive(data, output)
+                cleanup = _cleanup_removed(output, lost) if unsafe else 0
+                tally.add("4", rel, sum(lost.values()) - cleanup)
+                tally.add("4u", rel, cleanup)
                 tally.add("5", rel, len(fixed_place_moved(data, output)))
                 tally.add("6", rel, int(is_win9x_only(data)))
                 tally.add("10", rel, len(found.flags_1103 or []))
@@ -273,6 +300,9 @@ def main() -> None:
     parser.add_argument(
         "--list", action="store_true", help="also list the files affected, per class and checkout"
     )
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="run every command with --unsafe-fixes"
+    )
     args = parser.parse_args()
     names = corpus_names(args.corpus)
     results: list[tuple[str, Tally]] = []
@@ -281,11 +311,17 @@ def main() -> None:
         label = _label(checkout)
         print(f"measuring {label} ({checkout}) ...", file=sys.stderr)
         results.append(
-            (label, measure(checkout, args.corpus, names, args.counts_sample, args.jobs))
+            (
+                label,
+                measure(
+                    checkout, args.corpus, names, args.counts_sample, args.jobs, args.unsafe_fixes
+                ),
+            )
         )
     print(
         f"corpus: {len(names)} files of {args.corpus / 'MANIFEST.tsv'}, copied; "
-        "`infmigrate --no-cache --write` (safe fixes) over the copies"
+        f"`infmigrate --no-cache --write{' --unsafe-fixes' if args.unsafe_fixes else ''}` "
+        f"({'safe and unsafe' if args.unsafe_fixes else 'safe'} fixes) over the copies"
     )
     print("cells: files affected (instances)")
     width = max(len(text) for _, text in CLASSES) + 7

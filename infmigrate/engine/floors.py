@@ -119,6 +119,16 @@ FLOORS: dict[str, Floor] = {
             "25952",
         ),
         Floor(
+            "primitive-driver",
+            "primitive drivers: DefaultInstall / DefaultUninstall INFs installed and "
+            "uninstalled by the PnP platform (DiInstallDriver, DiUninstallDriver)",
+            _w10(18362),
+            f"Creating a primitive driver ({_DOCS}/develop/creating-a-primitive-driver)",
+            '"Starting with Windows 10 version 1903, the Plug and Play platform handles and '
+            'manages this type of software package"; "[DefaultUninstall] may not be '
+            'present", except with LegacyUninstall=1 for down-level OS versions',
+        ),
+        Floor(
             "audio-apo",
             "audio APO (COM) registration under HKR instead of HKCR",
             _w10(17763),

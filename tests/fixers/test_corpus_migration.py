@@ -12,7 +12,12 @@ For each real INF, after applying the safe fixes of the file-placement rules:
   also through a ``[Strings]`` value; see ``test_corpus_stale_paths`` for every spelling);
 * no entry unrelated to a fix changed: the cooked entries before and after are the same,
   once the paths of moved files are masked, outside ``[DestinationDirs]``, the CopyFiles
-  lines and lists that a split touched, and ``[Version]``'s PnpLockdown. When a split by
+  lines and lists that a split touched, and ``[Version]``'s PnpLockdown.
+
+The same holds with ``--unsafe-fixes`` for every file with a ``.security`` section (the
+only unsafe fix of these rules is the move that drops the section of a list, issue 14),
+where the dropped sections are the only other entries that may go: each a section of a
+list that moved. When a split by
   architecture copied sections, the entries are compared as sets, each copy's name read
   as its original's (``X.NTarm64.Services`` as ``X.NT.Services``, ``Svc_arm64`` as
   ``Svc``) and the install names of Models entries left out (a Models entry may be
@@ -27,6 +32,7 @@ from collections.abc import Iterable
 import pytest
 
 import infmigrate
+from infmigrate.engine.fixer import Settings
 from infmigrate.engine.model import InfModel, ListKind, build_model, find_paths, fold
 from infmigrate.engine.runner import fix
 from infmigrate.engine.syntax import InfFile
@@ -127,18 +133,30 @@ def _newlines(tree: InfFile) -> set[str]:
     return {line.newline for line in tree.lines() if line.newline}
 
 
+def _has_security(data: bytes) -> bool:
+    """Whether the file may have a ``.security`` section (ANSI or UTF-16 text)."""
+    lowered = data.lower()
+    return b".security" in lowered or ".security".encode("utf-16-le") in lowered
+
+
 @needs_corpus
 @pytest.mark.parametrize("name", FILES)
 def test_migration_keeps_everything_else(name: str) -> None:
     data = (CORPUS / name).read_bytes()
+    _check_migration(name, data, Settings())
+    if _has_security(data):
+        _check_migration(name, data, Settings(unsafe_fixes=True))
+
+
+def _check_migration(name: str, data: bytes, settings: Settings) -> None:
     tree = infmigrate.parse(data)
-    result = fix(tree, RULES, path=name)
+    result = fix(tree, RULES, settings, path=name)
     output = result.fixed.to_bytes()
     if output == data:
         return
     again = infmigrate.parse(output)
     assert again == result.fixed
-    assert fix(again, RULES, path=name).fixed.to_bytes() == output
+    assert fix(again, RULES, settings, path=name).fixed.to_bytes() == output
     assert (again.encoding, again.bom) == (tree.encoding, tree.bom)
     assert _newlines(again) <= _newlines(tree) | {tree.newline}
 
@@ -171,9 +189,23 @@ def test_migration_keeps_everything_else(name: str) -> None:
             assert (dirid, folder) not in old[file_name], (
                 f"line {ref.line} still names {file_name} at its old place"
             )  # type: ignore[attr-defined]
+    # a .security section goes only with its list's move (unsafe fixes, ISO008)
+    dropped = {fold(s.name) for s in before.sections} - {fold(s.name) for s in after.sections}
+    moved_lists = {
+        fold(fl.name)
+        for fl in after.file_lists
+        if fl.kind is ListKind.COPY and fl.destination.dirid == 13
+    }
+    for section in dropped:
+        assert section.endswith(".security") and section[: -len(".security")] in moved_lists, (
+            f"[{section}] was dropped"
+        )
+    kept_before = _masked_entries(before, moved) - Counter(
+        {k: v for k, v in _masked_entries(before, moved).items() if k[0] in dropped}
+    )
     if not origins:
-        assert _masked_entries(after, moved) == _masked_entries(before, moved)
+        assert _masked_entries(after, moved) == kept_before
     else:
         assert set(_masked_entries(after, moved, origins)) == set(
-            _masked_entries(before, moved, {})
+            k for k in _masked_entries(before, moved, {}) if k[0] not in dropped
         )

@@ -10,7 +10,9 @@ only as a whole, and only when every file in it can move:
   that installs the list (:mod:`._arch`); when the folders differ by architecture, the
   list is split by architecture (:mod:`._arch_split`) instead;
 * it is not renamed (DIRID 13 runs files under their source name, InfVerif 1100);
-* no ``<list>.security`` section is attached (1101), no DelFiles or RenFiles names it (1102);
+* no DelFiles or RenFiles names it (1102); a ``<list>.security`` section (1101) does not
+  block it, but makes the move an unsafe fix that drops the section (:attr:`ListPlan.unsafe`:
+  the driver store's access rights then apply to the files instead of the INF's);
 * it is not copied to another place as well;
 * no registry value loads it by bare name (a co-installer, a property page DLL), which
   would stop finding it once it leaves System32 (values the OS resolves itself, such as
@@ -78,7 +80,7 @@ from infmigrate.engine.fields import (
     spacing_after_commas,
     with_fields,
 )
-from infmigrate.engine.fixer import Edit, FixContext
+from infmigrate.engine.fixer import Applicability, Edit, FixContext
 from infmigrate.engine.floors import Floor
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, ModelsSection, placeholders
@@ -255,6 +257,16 @@ class ListPlan:
     branch_sections: int = 0
     #: What the fix does about the floor, for messages ("" for a plain move).
     build_note: str = ""
+    #: What makes the move an unsafe fix (a ``.security`` section it drops), for messages;
+    #: empty when the move is safe.
+    unsafe: list[str] = field(default_factory=list)
+    #: Edits that go with the move and make it unsafe (deleting the ``.security`` section).
+    drops: list[Edit] = field(default_factory=list)
+
+    @property
+    def applicability(self) -> Applicability:
+        """Unsafe when the move drops something the package set (:attr:`unsafe`)."""
+        return Applicability.UNSAFE if self.unsafe else Applicability.SAFE
 
     @property
     def destination(self) -> Destination:
@@ -647,7 +659,14 @@ class _Planner:
                 if fl.section is not None
                 else f"section [{fl.name}] does not exist"
             )
-        if fl.security is not None:  # fl.has_security, narrowed for the type checker
+        if fl.security is not None and dest.dirid in LEGACY:
+            # InfVerif 1101 rejects it with DIRID 13: the move drops it, an unsafe fix
+            plan.unsafe.append(
+                f"it drops [{fl.security.name}], since files in the driver store keep the "
+                "store's access rights (InfVerif 1101)"
+            )
+            plan.drops = [Edit.delete_section(block) for block in fl.security.blocks]
+        elif fl.security is not None:  # fl.has_security, narrowed for the type checker
             plan.blocked.append(
                 f"[{fl.security.name}] sets its security; files in the driver store "
                 "keep the store's ACLs (InfVerif 1101)"
@@ -901,6 +920,8 @@ class _Planner:
                     f"{p.file_list.name} is also installed on Windows builds below "
                     f"{floor} (it needs a branch of its own)"
                 )
+            elif p.unsafe:  # moved on its own, by an unsafe fix
+                out.append(f"moving {p.file_list.name} is unsafe: {'; '.join(p.unsafe)}")
             elif p.arch_groups:
                 out.append(
                     f"the files of {p.file_list.name} come from different folders on "
@@ -1023,10 +1044,13 @@ class _Planner:
                 if isinstance(split, str):
                     plan.blocked.append(split)
                 else:
-                    plan.edits = split + plan.decorate_edits
+                    plan.edits = split + plan.decorate_edits + plan.drops
                 continue
             plan.edits = (
-                self._list_edits(plan) + self._reference_edits([plan]) + plan.decorate_edits
+                self._list_edits(plan)
+                + self._reference_edits([plan])
+                + plan.decorate_edits
+                + plan.drops
             )
         if branched and all(not p.blocked for p in relying):
             # every list relying on it got a branch of its own: it stays for the old side

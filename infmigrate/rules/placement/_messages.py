@@ -17,3 +17,8 @@ def place(dirid: int | None, subdir: str = "") -> str:
 
 def blocked(reason: str) -> str:
     return f"; it cannot move yet: {reason}" if reason else ""
+
+
+def unsafe(reasons: list[str]) -> str:
+    """What makes a move an unsafe fix (:attr:`ListPlan.unsafe`), for the message."""
+    return f"; moving it is an unsafe fix: {'; '.join(reasons)}" if reasons else ""

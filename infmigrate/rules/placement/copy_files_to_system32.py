@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
-from infmigrate.rules.placement._messages import blocked, place
+from infmigrate.rules.placement._messages import blocked, place, unsafe
 
 
 @register
@@ -44,15 +44,19 @@ class CopyFilesToSystem32(Fixer):
     ## Fix safety
     Safe. A list moves only when every file in it can run from the driver store: same name
     as its source (no rename), a known source subdirectory (which becomes the destination
-    subdirectory, as InfVerif 1100 requires), no `.security` section, no DelFiles or
-    RenFiles of it, not copied anywhere else, no registry value loading it by bare name,
-    no path to it inside a `[Strings]` value, and no consumer that looks for it in a fixed
-    place (colour profiles, CNG and Winsock providers, print monitors...: the table
-    below). Every path that names a moved file at its old place (ServiceBinary, registry
-    values, any other field) is rewritten to
-    `%13%\\<subdir>\\<file>` in the same fix, so nothing still points to System32. A list that
-    relies on `DefaultDestDir` gets its own entry, unless every list relying on it moves
-    to the package root, in which case `DefaultDestDir` itself becomes 13.
+    subdirectory, as InfVerif 1100 requires), no DelFiles or RenFiles of it, not copied
+    anywhere else, no registry value loading it by bare name, no path to it inside a
+    `[Strings]` value, and no consumer that looks for it in a fixed place (colour
+    profiles, CNG and Winsock providers, print monitors...: the table below). Every path
+    that names a moved file at its old place (ServiceBinary, registry values, any other
+    field) is rewritten to `%13%\\<subdir>\\<file>` in the same fix, so nothing still
+    points to System32. A list
+    with a `.security` section moves by an **unsafe** fix that drops the section in the
+    same fix (InfVerif 1101 rejects it with DIRID 13; the files then keep the driver
+    store's access rights: ISO008); such a list gets its own `13` entry rather than
+    moving with `DefaultDestDir`. A list that relies on `DefaultDestDir` gets its own
+    entry, unless every list relying on it moves to the package root, in which case
+    `DefaultDestDir` itself becomes 13.
     **Floors and the target.** Files run from the driver store from Windows 10 1709 (build
     16299) on, UMDF drivers from 1803 (17134), NetCfg components (Class NetService,
     NetTrans, NetClient) from 25319, network notify objects from 25341, file system
@@ -235,7 +239,11 @@ class CopyFilesToSystem32(Fixer):
             dest = fl.destination
             if dest.origin == "fallback":
                 continue  # ISO012's case
-            fix = self.make_fix(*plan.edits) if plan.edits and not plan.blocked else None
+            fix = (
+                self.make_fix(*plan.edits, applicability=plan.applicability)
+                if plan.edits and not plan.blocked
+                else None
+            )
             what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"
             where = places.get(id(dest))
             if where is None:
@@ -260,6 +268,7 @@ class CopyFilesToSystem32(Fixer):
             yield self.diagnostic(
                 at,
                 f"{what} copied{where} instead of the driver store (DIRID 13)"
-                f"{blocked(plan.reason())}{drops}{plan.build_note if fix else ''}",
+                f"{blocked(plan.reason())}{drops}{plan.build_note if fix else ''}"
+                f"{unsafe(plan.unsafe if fix else [])}",
                 fix,
             )

@@ -5,9 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
-from infmigrate.engine.model.files import ListKind
+from infmigrate.engine.fixer import (
+    Applicability,
+    Diagnostic,
+    Fix,
+    FixAvailability,
+    FixContext,
+    Fixer,
+)
+from infmigrate.engine.model import fold
+from infmigrate.engine.model.files import FileList, ListKind
+from infmigrate.engine.model.reach import Reference
+from infmigrate.rules.placement._cleanup import (
+    FILE_DIRECTIVES,
+    cleanup_edits,
+    kept_because,
+    remove_values,
+)
 from infmigrate.rules.placement._copies import place_text
+from infmigrate.rules.placement._driver_store import DriverStorePlans
 
 _KINDS = {"delfiles": ListKind.DEL, "renfiles": ListKind.REN}
 #: How many file names a message lists.
@@ -47,19 +63,46 @@ class DelFilesOrRenFiles(Fixer):
     name instead of renaming it with `RenFiles`.
 
     ## Fix safety
-    There is no fix: whether stale files of an older version must still be removed is the
-    author's decision.
+    Unsafe: the fix removes the directive (the value naming the list, or the whole line),
+    with the other DelFiles (or RenFiles) directives naming the same list that are cleanup
+    too or that no install section runs, and, when no CopyFiles, DelFiles or RenFiles
+    directive names it any more, the list section and its `[DestinationDirs]` entry (so
+    no section is left that nothing reaches, InfVerif 2083). What an older version left in System32
+    then stays there, and a RenFiles no longer renames an old file out of the way. Once
+    it is gone, the lists it kept in System32 move to the driver store (ISO001: a file
+    named by DelFiles or RenFiles, or a list whose `[DestinationDirs]` entry or
+    `DefaultDestDir` it shares, cannot move while it is there, so that a DelFiles aimed
+    at a file the package copies never ends up deleting from DIRID 13). The fix is
+    offered only for cleanup of an older install, a directive that an install section
+    of this INF (DDInstall, DefaultInstall, ClassInstall32) runs; one that a
+    `DefaultUninstall` section runs is the package's own uninstall for Windows before
+    1903 (`LegacyUninstall=1`, as the WDK minifilter samples keep it for their downlevel
+    branch) and stays, with the reason.
+
+    Microsoft's pages say what these directives are for: DelFiles should never name a
+    file a CopyFiles also names (SetupAPI may skip copying a signed file already there,
+    yet delete it), and InfVerif's 1308/1309 explain that "when a driver is deleted from
+    the system, the appropriate operations to clean up the driver will be automatically
+    performed".
 
     ## References
     - [INF DelFiles directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-delfiles-directive)
     - [INF RenFiles directive](https://learn.microsoft.com/windows-hardware/drivers/install/inf-renfiles-directive)
     - [Using a universal INF file](https://learn.microsoft.com/windows-hardware/drivers/install/using-a-universal-inf-file)
-    - [InfVerif 1102, 1300-1309](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - [InfVerif 1102, 1300-1302, 1308/1309](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings):
+      1102 "Invalid directive <value>, cannot be used with DIRID <value>", 1300-1302
+      "Found legacy ...", 1308/1309 the non-additive operations
+    - [Creating a primitive driver](https://learn.microsoft.com/windows-hardware/drivers/develop/creating-a-primitive-driver),
+      Legacy Compatibility (`LegacyUninstall=1`)
+    - Windows-driver-samples, `filesys/miniFilter/passThrough/passThrough.inf`: DelFiles
+      and DelService kept in `[DefaultUninstall.NT$ARCH$]`, with `LegacyUninstall = 1`
     """
 
     code = "ISO007"
     name = "del-files-or-ren-files"
     message = "DelFiles or RenFiles deletes or renames installed files"
+    fix_title = "Remove the directive (and the list it alone names)"
+    availability = FixAvailability.SOMETIMES
     infverif = (1102, 1300, 1301, 1302, 1308, 1309)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
@@ -109,4 +152,56 @@ class DelFilesOrRenFiles(Fixer):
                     "its final name and copy it to the driver store (DIRID 13) instead"
                 )
                 codes = (1300, 1301, 1302, 1308, 1309)
-            yield self.diagnostic(ref.entry, text, infverif=codes)
+            kept = kept_because(ctx, ref.entry)
+            fix = None
+            if kept:
+                text += f"; not fixed: {kept}"
+            else:
+                fix = self._fix(ctx, ref)
+                held = _held_back(ctx, fl)
+                if held:
+                    text += f"; it keeps {held} from moving to the driver store (ISO001)"
+                text += "; the fix removes it (unsafe: what an older version left there stays)"
+            yield self.diagnostic(ref.entry, text, fix, infverif=codes)
+
+    def _fix(self, ctx: FixContext, ref: Reference) -> Fix:
+        key = fold(ref.directive)
+        if ref.kind == "copy_file":  # DelFiles=@file: no section to drop
+            edits = [remove_values(ref.entry, [ref.index])]
+        else:
+            edits = cleanup_edits(
+                ctx,
+                ref.entry,
+                [ref.index],
+                frozenset({key}),
+                FILE_DIRECTIVES,
+                lambda other: kept_because(ctx, other),
+            )
+        return self.make_fix(*edits, applicability=Applicability.UNSAFE)
+
+
+def _held_back(ctx: FixContext, fl: FileList | None) -> str:
+    """The CopyFiles lists that a file of the DelFiles/RenFiles list keeps from moving:
+    those copying a file of the same name (either side of a rename), or sharing the
+    list's name (and so its ``[DestinationDirs]`` entry)."""
+    if fl is None or fl.missing:
+        return ""
+    expand = ctx.model.strings.expand
+    names = {fold(expand(c.dest_name)) for c in fl.files}
+    names |= {fold(expand(c.source_name)) for c in fl.files if fl.kind is ListKind.REN}
+    held = []
+    for plan in ctx.analysis(DriverStorePlans).legacy:
+        other = plan.file_list
+        if not plan.blocked or other.file is not None:
+            continue
+        if fold(other.name) == fold(fl.name) or any(
+            fold(expand(c.dest_name)) in names for c in other.files
+        ):
+            held.append(other.name)
+    if not held:
+        return ""
+    return (
+        "list " + ", ".join(dict.fromkeys(held))
+        if len(held) == 1
+        else ("lists " + ", ".join(dict.fromkeys(held)))
+    )

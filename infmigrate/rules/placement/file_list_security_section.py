@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
+from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.rules.placement._copies import copy_lists
-from infmigrate.rules.placement._messages import place
+from infmigrate.rules.placement._driver_store import DriverStorePlans
+from infmigrate.rules.placement._messages import blocked, place
 
 
 @register
@@ -39,21 +40,32 @@ class FileListSecuritySection(Fixer):
     (`HKR,,Security,,"D:P(...)"` in DDInstall.HW).
 
     ## Fix safety
-    There is no fix: dropping the section changes the files' access rights, a decision the
-    author has to make.
+    Unsafe, and only as part of the move. A list in System32 or System32\\drivers that can
+    otherwise move to the driver store moves with the section dropped, in one fix (the
+    same fix ISO001 offers): InfVerif rejects a security descriptor with DIRID 13 (1101),
+    and files in the driver store keep the store's own access rights, so the descriptor
+    the INF set no longer applies. That changes who can read or replace the files, which
+    is why the fix needs `--unsafe-fixes`. A section on a list that does not move (a
+    rename, DelFiles, a bare-name load...: the finding says why) stays, as does a section
+    on a list already in the driver store (drop it by hand), and without
+    `--unsafe-fixes` the list stays where it is with its section.
 
     ## References
     - [INF CopyFiles directive: file-list-section.security](https://learn.microsoft.com/windows-hardware/drivers/install/inf-copyfiles-directive)
     - [Run from Driver Store](https://learn.microsoft.com/windows-hardware/drivers/develop/run-from-driver-store)
-    - [InfVerif 1101](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - [InfVerif 1101, "Security descriptors cannot be used with DIRID <value>"](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
+    - [Driver package isolation: PnpLockdown and the driver store](https://learn.microsoft.com/windows-hardware/drivers/develop/driver-isolation)
     """
 
     code = "ISO008"
     name = "file-list-security-section"
     message = "a file list that runs, or would run, from the driver store sets its own security"
+    fix_title = "Move the list to the driver store (DIRID 13) and drop its security section"
+    availability = FixAvailability.SOMETIMES
     infverif = (1101,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        plans = ctx.analysis(DriverStorePlans).by_list
         seen: set[int] = set()
         for fl in copy_lists(ctx.model):
             dest = fl.destination
@@ -61,18 +73,35 @@ class FileListSecuritySection(Fixer):
             if security is None or dest.dirid not in (11, 12, 13) or id(security) in seen:
                 continue
             seen.add(id(security))
+            plan = plans.get(id(fl))
+            fix = None
             if dest.dirid == 13:
                 where = "copied to the driver store (DIRID 13), where InfVerif rejects it (1101)"
+                then = (
+                    "remove the section (files in the driver store keep the store's access rights)"
+                )
             else:
                 where = (
-                    f"copied to {place(dest.dirid, dest.subdir.strip().strip(chr(92)))}; "
-                    "it keeps the list from moving to the driver store (DIRID 13, "
-                    "InfVerif 1101)"
+                    f"copied to {place(dest.dirid, dest.subdir.strip().strip(chr(92)))}, "
+                    "from where it would move to the driver store (DIRID 13), which "
+                    "rejects it (InfVerif 1101)"
                 )
+                if plan is not None and plan.movable and plan.edits:
+                    fix = self.make_fix(*plan.edits, applicability=plan.applicability)
+                    then = (
+                        "the fix that moves the list drops the section (unsafe: files in "
+                        "the driver store keep the store's access rights instead)"
+                    )
+                else:
+                    reason = plan.reason() if plan is not None else ""
+                    then = (
+                        "remove the section when the list moves (files in the driver store "
+                        f"keep the store's access rights){blocked(reason)}"
+                    )
             yield self.diagnostic(
                 security.blocks[0].header,
                 f"[{security.name}] sets the security of file list {fl.name}, which is "
-                f"{where}: remove the section, since files in the driver store keep the "
-                'store\'s access rights, and secure the device instead (HKR,,Security,,"D:..." '
-                "in DDInstall.HW)",
+                f"{where}: {then}; to restrict access, secure the device instead "
+                '(HKR,,Security,,"D:..." in DDInstall.HW)',
+                fix,
             )

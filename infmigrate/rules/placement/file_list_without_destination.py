@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.rules.placement._driver_store import DriverStorePlans
-from infmigrate.rules.placement._messages import blocked
+from infmigrate.rules.placement._messages import blocked, unsafe
 
 
 @register
@@ -57,11 +57,16 @@ class FileListWithoutDestination(Fixer):
             fl = plan.file_list
             if plan.destination.origin != "fallback" or not fl.references:
                 continue
-            fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
+            fix = (
+                self.make_fix(*plan.edits, applicability=plan.applicability)
+                if plan.movable and plan.edits
+                else None
+            )
             yield self.diagnostic(
                 fl.references[0].entry,
                 f"file list {fl.name} has no [DestinationDirs] entry and there is no "
                 f"DefaultDestDir, so it goes to DIRID 11 (System32){blocked(plan.reason())}"
-                f"{plan.build_note if plan.movable and plan.edits else ''}",
+                f"{plan.build_note if plan.movable and plan.edits else ''}"
+                f"{unsafe(plan.unsafe if fix else [])}",
                 fix,
             )

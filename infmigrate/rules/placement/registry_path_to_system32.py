@@ -8,7 +8,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.engine.model.registry import parse_reg_line
 from infmigrate.rules.placement._driver_store import DriverStorePlans
-from infmigrate.rules.placement._messages import blocked, place
+from infmigrate.rules.placement._messages import blocked, place, unsafe
 
 
 @register
@@ -70,7 +70,11 @@ class RegistryPathToSystem32(Fixer):
                 if line is None or use.field < 4:
                     continue
                 dest = plan.destination
-                fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
+                fix = (
+                    self.make_fix(*plan.edits, applicability=plan.applicability)
+                    if plan.movable and plan.edits
+                    else None
+                )
                 note = (
                     " (a kernel reader of this REG_SZ value must open it as \\??\\<path>)"
                     if line.type == "sz"
@@ -81,6 +85,7 @@ class RegistryPathToSystem32(Fixer):
                     f"value {line.value_name or '(default)'} names "
                     f"{use.copy.dest_name} in {place(dest.dirid, dest.subdir)}"
                     f"{note}{blocked(plan.reason())}"
-                    f"{plan.build_note if plan.movable and plan.edits else ''}",
+                    f"{plan.build_note if plan.movable and plan.edits else ''}"
+                    f"{unsafe(plan.unsafe if fix else [])}",
                     fix,
                 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.rules.placement._driver_store import DriverStorePlans
-from infmigrate.rules.placement._messages import blocked, place
+from infmigrate.rules.placement._messages import blocked, place, unsafe
 
 
 @register
@@ -61,12 +61,17 @@ class ServiceBinaryInSystem32(Fixer):
                     continue
                 seen.add(id(use.ref))
                 dest = plan.destination
-                fix = self.make_fix(*plan.edits) if plan.movable and plan.edits else None
+                fix = (
+                    self.make_fix(*plan.edits, applicability=plan.applicability)
+                    if plan.movable and plan.edits
+                    else None
+                )
                 yield self.diagnostic(
                     use.ref,
                     f"ServiceBinary points to {use.copy.dest_name} in "
                     f"{place(dest.dirid, dest.subdir)} instead of the driver store"
                     f"{blocked(plan.reason())}"
-                    f"{plan.build_note if plan.movable and plan.edits else ''}",
+                    f"{plan.build_note if plan.movable and plan.edits else ''}"
+                    f"{unsafe(plan.unsafe if fix else [])}",
                     fix,
                 )
