@@ -50,11 +50,70 @@ def _printed_long_lines(n: int) -> tuple[int, int]:
 
 def test_a_long_line_is_printed_a_bounded_number_of_times() -> None:
     findings, printed = _printed_long_lines(300)
-    assert findings >= 300  # one finding per list name: the shape that was quadratic
+    # one finding names the lists whose sections do not exist (a finding per name was the
+    # shape that was quadratic, and the one that cost an object per name)
+    assert findings == 1
     # printed for the file's text, the diff, and once per rule that reports on it, not
     # once per finding
     assert printed < 30
-    assert _printed_long_lines(600)[1] == printed
+    assert _printed_long_lines(600) == (findings, printed)
+
+
+def test_the_finding_of_a_long_line_names_ten_lists_and_counts_the_rest() -> None:
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    result = process(_copyfiles_line(500), "long.inf", options, want_fix=False)
+    (finding,) = [d for d in result.diagnostics if d.line == 12]
+    assert finding.code == "ISO001"
+    assert finding.message.startswith(
+        "file lists L0, L1, L2, L3, L4, L5, L6, L7, L8, L9 and 490 more"
+    )
+    assert len(finding.message) < 300
+
+
+def _work_per_round(n: int) -> dict[str, int]:
+    """Objects and calls while one long line of ``n`` missing lists is processed (checked
+    and fixed: the fix adds PnpLockdown, so the rules run on two trees)."""
+    from infmigrate.engine.model import build as model_build
+    from infmigrate.engine.model import references
+    from infmigrate.rules.placement import _driver_store
+
+    counts = {"models": 0, "accumulators": 0, "list accumulators": 0, "list plans": 0}
+    originals = {
+        "models": model_build._build,
+        "accumulators": references._Acc.__init__,
+        "list accumulators": references._ListAcc.__init__,
+        "list plans": _driver_store.ListPlan.__init__,
+    }
+
+    def counting(what: str):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            counts[what] += 1
+            return originals[what](*args, **kwargs)
+
+        return wrapper
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    with (
+        mock.patch.object(model_build, "_build", counting("models")),
+        mock.patch.object(references._Acc, "__init__", counting("accumulators")),
+        mock.patch.object(references._ListAcc, "__init__", counting("list accumulators")),
+        mock.patch.object(_driver_store.ListPlan, "__init__", counting("list plans")),
+    ):
+        result = process(_copyfiles_line(n), "long.inf", options, want_fix=True, want_diff=True)
+    assert not result.error and result.changed
+    return counts
+
+
+def test_a_name_on_a_long_line_costs_no_accumulator_plan_or_second_model() -> None:
+    """Issue 18: each name of a CopyFiles line cost a reference and a list accumulator
+    (dictionaries each), a full list plan, and the model was built again after each round
+    to print the target. Now: one model a round (two rounds: check, then the fixed tree),
+    and nothing per name but the model's reference and list and a one-reason plan."""
+    small, large = _work_per_round(200), _work_per_round(400)
+    assert small == large
+    assert small["models"] == 2
+    assert small["list accumulators"] == 0
+    assert small["list plans"] == 0
 
 
 def _lists_copied_to_drivers(n: int, *, paths: bool = False) -> bytes:

@@ -30,6 +30,8 @@ from infmigrate.engine.syntax.nodes import Line
 
 if TYPE_CHECKING:
     from infmigrate.engine.model import InfModel
+    from infmigrate.engine.model.decorations import Manufacturer
+    from infmigrate.engine.model.reach import InstallSection
 
 __all__ = [
     "Analysis",
@@ -239,6 +241,10 @@ class FixContext:
     path: str = "-"
     #: The results of the analyses the round's rules share (see :meth:`analysis`).
     _analyses: Analyses = field(default_factory=Analyses, init=False, repr=False)
+    #: What :meth:`ranges_inputs` gives, kept when the model is released.
+    _kept: tuple[tuple[Manufacturer, ...], tuple[InstallSection, ...]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @cached_property
     def model(self) -> InfModel:
@@ -253,14 +259,27 @@ class FixContext:
         :mod:`infmigrate.engine.analysis`."""
         return self._analyses.get(provider, self)
 
+    def ranges_inputs(self) -> tuple[tuple[Manufacturer, ...], tuple[InstallSection, ...]]:
+        """The model's ``manufacturers`` and ``install_sections`` (what the build ranges
+        and the target in force are read from), kept by :meth:`release`: asking for them
+        afterwards does not build the whole model again (on a line naming thousands of
+        lists, a second model cost as much as the rules' own)."""
+        kept = self._kept
+        if kept is not None:
+            return kept
+        model = self.model
+        return model.manufacturers, model.install_sections
+
     def release(self) -> None:
         """Drop the model and the shared analyses once every rule has run: the model's
         reference cycles (sections and their entries point at each other) would keep it
         until the next cyclic collection, which is paused while a file is processed, so
-        each fixing round would add a model to the file's peak memory."""
+        each fixing round would add a model to the file's peak memory. What
+        :meth:`ranges_inputs` gives is kept."""
         self._analyses = Analyses()
         model = self.__dict__.pop("model", None)
         if model is not None:
+            self._kept = (model.manufacturers, model.install_sections)
             from infmigrate.engine.model.build import release_model
 
             release_model(model)

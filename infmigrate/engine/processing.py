@@ -252,8 +252,7 @@ def _target(ctx: FixContext, settings: Settings) -> str:
     its own decorations allow: from the model the rules built), for ``--verbose``."""
     if settings.target_windows is not None:
         return target_in_force(settings.target_windows, _NO_RANGES)[1]
-    model = ctx.model
-    return target_in_force(None, build_ranges(model.manufacturers, model.install_sections))[1]
+    return target_in_force(None, build_ranges(*ctx.ranges_inputs()))[1]
 
 
 _NO_RANGES = BuildRanges({}, {})

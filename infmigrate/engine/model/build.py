@@ -117,7 +117,10 @@ class InfModel:
     _entries: dict[int, EntryRef] | None
     _contexts: Mapping[str, frozenset[SectionContext]]
     _roles: Mapping[str, frozenset[str]]
-    _refs_to: Mapping[str, tuple[Reference, ...]]
+    #: The :attr:`references` by the folded name they name, built on the first
+    #: :meth:`references_to` (``None`` until then): a line naming thousands of lists made
+    #: it a dictionary entry, a list and a tuple per name, which few rules ever ask for.
+    _refs_to: Mapping[str, tuple[Reference, ...]] | None
 
     # --- lookups -----------------------------------------------------------------------
 
@@ -155,7 +158,15 @@ class InfModel:
 
     def references_to(self, section: LogicalSection | str) -> tuple[Reference, ...]:
         """The references that name a section (also when it is missing: pass the name)."""
-        return self._refs_to.get(_key(section), ())
+        refs_to = self._refs_to
+        if refs_to is None:
+            found: dict[str, list[Reference]] = {}
+            for ref in self.references:
+                if ref.kind != "copy_file":
+                    found.setdefault(fold(ref.name), []).append(ref)
+            refs_to = {k: tuple(v) for k, v in found.items()}
+            object.__setattr__(self, "_refs_to", refs_to)  # a cache: frozen to everyone else
+        return refs_to.get(_key(section), ())
 
     @property
     def nonuniform_references(self) -> tuple[Reference, ...]:
@@ -241,10 +252,6 @@ def _build(tree: InfFile) -> InfModel:
     destinations = DestinationDirs(section_map.get("destinationdirs"), strings)
     sources = SourceIndex(sections, strings)
     graph = build_graph(sections, section_map, strings, manufacturers, destinations, sources)
-    refs_to: dict[str, list[Reference]] = {}
-    for ref in graph.references:
-        if ref.kind != "copy_file":
-            refs_to.setdefault(fold(ref.name), []).append(ref)
     unreachable = tuple(
         s for s in sections if s.folded not in graph.reached and not _well_known(s.folded)
     )
@@ -270,5 +277,5 @@ def _build(tree: InfFile) -> InfModel:
         _entries=None,
         _contexts=graph.contexts,
         _roles=graph.roles,
-        _refs_to=MappingProxyType({k: tuple(v) for k, v in refs_to.items()}),
+        _refs_to=None,
     )
