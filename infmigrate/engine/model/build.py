@@ -121,6 +121,9 @@ class InfModel:
     #: :meth:`references_to` (``None`` until then): a line naming thousands of lists made
     #: it a dictionary entry, a list and a tuple per name, which few rules ever ask for.
     _refs_to: Mapping[str, tuple[Reference, ...]] | None
+    #: :meth:`file_list`'s index (kind, folded name, ``@file``) -> the first such list,
+    #: built on its first call.
+    _lists: dict[tuple[ListKind, str, bool], FileList] | None = None
 
     # --- lookups -----------------------------------------------------------------------
 
@@ -180,17 +183,14 @@ class InfModel:
 
     def file_list(self, name: str, kind: ListKind = ListKind.COPY) -> FileList | None:
         """The file list of that name (or ``@file`` name) and directive."""
-        want = fold(name.lstrip("@"))
-        return next(
-            (
-                f
-                for f in self.file_lists
-                if f.kind is kind
-                and fold(f.name) == want
-                and (f.file is not None) == name.startswith("@")
-            ),
-            None,
-        )
+        index = self._lists
+        if index is None:
+            # built once: a DelFiles line naming thousands of lists looks each one up
+            index = {}
+            for f in self.file_lists:
+                index.setdefault((f.kind, fold(f.name), f.file is not None), f)
+            object.__setattr__(self, "_lists", index)  # a cache: frozen to everyone else
+        return index.get((kind, fold(name.lstrip("@")), name.startswith("@")))
 
     def services_named(self, name: str) -> tuple[ServiceInstall, ...]:
         """Every AddService of a service name (case-insensitive, expanded)."""

@@ -190,7 +190,10 @@ def destination_groups(
         dest = fl.destination
         if fl.kind not in wanted or dest.entry is None:
             continue
-        groups.setdefault(id(dest.entry), (dest.entry, dest, []))[2].append(fl)
+        group = groups.get(id(dest.entry))
+        if group is None:
+            group = groups[id(dest.entry)] = (dest.entry, dest, [])
+        group[2].append(fl)
     return sorted(groups.values(), key=lambda g: g[0].line)
 
 

@@ -138,7 +138,12 @@ class CopyFilesToSystem32(Fixer):
     moves gets its own `13` entry instead. A list's own entry is not rewritten when a
     DelFiles or RenFiles directive names the same list. The `DefaultDestDir` finding
     names the first ten reasons it stays and counts the others ("and 12 more"): each
-    list that cannot move has its own finding saying why.
+    list that cannot move has its own finding saying why, except lists whose section
+    does not exist: the lists of one line that are missing share one finding on that
+    line, which names the first ten and counts the others (`file lists L1, L2 and 12 more
+    are copied ...; they cannot move yet: their sections do not exist`), as a linter
+    reports thousands of undefined names of one line (a line naming a single missing list
+    keeps that list's own finding). A suppression comment on the line silences it.
 
     Flags DIRID 13 rejects (InfVerif 1103, "flag not allowed with a DIRID") are dropped
     from the moved file's CopyFiles entry in the same fix, other flags kept in their

@@ -41,6 +41,10 @@ class FileListWithoutDestination(Fixer):
     run from the driver store, and every path naming the files in System32 is rewritten
     to `%13%\\...` in the same fix.
 
+    Lists whose section does not exist cannot move; the missing lists of one line share
+    one finding on that line, naming the first ten and counting the others (a line
+    naming a single missing list keeps that list's own finding).
+
     ## References
     - [DestinationDirs section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section)
     - [InfVerif 1275, 1322](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
