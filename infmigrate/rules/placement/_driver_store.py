@@ -820,14 +820,14 @@ class _Planner:
 
     # --- edits ------------------------------------------------------------------------
 
-    def _default_blockers(self, relying: list[ListPlan]) -> list[str]:
+    def _default_blockers(self, relying: list[ListPlan]) -> _Reasons:
         """Why DefaultDestDir cannot become 13: every list it governs that does not move
-        whole to the package root with it (empty: it can)."""
+        whole to the package root with it (none: it can)."""
         explicit = self.model.destination_dirs.explicit_folded
         # the folded names of the lists (and of the @file copies) that rely on it
         lists: set[str] = set()
         files: set[str] = set()
-        out: list[str] = []
+        out = _Reasons()
         for p in relying:
             fl = p.file_list
             if fl.file is not None:
@@ -835,7 +835,13 @@ class _Planner:
             else:
                 lists.add(fold(fl.name))
             if p.blocked:
-                out.append(f"{fl.name}: {p.reason()}")
+                if not fl.files and fl.file is None and len(p.blocked) == 1:
+                    # "<name>: section [<name>] does not exist" (or "has no files"): no other
+                    # reason can be the same text (list names differ, and no other reason
+                    # says that): counted, made only if shown
+                    out.add_unique(p)
+                else:
+                    out.append(f"{fl.name}: {p.reason()}")
             elif p.arch_groups:
                 out.append(
                     f"the files of {fl.name} come from different folders on different architectures"
@@ -872,19 +878,19 @@ class _Planner:
                         f"CopyFiles {what} ({where}) relies on it and is in a section "
                         "no install of this INF reaches"
                     )
-        return list(dict.fromkeys(out))
+        return out
 
     def _edits(self, result: Plans) -> None:
         dd = self.model.destination_dirs
         default = dd.default
         relying = [p for p in result.legacy if p.destination.origin == "default"]
         default_legacy = default is not None and default.dirid in LEGACY
-        blockers = self._default_blockers(relying) if default_legacy else []
-        if default_legacy and not relying:
+        blockers = self._default_blockers(relying) if default_legacy else _Reasons()
+        if default_legacy and not relying and not blockers.count:
             # Nothing would move: rewriting it gains nothing, and whatever uses it that
             # this INF does not show (a class installer, another INF's Needs) would break.
-            blockers = blockers or ["no file list that relies on it is installed"]
-        everyone_moves = not blockers
+            blockers.append("no file list that relies on it is installed")
+        everyone_moves = not blockers.count
         if default_legacy and everyone_moves:
             # DefaultDestDir is always read from an entry (DestinationDirs.default)
             assert default is not None and default.entry is not None
@@ -895,7 +901,7 @@ class _Planner:
                 result.default_edits += self._flag_edits(p)
             result.default_edits += self._reference_edits(relying)
         elif default_legacy:
-            result.default_blocked = _enumerate_reasons(blockers)
+            result.default_blocked = blockers.text()
         for plan in result.legacy + result.subdir_mismatch:
             if not plan.movable:
                 continue
@@ -1079,13 +1085,38 @@ class _Planner:
 SHOWN_BLOCKERS = 10
 
 
-def _enumerate_reasons(reasons: list[str]) -> str:
-    """The reasons joined with "; ", the first :data:`SHOWN_BLOCKERS` only, then "and N
-    more"."""
-    if len(reasons) <= SHOWN_BLOCKERS:
-        return "; ".join(reasons)
-    rest = len(reasons) - SHOWN_BLOCKERS
-    return "; ".join(reasons[:SHOWN_BLOCKERS]) + f"; and {rest} more"
+class _Reasons:
+    """Distinct reasons, in order: the first :data:`SHOWN_BLOCKERS` kept, all counted."""
+
+    __slots__ = ("count", "seen", "shown")
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.count = 0
+        self.seen: set[str] = set()
+
+    def append(self, reason: str) -> None:
+        """Add a reason (nothing if the same text came before)."""
+        if reason in self.seen:
+            return
+        self.seen.add(reason)
+        self.count += 1
+        if len(self.shown) < SHOWN_BLOCKERS:
+            self.shown.append(reason)
+
+    def add_unique(self, plan: ListPlan) -> None:
+        """Add the reason of a list without files whose one reason no other reason can
+        equal (a line may name hundreds of thousands: their text is made only when it is
+        shown)."""
+        self.count += 1
+        if len(self.shown) < SHOWN_BLOCKERS:
+            self.shown.append(f"{plan.file_list.name}: {plan.blocked[0]}")
+
+    def text(self) -> str:
+        """The reasons joined with "; ", the first :data:`SHOWN_BLOCKERS` only, then "and N
+        more"."""
+        rest = self.count - len(self.shown)
+        return "; ".join(self.shown) + (f"; and {rest} more" if rest > 0 else "")
 
 
 def _nt_reason(ref: EntryRef, name: str, text: str) -> str:
