@@ -37,7 +37,7 @@ between locales is still followed, and its :class:`Reference` has ``uniform=Fals
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -449,7 +449,9 @@ class _Builder:
         """Record (or extend) the reference of field ``index`` of ``ref`` in ``ctx``."""
         raw = ref.values[index] if raw is None else raw
         key = (id(ref), index, ctx)
-        acc = self.refs.get(key)
+        found = self.refs.get(key)
+        assert not isinstance(found, _LineRefs)  # (index -1: the file-list lines' key)
+        acc = found
         if acc is None:
             target: LogicalSection | None
             if kind == "copy_file":
@@ -1093,7 +1095,9 @@ class _Builder:
 _new_reference = fast_constructor(Reference)
 #: Sets the installs of a reference made before its line's walks were all done (a slot
 #: of the frozen class, set once, while the graph is frozen).
-_set_reference_installs = Reference.installs.__set__  # type: ignore[attr-defined]
+_set_reference_installs: Callable[[Reference, tuple[InstallSection, ...]], None] = vars(Reference)[
+    "installs"
+].__set__
 _new_file_list = fast_constructor(FileList)
 
 

@@ -262,10 +262,10 @@ class CopyFilesToSystem32(Fixer):
             if isinstance(item, Diagnostic):
                 yield item
                 continue
-            at, lists = missing[item]
+            line, lists = missing[item]
             where = f"{item[1]} instead of the driver store (DIRID 13)"
             yield self.diagnostic(
-                at,
+                line,
                 missing_together(lists, where)
                 if len(lists) > 1
                 else f"file list {lists[0]} is copied{where}"
