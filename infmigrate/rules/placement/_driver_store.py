@@ -342,7 +342,8 @@ class _Planner:
         expand = self.model.strings.expand
         #: File names compare as SetupAPI sees them: expanded, case-insensitive.
         self.name: Callable[[str], str] = lambda text: fold(expand(text))
-        self.copy_lists = [fl for fl in self.model.file_lists if fl.kind is ListKind.COPY]
+        copy = ListKind.COPY
+        self.copy_lists = [fl for fl in self.model.file_lists if fl.kind is copy]
 
     @cached_property
     def newline(self) -> str:
