@@ -50,11 +50,70 @@ def _printed_long_lines(n: int) -> tuple[int, int]:
 
 def test_a_long_line_is_printed_a_bounded_number_of_times() -> None:
     findings, printed = _printed_long_lines(300)
-    assert findings >= 300  # one finding per list name: the shape that was quadratic
+    # one finding names the lists whose sections do not exist (a finding per name was the
+    # shape that was quadratic, and the one that cost an object per name)
+    assert findings == 1
     # printed for the file's text, the diff, and once per rule that reports on it, not
     # once per finding
     assert printed < 30
-    assert _printed_long_lines(600)[1] == printed
+    assert _printed_long_lines(600) == (findings, printed)
+
+
+def test_the_finding_of_a_long_line_names_ten_lists_and_counts_the_rest() -> None:
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    result = process(_copyfiles_line(500), "long.inf", options, want_fix=False)
+    (finding,) = [d for d in result.diagnostics if d.line == 12]
+    assert finding.code == "ISO001"
+    assert finding.message.startswith(
+        "file lists L0, L1, L2, L3, L4, L5, L6, L7, L8, L9 and 490 more"
+    )
+    assert len(finding.message) < 300
+
+
+def _work_per_round(n: int) -> dict[str, int]:
+    """Objects and calls while one long line of ``n`` missing lists is processed (checked
+    and fixed: the fix adds PnpLockdown, so the rules run on two trees)."""
+    from infmigrate.engine.model import build as model_build
+    from infmigrate.engine.model import references
+    from infmigrate.rules.placement import _driver_store
+
+    counts = {"models": 0, "accumulators": 0, "list accumulators": 0, "list plans": 0}
+    originals = {
+        "models": model_build._build,
+        "accumulators": references._Acc.__init__,
+        "list accumulators": references._ListAcc.__init__,
+        "list plans": _driver_store.ListPlan.__init__,
+    }
+
+    def counting(what: str):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            counts[what] += 1
+            return originals[what](*args, **kwargs)
+
+        return wrapper
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    with (
+        mock.patch.object(model_build, "_build", counting("models")),
+        mock.patch.object(references._Acc, "__init__", counting("accumulators")),
+        mock.patch.object(references._ListAcc, "__init__", counting("list accumulators")),
+        mock.patch.object(_driver_store.ListPlan, "__init__", counting("list plans")),
+    ):
+        result = process(_copyfiles_line(n), "long.inf", options, want_fix=True, want_diff=True)
+    assert not result.error and result.changed
+    return counts
+
+
+def test_a_name_on_a_long_line_costs_no_accumulator_plan_or_second_model() -> None:
+    """Issue 18: each name of a CopyFiles line cost a reference and a list accumulator
+    (dictionaries each), a full list plan, and the model was built again after each round
+    to print the target. Now: one model a round (two rounds: check, then the fixed tree),
+    and nothing per name but the model's reference and list and a one-reason plan."""
+    small, large = _work_per_round(200), _work_per_round(400)
+    assert small == large
+    assert small["models"] == 2
+    assert small["list accumulators"] == 0
+    assert small["list plans"] == 0
 
 
 def _lists_copied_to_drivers(n: int, *, paths: bool = False) -> bytes:
@@ -153,3 +212,47 @@ def test_planning_looks_up_each_list_instead_of_scanning_every_list() -> None:
     DelFiles/RenFiles directive of the file, and every list scanned every path of the
     file: quadratic in the number of lists. Twice the lists, about twice the work."""
     assert _fold_calls_planning(80) <= 2.2 * _fold_calls_planning(40)
+
+
+def _fold_calls_delfiles(n: int) -> int:
+    """Calls of ``fold`` by the model's lookups while the rules check a DelFiles line of
+    ``n`` lists (ISO007 looks up the list of each name)."""
+    from infmigrate.engine.model import build as model_build
+    from infmigrate.engine.runner import check
+    from infmigrate.engine.syntax import parse
+
+    tree = parse(_copyfiles_line(n).replace(b"CopyFiles = ", b"DelFiles = "))
+    calls = 0
+    original = model_build.fold
+
+    def counting(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return original(text)
+
+    with mock.patch.object(model_build, "fold", counting):
+        found = check(tree, all_rules())
+    assert sum(1 for d in found if d.code == "ISO007") == n
+    return calls
+
+
+def test_a_long_delfiles_line_looks_each_list_up() -> None:
+    """Issue 18: ISO007 looked up the list of each name of a DelFiles line by scanning
+    every list of the file (a 13,000-name line took 8 s, twice that 33 s)."""
+    assert _fold_calls_delfiles(600) <= 2.2 * _fold_calls_delfiles(300)
+
+
+def test_the_light_plan_of_a_missing_list_sets_every_field() -> None:
+    # A plan made without its containers (a line naming thousands of missing lists) must
+    # still answer every field a rule or the planner reads.
+    from dataclasses import fields
+
+    import infmigrate
+    from infmigrate.engine.model import build_model
+    from infmigrate.rules.placement._driver_store import ListPlan, _plan_without_files
+
+    model = build_model(infmigrate.parse(b"[DefaultInstall]\nCopyFiles = Missing\n"))
+    (fl,) = model.file_lists
+    plan = _plan_without_files(fl)
+    for f in fields(ListPlan):
+        getattr(plan, f.name)  # raises AttributeError for a slot left unset

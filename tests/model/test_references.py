@@ -180,3 +180,42 @@ def test_declarative_sections():
     assert m.unreachable == ()
     assert m.roles_of("Flt_Inst") == {"filter-install"}
     assert m.contexts_of("Trig") == {SectionContext(Context.OTHER)}
+
+
+def test_file_lists_named_by_several_lines_and_installs() -> None:
+    """A list named once is its reference until a second names it (issue 18: no
+    accumulator per name of a long line); either way the list has every reference that
+    names it and every install that reaches one, in the order the walk finds them."""
+    m = model(
+        "[Version]\nSignature=$Windows NT$\n"
+        "[Manufacturer]\n%M% = Std,NTamd64\n"
+        "[Std.NTamd64]\n%A% = A_Inst, ROOT\\A\n%B% = B_Inst, ROOT\\B\n"
+        "[A_Inst.NT]\nCopyFiles = Shared, OnlyA, Twice, twice\nNeeds = Common\n"
+        "[B_Inst.NT]\nCopyFiles = Shared, @b.sys\nNeeds = Common\n"
+        "[Common]\nCopyFiles = Both, Shared\n"
+        "[Shared]\ns.sys\n[OnlyA]\na.sys\n[Twice]\nt.sys\n[Both]\nx.sys\n"
+        "[Strings]\nM = m\nA = a\nB = b\n"
+    )
+    lists = {(fl.name, fl.file is not None): fl for fl in m.file_lists}
+    assert [fl.name for fl in m.file_lists] == ["Shared", "OnlyA", "Twice", "Both", "b.sys"]
+
+    def where(fl):  # type: ignore[no-untyped-def]
+        return [(r.entry.line, r.index) for r in fl.references]
+
+    def installs(fl):  # type: ignore[no-untyped-def]
+        return [i.name for i in fl.installs]
+
+    shared, only_a, twice = lists["Shared", False], lists["OnlyA", False], lists["Twice", False]
+    both, at_file = lists["Both", False], lists["b.sys", True]
+    assert where(shared) == [(9, 0), (15, 1), (12, 0)]
+    assert installs(shared) == ["A_Inst.NT", "B_Inst.NT"]
+    assert where(only_a) == [(9, 1)] and installs(only_a) == ["A_Inst.NT"]
+    assert where(twice) == [(9, 2), (9, 3)] and installs(twice) == ["A_Inst.NT"]
+    # one line reached from two installs (through Needs): its references and its list
+    assert installs(both) == ["A_Inst.NT", "B_Inst.NT"]
+    assert [installs(r) for r in both.references] == [["A_Inst.NT", "B_Inst.NT"]]
+    assert at_file.file == "b.sys" and where(at_file) == [(12, 1)]
+    assert at_file.references[0].kind == "copy_file"
+    # every reference of the lines, in field order
+    copy_refs = [(r.entry.line, r.index) for r in m.references if r.directive == "CopyFiles"]
+    assert copy_refs == [(9, 0), (9, 1), (9, 2), (9, 3), (15, 0), (15, 1), (12, 0), (12, 1)]

@@ -117,7 +117,13 @@ class InfModel:
     _entries: dict[int, EntryRef] | None
     _contexts: Mapping[str, frozenset[SectionContext]]
     _roles: Mapping[str, frozenset[str]]
-    _refs_to: Mapping[str, tuple[Reference, ...]]
+    #: The :attr:`references` by the folded name they name, built on the first
+    #: :meth:`references_to` (``None`` until then): a line naming thousands of lists made
+    #: it a dictionary entry, a list and a tuple per name, which few rules ever ask for.
+    _refs_to: Mapping[str, tuple[Reference, ...]] | None
+    #: :meth:`file_list`'s index (kind, folded name, ``@file``) -> the first such list,
+    #: built on its first call.
+    _lists: dict[tuple[ListKind, str, bool], FileList] | None = None
 
     # --- lookups -----------------------------------------------------------------------
 
@@ -155,7 +161,15 @@ class InfModel:
 
     def references_to(self, section: LogicalSection | str) -> tuple[Reference, ...]:
         """The references that name a section (also when it is missing: pass the name)."""
-        return self._refs_to.get(_key(section), ())
+        refs_to = self._refs_to
+        if refs_to is None:
+            found: dict[str, list[Reference]] = {}
+            for ref in self.references:
+                if ref.kind != "copy_file":
+                    found.setdefault(fold(ref.name), []).append(ref)
+            refs_to = {k: tuple(v) for k, v in found.items()}
+            object.__setattr__(self, "_refs_to", refs_to)  # a cache: frozen to everyone else
+        return refs_to.get(_key(section), ())
 
     @property
     def nonuniform_references(self) -> tuple[Reference, ...]:
@@ -169,17 +183,14 @@ class InfModel:
 
     def file_list(self, name: str, kind: ListKind = ListKind.COPY) -> FileList | None:
         """The file list of that name (or ``@file`` name) and directive."""
-        want = fold(name.lstrip("@"))
-        return next(
-            (
-                f
-                for f in self.file_lists
-                if f.kind is kind
-                and fold(f.name) == want
-                and (f.file is not None) == name.startswith("@")
-            ),
-            None,
-        )
+        index = self._lists
+        if index is None:
+            # built once: a DelFiles line naming thousands of lists looks each one up
+            index = {}
+            for f in self.file_lists:
+                index.setdefault((f.kind, fold(f.name), f.file is not None), f)
+            object.__setattr__(self, "_lists", index)  # a cache: frozen to everyone else
+        return index.get((kind, fold(name.lstrip("@")), name.startswith("@")))
 
     def services_named(self, name: str) -> tuple[ServiceInstall, ...]:
         """Every AddService of a service name (case-insensitive, expanded)."""
@@ -241,10 +252,6 @@ def _build(tree: InfFile) -> InfModel:
     destinations = DestinationDirs(section_map.get("destinationdirs"), strings)
     sources = SourceIndex(sections, strings)
     graph = build_graph(sections, section_map, strings, manufacturers, destinations, sources)
-    refs_to: dict[str, list[Reference]] = {}
-    for ref in graph.references:
-        if ref.kind != "copy_file":
-            refs_to.setdefault(fold(ref.name), []).append(ref)
     unreachable = tuple(
         s for s in sections if s.folded not in graph.reached and not _well_known(s.folded)
     )
@@ -270,5 +277,5 @@ def _build(tree: InfFile) -> InfModel:
         _entries=None,
         _contexts=graph.contexts,
         _roles=graph.roles,
-        _refs_to=MappingProxyType({k: tuple(v) for k, v in refs_to.items()}),
+        _refs_to=None,
     )

@@ -37,7 +37,7 @@ between locales is still followed, and its :class:`Reference` has ``uniform=Fals
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -255,13 +255,6 @@ class _RegArgs(TypedDict):
     section: LogicalSection | None
 
 
-class _ListArgs(TypedDict):
-    kind: ListKind
-    name: str
-    section: LogicalSection | None
-    file: str | None
-
-
 class _ServiceArgs(TypedDict):
     entry: EntryRef
     name: str
@@ -301,9 +294,7 @@ class _FileRefArgs(TypedDict):
     reg_line: RegLine | None
 
 
-_Args = TypeVar(
-    "_Args", _RefArgs, _RegArgs, _ListArgs, _ServiceArgs, _WdfArgs, _IncludeArgs, _FileRefArgs
-)
+_Args = TypeVar("_Args", _RefArgs, _RegArgs, _ServiceArgs, _WdfArgs, _IncludeArgs, _FileRefArgs)
 
 
 class _Acc(Generic[_Args]):
@@ -324,6 +315,43 @@ class _Acc(Generic[_Args]):
 
     def frozen_installs(self) -> tuple[InstallSection, ...]:
         return tuple(self.installs.values())
+
+
+class _LineRefs:
+    """The references of the fields of one CopyFiles/DelFiles/RenFiles line in one
+    context (see :meth:`_Builder.file_lists`): every field is reached from the same
+    install sections, those of the line's walks, set on each field's :class:`Reference`
+    when the graph is frozen."""
+
+    __slots__ = ("installs", "refs")
+
+    def __init__(self) -> None:
+        self.refs: list[Reference] = []
+        self.installs: dict[int, InstallSection] = {}
+
+
+class _ListAcc:
+    """Accumulator of a file list (or ``@file`` copy) that several references name. A
+    list that one reference names has none: that :class:`Reference` stands for it (its
+    name, target and kind say the rest, its installs are the list's)."""
+
+    __slots__ = ("file", "installs", "kind", "name", "refs", "section")
+
+    def __init__(
+        self, kind: ListKind, first: Reference, installs: dict[int, InstallSection]
+    ) -> None:
+        self.kind = kind
+        self.name = first.name
+        self.section = first.target
+        self.file = first.name if first.kind == "copy_file" else None
+        self.refs: dict[int, Reference] = {id(first): first}
+        self.installs = dict(installs)
+
+    def add(self, ref: Reference, install: InstallSection | None) -> None:
+        """Record that ``ref`` names the list, reached from ``install``."""
+        self.refs[id(ref)] = ref
+        if install is not None:
+            self.installs[id(install)] = install
 
 
 @dataclass(slots=True)
@@ -361,9 +389,15 @@ class _Builder:
             deque()
         )
         self.visited: set[tuple[int, SectionContext, str, int]] = set()
-        self.refs: dict[tuple[int, int, SectionContext], _Acc[_RefArgs]] = {}
+        #: References in the order they are found: one accumulator per field, or (index
+        #: -1) one :class:`_LineRefs` for all the fields of a file-list directive.
+        self.refs: dict[tuple[int, int, SectionContext], _Acc[_RefArgs] | _LineRefs] = {}
         self.regs: dict[tuple[RegKind, str], _Acc[_RegArgs]] = {}
-        self.lists: dict[tuple[ListKind, str], _Acc[_ListArgs]] = {}
+        #: Lists by (kind, folded name, ``@`` before an ``@file`` copy's): the one
+        #: reference naming it, or the accumulator of the several that do.
+        self.lists: dict[tuple[ListKind, str], Reference | _ListAcc] = {}
+        #: The accumulator of each reference (by id) to a list that several name.
+        self.shared: dict[int, _ListAcc] = {}
         self.services: dict[int, _Acc[_ServiceArgs]] = {}
         self.wdf: dict[int, _Acc[_WdfArgs]] = {}
         self.includes: dict[int, _Acc[_IncludeArgs]] = {}
@@ -415,7 +449,9 @@ class _Builder:
         """Record (or extend) the reference of field ``index`` of ``ref`` in ``ctx``."""
         raw = ref.values[index] if raw is None else raw
         key = (id(ref), index, ctx)
-        acc = self.refs.get(key)
+        found = self.refs.get(key)
+        assert not isinstance(found, _LineRefs)  # (index -1: the file-list lines' key)
+        acc = found
         if acc is None:
             target: LogicalSection | None
             if kind == "copy_file":
@@ -733,13 +769,35 @@ class _Builder:
         ctx: SectionContext,
         install: InstallSection | None,
     ) -> None:
-        """:meth:`file_list` of every field of a CopyFiles/DelFiles/RenFiles directive.
+        """Record every field of a CopyFiles/DelFiles/RenFiles directive: a reference per
+        field (kind ``file_list``, or ``copy_file`` for ``CopyFiles=@file``) and the list
+        (or ``@file`` copy) it names.
 
-        The same work, with what is the same for every field of the line looked up once
-        (the section's ``Include``, the dictionaries): a line may name thousands of lists.
+        A line may name hundreds of thousands of lists, so the work is per line where it
+        can be: the fields' :class:`Reference` objects are made on the line's first walk in
+        a context, and a later walk (from another install section) only adds its install
+        to the line's :class:`_LineRefs`, which every field of the line shares. A list
+        that one reference names is that reference until a second one names it (then a
+        :class:`_ListAcc` collects them, in :attr:`shared` for each of its references).
         """
-        ref_id = id(ref)
-        refs = self.refs
+        line_key = (id(ref), -1, ctx)
+        line = self.refs.get(line_key)
+        shared = self.shared
+        if line is not None:
+            assert isinstance(line, _LineRefs)
+            if install is not None:
+                line.installs[id(install)] = install
+            if shared:
+                for r in line.refs:
+                    acc = shared.get(id(r))
+                    if acc is not None:
+                        acc.add(r, install)
+            return
+        line = _LineRefs()
+        self.refs[line_key] = line
+        if install is not None:
+            line.installs[id(install)] = install
+        line_refs = line.refs
         lists = self.lists
         expand = self.expand
         get_section = self.map.get
@@ -749,76 +807,37 @@ class _Builder:
             if not value:
                 continue
             if value.startswith("@"):
-                self.file_list(ref, index, kind, ctx, install)
-                continue
-            acc_ref = refs.get((ref_id, index, ctx))
-            if acc_ref is None:
-                # reference(ref, index, "file_list", ctx, install), inlined
-                name, uniform = expand(value)
-                folded = fold(name)
-                target = get_section(folded)
-                if target is None and external is None:
-                    external = ref.section.first("Include") is not None
-                acc_ref = _Acc(
-                    {
-                        "entry": ref,
-                        "index": index,
-                        "kind": "file_list",
-                        "raw_name": value,
-                        "name": name,
-                        "target": target,
-                        "context": ctx,
-                        "uniform": uniform,
-                        "external": target is None and bool(external),
-                    }
-                )
-                refs[(ref_id, index, ctx)] = acc_ref
+                name = value[1:].strip()
+                key = (kind, "@" + fold(name))
+                r = _new_reference(ref, index, "copy_file", name, name, None, ctx, ())
             else:
-                name = acc_ref.args["name"]
-                target = acc_ref.args["target"]
-                folded = fold(name)
-            if install is not None:
-                acc_ref.installs[id(install)] = install
-            if target is not None:
-                mark(target, ctx, "file-list")
-            acc = lists.get((kind, folded))
-            if acc is None:
-                acc = _Acc({"kind": kind, "name": name, "section": target, "file": None})
-                lists[(kind, folded)] = acc
-            acc.contexts[ctx] = None
-            acc.references[id(acc_ref)] = acc_ref
-            if install is not None:
-                acc.installs[id(install)] = install
-
-    def file_list(
-        self,
-        ref: EntryRef,
-        index: int,
-        kind: ListKind,
-        ctx: SectionContext,
-        install: InstallSection | None,
-    ) -> None:
-        value = ref.values[index]
-        if value.startswith("@"):
-            file = value[1:].strip()
-            acc_ref = self.reference(ref, index, "copy_file", ctx, install, raw=file)
-            key = (kind, "@" + fold(file))
-            args: _ListArgs = {"kind": kind, "name": file, "section": None, "file": file}
-        else:
-            acc_ref = self.reference(ref, index, "file_list", ctx, install)
-            name = acc_ref.args["name"]
-            target = acc_ref.args["target"]
-            key = (kind, fold(name))
-            args = {"kind": kind, "name": name, "section": target, "file": None}
-            if isinstance(target, LogicalSection):
-                self.mark(target, ctx, "file-list")
-        acc = self.lists.get(key)
-        if acc is None:
-            acc = _Acc(args)
-            self.lists[key] = acc
-        acc.contexts[ctx] = None
-        acc.references[id(acc_ref)] = acc_ref
-        acc.add_install(install)
+                name, uniform = expand(value) if "%" in value else (value, True)
+                key = (kind, fold(name))
+                target = get_section(key[1])
+                if target is None:
+                    if external is None:
+                        external = ref.section.first("Include") is not None
+                    r = _new_reference(
+                        ref, index, "file_list", value, name, None, ctx, (), uniform, external
+                    )
+                else:
+                    mark(target, ctx, "file-list")
+                    r = _new_reference(
+                        ref, index, "file_list", value, name, target, ctx, (), uniform, False
+                    )
+            line_refs.append(r)
+            found = lists.get(key)
+            if found is None:
+                lists[key] = r
+            elif isinstance(found, _ListAcc):
+                found.add(r, install)
+                shared[id(r)] = found
+            else:  # a second reference names the list
+                first_line = self.refs[(id(found.entry), -1, found.context)]
+                assert isinstance(first_line, _LineRefs)
+                acc = lists[key] = _ListAcc(kind, found, first_line.installs)
+                acc.add(r, install)
+                shared[id(found)] = shared[id(r)] = acc
 
     def add_service(self, ref: EntryRef, install: InstallSection | None) -> None:
         acc = self.services.get(id(ref))
@@ -882,9 +901,17 @@ class _Builder:
 
     def freeze(self, installs: list[InstallSection], archs: frozenset[str], source: str) -> Graph:
         refs: dict[int, Reference] = {}
+        references: list[Reference] = []
+        set_installs = _set_reference_installs
         for acc in self.refs.values():
+            if isinstance(acc, _LineRefs):
+                line_installs = tuple(acc.installs.values())
+                for reference in acc.refs:
+                    set_installs(reference, line_installs)
+                references += acc.refs
+                continue
             a = acc.args
-            refs[id(acc)] = _new_reference(
+            refs[id(acc)] = reference = _new_reference(
                 a["entry"],
                 a["index"],
                 a["kind"],
@@ -896,6 +923,7 @@ class _Builder:
                 a["uniform"],
                 a["external"],
             )
+            references.append(reference)
 
         def frozen(accs: dict[int, _Acc[_RefArgs]]) -> tuple[Reference, ...]:
             return tuple(refs[key] for key in accs)
@@ -930,17 +958,24 @@ class _Builder:
         # Most names have no "<name>.security" section: look one up only when the file has
         # a section whose name ends so.
         securities = any(folded.endswith(".security") for folded in self.map)
-        for list_acc in self.lists.values():
-            list_args = list_acc.args
-            section = list_args["section"]
-            kind = list_args["kind"]
-            file = list_args["file"]
-            name = list_args["name"]
-            if isinstance(file, str):
+        explicit = self.destinations.explicit_folded
+        default = resolve(None)
+        new_file_list = _new_file_list
+        for (kind, folded), found in self.lists.items():
+            if isinstance(found, Reference):
+                name, section = found.name, found.target
+                file = name if found.kind == "copy_file" else None
+                list_refs: tuple[Reference, ...] = (found,)
+                list_installs = found.installs
+            else:
+                name, section, file = found.name, found.section, found.file
+                list_refs = tuple(found.refs.values())
+                list_installs = tuple(found.installs.values())
+            if file is not None:
                 files: tuple[FileCopy, ...] = (
                     FileCopy(file, file, None, "", self.sources.lookup(file)),
                 )
-                destination = resolve(None)
+                destination = default
                 security = None
             else:
                 files = (
@@ -948,16 +983,17 @@ class _Builder:
                     if isinstance(section, LogicalSection)
                     else ()
                 )
-                destination = resolve(name)
+                own = explicit(folded)
+                destination = default if own is None else own
                 security = self.security(name) if securities else None
             file_lists.append(
-                _new_file_list(
+                new_file_list(
                     kind,
                     name,
                     section,
                     file,
-                    tuple(map(refs.__getitem__, list_acc.references)),
-                    tuple(list_acc.installs.values()),
+                    list_refs,
+                    list_installs,
                     destination,
                     security,
                     files,
@@ -983,7 +1019,7 @@ class _Builder:
             for acc in self.file_refs.values()
         ]
         file_refs.extend(self.registry_file_refs(reg_sections))
-        for ref in refs.values():
+        for ref in references:
             if ref.target is not None:
                 self.reached.add(ref.target.folded)
         for install in installs:
@@ -992,7 +1028,7 @@ class _Builder:
             self.reached.update(s.folded for s in install.suffixes.values())
         return Graph(
             tuple(installs),
-            tuple(refs.values()),
+            tuple(references),
             tuple(file_lists),
             services,
             wdf,
@@ -1057,6 +1093,11 @@ class _Builder:
 
 
 _new_reference = fast_constructor(Reference)
+#: Sets the installs of a reference made before its line's walks were all done (a slot
+#: of the frozen class, set once, while the graph is frozen).
+_set_reference_installs: Callable[[Reference, tuple[InstallSection, ...]], None] = vars(Reference)[
+    "installs"
+].__set__
 _new_file_list = fast_constructor(FileList)
 
 

@@ -12,6 +12,7 @@ registry blocks, strings, comments), and nodes are immutable, so identical lines
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeAlias, cast
 
 from parsimonious.exceptions import ParseError
@@ -125,13 +126,19 @@ LONG_SHAPE = 256
 _KEY_RE = cast(Regex, GRAMMAR["key"]).re
 _FIELD_RE = cast(Regex, GRAMMAR["field"]).re
 _TRIVIA_SHAPES = frozenset(("", "s", ";", "s;"))
+#: A token kind no field is made of (fields are value tokens and blanks, between commas;
+#: see the grammar's `field`).
+_NOT_FIELD_KIND = re.compile(r"[^tqc=s,]")
 
 
 def _plan(shape: str) -> Plan:
     plan = _PLANS.get(shape)
     if plan is None:
         if len(shape) >= LONG_SHAPE and "[" not in shape:
-            plan = _entry_plan(shape)
+            # Not memoized: a long shape is seldom seen twice (its line, which the line memo
+            # keeps, may be), and its plan is a tuple per field (on a line naming thousands
+            # of lists, as much memory as the line's fields themselves).
+            return _entry_plan(shape)
         else:
             try:
                 plan = _PLAN_BUILDER.build(GRAMMAR.parse(shape))
@@ -142,9 +149,10 @@ def _plan(shape: str) -> Plan:
 
 
 def _entry_plan(shape: str) -> Plan:
-    """The plan of a shape without ``[`` (no header), read with the grammar's own ``key``
-    and ``field`` regexes in the order its ``entry`` rule tries them: the same plan as
-    :class:`PlanBuilder` on ``GRAMMAR.parse(shape)``, without a parse node per field.
+    """The plan of a shape without ``[`` (no header), read as the grammar's ``entry`` rule
+    reads it (its own ``key`` regex, then each comma-separated field as its ``field`` regex
+    splits it): the same plan as :class:`PlanBuilder` on ``GRAMMAR.parse(shape)``, without
+    a parse node (or a regex match) per field.
 
     A line naming thousands of lists (``CopyFiles = L1,L2,...``) has a shape of a token per
     name and comma, all its own: parsimonious cost a few microseconds a token there.
@@ -159,19 +167,30 @@ def _entry_plan(shape: str) -> Plan:
         key_plan = (key_match.start("value"), key_match.end("value"), key_match.end() - 1)
         pos = key_match.end()
     fields: list[tuple[int, int, int, int]] = []
-    match = _FIELD_RE.match
-    while True:
-        m = match(shape, pos)
-        assert m is not None  # every part of a field is optional: it always matches
-        fields.append((m.start("before"), m.start("value"), m.end("value"), m.end("after")))
-        pos = m.end()
-        if pos < end and shape[pos] == ",":
-            pos += 1
-            continue
-        break
-    comment = (pos, pos + 1) if pos < end and shape[pos] == ";" else (pos, pos)
-    if comment[1] != end:  # an 'x' token: no rule allows it
-        return ("unparsable",)
+    body_end = end - 1 if shape.endswith(";") else end
+    body = shape[pos:body_end]
+    if _NOT_FIELD_KIND.search(body):
+        return ("unparsable",)  # an 'x' token, or a ';' before the end: no rule allows it
+    # Fields are the comma-separated pieces, each of value tokens and blanks: its leading
+    # blanks, its value (up to its last non-blank token) and its trailing blanks, as the
+    # grammar's `field` regex reads them (blanks between two value tokens are the value's).
+    for piece in body.split(","):
+        size = len(piece)
+        if piece == "t":  # one text token: most fields of a long line
+            fields.append((pos, pos, pos + 1, pos + 1))
+        elif "ss" not in (value := piece.strip("s")):
+            # (all blanks: the field's own, before an empty value)
+            start = pos + size - len(piece.lstrip("s"))
+            fields.append((pos, start, start + len(value), pos + size))
+        else:  # two blank tokens in a row end the value: the regex says where
+            m = _FIELD_RE.match(shape, pos)
+            assert m is not None  # every part of a field is optional: it always matches
+            if m.end() != pos + size:
+                return ("unparsable",)  # what follows the field is not a comma
+            fields.append((pos, m.start("value"), m.end("value"), pos + size))
+        pos += size + 1
+    pos -= 1
+    comment = (pos, pos + 1) if pos < end else (pos, pos)
     plans: list[FieldPlan] = [(*f, ",") for f in fields[:-1]]
     plans.append((*fields[-1], ""))
     if key_match is not None:

@@ -76,6 +76,10 @@ class IncludeNeedsMisuse(Fixer):
                 yield self.diagnostic(inc.entry, text)
         seen: set[tuple[int, int]] = set()
         for ref in model.references:
+            # only Needs and missing targets an Include may bring are checked below (what
+            # decides it is the same in every context a field is reached in)
+            if ref.kind != "needs" and (ref.target is not None or not ref.external):
+                continue
             key = (id(ref.entry), ref.index)
             if key in seen:
                 continue  # the same field, reached in another context

@@ -78,7 +78,8 @@ def list_label(fl: FileList) -> str:
 
 def copy_lists(model: InfModel) -> list[FileList]:
     """The CopyFiles lists (and ``@file`` copies) the file reaches."""
-    return [fl for fl in model.file_lists if fl.kind is ListKind.COPY]
+    copy = ListKind.COPY  # (looked up once: a line may name hundreds of thousands)
+    return [fl for fl in model.file_lists if fl.kind is copy]
 
 
 class ReachingInstalls(Analysis[dict[str, dict[int, InstallSection]]]):
@@ -159,6 +160,8 @@ class CopiedFiles(Analysis[dict[PlaceKey, list[CopiedFile]]]):
     def compute(cls, ctx: FixContext) -> dict[PlaceKey, list[CopiedFile]]:
         table: dict[PlaceKey, list[CopiedFile]] = {}
         for fl in copy_lists(ctx.model):
+            if not fl.files:
+                continue
             dirid, subdir = dest_place(fl.destination)
             where = fold(fl.destination.raw.strip()) if dirid is None else dirid
             for copy in fl.files:
@@ -190,7 +193,10 @@ def destination_groups(
         dest = fl.destination
         if fl.kind not in wanted or dest.entry is None:
             continue
-        groups.setdefault(id(dest.entry), (dest.entry, dest, []))[2].append(fl)
+        group = groups.get(id(dest.entry))
+        if group is None:
+            group = groups[id(dest.entry)] = (dest.entry, dest, [])
+        group[2].append(fl)
     return sorted(groups.values(), key=lambda g: g[0].line)
 
 

@@ -66,9 +66,11 @@ before it). A flags field that is not a number blocks the move.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 
 from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.edits import append_lines, make_entry, make_section, quote, quote_field
@@ -184,6 +186,24 @@ class _Directive:
     resolved: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _DirectiveLine:
+    """A CopyFiles, DelFiles or RenFiles directive, in any section of the file, reached or
+    not: the lists it names, in field order. A name written as is (nothing to expand, not
+    ``@file``: most of them) is kept as that text, what :class:`_Directive` would say with
+    ``at_file`` false and ``resolved`` true; the other fields as their :class:`_Directive`.
+    A line may name hundreds of thousands of lists."""
+
+    kind: ListKind
+    ref: EntryRef
+    fields: list[str | _Directive]
+
+    def directives(self) -> Iterator[_Directive]:
+        """Every field as a :class:`_Directive`."""
+        for f in self.fields:
+            yield _Directive(self.kind, f, False, self.ref, True) if isinstance(f, str) else f
+
+
 def without_rejected_flags(flags: str) -> str | None:
     """The flags field without the bits DIRID 13 rejects (:data:`REJECTED_FLAGS`), in the
     original notation (``0x00004002`` -> ``0x00000002``, ``16386`` -> ``2``); "" when
@@ -293,6 +313,30 @@ class ListPlan:
         return "; ".join(dict.fromkeys(blocked))
 
 
+#: The empty containers of every :func:`_plan_without_files` plan, shared and read-only
+#: (a tuple, a read-only mapping: a write to one would fail loudly, not change them all).
+_NO_ITEMS: Any = ()
+_NO_MAP: Any = MappingProxyType({})
+
+
+def _plan_without_files(fl: FileList) -> ListPlan:
+    """The plan of a list without files and without a ``[DestinationDirs]`` entry or a
+    ``.security`` section of its own: blocked because its section is missing (or empty),
+    nothing else applies. A line may name hundreds of thousands of lists that do not exist:
+    such a plan is one object and its one reason, without the seven containers of
+    :class:`ListPlan` (nothing changes a blocked plan after planning)."""
+    plan: ListPlan = object.__new__(ListPlan)
+    plan.file_list = fl
+    plan.blocked = [
+        "the list has no files" if fl.section is not None else f"section [{fl.name}] does not exist"
+    ]
+    plan.subdirs = plan.dropped_flags = plan.fixed = _NO_MAP
+    plan.uses = plan.edits = plan.arch_groups = _NO_ITEMS
+    plan.decorate_edits = plan.unsafe = plan.drops = _NO_ITEMS
+    plan.build_case, plan.floor, plan.branch_sections, plan.build_note = "move", None, 0, ""
+    return plan
+
+
 @dataclass
 class Plans:
     """The plan of every CopyFiles list that is not yet where it should be."""
@@ -305,14 +349,18 @@ class Plans:
     #: first :data:`SHOWN_BLOCKERS` distinct reasons, then how many more there are).
     default_edits: list[Edit] = field(default_factory=list)
     default_blocked: str = ""
-    #: Plan of each list by identity, for the reference rules.
-    by_list: dict[int, ListPlan] = field(default_factory=dict)
     #: Lists in DIRID 11/12 reached only from install sections selected below the floor
     #: (a branch kept for older Windows): left as they are, not reported.
     old_branch: list[ListPlan] = field(default_factory=list)
     #: DefaultDestDir (11/12) serves only lists of a branch kept for older Windows: right
     #: as it is, not reported.
     default_old_only: bool = False
+
+    @cached_property
+    def by_list(self) -> dict[int, ListPlan]:
+        """Plan of each list by identity, for the rules that read one list's plan (built on
+        first use: a line naming thousands of lists needs no such index)."""
+        return {id(p.file_list): p for p in (*self.legacy, *self.subdir_mismatch)}
 
 
 class DriverStorePlans(Analysis[Plans]):
@@ -406,9 +454,7 @@ class _Planner:
             if fl.kind is ListKind.REN
             for c in fl.files
         }
-        for d in self.directives:
-            if d.kind is ListKind.COPY:
-                continue
+        for d in self.deleting_directives:
             if d.at_file:
                 deleted.add(fold(d.name.lstrip("@")))
                 continue
@@ -429,10 +475,10 @@ class _Planner:
         }
 
     @cached_property
-    def directives(self) -> list[_Directive]:
-        """Every list named by a CopyFiles, DelFiles or RenFiles directive, in every
-        section of the file (reached or not)."""
-        out: list[_Directive] = []
+    def directive_lines(self) -> list[_DirectiveLine]:
+        """Every CopyFiles, DelFiles or RenFiles directive, in every section of the file
+        (reached or not), with the lists it names."""
+        out: list[_DirectiveLine] = []
         strings = self.model.strings
         for section in self.model.sections:
             if section.folded.split(".")[0] in _NOT_REFERENCES:
@@ -441,18 +487,17 @@ class _Planner:
                 kind = _LIST_DIRECTIVES.get(fold(ref.key)) if ref.key is not None else None
                 if kind is None:
                     continue
+                fields: list[str | _Directive] = []
                 for value in ref.values:
                     text = value.strip()
                     if not text:
                         continue
                     if "%" not in text and "$" not in text:
                         # nothing to expand, no stampinf variable: resolved as written
-                        at_file = text.startswith("@")
-                        out.append(
-                            _Directive(
-                                kind, text[1:].strip() if at_file else text, at_file, ref, True
-                            )
-                        )
+                        if not text.startswith("@"):
+                            fields.append(text)
+                        else:
+                            fields.append(_Directive(kind, text[1:].strip(), True, ref, True))
                         continue
                     expansion = strings.expand_all(text)
                     name = strings.expand(text).strip()
@@ -464,12 +509,24 @@ class _Planner:
                         and all(p.upper() == ARCH_PLACEHOLDER for p in placeholders(name))
                     )
                     at_file = name.startswith("@")
-                    out.append(
+                    fields.append(
                         _Directive(
                             kind, name[1:].strip() if at_file else name, at_file, ref, resolved
                         )
                     )
+                out.append(_DirectiveLine(kind, ref, fields))
         return out
+
+    @cached_property
+    def deleting_directives(self) -> list[_Directive]:
+        """Every list named by a DelFiles or RenFiles directive, in every section of the
+        file (reached or not)."""
+        return [
+            d
+            for line in self.directive_lines
+            if line.kind is not ListKind.COPY
+            for d in line.directives()
+        ]
 
     @cached_property
     def _paths_at(self) -> dict[tuple[int | None, str], dict[str, list[int]]]:
@@ -488,8 +545,8 @@ class _Planner:
         """The DelFiles/RenFiles directives (``delfiles``, ``renfiles``) naming each list,
         by folded list name (``@file`` left out): looked up per list, not rescanned."""
         out: dict[str, set[str]] = {}
-        for d in self.directives:
-            if d.kind is not ListKind.COPY and not d.at_file:
+        for d in self.deleting_directives:
+            if not d.at_file:
                 out.setdefault(fold(d.name), set()).add(d.kind.value)
         return out
 
@@ -552,6 +609,7 @@ class _Planner:
 
     def run(self) -> Plans:
         result = Plans()
+        legacy = result.legacy
         for fl in self.copy_lists:
             dest = fl.destination
             if dest.dirid in LEGACY:
@@ -560,7 +618,7 @@ class _Planner:
                 if plan.build_case == "old":
                     result.old_branch.append(plan)
                     continue
-                result.legacy.append(plan)
+                legacy.append(plan)
             elif dest.dirid == DRIVER_STORE and fl.files:
                 # Most lists already in the store keep their sources' subdirs: only a
                 # list that does not gets the whole plan.
@@ -572,18 +630,15 @@ class _Planner:
                 ):
                     continue
                 result.subdir_mismatch.append(plan)
-            else:
-                continue
-            result.by_list[id(fl)] = plan
         self._edits(result)
         return result
 
     def _build_case(self, plan: ListPlan) -> None:
         """Set :attr:`ListPlan.build_case` (and its floor and decorate edits)."""
-        builds = self.ctx.analysis(InstallBuilds)
         installs = plan.file_list.installs
-        if not installs:
-            return
+        if not installs or not (plan.file_list.files or plan.file_list.file):
+            return  # nothing to move (a list without files, or one that does not exist)
+        builds = self.ctx.analysis(InstallBuilds)
         top = max((builds.floor_of(i) for i in installs), key=lambda f: f.build)
         plan.floor = top
         at = top.version
@@ -651,8 +706,10 @@ class _Planner:
         return True
 
     def _plan(self, fl: FileList) -> ListPlan:
-        plan = ListPlan(fl)
         dest = fl.destination
+        if not fl.files and fl.security is None and dest.origin != "explicit":
+            return _plan_without_files(fl)
+        plan = ListPlan(fl)
         if not fl.files:
             plan.blocked.append(
                 "the list has no files"
@@ -899,65 +956,81 @@ class _Planner:
 
     # --- edits ------------------------------------------------------------------------
 
-    def _default_blockers(self, relying: list[ListPlan]) -> list[str]:
+    def _default_blockers(self, relying: list[ListPlan]) -> _Reasons:
         """Why DefaultDestDir cannot become 13: every list it governs that does not move
-        whole to the package root with it (empty: it can)."""
-        dd = self.model.destination_dirs
-        by_key = {
-            (
-                p.file_list.file is not None,
-                fold(p.file_list.file if p.file_list.file is not None else p.file_list.name),
-            ): p
-            for p in relying
-        }
-        out: list[str] = []
+        whole to the package root with it (none: it can)."""
+        explicit = self.model.destination_dirs.explicit_folded
+        # the folded names of the lists (and of the @file copies) that rely on it
+        lists: set[str] = set()
+        files: set[str] = set()
+        out = _Reasons()
         for p in relying:
+            fl = p.file_list
+            if fl.file is not None:
+                files.add(fold(fl.file))
+            else:
+                lists.add(fold(fl.name))
             if p.blocked:
-                out.append(f"{p.file_list.name}: {p.reason()}")
+                if not fl.files and fl.file is None and len(p.blocked) == 1:
+                    # "<name>: section [<name>] does not exist" (or "has no files"): no other
+                    # reason can be the same text (list names differ, and no other reason
+                    # says that): counted, made only if shown
+                    out.add_unique(p)
+                else:
+                    out.append(f"{fl.name}: {p.reason()}")
             elif p.build_case == "branch":
                 floor = p.floor.build if p.floor is not None else ""
                 out.append(
-                    f"{p.file_list.name} is also installed on Windows builds below "
+                    f"{fl.name} is also installed on Windows builds below "
                     f"{floor} (it needs a branch of its own)"
                 )
             elif p.unsafe:  # moved on its own, by an unsafe fix
-                out.append(f"moving {p.file_list.name} is unsafe: {'; '.join(p.unsafe)}")
+                out.append(f"moving {fl.name} is unsafe: {'; '.join(p.unsafe)}")
             elif p.arch_groups:
                 out.append(
-                    f"the files of {p.file_list.name} come from different folders on "
-                    "different architectures"
+                    f"the files of {fl.name} come from different folders on different architectures"
                 )
             elif set(p.groups) != {""}:
-                out.append(f"the files of {p.file_list.name} come from subdirectories")
-        for d in self.directives:
-            if not d.resolved:
-                out.append(
-                    f"{d.ref.section.name} line {d.ref.line} names a list through a string "
-                    "or a stampinf variable that does not resolve"
-                )
-                continue
-            folded = fold(d.name)
-            if not d.at_file and dd.explicit_folded(folded) is not None:
-                continue
-            if d.kind is ListKind.COPY and (d.at_file, folded) in by_key:
-                continue
-            if d.kind is ListKind.COPY and (d.at_file, folded) in self.old_lists:
-                build = self.old_lists[(d.at_file, folded)]
-                out.append(
-                    f"[{d.name}] relies on it and is installed only on Windows builds below "
-                    f"{build}, where it stays"
-                )
-                continue
-            what = f"@{d.name}" if d.at_file else f"[{d.name}]"
-            where = f"{d.ref.section.name} line {d.ref.line}"
-            if d.kind is not ListKind.COPY:
-                out.append(f"{d.kind.value} {what} ({where}) relies on it")
-            else:
-                out.append(
-                    f"CopyFiles {what} ({where}) relies on it and is in a section "
-                    "no install of this INF reaches"
-                )
-        return list(dict.fromkeys(out))
+                out.append(f"the files of {fl.name} come from subdirectories")
+        for line in self.directive_lines:
+            copy = line.kind is ListKind.COPY
+            where = ""
+            for d in line.fields:
+                if isinstance(d, str):  # a list name as written (the common case)
+                    folded = fold(d)
+                    if (copy and folded in lists) or explicit(folded) is not None:
+                        continue
+                    at_file, what = False, f"[{d}]"
+                elif not d.resolved:
+                    out.append(
+                        f"{d.ref.section.name} line {d.ref.line} names a list through a "
+                        "string or a stampinf variable that does not resolve"
+                    )
+                    continue
+                else:
+                    folded = fold(d.name)
+                    if not d.at_file and explicit(folded) is not None:
+                        continue
+                    if copy and folded in (files if d.at_file else lists):
+                        continue
+                    at_file = d.at_file
+                    what = f"@{d.name}" if d.at_file else f"[{d.name}]"
+                if copy and (at_file, folded) in self.old_lists:
+                    build = self.old_lists[(at_file, folded)]
+                    out.append(
+                        f"{what} relies on it and is installed only on Windows builds below "
+                        f"{build}, where it stays"
+                    )
+                    continue
+                where = where or f"{line.ref.section.name} line {line.ref.line}"
+                if not copy:
+                    out.append(f"{line.kind.value} {what} ({where}) relies on it")
+                else:
+                    out.append(
+                        f"CopyFiles {what} ({where}) relies on it and is in a section "
+                        "no install of this INF reaches"
+                    )
+        return out
 
     def _edits(self, result: Plans) -> None:
         self.old_lists = {
@@ -971,15 +1044,17 @@ class _Planner:
         default = dd.default
         relying = [p for p in result.legacy if p.destination.origin == "default"]
         default_legacy = default is not None and default.dirid in LEGACY
-        blockers = self._default_blockers(relying) if default_legacy else []
+        blockers = self._default_blockers(relying) if default_legacy else _Reasons()
         if default_legacy and not relying:
             result.default_old_only = any(
                 p.destination.origin == "default" for p in result.old_branch
             )
-            # Nothing would move: rewriting it gains nothing, and whatever uses it that
-            # this INF does not show (a class installer, another INF's Needs) would break.
-            blockers = blockers or ["no file list that relies on it is installed"]
-        everyone_moves = not blockers
+            if not blockers.count:
+                # Nothing would move: rewriting it gains nothing, and whatever uses it that
+                # this INF does not show (a class installer, another INF's Needs) would
+                # break.
+                blockers.append("no file list that relies on it is installed")
+        everyone_moves = not blockers.count
         branched = False
         if default_legacy and everyone_moves:
             # DefaultDestDir is always read from an entry (DestinationDirs.default)
@@ -997,7 +1072,7 @@ class _Planner:
                         decorated.add(id(edit.target))
                         result.default_edits.append(edit)
         elif default_legacy:
-            result.default_blocked = _enumerate_reasons(blockers)
+            result.default_blocked = blockers.text()
             branched = bool(relying) and all(p.build_case == "branch" for p in relying)
         for plan in result.legacy + result.subdir_mismatch:
             if not plan.movable:
@@ -1216,13 +1291,38 @@ class _Planner:
 SHOWN_BLOCKERS = 10
 
 
-def _enumerate_reasons(reasons: list[str]) -> str:
-    """The reasons joined with "; ", the first :data:`SHOWN_BLOCKERS` only, then "and N
-    more"."""
-    if len(reasons) <= SHOWN_BLOCKERS:
-        return "; ".join(reasons)
-    rest = len(reasons) - SHOWN_BLOCKERS
-    return "; ".join(reasons[:SHOWN_BLOCKERS]) + f"; and {rest} more"
+class _Reasons:
+    """Distinct reasons, in order: the first :data:`SHOWN_BLOCKERS` kept, all counted."""
+
+    __slots__ = ("count", "seen", "shown")
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.count = 0
+        self.seen: set[str] = set()
+
+    def append(self, reason: str) -> None:
+        """Add a reason (nothing if the same text came before)."""
+        if reason in self.seen:
+            return
+        self.seen.add(reason)
+        self.count += 1
+        if len(self.shown) < SHOWN_BLOCKERS:
+            self.shown.append(reason)
+
+    def add_unique(self, plan: ListPlan) -> None:
+        """Add the reason of a list without files whose one reason no other reason can
+        equal (a line may name hundreds of thousands: their text is made only when it is
+        shown)."""
+        self.count += 1
+        if len(self.shown) < SHOWN_BLOCKERS:
+            self.shown.append(f"{plan.file_list.name}: {plan.blocked[0]}")
+
+    def text(self) -> str:
+        """The reasons joined with "; ", the first :data:`SHOWN_BLOCKERS` only, then "and N
+        more"."""
+        rest = self.count - len(self.shown)
+        return "; ".join(self.shown) + (f"; and {rest} more" if rest > 0 else "")
 
 
 def _nt_reason(ref: EntryRef, name: str, text: str) -> str:

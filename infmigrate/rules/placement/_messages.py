@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from infmigrate.engine.model.files import FileList
+
 _NAMES = {11: "System32", 12: "System32\\drivers", 13: "the driver store"}
 
 
@@ -22,3 +26,29 @@ def blocked(reason: str) -> str:
 def unsafe(reasons: list[str]) -> str:
     """What makes a move an unsafe fix (:attr:`ListPlan.unsafe`), for the message."""
     return f"; moving it is an unsafe fix: {'; '.join(reasons)}" if reasons else ""
+
+
+#: How many names a finding about several lists shows before "and N more".
+SHOWN_NAMES = 10
+
+
+def names(items: Sequence[str]) -> str:
+    """``L0, L1, L2`` (the first :data:`SHOWN_NAMES`, then ``and N more``)."""
+    shown = ", ".join(items[:SHOWN_NAMES])
+    rest = len(items) - SHOWN_NAMES
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def missing_section(fl: FileList, reasons: Sequence[str]) -> bool:
+    """Whether the only reason a list cannot move is that its section does not exist
+    (what :func:`missing_together` reports for several lists of one line at once)."""
+    return fl.section is None and fl.file is None and len(reasons) == 1
+
+
+def missing_together(lists: Sequence[str], where: str) -> str:
+    """The message of one finding for several lists that one line names whose sections
+    do not exist: ``file lists L0, L1 and 12 more are copied{where} ...``."""
+    return (
+        f"file lists {names(lists)} are copied{where}; they cannot move yet: their "
+        "sections do not exist"
+    )

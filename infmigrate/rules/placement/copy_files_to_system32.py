@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
+from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer, LineRef
+from infmigrate.engine.syntax.nodes import Line
 from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
-from infmigrate.rules.placement._messages import blocked, place, unsafe
+from infmigrate.rules.placement._messages import (
+    blocked,
+    missing_section,
+    missing_together,
+    place,
+    unsafe,
+)
 
 
 @register
@@ -162,7 +169,12 @@ class CopyFilesToSystem32(Fixer):
     moves gets its own `13` entry instead. A list's own entry is not rewritten when a
     DelFiles or RenFiles directive names the same list. The `DefaultDestDir` finding
     names the first ten reasons it stays and counts the others ("and 12 more"): each
-    list that cannot move has its own finding saying why.
+    list that cannot move has its own finding saying why, except lists whose section
+    does not exist: the lists of one line that are missing share one finding on that
+    line, which names the first ten and counts the others (`file lists L1, L2 and 12 more
+    are copied ...; they cannot move yet: their sections do not exist`), as a linter
+    reports thousands of undefined names of one line (a line naming a single missing list
+    keeps that list's own finding). A suppression comment on the line silences it.
 
     Flags DIRID 13 rejects (InfVerif 1103, "flag not allowed with a DIRID") are dropped
     from the moved file's CopyFiles entry in the same fix, other flags kept in their
@@ -234,28 +246,49 @@ class CopyFilesToSystem32(Fixer):
         # the place and the "through DefaultDestDir" of each destination, by identity
         # (thousands of lists may share one)
         places: dict[int, str] = {}
+        # Lists whose section does not exist, by the line that names them and their place:
+        # one finding a line lists them all (a line may name thousands; consecutive plans
+        # mostly share the line and place, looked up once).
+        missing: dict[tuple[int, str], tuple[Line | LineRef, list[str]]] = {}
+        out: list[Diagnostic | tuple[int, str]] = []
+        last_at: object = None
+        last_where = ""
+        last_names: list[str] = []
         for plan in result.legacy:
             fl = plan.file_list
             dest = fl.destination
-            if dest.origin == "fallback":
+            origin = dest.origin
+            if origin == "fallback":
                 continue  # ISO012's case
+            where = places.get(id(dest))
+            if where is None:
+                via = " through DefaultDestDir" if origin == "default" else ""
+                where = places[id(dest)] = f"{via} to {place(dest.dirid, dest.subdir)}"
+            at = (
+                dest.entry
+                if origin == "explicit"
+                else (fl.references[0].entry if fl.references else dest.entry)
+            )
+            if at is None:
+                continue
+            if missing_section(fl, plan.blocked):  # (blocked: never fixed)
+                if at is last_at and where is last_where:
+                    last_names.append(fl.name)
+                    continue
+                key = (id(at), where)
+                group = missing.get(key)
+                if group is None:
+                    group = missing[key] = (at, [])
+                    out.append(key)
+                group[1].append(fl.name)
+                last_at, last_where, last_names = at, where, group[1]
+                continue
             fix = (
                 self.make_fix(*plan.edits, applicability=plan.applicability)
                 if plan.edits and not plan.blocked
                 else None
             )
             what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"
-            where = places.get(id(dest))
-            if where is None:
-                via = " through DefaultDestDir" if dest.origin == "default" else ""
-                where = places[id(dest)] = f"{via} to {place(dest.dirid, dest.subdir)}"
-            at = (
-                dest.entry
-                if dest.origin == "explicit"
-                else (fl.references[0].entry if fl.references else dest.entry)
-            )
-            if at is None:
-                continue
             drops = (
                 "".join(
                     f"; the fix drops {flag}, which DIRID 13 rejects (InfVerif 1103), from "
@@ -265,10 +298,25 @@ class CopyFilesToSystem32(Fixer):
                 if fix
                 else ""
             )
+            out.append(
+                self.diagnostic(
+                    at,
+                    f"{what} copied{where} instead of the driver store (DIRID 13)"
+                    f"{blocked(plan.reason())}{drops}{plan.build_note if fix else ''}"
+                    f"{unsafe(plan.unsafe if fix else [])}",
+                    fix,
+                )
+            )
+        for item in out:
+            if isinstance(item, Diagnostic):
+                yield item
+                continue
+            line, lists = missing[item]
+            where = f"{item[1]} instead of the driver store (DIRID 13)"
             yield self.diagnostic(
-                at,
-                f"{what} copied{where} instead of the driver store (DIRID 13)"
-                f"{blocked(plan.reason())}{drops}{plan.build_note if fix else ''}"
-                f"{unsafe(plan.unsafe if fix else [])}",
-                fix,
+                line,
+                missing_together(lists, where)
+                if len(lists) > 1
+                else f"file list {lists[0]} is copied{where}"
+                f"{blocked(f'section [{lists[0]}] does not exist')}",
             )

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
+from infmigrate.engine.fixer import Diagnostic, Fix, FixAvailability, FixContext, Fixer
+from infmigrate.engine.model.sections import EntryRef
 from infmigrate.rules.placement._driver_store import DriverStorePlans
-from infmigrate.rules.placement._messages import blocked, unsafe
+from infmigrate.rules.placement._messages import (
+    blocked,
+    missing_section,
+    missing_together,
+    unsafe,
+)
 
 
 @register
@@ -40,6 +46,10 @@ class FileListWithoutDestination(Fixer):
     run from the driver store, and every path naming the files in System32 is rewritten
     to `%13%\\...` in the same fix.
 
+    Lists whose section does not exist cannot move; the missing lists of one line share
+    one finding on that line, naming the first ten and counting the others (a line
+    naming a single missing list keeps that list's own finding).
+
     ## References
     - [DestinationDirs section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-destinationdirs-section)
     - [InfVerif 1275, 1322](https://learn.microsoft.com/windows-hardware/drivers/devtest/inf-validation-errors-and-warnings)
@@ -53,20 +63,48 @@ class FileListWithoutDestination(Fixer):
     infverif = (1275, 1322)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        # Lists whose section does not exist, by the line naming them: one finding a line
+        # lists them all (a line may name thousands).
+        missing: dict[int, tuple[EntryRef, list[str]]] = {}
+        out: list[Diagnostic | int] = []
         for plan in ctx.analysis(DriverStorePlans).legacy:
             fl = plan.file_list
             if plan.destination.origin != "fallback" or not fl.references:
                 continue
-            fix = (
-                self.make_fix(*plan.edits, applicability=plan.applicability)
-                if plan.movable and plan.edits
-                else None
+            movable = plan.movable and bool(plan.edits)
+            fix = self.make_fix(*plan.edits, applicability=plan.applicability) if movable else None
+            at = fl.references[0].entry
+            if fix is None and missing_section(fl, plan.blocked):
+                group = missing.get(id(at))
+                if group is None:
+                    missing[id(at)] = (at, [fl.name])
+                    out.append(id(at))
+                else:
+                    group[1].append(fl.name)
+                continue
+            why = (
+                f"{blocked(plan.reason())}{plan.build_note if movable else ''}"
+                f"{unsafe(plan.unsafe if fix else [])}"
             )
-            yield self.diagnostic(
-                fl.references[0].entry,
-                f"file list {fl.name} has no [DestinationDirs] entry and there is no "
-                f"DefaultDestDir, so it goes to DIRID 11 (System32){blocked(plan.reason())}"
-                f"{plan.build_note if plan.movable and plan.edits else ''}"
-                f"{unsafe(plan.unsafe if fix else [])}",
-                fix,
-            )
+            out.append(self._finding(at, fl.name, why, fix))
+        for item in out:
+            if isinstance(item, Diagnostic):
+                yield item
+                continue
+            at, lists = missing[item]
+            if len(lists) == 1:
+                yield self._finding(at, lists[0], blocked(f"section [{lists[0]}] does not exist"))
+            else:
+                yield self.diagnostic(at, missing_together(lists, _WHERE))
+
+    def _finding(self, at: EntryRef, name: str, why: str, fix: Fix | None = None) -> Diagnostic:
+        return self.diagnostic(
+            at, f"file list {name} has no [DestinationDirs] entry and {_WHERE_ONE}{why}", fix
+        )
+
+
+#: Where a list without an entry goes (for one list, and for several).
+_WHERE_ONE = "there is no DefaultDestDir, so it goes to DIRID 11 (System32)"
+_WHERE = (
+    " to DIRID 11 (System32): they have no [DestinationDirs] entry and there is no DefaultDestDir"
+)

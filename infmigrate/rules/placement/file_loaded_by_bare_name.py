@@ -94,8 +94,11 @@ class FileLoadedByBareName(Fixer):
         # the consumer that looks for it in a fixed place if any).
         files: dict[str, tuple[str, str, str, Consumer | None]] = {}
         for plan in legacy:
+            copies = plan.file_list.files
+            if not copies:
+                continue
             dest = plan.destination
-            for i, copy in enumerate(plan.file_list.files):
+            for i, copy in enumerate(copies):
                 name = dest_name(ctx.model, copy)
                 files.setdefault(
                     fold(name),
