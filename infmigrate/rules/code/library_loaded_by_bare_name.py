@@ -85,9 +85,9 @@ class PackagePlaces:
 
 def package_places(data: bytes, inf: str) -> PackagePlaces:
     """Where the INF's files run once it is migrated: DIRID 13 for a list already there
-    or one the migration moves (its :class:`DriverStorePlans` plan can move; a file
-    whose consumer looks for it in a fixed place never moves), the list's DIRID
-    otherwise."""
+    or one the migration's safe fixes move (its :class:`DriverStorePlans` plan can move
+    and is not an unsafe fix; a file whose consumer looks for it in a fixed place never
+    moves), the list's DIRID otherwise."""
     ctx = FixContext(parse(data))
     model = ctx.model
     plans = ctx.analysis(DriverStorePlans).by_list
@@ -102,7 +102,13 @@ def package_places(data: bytes, inf: str) -> PackagePlaces:
             key = fold(expand(copy.dest_name))
             if dest.dirid == DRIVER_STORE:
                 moves, folder = None, dest.subdir
-            elif dest.dirid in LEGACY and plan is not None and plan.movable and i not in plan.fixed:
+            elif (
+                dest.dirid in LEGACY
+                and plan is not None
+                and plan.movable
+                and not plan.unsafe  # (a move only --unsafe-fixes makes: a .security dropped)
+                and i not in plan.fixed
+            ):
                 moves, folder = dest.dirid, plan.subdirs.get(i, "")
             else:
                 if dest.dirid in _SEARCHED_DIRIDS:
