@@ -48,10 +48,22 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 MARK = "@@BENCH-CLI@@ "
 MB = 1_000_000
 
-#: Goals of issue 6.
-GOAL_CHECK_VS_PEER = 2.0
-GOAL_CACHED_S = 1.5
-GOAL_MEMORY_X = 20.0
+#: Goals of issue 16 (they replace issue 6's 2x / 1.5 s / 20x).
+GOAL_PARSE_VS_PEER = 1.0  # cold lossless parse+print / wininfparser's parse
+GOAL_CHECK_VS_PEER = 2.0  # --check -j 2 --no-cache / wininfparser's parse
+GOAL_WITHIN = 0.10  # --diff vs --check; the default run filling the cache vs --no-cache
+GOAL_CACHED_S = 1.0  # a cached re-run, seconds
+GOAL_SMALL_MS = 150.0  # one small INF end to end, fresh process
+GOAL_SMALL_VS_PYTHON = 10.0  # ... as a multiple of `python3 -c pass`
+GOAL_MEMORY_X = 10.0  # peak memory / the largest file
+#: "Linear": seconds per MB of the largest concatenation at most this multiple of the
+#: smallest's (1.0 is exactly linear; a quadratic step would double it at each doubling).
+GOAL_LINEAR = 1.5
+
+#: The small INF of the start-up figure.
+SMALL_INF = REPO / "fixtures" / "examples" / "toaster.inf"
+#: ``--quick``: the INF concatenated is the largest of the corpus up to this size.
+QUICK_CONCAT_MAX = 200_000
 
 
 # --------------------------------------------------------------------------- files
@@ -169,15 +181,113 @@ def median_wall(args: Sequence[str], runs: int) -> float:
     return statistics.median(run_command(args) for _ in range(runs))
 
 
+# --------------------------------------------------------------------------- start-up
+
+
+def timed_child(argv: Sequence[str], cwd: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh process (CPU: user + system, from the rusage of
+    the children reaped meanwhile: this one only)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        list(argv),
+        cwd=cwd,
+        env=command_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(
+            f"{' '.join(argv)} failed ({proc.returncode}):\n"
+            + proc.stderr.decode(errors="replace")[-2000:]
+        )
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def startup(small: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Medians of ``python3 -c pass`` and of the command on one small INF, each a fresh
+    process, measured interleaved (one of each per round) so that both see the same load."""
+    cmds = {
+        "python": [sys.executable, "-c", "pass"],
+        "infmigrate": [sys.executable, "-m", "infmigrate", "--no-cache", str(small)],
+    }
+    got: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
+    timed_child(cmds["infmigrate"], REPO)  # bytecode and page cache warm, as for a user
+    for _ in range(runs):
+        for key, argv in cmds.items():
+            got[key].append(timed_child(argv, REPO))
+    return {
+        k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+        for k, v in got.items()
+    }
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+def concatenated(data: bytes, times: int) -> bytes:
+    """``times`` copies of an INF in one file: one byte order mark, a line break between
+    copies when the file does not end with one."""
+    bom = next((b for b in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff") if data.startswith(b)), b"")
+    body = data[len(bom) :]
+    newline = {b"\xff\xfe": "\r\n".encode("utf-16-le"), b"\xfe\xff": "\r\n".encode("utf-16-be")}
+    eol = newline.get(bom, b"\r\n")
+    if not body.endswith(eol[len(eol) // 2 :]):
+        body += eol
+    return bom + body * times
+
+
+def child_scaling(path: Path, times: int) -> dict[str, Any]:
+    """Seconds of the whole pipeline (``--diff``'s: parse, every rule, fixes, diff) on
+    ``times`` copies of one INF, the rules imported first."""
+    from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.problems import SYNTAX_CODES
+    from infmigrate.engine.processing import FileOptions, process
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    data = concatenated(path.read_bytes(), times)
+    start = time.perf_counter()
+    result = process(data, path.name, options, want_fix=True, want_diff=True)
+    return {"s": time.perf_counter() - start, "bytes": len(data), "error": result.error}
+
+
 # --------------------------------------------------------------------------- report
+
+
+class Goals:
+    """The goal lines: figure, goal, ratio, MET or MISSED."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.missed = 0
+
+    def add(self, what: str, figure: str, goal: str, ratio: float | None, met: bool | None) -> None:
+        shown = f"{ratio:6.2f}" if ratio is not None else "   n/a"
+        verdict = "n/a" if met is None else ("MET" if met else "MISSED")
+        self.missed += met is False
+        self.lines.append(f"  {what:44} {figure:>26}  {goal:>22}  {shown}  {verdict}")
 
 
 def parent_main(args: argparse.Namespace) -> int:
     corpus: Path = args.corpus
     files = corpus_files(corpus)
+    if not files:
+        raise SystemExit(f"no INF/INX file found in {corpus}")
     total = sum(f.size for f in files)
     big = max(files, key=lambda f: f.size)
-    out: list[str] = ["infmigrate command benchmark"]
+    concat = (
+        args.concat_file
+        or (
+            max((f for f in files if f.size <= QUICK_CONCAT_MAX), key=lambda f: f.size, default=big)
+            if args.quick
+            else big
+        ).path
+    )
+    out: list[str] = ["infmigrate command benchmark" + ("  (--quick)" if args.quick else "")]
     out.append(
         f"  corpus   {corpus}  ({len(files)} INF/INX files found by the command, "
         f"{total / MB:.2f} MB)"
@@ -196,13 +306,14 @@ def parent_main(args: argparse.Namespace) -> int:
         "  bytecode compiled ahead of the runs (as `pip install` does), in "
         f"{PYCACHE.relative_to(REPO)}/"
     )
+    jobs_list = (2,) if args.quick else (1, 2)
 
     with tempfile.TemporaryDirectory() as tmp:
         list_file = Path(tmp) / "files.txt"
         list_file.write_text("".join(f"{f.path}\n" for f in files), encoding="utf-8")
         refs: dict[str, float | None] = {}
         notes: list[str] = []
-        for tool in ("floor", "wininfparser"):
+        for tool in ("floor", "wininfparser", "infmigrate"):
             why = parse_bench.available(tool)
             if why is not None:
                 refs[tool] = None
@@ -216,17 +327,18 @@ def parent_main(args: argparse.Namespace) -> int:
                     break
                 times.append(r["passes"][0])
             refs[tool] = statistics.median(times) if times else None
-        floor, peer = refs.get("floor"), refs.get("wininfparser")
+        floor, peer, own = refs.get("floor"), refs.get("wininfparser"), refs.get("infmigrate")
         out.append("")
         out.append("References (cold pass in a fresh process, timed inside it, as bench/parse.py):")
         for label, value in (
             ("floor read+decode+split", floor),
             ("wininfparser 1.0.12.1 parse", peer),
+            ("infmigrate lossless parse+print", own),
         ):
             shown = f"{value:8.3f} s" if value else "     n/a"
             out.append(f"  {label:38} {shown}")
 
-        cache_dir = Path(tmp) / "cache"
+        cache_root = Path(tmp) / "cache"
         target = str(corpus)
         rows: list[tuple[str, int, float]] = []
         plans = [
@@ -235,20 +347,31 @@ def parent_main(args: argparse.Namespace) -> int:
             ("full diff (--diff)", ["--diff"]),
         ]
         for label, flags in plans:
-            for jobs in (1, 2):
+            for jobs in jobs_list:
                 wall = median_wall([*flags, "--no-cache", "-j", str(jobs), target], args.runs)
                 rows.append((label, jobs, wall))
-        # Cached re-runs: fill the cache once, then time runs that find every file in it.
+        # The default run (the report) with the cache on, filling an empty cache, against
+        # the same run without the cache; interleaved, a fresh cache directory each time.
+        filling: list[float] = []
+        uncached: list[float] = []
+        for i in range(args.runs):
+            fresh = cache_root / f"fill{i}"
+            filling.append(run_command(["--cache-dir", str(fresh), "-j", "2", target]))
+            uncached.append(run_command(["--no-cache", "-j", "2", target]))
+        fill_s, nocache_s = statistics.median(filling), statistics.median(uncached)
+        # Cached re-runs: the cache filled above, then runs that find every file in it.
+        cache_dir = cache_root / "fill0"
         run_command(["--check", "--cache-dir", str(cache_dir), "-j", "2", target])
-        run_command(["--cache-dir", str(cache_dir), "-j", "2", target])
         cached_check = median_wall(
             ["--check", "--cache-dir", str(cache_dir), "-j", "2", target], args.runs
         )
         cached_report = median_wall(["--cache-dir", str(cache_dir), "-j", "2", target], args.runs)
-        shutil.rmtree(cache_dir, ignore_errors=True)
+        shutil.rmtree(cache_root, ignore_errors=True)
 
+        start = startup(args.small, args.startup_runs)
         mem = spawn_child(["--mem", str(big.path)])
         rss = spawn_child(["--rss", str(big.path)])
+        scaling = [spawn_child(["--concat", str(concat), "--times", str(k)]) for k in args.factors]
 
     def ratio(a: float, b: float | None) -> str:
         return f"{a / b:7.2f}x" if b else "    n/a"
@@ -256,26 +379,37 @@ def parent_main(args: argparse.Namespace) -> int:
     out.append("")
     out.append(
         "Command: wall time of `python -m infmigrate ... <corpus>` (fresh process, "
-        "imports included), no cache"
+        "imports included), no cache unless said"
     )
     out.append(
-        f"  {'':36} {'jobs':>4} {'wall s':>8} {'MB/s':>7} {'files/s':>8} "
+        f"  {'':40} {'jobs':>4} {'wall s':>8} {'MB/s':>7} {'files/s':>8} "
         f"{'x floor':>8} {'x wininfparser':>14}"
     )
-    for label, jobs, wall in rows:
+    shown_rows = [
+        *rows,
+        ("report (default), --no-cache", 2, nocache_s),
+        ("report (default), cache on, filling it", 2, fill_s),
+        ("cached re-run (--check, warm cache)", 2, cached_check),
+        ("cached re-run (report, all findings)", 2, cached_report),
+    ]
+    for label, jobs, wall in shown_rows:
         out.append(
-            f"  {label:36} {jobs:>4} {wall:8.3f} {total / MB / wall:7.2f} "
+            f"  {label:40} {jobs:>4} {wall:8.3f} {total / MB / wall:7.2f} "
             f"{len(files) / wall:8.1f} {ratio(wall, floor):>8} {ratio(wall, peer):>14}"
         )
+
+    py_wall, py_cpu = start["python"]
+    inf_wall, inf_cpu = start["infmigrate"]
+    out.append("")
     out.append(
-        f"  {'cached re-run (--check, warm cache)':36} {2:>4} {cached_check:8.3f} "
-        f"{total / MB / cached_check:7.2f} {len(files) / cached_check:8.1f} "
-        f"{ratio(cached_check, floor):>8} {ratio(cached_check, peer):>14}"
+        f"One small INF end to end ({args.small.name}, `python -m infmigrate --no-cache`), "
+        f"fresh process, {args.startup_runs} interleaved rounds, median"
     )
+    out.append(f"  {'':40} {'wall ms':>8} {'CPU ms':>8}")
+    out.append(f"  {'python3 -c pass':40} {py_wall * 1000:8.1f} {py_cpu * 1000:8.1f}")
+    out.append(f"  {'infmigrate, one small INF':40} {inf_wall * 1000:8.1f} {inf_cpu * 1000:8.1f}")
     out.append(
-        f"  {'cached re-run (report, all findings)':36} {2:>4} {cached_report:8.3f} "
-        f"{total / MB / cached_report:7.2f} {len(files) / cached_report:8.1f} "
-        f"{ratio(cached_report, floor):>8} {ratio(cached_report, peer):>14}"
+        f"  {'ratio':40} {inf_wall / py_wall:7.1f}x {inf_cpu / py_cpu if py_cpu else 0:7.1f}x"
     )
 
     out.append("")
@@ -297,25 +431,104 @@ def parent_main(args: argparse.Namespace) -> int:
             f"{rss['rss_kib'] / 1024:8.1f} MiB (interpreter and imports included)"
         )
 
-    check2 = next(w for label, j, w in rows if label.startswith("full check") and j == 2)
     out.append("")
-    out.append("Goals")
-    if peer:
-        verdict = "met" if check2 <= GOAL_CHECK_VS_PEER * peer else "MISSED"
+    out.append(
+        f"Time against size: {concat.name} ({concat.stat().st_size:,} bytes) concatenated "
+        "1x..Nx, the whole pipeline (--diff's) in a fresh process, rules imported first"
+    )
+    out.append(f"  {'copies':>6} {'MB':>8} {'s':>8} {'s/MB':>8} {'x size before':>14}")
+    linear: float | None = None
+    prev: dict[str, Any] | None = None
+    for k, r in zip(args.factors, scaling, strict=True):
+        if "s" not in r or r.get("error"):
+            out.append(f"  {k:>6}  FAILED {r.get('error')}")
+            prev = None
+            continue
+        growth = f"{r['s'] / prev['s']:13.2f}x" if prev else f"{'':>14}"
         out.append(
-            f"  --check --jobs 2 <= {GOAL_CHECK_VS_PEER:.0f}x wininfparser's parse: "
-            f"{check2:.3f} s vs {GOAL_CHECK_VS_PEER * peer:.3f} s "
-            f"({check2 / peer:.2f}x)  {verdict}"
+            f"  {k:>6} {r['bytes'] / MB:8.2f} {r['s']:8.3f} {r['s'] / (r['bytes'] / MB):8.3f} "
+            f"{growth}"
+        )
+        prev = r
+    ok = [r for r in scaling if "s" in r and not r.get("error")]
+    if len(ok) == len(scaling) and len(ok) >= 2:
+        # time per MB of the largest size against the smallest: 1.00 is exactly linear
+        linear = (ok[-1]["s"] / ok[-1]["bytes"]) / (ok[0]["s"] / ok[0]["bytes"])
+
+    check2 = next(w for label, j, w in rows if label.startswith("full check") and j == 2)
+    diff2 = next(w for label, j, w in rows if label.startswith("full diff") and j == 2)
+    goals = Goals()
+    out.append("")
+    out.append("Goals (issue 16)")
+    out.append(f"  {'':44} {'figure':>26}  {'goal':>22}  {'ratio':>6}  verdict")
+    if own and peer:
+        goals.add(
+            "cold parse+print vs wininfparser's parse",
+            f"{own:.3f} s vs {peer:.3f} s",
+            f"<= {GOAL_PARSE_VS_PEER:.1f}x",
+            own / peer,
+            own / peer <= GOAL_PARSE_VS_PEER,
         )
     else:
-        out.append("  --check --jobs 2 vs wininfparser: n/a (wininfparser not installed)")
-    verdict = "met" if cached_check < GOAL_CACHED_S else "MISSED"
-    out.append(f"  cached re-run < {GOAL_CACHED_S} s: {cached_check:.3f} s  {verdict}")
-    if peak_x is not None:
-        verdict = "met" if peak_x < GOAL_MEMORY_X else "MISSED"
-        out.append(
-            f"  peak memory < {GOAL_MEMORY_X:.0f}x the largest file: {peak_x:.1f}x  {verdict}"
-        )
+        goals.add("cold parse+print vs wininfparser's parse", "n/a", "<= 1.0x", None, None)
+    goals.add(
+        "--check -j 2 --no-cache vs wininfparser",
+        f"{check2:.3f} s vs {peer:.3f} s" if peer else f"{check2:.3f} s",
+        f"<= {GOAL_CHECK_VS_PEER:.1f}x",
+        check2 / peer if peer else None,
+        check2 / peer <= GOAL_CHECK_VS_PEER if peer else None,
+    )
+    goals.add(
+        "--diff vs --check (-j 2, --no-cache)",
+        f"{diff2:.3f} s vs {check2:.3f} s",
+        f"<= {1 + GOAL_WITHIN:.2f}x",
+        diff2 / check2,
+        diff2 / check2 <= 1 + GOAL_WITHIN,
+    )
+    goals.add(
+        "cached re-run (--check)",
+        f"{cached_check:.3f} s",
+        f"<= {GOAL_CACHED_S:.1f} s",
+        cached_check / GOAL_CACHED_S,
+        cached_check <= GOAL_CACHED_S,
+    )
+    goals.add(
+        "default run filling the cache vs --no-cache",
+        f"{fill_s:.3f} s vs {nocache_s:.3f} s",
+        f"<= {1 + GOAL_WITHIN:.2f}x",
+        fill_s / nocache_s,
+        fill_s / nocache_s <= 1 + GOAL_WITHIN,
+    )
+    goals.add(
+        f"one small INF ({args.small.name}), wall",
+        f"{inf_wall * 1000:.0f} ms",
+        f"<= {GOAL_SMALL_MS:.0f} ms",
+        inf_wall * 1000 / GOAL_SMALL_MS,
+        inf_wall * 1000 <= GOAL_SMALL_MS,
+    )
+    goals.add(
+        "one small INF vs `python3 -c pass`, wall",
+        f"{inf_wall * 1000:.0f} ms vs {py_wall * 1000:.0f} ms",
+        f"<= {GOAL_SMALL_VS_PYTHON:.0f}x",
+        inf_wall / py_wall,
+        inf_wall / py_wall <= GOAL_SMALL_VS_PYTHON,
+    )
+    goals.add(
+        "peak memory vs the largest file",
+        f"{peak_x:.1f}x" if peak_x is not None else "n/a",
+        f"<= {GOAL_MEMORY_X:.0f}x",
+        peak_x / GOAL_MEMORY_X if peak_x is not None else None,
+        peak_x <= GOAL_MEMORY_X if peak_x is not None else None,
+    )
+    goals.add(
+        f"time linear in size (s/MB {args.factors[-1]}x vs {args.factors[0]}x)",
+        f"{linear:.2f}x" if linear is not None else "n/a",
+        f"<= {GOAL_LINEAR:.2f}x",
+        linear,
+        linear <= GOAL_LINEAR if linear is not None else None,
+    )
+    out.extend(goals.lines)
+    out.append(f"  {len(goals.lines) - goals.missed} of {len(goals.lines)} goals not missed")
     if notes:
         out.append("")
         out.extend(f"note: {n}" for n in notes)
@@ -323,16 +536,69 @@ def parent_main(args: argparse.Namespace) -> int:
     return 0
 
 
+def _factors(text: str) -> tuple[int, ...]:
+    try:
+        got = tuple(int(t) for t in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("comma-separated whole numbers, e.g. 1,2,4,8") from None
+    if not got or any(k < 1 for k in got) or list(got) != sorted(set(got)):
+        raise argparse.ArgumentTypeError("increasing numbers >= 1, e.g. 1,2,4,8")
+    return got
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--runs", type=parse_bench.positive, default=3, help="runs per figure (median)")
+    ap.add_argument(
+        "--runs",
+        type=parse_bench.positive,
+        default=None,
+        help="runs per figure (median; 3, --quick 1)",
+    )
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus directory")
-    ap.add_argument("--one", choices=("floor", "wininfparser"), help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="a short look: 1 run, -j 2 only, 5 start-up rounds, a smaller INF concatenated",
+    )
+    ap.add_argument(
+        "--startup-runs",
+        type=parse_bench.positive,
+        default=None,
+        help="interleaved rounds of the small-INF start-up figure (15, --quick 5)",
+    )
+    ap.add_argument("--small", type=Path, default=SMALL_INF, help="the small INF (start-up)")
+    ap.add_argument(
+        "--factors",
+        type=_factors,
+        default=(1, 2, 4, 8),
+        help="copies of the concatenated INF, comma-separated (default 1,2,4,8)",
+    )
+    ap.add_argument(
+        "--concat-file",
+        type=Path,
+        default=None,
+        help="the INF concatenated (default: the corpus's largest)",
+    )
+    ap.add_argument("--concat", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--times", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--one", choices=("floor", "wininfparser", "infmigrate"), help=argparse.SUPPRESS
+    )
     ap.add_argument("--list", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--mem", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--rss", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     args.corpus = args.corpus.resolve()
+    if args.runs is None:
+        args.runs = 1 if args.quick else 3
+    if args.startup_runs is None:
+        args.startup_runs = 5 if args.quick else 15
+    args.small = args.small.resolve()
+    if args.concat_file is not None:
+        args.concat_file = args.concat_file.resolve()
+    if args.concat:
+        print(MARK + json.dumps(child_scaling(args.concat, args.times)), flush=True)
+        return 0
     if args.one:
         print(MARK + json.dumps(child_reference(args.one, args.list)), flush=True)
         return 0

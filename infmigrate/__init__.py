@@ -13,8 +13,7 @@ Public API::
 from infmigrate._startup import quiet_interrupt
 
 with quiet_interrupt():
-    from importlib.metadata import PackageNotFoundError, version
-
+    from infmigrate._dists import version
     from infmigrate.engine.syntax import (
         CSTNode,
         DecodeError,
@@ -30,10 +29,8 @@ with quiet_interrupt():
         parse,
     )
 
-    try:
-        __version__ = version("infmigrate")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        __version__ = "0+unknown"
+    # (not importlib.metadata: see infmigrate._dists)
+    __version__ = version("infmigrate") or "0+unknown"
 
 #: Raised by ``InfFile.to_bytes`` when edited text cannot be written in the file's encoding.
 InfSyntaxError = DecodeError

@@ -134,12 +134,13 @@ def test_a_rule_pack_that_cannot_be_imported_is_named(monkeypatch: pytest.Monkey
 
     stale = EntryPoint(name="old-pack", value="no_such_infmigrate_pack", group="infmigrate.fixers")
     monkeypatch.setattr(catalog, "_loaded", False)
-    monkeypatch.setattr(catalog, "entry_points", lambda group: [stale])
+    monkeypatch.setattr(catalog, "declares_entry_points", lambda group: True)
+    monkeypatch.setattr(catalog, "_entry_points", lambda group: [stale])
     with pytest.raises(
         RuleError,
         match=r"rule pack 'old-pack' \(entry point "
         r"'no_such_infmigrate_pack'\) cannot be imported: No module named",
     ):
         catalog.all_rules()
-    monkeypatch.setattr(catalog, "entry_points", lambda group: [])
+    monkeypatch.setattr(catalog, "_entry_points", lambda group: [])
     assert rule("ISO001").code == "ISO001"

@@ -56,7 +56,6 @@ from infmigrate.engine.selection import Layer, resolve
 from infmigrate.output import FORMATS, Report
 from infmigrate.output.base import NEEDS_TREES
 from infmigrate.sources import is_source
-from infmigrate.sources.reader import grammar_versions
 from infmigrate.sources.rule import is_code_rule
 from infmigrate.workspace.cache import (
     CACHE_DIR_NAME,
@@ -486,6 +485,8 @@ class _Runner:
         path = self.absolute(candidate.path)
         settings = settings_key(options)
         if source:
+            from infmigrate.sources.reader import grammar_versions  # tree-sitter: sources only
+
             settings = f"{settings}:{grammar_versions()}"
         pending = _Pending(path, digest(data), settings, options)
         if not full:

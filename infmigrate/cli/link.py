@@ -40,7 +40,6 @@ from pathlib import Path
 from infmigrate.engine.fixer import Diagnostic, FixContext
 from infmigrate.engine.processing import FileResult
 from infmigrate.sources import is_source
-from infmigrate.sources.reader import read_source
 
 __all__ = ["CODE_LINKED", "INF_LINKED", "link_results"]
 
@@ -133,6 +132,7 @@ def _inf_values(result: FileResult, before: bytes, after: bytes | None) -> list[
 
 def _code_reads(result: FileResult, data: bytes) -> list[_CodeRead]:
     from infmigrate.rules.code._advice import registry_target
+    from infmigrate.sources.reader import read_source
 
     unit = read_source(data, result.path)
     out: list[_CodeRead] = []
@@ -279,6 +279,7 @@ def _bare_name_loads(results: list[FileResult], read: Callable[[FileResult], byt
         package_places,
     )
     from infmigrate.sources.processing import suppressed
+    from infmigrate.sources.reader import read_source
 
     sources = [
         r

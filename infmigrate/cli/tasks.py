@@ -17,7 +17,6 @@ from infmigrate.cli.writing import FileStamp, write_atomic
 from infmigrate.diffs.gitform import GitForm
 from infmigrate.engine.processing import FileOptions, FileResult, lighten, process
 from infmigrate.engine.suppression import add_directives
-from infmigrate.sources.processing import process_source
 
 __all__ = ["FileTask", "run_task", "write_fixed"]
 
@@ -95,6 +94,8 @@ def run_task(task: FileTask) -> FileResult:
     """Process (and maybe write) one file; see the module docstring."""
     try:
         if task.source:
+            from infmigrate.sources.processing import process_source  # tree-sitter
+
             result = process_source(task.data, task.shown, task.options, task.verbose)
             if task.add_noqa is not None:  # no comment is added to C/C++ sources
                 result.remaining = list(result.diagnostics)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
+from infmigrate._dists import declares_entry_points
 from infmigrate.engine.fixer import Fixer
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoints
 
 __all__ = ["RuleError", "all_rules", "register", "rule"]
 
@@ -48,7 +52,10 @@ def _load() -> None:
         return
     _loaded = True
     packages = {BUILTIN: "the built-in rules"}
-    for ep in entry_points(group="infmigrate.fixers"):
+    # importlib.metadata (slow to import) only when some distribution declares the group
+    group = "infmigrate.fixers"
+    found = () if not declares_entry_points(group) else _entry_points(group)
+    for ep in found:
         origin = f" of {ep.dist.name}" if ep.dist is not None else ""
         packages.setdefault(ep.value, f"rule pack {ep.name!r}{origin} (entry point {ep.value!r})")
     for name in sorted(packages):
@@ -64,6 +71,12 @@ def _load() -> None:
                 f"{packages[name]} cannot be imported: {exc}; reinstall or uninstall "
                 "the distribution that declares it"
             ) from exc
+
+
+def _entry_points(group: str) -> EntryPoints:
+    from importlib.metadata import entry_points
+
+    return entry_points(group=group)
 
 
 def all_rules() -> list[type[Fixer]]:

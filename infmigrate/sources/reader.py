@@ -33,10 +33,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import tree_sitter_c
-import tree_sitter_cpp
-from tree_sitter import Language, Node, Parser
+if TYPE_CHECKING:  # tree-sitter is imported when a source is read (an INF-only run never)
+    from tree_sitter import Node, Parser
 
 from infmigrate.sources import SOURCE_SUFFIXES, is_source
 
@@ -78,6 +78,10 @@ def grammar_versions() -> str:
 
 @lru_cache(maxsize=2)
 def _parser(cpp: bool) -> Parser:
+    import tree_sitter_c
+    import tree_sitter_cpp
+    from tree_sitter import Language, Parser
+
     language = Language(tree_sitter_cpp.language() if cpp else tree_sitter_c.language())
     return Parser(language)
 
