@@ -65,8 +65,12 @@ class FileListSecuritySection(Fixer):
     infverif = (1101,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        plans = ctx.analysis(DriverStorePlans).by_list
-        seen: set[int] = set()
+        all_plans = ctx.analysis(DriverStorePlans)
+        plans = all_plans.by_list
+        # lists of a branch kept for older Windows: right where they are, section included
+        seen: set[int] = {
+            id(p.file_list.security) for p in all_plans.old_branch if p.file_list.security
+        }
         for fl in copy_lists(ctx.model):
             dest = fl.destination
             security = fl.security
@@ -91,6 +95,11 @@ class FileListSecuritySection(Fixer):
                     then = (
                         "the fix that moves the list drops the section (unsafe: files in "
                         "the driver store keep the store's access rights instead)"
+                        if plan.build_case != "branch"
+                        else "the fix copies the list to the driver store, without the "
+                        "section, in a branch for newer builds, while older builds keep the "
+                        "list and its section (unsafe: files in the driver store keep the "
+                        "store's access rights instead)"
                     )
                 else:
                     reason = plan.reason() if plan is not None else ""
