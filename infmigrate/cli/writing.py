@@ -64,12 +64,8 @@ def write_atomic(path: Path, data: bytes, *, expect: FileStamp | None = None) ->
     if expect is not None and stamp_of(st) != expect:
         raise ChangedOnDisk(path)
     mode = stat.S_IMODE(st.st_mode)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+    tmp = _synced_temp(target, data)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.chmod(tmp, mode)
         if hasattr(os, "chown") and (st.st_uid, st.st_gid) != _owner(tmp):
             with contextlib.suppress(OSError):  # only root may give files away
@@ -95,12 +91,8 @@ def write_output(path: Path, data: bytes) -> None:
     """Write a report file (``--output-file``, ``--format sarif:FILE``), new or replaced,
     whole or not at all: a temporary file beside it, synced, then renamed over it."""
     target = Path(os.path.realpath(path))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+    tmp = _synced_temp(target, data)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         # mkstemp makes it 0600: give it the permissions a new file gets (umask)
         umask = os.umask(0)
         os.umask(umask)
@@ -110,6 +102,23 @@ def write_output(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _synced_temp(target: Path, data: bytes) -> str:
+    """A new temporary file beside ``target`` holding ``data``, synced to disk (removed
+    again if that fails): what :func:`write_atomic` and :func:`write_output` rename over
+    their target."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
 
 
 def _owner(path: str) -> tuple[int, int]:

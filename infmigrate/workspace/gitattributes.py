@@ -29,7 +29,7 @@ _TIMEOUT = 60
 
 def work_tree_of(directory: str, cache: dict[str, str | None]) -> str | None:
     """The top of the work tree holding ``directory`` (a ``.git`` folder or file found
-    going up, as :mod:`infmigrate.workspace.gitignore` finds it), or None."""
+    going up; :mod:`infmigrate.workspace.gitignore` finds it so too), or None."""
     found = cache.get(directory, "")
     if found != "":
         return found

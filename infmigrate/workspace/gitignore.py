@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pathspec
 
+from infmigrate.workspace.gitattributes import work_tree_of
+
 __all__ = ["GitIgnore"]
 
 
@@ -40,18 +42,7 @@ class GitIgnore:
         self._roots: dict[str, str | None] = {}
 
     def _root_of(self, directory: str) -> str | None:
-        found = self._roots.get(directory, "")
-        if found != "":
-            return found
-        parent = os.path.dirname(directory)
-        if os.path.lexists(os.path.join(directory, ".git")):
-            root: str | None = directory
-        elif parent == directory:
-            root = None
-        else:
-            root = self._root_of(parent)
-        self._roots[directory] = root
-        return root
+        return work_tree_of(directory, self._roots)
 
     def _spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
