@@ -286,7 +286,6 @@ def to_log(report: Report) -> dict[str, Any]:
             "driver": {
                 "name": "infmigrate",
                 "version": report.version,
-                "informationUri": "https://pypi.org/project/infmigrate/",
                 "rules": rules,
             }
         },
