@@ -9,8 +9,16 @@ import pytest
 import infmigrate
 from infmigrate.engine.edits import make_entry
 from infmigrate.engine.fields import replace_fields
-from infmigrate.engine.fixer import Applicability, Diagnostic, Edit, FixContext, Fixer, Settings
-from infmigrate.engine.runner import MAX_ROUNDS, FixerBug, check, fix
+from infmigrate.engine.fixer import (
+    Applicability,
+    Diagnostic,
+    Edit,
+    Fix,
+    FixContext,
+    Fixer,
+    Settings,
+)
+from infmigrate.engine.runner import MAX_ROUNDS, FixerBug, check, fix, jointly_applicable
 
 SOURCE = b"[A]\r\nx = 1\r\ny = 1\r\n[B]\r\nz = 1\r\n"
 
@@ -184,9 +192,6 @@ def test_reparse_keeps_the_files_encoding() -> None:
 
 
 def test_fixes_offered_together_never_overlap_and_safe_ones_come_first() -> None:
-    from infmigrate.engine.fixer import Applicability, Diagnostic, Edit, Fix
-    from infmigrate.engine.runner import jointly_applicable
-
     tree = infmigrate.parse(b"[A]\nx\ny\n")
     x, y = tree.sections[0].body
 

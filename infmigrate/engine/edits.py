@@ -197,9 +197,11 @@ def _comments_of_deleted_sections(
     line sets them apart from the lines before (see :func:`_comment_block`); a line an
     edit targets is never dropped. Returns (kept block per deleted section, lines dropped from the
     end of the body per kept section, or of the prolog keyed by the tree's id)."""
-    sections = tree.sections
     kept: dict[int, tuple[Line, ...]] = {}
     dropped: dict[int, int] = {}
+    if not deleted:
+        return kept, dropped  # nearly every edit set: no pass over the sections
+    sections = tree.sections
     for i, section in enumerate(sections):
         key = id(section)
         if key not in deleted:
