@@ -13,13 +13,21 @@ registry blocks, strings, comments), and nodes are immutable, so identical lines
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Any, TypeAlias, cast
 
 from parsimonious.exceptions import ParseError
 from parsimonious.expressions import Regex
 from parsimonious.nodes import Node, RegexNode
 
-from infmigrate.engine.syntax.grammar import GRAMMAR, lex, offsets
+from infmigrate.engine.syntax.grammar import (
+    _CONTINUATION_TOKEN,
+    _ENTRY_TOKEN,
+    _KIND_BY_FIRST,
+    GRAMMAR,
+    lex,
+    offsets,
+)
 from infmigrate.engine.syntax.nodes import (
     MESSAGE_MISSING_BRACKET,
     MESSAGE_UNPARSABLE,
@@ -211,7 +219,7 @@ def build_line(text: str) -> Prototype:
             # section names seldom repeat, and the memo would keep each one's line text
             # (on a file of many small sections, a sixth of the memory of the parse).
             return HEADER, (text[1:-1], "", "")
-        proto = _build(text)
+        proto = (len(text) >= LONG_TEXT and _build_long(text)) or _build(text)
         if len(_LINES) >= MEMO_LIMIT:
             _LINES.clear()
         _LINES[text] = proto
@@ -251,3 +259,114 @@ def _build(text: str) -> Prototype:
     if kind == "broken":
         return ERROR, (text, MESSAGE_MISSING_BRACKET, o[plan[1]] + 1)
     return ERROR, (text, MESSAGE_UNPARSABLE, 1)
+
+
+#: Lines at least this long that are not headers are read a field at a time
+#: (:func:`_build_long`).
+LONG_TEXT = 2048
+#: Kinds of the tokens a field is made of (see the grammar's `field`).
+_FIELD_KINDS = frozenset("tqc=s")
+
+
+def _build_long(text: str, min_tokens: int = LONG_SHAPE) -> Prototype | None:
+    """The prototype of a long entry line, read a field at a time: the same as
+    :func:`_build` (which reads a shape of at least ``min_tokens`` tokens with
+    :func:`_entry_plan`) without a list of the line's tokens, its shape, the token
+    offsets or a plan tuple per field (issue 18: on a line naming 13,000 lists, 60 times
+    the line's size at once). ``None`` for what is not such an entry (a header, fewer
+    tokens, trivia, a line no rule allows, a field whose value holds two blank tokens in
+    a row): :func:`_build` reads those.
+    """
+    if text.lstrip(" \t")[:1] == "[":
+        return None
+    end = len(text)
+    plain = '"' not in text and "\\" not in text
+    spans = array("B" if end < 256 else "H" if end < 65536 else "I", (0, 0))
+    values: list[str] = []
+    kinds: list[str] = []  # the kinds of the tokens of the field being read
+    starts: list[int] = []  # and where each starts
+    head = True  # reading the first field (which may hold the key)
+    comment = -1  # where the comment starts, if any
+    count = 0
+    kind_by_first = _KIND_BY_FIRST.get
+    field_kinds = _FIELD_KINDS
+    for m in _ENTRY_TOKEN.finditer(text):
+        count += 1
+        start, stop = m.span()
+        kind = kind_by_first(text[start], "t")
+        if kind == ",":
+            if head:
+                _read_key(kinds, starts, start, spans)
+                head = False
+            if not _read_field(text, kinds, starts, start, 1, spans, values, plain):
+                return None
+            kinds.clear()
+            starts.clear()
+            continue
+        if kind == "b":  # as lex() resolves it
+            tok = m.group()
+            kind = (
+                "c"
+                if _CONTINUATION_TOKEN.fullmatch(tok)
+                and (stop == end or "\n" in tok or "\r" in tok)
+                else "t"
+            )
+        elif kind not in field_kinds:
+            if kind == ";" and stop == end:
+                comment = start
+                continue
+            return None  # a ';' before the end, or an 'x'
+        kinds.append(kind)
+        starts.append(start)
+    if count < min_tokens or (head and count <= 2 and not "".join(kinds).strip("s")):
+        return None  # (blanks and a comment: trivia)
+    body_end = end if comment < 0 else comment
+    if head:
+        _read_key(kinds, starts, body_end, spans)
+    if not _read_field(text, kinds, starts, body_end, 0, spans, values, plain):
+        return None
+    return ENTRY, (text, spans.tobytes(), tuple(values))
+
+
+def _read_key(kinds: list[str], starts: list[int], end: int, spans: array[int]) -> None:
+    """Sets the line's first offsets (see :func:`pack_spans`) from its first field's
+    tokens, which ``end`` ends; takes a key's tokens out of them."""
+    shape = "".join(kinds)
+    m = _KEY_RE.match(shape) if "=" in shape else None
+    if m is None:  # the first field's blanks are the line's indent
+        spans[1] = starts[len(shape) - len(shape.lstrip("s"))] if shape.strip("s") else end
+        return
+    at = starts.__getitem__
+    equals = m.end() - 1
+    spans[0] = 1
+    spans[1] = at(m.end("indent")) if m.end("indent") < len(shape) else end
+    spans.extend((at(m.end("value")), at(equals), at(equals) + 1))
+    del kinds[: m.end()]
+    del starts[: m.end()]
+
+
+def _read_field(
+    text: str,
+    kinds: list[str],
+    starts: list[int],
+    end: int,
+    comma: int,
+    spans: array[int],
+    values: list[str],
+    plain: bool,
+) -> bool:
+    """Adds a field's offsets and cooked value, as :func:`_entry_plan` and :func:`_build`
+    read it; ``False`` when the field is one :func:`_build` must read."""
+    piece = "".join(kinds)
+    size = len(piece)
+    value = piece.strip("s")
+    if "ss" in value:
+        return False
+    lead = size - len(piece.lstrip("s"))
+    b = starts[lead] if lead < size else end
+    c = lead + len(value)
+    vc = starts[c] if c < size else end
+    spans.extend((b, vc, end, end + comma))
+    raw = text[b:vc]
+    values.append(raw if plain else cook(raw, final=not comma))
+    return True

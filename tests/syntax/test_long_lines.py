@@ -1,0 +1,97 @@
+"""Issue 18: long entry lines are read a field at a time (``builder._build_long``)."""
+
+from __future__ import annotations
+
+import gc
+import random
+import tracemalloc
+from unittest import mock
+
+from infmigrate.engine.syntax import builder, clear_memo, parse
+from infmigrate.engine.syntax.builder import LONG_SHAPE, LONG_TEXT, _build, _build_long
+
+#: Pieces of generated lines: text, quoted runs (closed, unclosed, with commas), blanks,
+#: '=', commas, literal backslashes, continuations, a comment.
+_PIECES = [
+    "a",
+    "L12",
+    "b c",
+    '"q,x"',
+    '"un',
+    '""',
+    " ",
+    "\t",
+    "=",
+    ",",
+    ", ",
+    " ,",
+    "\\x",
+    "%12%\\f.sys",
+    "\\",
+    "\\ ;c\r\n  ",
+    ";c",
+]
+
+
+def _lines(seed: int, count: int, most: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, most))) for _ in range(count)]
+
+
+def test_a_long_line_read_a_field_at_a_time_gives_what_the_whole_line_reading_gives() -> None:
+    """The same prototype as ``_build`` (the grammar on short shapes, ``_entry_plan`` on long
+    ones), for every line ``_build_long`` reads; on short lines too, so that the grammar
+    itself is the reference."""
+    read = 0
+    for text in _lines(18, 3000, 30) + _lines(19, 600, 500):
+        proto = _build_long(text, min_tokens=0)
+        if proto is not None:
+            read += 1
+            assert proto == _build(text), repr(text)
+    assert read > 1000  # most generated lines are entries it reads
+
+
+def test_long_copyfiles_line_is_read_a_field_at_a_time() -> None:
+    names = ",".join(f"L{i}" for i in range(5000))
+    for text in (
+        f"CopyFiles = {names}",
+        f"  CopyFiles= {names} ; comment",
+        f"{names}",
+        f" , {names} ,",
+        f'HKR,,"a,b",,{names},"un',
+    ):
+        assert len(text) >= LONG_TEXT
+        proto = _build_long(text)
+        assert proto is not None and proto == _build(text), text[:40]
+
+
+def test_what_is_not_a_long_entry_is_left_to_build() -> None:
+    assert _build_long("[" + "x" * LONG_TEXT + "]") is None  # a header
+    assert _build_long(" " * LONG_TEXT) is None  # trivia
+    assert _build_long("; " + "x" * LONG_TEXT) is None  # trivia
+    assert _build_long("a" * LONG_TEXT + " = 1") is None  # fewer than LONG_SHAPE tokens
+    many = ",".join(["a"] * LONG_SHAPE)
+    assert _build_long(many + ";c;d\r\nx") is None  # an 'x' token: unparsable
+    assert _build_long(many) is not None
+
+
+def test_a_long_line_costs_no_token_list() -> None:
+    """The whole line is never lexed into a list of tokens, and the parse's peak memory is
+    a few times the line (it was 85 times)."""
+    names = ",".join(f"L{i}" for i in range(13_000))
+    data = f"[DefaultInstall]\r\nCopyFiles = {names}\r\n".encode()
+    clear_memo()
+    gc.collect()
+    with mock.patch.object(builder, "lex", side_effect=AssertionError("lexed whole")):
+        tracemalloc.start()
+        try:
+            tree = parse(data)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    clear_memo()
+    assert tree.to_bytes() == data
+    (entry,) = tree.sections[0].entries
+    assert entry.key == "CopyFiles" and len(entry.values) == 13_000
+    assert entry.values[-1] == "L12999" and entry.fields[-1].code == "L12999"
+    assert peak < 25 * len(data), peak / len(data)
