@@ -95,3 +95,66 @@ def test_a_long_line_costs_no_token_list() -> None:
     assert entry.key == "CopyFiles" and len(entry.values) == 13_000
     assert entry.values[-1] == "L12999" and entry.fields[-1].code == "L12999"
     assert peak < 25 * len(data), peak / len(data)
+
+
+def test_one_parse_adds_at_most_memo_per_parse_lines_to_the_memo() -> None:
+    """Issue 18: a file of many distinct lines leaves a bounded memo (it kept one entry per
+    line: a third of the tree again)."""
+    count = builder.MEMO_PER_PARSE + 500
+    data = ("[R]\n" + "".join(f"HKR,,V{i},,%S{i}%\n" for i in range(count))).encode()
+    clear_memo()
+    tree = parse(data)
+    assert len(builder.LINES) == builder.MEMO_PER_PARSE
+    assert "HKR,,V0,,%S0%" in builder.LINES
+    assert f"HKR,,V{count - 1},,%S{count - 1}%" not in builder.LINES
+    assert tree.to_bytes() == data
+    again = parse(data)  # the next parse memoizes lines past the bound, the same
+    assert again == tree and len(builder.LINES) == count
+    clear_memo()
+
+
+def test_lines_of_one_parse_share_equal_values_and_spans() -> None:
+    data = b"[R]\r\n" + b"".join(b"HKR,,V%d,0x00010001,%%S%d%%\r\n" % (i, i) for i in range(20))
+    clear_memo()
+    entries = parse(data).sections[0].entries
+    clear_memo()
+    first, other = entries[11], entries[12]  # (V11, V12: the same layout)
+    assert first.values == ["HKR", "", "V11", "0x00010001", "%S11%"]
+    assert first.cooked_values[0] is other.cooked_values[0]  # "HKR"
+    assert first.cooked_values[3] is other.cooked_values[3]  # "0x00010001"
+    assert first[1] is other[1]  # the spans
+    assert first[0] is not other[0] and first.fields[2].value == "V11"
+
+
+def test_the_lines_of_a_large_file_are_not_all_held_at_once() -> None:
+    """Issue 18: the physical lines are split a chunk at a time: the parse of many small
+    sections peaked at 40 times the file (a list of every line held to the end), now 30."""
+    data = "".join(f"[S{i}]\nx=1\n" for i in range(100_000, 130_000)).encode()
+    clear_memo()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tree = parse(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        clear_memo()
+    assert len(tree.sections) == 30_000 and tree.to_bytes() == data
+    assert peak < 33 * len(data), peak / len(data)
+
+
+def test_chunked_splitting_gives_every_line_with_its_terminator_and_number() -> None:
+    from infmigrate.engine.syntax import lines
+
+    rnd = random.Random(5)
+    for size in (1, 2, 3, 7, 64):
+        with mock.patch.object(lines, "CHUNK", size):
+            for _ in range(500):
+                newline = rnd.choice(["\r\n", "\n", "\r"])
+                parts = ["a", "bb", newline, newline, " ", "x" * 7]
+                text = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 40)))
+                physical, terminators = lines._split_physical(text)
+                expected = list(
+                    zip(physical, terminators, range(1, len(physical) + 1), strict=True)
+                )
+                assert [tuple(x) for x in lines.logical_lines(text)] == expected, repr(text)

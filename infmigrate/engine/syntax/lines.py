@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain, count, repeat
 
 from infmigrate.engine.syntax.grammar import CONTINUATION_AT_END, CONTINUATION_TAIL
 
@@ -116,13 +117,56 @@ def _split_physical(text: str) -> tuple[list[str], list[str]]:
 def logical_lines(text: str) -> Iterator[LogicalLine]:
     """The logical lines of ``text`` (which must hold no end-of-file marker), one at a
     time: a list of them would hold a tuple per line for the whole parse."""
-    physical, terminators = _split_physical(text)
-    count = len(physical)
     if _MAYBE_CONTINUED.search(text) is None:
         # No line ends in a backslash run (most files): every physical line is logical.
+        newline = _single_terminator(text)
+        if newline is not None:
+            return _split_in_chunks(text, newline)
+        physical, terminators = _split_physical(text)
         # (zip reuses its result tuple when the caller unpacks it: no tuple per line)
-        return zip(physical, terminators, range(1, count + 1), strict=True)
+        return zip(physical, terminators, range(1, len(physical) + 1), strict=True)
+    physical, terminators = _split_physical(text)
     return _joined(physical, terminators)
+
+
+#: How many characters of text :func:`_split_in_chunks` splits at a time.
+CHUNK = 1 << 16
+
+
+def _single_terminator(text: str) -> str | None:
+    """The one kind of line terminator of ``text`` (``\n`` when it has none), or ``None``
+    when it mixes them."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n")
+    cr = text.count("\r")
+    if crlf == lf == cr or crlf == cr == 0 or crlf == lf == 0:
+        return "\r\n" if crlf else ("\n" if lf else "\r")
+    return None
+
+
+def _split_in_chunks(text: str, newline: str) -> Iterator[LogicalLine]:
+    """The lines of a text with one kind of terminator, split :data:`CHUNK` characters at a
+    time (issue 18: a list of every line of a large file, held to the end of its parse,
+    cost 10 times the file)."""
+    return chain.from_iterable(_chunks(text, newline))
+
+
+def _chunks(text: str, newline: str) -> Iterator[Iterator[LogicalLine]]:
+    size = len(text)
+    lineno = 1
+    pos = 0
+    while pos < size:
+        end = text.find(newline, pos + CHUNK)
+        lines = text[pos:].split(newline) if end < 0 else text[pos:end].split(newline)
+        last = lines.pop() if end < 0 else ""
+        # (zip reuses its result tuple when the caller unpacks it: no tuple per line)
+        yield zip(lines, repeat(newline), count(lineno))
+        lineno += len(lines)
+        if end < 0:
+            if last:  # a last line without terminator
+                yield iter(((last, "", lineno),))
+            return
+        pos = end + len(newline)
 
 
 def _joined(physical: list[str], terminators: list[str]) -> Iterator[LogicalLine]:

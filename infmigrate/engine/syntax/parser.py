@@ -8,6 +8,7 @@ from infmigrate.engine.syntax.builder import (
     HEADER,
     LINE_CLASSES,
     LINES,
+    ParseState,
     build_line,
     clear_memo,
 )
@@ -55,8 +56,9 @@ def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> Inf
     body: list[Line] = prolog
     append = body.append
     memo = LINES.get
+    state = ParseState()
     for line_text, newline, lineno in logical_lines(content):
-        kind, args = memo(line_text) or build_line(line_text)
+        kind, args = memo(line_text) or build_line(line_text, state)
         # Nodes are tuples: the prototype's fields, then the terminator and line number.
         if kind == HEADER:
             if header is not None:
