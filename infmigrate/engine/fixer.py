@@ -357,5 +357,16 @@ class Fixer:
         title: str | None = None,
         applicability: Applicability = Applicability.SAFE,
     ) -> Fix:
-        """A fix of this rule, titled with ``fix_title`` unless given."""
+        """A fix of this rule, titled with ``fix_title`` unless given. An edit of a line in
+        a section the fix also deletes is left out: the line goes with its section."""
+        gone = {
+            id(line)
+            for edit in edits
+            if edit.kind == "delete_section" and isinstance(edit.target, Section)
+            for line in (edit.target.header, *edit.target.body)
+        }
+        if gone:
+            edits = tuple(
+                e for e in edits if e.kind == "delete_section" or id(e.target) not in gone
+            )
         return Fix(title or self.fix_title or self.message, tuple(edits), applicability)

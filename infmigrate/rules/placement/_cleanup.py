@@ -174,12 +174,5 @@ def cleanup_edits(
                 continue
             removed |= {(id(other.entry), i) for i in hits}
             by_entry[id(other.entry)] = (other, hits)
-    dropped = drop_sections(model, [ref.values[i] for i in indexes], directives, removed)
-    # A directive inside a section that goes (one naming its own section) goes with it.
-    gone = {id(edit.target) for edit in dropped if edit.kind == "delete_section"}
-    edits = [
-        remove_values(entry, hits)
-        for entry, hits in by_entry.values()
-        if id(entry.block) not in gone
-    ]
-    return edits + dropped
+    edits = [remove_values(entry, hits) for entry, hits in by_entry.values()]
+    return edits + drop_sections(model, [ref.values[i] for i in indexes], directives, removed)
