@@ -1,7 +1,11 @@
 """Coverage-guided fuzzing of the whole command (``infmigrate --write``) with atheris.
 
     pip install atheris
-    python fuzz/atheris_command.py fixtures/ -max_total_time=600
+    mkdir -p /tmp/corpus && cp fixtures/*/*.inf /tmp/corpus/
+    python fuzz/atheris_command.py /tmp/corpus -max_total_time=600
+
+(libFuzzer adds what it finds to the first folder named: never name ``fixtures/``.)
+``fuzz/campaign.sh`` runs it with issue 18's budget (fuzz/README.md).
 
 Each input is cut at ``\\x00\\x00\\x00`` into up to three files of a small tree (so the
 fuzzer also finds trees with several files, UTF-16 ones included); the command runs in

@@ -1,7 +1,11 @@
 """Coverage-guided fuzzing of parse -> fix -> print with atheris (outside CI).
 
     pip install atheris
-    python fuzz/atheris_fix.py fixtures/ -max_total_time=600
+    mkdir -p /tmp/corpus && cp fixtures/*/*.inf /tmp/corpus/
+    python fuzz/atheris_fix.py /tmp/corpus -max_total_time=600
+
+(libFuzzer adds what it finds to the first folder named: never name ``fixtures/``.)
+``fuzz/campaign.sh`` runs it with issue 18's budget (fuzz/README.md).
 
 The corpus directories given on the command line seed the campaign (the hand-written
 fixtures are a good start). Each input is parsed as an INF, fixed with every rule (unsafe

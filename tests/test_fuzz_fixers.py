@@ -5,7 +5,9 @@ lines and characters; every rule (unsafe fixes included) then runs on the result
 the input: nothing raises, the fixed output re-parses to the tree the fixers built (the
 runner checks it), and fixing the output again changes nothing.
 
-``fuzz/atheris_fix.py`` runs the same property under atheris for longer campaigns.
+``fuzz/atheris_fix.py`` runs the same property under atheris for longer campaigns. What
+the fuzzers found is kept in ``fixtures/fuzz``: ``<case>.before.inf`` and the exact output
+of every rule (unsafe fixes included), ``<case>.after.inf``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +26,7 @@ from infmigrate.engine.runner import fix
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = sorted(p for p in FIXTURES.glob("ISO*/*.before.inf"))
+FOUND = sorted((FIXTURES / "fuzz").glob("*.before.inf"))
 ALPHABET = [
     *'[]=,;"\\% \t',
     "\r\n",
@@ -94,3 +98,18 @@ def test_fixing_mutated_inf_never_breaks(
     output = result.fixed.to_bytes()
     again = fix(infmigrate.parse(output), rules, options, path=seed.name)
     assert again.fixed.to_bytes() == output
+
+
+def test_the_findings_are_kept() -> None:
+    assert len(FOUND) >= 4
+
+
+@pytest.mark.parametrize("before", FOUND, ids=lambda p: p.name.removesuffix(".before.inf"))
+def test_what_the_fuzzers_found(before: Path) -> None:
+    """Each was a fixer bug ("conflicting edits": a fix editing a line of a section that
+    it, or another fix of the same round, deletes); now fixed, exactly as recorded."""
+    rules = all_rules()
+    options = Settings(unsafe_fixes=True)
+    output = fix(infmigrate.parse(before.read_bytes()), rules, options).fixed.to_bytes()
+    assert output == before.with_name(before.name.replace(".before.", ".after.")).read_bytes()
+    assert fix(infmigrate.parse(output), rules, options).fixed.to_bytes() == output

@@ -115,11 +115,15 @@ class Fix:
     applicability: Applicability = Applicability.SAFE
 
     def targets(self) -> set[int]:
-        """Identities of the lines and sections this fix touches (for conflict checks)."""
+        """Identities of the lines and sections this fix touches (for conflict checks); a
+        section it deletes touches its lines too (a fix editing one of them waits a round)."""
         out: set[int] = set()
         for edit in self.edits:
             if edit.target is not None:
                 out.add(id(edit.target))
+                if edit.kind == "delete_section" and isinstance(edit.target, Section):
+                    out.add(id(edit.target.header))
+                    out.update(id(line) for line in edit.target.body)
             elif edit.kind == "insert_section":
                 out.add(0)  # appending at the end of the file: one at a time
         return out
@@ -353,5 +357,16 @@ class Fixer:
         title: str | None = None,
         applicability: Applicability = Applicability.SAFE,
     ) -> Fix:
-        """A fix of this rule, titled with ``fix_title`` unless given."""
+        """A fix of this rule, titled with ``fix_title`` unless given. An edit of a line in
+        a section the fix also deletes is left out: the line goes with its section."""
+        gone = {
+            id(line)
+            for edit in edits
+            if edit.kind == "delete_section" and isinstance(edit.target, Section)
+            for line in (edit.target.header, *edit.target.body)
+        }
+        if gone:
+            edits = tuple(
+                e for e in edits if e.kind == "delete_section" or id(e.target) not in gone
+            )
         return Fix(title or self.fix_title or self.message, tuple(edits), applicability)

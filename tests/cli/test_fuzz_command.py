@@ -7,12 +7,15 @@ with an internal error; every file it writes parses back to its own bytes; a sec
 ``--write`` (without the cache) changes nothing; and a ``--check`` answered from the
 cache says the same as one without it.
 
-``INFMIGRATE_FUZZ_EXAMPLES`` raises the number of examples for a longer local campaign;
-``fuzz/atheris_command.py`` runs the same property under atheris.
+``INFMIGRATE_FUZZ_EXAMPLES`` raises the number of examples for a longer local campaign (a
+third of it runs here), ``INFMIGRATE_FUZZ_COMMAND_EXAMPLES`` sets this test's own number
+(``fuzz/campaign.py`` does, see fuzz/README.md); ``fuzz/atheris_command.py`` runs the same
+property under atheris.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -23,6 +26,9 @@ import infmigrate
 from tests.test_fuzz_fixers import EXAMPLES, OPS, SEEDS, _mutate
 
 from .conftest import cli, files_of
+
+#: Examples per run (each runs the command four times: a third of the fixers' number).
+EXAMPLES_HERE = int(os.environ.get("INFMIGRATE_FUZZ_COMMAND_EXAMPLES", max(EXAMPLES // 3, 20)))
 
 
 def _tree(root: Path, files: list[tuple[Path, list[tuple[int, int, int, str]]]]) -> None:
@@ -39,7 +45,7 @@ def _tree(root: Path, files: list[tuple[Path, list[tuple[int, int, int, str]]]])
 
 
 @settings(
-    max_examples=max(EXAMPLES // 3, 20),
+    max_examples=EXAMPLES_HERE,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
