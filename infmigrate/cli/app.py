@@ -624,5 +624,12 @@ def _fail(message: str) -> NoReturn:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: typer's command, its option values converted without
+    pydantic where nothing needs validating (:mod:`infmigrate.cli.coercion`)."""
+    from typer.main import get_command
+
+    from infmigrate.cli.coercion import fast_values
+
+    command = get_command(app)
+    fast_values(command)
+    command()

@@ -27,12 +27,13 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from infmigrate.engine.builds import WindowsVersion, parse_windows
 from infmigrate.engine.selection import Layer
+
+if TYPE_CHECKING:  # pathspec is imported when a glob is matched (issue 16, start-up)
+    import pathspec
 
 __all__ = [
     "CONFIG_NAMES",
@@ -128,6 +129,8 @@ def relative_to(path: Path, root: Path) -> str | None:
 @lru_cache(maxsize=256)
 def compile_globs(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """Gitignore-style patterns (``./`` prefixes and blanks dropped) as a path spec."""
+    import pathspec
+
     lines = []
     for raw in patterns:
         pattern = raw.strip()
