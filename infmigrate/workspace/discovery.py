@@ -24,6 +24,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from infmigrate.sources import is_source
@@ -71,9 +72,33 @@ class Candidate:
     size: int = 0
 
 
+def _clean(text: str) -> bool:
+    """Whether ``str(Path(text)) == text`` for an absolute POSIX path (nothing for
+    pathlib to normalize: no empty or ``.`` component, no trailing slash)."""
+    return (
+        text.startswith("/")
+        and not text.startswith("//")
+        and "//" not in text
+        and "/./" not in text
+        and not text.endswith(("/", "/."))
+    )
+
+
 def display_path(path: Path | str, cwd: Path | None = None) -> str:
     """The path as shown in messages and diff headers: relative to the working directory
     when it is below it, with forward slashes and no ``./``."""
+    if os.sep == "/" and cwd is not None:
+        # The common case (an absolute path below the working directory), without
+        # pathlib: one call per file and message (issue 16, the cached re-run).
+        raw, root = os.fspath(path), os.fspath(cwd)
+        if (
+            raw.startswith(root)
+            and raw[len(root) : len(root) + 1] == "/"
+            and ".." not in raw
+            and _clean(raw)
+            and _clean(root)
+        ):
+            return raw[len(root) + 1 :]
     p = Path(path)
     base = cwd or Path.cwd()
     absolute = p if p.is_absolute() else base / p
@@ -81,10 +106,31 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     if text.startswith(prefix) and ".." not in text:  # the common case, without relpath
         return Path(text[len(prefix) :]).as_posix()
     try:
-        rel = os.path.relpath(absolute, base)
+        head, tail = os.path.split(text)
+        if (
+            os.sep == "/"
+            and tail not in ("", ".", "..")
+            and head.startswith("/")
+            and not head.startswith("//")
+            and ".." not in text
+            and base.is_absolute()
+            and not str(base).startswith("//")
+            and ".." not in str(base)
+            and not os.path.join(str(base), "").startswith(os.path.join(text, ""))
+        ):
+            # relpath once per directory: many files of one folder outside the working
+            # directory (``../corpus``) cost one relpath (issue 16, the cached re-run)
+            folder = _relpath(head, str(base))
+            rel = tail if folder == "." else f"{folder}/{tail}"
+        else:
+            rel = os.path.relpath(absolute, base)
     except ValueError:  # pragma: no cover - another drive on Windows
         rel = str(absolute)
     return Path(rel).as_posix()
+
+
+#: ``os.path.relpath`` of absolute paths (which does not depend on the working directory).
+_relpath = lru_cache(maxsize=4096)(os.path.relpath)
 
 
 def path_key(shown: str) -> tuple[str, ...]:
@@ -203,13 +249,25 @@ def discover(
     # git rules (asked for by name, as ripgrep does).
     bare = _Walker(is_excluded, None, follow_symlinks, on_note, sources, source_roots)
     seen: set[Path | tuple[int, int]] = set()
+    real_dirs: dict[str, str] = {}
+
+    def real_path(path: Path) -> str:
+        """``os.path.realpath(path)``, the real path of each directory found once: a file
+        that is not a symbolic link is its directory's real path and its name."""
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        parent, name = os.path.split(os.fspath(path))
+        real = real_dirs.get(parent)
+        if real is None:
+            real = real_dirs[parent] = os.path.realpath(parent)
+        return os.path.join(real, name)
 
     def first_time(path: Path, size_from: os.stat_result | None) -> bool:
         # Identify files by their real path when they exist: two names of one file through
         # a symbolic link are one file (writing it twice would be wrong). Hard links are
         # not: a write replaces the name it writes (atomically, by a rename), which breaks
         # the link, so each name is a file of its own and is migrated as such.
-        key = Path(os.path.realpath(path)) if size_from is not None else path.absolute()
+        key = Path(real_path(path)) if size_from is not None else path.absolute()
         if key in seen:
             return False
         seen.add(key)
