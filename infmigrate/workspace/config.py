@@ -290,11 +290,18 @@ class ConfigFinder:
 
     def __init__(self, default_root: Path | None = None) -> None:
         self._by_dir: dict[Path, Config | ConfigError] = {}
+        #: By the folder's text, for absolute paths: a run asks several times per file.
+        self._by_folder: dict[str, Config | ConfigError] = {}
         self._default_root = default_root or Path.cwd()
 
     def for_file(self, path: Path) -> Config:
         """The nearest configuration above ``path`` (a file); ConfigError if it is bad."""
-        found = self._for_dir(path.absolute().parent)
+        folder = os.path.dirname(str(path)) if path.is_absolute() else None
+        found = self._by_folder.get(folder) if folder is not None else None
+        if found is None:
+            found = self._for_dir(path.absolute().parent)
+            if folder is not None:
+                self._by_folder[folder] = found
         if isinstance(found, ConfigError):
             raise found
         return found

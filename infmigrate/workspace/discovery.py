@@ -88,17 +88,17 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     """The path as shown in messages and diff headers: relative to the working directory
     when it is below it, with forward slashes and no ``./``."""
     if os.sep == "/" and cwd is not None:
-        # The common case (an absolute path below the working directory), without
-        # pathlib: one call per file and message (issue 16, the cached re-run).
+        # The common cases without pathlib, one call per file and message (issue 16, the
+        # cached re-run): absolute paths with nothing for pathlib to normalize.
         raw, root = os.fspath(path), os.fspath(cwd)
-        if (
-            raw.startswith(root)
-            and raw[len(root) : len(root) + 1] == "/"
-            and ".." not in raw
-            and _clean(raw)
-            and _clean(root)
-        ):
-            return raw[len(root) + 1 :]
+        if _clean(raw) and _clean(root) and ".." not in raw and ".." not in root:
+            if raw.startswith(root) and raw[len(root) : len(root) + 1] == "/":
+                return raw[len(root) + 1 :]  # below the working directory
+            if not (root + "/").startswith(raw + "/"):  # (not an ancestor of it)
+                # elsewhere (``../corpus/...``): one relpath per folder
+                head, tail = os.path.split(raw)
+                folder = _relpath(head, root)
+                return tail if folder == "." else f"{folder}/{tail}"
     p = Path(path)
     base = cwd or Path.cwd()
     absolute = p if p.is_absolute() else base / p
@@ -106,24 +106,7 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     if text.startswith(prefix) and ".." not in text:  # the common case, without relpath
         return Path(text[len(prefix) :]).as_posix()
     try:
-        head, tail = os.path.split(text)
-        if (
-            os.sep == "/"
-            and tail not in ("", ".", "..")
-            and head.startswith("/")
-            and not head.startswith("//")
-            and ".." not in text
-            and base.is_absolute()
-            and not str(base).startswith("//")
-            and ".." not in str(base)
-            and not os.path.join(str(base), "").startswith(os.path.join(text, ""))
-        ):
-            # relpath once per directory: many files of one folder outside the working
-            # directory (``../corpus``) cost one relpath (issue 16, the cached re-run)
-            folder = _relpath(head, str(base))
-            rel = tail if folder == "." else f"{folder}/{tail}"
-        else:
-            rel = os.path.relpath(absolute, base)
+        rel = os.path.relpath(absolute, base)
     except ValueError:  # pragma: no cover - another drive on Windows
         rel = str(absolute)
     return Path(rel).as_posix()
