@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from infmigrate import __version__
+from infmigrate._startup import no_collection
 from infmigrate.cli import pool
 from infmigrate.cli.link import INF_LINKED, link_results, read_from
 from infmigrate.cli.progress import progress
@@ -599,7 +600,8 @@ class _Runner:
 
     def run(self) -> int:
         try:
-            resolve([self.cli_layer])
+            with no_collection():  # the rules' modules load here
+                resolve([self.cli_layer])
         except RuleError as exc:
             raise UsageError(str(exc).replace("command line: ", "")) from None
         if self.o.diff_filter_base is not None:
