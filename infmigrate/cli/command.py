@@ -276,6 +276,7 @@ class _Runner:
         #: An output file could not be written (exit status 2).
         self.output_failed = False
         self.cache: Cache | None = None
+        self._settings_keys: dict[tuple[int, bool], tuple[FileOptions, str]] = {}
         self._pending: dict[int, _Pending] = {}
         #: The bytes the code/INF link reads instead of the file on disk: standard
         #: input's, and an INF's before this run wrote it (see :meth:`keep_for_link`).
@@ -503,11 +504,17 @@ class _Runner:
         return task
 
     def _settings(self, options: FileOptions, source: bool) -> str:
+        """The cache's settings key of a file's options (the options of one configuration
+        are one object, kept by :meth:`options_for`: computed once each)."""
+        known = self._settings_keys.get((id(options), source))
+        if known is not None and known[0] is options:
+            return known[1]
         settings = settings_key(options)
         if source:
             from infmigrate.sources.reader import grammar_versions  # tree-sitter: sources only
 
             settings = f"{settings}:{grammar_versions()}"
+        self._settings_keys[(id(options), source)] = (options, settings)
         return settings
 
     def _lookup(
