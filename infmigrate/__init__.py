@@ -10,9 +10,9 @@ Public API::
             print(entry.line, section.name, entry.key, entry.values)
 """
 
-from infmigrate._startup import quiet_interrupt
+from infmigrate._startup import no_collection, quiet_interrupt
 
-with quiet_interrupt():
+with quiet_interrupt(), no_collection():
     from infmigrate._dists import version
     from infmigrate.engine.syntax import (
         CSTNode,

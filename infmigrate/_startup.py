@@ -8,17 +8,22 @@ the run's own interrupt handling does) and prints nothing. It changes nothing wh
 process has a SIGINT handler of its own or when imported outside the main thread, and it
 puts the previous handler back when the imports are done, so importing infmigrate as a
 library leaves the program's signal handling as it was.
+
+:func:`no_collection` pauses the cyclic garbage collector while modules load (issue 16,
+start-up): loading makes many objects and few cycles, and the collections it triggers cost
+about 6% of a small run. The collector's state is put back after the block.
 """
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-__all__ = ["quiet_interrupt"]
+__all__ = ["no_collection", "quiet_interrupt"]
 
 
 def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
@@ -40,3 +45,15 @@ def quiet_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """During the block, no automatic cyclic garbage collection (as it was after it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

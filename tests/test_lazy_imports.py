@@ -53,6 +53,11 @@ def test_an_inf_run_imports_neither_tree_sitter_nor_rich(mode: list[str]) -> Non
     assert "infmigrate" in found
     assert "tree_sitter" not in found
     assert "rich" not in found
+    # typer's option values without pydantic (infmigrate.cli.coercion); one small file
+    # runs in this process: no pool; no .gitignore nor glob to match: no pathspec
+    assert "pydantic" not in found
+    assert "multiprocessing" not in found
+    assert "pathspec" not in found
     formats = {m for m in found if m.startswith("infmigrate.output.")}
     printed = "json" if "json" in mode else "text"
     assert f"infmigrate.output.{printed}" in formats

@@ -32,3 +32,24 @@ def test_a_program_with_its_own_handler_keeps_it() -> None:
         assert signal.getsignal(signal.SIGINT) is mine
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_no_collection_pauses_the_collector_and_puts_its_state_back() -> None:
+    import gc
+
+    from infmigrate._startup import no_collection
+
+    assert gc.isenabled()
+    with no_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a program that runs without it keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError), no_collection():
+        raise ValueError
+    assert gc.isenabled()

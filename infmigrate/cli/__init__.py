@@ -2,9 +2,9 @@
 workers (:mod:`.pool`, :mod:`.tasks`), progress, atomic writes (:mod:`.writing`) and the
 summary."""
 
-from infmigrate._startup import quiet_interrupt
+from infmigrate._startup import no_collection, quiet_interrupt
 
-with quiet_interrupt():  # Ctrl-C while typer, rich... load: exit 130, no traceback
+with quiet_interrupt(), no_collection():  # Ctrl-C while typer, rich... load: exit 130, no traceback
     from infmigrate.cli.app import main
 
 __all__ = ["main"]

@@ -524,9 +524,12 @@ def run(
     are pending (--diff, --check); 2 usage or configuration error, a file that could not
     be read or written, or an internal error.
     """
-    from infmigrate.cli.command import Mode, RunOptions, UsageError
-    from infmigrate.cli.command import run as run_command
-    from infmigrate.engine.selection import parse_codes
+    from infmigrate._startup import no_collection
+
+    with no_collection():
+        from infmigrate.cli.command import Mode, RunOptions, UsageError
+        from infmigrate.cli.command import run as run_command
+        from infmigrate.engine.selection import parse_codes
 
     modes = [
         name
@@ -624,5 +627,14 @@ def _fail(message: str) -> NoReturn:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: typer's command, its option values converted without
+    pydantic where nothing needs validating (:mod:`infmigrate.cli.coercion`)."""
+    from typer.main import get_command
+
+    from infmigrate._startup import no_collection
+    from infmigrate.cli.coercion import fast_values
+
+    with no_collection():
+        command = get_command(app)
+        fast_values(command)
+    command()

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from infmigrate import __version__
+from infmigrate._startup import no_collection
 from infmigrate.cli import pool
 from infmigrate.cli.link import INF_LINKED, link_results, read_from
 from infmigrate.cli.progress import progress
@@ -275,6 +276,7 @@ class _Runner:
         #: An output file could not be written (exit status 2).
         self.output_failed = False
         self.cache: Cache | None = None
+        self._settings_keys: dict[tuple[int, bool], tuple[FileOptions, str]] = {}
         self._pending: dict[int, _Pending] = {}
         #: The bytes the code/INF link reads instead of the file on disk: standard
         #: input's, and an INF's before this run wrote it (see :meth:`keep_for_link`).
@@ -452,11 +454,26 @@ class _Runner:
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
             return FileResult(shown, skipped=EDK2_NOTE)
-        if not source and is_win9x_only(data):
+        full = self.full or candidate is None
+        cached = self.cache if candidate is not None else None
+        # With the cache: the Windows 9x decision of these bytes, or their result, from an
+        # earlier run, before deciding it here (a parse). A file with a result was not
+        # skipped: the decision depends on the bytes alone (issue 16, the cached re-run).
+        content = digest(data) if cached is not None else ""
+        win9x = False
+        if cached is not None and candidate is not None:
+            path = self.absolute(candidate.path)
+            win9x = not source and cached.skipped(path, content) == "win9x"
+            if not full and not win9x:
+                hit = self._lookup(cached, path, shown, content, options, source)
+                if hit is not None:
+                    return hit
+        if not source and (win9x or is_win9x_only(data)):
             if candidate is not None:
+                if cached is not None and not win9x:
+                    cached.store_skip(self.absolute(candidate.path), content, "win9x")
                 self.note("win9x", candidate.path, f"{WIN9X_NOTE}: skipped")
             return FileResult(shown, skipped=WIN9X_NOTE)
-        full = self.full or candidate is None
         write_to = (
             str(self.absolute(candidate.path))
             if self.o.mode in (Mode.WRITE, Mode.ADD_NOQA) and candidate is not None
@@ -480,29 +497,48 @@ class _Runner:
             add_noqa=self.o.add_noqa if self.o.mode is Mode.ADD_NOQA else None,
             git=self.git_forms.get(self.absolute(candidate.path)) if candidate else None,
         )
-        if self.cache is None or candidate is None:
+        if cached is None or candidate is None:
             return task
         path = self.absolute(candidate.path)
+        self._pending[index] = _Pending(path, content, self._settings(options, source), options)
+        return task
+
+    def _settings(self, options: FileOptions, source: bool) -> str:
+        """The cache's settings key of a file's options (the options of one configuration
+        are one object, kept by :meth:`options_for`: computed once each)."""
+        known = self._settings_keys.get((id(options), source))
+        if known is not None and known[0] is options:
+            return known[1]
         settings = settings_key(options)
         if source:
             from infmigrate.sources.reader import grammar_versions  # tree-sitter: sources only
 
             settings = f"{settings}:{grammar_versions()}"
-        pending = _Pending(path, digest(data), settings, options)
-        if not full:
-            hit = self.cache.lookup(
-                path,
-                shown,
-                pending.content,
-                pending.settings,
-                want_fix=self.want_fix,
-                want_output=self.want_diff or write_to is not None,
-            )
-            if hit is not None:
-                hit.options = options
-                return hit
-        self._pending[index] = pending
-        return task
+        self._settings_keys[(id(options), source)] = (options, settings)
+        return settings
+
+    def _lookup(
+        self,
+        cache: Cache,
+        path: Path,
+        shown: str,
+        content: str,
+        options: FileOptions,
+        source: bool,
+    ) -> FileResult | None:
+        """The file's result from the cache, or None."""
+        write_to = self.o.mode in (Mode.WRITE, Mode.ADD_NOQA)
+        hit = cache.lookup(
+            path,
+            shown,
+            content,
+            self._settings(options, source),
+            want_fix=self.want_fix,
+            want_output=self.want_diff or write_to,
+        )
+        if hit is not None:
+            hit.options = options
+        return hit
 
     def keep_for_link(self, task: FileTask, result: FileResult, stdin: bool) -> None:
         """Keep what the code/INF link (:mod:`infmigrate.cli.link`) cannot read from
@@ -571,7 +607,8 @@ class _Runner:
 
     def run(self) -> int:
         try:
-            resolve([self.cli_layer])
+            with no_collection():  # the rules' modules load here
+                resolve([self.cli_layer])
         except RuleError as exc:
             raise UsageError(str(exc).replace("command line: ", "")) from None
         if self.o.diff_filter_base is not None:

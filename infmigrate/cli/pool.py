@@ -20,16 +20,18 @@ file), and KeyboardInterrupt is raised in the caller.
 
 from __future__ import annotations
 
-import concurrent.futures.process as _futures_process
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# concurrent.futures.process and multiprocessing (about 10 ms) are imported only when a
+# pool starts: a run small enough for this process never needs them (issue 16).
 
 __all__ = ["ITEM_WEIGHT", "POOL_MIN_WEIGHT", "default_jobs", "run"]
 
@@ -101,6 +103,8 @@ def _call_batch(fn: Callable[[A], B], batch: Sequence[A]) -> list[B]:
 
 
 def _context() -> Any:
+    import multiprocessing
+
     # fork is by far the cheapest start on Linux: the workers inherit the imported rules.
     # The parent starts its pool before any other thread (the progress bar's).
     if sys.platform == "linux":
@@ -110,6 +114,8 @@ def _context() -> Any:
 
 def _stop(executor: ProcessPoolExecutor) -> None:
     """Stop a pool at once (Ctrl-C): nothing new starts, running items are interrupted."""
+    import concurrent.futures.process as _futures_process
+
     processes = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
@@ -191,6 +197,9 @@ def _pooled(
     weight: Callable[[A], int],
     on_crash: Callable[[A, BaseException], B],
 ) -> Iterator[tuple[A, B]]:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     batches = _batches(items, weight)
     suspects: list[A] = []
     executor = ProcessPoolExecutor(
@@ -242,6 +251,9 @@ def _isolated(
     fn: Callable[[A], B], items: list[A], on_crash: Callable[[A, BaseException], B]
 ) -> Iterator[tuple[A, B]]:
     """Each item alone in a fresh one-worker pool: the one that kills its worker fails."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     for item in items:
         executor = ProcessPoolExecutor(
             max_workers=1, mp_context=_context(), initializer=_init_worker

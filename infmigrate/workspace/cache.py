@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from infmigrate import __version__
-from infmigrate.engine.fixer import Applicability, Diagnostic, Fix
+from infmigrate.engine.fixer import Applicability, Diagnostic, Fix, _new_diagnostic
 from infmigrate.engine.processing import FileOptions, FileResult
 
 __all__ = ["CACHE_DIR_NAME", "Cache", "CacheUnavailable", "digest", "settings_key", "source_hash"]
@@ -85,6 +85,9 @@ _TAG = (
 )
 #: Entries not used for this long are dropped when the cache is saved.
 MAX_AGE_DAYS = 30
+#: Why a file's bytes may be remembered as skipped (:meth:`Cache.skipped`): a Windows 9x-only
+#: INF (deciding it parses the file).
+SKIP_KINDS = frozenset({"win9x"})
 #: Caches of other builds of the same version (other source hashes) untouched for this
 #: long are removed when the cache is saved.
 STALE_SIBLING_S = 3600
@@ -168,11 +171,17 @@ def _dump_diags(diagnostics: Sequence[Diagnostic], strings: _Strings) -> list[li
 
 
 def _load_diags(rows: Any, table: list[str]) -> list[Diagnostic]:
+    """The diagnostics of an entry (ValueError, TypeError or IndexError when damaged).
+    ``table``: the entry's strings, every one checked by :func:`_checked_table`."""
     out: list[Diagnostic] = []
     fixes: dict[tuple[int, int], Fix] = {}
     for code, name, message, line, column, end_line, end_column, title, app, infverif in rows:
         if not (
-            type(line) is type(column) is type(end_line) is type(end_column) is int
+            type(code) is type(name) is type(message) is int
+            and code >= 0
+            and name >= 0
+            and message >= 0
+            and type(line) is type(column) is type(end_line) is type(end_column) is int
             and type(infverif) is list
             and all(type(n) is int for n in infverif)
         ):
@@ -183,10 +192,10 @@ def _load_diags(rows: Any, table: list[str]) -> list[Diagnostic]:
             if fix is None:
                 fix = fixes[(title, app)] = Fix(_at(table, title), (), _APPLICABILITY[_index(app)])
         out.append(
-            Diagnostic(
-                _at(table, code),
-                _at(table, name),
-                _at(table, message),
+            _new_diagnostic(
+                table[code],
+                table[name],
+                table[message],
                 line,
                 column,
                 end_line,
@@ -196,6 +205,13 @@ def _load_diags(rows: Any, table: list[str]) -> list[Diagnostic]:
             )
         )
     return out
+
+
+def _checked_table(table: Any) -> list[str]:
+    """An entry's string table, once checked (a list of strings), else ValueError."""
+    if type(table) is not list or not all(type(s) is str for s in table):
+        raise ValueError("bad strings")
+    return table
 
 
 def _index(i: Any) -> int:
@@ -346,9 +362,7 @@ class Cache:
         if not isinstance(entry, dict) or entry.get("h") != content or entry.get("s") != shown:
             return None
         try:
-            table = entry["S"]
-            if type(table) is not list:
-                return None
+            table = _checked_table(entry["S"])
             result = FileResult(
                 shown,
                 encoding=_str(entry["e"]),
@@ -380,6 +394,34 @@ class Cache:
             entry["t"] = self._today
             self._dirty.add(self._shard(key))
         return result
+
+    @staticmethod
+    def _skip_key(path: Path) -> str:
+        return f"skip:{os.path.normpath(path.absolute())}"
+
+    def skipped(self, path: Path, content: str) -> str | None:
+        """The reason an earlier run skipped these bytes at this path (only ``win9x``, a
+        decision that depends on the bytes alone and costs a parse), or None."""
+        key = self._skip_key(path)
+        entry = self._entries.get(key)
+        if not isinstance(entry, dict) or entry.get("h") != content:
+            return None
+        kind = entry.get("k")
+        if kind not in SKIP_KINDS:
+            return None
+        if entry.get("t") != self._today:
+            entry["t"] = self._today
+            self._dirty.add(self._shard(key))
+        return str(kind)
+
+    def store_skip(self, path: Path, content: str, kind: str) -> None:
+        """Remember that these bytes are skipped (``kind``: one of :data:`SKIP_KINDS`)."""
+        key = self._skip_key(path)
+        old = self._entries.get(key)
+        if isinstance(old, dict) and old.get("h") == content and old.get("k") == kind:
+            return
+        self._entries[key] = {"h": content, "k": kind, "t": self._today}
+        self._dirty.add(self._shard(key))
 
     def store(self, path: Path, content: str, settings: str, result: FileResult) -> None:
         """Remember a result (not an error or a skipped file) for the file's bytes."""

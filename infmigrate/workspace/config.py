@@ -27,12 +27,13 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from infmigrate.engine.builds import WindowsVersion, parse_windows
 from infmigrate.engine.selection import Layer
+
+if TYPE_CHECKING:  # pathspec is imported when a glob is matched (issue 16, start-up)
+    import pathspec
 
 __all__ = [
     "CONFIG_NAMES",
@@ -128,6 +129,8 @@ def relative_to(path: Path, root: Path) -> str | None:
 @lru_cache(maxsize=256)
 def compile_globs(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """Gitignore-style patterns (``./`` prefixes and blanks dropped) as a path spec."""
+    import pathspec
+
     lines = []
     for raw in patterns:
         pattern = raw.strip()
@@ -287,11 +290,18 @@ class ConfigFinder:
 
     def __init__(self, default_root: Path | None = None) -> None:
         self._by_dir: dict[Path, Config | ConfigError] = {}
+        #: By the folder's text, for absolute paths: a run asks several times per file.
+        self._by_folder: dict[str, Config | ConfigError] = {}
         self._default_root = default_root or Path.cwd()
 
     def for_file(self, path: Path) -> Config:
         """The nearest configuration above ``path`` (a file); ConfigError if it is bad."""
-        found = self._for_dir(path.absolute().parent)
+        folder = os.path.dirname(str(path)) if path.is_absolute() else None
+        found = self._by_folder.get(folder) if folder is not None else None
+        if found is None:
+            found = self._for_dir(path.absolute().parent)
+            if folder is not None:
+                self._by_folder[folder] = found
         if isinstance(found, ConfigError):
             raise found
         return found

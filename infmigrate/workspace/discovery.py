@@ -24,6 +24,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from infmigrate.sources import is_source
@@ -71,9 +72,33 @@ class Candidate:
     size: int = 0
 
 
+def _clean(text: str) -> bool:
+    """Whether ``str(Path(text)) == text`` for an absolute POSIX path (nothing for
+    pathlib to normalize: no empty or ``.`` component, no trailing slash)."""
+    return (
+        text.startswith("/")
+        and not text.startswith("//")
+        and "//" not in text
+        and "/./" not in text
+        and not text.endswith(("/", "/."))
+    )
+
+
 def display_path(path: Path | str, cwd: Path | None = None) -> str:
     """The path as shown in messages and diff headers: relative to the working directory
     when it is below it, with forward slashes and no ``./``."""
+    if os.sep == "/" and cwd is not None:
+        # The common cases without pathlib, one call per file and message (issue 16, the
+        # cached re-run): absolute paths with nothing for pathlib to normalize.
+        raw, root = os.fspath(path), os.fspath(cwd)
+        if _clean(raw) and _clean(root) and ".." not in raw and ".." not in root:
+            if raw.startswith(root) and raw[len(root) : len(root) + 1] == "/":
+                return raw[len(root) + 1 :]  # below the working directory
+            if not (root + "/").startswith(raw + "/"):  # (not an ancestor of it)
+                # elsewhere (``../corpus/...``): one relpath per folder
+                head, tail = os.path.split(raw)
+                folder = _relpath(head, root)
+                return tail if folder == "." else f"{folder}/{tail}"
     p = Path(path)
     base = cwd or Path.cwd()
     absolute = p if p.is_absolute() else base / p
@@ -85,6 +110,10 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     except ValueError:  # pragma: no cover - another drive on Windows
         rel = str(absolute)
     return Path(rel).as_posix()
+
+
+#: ``os.path.relpath`` of absolute paths (which does not depend on the working directory).
+_relpath = lru_cache(maxsize=4096)(os.path.relpath)
 
 
 def path_key(shown: str) -> tuple[str, ...]:
@@ -203,13 +232,25 @@ def discover(
     # git rules (asked for by name, as ripgrep does).
     bare = _Walker(is_excluded, None, follow_symlinks, on_note, sources, source_roots)
     seen: set[Path | tuple[int, int]] = set()
+    real_dirs: dict[str, str] = {}
+
+    def real_path(path: Path) -> str:
+        """``os.path.realpath(path)``, the real path of each directory found once: a file
+        that is not a symbolic link is its directory's real path and its name."""
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        parent, name = os.path.split(os.fspath(path))
+        real = real_dirs.get(parent)
+        if real is None:
+            real = real_dirs[parent] = os.path.realpath(parent)
+        return os.path.join(real, name)
 
     def first_time(path: Path, size_from: os.stat_result | None) -> bool:
         # Identify files by their real path when they exist: two names of one file through
         # a symbolic link are one file (writing it twice would be wrong). Hard links are
         # not: a write replaces the name it writes (atomically, by a rename), which breaks
         # the link, so each name is a file of its own and is migrated as such.
-        key = Path(os.path.realpath(path)) if size_from is not None else path.absolute()
+        key = Path(real_path(path)) if size_from is not None else path.absolute()
         if key in seen:
             return False
         seen.add(key)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from infmigrate.workspace.gitattributes import work_tree_of
+
+if TYPE_CHECKING:  # pathspec is imported when a .gitignore is read (issue 16, start-up)
+    import pathspec
 
 __all__ = ["GitIgnore"]
 
@@ -28,6 +30,8 @@ def _read_spec(path: Path) -> pathspec.GitIgnoreSpec | None:
             lines = f.read().splitlines()
     except OSError:
         return None
+    import pathspec
+
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     return spec if len(spec) else None
 

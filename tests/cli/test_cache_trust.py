@@ -127,6 +127,22 @@ def replaced_fixed_bytes(tree: Path, key: bytes | None) -> None:
     write_shard(shard, data, key)
 
 
+def planted_skip(tree: Path, key: bytes | None) -> None:
+    """A Windows 9x skip remembered for toaster.inf's own bytes (issue 16's skip memo):
+    the run would skip a real driver package."""
+    import hashlib
+
+    shard, name = toaster_shard(tree)
+    data = read_shard(shard)
+    path = name.split(":", 1)[1]  # the key: "<settings hash>:<absolute path>"
+    data["entries"][f"skip:{path}"] = {
+        "h": hashlib.sha256(TOASTER).hexdigest(),
+        "k": "win9x",
+        "t": int(time.time() // 86400),
+    }
+    write_shard(shard, data, key)
+
+
 def replaced_findings(tree: Path, key: bytes | None) -> None:
     """No findings, nothing to fix: a --check that would say all is well."""
     for shard in shards(tree):
@@ -232,6 +248,7 @@ def huge_files(tree: Path, key: bytes | None) -> None:
 
 
 TAMPERING = {
+    "planted Windows 9x skip": planted_skip,
     "replaced fixed bytes and diff": replaced_fixed_bytes,
     "replaced findings": replaced_findings,
     "entry copied from another file": copied_from_another_file,

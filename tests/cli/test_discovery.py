@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -149,3 +150,30 @@ def test_hard_links_are_files_of_their_own(tmp_path: Path) -> None:
         )
     ]
     assert named == ["a.inf", "b.inf"]
+
+
+def _display_path_reference(path: Path | str, cwd: Path | None) -> str:
+    """display_path as it was before its shortcuts (issue 16): pathlib and relpath."""
+    p = Path(path)
+    base = cwd or Path.cwd()
+    absolute = p if p.is_absolute() else base / p
+    text, prefix = str(absolute), os.path.join(str(base), "")
+    if text.startswith(prefix) and ".." not in text:
+        return Path(text[len(prefix) :]).as_posix()
+    return Path(os.path.relpath(absolute, base)).as_posix()
+
+
+def test_display_path_shortcuts_give_what_pathlib_and_relpath_give() -> None:
+    parts = ["a", "b", "..", ".", "", "x.inf"]
+    paths = {"."}
+    for n in range(1, 4):
+        for t in itertools.product(parts, repeat=n):
+            joined = "/".join(t)
+            paths.update({"/" + joined, joined or ".", "//" + joined})
+    bases = [
+        Path(p)
+        for p in ("/a/b", "/a", "/", "/a/b/x.inf", "/a//b", "/b/a", "/a/b/../c", "//a/b", "/x.inf")
+    ]
+    for path, base in itertools.product(sorted(paths), [*bases, None]):
+        for given in (path, Path(path)):
+            assert display_path(given, base) == _display_path_reference(given, base), (path, base)

@@ -185,3 +185,43 @@ class _Sink:
 class _Text(_Sink):
     def write(self, data: str) -> int:  # type: ignore[override]
         return len(data)
+
+
+def test_the_cache_remembers_a_win9x_skip_and_a_result_needs_no_win9x_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 (the cached re-run): a warm cache decides neither a skipped Windows 9x INF
+    nor a file it has the result of by parsing it again; the output is the same."""
+    from infmigrate.cli import command
+    from infmigrate.workspace.cache import CACHE_DIR_NAME
+
+    from .cachefiles import entries
+
+    root = _copy(tmp_path)
+    fresh = cli("--no-cache", ".", cwd=root)
+    first = cli(".", cwd=root)
+    skips = {k: v for k, v in entries(root).items() if k.startswith("skip:")}
+    assert sorted(Path(k).name for k in skips) == ["vxd_only.inf", "vxd_only_utf16.inf"]
+    assert {v["k"] for v in skips.values()} == {"win9x"}
+    decided: list[int] = []
+
+    def counting(data: bytes) -> bool:
+        decided.append(len(data))
+        return is_win9x_only(data)
+
+    monkeypatch.setattr(command, "is_win9x_only", counting)
+    second = cli(".", cwd=root)
+    assert decided == []
+    assert (fresh.status, fresh.stdout, fresh.stderr) == (first.status, first.stdout, first.stderr)
+    assert (second.status, second.stdout, second.stderr) == (
+        fresh.status,
+        fresh.stdout,
+        fresh.stderr,
+    )
+    assert f"note: vxd_only.inf: {NOTE}" in second.stderr
+    # New bytes are decided again: the remembered skip was for the old ones.
+    (root / "vxd_only.inf").write_bytes((WIN9X / "dual_nt.inf").read_bytes())
+    third = cli(".", cwd=root)
+    assert len(decided) == 1
+    assert "note: vxd_only.inf:" not in third.stderr
+    assert (root / CACHE_DIR_NAME).is_dir()
