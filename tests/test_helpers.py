@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import pickle
 import re
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field, replace
 
 import pytest
 from hypothesis import given
@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 
 import infmigrate
 from infmigrate.engine.edits import unique_section_name, valid_section_name
-from infmigrate.engine.fixer import Applicability, Diagnostic, Fix, Settings
+from infmigrate.engine.fixer import Applicability, Deferred, Diagnostic, Edit, Fix, Fixer, Settings
 from infmigrate.engine.model import build_model
 from infmigrate.engine.model.sections import EntryRef
 from infmigrate.engine.perf import fast_constructor, gc_paused, slot_setter
 from infmigrate.engine.runner import check
 from infmigrate.engine.selection import code_matches, matches_any, select_rules
+from infmigrate.engine.syntax import parse
 from infmigrate.engine.syntax.lines import count_line_breaks, line_texts, physical_lines
 
 # --- physical lines ---------------------------------------------------------------------
@@ -139,6 +140,35 @@ def test_model_objects_and_diagnostics_made_fast_are_whole() -> None:
     assert type(section.entries[0]) is EntryRef
     diag = Diagnostic("ISO001", "x", "m", 3, infverif=(1,))
     assert pickle.loads(pickle.dumps(diag)) == diag
+
+
+def _text(name: str, count: int) -> str:
+    return f"{name} is written {count} times"
+
+
+def test_a_deferred_message_reads_as_its_text() -> None:
+    deferred = Diagnostic("ISO001", "x", Deferred((_text, "V", 2)), 3, infverif=(1,))  # type: ignore[arg-type]
+    plain = Diagnostic("ISO001", "x", "V is written 2 times", 3, infverif=(1,))
+    assert deferred.message == "V is written 2 times"
+    assert deferred == plain and hash(deferred) == hash(plain) and repr(deferred) == repr(plain)
+    assert deferred != Diagnostic("ISO001", "x", "V is written 3 times", 3, infverif=(1,))
+    loaded = pickle.loads(pickle.dumps(deferred))
+    assert loaded == plain and loaded.message == plain.message
+    assert replace(deferred, line=4).message == plain.message
+    with pytest.raises(FrozenInstanceError):
+        deferred.message = "m"  # type: ignore[misc]
+
+
+def test_a_deferred_message_of_a_fix_not_offered_is_made_then() -> None:
+    class Rule(Fixer):
+        code, name, message = "ISO999", "t", "default"
+
+    tree = parse(b'[S]\nk = "unclosed\n')
+    entry = tree.sections[0].entries[0]
+    fix = Fix("t", (Edit.replace(entry, entry),))
+    diag = Rule().diagnostic(entry, Deferred((_text, "V", 2)), fix=fix)
+    assert diag.fix is None
+    assert diag.message.startswith("V is written 2 times (not fixed automatically: ")
 
 
 # --- which fixes a run applies ------------------------------------------------------------

@@ -21,6 +21,7 @@ from infmigrate.engine.catalog import all_rules
 from infmigrate.engine.model import build_model
 from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.processing import FileOptions, process
+from infmigrate.engine.runner import check
 from infmigrate.engine.syntax import Entry, clear_memo, parse
 
 N = 4000
@@ -37,6 +38,10 @@ def _addreg(n: int) -> bytes:
         f'HKLM,"SOFTWARE\\Sample\\K{i}",V,0x00010001,{i}\n' for i in range(100_000, 100_000 + n)
     )
     return ("[R]\n" + lines).encode()
+
+
+#: What makes the lines of :func:`_addreg` reached (from DefaultInstall).
+_ADDREG_HEAD = b"[Version]\nSignature=$WINDOWS NT$\n[DefaultInstall.NTamd64]\nAddReg=R\n[R]\n"
 
 
 @contextmanager
@@ -99,9 +104,10 @@ def test_model_bytes_per_one_entry_section() -> None:
         model = build_model(tree)
         per_section = held() / N
     assert len(model.sections) == N
-    # LogicalSection (72), EntryRef (64), folded name (58), its dict slot (~40): no tuple
-    # of entries for a one-entry section, no second reference to the cooked values
-    assert per_section < 260, f"{per_section:.0f} bytes a section"
+    # LogicalSection (72), folded name (58), its dict slot (~40): no EntryRef until the
+    # section's entries are read (one was 64 more), no tuple of entries for a one-entry
+    # section, no second reference to the cooked values
+    assert per_section < 200, f"{per_section:.0f} bytes a section"
 
 
 def test_the_target_is_read_from_the_rules_model_not_a_second_one(
@@ -132,3 +138,45 @@ def test_findings_on_short_lines_keep_no_extent_cache() -> None:
     result = process(data, "x.inf", options, want_fix=False, want_diff=False)
     assert len(result.diagnostics) >= 50
     assert not fixer._EXTENTS
+
+
+def test_rules_make_no_entry_refs_for_sections_they_only_walk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A section's EntryRefs are made on the first read of its entries: a pass over every
+    # section that reads only the entries' text (ISO011's %13% search) makes none.
+    from infmigrate.engine.model import sections
+
+    made: list[int] = []
+    real = sections._make_entries
+
+    def counting(section: sections.LogicalSection) -> object:
+        made.append(1)
+        return real(section)
+
+    monkeypatch.setattr(sections, "_make_entries", counting)
+    check(parse(_sections(200)), list(all_rules()))
+    assert len(made) < 20, f"EntryRefs made for {len(made)} of 200 sections"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        # ISO037: a global location, the value name and key in each text
+        (_ADDREG_HEAD + _addreg(N)[4:], "ISO037"),
+        # ISO040: HKR reached only from DefaultInstall
+        (_ADDREG_HEAD + _addreg(N)[4:].replace(b'HKLM,"SOFTWARE', b'HKR,"SOFTWARE'), "ISO040"),
+    ],
+    ids=["ISO037", "ISO040"],
+)
+def test_bytes_a_finding_keeps(data: bytes, code: str) -> None:
+    # What the findings of a check keep once the model is released: each finding's long
+    # message (~450 characters) is made when read, from a few strings (issue 18: ~790 and
+    # ~720 bytes a finding when each kept its text; ~360 and ~270 now: the finding, its
+    # Deferred and the expanded subkey).
+    tree = parse(data)
+    with _traced() as held:
+        found = check(tree, list(all_rules()))
+        per_finding = held() / N
+    assert sum(d.code == code for d in found) == N
+    assert per_finding < 450, f"{per_finding:.0f} bytes a finding"

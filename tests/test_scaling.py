@@ -248,6 +248,7 @@ def test_the_light_plan_of_a_missing_list_sets_every_field() -> None:
     from dataclasses import fields
 
     import infmigrate
+    from infmigrate.engine.fixer import Applicability
     from infmigrate.engine.model import build_model
     from infmigrate.rules.placement._driver_store import ListPlan, _plan_without_files
 
@@ -256,3 +257,9 @@ def test_the_light_plan_of_a_missing_list_sets_every_field() -> None:
     plan = _plan_without_files(fl)
     for f in fields(ListPlan):
         getattr(plan, f.name)  # raises AttributeError for a slot left unset
+    # and what ListPlan works out from them, as a full plan with the same fields would
+    assert not plan.movable and plan.blocked[0] == "section [Missing] does not exist"
+    assert list(plan.blocked) == [plan.reason()] == ["section [Missing] does not exist"]
+    assert plan.blocked[-1:] == [plan.blocked[-1]] and len(plan.blocked) == 1
+    assert plan.groups == {} and plan.destination is fl.destination
+    assert plan.applicability is Applicability.SAFE

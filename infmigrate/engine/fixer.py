@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Analysis",
     "Applicability",
+    "Deferred",
     "Diagnostic",
     "Edit",
     "Fix",
@@ -129,9 +130,27 @@ class Fix:
         return out
 
 
+class Deferred(tuple[Any, ...]):
+    """A message made when it is read: ``Deferred((function, *arguments))``, the text is
+    ``function(*arguments)``. A rule that reports thousands of findings, each with a long
+    message of its own, keeps a function (shared) and the few strings and numbers the
+    text is made of (most of them held by the tree anyway) instead of each text (issue 18:
+    a finding's message was most of its memory). The function is a module-level one (a
+    finding is pickled with it) and must give the same text every time."""
+
+    __slots__ = ()
+
+    def text(self) -> str:
+        function: Callable[..., str] = self[0]
+        return function(*self[1:])
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One finding of one rule at one place of one file."""
+    """One finding of one rule at one place of one file.
+
+    ``message`` may be given as a :class:`Deferred`: reading it makes the text, so
+    equality, hashing, the formats and ``dataclasses.replace`` all see the text."""
 
     code: str
     #: The rule's kebab-case name.
@@ -156,8 +175,25 @@ class Diagnostic:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Tens of thousands travel from the workers in a run: a positional record is
-        # smaller and loads faster than the slots dataclass's state dictionary.
-        return (_load_diagnostic, _diagnostic_values(self))
+        # smaller and loads faster than the slots dataclass's state dictionary. A deferred
+        # message travels as it is (its function by reference, its few arguments).
+        values = _diagnostic_values(self)
+        return (_load_diagnostic, (*values[:2], _message_slot.__get__(self), *values[3:]))
+
+
+#: The ``message`` slot itself: it holds a ``str`` or a :class:`Deferred`.
+_message_slot: Any = Diagnostic.__dict__["message"]
+
+
+def _message(self: Diagnostic) -> str:
+    """The finding's message (a :class:`Deferred` one made now)."""
+    message = _message_slot.__get__(self)
+    return message if type(message) is str else message.text()
+
+
+# ``message`` reads through the slot (and the frozen ``__init__`` writes through it):
+# everything that reads a finding's message, its equality and hash included, sees text.
+Diagnostic.message = property(_message, _message_slot.__set__)  # type: ignore[assignment, misc]
 
 
 def _rewrites_unclosed_quote(fix: Fix) -> bool:
@@ -173,6 +209,7 @@ def _rewrites_unclosed_quote(fix: Fix) -> bool:
 
 
 _diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
+assert fields(Diagnostic)[2].name == "message"
 #: Unpickles a :class:`Diagnostic` from its field values (its slots set directly).
 _load_diagnostic = fast_constructor(Diagnostic, name="_load_diagnostic")
 #: ``Diagnostic(...)`` without the frozen ``__init__``, one per finding (the same
@@ -190,6 +227,10 @@ _EXTENTS_LIMIT = 4096
 #: line has few fields, so few findings, and keeping every finding's line (a tuple, a
 #: dict slot and the node kept alive) cost as much as the finding itself (issue 18).
 _EXTENTS_MIN_LENGTH = 256
+
+
+#: The InfVerif codes of findings that narrow their rule's (few distinct tuples).
+_INFVERIF: dict[tuple[int, ...], tuple[int, ...]] = {}
 
 
 def _extent(node: Line) -> tuple[int, int]:
@@ -322,33 +363,44 @@ class Fixer:
     def diagnostic(
         self,
         at: Line | LineRef,
-        message: str | None = None,
+        message: str | Deferred | None = None,
         fix: Fix | None = None,
         column: int = 1,
         infverif: tuple[int, ...] | None = None,
     ) -> Diagnostic:
         """A diagnostic of this rule at a line node (or a :class:`LineRef` to one);
-        ``infverif`` narrows the rule's InfVerif codes to those of this finding."""
+        ``infverif`` narrows the rule's InfVerif codes to those of this finding.
+        ``message``: its text, or a :class:`Deferred` one for a rule that may report
+        thousands of findings with a text of their own."""
         node = cast(Line, getattr(at, "entry", at))  # a line node has no .entry
         if fix is not None and _rewrites_unclosed_quote(fix):
             fix = None
+            text = message.text() if isinstance(message, Deferred) else message
             message = (
-                f"{message or self.message} (not fixed automatically: a line it would "
+                f"{text or self.message} (not fixed automatically: a line it would "
                 "rewrite has a quoted string that is not closed, INF003)"
             )
         end_line, end_column = _extent(node)
+        if infverif is None:
+            infverif = self.infverif
+        elif infverif:
+            # one tuple per distinct set of codes, not one per finding
+            infverif = _INFVERIF.setdefault(infverif, infverif)
         return _new_diagnostic(
             self.code,
             self.name,
-            # interned: a finding left after fixing has the same text as before, and one
-            # string object pickles (to the parent process) once
-            sys.intern(message) if message else self.message,
+            # a text is interned: a finding left after fixing has the same text as before,
+            # and one string object pickles (to the parent process) once; a Deferred is
+            # kept as it is (the message slot takes either)
+            (sys.intern(message) if type(message) is str else cast(str, message))
+            if message
+            else self.message,
             node.line,
             column,
             end_line,
             end_column,
             fix,
-            self.infverif if infverif is None else infverif,
+            infverif,
         )
 
     def make_fix(

@@ -303,8 +303,10 @@ class FileList:
     section: LogicalSection | None
     #: For ``CopyFiles=@file``: the file name; else ``None``.
     file: str | None
-    #: The references (directive, field) that name it.
-    references: tuple[Reference, ...]
+    #: The references (directive, field) that name it (see :attr:`references`): the one
+    #: Reference itself when there is one (nearly always: a tuple for each list was a
+    #: sixth of the model of a line naming thousands of lists), else the tuple of them.
+    _references: Reference | tuple[Reference, ...]
     #: The install sections it is reached from.
     installs: tuple[InstallSection, ...]
     #: The effective destination.
@@ -313,6 +315,12 @@ class FileList:
     security: LogicalSection | None
     #: The files, in order (empty when the section is missing).
     files: tuple[FileCopy, ...]
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """The references (directive, field) that name it, in order."""
+        references = self._references
+        return references if type(references) is tuple else (references,)  # type: ignore[return-value]
 
     @property
     def has_security(self) -> bool:

@@ -393,9 +393,12 @@ class _Builder:
         #: -1) one :class:`_LineRefs` for all the fields of a file-list directive.
         self.refs: dict[tuple[int, int, SectionContext], _Acc[_RefArgs] | _LineRefs] = {}
         self.regs: dict[tuple[RegKind, str], _Acc[_RegArgs]] = {}
-        #: Lists by (kind, folded name, ``@`` before an ``@file`` copy's): the one
-        #: reference naming it, or the accumulator of the several that do.
-        self.lists: dict[tuple[ListKind, str], Reference | _ListAcc] = {}
+        #: Lists by kind and folded name (``@`` before an ``@file`` copy's), one string:
+        #: the first letter of the kind then the name (:data:`_KIND_LETTER`; a line may
+        #: name hundreds of thousands of lists, and a tuple for each key was a third of
+        #: what building their model took): the one reference naming it, or the
+        #: accumulator of the several that do.
+        self.lists: dict[str, Reference | _ListAcc] = {}
         #: The accumulator of each reference (by id) to a list that several name.
         self.shared: dict[int, _ListAcc] = {}
         self.services: dict[int, _Acc[_ServiceArgs]] = {}
@@ -799,6 +802,7 @@ class _Builder:
             line.installs[id(install)] = install
         line_refs = line.refs
         lists = self.lists
+        letter = _KIND_LETTER[kind]
         expand = self.expand
         get_section = self.map.get
         mark = self.mark
@@ -808,12 +812,13 @@ class _Builder:
                 continue
             if value.startswith("@"):
                 name = value[1:].strip()
-                key = (kind, "@" + fold(name))
+                key = letter + "@" + fold(name)
                 r = _new_reference(ref, index, "copy_file", name, name, None, ctx, ())
             else:
                 name, uniform = expand(value) if "%" in value else (value, True)
-                key = (kind, fold(name))
-                target = get_section(key[1])
+                folded = fold(name)
+                key = letter + folded
+                target = get_section(folded)
                 if target is None:
                     if external is None:
                         external = ref.section.first("Include") is not None
@@ -961,11 +966,12 @@ class _Builder:
         explicit = self.destinations.explicit_folded
         default = resolve(None)
         new_file_list = _new_file_list
-        for (kind, folded), found in self.lists.items():
+        for key, found in self.lists.items():
+            kind, folded = _LETTER_KIND[key[0]], key[1:]
             if isinstance(found, Reference):
                 name, section = found.name, found.target
                 file = name if found.kind == "copy_file" else None
-                list_refs: tuple[Reference, ...] = (found,)
+                list_refs: Reference | tuple[Reference, ...] = found
                 list_installs = found.installs
             else:
                 name, section, file = found.name, found.section, found.file
@@ -1099,6 +1105,11 @@ _set_reference_installs: Callable[[Reference, tuple[InstallSection, ...]], None]
     "installs"
 ].__set__
 _new_file_list = fast_constructor(FileList)
+
+#: The first letter of each kind of list (the keys of ``_Builder.lists``), and back.
+_KIND_LETTER: dict[ListKind, str] = {kind: kind.value[0] for kind in ListKind}
+_LETTER_KIND: dict[str, ListKind] = {letter: kind for kind, letter in _KIND_LETTER.items()}
+assert len(_LETTER_KIND) == len(ListKind)
 
 
 def _reg_lines(section: LogicalSection, strings: StringTable) -> tuple[RegLine, ...]:

@@ -11,7 +11,7 @@ objects compare by identity, like the CST nodes they point at should be located.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, final
 
@@ -86,8 +86,10 @@ class LogicalSection:
     _blocks: Section | tuple[Section, ...]
     #: Every entry of every block, in file order (see :attr:`entries`): the one EntryRef
     #: itself when there is one (a tuple for each one-entry section was a sixth of the
-    #: model's memory on a file of many small sections), else the tuple of them.
-    _entries: EntryRef | tuple[EntryRef, ...] = ()
+    #: model's memory on a file of many small sections), else the tuple of them; ``None``
+    #: until the first read (most sections of a file of many small sections are never
+    #: read, and their EntryRefs were most of its model: issue 18).
+    _entries: EntryRef | tuple[EntryRef, ...] | None = ()
     #: The case-insensitive lookup key of this section (:func:`fold` of the name).
     folded: str = ""
     #: The entries by folded key: the entry itself when the key is unique in the section
@@ -105,9 +107,19 @@ class LogicalSection:
 
     @property
     def entries(self) -> tuple[EntryRef, ...]:
-        """Every entry of every block, in file order."""
+        """Every entry of every block, in file order (made on the first read)."""
         entries = self._entries
+        if entries is None:
+            entries = _make_entries(self)
         return entries if type(entries) is tuple else (entries,)  # type: ignore[return-value]
+
+    def entry_nodes(self) -> Iterator[Entry]:
+        """The entry nodes of every block, in file order, without making the section's
+        EntryRefs (for a pass over every section that reads only the entries' text)."""
+        for block in self.blocks:
+            for line in block.body:
+                if type(line) is Entry:
+                    yield line
 
     @property
     def line(self) -> int:
@@ -138,6 +150,8 @@ class LogicalSection:
 
     def __len__(self) -> int:
         entries = self._entries
+        if entries is None:
+            entries = _make_entries(self)
         return len(entries) if type(entries) is tuple else 1
 
     def __repr__(self) -> str:
@@ -176,16 +190,21 @@ def _merge(blocks: Section | tuple[Section, ...], folded: str) -> LogicalSection
     """The logical section of ``blocks`` (one Section or a tuple of them; ``folded``:
     their folded name)."""
     several: tuple[Section, ...] = blocks if type(blocks) is tuple else (blocks,)  # type: ignore[assignment]
-    section = _new_logical_section(several[0].name, blocks, folded)
+    return _new_logical_section(several[0].name, blocks, folded)
+
+
+def _make_entries(section: LogicalSection) -> EntryRef | tuple[EntryRef, ...]:
+    """Make and keep the section's EntryRefs (its first read of :attr:`entries`)."""
     refs: list[EntryRef] = []
     new = _new_entry_ref
-    for block in several:
+    for block in section.blocks:
         for line in block.body:
             if type(line) is not Entry:
                 continue
             refs.append(new(line, block, section, line.key, len(refs)))
-    _set_entries(section, tuple(refs) if len(refs) != 1 else refs[0])
-    return section
+    entries = tuple(refs) if len(refs) != 1 else refs[0]
+    _set_entries(section, entries)
+    return entries
 
 
 def release_section(section: LogicalSection) -> None:
@@ -228,8 +247,8 @@ _set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "
 _set_blocks: Callable[[LogicalSection, Section | tuple[Section, ...]], None] = slot_setter(
     LogicalSection, "_blocks"
 )
-_set_entries: Callable[[LogicalSection, EntryRef | tuple[EntryRef, ...]], None] = slot_setter(
-    LogicalSection, "_entries"
+_set_entries: Callable[[LogicalSection, EntryRef | tuple[EntryRef, ...] | None], None] = (
+    slot_setter(LogicalSection, "_entries")
 )
 _set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
 _set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
@@ -240,11 +259,11 @@ _set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | No
 def _new_logical_section(
     name: str, blocks: Section | tuple[Section, ...], folded: str
 ) -> LogicalSection:
-    """``LogicalSection(name, blocks, (), folded)`` (entries set by :func:`_merge`)."""
+    """``LogicalSection(name, blocks, None, folded)`` (entries made on the first read)."""
     section: LogicalSection = _object_new(LogicalSection)
     _set_name(section, name)
     _set_blocks(section, blocks)
-    _set_entries(section, ())
+    _set_entries(section, None)
     _set_folded(section, folded)
     _set_by_key(section, None)
     return section

@@ -70,7 +70,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.edits import append_lines, make_entry, make_section, quote, quote_field
@@ -319,22 +319,62 @@ _NO_ITEMS: Any = ()
 _NO_MAP: Any = MappingProxyType({})
 
 
+#: The one reason of a plan whose list has a section without files (shared).
+_NO_FILES: Any = ("the list has no files",)
+
+
+class _MissingSection(Sequence[str]):
+    """The reasons of a plan whose list's section does not exist, ``[f"section [{name}]
+    does not exist"]``, made when read: a line may name hundreds of thousands of such
+    lists, and the text and its list cost 11 times its name on the line (issue 18)."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __len__(self) -> int:
+        return 1
+
+    def __getitem__(self, index: Any) -> Any:
+        return [f"section [{self._name}] does not exist"][index]
+
+
+class _PlanWithoutFiles:
+    """A :class:`ListPlan` of a list without files (:func:`_plan_without_files`): its list
+    and its one reason; every other field is the class's own, empty and read-only. A line
+    may name hundreds of thousands of lists that do not exist, and a full plan for each
+    (16 slots) cost twice that line's size in the plans (issue 18)."""
+
+    __slots__ = ("blocked", "file_list")
+
+    # the empty containers and values of a plan that nothing changes after planning (an
+    # assignment to one fails: the class has no slot for it)
+    subdirs = dropped_flags = fixed = _NO_MAP
+    uses = edits = arch_groups = decorate_edits = unsafe = drops = _NO_ITEMS
+    build_case, floor, branch_sections, build_note = "move", None, 0, ""
+    # what ListPlan works out from its fields, read from these
+    applicability = ListPlan.applicability
+    destination = ListPlan.destination
+    movable = ListPlan.movable
+    groups = ListPlan.groups
+    reason = ListPlan.reason
+
+    def __init__(self, fl: FileList, blocked: Sequence[str]) -> None:
+        self.file_list = fl
+        self.blocked = blocked
+
+
 def _plan_without_files(fl: FileList) -> ListPlan:
     """The plan of a list without files and without a ``[DestinationDirs]`` entry or a
     ``.security`` section of its own: blocked because its section is missing (or empty),
     nothing else applies. A line may name hundreds of thousands of lists that do not exist:
-    such a plan is one object and its one reason, without the seven containers of
-    :class:`ListPlan` (nothing changes a blocked plan after planning)."""
-    plan: ListPlan = object.__new__(ListPlan)
-    plan.file_list = fl
-    plan.blocked = [
-        "the list has no files" if fl.section is not None else f"section [{fl.name}] does not exist"
-    ]
-    plan.subdirs = plan.dropped_flags = plan.fixed = _NO_MAP
-    plan.uses = plan.edits = plan.arch_groups = _NO_ITEMS
-    plan.decorate_edits = plan.unsafe = plan.drops = _NO_ITEMS
-    plan.build_case, plan.floor, plan.branch_sections, plan.build_note = "move", None, 0, ""
-    return plan
+    such a plan is one small object (a :class:`_PlanWithoutFiles`, read as a
+    :class:`ListPlan`) and its one reason, made when read (nothing changes a blocked plan
+    after planning)."""
+    blocked = _NO_FILES if fl.section is not None else _MissingSection(fl.name)
+    plan: Any = _PlanWithoutFiles(fl, blocked)
+    return cast(ListPlan, plan)
 
 
 @dataclass
@@ -960,16 +1000,29 @@ class _Planner:
         """Why DefaultDestDir cannot become 13: every list it governs that does not move
         whole to the package root with it (none: it can)."""
         explicit = self.model.destination_dirs.explicit_folded
-        # the folded names of the lists (and of the @file copies) that rely on it
-        lists: set[str] = set()
+        # the names of the lists that rely on it, as the model has them (a line may name
+        # hundreds of thousands: a folded copy of each cost 8 times the line's size), and
+        # the folded names of the @file copies that do
+        names: set[str] = set()
         files: set[str] = set()
+        folded_names: set[str] | None = None
+
+        def relies(name: str, folded: str) -> bool:
+            """Whether a list named ``name`` (``folded``) relies on it."""
+            nonlocal folded_names
+            if name in names:  # (the common case: the name as the model has it)
+                return True
+            if folded_names is None:
+                folded_names = {fold(n) for n in names}
+            return folded in folded_names
+
         out = _Reasons()
         for p in relying:
             fl = p.file_list
             if fl.file is not None:
                 files.add(fold(fl.file))
             else:
-                lists.add(fold(fl.name))
+                names.add(fl.name)
             if p.blocked:
                 if not fl.files and fl.file is None and len(p.blocked) == 1:
                     # "<name>: section [<name>] does not exist" (or "has no files"): no other
@@ -992,13 +1045,14 @@ class _Planner:
                 )
             elif set(p.groups) != {""}:
                 out.append(f"the files of {fl.name} come from subdirectories")
+
         for line in self.directive_lines:
             copy = line.kind is ListKind.COPY
             where = ""
             for d in line.fields:
                 if isinstance(d, str):  # a list name as written (the common case)
                     folded = fold(d)
-                    if (copy and folded in lists) or explicit(folded) is not None:
+                    if (copy and relies(d, folded)) or explicit(folded) is not None:
                         continue
                     at_file, what = False, f"[{d}]"
                 elif not d.resolved:
@@ -1011,7 +1065,7 @@ class _Planner:
                     folded = fold(d.name)
                     if not d.at_file and explicit(folded) is not None:
                         continue
-                    if copy and folded in (files if d.at_file else lists):
+                    if copy and (folded in files if d.at_file else relies(d.name, folded)):
                         continue
                     at_file = d.at_file
                     what = f"@{d.name}" if d.at_file else f"[{d.name}]"

@@ -208,17 +208,17 @@ def _driver_store_uses(ctx: FixContext) -> dict[int, str]:
         if section.folded.split(".")[0] in _SKIPPED:
             continue
         installs: tuple[InstallSection, ...] | None = None
-        for ref in section.entries:
+        for entry in section.entry_nodes():  # (no EntryRef for each entry of the file)
             if not any(
                 _names_dirid_13(v, strings)
-                for v in ref.values
+                for v in entry.cooked_values
                 if "%" in v and (via_strings or "13" in v)
             ):
                 continue
             if installs is None:
                 installs = installs_of(ctx, section)
             for install in installs:
-                uses.setdefault(id(install), f"names %13% in [{section.name}] line {ref.line}")
+                uses.setdefault(id(install), f"names %13% in [{section.name}] line {entry.line}")
             break
     return uses
 

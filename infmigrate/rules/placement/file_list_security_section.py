@@ -66,7 +66,6 @@ class FileListSecuritySection(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         all_plans = ctx.analysis(DriverStorePlans)
-        plans = all_plans.by_list
         # lists of a branch kept for older Windows: right where they are, section included
         seen: set[int] = {
             id(p.file_list.security) for p in all_plans.old_branch if p.file_list.security
@@ -77,7 +76,9 @@ class FileListSecuritySection(Fixer):
             if security is None or dest.dirid not in (11, 12, 13) or id(security) in seen:
                 continue
             seen.add(id(security))
-            plan = plans.get(id(fl))
+            # (the index of every plan is made only for a file that has such a list: a line
+            # may name thousands of lists, and the index cost 12 times that line's size)
+            plan = all_plans.by_list.get(id(fl))
             fix = None
             if dest.dirid == 13:
                 where = "copied to the driver store (DIRID 13), where InfVerif rejects it (1101)"

@@ -130,15 +130,35 @@ def _value(name: str) -> str:
 
 def describe(where: FixContext | InfModel, write: RegWrite, path: str | None = None) -> str:
     """What the line does: ``value Mode is written to HKLM\\...``, ``key ... is deleted``."""
-    path = path or key_path(write)
-    name = write.value_name
+    return describe_text(what_is_done(write), write.value_name, path or key_path(write))
+
+
+#: What a line does to its value or key (:func:`what_is_done`).
+DELETED, BITS_CHANGED, KEY_CREATED, WRITTEN = 0, 1, 2, 3
+
+
+def what_is_done(write: RegWrite) -> int:
+    """What the line does (:data:`DELETED`, :data:`BITS_CHANGED`, :data:`KEY_CREATED` or
+    :data:`WRITTEN`): with the value name and the path, all :func:`describe` needs (a
+    deferred message keeps these instead of the text)."""
     kind = write.section.kind
     flags = write.line.flags or 0
     if kind is RegKind.DEL or (kind is RegKind.ADD and flags & FLG_ADDREG_DELVAL):
-        return f"{_value(name)} is deleted from {path}" if name else f"key {path} is deleted"
+        return DELETED
     if kind is RegKind.BIT:
-        return f"bits of {_value(name)} are changed in {path}"
+        return BITS_CHANGED
     if flags & FLG_ADDREG_KEYONLY:
+        return KEY_CREATED
+    return WRITTEN
+
+
+def describe_text(done: int, name: str, path: str) -> str:
+    """:func:`describe`'s text from :func:`what_is_done`, the value name and the path."""
+    if done == DELETED:
+        return f"{_value(name)} is deleted from {path}" if name else f"key {path} is deleted"
+    if done == BITS_CHANGED:
+        return f"bits of {_value(name)} are changed in {path}"
+    if done == KEY_CREATED:
         return f"key {path} is created"
     return f"{_value(name)} is written to {path}"
 

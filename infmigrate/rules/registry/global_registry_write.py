@@ -5,16 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
+from infmigrate.engine.fixer import Deferred, Diagnostic, FixContext, Fixer
 from infmigrate.rules.registry._registry_report import (
     DEVICE_SOFTWARE_API,
     SERVICE_STATE_API,
     codes,
-    describe,
+    describe_text,
     h_tolerated,
     isolation_code,
+    what_is_done,
 )
 from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
+
+#: The end of each distinct message (why, the InfVerif codes, what to do instead): a few
+#: texts shared by every finding.
+_TAILS: dict[str, str] = {}
+
+
+def _message(done: int, name: str, root: str, subkey: str, tail: str) -> str:
+    """The finding's text (deferred: a file may have thousands of such lines)."""
+    path = root + "\\" + subkey if subkey else root
+    return f"{describe_text(done, name, path)}, {tail}"
+
 
 #: Keys other rules report (ISO029: class co-installers).
 _CLAIMED = ("system\\currentcontrolset\\control\\codeviceinstallers",)
@@ -110,5 +122,15 @@ class GlobalRegistryWrite(Fixer):
                     f"HKR,Parameters in its service-install section (read with "
                     f"{SERVICE_STATE_API})"
                 )
-            text = f"{describe(ctx, write)}, {why} {codes(numbers, tolerated)}: {instead}"
+            tail = f"{why} {codes(numbers, tolerated)}: {instead}"
+            text = Deferred(
+                (
+                    _message,
+                    what_is_done(write),
+                    write.value_name,
+                    write.root,
+                    write.subkey,
+                    _TAILS.setdefault(tail, tail),
+                )
+            )
             yield self.diagnostic(write.line.ref, text, infverif=tuple(numbers))

@@ -5,10 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
+from infmigrate.engine.fixer import Deferred, Diagnostic, FixContext, Fixer
 from infmigrate.engine.model import Context
-from infmigrate.rules.registry._registry_report import SERVICE_STATE_API, describe
+from infmigrate.rules.registry._registry_report import (
+    SERVICE_STATE_API,
+    describe_text,
+    what_is_done,
+)
 from infmigrate.rules.registry._registry_writes import Kind, RegistryWrites
+
+
+def _message(done: int, name: str, subkey: str, section: str) -> str:
+    """The finding's text (deferred: a file may have thousands of such lines)."""
+    path = "HKR\\" + subkey if subkey else "HKR"
+    return (
+        f"{describe_text(done, name, path)} in [{section}], reached only from "
+        "DefaultInstall, which installs no device and has no key for HKR to stand "
+        "for (invalid): write a service's settings "
+        "as HKR,Parameters in its service-install section (AddService in "
+        f"DefaultInstall.Services), read with {SERVICE_STATE_API}, and device "
+        "settings with HKR in a device INF's DDInstall"
+    )
 
 
 @register
@@ -62,13 +79,7 @@ class HkrInDefaultInstall(Fixer):
             contexts = write.section.contexts
             if not contexts or any(c.kind is not Context.DEFAULT_INSTALL for c in contexts):
                 continue
-            path = "HKR\\" + write.subkey if write.subkey else "HKR"
-            text = (
-                f"{describe(ctx, write, path)} in [{write.section.name}], reached only from "
-                "DefaultInstall, which installs no device and has no key for HKR to stand "
-                "for (invalid): write a service's settings "
-                "as HKR,Parameters in its service-install section (AddService in "
-                f"DefaultInstall.Services), read with {SERVICE_STATE_API}, and device "
-                "settings with HKR in a device INF's DDInstall"
+            text = Deferred(
+                (_message, what_is_done(write), write.value_name, write.subkey, write.section.name)
             )
             yield self.diagnostic(write.line.ref, text)
