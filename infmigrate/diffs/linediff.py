@@ -14,8 +14,18 @@ from __future__ import annotations
 import difflib
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-__all__ = ["MAX_EDITS", "Change", "Opcode", "changes", "grouped", "opcodes"]
+__all__ = [
+    "MAX_EDITS",
+    "Change",
+    "LineSplit",
+    "Opcode",
+    "changes",
+    "grouped",
+    "opcodes",
+    "text_opcodes",
+]
 
 #: Opcode: (tag, i1, i2, j1, j2) with tag in equal / replace / delete / insert.
 Opcode = tuple[str, int, int, int, int]
@@ -35,38 +45,74 @@ class Change:
     new_end: int
 
 
+def _step(a: Sequence[Hashable], b: Sequence[Hashable], v: list[int], offset: int, d: int) -> bool:
+    """Step ``d`` of Myers' forward pass: the furthest reaching paths of ``d``
+    differences, written into ``v``; True when one reaches the end of both sequences."""
+    n, m = len(a), len(b)
+    for k in range(-d, d + 1, 2):
+        if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
+            x = v[offset + k + 1]
+        else:
+            x = v[offset + k - 1] + 1
+        y = x - k
+        while x < n and y < m and a[x] == b[y]:
+            x += 1
+            y += 1
+        v[offset + k] = x
+        if x >= n and y >= m:
+            return True
+    return False
+
+
+#: Steps between the snapshots :func:`_myers` keeps while searching: the others are
+#: computed again, one block at a time, when the path is walked back (issue 18: the
+#: snapshots of every step cost D² integers, 30 MB at :data:`MAX_EDITS`, whatever the
+#: file's size).
+_BLOCK = 64
+
+
 def _myers(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode] | None:
     """Opcodes of a shortest edit script, or None past MAX_EDITS differences."""
     n, m = len(a), len(b)
-    offset = n + m + 1
+    limit = min(n + m, MAX_EDITS)
+    offset = limit + 1
     v = [0] * (2 * offset + 1)
-    trace: list[list[int]] = []
-    found = False
-    for d in range(min(n + m, MAX_EDITS) + 1):
-        trace.append(v[offset - d - 1 : offset + d + 2])
-        for k in range(-d, d + 1, 2):
-            if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
-                x = v[offset + k + 1]
-            else:
-                x = v[offset + k - 1] + 1
-            y = x - k
-            while x < n and y < m and a[x] == b[y]:
-                x += 1
-                y += 1
-            v[offset + k] = x
-            if x >= n and y >= m:
-                found = True
-                break
-        if found:
+    # snapshot d: V after step d-1, for k in [-d-1, d+1] (stored from index 0); only
+    # every _BLOCK-th is kept
+    kept: dict[int, list[int]] = {}
+    last = -1
+    for d in range(limit + 1):
+        if d % _BLOCK == 0:
+            kept[d] = v[offset - d - 1 : offset + d + 2]
+        if _step(a, b, v, offset, d):
+            last = d
             break
-    if not found:
+    if last < 0:
         return None
-    # Walk back through the snapshots: snapshot d holds V after step d-1, for k in
-    # [-d-1, d+1], stored from index 0.
+    del v
+
+    def block(start: int) -> list[list[int]]:
+        """Snapshots start .. start + _BLOCK - 1 (at most up to ``last``), computed again
+        from the one kept at ``start``: the same steps give the same values."""
+        w = [0] * (2 * offset + 1)
+        first = kept[start]
+        w[offset - start - 1 : offset + start + 2] = first
+        out = [first]
+        for d in range(start, min(start + _BLOCK, last + 1) - 1):
+            _step(a, b, w, offset, d)
+            out.append(w[offset - d - 2 : offset + d + 3])
+        return out
+
+    # Walk back through the snapshots.
     steps: list[tuple[str, int, int]] = []  # (tag, x, y) of each unit step, backwards
     x, y = n, m
-    for d in range(len(trace) - 1, -1, -1):
-        snap = trace[d]
+    snaps: list[list[int]] = []
+    start = -1
+    for d in range(last, -1, -1):
+        if d < start or start < 0:
+            start = d - d % _BLOCK
+            snaps = block(start)
+        snap = snaps[d - start]
         base = d + 1  # index of k == 0 in snap
 
         def at(k: int, snap: list[int] = snap, base: int = base) -> int:
@@ -179,21 +225,29 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
     hi = 0
     while hi < n - lo and hi < m - lo and a[n - 1 - hi] == b[m - 1 - hi]:
         hi += 1
-    mid_a, mid_b = a[lo : n - hi], b[lo : m - hi]
+    return _assemble(_middle(a[lo : n - hi], b[lo : m - hi]), lo, n, m, hi)
+
+
+def _middle(mid_a: Sequence[Hashable], mid_b: Sequence[Hashable]) -> list[Opcode]:
+    """The opcodes of what is left once the common first and last lines are set aside."""
     if not mid_a and not mid_b:
-        middle: list[Opcode] = []
-    elif not mid_a:
-        middle = [("insert", 0, 0, 0, len(mid_b))]
-    elif not mid_b:
-        middle = [("delete", 0, len(mid_a), 0, 0)]
-    else:
-        found = _myers(mid_a, mid_b)
-        if found is None:
-            found = [
-                (tag, i1, i2, j1, j2)
-                for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b).get_opcodes()
-            ]
-        middle = _compact(mid_a, mid_b, found)
+        return []
+    if not mid_a:
+        return [("insert", 0, 0, 0, len(mid_b))]
+    if not mid_b:
+        return [("delete", 0, len(mid_a), 0, 0)]
+    found = _myers(mid_a, mid_b)
+    if found is None:
+        found = [
+            (tag, i1, i2, j1, j2)
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b).get_opcodes()
+        ]
+    return _compact(mid_a, mid_b, found)
+
+
+def _assemble(middle: list[Opcode], lo: int, n: int, m: int, hi: int) -> list[Opcode]:
+    """The opcodes of the whole: ``lo`` equal lines, ``middle`` (shifted by ``lo``) and
+    ``hi`` equal lines, adjacent equal runs merged."""
     out: list[Opcode] = []
     if lo:
         out.append(("equal", 0, lo, 0, lo))
@@ -210,6 +264,89 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
             op = ("equal", prev[1], n, prev[3], m)
         out.append(op)
     return out
+
+
+class LineSplit(Protocol):
+    """How a text is cut into lines, for :func:`text_opcodes`: every ``\\n`` ends a line
+    (other terminators may too)."""
+
+    def lines(self, text: str, start: int, end: int, last: bool) -> list[str]:
+        """The lines of ``text[start:end]``: ``start`` is 0 or just after a ``\\n``, and
+        so is ``end`` unless ``last``: the part runs to the end of the text (``end`` is
+        ``len(text)``) and its lines are the text's last ones."""
+        ...
+
+    def count(self, text: str, start: int, end: int, last: bool) -> int:
+        """``len(self.lines(text, start, end, last))``, without making them."""
+        ...
+
+
+#: Characters compared at a time when looking for the texts' common ends.
+_CHUNK = 4096
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many first characters ``a`` and ``b`` share."""
+    limit = min(len(a), len(b))
+    i = 0
+    while i + _CHUNK <= limit and a[i : i + _CHUNK] == b[i : i + _CHUNK]:
+        i += _CHUNK
+    while i < limit and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """How many last characters ``a`` and ``b`` share, at most ``limit``."""
+    la, lb = len(a), len(b)
+    i = 0
+    while i + _CHUNK <= limit and a[la - i - _CHUNK : la - i] == b[lb - i - _CHUNK : lb - i]:
+        i += _CHUNK
+    while i < limit and a[la - 1 - i] == b[lb - 1 - i]:
+        i += 1
+    return i
+
+
+def text_opcodes(a: str, b: str, split: LineSplit) -> list[Opcode]:
+    """``opcodes(split.lines(a, 0, len(a)), split.lines(b, 0, len(b)))``, the very same
+    list, with only the lines between the texts' common first and last characters cut
+    out and compared (issue 18: a fix that changes a few lines of a big file made two
+    lists of every line, several times the file's size, to find them)."""
+    la, lb = len(a), len(b)
+    p = _common_prefix(a, b)
+    s = _common_suffix(a, b, min(la, lb) - p)
+    # the common first lines end at the last \n of the common start; the common last
+    # lines start after a \n of the common end (so after the first lines in both texts)
+    cut = a.rfind("\n", 0, p) + 1
+    end_a = a.find("\n", la - s) + 1 if s else 0
+    if end_a <= 0:
+        end_a = la
+    end_b = lb - (la - end_a)
+    lo = split.count(a, 0, cut, False)
+    tail = end_a < la  # some common last lines
+    mid_a = split.lines(a, cut, end_a, not tail)
+    mid_b = split.lines(b, cut, end_b, not tail)
+    hi = split.count(a, end_a, la, True) if tail else 0
+    n, m = lo + len(mid_a) + hi, lo + len(mid_b) + hi
+    # The whole lists' first difference must be inside both middles (the common start
+    # can end inside a line): when one middle is the start of the other, the line after
+    # it must differ; otherwise compare the whole lists.
+    k = 0
+    short = min(len(mid_a), len(mid_b))
+    while k < short and mid_a[k] == mid_b[k]:
+        k += 1
+    if k == short and tail:
+        after_a = mid_a[k] if k < len(mid_a) else _first_line(a, end_a, split)
+        after_b = mid_b[k] if k < len(mid_b) else _first_line(b, end_b, split)
+        if after_a == after_b:
+            return opcodes(split.lines(a, 0, la, True), split.lines(b, 0, lb, True))
+    return _assemble(opcodes(mid_a, mid_b), lo, n, m, hi)
+
+
+def _first_line(text: str, start: int, split: LineSplit) -> str:
+    """The line that starts at ``start``, before the end of the text."""
+    end = text.find("\n", start) + 1 or len(text)
+    return split.lines(text, start, end, end == len(text))[0]
 
 
 def changes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Change]:

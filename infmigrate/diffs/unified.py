@@ -27,19 +27,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from unidiff import PatchedFile, PatchSet
 from unidiff.errors import UnidiffParseError
+from unidiff.patch import Hunk
 from unidiff.patch import Line as HunkLine
 
 from infmigrate.diffs.gitbinary import BinaryPatchError, binary_patch
 from infmigrate.diffs.gitform import GitForm, applies_exactly, text_form
-from infmigrate.diffs.linediff import grouped, opcodes
+from infmigrate.diffs.linediff import Opcode, grouped, opcodes, text_opcodes
 
 __all__ = [
+    "UTF16",
     "DiffError",
     "FileDiff",
     "GitForm",
+    "TextLines",
     "commented",
     "header",
     "make_diff",
@@ -49,6 +53,7 @@ __all__ = [
 ]
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+#: The encodings whose diff is made from the decoded text (:func:`make_diff`).
 UTF16 = ("utf-16-le", "utf-16-be")
 
 
@@ -120,8 +125,15 @@ def header(path: str) -> str:
 
 def unified_diff(old: Sequence[str], new: Sequence[str], path: str, context: int = 3) -> str:
     """The unified diff of two lists of lines ("" when equal)."""
+    return _unified(opcodes(old, new), old, new, path, context)
+
+
+def _unified(
+    codes: list[Opcode], old: Sequence[str], new: Sequence[str], path: str, context: int = 3
+) -> str:
+    """The unified diff of the opcodes turning the lines ``old`` into ``new``."""
     out: list[str] = []
-    for group in grouped(opcodes(old, new), context):
+    for group in grouped(codes, context):
         if not out:
             out.append(header(path))
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
@@ -136,6 +148,97 @@ def unified_diff(old: Sequence[str], new: Sequence[str], path: str, context: int
             for line in new[b1:b2]:
                 _emit(out, "+", line)
     return "".join(out)
+
+
+class _Newlines:
+    """Lines split on ``\\n`` only, terminators kept (:func:`split_lines`), for
+    :func:`~infmigrate.diffs.linediff.text_opcodes`."""
+
+    def lines(self, text: str, start: int, end: int, last: bool) -> list[str]:
+        return split_lines(text[start:end])
+
+    def count(self, text: str, start: int, end: int, last: bool) -> int:
+        partial = last and end > start and text[end - 1] != "\n"
+        return text.count("\n", start, end) + partial
+
+
+#: Characters looked at a time when skipping lines or comparing spans of text.
+_BLOCK = 1 << 16
+
+
+class TextLines(Sequence[str]):
+    """The lines of a text (:func:`split_lines`) as a sequence that makes only the lines
+    asked for: a diff reads its hunks' lines, and checks the rest of the file as spans of
+    the text (issue 18: the lists of every line of both versions cost several times the
+    file's size). Reading forward is linear; reading backward starts again at the top."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._count = _Newlines().count(text, 0, len(text), True)
+        self._line = 0  # a line number and where it starts
+        self._at = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def offset(self, line: int) -> int:
+        """Where line ``line`` starts (``len(text)`` for the line after the last)."""
+        if line >= self._count:
+            return len(self.text)
+        if line < self._line:
+            self._line, self._at = 0, 0
+        text, at, left = self.text, self._at, line - self._line
+        while left:
+            end = min(at + _BLOCK, len(text))
+            breaks = text.count("\n", at, end)
+            if breaks < left:
+                left -= breaks
+                at = end
+                continue
+            while left:
+                at = text.index("\n", at) + 1
+                left -= 1
+        self._line, self._at = line, at
+        return at
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            if step != 1 or stop <= start:
+                return [self[i] for i in range(start, stop, step)]
+            first = self.offset(start)
+            return split_lines(self.text[first : self.offset(stop)])
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self[index : index + 1][0]
+
+
+def _same(old: Sequence[str], i1: int, i2: int, new: Sequence[str], j1: int, j2: int) -> bool:
+    """Whether lines ``old[i1:i2]`` are ``new[j1:j2]`` (compared as spans of text for
+    :class:`TextLines`)."""
+    if i2 - i1 != j2 - j1 or i2 > len(old) or j2 > len(new):
+        return False
+    if not (isinstance(old, TextLines) and isinstance(new, TextLines)):
+        return list(old[i1:i2]) == list(new[j1:j2])
+    a1, a2 = old.offset(i1), old.offset(i2)
+    b1, b2 = new.offset(j1), new.offset(j2)
+    if a2 - a1 != b2 - b1:
+        return False
+    for k in range(0, a2 - a1, _BLOCK):
+        if (
+            old.text[a1 + k : min(a1 + k + _BLOCK, a2)]
+            != new.text[b1 + k : min(b1 + k + _BLOCK, b2)]
+        ):
+            return False
+    return True
 
 
 def _value(lines: list[HunkLine], index: int) -> str:
@@ -155,24 +258,42 @@ def verify(diff: str, old: Sequence[str], new: Sequence[str], path: str) -> Patc
     named = _c_quoted(path) if _needs_quotes(path) else path  # how unidiff reports it
     if len(patch) != 1 or patch[0].path != named:
         raise DiffError(f"{path}: the diff names {[f.path for f in patch]}")
-    result: list[str] = []
+    # The hunks applied to ``old`` must give ``new``: each hunk's old lines are where
+    # it says, and (checked after) the lines between hunks and each hunk's new lines
+    # are where they land in ``new``, as one pass over both (no copy of every line).
+    spans: list[tuple[int, int, int]] = []  # (start in old, old lines, new lines)
     pos = 0
     for hunk in patch[0]:
         if not hunk.is_valid():
             raise DiffError(f"{path}: hunk {hunk.source_start} has wrong lengths")
-        lines = list(hunk)
-        source = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " -"]
-        target = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " +"]
+        source, _ = _sides(hunk)
         start = hunk.source_start - (1 if hunk.source_length else 0)
         if start < pos or list(old[start : start + len(source)]) != source:
             raise DiffError(f"{path}: hunk {hunk.source_start} does not match the file")
-        result.extend(old[pos:start])
-        result.extend(target)
+        spans.append((start, len(source), 0))
         pos = start + len(source)
-    result.extend(old[pos:])
-    if result != list(new):
+    pos = at = 0
+    for hunk, (start, old_count, _) in zip(patch[0], spans, strict=True):
+        _, target = _sides(hunk)
+        gap = max(0, min(start, len(old)) - pos)  # the lines kept before the hunk
+        if not _same(old, pos, pos + gap, new, at, at + gap):
+            raise DiffError(f"{path}: the diff does not give the fixed file")
+        at += gap
+        if list(new[at : at + len(target)]) != target:
+            raise DiffError(f"{path}: the diff does not give the fixed file")
+        at += len(target)
+        pos = start + old_count
+    if not _same(old, min(pos, len(old)), len(old), new, at, len(new)):
         raise DiffError(f"{path}: the diff does not give the fixed file")
     return patch[0]
+
+
+def _sides(hunk: Hunk) -> tuple[list[str], list[str]]:
+    """A hunk's old lines (context and removed) and new ones (context and added)."""
+    lines = list(hunk)
+    source = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " -"]
+    target = [_value(lines, i) for i, ln in enumerate(lines) if ln.line_type in " +"]
+    return source, target
 
 
 @dataclass(frozen=True)
@@ -235,9 +356,7 @@ def _utf16_output(
     if git is not None and git.encoding:
         old_git, new_git = text_form(old, git), text_form(new, git)
         if old_git is not None and new_git is not None:
-            a, b = split_lines(old_git), split_lines(new_git)
-            text = unified_diff(a, b, path)
-            parsed = verify(text, a, b, path)
+            text, parsed = _checked_diff(old_git, new_git, path)
             if applies_exactly(old, new, old_git, new_git, _preimage_crlf(parsed), git):
                 return text.encode("utf-8", "surrogatepass"), True
         how = (
@@ -255,6 +374,15 @@ def _utf16_output(
     return block + binary.encode("utf-8"), True
 
 
+def _checked_diff(old: str, new: str, path: str) -> tuple[str, PatchedFile]:
+    """The unified diff of two texts (:func:`unified_diff` of their :func:`split_lines`)
+    and its parsed, checked form (:func:`verify`), making only the lines around the
+    changes."""
+    a, b = TextLines(old), TextLines(new)
+    diff = _unified(text_opcodes(old, new, _Newlines()), a, b, path)
+    return diff, verify(diff, a, b, path)
+
+
 def make_diff(
     old: bytes,
     new: bytes,
@@ -270,14 +398,10 @@ def make_diff(
     if old == new:
         return None
     if encoding in UTF16:
-        a, b = split_lines(old_text), split_lines(new_text)
-        diff = unified_diff(a, b, path)
-        patch = verify(diff, a, b, path)
+        diff, patch = _checked_diff(old_text, new_text, path)
         out, applies = _utf16_output(old, new, diff, path, encoding, git)
         return FileDiff(path, out, patch, encoding, applies)
-    a, b = split_lines(old.decode("latin-1")), split_lines(new.decode("latin-1"))
-    diff = unified_diff(a, b, path)
-    patch = verify(diff, a, b, path)
+    diff, patch = _checked_diff(old.decode("latin-1"), new.decode("latin-1"), path)
     # latin-1 maps every byte to one character and back; the path is text, in UTF-8.
     head = header(path)
     return FileDiff(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import operator
 import traceback
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from infmigrate.diffs.linediff import opcodes
-from infmigrate.diffs.unified import DiffError, FileDiff, GitForm, make_diff
+from infmigrate.diffs.linediff import text_opcodes
+from infmigrate.diffs.unified import UTF16, DiffError, FileDiff, GitForm, make_diff
 from infmigrate.engine.fixer import Diagnostic, Fix, FixContext, Fixer, Settings
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.ranges import BuildRanges, build_ranges, target_in_force
@@ -238,16 +240,17 @@ def _process(
             list(fixed.remaining)
             + _syntax_diagnostics(fixed.fixed, options, Suppressions.of(fixed.fixed))
         )
-        result.resolved = resolved_by_fixing(
-            tree.code, result.diagnostics, fixed.fixed.code, result.remaining
-        )
+        # both texts printed once, for both (issue 18: each is the file's size)
+        before, after = tree.code, fixed.fixed.code
+        result.resolved = resolved_by_fixing(before, result.diagnostics, after, result.remaining)
         if want_diff:
-            result.diff = make_diff(
-                data, result.fixed, tree.code, fixed.fixed.code, path, tree.encoding, git
-            )
+            if tree.encoding not in UTF16:
+                before = after = ""  # the diff of such a file is made from its bytes
+            result.diff = make_diff(data, result.fixed, before, after, path, tree.encoding, git)
             if result.diff is not None:
                 result.diff_output = result.diff.output
                 result.diff_commented = not result.diff.applies
+        del before, after
     except FixerBug as exc:
         result.error = f"internal error: {_strip_path(str(exc), path)}; please report it"
     except DecodeError as exc:
@@ -293,16 +296,37 @@ def _model_target(model: InfModel) -> str:
 _NO_RANGES = BuildRanges({}, {})
 
 
-def _line_map(before: str, after: str) -> dict[int, int]:
-    """Line numbers (1-based) of the text before fixing to those after, for lines kept
-    or changed in place (a block of changed lines maps line by line onto its
-    replacement, as far as it goes); deleted lines are left out."""
-    a, b = line_texts(before), line_texts(after)
+class _PhysicalLines:
+    """Physical lines as :func:`~infmigrate.engine.syntax.lines.line_texts` gives them
+    (terminators removed), for :func:`~infmigrate.diffs.linediff.text_opcodes`."""
+
+    def lines(self, text: str, start: int, end: int, last: bool) -> list[str]:
+        out = line_texts(text[start:end])
+        if not last:
+            out.pop()  # the "" after the part's last terminator: not a line of the text
+        return out
+
+    def count(self, text: str, start: int, end: int, last: bool) -> int:
+        breaks = text.count("\n", start, end) + text.count("\r", start, end)
+        return breaks - text.count("\r\n", start, end) + (1 if last else 0)
+
+
+def _line_map(before: str, after: str, wanted: Iterable[int]) -> dict[int, int]:
+    """Line numbers (1-based) of the text before fixing to those after, for the
+    ``wanted`` lines kept or changed in place (a block of changed lines maps line by
+    line onto its replacement, as far as it goes); deleted lines are left out. Only the
+    lines between the texts' common start and end are compared (issue 18: memory)."""
+    codes = [op for op in text_opcodes(before, after, _PhysicalLines()) if op[1] < op[2]]
+    starts = [op[1] for op in codes]
     out: dict[int, int] = {}
-    for tag, i1, i2, j1, j2 in opcodes(a, b):
-        if tag in ("equal", "replace"):
-            for k in range(min(i2 - i1, j2 - j1)):
-                out[i1 + k + 1] = j1 + k + 1
+    for line in wanted:
+        at = bisect_right(starts, line - 1) - 1
+        if at < 0:
+            continue
+        tag, i1, i2, j1, j2 = codes[at]
+        k = line - 1 - i1
+        if tag in ("equal", "replace") and k < min(i2 - i1, j2 - j1):
+            out[line] = j1 + k + 1
     return out
 
 
@@ -327,7 +351,7 @@ def resolved_by_fixing(
     for d in remaining:
         key = (d.code, d.line)
         left[key] = left.get(key, 0) + 1
-    lines = _line_map(before, after)
+    lines = _line_map(before, after, {d.line for d in diagnostics})
     out: list[int] = []
     for i, d in enumerate(diagnostics):
         key = (d.code, lines.get(d.line, -1))

@@ -188,5 +188,9 @@ def fix(
             )
         result.applied.extend(chosen)
         current, result.fixed_bytes = reparsed, printed
+        # Nothing of this round but the applied findings outlives it: its edited tree,
+        # edit list and findings would otherwise stay alive through the next round's
+        # check, on top of that round's own model (issue 18: peak memory).
+        del edited, reparsed, printed, edits, chosen, diagnostics
     codes = ", ".join(sorted({d.code for d in result.applied[-5:]}))
     raise FixerBug(f"{path}: fixes did not converge after {MAX_ROUNDS} rounds (last: {codes})")

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 import infmigrate
 from infmigrate.diffs import linediff
-from infmigrate.diffs.unified import DiffError, make_diff, split_lines, unified_diff, verify
+from infmigrate.diffs.unified import (
+    DiffError,
+    TextLines,
+    make_diff,
+    split_lines,
+    unified_diff,
+    verify,
+)
 from infmigrate.engine.catalog import rule
 from infmigrate.engine.processing import FileOptions, process
 
@@ -142,3 +150,37 @@ def test_a_newline_in_a_file_name_is_quoted_as_git_does(tmp_path: Path) -> None:
         subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
         subprocess.run(["git", "apply"], cwd=tmp_path, input=res.stdout, check=True)
         assert (tmp_path / "new\nline.inf").read_bytes() == FIXED_SAMPLE
+
+
+def test_verify_reads_text_lines_as_spans_and_rejects_a_wrong_diff() -> None:
+    a, b = "x\ny\nz\nend\n", "x\nw\nz\nend\n"
+    diff = unified_diff(split_lines(a), split_lines(b), "f.inf", context=0)
+    verify(diff, TextLines(a), TextLines(b), "f.inf")
+    for wrong in ("x\nw\nq\nend\n", "x\nw\nz\nend\nmore\n", "x\nw\nz\n", "q\nw\nz\nend\n"):
+        with pytest.raises(DiffError, match="does not give the fixed file"):
+            verify(diff, TextLines(a), TextLines(wrong), "f.inf")
+    with pytest.raises(DiffError, match="does not match the file"):
+        verify(diff, TextLines("x\nq\nz\nend\n"), TextLines(b), "f.inf")
+
+
+def test_text_lines_are_the_split_lines() -> None:
+    text = "a\nbb\r\n\nc\rd\nlast"
+    lines = TextLines(text)
+    assert len(lines) == 5 and list(lines) == split_lines(text)
+    assert lines[1:3] == ["bb\r\n", "\n"] and lines[-1] == "last" and lines[0] == "a\n"
+    assert lines[4:2] == [] and lines[3:99] == ["c\rd\n", "last"]
+
+
+def test_the_diff_of_one_change_in_a_big_file_makes_no_list_of_its_lines() -> None:
+    old = "".join(f"HKR,,V{i},,%S{i}%\r\n" for i in range(20_000)).encode()
+    new = old.replace(b"HKR,,V7000,", b"HKR,,W7000,")
+    tracemalloc.start()
+    try:
+        diff = make_diff(old, new, "", "", "f.inf", "cp1252")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert diff is not None and diff.output.count(b"\n-") == 1
+    # the two texts (latin-1) and the few lines around the change; a list of each
+    # version's lines was 7x the file
+    assert peak < 3 * len(old), f"{peak / len(old):.1f}x the file"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infmigrate.diffs.linediff import changes, grouped, opcodes
+from infmigrate.diffs import linediff
+from infmigrate.diffs.linediff import changes, grouped, opcodes, text_opcodes
+from infmigrate.diffs.unified import split_lines
+from infmigrate.engine.syntax.lines import line_texts
 
 lines = st.lists(st.sampled_from(["a\n", "b\n", "c\n", "\n"]), max_size=25)
 
@@ -96,3 +101,88 @@ def test_far_apart_changes_stay_fast() -> None:
     found = changes(_counted(a), _counted(b))
     assert _Line.compared < 30 * (len(a) + len(b))  # O((N + M) * D), D = 20
     assert len(found) == 10
+
+
+# -- issue 18: the same opcodes with less memory ---------------------------------------
+
+texts = st.lists(st.sampled_from(["a", "b", "\n", "\r\n", "\r", "a\n", "b\r\n"]), max_size=20).map(
+    "".join
+)
+
+
+class _Newlines:
+    """``split_lines`` (on ``\\n``, terminators kept), as the diff cuts its lines."""
+
+    def lines(self, text: str, start: int, end: int, last: bool) -> list[str]:
+        return split_lines(text[start:end])
+
+    def count(self, text: str, start: int, end: int, last: bool) -> int:
+        partial = last and end > start and text[end - 1] != "\n"
+        return text.count("\n", start, end) + partial
+
+
+class _Physical:
+    """``line_texts`` (every terminator, removed), as the count of resolved findings."""
+
+    def lines(self, text: str, start: int, end: int, last: bool) -> list[str]:
+        out = line_texts(text[start:end])
+        return out if last else out[:-1]
+
+    def count(self, text: str, start: int, end: int, last: bool) -> int:
+        return len(self.lines(text, start, end, last))
+
+
+def _edited(draw: st.DrawFn) -> tuple[str, str]:
+    a = draw(texts)
+    b = a
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(b)))
+        cut = draw(st.integers(0, 3))
+        b = b[:at] + draw(st.sampled_from(["", "a", "\n", "\r\n", "\r", "b\n"])) + b[at + cut :]
+    return a, b
+
+
+edited = st.composite(_edited)
+
+
+@settings(max_examples=400, deadline=None)
+@given(edited())
+def test_text_opcodes_are_the_opcodes_of_all_the_lines(pair: tuple[str, str]) -> None:
+    a, b = pair
+    assert text_opcodes(a, b, _Newlines()) == opcodes(split_lines(a), split_lines(b))
+    assert text_opcodes(a, b, _Physical()) == opcodes(line_texts(a), line_texts(b))
+
+
+def test_text_opcodes_compare_only_the_changed_middle(monkeypatch: pytest.MonkeyPatch) -> None:
+    a = "".join(f"line {i}\n" for i in range(20_000))
+    b = a.replace("line 7000\n", "line 7000 changed\nnew\n")
+    seen: list[int] = []
+    splitter = _Newlines()
+    real = splitter.lines
+
+    def lines(text: str, start: int, end: int, last: bool) -> list[str]:
+        out = real(text, start, end, last)
+        seen.append(len(out))
+        return out
+
+    monkeypatch.setattr(splitter, "lines", lines)
+    assert text_opcodes(a, b, splitter) == [
+        ("equal", 0, 7000, 0, 7000),
+        ("replace", 7000, 7001, 7000, 7002),
+        ("equal", 7001, 20_000, 7002, 20_001),
+    ]
+    assert max(seen) <= 2  # the common first and last lines are counted, not made
+
+
+def test_myers_gives_the_same_path_when_it_computes_its_steps_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(18)
+    a = [rng.choice("abc") for _ in range(600)]
+    b = [x if rng.random() < 0.7 else rng.choice("abcd") for x in a]
+    monkeypatch.setattr(linediff, "_BLOCK", 10**6)  # every step's snapshot kept
+    kept = linediff._myers(a, b)
+    monkeypatch.setattr(linediff, "_BLOCK", 7)  # computed again from every 7th
+    again = linediff._myers(a, b)
+    assert kept is not None and len([op for op in kept if op[0] != "equal"]) > 50
+    assert again == kept
