@@ -97,20 +97,18 @@ def test_a_long_line_costs_no_token_list() -> None:
     assert peak < 25 * len(data), peak / len(data)
 
 
-def test_one_parse_adds_at_most_memo_per_parse_lines_to_the_memo() -> None:
-    """Issue 18: a file of many distinct lines leaves a bounded memo (it kept one entry per
-    line: a third of the tree again)."""
-    count = builder.MEMO_PER_PARSE + 500
+def test_a_second_parse_of_the_same_lines_shares_them_with_the_first() -> None:
+    """The re-parse of a fixed file shares every line the fixes left alone with the first
+    tree, through the memo: however many distinct lines the file has (a memo bounded per
+    parse made the fix stage hold a second copy of the tree)."""
+    count = 5000
     data = ("[R]\n" + "".join(f"HKR,,V{i},,%S{i}%\n" for i in range(count))).encode()
     clear_memo()
-    tree = parse(data)
-    assert len(builder.LINES) == builder.MEMO_PER_PARSE
-    assert "HKR,,V0,,%S0%" in builder.LINES
-    assert f"HKR,,V{count - 1},,%S{count - 1}%" not in builder.LINES
-    assert tree.to_bytes() == data
-    again = parse(data)  # the next parse memoizes lines past the bound, the same
-    assert again == tree and len(builder.LINES) == count
+    first = parse(data).sections[0].entries
+    second = parse(data).sections[0].entries
     clear_memo()
+    assert len(first) == len(second) == count
+    assert all(a[0] is b[0] and a[2] is b[2] for a, b in zip(first, second, strict=True))
 
 
 def test_lines_of_one_parse_share_equal_values_and_spans() -> None:

@@ -9,9 +9,10 @@ occurrences of the same text, its terminator and its line number. Prototypes are
 process-wide memo keyed on the line's text: driver INFs repeat lines a lot (file lists,
 registry blocks, strings, comments), and nodes are immutable, so identical lines share them.
 
-One parse adds at most :data:`MEMO_PER_PARSE` lines to the memo (issue 18: a file of tens
-of thousands of distinct lines kept a memo entry for each, a third of its tree again),
-and lines that differ share their equal parts (:class:`ParseState`).
+The memo also makes the re-parse of a fixed file (each round of fixes) share every line the
+fixes left alone with the first tree: bounding it per parse (tried for issue 18) saved its
+entries after the first parse but cost a second copy of the tree in the fix stage. Lines of
+one parse that differ share their equal parts (:class:`ParseState`).
 """
 
 from __future__ import annotations
@@ -68,12 +69,6 @@ Plan: TypeAlias = tuple[Any, ...]
 
 #: How many distinct line texts the memo keeps before it starts afresh (bounds memory).
 MEMO_LIMIT = 200_000
-#: How many distinct line texts one parse may add to the memo. The corpus's largest file has
-#: 2,607 distinct lines (headers aside), and a line seen in another file is seldom
-#: a line beyond a file's first 2,048 distinct ones: on the corpus the hit rate is the same
-#: (64%) as with no bound, while a file of 100,000 distinct lines leaves no memo entry for
-#: each (the entry and its tuples cost about 150 bytes a line).
-MEMO_PER_PARSE = 2048
 _LINES: dict[str, Prototype] = {}
 #: Read-only access for the parser's hot loop.
 LINES = _LINES
@@ -229,15 +224,13 @@ def _entry_plan(shape: str) -> Plan:
 
 
 class ParseState:
-    """What the lines of one parse share: the memo entries it may still add, and a table of
-    the values and span strings its lines have built, so that equal ones are one object
-    (``HKR``, ``0x00010001``: a string per field of each line otherwise; lines of the same
-    layout have the same spans)."""
+    """What the lines of one parse share: a table of the values and span strings its lines
+    have built, so that equal ones are one object (``HKR``, ``0x00010001``: a string per
+    field of each line otherwise; lines of the same layout have the same spans)."""
 
-    __slots__ = ("budget", "shared")
+    __slots__ = ("shared",)
 
     def __init__(self) -> None:
-        self.budget = MEMO_PER_PARSE
         self.shared: dict[Any, Any] = {}
 
 
@@ -253,11 +246,9 @@ def build_line(text: str, state: ParseState | None = None) -> Prototype:
         if state is None:
             state = ParseState()
         proto = (len(text) >= LONG_TEXT and _build_long(text)) or _build(text, state.shared)
-        if state.budget > 0:
-            state.budget -= 1
-            if len(_LINES) >= MEMO_LIMIT:
-                _LINES.clear()
-            _LINES[text] = proto
+        if len(_LINES) >= MEMO_LIMIT:
+            _LINES.clear()
+        _LINES[text] = proto
     return proto
 
 
@@ -367,7 +358,13 @@ def _build_long(text: str, min_tokens: int = LONG_SHAPE) -> Prototype | None:
         return None
     # (Its values are not shared: thousands of names on one line are seldom the values of
     # other lines, and the table would hold a slot for each while the parse lasts.)
-    return ENTRY, (text, spans.tobytes(), tuple(values))
+    # (each list dropped once copied: the parts of a line of thousands of fields are held
+    # once and one copy, not all twice)
+    cooked = tuple(values)
+    del values
+    packed = spans.tobytes()
+    del spans
+    return ENTRY, (text, packed, cooked)
 
 
 def _read_key(kinds: list[str], starts: list[int], end: int, spans: array[int]) -> None:
