@@ -117,11 +117,14 @@ def fast_values(command: Any) -> None:
 
     def seed(param: Any) -> None:
         if isinstance(param, hooks.parameter_class) and getattr(param, "_runtime_param", 0) is None:
-            descriptor = param.type_descriptor
-            if descriptor.file_annotation is None:
-                param._runtime_param = _Quick(
-                    parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
-                )
+            try:
+                descriptor = param.type_descriptor
+                if descriptor.file_annotation is None:
+                    param._runtime_param = _Quick(
+                        parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+                    )
+            except (AttributeError, TypeError):  # pragma: no cover - another typer
+                return  # typer converts this value itself
 
     for param in getattr(command, "params", ()):
         seed(param)
