@@ -111,17 +111,17 @@ def test_a_second_parse_of_the_same_lines_shares_them_with_the_first() -> None:
     assert all(a[0] is b[0] and a[2] is b[2] for a, b in zip(first, second, strict=True))
 
 
-def test_lines_of_one_parse_share_equal_values_and_spans() -> None:
+def test_lines_of_one_parse_share_equal_spans() -> None:
     data = b"[R]\r\n" + b"".join(b"HKR,,V%d,0x00010001,%%S%d%%\r\n" % (i, i) for i in range(20))
     clear_memo()
     entries = parse(data).sections[0].entries
     clear_memo()
-    first, other = entries[11], entries[12]  # (V11, V12: the same layout)
+    first, other, shorter = entries[11], entries[12], entries[9]  # V11, V12; V9
     assert first.values == ["HKR", "", "V11", "0x00010001", "%S11%"]
-    assert first.cooked_values[0] is other.cooked_values[0]  # "HKR"
-    assert first.cooked_values[3] is other.cooked_values[3]  # "0x00010001"
-    assert first[1] is other[1]  # the spans
+    assert first[1] is other[1]  # the same layout: the same spans object
+    assert first[1] is not shorter[1] and first[1] != shorter[1]
     assert first[0] is not other[0] and first.fields[2].value == "V11"
+    assert other.fields[2].value == "V12" and other.fields[4].code == "%S12%"
 
 
 def test_the_lines_of_a_large_file_are_not_all_held_at_once() -> None:
