@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -75,12 +74,10 @@ def test_fifty_megabyte_file(tmp_path: Path) -> None:
     comment = b"; " + b"x" * 998 + b"\r\n"
     data = HEAD + b"CatalogFile=x.cat\r\n" + comment * 50_000 + b'[Strings]\r\nM="C"\r\n'
     assert len(data) > 50_000_000
-    start = time.monotonic()
     res, after = run_beside_good(tmp_path, "big.inf", data, *ISO015)
     assert res.status == 0, res.stderr
     assert after.startswith(HEAD + b"CatalogFile=x.cat\r\nPnpLockdown=1\r\n" + comment)
     assert len(after) == len(data) + len(b"PnpLockdown=1\r\n")
-    assert time.monotonic() - start < 60
 
 
 @pytest.mark.skipif(
