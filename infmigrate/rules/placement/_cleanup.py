@@ -115,7 +115,8 @@ def drop_sections(
     """Delete each named section (and, for file lists, its ``[DestinationDirs]`` entry)
     that no directive of ``directives`` names any more, in any section of the file,
     reached or not, once the values ``removed`` ((id of the CST entry, index) pairs) are
-    gone."""
+    gone. An install section or one of its suffix sections is never deleted: only the
+    directive naming it goes."""
     wanted = {fold(model.strings.expand(n).strip()) for n in names if n.strip()}
     still: set[str] = set()
     for section in model.sections:
@@ -130,9 +131,10 @@ def drop_sections(
                     still.add(name)
     edits: list[Edit] = []
     dd = model.destination_dirs.section
+    roots = _install_sections(model)
     for name in sorted(wanted - still):
         found = model.section(name)
-        if found is not None:
+        if found is not None and name not in roots:
             edits += [Edit.delete_section(block) for block in found.blocks]
         if directives is FILE_DIRECTIVES and dd is not None:
             edits += [
@@ -141,6 +143,18 @@ def drop_sections(
                 if r.key is not None and fold(model.strings.expand(r.key)) == name
             ]
     return edits
+
+
+def _install_sections(model: InfModel) -> set[str]:
+    """The folded names of the install sections and their suffix sections: a directive
+    naming one of them (``DelReg = Inst.NTamd64.HW`` inside that very section) goes, the
+    section it names never does."""
+    names: set[str] = set()
+    for install in model.install_sections:
+        if install.section is not None:
+            names.add(fold(install.section.name))
+        names.update(fold(section.name) for section in install.suffixes.values())
+    return names
 
 
 def cleanup_edits(
