@@ -11,6 +11,7 @@
 #        bench/run.sh scaling [--scale X] [--shape S]          hostile shapes (scaling.py)
 #        bench/run.sh corpus [--checkout PATH]                   migration report (corpus_report.py)
 #        bench/run.sh defects [CHECKOUT...]                      issue 10 defect classes (defects_report.py)
+#        bench/run.sh stages [--memory SHAPE]                    stage breakdown (stages.py)
 #        bench/run.sh all                                        both, one after the other
 set -euo pipefail
 
@@ -63,6 +64,10 @@ case "${1:-}" in
     defects)
         shift
         exec "$venv/bin/python" "$here/defects_report.py" "$@"
+        ;;
+    stages)
+        shift
+        exec "$venv/bin/python" "$here/stages.py" "$@"
         ;;
     all)
         shift
