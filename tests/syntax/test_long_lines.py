@@ -7,7 +7,7 @@ import random
 import tracemalloc
 from unittest import mock
 
-from infmigrate.engine.syntax import builder, clear_memo, parse
+from infmigrate.engine.syntax import InfFile, builder, clear_memo, parse
 from infmigrate.engine.syntax.builder import LONG_SHAPE, LONG_TEXT, _build, _build_long
 
 #: Pieces of generated lines: text, quoted runs (closed, unclosed, with commas), blanks,
@@ -75,21 +75,27 @@ def test_what_is_not_a_long_entry_is_left_to_build() -> None:
     assert _build_long(many) is not None
 
 
+def _cold_parse_peak(data: bytes) -> tuple[InfFile, int]:
+    """The tree of ``data`` and the tracemalloc peak of parsing it with an empty memo."""
+    clear_memo()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tree = parse(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        clear_memo()
+    return tree, peak
+
+
 def test_a_long_line_costs_no_token_list() -> None:
     """The whole line is never lexed into a list of tokens, and the parse's peak memory is
     a few times the line (it was 85 times)."""
     names = ",".join(f"L{i}" for i in range(13_000))
     data = f"[DefaultInstall]\r\nCopyFiles = {names}\r\n".encode()
-    clear_memo()
-    gc.collect()
     with mock.patch.object(builder, "lex", side_effect=AssertionError("lexed whole")):
-        tracemalloc.start()
-        try:
-            tree = parse(data)
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-    clear_memo()
+        tree, peak = _cold_parse_peak(data)
     assert tree.to_bytes() == data
     (entry,) = tree.sections[0].entries
     assert entry.key == "CopyFiles" and len(entry.values) == 13_000
@@ -128,15 +134,7 @@ def test_the_lines_of_a_large_file_are_not_all_held_at_once() -> None:
     """Issue 18: the physical lines are split a chunk at a time: the parse of many small
     sections peaked at 40 times the file (a list of every line held to the end), now 30."""
     data = "".join(f"[S{i}]\nx=1\n" for i in range(100_000, 130_000)).encode()
-    clear_memo()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tree = parse(data)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-        clear_memo()
+    tree, peak = _cold_parse_peak(data)
     assert len(tree.sections) == 30_000 and tree.to_bytes() == data
     assert peak < 33 * len(data), peak / len(data)
 
