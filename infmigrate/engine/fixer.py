@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 from infmigrate.engine.analysis import Analyses, Analysis
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.perf import fast_constructor
-from infmigrate.engine.syntax import Entry, InfFile, Section
+from infmigrate.engine.syntax import Entry, InfFile, Section, SectionHeader
+from infmigrate.engine.syntax.lines import continues
 from infmigrate.engine.syntax.nodes import Line
 
 if TYPE_CHECKING:
@@ -208,6 +209,31 @@ def _rewrites_unclosed_quote(fix: Fix) -> bool:
     )
 
 
+def _copies_a_dangling_continuation(fix: Fix) -> bool:
+    """Whether a section the fix adds holds a line ending in a dangling continuation (a
+    backslash at the very end: only the file's last line can end so, and a copy of it,
+    say in a per-build or per-architecture copy of its section, would join whatever
+    follows the new section), so such fixes are not offered (found by atheris)."""
+    return any(
+        edit.kind == "insert_section"
+        and any(
+            type(line) is not SectionHeader and _ends_in_continuation(line)
+            for section in edit.new
+            for line in cast(Section, section).body
+        )
+        for edit in fix.edits
+    )
+
+
+def _ends_in_continuation(line: Line) -> bool:
+    """Whether the line's last physical line ends in a continuation backslash."""
+    code = line.code
+    if "\\" not in code:
+        return False
+    text = code[: len(code) - len(line.newline)] if line.newline else code
+    return continues(text[text.rfind("\n") + 1 :].rstrip("\r"))
+
+
 _diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))
 assert fields(Diagnostic)[2].name == "message"
 #: Unpickles a :class:`Diagnostic` from its field values (its slots set directly).
@@ -379,6 +405,13 @@ class Fixer:
             message = (
                 f"{text or self.message} (not fixed automatically: a line it would "
                 "rewrite has a quoted string that is not closed, INF003)"
+            )
+        if fix is not None and _copies_a_dangling_continuation(fix):
+            fix = None
+            text = message.text() if isinstance(message, Deferred) else message
+            message = (
+                f"{text or self.message} (not fixed automatically: a section it would add "
+                "copies the file's last line, which ends in a continuation backslash)"
             )
         end_line, end_column = _extent(node)
         if infverif is None:
