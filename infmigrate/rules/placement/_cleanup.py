@@ -102,7 +102,19 @@ def kept_because(ctx: FixContext, ref: EntryRef) -> str:
 def remove_values(ref: EntryRef, indexes: Collection[int]) -> Edit:
     """The directive line without the values at ``indexes`` (the line goes when none is
     left)."""
-    kept = remove_fields(ref.entry, indexes, keep_comment_column=True)
+    values = ref.entry.values
+    left = [i for i in range(len(values)) if i not in indexes]
+    # empty values left at the end go too (``DelFiles = A,,x`` without ``x`` is
+    # ``DelFiles = A``); with none but empty ones left the line goes
+    while left and not values[left[-1]].strip():
+        left.pop()
+    if not left:
+        return Edit.delete(ref.entry)
+    kept = remove_fields(
+        ref.entry,
+        [i for i in range(len(values)) if i > left[-1] or i in indexes],
+        keep_comment_column=True,
+    )
     return Edit.delete(ref.entry) if kept is None else Edit.replace(ref.entry, kept)
 
 
