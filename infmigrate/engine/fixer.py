@@ -209,6 +209,19 @@ def _rewrites_unclosed_quote(fix: Fix) -> bool:
     )
 
 
+def _withheld(fix: Fix) -> str | None:
+    """Why a fix is not offered (its output would not read back as the fixer built it),
+    or ``None``."""
+    if _rewrites_unclosed_quote(fix):
+        return "a line it would rewrite has a quoted string that is not closed, INF003"
+    if _copies_a_dangling_continuation(fix):
+        return (
+            "a section it would add copies the file's last line, which ends in a "
+            "continuation backslash"
+        )
+    return None
+
+
 def _copies_a_dangling_continuation(fix: Fix) -> bool:
     """Whether a section the fix adds holds a line ending in a dangling continuation (a
     backslash at the very end: only the file's last line can end so, and a copy of it,
@@ -399,20 +412,11 @@ class Fixer:
         ``message``: its text, or a :class:`Deferred` one for a rule that may report
         thousands of findings with a text of their own."""
         node = cast(Line, getattr(at, "entry", at))  # a line node has no .entry
-        if fix is not None and _rewrites_unclosed_quote(fix):
+        withheld = _withheld(fix) if fix is not None else None
+        if withheld is not None:
             fix = None
             text = message.text() if isinstance(message, Deferred) else message
-            message = (
-                f"{text or self.message} (not fixed automatically: a line it would "
-                "rewrite has a quoted string that is not closed, INF003)"
-            )
-        if fix is not None and _copies_a_dangling_continuation(fix):
-            fix = None
-            text = message.text() if isinstance(message, Deferred) else message
-            message = (
-                f"{text or self.message} (not fixed automatically: a section it would add "
-                "copies the file's last line, which ends in a continuation backslash)"
-            )
+            message = f"{text or self.message} (not fixed automatically: {withheld})"
         end_line, end_column = _extent(node)
         if infverif is None:
             infverif = self.infverif
