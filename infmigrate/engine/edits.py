@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 from infmigrate.engine.fields import new_fields, spacing_after_commas
 from infmigrate.engine.fixer import Edit
 from infmigrate.engine.syntax import Entry, Field, InfFile, Key, Section, SectionHeader, TriviaLine
-from infmigrate.engine.syntax.lines import continues, line_texts
-from infmigrate.engine.syntax.nodes import Line
+from infmigrate.engine.syntax.nodes import Line, ends_in_continuation
 
 if TYPE_CHECKING:
     from infmigrate.engine.model import InfModel
@@ -147,7 +146,7 @@ def apply_edits(
     missing = wanted - found
     if missing:
         raise EditConflict(f"{len(missing)} edit target(s) are not in the tree")
-    if last is not None and _continues(last):
+    if last is not None and ends_in_continuation(last):
         _keep_dangling_section_last(prolog, sections, last)
     final_newline = last is None or bool(last.newline)
     prolog, new_sections = _terminate_lines(
@@ -269,20 +268,6 @@ def _keep_dangling_section_last(
         raise EditConflict("a section cannot follow a line that ends in a continuation")
 
 
-def ends_in_continuation(line: Line) -> bool:
-    """Whether a line ends in a dangling continuation (see :func:`apply_edits`)."""
-    return _continues(line)
-
-
-def _continues(line: Line) -> bool:
-    """Whether a line ends in a dangling continuation (a backslash at the very end of the
-    file): any line put after it would become part of it (headers never continue)."""
-    if type(line) is SectionHeader:
-        return False
-    text = line.code[: len(line.code) - len(line.newline)]
-    return continues(line_texts(text)[-1])
-
-
 def _keep_continuations_last(
     out: list[Line], original: set[int], may_continue: set[int]
 ) -> tuple[Line, ...]:
@@ -292,7 +277,7 @@ def _keep_continuations_last(
         return tuple(out)
     i = 0
     while i < len(out) - 1:
-        if id(out[i]) in may_continue and _continues(out[i]):
+        if id(out[i]) in may_continue and ends_in_continuation(out[i]):
             j = i + 1
             while j < len(out) and id(out[j]) not in original:
                 j += 1

@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 from infmigrate.engine.analysis import Analyses, Analysis
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.perf import fast_constructor
-from infmigrate.engine.syntax import Entry, InfFile, Section, SectionHeader
-from infmigrate.engine.syntax.lines import continues
-from infmigrate.engine.syntax.nodes import Line
+from infmigrate.engine.syntax import Entry, InfFile, Section
+from infmigrate.engine.syntax.nodes import Line, ends_in_continuation
 
 if TYPE_CHECKING:
     from infmigrate.engine.model import InfModel
@@ -230,21 +229,12 @@ def _copies_a_dangling_continuation(fix: Fix) -> bool:
     return any(
         edit.kind == "insert_section"
         and any(
-            type(line) is not SectionHeader and _ends_in_continuation(line)
+            ends_in_continuation(line)
             for section in edit.new
             for line in cast(Section, section).body
         )
         for edit in fix.edits
     )
-
-
-def _ends_in_continuation(line: Line) -> bool:
-    """Whether the line's last physical line ends in a continuation backslash."""
-    code = line.code
-    if "\\" not in code:
-        return False
-    text = code[: len(code) - len(line.newline)] if line.newline else code
-    return continues(text[text.rfind("\n") + 1 :].rstrip("\r"))
 
 
 _diagnostic_values = operator.attrgetter(*(f.name for f in fields(Diagnostic)))

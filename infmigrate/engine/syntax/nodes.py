@@ -41,7 +41,7 @@ from typing import Any, ClassVar, Literal, Self, TypeAlias
 
 from infmigrate.engine.syntax.decoding import encode
 from infmigrate.engine.syntax.grammar import VALUE_TOKEN
-from infmigrate.engine.syntax.lines import count_line_breaks
+from infmigrate.engine.syntax.lines import continues, count_line_breaks, line_texts
 
 __all__ = [
     "CSTNode",
@@ -827,3 +827,16 @@ def _renumber(
             section = Section(header, body)  # type: ignore[arg-type]
         new_sections.append(section)
     return prolog, tuple(new_sections)
+
+
+def ends_in_continuation(line: Line) -> bool:
+    """Whether a line node ends in a dangling continuation (a backslash at the very end,
+    nothing joined to it: only the file's last line can): any line put after it would
+    become part of it (a header never continues)."""
+    if type(line) is SectionHeader:
+        return False
+    code = line.code
+    if "\\" not in code:
+        return False
+    text = code[: len(code) - len(line.newline)]
+    return continues(line_texts(text)[-1])
