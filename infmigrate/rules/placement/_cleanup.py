@@ -176,21 +176,28 @@ def cleanup_edits(
     keys: frozenset[str],
     directives: frozenset[str],
     kept: Callable[[EntryRef], str],
+    files: Collection[int] = (),
 ) -> list[Edit]:
     """Remove the values ``indexes`` of the directive ``ref`` and, with them, every other
     directive of ``keys`` naming the same sections that is cleanup too (``kept`` gives ""
     for it) or that no install section runs, then the sections no directive of
     ``directives`` names any more (:func:`drop_sections`). One fix removes them all, so
     that a section two directives name does not outlive both (the fixes of one round
-    never see each other's edits)."""
+    never see each other's edits). ``files``: more values of ``ref`` that go too and name
+    no section (``DelFiles = @old.sys``).
+
+    Give every value of ``ref`` that goes in one call: the edit rewrites the whole line,
+    so two fixes of the same line cannot both apply in one round, and one fix per value
+    would take as many rounds as the line has values (issue 18: a RenFiles line with more
+    values than the runner has rounds never converged)."""
     model = ctx.model
 
     def folded(value: str) -> str:
         return fold(model.strings.expand(value).strip().lstrip("@").strip())
 
     names = {folded(ref.values[i]) for i in indexes if ref.values[i].strip()}
-    removed = {(id(ref.entry), i) for i in indexes}
-    by_entry: dict[int, tuple[EntryRef, set[int]]] = {id(ref.entry): (ref, set(indexes))}
+    removed = {(id(ref.entry), i) for i in (*indexes, *files)}
+    by_entry: dict[int, tuple[EntryRef, set[int]]] = {id(ref.entry): (ref, {*indexes, *files})}
     for section in model.sections:
         for other in section.entries:
             if other is ref or other.key is None or fold(other.key) not in keys:

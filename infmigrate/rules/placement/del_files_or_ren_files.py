@@ -20,7 +20,6 @@ from infmigrate.rules.placement._cleanup import (
     FILE_DIRECTIVES,
     cleanup_edits,
     kept_because,
-    remove_values,
 )
 from infmigrate.rules.placement._copies import place_text
 from infmigrate.rules.placement._driver_store import DriverStorePlans
@@ -63,21 +62,22 @@ class DelFilesOrRenFiles(Fixer):
     name instead of renaming it with `RenFiles`.
 
     ## Fix safety
-    Unsafe: the fix removes the directive (the value naming the list, or the whole line),
-    with the other DelFiles (or RenFiles) directives naming the same list that are cleanup
-    too or that no install section runs, and, when no CopyFiles, DelFiles or RenFiles
-    directive names it any more, the list section and its `[DestinationDirs]` entry (so
-    no section is left that nothing reaches, InfVerif 2083). What an older version left in System32
-    then stays there, and a RenFiles no longer renames an old file out of the way. Once
-    it is gone, the lists it kept in System32 move to the driver store (ISO001: a file
-    named by DelFiles or RenFiles, or a list whose `[DestinationDirs]` entry or
-    `DefaultDestDir` it shares, cannot move while it is there, so that a DelFiles aimed
-    at a file the package copies never ends up deleting from DIRID 13). The fix is
-    offered only for cleanup of an older install, a directive that an install section
-    of this INF (DDInstall, DefaultInstall, ClassInstall32) runs; one that a
-    `DefaultUninstall` section runs is the package's own uninstall for Windows before
-    1903 (`LegacyUninstall=1`, as the WDK minifilter samples keep it for their downlevel
-    branch) and stays, with the reason.
+    Unsafe: the fix removes the directive, every value of the line the rule flags (the
+    whole line when nothing else is left on it) in one fix that the line's findings
+    share, with the other DelFiles (or RenFiles) directives naming the same lists that
+    are cleanup too or that no install section runs, and, when no CopyFiles, DelFiles or
+    RenFiles directive names a list any more, the list section and its
+    `[DestinationDirs]` entry (so no section is left that nothing reaches, InfVerif
+    2083). What an older version left in System32 then stays there, and a RenFiles no
+    longer renames an old file out of the way. Once it is gone, the lists it kept in
+    System32 move to the driver store (ISO001: a file named by DelFiles or RenFiles, or a
+    list whose `[DestinationDirs]` entry or `DefaultDestDir` it shares, cannot move while
+    it is there, so that a DelFiles aimed at a file the package copies never ends up
+    deleting from DIRID 13). The fix is offered only for cleanup of an older install, a
+    directive that an install section of this INF (DDInstall, DefaultInstall,
+    ClassInstall32) runs; one that a `DefaultUninstall` section runs is the package's own
+    uninstall for Windows before 1903 (`LegacyUninstall=1`, as the WDK minifilter samples
+    keep it for their downlevel branch) and stays, with the reason.
 
     Microsoft's pages say what these directives are for: DelFiles should never name a
     file a CopyFiles also names (SetupAPI may skip copying a signed file already there,
@@ -108,6 +108,10 @@ class DelFilesOrRenFiles(Fixer):
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
         seen: set[tuple[int, int]] = set()
+        # (reference, its list, text, InfVerif codes), in order; and each directive
+        # line's flagged references, whose one fix the line's findings share
+        found: list[tuple[Reference, FileList | None, str, tuple[int, ...]]] = []
+        by_line: dict[int, list[Reference]] = {}
         for ref in model.references:
             kind = _KINDS.get(ref.directive.casefold())
             if kind is None or ref.kind not in ("file_list", "copy_file"):
@@ -152,31 +156,40 @@ class DelFilesOrRenFiles(Fixer):
                     "its final name and copy it to the driver store (DIRID 13) instead"
                 )
                 codes = (1300, 1301, 1302, 1308, 1309)
-            kept = kept_because(ctx, ref.entry)
-            fix = None
-            if kept:
-                text += f"; not fixed: {kept}"
+            found.append((ref, fl, text, codes))
+            by_line.setdefault(id(ref.entry), []).append(ref)
+        # Whether a directive is cleanup depends on its line only: all of a line's
+        # findings are fixed, by one fix, or none is.
+        fixes: dict[int, Fix | None] = {}
+        kept: dict[int, str] = {}
+        for line, refs in by_line.items():
+            kept[line] = kept_because(ctx, refs[0].entry)
+            fixes[line] = None if kept[line] else self._fix(ctx, refs)
+        for ref, fl, text, codes in found:
+            line = id(ref.entry)
+            if kept[line]:
+                text += f"; not fixed: {kept[line]}"
             else:
-                fix = self._fix(ctx, ref)
                 held = _held_back(ctx, fl)
                 if held:
                     text += f"; it keeps {held} from moving to the driver store (ISO001)"
                 text += "; the fix removes it (unsafe: what an older version left there stays)"
-            yield self.diagnostic(ref.entry, text, fix, infverif=codes)
+            yield self.diagnostic(ref.entry, text, fixes[line], infverif=codes)
 
-    def _fix(self, ctx: FixContext, ref: Reference) -> Fix:
-        key = fold(ref.directive)
-        if ref.kind == "copy_file":  # DelFiles=@file: no section to drop
-            edits = [remove_values(ref.entry, [ref.index])]
-        else:
-            edits = cleanup_edits(
-                ctx,
-                ref.entry,
-                [ref.index],
-                frozenset({key}),
-                FILE_DIRECTIVES,
-                lambda other: kept_because(ctx, other),
-            )
+    def _fix(self, ctx: FixContext, refs: list[Reference]) -> Fix:
+        """One fix for a directive line: it removes every value of it that the rule
+        flags (the whole line when none is left), and the lists no directive names any
+        more. A fix per value would rewrite the same line: one would apply per round."""
+        entry = refs[0].entry
+        edits = cleanup_edits(
+            ctx,
+            entry,
+            [r.index for r in refs if r.kind == "file_list"],
+            frozenset({fold(refs[0].directive)}),
+            FILE_DIRECTIVES,
+            lambda other: kept_because(ctx, other),
+            files=[r.index for r in refs if r.kind == "copy_file"],  # @file: no section
+        )
         return self.make_fix(*edits, applicability=Applicability.UNSAFE)
 
 
