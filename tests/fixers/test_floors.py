@@ -1,6 +1,6 @@
 """The floor of each install section's stack and the side of it each one stands on
-(``rules/placement/_floors.py``), and the DefaultInstall branch refused without an
-architecture."""
+(``rules/placement/_floors.py``), the DefaultInstall branch refused without an
+architecture, and ISO011's one fix per ``[Manufacturer]`` line."""
 
 from __future__ import annotations
 
@@ -134,3 +134,22 @@ flt.sys = 1
     diags = check(infmigrate.parse(text.encode()), [rule("ISO001")])
     assert len(diags) == 1 and diags[0].fix is None
     assert "has no architecture decoration" in diags[0].message
+
+
+def test_decorations_of_one_manufacturer_line_share_one_fix() -> None:
+    """Issue 18: each decoration ISO011 restricts had a fix of its own, each rewriting the
+    [Manufacturer] line, so the runner applied one a round (a line of 12 never
+    converged). The line's findings share one fix, applied in one round."""
+    from pathlib import Path
+
+    from infmigrate.engine.fixer import Settings
+    from infmigrate.engine.runner import fix
+
+    case = Path(__file__).resolve().parents[2] / "fixtures/ISO011/decorations.before.inf"
+    tree = infmigrate.parse(case.read_bytes())
+    rules = [rule("ISO011")]
+    settings = Settings(unsafe_fixes=True)
+    on_line = [d for d in check(tree, rules, settings) if d.line == 23]
+    assert len(on_line) == 3
+    assert len({id(d.fix) for d in on_line}) == 1 and on_line[0].fix is not None
+    assert fix(tree, rules, settings).rounds == 2  # one round applies, the next finds nothing

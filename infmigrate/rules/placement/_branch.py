@@ -31,7 +31,7 @@ extensions with operating system versions" describes for Models sections:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.clone import Cloner, with_field
@@ -45,7 +45,15 @@ from infmigrate.engine.model.sections import EntryRef, fold
 from infmigrate.engine.syntax import Entry
 from infmigrate.rules.placement._floors import Builds
 
-__all__ = ["Branches", "decorate", "decorate_all", "new_decoration", "written_decoration"]
+__all__ = [
+    "Branches",
+    "decorate",
+    "decorate_all",
+    "decorate_each",
+    "new_decoration",
+    "new_models_name",
+    "written_decoration",
+]
 
 
 def new_decoration(raw: str | None, build: int) -> str:
@@ -318,17 +326,44 @@ def _version(build: int) -> WindowsVersion:
 def decorate_all(model: InfModel, models: list[ModelsSection], build: int) -> list[Edit] | str:
     """:func:`decorate` for several Models sections at once: one edit per
     ``[Manufacturer]`` line, whatever the number of its decorations that change."""
+    return decorate_each(model, [(m, build) for m in models])
+
+
+def decorate_each(model: InfModel, todo: Sequence[tuple[ModelsSection, int]]) -> list[Edit] | str:
+    """:func:`decorate` for several Models sections at once, each to its own build: one
+    edit per ``[Manufacturer]`` line, whatever the number of its decorations that change
+    (fixes each rewriting the line would apply one a round). Not possible when two of
+    them would get the same name (``NTamd64`` and ``NTamd64.6.1`` both become
+    ``NTamd64.10.0...16299``): one line would list the decoration twice, and two sections
+    would have one name, which SetupAPI reads as one."""
     edits: list[Edit] = []
     lines: dict[int, tuple[EntryRef, dict[int, str]]] = {}
-    for m in models:
+    names: dict[str, str] = {}
+    for m, build in todo:
         got = decorate(model, m, build)
         if isinstance(got, str):
             return got
+        new_name = new_models_name(m, build)
+        assert new_name is not None  # (decorate: decorated, named after it as written)
         mref = m.manufacturer
         assert m.index is not None
         first = got[0].new[0]
-        lines.setdefault(id(mref.entry), (mref, {}))[1][m.index] = first.fields[m.index].value
+        value = first.fields[m.index].value
+        for key, new in ((fold(new_name), new_name), (f"{id(mref.entry)}:{fold(value)}", value)):
+            other = names.setdefault(key, m.name)
+            if other != m.name:
+                return f"[{other}] and [{m.name}] would both become {new}"
+        lines.setdefault(id(mref.entry), (mref, {}))[1][m.index] = value
         edits += got[1:]
     for mref, fields in lines.values():
         edits.insert(0, Edit.replace(mref.entry, replace_fields(mref.entry, fields)))
     return edits
+
+
+def new_models_name(models: ModelsSection, build: int) -> str | None:
+    """The name :func:`decorate` gives the Models section (``Cx.NTamd64.10.0...16299``),
+    or None when it is not named after its decoration as written."""
+    got = written_decoration(models)
+    if not isinstance(got, tuple):
+        return None
+    return f"{models.models_name}.{new_decoration(got[1], build)}"

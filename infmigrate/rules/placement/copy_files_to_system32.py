@@ -73,7 +73,9 @@ class CopyFilesToSystem32(Fixer):
     - the target (`--target-windows`, else the lowest build the INF's own Models sections
       allow) is at or above the floor: the same fix restricts those Models sections to the
       floor (`NTamd64` -> `NTamd64.10.0...16299`, as ISO011 does); nothing the package
-      must support is lost;
+      must support is lost. When two of them would get the same name (`NTamd64` and
+      `NTamd64.6.1` of one line), or another reason keeps one from being decorated, the
+      fix adds a downlevel branch instead, as below;
     - the target is below the floor: the fix adds a *downlevel branch*. Older builds keep
       everything as it is, byte for byte; the floor and later get a Models section
       decorated for it (the decoration added to the `[Manufacturer]` line) whose entries

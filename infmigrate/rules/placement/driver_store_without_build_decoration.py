@@ -9,6 +9,7 @@ from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import (
     Applicability,
     Diagnostic,
+    Fix,
     FixAvailability,
     FixContext,
     Fixer,
@@ -17,9 +18,15 @@ from infmigrate.engine.model.decorations import ModelsSection
 from infmigrate.engine.model.files import ListKind
 from infmigrate.engine.model.ranges import BuildRanges
 from infmigrate.engine.model.reach import InstallSection
-from infmigrate.engine.model.sections import EntryRef
+from infmigrate.engine.model.sections import EntryRef, fold
 from infmigrate.engine.model.strings import StringTable
-from infmigrate.rules.placement._branch import decorate, new_decoration, written_decoration
+from infmigrate.rules.placement._branch import (
+    decorate,
+    decorate_each,
+    new_decoration,
+    new_models_name,
+    written_decoration,
+)
 from infmigrate.rules.placement._copies import installs_of
 from infmigrate.rules.placement._floors import InstallBuilds, floor_text
 
@@ -94,7 +101,10 @@ class DriverStoreWithoutBuildDecoration(Fixer):
     place (keeping ProductType and SuiteMask) and renames the Models section's header; it
     is not offered when the decoration comes from a `[Strings]` token, when the new Models
     section name is already taken, when another Manufacturer entry or decoration shares the
-    Models section, or for an undecorated Models section.
+    Models section, or for an undecorated Models section. The decorations of one
+    `[Manufacturer]` line change in one fix (one for the safe ones, one for the unsafe
+    ones), shared by their findings; of two that would get the same name (`NTamd64` and
+    `NTamd64.6.1` both become `NTamd64.10.0...16299`), only the first changes.
 
     ## References
     - [INF Manufacturer section](https://learn.microsoft.com/windows-hardware/drivers/install/inf-manufacturer-section)
@@ -134,6 +144,8 @@ class DriverStoreWithoutBuildDecoration(Fixer):
                 slot = found.setdefault(key, (models, []))
                 if install not in slot[1]:
                     slot[1].append(install)
+        # (Models section, text, floor build, new decoration, whether the fix is safe)
+        decorated: list[tuple[ModelsSection, str, int, str, bool]] = []
         for models, installs in sorted(
             found.values(), key=lambda f: (f[0].manufacturer.line, f[0].index or 0)
         ):
@@ -167,18 +179,47 @@ class DriverStoreWithoutBuildDecoration(Fixer):
                 'decorated Models section without DIRID 13 ("Combining platform '
                 'extensions with operating system versions")'
             )
-            edits = decorate(model, models, build)
-            fix = None
-            if not isinstance(edits, str):
-                safe = builds.target >= WindowsVersion(10, 0, build)
-                fix = self.make_fix(
-                    *edits,
-                    title=f"Decorate [{models.name}] {new}",
-                    applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
-                )
+            safe = builds.target >= WindowsVersion(10, 0, build)
+            decorated.append((models, text, build, new, safe))
+        fixes = self._fixes(ctx, [(m, build, new, safe) for m, _, build, new, safe in decorated])
+        for models, text, _, _, _ in decorated:
+            mref = models.manufacturer
             yield self.diagnostic(
-                models.manufacturer, text, fix, column=_column(models.manufacturer, models.index)
+                mref, text, fixes.get(id(models)), column=_column(mref, models.index)
             )
+
+    def _fixes(
+        self, ctx: FixContext, todo: list[tuple[ModelsSection, int, str, bool]]
+    ) -> dict[int, Fix]:
+        """The fix of each Models section that can be decorated (by identity): one per
+        ``[Manufacturer]`` line and applicability, shared by its findings (a fix per
+        decoration would rewrite the line, one applied a round). A decoration whose new
+        name an earlier one of this round takes (``NTamd64`` and ``NTamd64.6.1`` both
+        become ``NTamd64.10.0...16299``) has none: the next round says that it exists."""
+        model = ctx.model
+        groups: dict[tuple[int, bool], list[tuple[ModelsSection, int, str]]] = {}
+        taken: set[str] = set()
+        for models, build, new, safe in todo:
+            name = new_models_name(models, build)
+            if isinstance(decorate(model, models, build), str) or name is None:
+                continue
+            if fold(name) in taken:
+                continue
+            taken.add(fold(name))
+            key = (id(models.manufacturer.entry), safe)
+            groups.setdefault(key, []).append((models, build, new))
+        out: dict[int, Fix] = {}
+        for (_, safe), group in groups.items():
+            edits = decorate_each(model, [(m, build) for m, build, _ in group])
+            if isinstance(edits, str):  # (the names are told apart above)
+                continue
+            fix = self.make_fix(
+                *edits,
+                title="Decorate " + ", ".join(f"[{m.name}] {new}" for m, _, new in group),
+                applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
+            )
+            out.update((id(m), fix) for m, _, _ in group)
+        return out
 
 
 def _selected(ranges: BuildRanges, models: ModelsSection) -> str:
