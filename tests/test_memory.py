@@ -110,6 +110,24 @@ def test_model_bytes_per_one_entry_section() -> None:
     assert per_section < 200, f"{per_section:.0f} bytes a section"
 
 
+def test_model_bytes_per_missing_list_of_a_copyfiles_line() -> None:
+    # One CopyFiles line naming N lists that do not exist (bench/scaling.py's
+    # copyfiles-line): the model keeps one FileList each (three slots: the line, a
+    # ListInfo all of them share, the field index) and no Reference (made when read).
+    # ~260 bytes a name when each list kept a Reference and a nine-slot FileList; ~92 now.
+    names = ",".join(f"L{i}" for i in range(100_000, 100_000 + N))
+    tree = parse(
+        b"[Version]\nSignature=$WINDOWS NT$\n[DestinationDirs]\nDefaultDestDir = 12\n"
+        b"[DefaultInstall.NTamd64]\nCopyFiles = " + names.encode() + b"\n"
+    )
+    with _traced() as held:
+        model = build_model(tree)
+        per_name = held() / N
+    assert len(model.file_lists) == len(model.references) == N
+    assert all(fl.missing for fl in model.file_lists)
+    assert per_name < 105, f"{per_name:.0f} bytes a name"
+
+
 def test_the_target_is_read_from_the_rules_model_not_a_second_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

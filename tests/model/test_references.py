@@ -219,3 +219,44 @@ def test_file_lists_named_by_several_lines_and_installs() -> None:
     # every reference of the lines, in field order
     copy_refs = [(r.entry.line, r.index) for r in m.references if r.directive == "CopyFiles"]
     assert copy_refs == [(9, 0), (9, 1), (9, 2), (9, 3), (15, 0), (15, 1), (12, 0), (12, 1)]
+
+
+def test_plain_names_of_missing_lists_are_made_when_read() -> None:
+    """Issue 18: the model keeps no Reference for a plain name of a list the file lacks
+    (made from the line and the field when read); every other reference is kept, and
+    each reads the same either way."""
+    m = model(
+        "[Version]\nSignature=$Windows NT$\n"
+        "[DefaultInstall.NTamd64]\nCopyFiles = Gone, %Lst%, Here, , @a.sys, gone2, Gone\n"
+        "Include = other.inf\nAddReg = Reg\n"
+        "[Here]\nh.sys\n[Reg]\nHKR,,V,,1\n[Strings]\nLst = Listed\n"
+    )
+    kept = m.references._items  # type: ignore[attr-defined]
+    line, by_index = next(item for item in kept if type(item) is tuple)
+    # Here (a section), %Lst% (expanded), @a.sys and both Gone (one list, named twice)
+    assert sorted(by_index) == [0, 1, 2, 4, 6]
+    refs = [r for r in m.references if r.directive == "CopyFiles"]
+    assert len(m.references) == len(list(m.references)) == 7
+    assert m.references[4] is not m.references[4]  # gone2: made on each read
+    assert m.references[4].name == "gone2" and m.references[-1].directive == "AddReg"
+    assert [
+        (r.index, r.kind, r.raw_name, r.name, r.target is not None, r.external, r.missing)
+        for r in refs
+    ] == [
+        (0, "file_list", "Gone", "Gone", False, True, True),
+        (1, "file_list", "%Lst%", "Listed", False, True, True),
+        (2, "file_list", "Here", "Here", True, False, False),
+        (4, "copy_file", "a.sys", "a.sys", False, False, False),
+        (5, "file_list", "gone2", "gone2", False, True, True),
+        (6, "file_list", "Gone", "Gone", False, True, True),
+    ]
+    assert all(r.line is line for r in refs if r.kind == "file_list")
+    assert all(r.context == refs[0].context and r.installs == refs[0].installs for r in refs)
+    gone2 = m.file_list("GONE2")
+    assert gone2 is not None and gone2.missing and gone2.name == "gone2"
+    assert gone2.section is None and gone2.file is None and gone2.files == ()
+    assert [i.name for i in gone2.installs] == ["DefaultInstall.NTamd64"]
+    (ref,) = gone2.references
+    assert (ref.index, ref.name, ref.external) == (5, "gone2", True)
+    assert [r.index for r in m.file_list("Gone").references] == [0, 6]
+    assert repr(gone2) == "FileList(CopyFiles, 'gone2', file=None, found=False, files=0)"

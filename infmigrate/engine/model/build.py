@@ -19,7 +19,7 @@ from infmigrate.engine.model.decorations import (
     resolve_suffixes,
 )
 from infmigrate.engine.model.files import DestinationDirs, FileList, ListKind, SourceIndex
-from infmigrate.engine.model.reach import InstallSection, Reference
+from infmigrate.engine.model.reach import InstallSection, Reference, References
 from infmigrate.engine.model.references import FileReference, IncludeDirective, build_graph
 from infmigrate.engine.model.registry import RegKind, RegSection
 from infmigrate.engine.model.sections import (
@@ -95,8 +95,10 @@ class InfModel:
     sources: SourceIndex
     #: The roots: DDInstall (per resolved name), DefaultInstall, ClassInstall32...
     install_sections: tuple[InstallSection, ...]
-    #: Every directive field that names a section, per context, in walk order.
-    references: tuple[Reference, ...]
+    #: Every directive field that names a section, per context, in walk order (a
+    #: sequence: the plain names of missing lists on file-list lines are made as they are
+    #: read, see :func:`~.reach.plain_reference`; read it in one pass).
+    references: References
     #: CopyFiles/DelFiles/RenFiles targets (and ``CopyFiles=@file``) that are reached.
     file_lists: tuple[FileList, ...]
     #: AddService lines reached (DDInstall.Services, DefaultInstall.Services...).

@@ -25,7 +25,7 @@ from typing import Literal, TypeAlias
 
 from infmigrate.engine.model.dirids import DIRID_DEFAULT, DiridClass, classify, parse_dirid
 from infmigrate.engine.model.numbers import parse_int
-from infmigrate.engine.model.reach import InstallSection, Reference
+from infmigrate.engine.model.reach import InstallSection, Reference, RefLine, plain_reference
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.engine.model.strings import StringTable
 
@@ -35,6 +35,7 @@ __all__ = [
     "DestinationOrigin",
     "FileCopy",
     "FileList",
+    "ListInfo",
     "ListKind",
     "SourceDisk",
     "SourceFile",
@@ -255,7 +256,7 @@ def _disk_key(text: str) -> str:
     return str(number) if number is not None else fold(text.strip())
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class FileCopy:
     """One file of a file list.
 
@@ -270,8 +271,25 @@ class FileCopy:
     entry: EntryRef | None
     #: The flags field as written ("" when none).
     flags: str
-    #: The SourceDisksFiles entries of the source name, by architecture (copies only).
-    sources: Mapping[str | None, SourceFile]
+    #: The :class:`SourceIndex` that :attr:`sources` looks the source name up in (a
+    #: mapping for each file of a list of thousands was a fifth of its model), or the
+    #: mapping itself.
+    _sources: SourceIndex | Mapping[str | None, SourceFile]
+
+    @property
+    def sources(self) -> Mapping[str | None, SourceFile]:
+        """The SourceDisksFiles entries of the source name, by architecture (copies
+        only; looked up on each read)."""
+        sources = self._sources
+        if type(sources) is SourceIndex:
+            return sources.lookup(self.source_name)
+        return sources  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return (
+            f"FileCopy(dest_name={self.dest_name!r}, source_name={self.source_name!r}, "
+            f"entry={self.entry!r}, flags={self.flags!r}, sources={dict(self.sources)!r})"
+        )
 
     @property
     def flags_value(self) -> int | None:
@@ -292,45 +310,137 @@ class FileCopy:
         return self.sources.get(None)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class FileList:
-    """A file list named by CopyFiles, DelFiles or RenFiles, or one ``CopyFiles=@file``."""
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ListInfo:
+    """What a :class:`FileList` holds besides its references. Lists named by one
+    reference take their name, section, ``@file`` name and installs from it (``name`` is
+    ``None`` here), and those without files, ``.security`` section or destination of
+    their own share one record: a line may name thousands of lists that do not exist."""
 
     kind: ListKind
-    #: The list name as referenced, expanded; for ``@file`` the file name.
-    name: str
-    #: The section, or ``None`` for ``@file`` or a missing section.
-    section: LogicalSection | None
-    #: For ``CopyFiles=@file``: the file name; else ``None``.
-    file: str | None
+    destination: Destination
+    security: LogicalSection | None
+    files: tuple[FileCopy, ...]
+    #: ``None``: name, section, file and installs are the one reference's.
+    name: str | None = None
+    section: LogicalSection | None = None
+    file: str | None = None
+    installs: tuple[InstallSection, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class FileList:
+    """A file list named by CopyFiles, DelFiles or RenFiles, or one ``CopyFiles=@file``.
+
+    Three slots (a line may name thousands of lists that do not exist, each a FileList):
+    the references that name it, a :class:`ListInfo`, which the properties read, and
+    the field of a plain name.
+    """
+
     #: The references (directive, field) that name it (see :attr:`references`): the one
     #: Reference itself when there is one (nearly always: a tuple for each list was a
-    #: sixth of the model of a line naming thousands of lists), else the tuple of them.
-    _references: Reference | tuple[Reference, ...]
-    #: The install sections it is reached from.
-    installs: tuple[InstallSection, ...]
-    #: The effective destination.
-    destination: Destination
-    #: The ``<name>.security`` section, when there is one.
-    security: LogicalSection | None
-    #: The files, in order (empty when the section is missing).
-    files: tuple[FileCopy, ...]
+    #: sixth of the model of a line naming thousands of lists), else the tuple of them;
+    #: or, for a list the file lacks named once by a plain name (see
+    #: :func:`~.reach.plain_reference`), the line that names it (no Reference kept).
+    _references: Reference | tuple[Reference, ...] | RefLine
+    #: The rest (see :class:`ListInfo`).
+    _info: ListInfo
+    #: The field of that plain name, when :attr:`_references` is a line (else -1).
+    _index: int = -1
+
+    @property
+    def kind(self) -> ListKind:
+        """The directive that names it."""
+        return self._info.kind
+
+    @property
+    def name(self) -> str:
+        """The list name as referenced, expanded; for ``@file`` the file name."""
+        info = self._info
+        if info.name is not None:
+            return info.name
+        ref = self._references
+        if type(ref) is RefLine:
+            return ref.entry.entry.cooked_values[self._index]
+        assert type(ref) is Reference  # one reference when the info has no name
+        return ref.name
+
+    @property
+    def section(self) -> LogicalSection | None:
+        """The section, or ``None`` for ``@file`` or a missing section."""
+        info = self._info
+        if info.name is not None:
+            return info.section
+        ref = self._references
+        if type(ref) is RefLine:
+            return None
+        assert type(ref) is Reference
+        return ref.target
+
+    @property
+    def file(self) -> str | None:
+        """For ``CopyFiles=@file``: the file name; else ``None``."""
+        info = self._info
+        if info.name is not None:
+            return info.file
+        ref = self._references
+        if type(ref) is RefLine:
+            return None
+        assert type(ref) is Reference
+        return ref.name if ref.kind == "copy_file" else None
+
+    @property
+    def installs(self) -> tuple[InstallSection, ...]:
+        """The install sections it is reached from."""
+        info = self._info
+        if info.name is not None:
+            return info.installs
+        ref = self._references
+        if type(ref) is RefLine:
+            return ref.installs
+        assert type(ref) is Reference
+        return ref.installs
+
+    @property
+    def destination(self) -> Destination:
+        """The effective destination."""
+        return self._info.destination
+
+    @property
+    def security(self) -> LogicalSection | None:
+        """The ``<name>.security`` section, when there is one."""
+        return self._info.security
+
+    @property
+    def files(self) -> tuple[FileCopy, ...]:
+        """The files, in order (empty when the section is missing)."""
+        return self._info.files
 
     @property
     def references(self) -> tuple[Reference, ...]:
         """The references (directive, field) that name it, in order."""
         references = self._references
-        return references if type(references) is tuple else (references,)  # type: ignore[return-value]
+        if type(references) is tuple:
+            return references
+        if type(references) is RefLine:
+            return (plain_reference(references, self._index),)
+        return (references,)  # type: ignore[return-value]
 
     @property
     def has_security(self) -> bool:
         """Whether a ``<name>.security`` section exists."""
-        return self.security is not None
+        return self._info.security is not None
 
     @property
     def missing(self) -> bool:
         """Whether the list names a section the file lacks."""
         return self.file is None and self.section is None
+
+    def __repr__(self) -> str:
+        return (
+            f"FileList({self.kind.value}, {self.name!r}, file={self.file!r}, "
+            f"found={self.section is not None}, files={len(self.files)})"
+        )
 
 
 def read_files(
@@ -361,5 +471,5 @@ def read_files(
             out.append(FileCopy(dest, dest, ref, ref.value(3), empty))
         else:
             source = ref.value(1) or dest
-            out.append(FileCopy(dest, source, ref, ref.value(3), sources.lookup(source)))
+            out.append(FileCopy(dest, source, ref, ref.value(3), sources))
     return tuple(out)

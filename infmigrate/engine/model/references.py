@@ -66,17 +66,25 @@ from infmigrate.engine.model.files import (
     DestinationDirs,
     FileCopy,
     FileList,
+    ListInfo,
     ListKind,
     SourceIndex,
     read_files,
 )
 from infmigrate.engine.model.paths import PathRef, find_paths
-from infmigrate.engine.model.reach import InstallKind, InstallSection, Reference, RefKind
+from infmigrate.engine.model.reach import (
+    InstallKind,
+    InstallSection,
+    Reference,
+    References,
+    RefKind,
+    RefLine,
+)
 from infmigrate.engine.model.registry import RegKind, RegLine, RegSection, parse_reg_line
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.engine.model.services import ServiceInstall, WdfService, parse_flags
 from infmigrate.engine.model.strings import Expansion, StringTable
-from infmigrate.engine.perf import fast_constructor
+from infmigrate.engine.perf import fast_constructor, slot_setter
 
 __all__ = [
     "FileRefKind",
@@ -140,7 +148,7 @@ class Graph:
     """Everything the graph builder found (the :class:`~.build.InfModel` exposes it)."""
 
     install_sections: tuple[InstallSection, ...]
-    references: tuple[Reference, ...]
+    references: References
     file_lists: tuple[FileList, ...]
     services: tuple[ServiceInstall, ...]
     wdf_services: tuple[WdfService, ...]
@@ -320,12 +328,16 @@ class _Acc(Generic[_Args]):
 class _LineRefs:
     """The references of the fields of one CopyFiles/DelFiles/RenFiles line in one
     context (see :meth:`_Builder.file_lists`): every field is reached from the same
-    install sections, those of the line's walks, set on each field's :class:`Reference`
-    when the graph is frozen."""
+    install sections, those of the line's walks, set on the line's shared
+    :class:`RefLine` when the graph is frozen."""
 
-    __slots__ = ("installs", "refs")
+    __slots__ = ("copy_line", "installs", "line", "refs")
 
-    def __init__(self) -> None:
+    def __init__(self, line: RefLine) -> None:
+        self.line = line
+        #: The record of the line's ``@file`` fields (kind ``copy_file``), made for the
+        #: first one.
+        self.copy_line: RefLine | None = None
         self.refs: list[Reference] = []
         self.installs: dict[int, InstallSection] = {}
 
@@ -796,7 +808,8 @@ class _Builder:
                     if acc is not None:
                         acc.add(r, install)
             return
-        line = _LineRefs()
+        ref_line = _new_ref_line(ref, "file_list", ctx, (), False)
+        line = _LineRefs(ref_line)
         self.refs[line_key] = line
         if install is not None:
             line.installs[id(install)] = install
@@ -807,13 +820,17 @@ class _Builder:
         get_section = self.map.get
         mark = self.mark
         external: bool | None = None
+        new_reference = _new_reference
         for index, value in enumerate(ref.values):
             if not value:
                 continue
             if value.startswith("@"):
                 name = value[1:].strip()
                 key = letter + "@" + fold(name)
-                r = _new_reference(ref, index, "copy_file", name, name, None, ctx, ())
+                copy_line = line.copy_line
+                if copy_line is None:
+                    copy_line = line.copy_line = _new_ref_line(ref, "copy_file", ctx, (), False)
+                r = new_reference(copy_line, index, name, name, None)
             else:
                 name, uniform = expand(value) if "%" in value else (value, True)
                 folded = fold(name)
@@ -822,14 +839,11 @@ class _Builder:
                 if target is None:
                     if external is None:
                         external = ref.section.first("Include") is not None
-                    r = _new_reference(
-                        ref, index, "file_list", value, name, None, ctx, (), uniform, external
-                    )
+                        if external:
+                            _set_line_external(ref_line, True)
                 else:
                     mark(target, ctx, "file-list")
-                    r = _new_reference(
-                        ref, index, "file_list", value, name, target, ctx, (), uniform, False
-                    )
+                r = new_reference(ref_line, index, value, name, target, uniform)
             line_refs.append(r)
             found = lists.get(key)
             if found is None:
@@ -906,29 +920,48 @@ class _Builder:
 
     def freeze(self, installs: list[InstallSection], archs: frozenset[str], source: str) -> Graph:
         refs: dict[int, Reference] = {}
+        #: The references kept (all but the plain fields of file-list lines: see
+        #: plain_reference), and the items of the model's References.
         references: list[Reference] = []
-        set_installs = _set_reference_installs
+        items: list[Reference | tuple[RefLine, dict[int, Reference]]] = []
+        count = 0
+        shared = self.shared
+        set_installs = _set_line_installs
+        # The references of one entry, kind, context and installs share one RefLine.
+        ref_lines: dict[
+            tuple[int, RefKind, SectionContext, tuple[InstallSection, ...], bool], RefLine
+        ] = {}
         for acc in self.refs.values():
             if isinstance(acc, _LineRefs):
                 line_installs = tuple(acc.installs.values())
-                for reference in acc.refs:
-                    set_installs(reference, line_installs)
-                references += acc.refs
+                set_installs(acc.line, line_installs)
+                if acc.copy_line is not None:
+                    set_installs(acc.copy_line, line_installs)
+                kept = {r.index: r for r in acc.refs if not _plain(r) or id(r) in shared}
+                line_refs = acc.refs
+                count += len(line_refs)
+                if len(kept) == len(line_refs):
+                    items += line_refs
+                    references += line_refs
+                else:
+                    items.append((acc.line, kept))
+                    references += kept.values()
                 continue
             a = acc.args
+            entry, kind, context, external = a["entry"], a["kind"], a["context"], a["external"]
+            acc_installs = tuple(acc.installs.values())
+            line_key = (id(entry), kind, context, acc_installs, external)
+            ref_line = ref_lines.get(line_key)
+            if ref_line is None:
+                ref_line = ref_lines[line_key] = _new_ref_line(
+                    entry, kind, context, acc_installs, external
+                )
             refs[id(acc)] = reference = _new_reference(
-                a["entry"],
-                a["index"],
-                a["kind"],
-                a["raw_name"],
-                a["name"],
-                a["target"],
-                a["context"],
-                tuple(acc.installs.values()),
-                a["uniform"],
-                a["external"],
+                ref_line, a["index"], a["raw_name"], a["name"], a["target"], a["uniform"]
             )
             references.append(reference)
+            items.append(reference)
+            count += 1
 
         def frozen(accs: dict[int, _Acc[_RefArgs]]) -> tuple[Reference, ...]:
             return tuple(refs[key] for key in accs)
@@ -966,6 +999,9 @@ class _Builder:
         explicit = self.destinations.explicit_folded
         default = resolve(None)
         new_file_list = _new_file_list
+        # The info of the lists named once, without files, .security section or own
+        # destination entry (most of those of a line naming thousands): one per kind.
+        shared_infos: dict[tuple[ListKind, int], ListInfo] = {}
         for key, found in self.lists.items():
             kind, folded = _LETTER_KIND[key[0]], key[1:]
             if isinstance(found, Reference):
@@ -978,9 +1014,7 @@ class _Builder:
                 list_refs = tuple(found.refs.values())
                 list_installs = tuple(found.installs.values())
             if file is not None:
-                files: tuple[FileCopy, ...] = (
-                    FileCopy(file, file, None, "", self.sources.lookup(file)),
-                )
+                files: tuple[FileCopy, ...] = (FileCopy(file, file, None, "", self.sources),)
                 destination = default
                 security = None
             else:
@@ -992,19 +1026,23 @@ class _Builder:
                 own = explicit(folded)
                 destination = default if own is None else own
                 security = self.security(name) if securities else None
-            file_lists.append(
-                new_file_list(
-                    kind,
-                    name,
-                    section,
-                    file,
-                    list_refs,
-                    list_installs,
-                    destination,
-                    security,
-                    files,
+            if type(list_refs) is not Reference:
+                info = ListInfo(
+                    kind, destination, security, files, name, section, file, list_installs
                 )
-            )
+            elif files or security is not None:
+                info = ListInfo(kind, destination, security, files)
+            else:
+                info_key = (kind, id(destination))
+                found_info = shared_infos.get(info_key)
+                if found_info is None:
+                    found_info = shared_infos[info_key] = ListInfo(kind, destination, None, ())
+                info = found_info
+                if _plain(list_refs):
+                    # the Reference is not kept: the list says where its name is
+                    file_lists.append(new_file_list(list_refs.line, info, list_refs.index))
+                    continue
+            file_lists.append(new_file_list(list_refs, info))
         services = tuple(
             ServiceInstall(**acc.args, installs=acc.frozen_installs())
             for acc in self.services.values()
@@ -1034,7 +1072,7 @@ class _Builder:
             self.reached.update(s.folded for s in install.suffixes.values())
         return Graph(
             tuple(installs),
-            tuple(references),
+            References(items, count),
             tuple(file_lists),
             services,
             wdf,
@@ -1099,17 +1137,31 @@ class _Builder:
 
 
 _new_reference = fast_constructor(Reference)
-#: Sets the installs of a reference made before its line's walks were all done (a slot
-#: of the frozen class, set once, while the graph is frozen).
-_set_reference_installs: Callable[[Reference, tuple[InstallSection, ...]], None] = vars(Reference)[
-    "installs"
-].__set__
+_new_ref_line = fast_constructor(RefLine)
+#: Sets the installs of a file-list line, made before its walks were all done (a slot of
+#: the frozen class, set once, while the graph is frozen), and whether its section has an
+#: ``Include`` (looked up only when the line names a missing list).
+_set_line_installs: Callable[[RefLine, tuple[InstallSection, ...]], None] = slot_setter(
+    RefLine, "installs"
+)
+_set_line_external: Callable[[RefLine, bool], None] = slot_setter(RefLine, "external")
 _new_file_list = fast_constructor(FileList)
 
 #: The first letter of each kind of list (the keys of ``_Builder.lists``), and back.
 _KIND_LETTER: dict[ListKind, str] = {kind: kind.value[0] for kind in ListKind}
 _LETTER_KIND: dict[str, ListKind] = {letter: kind for kind, letter in _KIND_LETTER.items()}
 assert len(_LETTER_KIND) == len(ListKind)
+
+
+def _plain(ref: Reference) -> bool:
+    """Whether :func:`~.reach.plain_reference` makes ``ref`` again (a plain name of a
+    list the file lacks, on a CopyFiles/DelFiles/RenFiles line)."""
+    return (
+        ref.target is None
+        and ref.raw_name is ref.name
+        and ref.uniform
+        and ref.line.kind == "file_list"
+    )
 
 
 def _reg_lines(section: LogicalSection, strings: StringTable) -> tuple[RegLine, ...]:

@@ -64,9 +64,14 @@ def value_type(flags: int) -> str:
     return _TYPES.get(flags & _TYPE_MASK, "custom")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class RegLine:
-    """One line of a registry section, cooked and unexpanded."""
+    """One line of a registry section, cooked and unexpanded.
+
+    The flags text and the value fields are read from the entry's cooked values when
+    asked for (a tuple of the value fields for each line was a tenth of the model of a
+    registry section of thousands of lines); the fields the rules read most are slots.
+    """
 
     #: The entry.
     ref: EntryRef
@@ -74,12 +79,26 @@ class RegLine:
     root: str
     subkey: str
     value_name: str
-    #: The flags field as written ("" when omitted).
-    flags_text: str
     #: The flags as a number (0 when omitted or empty), ``None`` when not a number.
     flags: int | None
-    #: The value fields (``values[4:]``).
-    data: tuple[str, ...]
+
+    @property
+    def flags_text(self) -> str:
+        """The flags field as written ("" when omitted)."""
+        v = self.ref.entry.cooked_values
+        return v[3] if len(v) > 3 else ""
+
+    @property
+    def data(self) -> tuple[str, ...]:
+        """The value fields (``values[4:]``)."""
+        return self.ref.entry.cooked_values[4:]
+
+    def __repr__(self) -> str:
+        return (
+            f"RegLine(ref={self.ref!r}, root={self.root!r}, subkey={self.subkey!r}, "
+            f"value_name={self.value_name!r}, flags_text={self.flags_text!r}, "
+            f"flags={self.flags!r}, data={self.data!r})"
+        )
 
     @property
     def type(self) -> str:
@@ -117,13 +136,7 @@ def parse_reg_line(ref: EntryRef, strings: StringTable | None = None) -> RegLine
     if strings is not None and "%" in number:
         number = strings.expand(number)
     return _new_reg_line(
-        ref,
-        v[0],
-        v[1] if n > 1 else "",
-        v[2] if n > 2 else "",
-        flags_text,
-        _flags_value(number),
-        tuple(v[4:]),
+        ref, v[0], v[1] if n > 1 else "", v[2] if n > 2 else "", _flags_value(number)
     )
 
 
