@@ -126,6 +126,9 @@ def test_lines_of_one_parse_share_equal_spans() -> None:
     assert first.values == ["HKR", "", "V11", "0x00010001", "%S11%"]
     assert first[1] is other[1]  # the same layout: the same spans object
     assert first[1] is not shorter[1] and first[1] != shorter[1]
+    # and equal values too: one "HKR" and one "0x00010001" for the parse
+    assert first[2][0] is other[2][0] is shorter[2][0]
+    assert first[2][3] is other[2][3] is shorter[2][3]
     assert first[0] is not other[0] and first.fields[2].value == "V11"
     assert other.fields[2].value == "V12" and other.fields[4].code == "%S12%"
 

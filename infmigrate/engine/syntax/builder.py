@@ -5,14 +5,18 @@ parses its shape with the grammar, and cuts the line's text into the parts of it
 parse of a shape does not depend on the text, so :class:`PlanBuilder` turns it once into a
 *plan*, the token ranges of each part, kept in a memo keyed on the shape. A line's result is
 a *prototype*: the node class and its arguments short of the two that differ between
-occurrences of the same text, its terminator and its line number. Prototypes are kept in a
-process-wide memo keyed on the line's text: driver INFs repeat lines a lot (file lists,
-registry blocks, strings, comments), and nodes are immutable, so identical lines share them.
+occurrences of the same text, its terminator and its line number. The first node made of a
+line's text is kept in a process-wide memo keyed on that text: driver INFs repeat lines a
+lot (file lists, registry blocks, strings, comments), and nodes are immutable, so a later
+occurrence of the same text shares the first one's fields (only its terminator and line
+number are its own). The memo keeps the node itself, not a prototype, so that a line seen
+once (most lines of a large file) costs no tuple besides its node (issue 18: a prototype and
+its arguments were two tuples, 120 bytes a distinct line).
 
 The memo also makes the re-parse of a fixed file (each round of fixes) share every line the
 fixes left alone with the first tree: bounding it per parse (tried for issue 18) saved its
 entries after the first parse but cost a second copy of the tree in the fix stage. Lines of
-one parse that differ share equal spans (:class:`ParseState`).
+one parse that differ share equal spans and values (:class:`ParseState`).
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ from infmigrate.engine.syntax.nodes import (
     MESSAGE_UNPARSABLE,
     Entry,
     ErrorLine,
+    Line,
     SectionHeader,
     TriviaLine,
     cook,
+    cook_spans,
     pack_offsets,
 )
 
@@ -52,6 +58,7 @@ __all__ = [
     "Prototype",
     "build_line",
     "clear_memo",
+    "renew",
 ]
 
 #: A line node's kind (an index into :data:`LINE_CLASSES`) and its leading fields (all but
@@ -69,7 +76,8 @@ Plan: TypeAlias = tuple[Any, ...]
 
 #: How many distinct line texts the memo keeps before it starts afresh (bounds memory).
 MEMO_LIMIT = 200_000
-_LINES: dict[str, Prototype] = {}
+#: Line text -> the first node made of it (see the module's docstring).
+_LINES: dict[str, Line] = {}
 #: Read-only access for the parser's hot loop.
 LINES = _LINES
 
@@ -224,11 +232,12 @@ def _entry_plan(shape: str) -> Plan:
 
 
 class ParseState:
-    """What the lines of one parse share: a table of the span strings its entries have
-    built, so that equal ones are one object (lines of the same layout, ``HKR,,V1,,%S1%``
-    and ``HKR,,V2,,%S2%``, have the same spans). Sharing their equal values too (``HKR``,
-    ``0x00010001``) saved another 1 to 1.5 times the file on files of many distinct
-    lines, but made the corpus parse 4% slower (a lookup per field)."""
+    """What the lines of one parse share: a table of the span strings and the cooked
+    values its entries have built, so that equal ones are one object (lines of the same
+    layout, ``HKR,,V1,,%S1%`` and ``HKR,,V2,,%S2%``, have the same spans; ``HKR``,
+    ``0x00010001`` and ``%12%`` repeat from line to line). Sharing the values saves 1 to
+    1.5 times the file on files of many distinct lines, for a lookup per field (a few
+    percent of the time that building the distinct lines takes; issue 18)."""
 
     __slots__ = ("shared",)
 
@@ -236,22 +245,40 @@ class ParseState:
         self.shared: dict[Any, Any] = {}
 
 
-def build_line(text: str, state: ParseState | None = None) -> Prototype:
-    """The prototype for one logical line (terminator excluded); never raises."""
-    proto = _LINES.get(text)
-    if proto is None:
-        if text[:1] == "[" and text.find("]") == len(text) - 1:
-            # A plain ``[name]`` header: as cheap to build as to look up, and not memoized:
-            # section names seldom repeat, and the memo would keep each one's line text
-            # (on a file of many small sections, a sixth of the memory of the parse).
-            return HEADER, (text[1:-1], "", "")
-        if state is None:
-            state = ParseState()
-        proto = (len(text) >= LONG_TEXT and _build_long(text)) or _build(text, state.shared)
-        if len(_LINES) >= MEMO_LIMIT:
-            _LINES.clear()
-        _LINES[text] = proto
-    return proto
+def build_line(
+    text: str, newline: str = "", line: int = 0, state: ParseState | None = None
+) -> Line:
+    """The node of one logical line (``text``, terminator excluded), with its terminator
+    and line number; never raises. A text seen before gives a node sharing the fields of
+    the first one (see the module's docstring); a new one is memoized."""
+    node = _LINES.get(text)
+    if node is not None:
+        return renew(node, newline, line)
+    if text[:1] == "[" and text.find("]") == len(text) - 1:
+        # A plain ``[name]`` header: as cheap to build as to look up, and not memoized:
+        # section names seldom repeat, and the memo would keep each one's line text
+        # (on a file of many small sections, a sixth of the memory of the parse).
+        return _new(SectionHeader, (text[1:-1], "", "", newline, line))
+    if state is None:
+        state = ParseState()
+    kind, args = (len(text) >= LONG_TEXT and _build_long(text)) or _build(text, state.shared)
+    node = _new(LINE_CLASSES[kind], (*args, newline, line))
+    if len(_LINES) >= MEMO_LIMIT:
+        _LINES.clear()
+    _LINES[text] = node
+    return node
+
+
+_new = tuple.__new__
+
+
+def renew(node: Line, newline: str, line: int) -> Line:
+    """A line node with the fields of ``node`` (a line of the same text) but ``newline``
+    and ``line``."""
+    cls = type(node)
+    if cls is Entry:
+        return _new(Entry, (node[0], node[1], node[2], newline, line))
+    return _new(cls, (*node[:-2], newline, line))
 
 
 def _build(text: str, shared: dict[Any, Any] | None = None) -> Prototype:
@@ -272,16 +299,19 @@ def _build(text: str, shared: dict[Any, Any] | None = None) -> Prototype:
         # Without quotes or backslashes (most lines) every value is its own cooked form.
         plain = '"' not in text and "\\" not in text
         values: list[str] = []
+        if shared is None:
+            shared = {}
+        # values and spans equal to ones built earlier in the same parse are that object
+        share = shared.setdefault
         for _a, b, c, d, comma in field_plans:
             vb, vc, vd = o[b], o[c], o[d]
             value = text[vb:vc]
             spans += (vb, vc, vd, vd + len(comma))
-            values.append(value if plain else cook(value, final=not comma))
+            if not plain:
+                value = cook(value, final=not comma)
+            values.append(share(value, value))
         packed = pack_offsets(spans, len(text))
-        if shared is None:
-            return ENTRY, (text, packed, tuple(values))
-        # spans equal to ones built earlier in the same parse are that object
-        return ENTRY, (text, shared.setdefault(packed, packed), tuple(values))
+        return ENTRY, (text, share(packed, packed), tuple(values))
     if kind == "trivia":
         _, (ia, ib), (ca, cb) = plan
         return TRIVIA, (text[o[ia] : o[ib]], text[o[ca] : o[cb]])
@@ -312,9 +342,7 @@ def _build_long(text: str, min_tokens: int = LONG_SHAPE) -> Prototype | None:
     if text.lstrip(" \t")[:1] == "[":
         return None
     end = len(text)
-    plain = '"' not in text and "\\" not in text
     spans = array("B" if end < 256 else "H" if end < 65536 else "I", (0, 0))
-    values: list[str] = []
     kinds: list[str] = []  # the kinds of the tokens of the field being read
     starts: list[int] = []  # and where each starts
     head = True  # reading the first field (which may hold the key)
@@ -330,7 +358,7 @@ def _build_long(text: str, min_tokens: int = LONG_SHAPE) -> Prototype | None:
             if head:
                 _read_key(kinds, starts, start, spans)
                 head = False
-            if not _read_field(text, kinds, starts, start, 1, spans, values, plain):
+            if not _read_field(kinds, starts, start, 1, spans):
                 return None
             kinds.clear()
             starts.clear()
@@ -355,16 +383,14 @@ def _build_long(text: str, min_tokens: int = LONG_SHAPE) -> Prototype | None:
     body_end = end if comment < 0 else comment
     if head:
         _read_key(kinds, starts, body_end, spans)
-    if not _read_field(text, kinds, starts, body_end, 0, spans, values, plain):
+    if not _read_field(kinds, starts, body_end, 0, spans):
         return None
     # (Not shared with other lines' (ParseState): a long line's spans are its own.)
-    # (each list dropped once copied: the parts of a line of thousands of fields are held
-    # once and one copy, not all twice)
-    cooked = tuple(values)
-    del values
-    packed = spans.tobytes()
+    # (the array dropped once packed: the offsets of a line of thousands of fields are
+    # held once and one copy, not all twice)
+    packed = pack_offsets(spans, end)
     del spans
-    return ENTRY, (text, packed, cooked)
+    return ENTRY, (text, packed, cook_spans(text, packed))
 
 
 def _read_key(kinds: list[str], starts: list[int], end: int, spans: array[int]) -> None:
@@ -385,17 +411,10 @@ def _read_key(kinds: list[str], starts: list[int], end: int, spans: array[int]) 
 
 
 def _read_field(
-    text: str,
-    kinds: list[str],
-    starts: list[int],
-    end: int,
-    comma: int,
-    spans: array[int],
-    values: list[str],
-    plain: bool,
+    kinds: list[str], starts: list[int], end: int, comma: int, spans: array[int]
 ) -> bool:
-    """Adds a field's offsets and cooked value, as :func:`_entry_plan` and :func:`_build`
-    read it; ``False`` when the field is one :func:`_build` must read."""
+    """Adds a field's offsets, as :func:`_entry_plan` and :func:`_build` read it; ``False``
+    when the field is one :func:`_build` must read."""
     piece = "".join(kinds)
     size = len(piece)
     value = piece.strip("s")
@@ -406,6 +425,4 @@ def _read_field(
     c = lead + len(value)
     vc = starts[c] if c < size else end
     spans.extend((b, vc, end, end + comma))
-    raw = text[b:vc]
-    values.append(raw if plain else cook(raw, final=not comma))
     return True

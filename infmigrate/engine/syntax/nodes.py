@@ -36,7 +36,8 @@ import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import accumulate, chain, islice
+from operator import itemgetter, sub
 from typing import Any, ClassVar, Literal, Self, TypeAlias
 
 from infmigrate.engine.syntax.decoding import encode
@@ -58,6 +59,7 @@ __all__ = [
     "TriviaLine",
     "cook",
     "cook_fields",
+    "cook_spans",
     "indent_length",
     "pack_offsets",
     "pack_spans",
@@ -363,10 +365,13 @@ class Entry(CSTNode):
     string object as the parser's memo key) and where its parts end, packed in a
     ``bytes`` (see :func:`pack_spans`); the key and the fields are handed out as
     :class:`Key` and :class:`Field` nodes, cut from the text, on access. The cooked
-    fields are computed once, when the line is built, and stored with it. Identical lines
-    share all three through the parser's memo; CPython does not track tuples of strings
-    and bytes in its cyclic garbage collector (it does track tuple subclasses): hundreds of
-    thousands of them would otherwise be rescanned at every full collection.
+    fields are computed once, when the line is built, and stored with it (cut from the
+    text on each read instead, they cost time, and the model's references keep the strings
+    of the read they come from: a second copy at the peak on a line naming thousands of
+    file lists). Identical lines share all three through the parser's memo; CPython does
+    not track tuples of strings and bytes in its cyclic garbage collector (it does track
+    tuple subclasses): hundreds of thousands of them would otherwise be rescanned at every
+    full collection.
     """
 
     __slots__ = ()
@@ -487,7 +492,11 @@ def pack_spans(
     each field the ends of its blanks before, its value, its blanks after and its comma;
     the comment runs from the last offset to the end. They are packed one byte each for
     a text shorter than 256 characters, two below 65,536, else four (native order: the
-    node is rebuilt from its parts when pickled).
+    node is rebuilt from its parts when pickled); but on a text of at least
+    :data:`RELATIVE_FROM` characters whose parts are all shorter than 256 (a long line of
+    many short fields), one byte each as lengths: the flag plus 2, the indent's length,
+    then each part's length (issue 18: four bytes an offset on a line naming thousands of
+    file lists were 2.6 times the line).
     """
     parts = [indent]
     pos = len(indent)
@@ -506,10 +515,20 @@ def pack_spans(
     return text, pack_offsets(offsets, len(text))
 
 
-def pack_offsets(offsets: list[int], length: int) -> bytes:
+#: Texts at least this long have their spans packed as lengths when they fit a byte each.
+RELATIVE_FROM = 8192
+
+
+def pack_offsets(offsets: Sequence[int], length: int) -> bytes:
     """Offsets packed as :func:`pack_spans` says, for a text of ``length`` characters."""
     if length < 256:
         return bytes(offsets)
+    if length >= RELATIVE_FROM:
+        try:
+            deltas = map(sub, islice(offsets, 2, None), islice(offsets, 1, None))
+            return bytes(chain((offsets[0] | 2, offsets[1]), deltas))
+        except ValueError:  # a part of 256 characters or more
+            pass
     return array("H" if length < 65536 else "I", offsets).tobytes()
 
 
@@ -517,12 +536,27 @@ def _unpack(text: str, spans: bytes) -> Sequence[int]:
     """The offsets packed by :func:`pack_offsets` for a text of that length."""
     if len(text) < 256:
         return spans
+    if spans[0] & 2:  # lengths: one byte each
+        out = array("I", (spans[0] & 1,))
+        out.extend(accumulate(memoryview(spans)[1:]))
+        return out
     return memoryview(spans).cast("H" if len(text) < 65536 else "I")
 
 
 def indent_length(args: tuple[Any, ...]) -> int:
     """The length of the indent of an entry stored as ``args`` (its leading fields)."""
     return _unpack(args[0], args[1])[1]
+
+
+def cook_spans(text: str, spans: bytes) -> tuple[str, ...]:
+    """The cooked values of the fields of an entry stored as ``text`` and ``spans``."""
+    o = _unpack(text, spans)
+    start = 5 if o[0] else 2
+    if '"' not in text and "\\" not in text:  # every value is its own cooked form
+        return tuple([text[o[i] : o[i + 1]] for i in range(start, len(o), 4)])
+    return tuple(
+        [cook(text[o[i] : o[i + 1]], final=o[i + 2] == o[i + 3]) for i in range(start, len(o), 4)]
+    )
 
 
 def cook_fields(data: tuple[str, ...]) -> tuple[str, ...]:

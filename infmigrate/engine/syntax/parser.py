@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from infmigrate.engine.perf import gc_paused
 from infmigrate.engine.syntax.builder import (
-    ENTRY,
-    HEADER,
-    LINE_CLASSES,
     LINES,
     ParseState,
     build_line,
@@ -16,6 +13,7 @@ from infmigrate.engine.syntax.decoding import decode
 from infmigrate.engine.syntax.lines import logical_lines, split_eof
 from infmigrate.engine.syntax.nodes import (
     MESSAGE_BEFORE_FIRST_SECTION,
+    Entry,
     ErrorLine,
     InfFile,
     Line,
@@ -58,29 +56,36 @@ def _assemble(text: str, encoding: str, bom: bool, trailing_bytes: bytes) -> Inf
     memo = LINES.get
     state = ParseState()
     for line_text, newline, lineno in logical_lines(content):
-        kind, args = memo(line_text) or build_line(line_text, state)
-        # Nodes are tuples: the prototype's fields, then the terminator and line number.
-        if kind == HEADER:
+        # Nodes are tuples: the fields of the line's text, then its terminator and number.
+        node = memo(line_text)
+        if node is None:
+            node = build_line(line_text, newline, lineno, state)
+            cls = type(node)
+        elif (cls := type(node)) is Entry:  # a line seen before: its fields are shared
+            node = _new(Entry, (node[0], node[1], node[2], newline, lineno))
+        else:
+            node = _new(cls, (*node[:-2], newline, lineno))
+        if cls is SectionHeader:
             if header is not None:
                 sections.append(_new(Section, (header, *body)))
-            header = _new(SectionHeader, (*args, newline, lineno))
+            header = node  # type: ignore[assignment]  # (cls is SectionHeader)
             body = []
             append = body.append
-        elif kind == ENTRY and header is None:
+        elif cls is Entry and header is None:
             append(
                 _new(
                     ErrorLine,
                     (
                         line_text,
                         MESSAGE_BEFORE_FIRST_SECTION,
-                        indent_length(args) + 1,
+                        indent_length(node) + 1,
                         newline,
                         lineno,
                     ),
                 )
             )
         else:
-            append(_new(LINE_CLASSES[kind], (*args, newline, lineno)))
+            append(node)
     if header is not None:
         sections.append(_new(Section, (header, *body)))
     return InfFile(
