@@ -18,7 +18,15 @@ from infmigrate.engine.fixer import (
     Fixer,
     Settings,
 )
-from infmigrate.engine.runner import MAX_ROUNDS, FixerBug, check, fix, jointly_applicable
+from infmigrate.engine.runner import (
+    MAX_ROUNDS,
+    FixerBug,
+    _digest,
+    _printed_again,
+    check,
+    fix,
+    jointly_applicable,
+)
 
 SOURCE = b"[A]\r\nx = 1\r\ny = 1\r\n[B]\r\nz = 1\r\n"
 
@@ -135,6 +143,15 @@ def test_fixed_bytes_are_the_last_rounds_print() -> None:
     assert [e.line for s in result.fixed.sections for e in s.entries] == [2, 3, 5]
     untouched = fix(result.fixed, [BumpOnes])
     assert untouched.fixed_bytes is None and untouched.fixed is result.fixed
+
+
+def test_fixed_bytes_printed_again_must_be_those_the_round_printed() -> None:
+    # (issue 18) the last round's bytes are not kept through the next round's check but
+    # printed again from the re-parsed tree, and checked against the round's digest
+    tree = infmigrate.parse(SOURCE)
+    assert _printed_again(tree, _digest(SOURCE), "x.inf") == SOURCE
+    with pytest.raises(FixerBug, match=r"x\.inf: the fixed tree does not print back"):
+        _printed_again(tree, _digest(SOURCE + b"z = 2\r\n"), "x.inf")
 
 
 def test_unsafe_fixes_need_opt_in_and_chain_over_rounds() -> None:

@@ -303,8 +303,9 @@ class FileDiff:
     path: str
     #: What goes to stdout: the diff, or for UTF-16 the commented block.
     output: bytes
-    #: The parsed diff (of the bytes read as latin-1, or of the decoded UTF-16 text).
-    patch: PatchedFile
+    #: The parsed diff (of the bytes read as latin-1, or of the decoded UTF-16 text);
+    #: None when :func:`make_diff` was asked not to keep it (``keep_patch``).
+    patch: PatchedFile | None
     #: The file's encoding (to show hunk lines as text).
     encoding: str
     #: ``git apply`` of :attr:`output` gives the fixed file (``patch`` too for ANSI and
@@ -391,17 +392,27 @@ def make_diff(
     path: str,
     encoding: str,
     git: GitForm | None = None,
+    *,
+    keep_patch: bool = True,
 ) -> FileDiff | None:
     """The checked diff of a file (None when unchanged). ``old_text``/``new_text`` are the
     decoded texts, used for UTF-16 files; ``git`` is how git reads and writes the file
-    (None: not in a work tree, or unknown)."""
+    (None: not in a work tree, or unknown). ``keep_patch``: keep the parsed diff
+    (:attr:`FileDiff.patch`; one object per line of the diff) once it is checked, for a
+    caller that reads it; without it, the diff is checked the same way and only its
+    output kept (issue 18: the parsed lines cost several times the diff's size)."""
     if old == new:
         return None
+    patch: PatchedFile | None
     if encoding in UTF16:
         diff, patch = _checked_diff(old_text, new_text, path)
+        if not keep_patch:
+            patch = None
         out, applies = _utf16_output(old, new, diff, path, encoding, git)
         return FileDiff(path, out, patch, encoding, applies)
     diff, patch = _checked_diff(old.decode("latin-1"), new.decode("latin-1"), path)
+    if not keep_patch:
+        patch = None
     # latin-1 maps every byte to one character and back; the path is text, in UTF-8.
     head = header(path)
     return FileDiff(

@@ -77,6 +77,8 @@ class FileResult:
     #: Indices into :attr:`diagnostics` of the findings fixing removes (see
     #: :func:`resolved_by_fixing`): what ``[*]``, "fixable" and "fixed" count.
     resolved: list[int] = field(default_factory=list)
+    #: The checked diff of the fix (its output; the parsed form is not kept: ``patch`` is
+    #: None, issue 18).
     diff: FileDiff | None = None
     #: Why the file could not be processed ("" when it could).
     error: str = ""
@@ -246,7 +248,10 @@ def _process(
         if want_diff:
             if tree.encoding not in UTF16:
                 before = after = ""  # the diff of such a file is made from its bytes
-            result.diff = make_diff(data, result.fixed, before, after, path, tree.encoding, git)
+            # (only the diff's output is read from a result: its parsed form is not kept)
+            result.diff = make_diff(
+                data, result.fixed, before, after, path, tree.encoding, git, keep_patch=False
+            )
             if result.diff is not None:
                 result.diff_output = result.diff.output
                 result.diff_commented = not result.diff.applies

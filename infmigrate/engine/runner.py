@@ -10,6 +10,7 @@ and goes again, until a round has nothing left to apply. More rounds than
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -157,6 +158,10 @@ def fix(
     settings = settings or Settings()
     result = FixResult(tree, tree)
     current = tree
+    # The digest of the last printed bytes: the bytes themselves (the file's size, twice
+    # that for UTF-16) are printed again from the final tree once the last round's check
+    # is done, rather than kept through it (issue 18: peak memory).
+    digest: bytes | None = None
     for round_no in range(1, MAX_ROUNDS + 1):
         if round_no == 1 and first is not None:
             diagnostics = list(first)
@@ -171,6 +176,8 @@ def fix(
         result.rounds = round_no
         if not chosen:
             result.fixed, result.remaining = current, diagnostics
+            if digest is not None:
+                result.fixed_bytes = _printed_again(current, digest, path)
             return result
         edits = [e for d in chosen if d.fix is not None for e in d.fix.edits]  # (all have)
         try:
@@ -187,10 +194,23 @@ def fix(
                 f"{path}: the output of {codes} does not parse back to the tree the fixer built"
             )
         result.applied.extend(chosen)
-        current, result.fixed_bytes = reparsed, printed
+        current, digest = reparsed, _digest(printed)
         # Nothing of this round but the applied findings outlives it: its edited tree,
         # edit list and findings would otherwise stay alive through the next round's
         # check, on top of that round's own model (issue 18: peak memory).
         del edited, reparsed, printed, edits, chosen, diagnostics
     codes = ", ".join(sorted({d.code for d in result.applied[-5:]}))
     raise FixerBug(f"{path}: fixes did not converge after {MAX_ROUNDS} rounds (last: {codes})")
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _printed_again(tree: InfFile, digest: bytes, path: str) -> bytes:
+    """The bytes of the last round's re-parsed tree: those the round printed (a parsed
+    tree prints back its input; checked against the digest of what was printed)."""
+    data = tree.to_bytes()
+    if _digest(data) != digest:  # a parser bug, reported as such
+        raise FixerBug(f"{path}: the fixed tree does not print back the bytes it was read from")
+    return data

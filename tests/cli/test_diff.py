@@ -126,6 +126,8 @@ def test_20000_line_inf_with_one_fix_diffs_minimally_without_difflib(
     options = FileOptions((rule("ISO015"),), frozenset())
     result = process(data, "big.inf", options, want_fix=True)
     assert result.diff is not None and not result.error
+    # (issue 18) the result keeps the diff's output, not its parsed lines
+    assert result.diff.patch is None and result.diff_output == result.diff.output
     # The bounded shortest-edit search handles it: difflib's fallback (and its autojunk,
     # which turns repetitive lines into thousands of changes) is never reached.
     monkeypatch.setattr(linediff.difflib, "SequenceMatcher", None)
