@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
+
 from infmigrate.engine.catalog import all_rules
 from infmigrate.engine.edits import apply_edits
 from infmigrate.engine.problems import SYNTAX_CODES
@@ -279,3 +281,57 @@ def test_the_light_plan_of_a_missing_list_sets_every_field() -> None:
     assert plan.blocked[-1:] == [plan.blocked[-1]] and len(plan.blocked) == 1
     assert plan.groups == {} and plan.destination is fl.destination
     assert plan.applicability is Applicability.SAFE
+
+
+def _lists_inf(n: int, shape: str) -> bytes:
+    """A DDInstall whose CopyFiles line names ``n`` lists: ``branch``, each list with its
+    own DIRID 11 entry, installed on every build (NTamd64: a downlevel branch); ``arch``,
+    the lists in the driver store root, their files in the arm and arm64 folders (a
+    split by architecture)."""
+    names = ",".join(f"L{i}" for i in range(n))
+    if shape == "branch":
+        dirs = "".join(f"L{i} = 11\r\n" for i in range(n))
+        disks = "[SourceDisksFiles]\r\n" + "".join(f"f{i}.dll = 1\r\n" for i in range(n))
+        mfg = "%Mfg% = Cx,NTamd64\r\n\r\n[Cx.NTamd64]\r\n%Mfg% = Cx_Inst, ROOT\\CX\r\n"
+    else:
+        dirs = "DefaultDestDir = 13\r\n"
+        disks = "".join(
+            f"[SourceDisksFiles.{arch}]\r\n" + "".join(f"f{i}.dll = 1,{arch}\r\n" for i in range(n))
+            for arch in ("arm", "arm64")
+        )
+        mfg = "".join(
+            f"%Mfg% = Cx,NTarm,NTarm64\r\n\r\n[Cx.NT{arch}]\r\n%Mfg% = Cx_Inst, ACPI\\CX\r\n\r\n"
+            if arch == "arm"
+            else f"[Cx.NT{arch}]\r\n%Mfg% = Cx_Inst, ACPI\\CX\r\n"
+            for arch in ("arm", "arm64")
+        )
+    lists = "".join(f"[L{i}]\r\nf{i}.dll\r\n\r\n" for i in range(n))
+    return (
+        _HEAD.replace("DefaultDestDir = 12\r\n", dirs)
+        + f"[SourceDisksNames]\r\n1 = Disk\r\n\r\n{disks}\r\n[Manufacturer]\r\n{mfg}\r\n"
+        + f"[Cx_Inst.NT]\r\nCopyFiles = {names}\r\n\r\n{lists}"
+        + '[Strings]\r\nMfg = "Sample"\r\n'
+    ).encode("ascii")
+
+
+@pytest.mark.parametrize(("shape", "code"), [("branch", "ISO001"), ("arch", "ISO006")])
+def test_a_copyfiles_line_of_many_split_lists_has_one_fix(shape: str, code: str) -> None:
+    """Issue 18: each list of a CopyFiles line had a split of its own (a downlevel branch,
+    a split by architecture), each rewriting the lines they share (the branch's CopyFiles
+    line, the end of [DestinationDirs]), and the runner applied one a round: 12 lists or
+    more never converged. The lists split together, in one fix their findings share, and
+    a file takes the same rounds whatever the number of lists."""
+    from infmigrate.engine.fixer import Settings
+    from infmigrate.engine.runner import check, fix
+    from infmigrate.engine.syntax import parse
+
+    rounds = []
+    for n in (3, 40):
+        tree = parse(_lists_inf(n, shape))
+        found = [d for d in check(tree, all_rules()) if d.code == code]
+        assert len(found) == n
+        assert len({id(d.fix) for d in found}) == 1
+        result = fix(tree, all_rules(), Settings())
+        assert not [d for d in result.remaining if d.code == code]
+        rounds.append(result.rounds)
+    assert rounds[0] == rounds[1] <= 3

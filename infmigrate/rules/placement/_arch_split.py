@@ -24,6 +24,12 @@ the package's layout, and a DIRID 13 destination must be the folder the file com
   Sections whose lines are the same on every architecture are left shared; a section only
   one layout reaches is rewritten in place. Every copy is reached (no InfVerif 2083).
 
+Lists that split into the same groups (the same architectures, the same folders) are
+split together, in one set of edits (:func:`split_key`): the edits of one list's split
+would rewrite lines another's rewrites too (the CopyFiles line naming them, the copied
+install section, the end of ``[DestinationDirs]``), and the runner applies one fix a round
+to a line (issue 18).
+
 Every architecture installs the same sections, files, services and registry values as
 before; only the folder in the driver store, and the paths naming it, differ. When that
 cannot be kept, nothing is split and the reason is given: the list or a section on the
@@ -36,6 +42,7 @@ are).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from infmigrate.engine.clone import (
@@ -55,7 +62,7 @@ from infmigrate.rules.placement._copies import installs_of
 if TYPE_CHECKING:
     from infmigrate.rules.placement._driver_store import ListPlan, _Planner
 
-__all__ = ["arch_split"]
+__all__ = ["arch_split", "split_key"]
 
 #: A cooked-text replacement: (entry, field, start, end, new text).
 _Span = tuple[EntryRef, int, int, int, str]
@@ -70,12 +77,16 @@ def _signature(spans: list[_Span]) -> frozenset[tuple[int, int, int, int, str]]:
 
 
 class _Split:
-    def __init__(self, planner: _Planner, plan: ListPlan) -> None:
+    """The split of one list, or of several lists split the same way (the same groups:
+    :func:`arch_split`) in one set of edits."""
+
+    def __init__(self, planner: _Planner, plans: Sequence[ListPlan]) -> None:
         self.planner = planner
         self.model = planner.model
         self.ctx = planner.ctx
-        self.plan = plan
-        self.groups = plan.arch_groups
+        self.plans = plans
+        self.plan = plans[0]
+        self.groups = self.plan.arch_groups
         self.group_of = {a.casefold(): gi for gi, g in enumerate(self.groups) for a in g.arches}
         self.names = NameAllocator(self.model)
         #: Spans of each section (folded name), per group.
@@ -132,7 +143,20 @@ class _Split:
         return f"{section.name}_{name_suffix(folder) if folder else 'root'}"
 
     def run(self) -> list[Edit] | str:
-        plan = self.plan
+        names: list[list[str]] = []  # each plan's list, then its copies
+        for plan in self.plans:
+            got = self.add_list(plan)
+            if isinstance(got, str):
+                return got
+            names.append(got)
+        reason = self.propagate()
+        if reason:
+            return reason
+        return self.edits(names)
+
+    def add_list(self, plan: ListPlan) -> list[str] | str:
+        """Claim the names of the list's copies and add the spans that rename it and
+        rewrite the paths to its files; the names (the list's first), or why not."""
         fl = plan.file_list
         assert fl.section is not None  # @file copies are never split
         list_names = [fl.name] + [
@@ -155,13 +179,10 @@ class _Split:
             i = files.index(use.copy)
             written = use.ref.values[use.field][use.start : use.end].rsplit("\\", 1)[-1]
             written = written or use.copy.dest_name
-            for gi, group in enumerate(self.groups):
+            for gi, group in enumerate(plan.arch_groups):  # (the plan's own: by its files)
                 new = "%13%\\" + _join(group.subdirs.get(i, ""), written)
                 self.add(use.ref.section, gi, (use.ref, use.field, use.start, use.end, new))
-        reason = self.propagate()
-        if reason:
-            return reason
-        return self.edits(list_names)
+        return list_names
 
     def propagate(self) -> str:
         """Decide, from the leaves up, which sections are copied for which groups."""
@@ -214,11 +235,7 @@ class _Split:
                         pending.append(parent.folded)
         return ""
 
-    def edits(self, list_names: list[str]) -> list[Edit]:
-        planner = self.planner
-        plan = self.plan
-        fl = plan.file_list
-        assert fl.section is not None
+    def edits(self, names: list[list[str]]) -> list[Edit]:
         edits: list[Edit] = []
         cloner = Cloner(self.model, self.names)
         # in place: each section gets the lines of the group that keeps it
@@ -251,46 +268,70 @@ class _Split:
                 for section in tree:
                     rewrite.update(rewrite_fields(self.spans.get(section.folded, {}).get(g, [])))
                 cloner.install(install, arch, rewrite=rewrite)
-        # the list, its copies and their [DestinationDirs] entries
-        fixes = planner._flag_fixes(plan)
-        edits += [
-            Edit.replace(c.entry.entry, fixes[id(c.entry.entry)])
-            for c in fl.files
-            if c.entry is not None and id(c.entry.entry) in fixes
-        ]
-        for name in list_names[1:]:
-            cloner.section(fl.section, name, rewrite=fixes)
+        # the lists, their copies and their [DestinationDirs] entries
+        for plan, list_names in zip(self.plans, names, strict=True):
+            fl = plan.file_list
+            assert fl.section is not None
+            fixes = self.planner._flag_fixes(plan)
+            edits += [
+                Edit.replace(c.entry.entry, fixes[id(c.entry.entry)])
+                for c in fl.files
+                if c.entry is not None and id(c.entry.entry) in fixes
+            ]
+            for name in list_names[1:]:
+                cloner.section(fl.section, name, rewrite=fixes)
         edits += cloner.edits()
-        edits += self.destination_edits(list_names)
+        edits += self.destination_edits(names)
         return edits
 
-    def destination_edits(self, list_names: list[str]) -> list[Edit]:
+    def destination_edits(self, names: list[list[str]]) -> list[Edit]:
+        """The ``[DestinationDirs]`` entries of the lists and their copies: each list's own
+        entry rewritten, with its copies' after it; the entries of lists without one added
+        in one edit (one per list would each add at the end of the section)."""
         from infmigrate.rules.placement._driver_store import _set_values
 
         planner = self.planner
-        fl = self.plan.file_list
         values = [["13", g.folder] if g.folder else ["13"] for g in self.groups]
-        dest_entry = fl.destination.entry if fl.destination.origin == "explicit" else None
-        like = dest_entry.entry if dest_entry is not None else planner._destination_like()
         edits: list[Edit] = []
-        new_entries: list[Entry] = []
-        if dest_entry is not None:
-            edits.append(Edit.replace(dest_entry.entry, _set_values(dest_entry.entry, values[0])))
-        else:
-            new_entries.append(make_entry(fl.name, values[0], like=like, newline=planner._nl(like)))
-        for name, value in zip(list_names[1:], values[1:], strict=True):
-            new_entries.append(make_entry(name, value, like=like, newline=planner._nl(like)))
-        if dest_entry is not None:
-            edits.append(Edit.insert_after(dest_entry.entry, *new_entries))
-        else:
-            edits.append(planner._add_destination_entries(new_entries))
+        added: list[Entry] = []
+        for plan, list_names in zip(self.plans, names, strict=True):
+            fl = plan.file_list
+            dest_entry = fl.destination.entry if fl.destination.origin == "explicit" else None
+            like = dest_entry.entry if dest_entry is not None else planner._destination_like()
+            new_entries: list[Entry] = []
+            if dest_entry is not None:
+                edits.append(
+                    Edit.replace(dest_entry.entry, _set_values(dest_entry.entry, values[0]))
+                )
+            else:
+                new_entries.append(
+                    make_entry(fl.name, values[0], like=like, newline=planner._nl(like))
+                )
+            for name, value in zip(list_names[1:], values[1:], strict=True):
+                new_entries.append(make_entry(name, value, like=like, newline=planner._nl(like)))
+            if dest_entry is not None:
+                edits.append(Edit.insert_after(dest_entry.entry, *new_entries))
+            else:
+                added += new_entries
+        if added:
+            edits.append(planner._add_destination_entries(added))
         return edits
 
 
-def arch_split(planner: _Planner, plan: ListPlan) -> list[Edit] | str:
-    """The edits that split the list by architecture (see the module docstring), or why
-    it cannot be split."""
+def arch_split(planner: _Planner, plans: Sequence[ListPlan]) -> list[Edit] | str:
+    """The edits that split the lists by architecture (see the module docstring), or why
+    they cannot be split. Several lists are split in one set of edits when their groups
+    are the same (:func:`split_key`): one fix for a CopyFiles line naming them all, each
+    split would otherwise rewrite the same lines, one a round (issue 18)."""
     try:
-        return _Split(planner, plan).run()
+        return _Split(planner, plans).run()
     except ValueError as exc:  # a copy that cannot be named or placed
         return f"the list cannot be split by architecture: {exc}"
+
+
+def split_key(plan: ListPlan) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """What lists split in one set of edits must share: their groups, in order, each with
+    its architectures and its folder (the copies of shared sections are named after it)."""
+    return tuple(
+        (tuple(sorted(a.casefold() for a in g.arches)), g.folder) for g in plan.arch_groups
+    )

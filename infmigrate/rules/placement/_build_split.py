@@ -26,6 +26,7 @@ come from several folders, or from different folders on different architectures.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from infmigrate.engine.builds import WindowsVersion
@@ -57,9 +58,9 @@ class BranchResult:
 
 class _BuildSplit(_Split):
     def __init__(
-        self, planner: _Planner, plan: ListPlan, builds: Builds, at: WindowsVersion
+        self, planner: _Planner, plans: Sequence[ListPlan], builds: Builds, at: WindowsVersion
     ) -> None:
-        super().__init__(planner, plan)
+        super().__init__(planner, plans)
         self.builds = builds
         self.at = at
         self.build = at.build
@@ -91,16 +92,27 @@ class _BuildSplit(_Split):
         return f"{section.name}_{self.build}"
 
     def run(self) -> list[Edit] | str:
-        plan = self.plan
+        for plan in self.plans:
+            for ref in plan.file_list.references:
+                if "%" in ref.raw_name:
+                    return (
+                        f"line {ref.entry.line} names {plan.file_list.name} through a "
+                        "%strkey%, which a branch for newer Windows cannot rewrite for that "
+                        "branch only"
+                    )
+        new_lists = [self.add_branch_list(plan) for plan in self.plans]
+        reason = self.propagate()
+        if reason:
+            return reason
+        return self.branch_edits(new_lists)
+
+    def add_branch_list(self, plan: ListPlan) -> str:
+        """Claim the name of the list's copy and add the spans that name it and rewrite
+        the paths to its files on the new side; the copy's name."""
         fl = plan.file_list
         assert fl.section is not None
         new_list = self.names.claim(f"{fl.name}_{self.build}")
         for ref in fl.references:
-            if "%" in ref.raw_name:
-                return (
-                    f"line {ref.entry.line} names {fl.name} through a %strkey%, which a "
-                    "branch for newer Windows cannot rewrite for that branch only"
-                )
             value = ref.entry.values[ref.index]
             self.add(ref.entry.section, NEW, (ref.entry, ref.index, 0, len(value), new_list))
         files = fl.files
@@ -111,16 +123,10 @@ class _BuildSplit(_Split):
             sub = plan.subdirs.get(i, "")
             new = "%13%\\" + (f"{sub}\\{written}" if sub else written)
             self.add(use.ref.section, NEW, (use.ref, use.field, use.start, use.end, new))
-        reason = self.propagate()
-        if reason:
-            return reason
-        return self.branch_edits(new_list)
+        return new_list
 
-    def branch_edits(self, new_list: str) -> list[Edit] | str:
+    def branch_edits(self, new_lists: list[str]) -> list[Edit] | str:
         planner = self.planner
-        plan = self.plan
-        fl = plan.file_list
-        assert fl.section is not None
         edits: list[Edit] = []
         cloner = Cloner(self.model, self.names)
         branches = Branches(self.model, self.builds, cloner, self.build)
@@ -142,38 +148,50 @@ class _BuildSplit(_Split):
             reason = branches.install(install, rewrite)
             if reason:
                 return reason
-        cloner.section(fl.section, new_list, rewrite=planner._flag_fixes(plan))
+        for plan, new_list in zip(self.plans, new_lists, strict=True):
+            assert plan.file_list.section is not None
+            cloner.section(plan.file_list.section, new_list, rewrite=planner._flag_fixes(plan))
         edits += branches.edits()
         edits += cloner.edits()
-        subdir = next(iter(plan.groups), "")
-        values = ["13", subdir] if subdir else ["13"]
-        dest_entry = fl.destination.entry if fl.destination.origin == "explicit" else None
-        like = dest_entry.entry if dest_entry is not None else planner._destination_like()
-        entry = make_entry(new_list, values, like=like, newline=planner._nl(like))
-        if dest_entry is not None:
-            edits.append(Edit.insert_after(dest_entry.entry, entry))
-        else:
-            edits.append(planner._add_destination_entries([entry]))
-        self.branches = branches.sections + len(self.copies) + 1
+        # each copy's [DestinationDirs] entry after the list's own; those of lists without
+        # one in one edit (one per list would each add at the end of the section)
+        added: list[Entry] = []
+        for plan, new_list in zip(self.plans, new_lists, strict=True):
+            fl = plan.file_list
+            subdir = next(iter(plan.groups), "")
+            values = ["13", subdir] if subdir else ["13"]
+            dest_entry = fl.destination.entry if fl.destination.origin == "explicit" else None
+            like = dest_entry.entry if dest_entry is not None else planner._destination_like()
+            entry = make_entry(new_list, values, like=like, newline=planner._nl(like))
+            if dest_entry is not None:
+                edits.append(Edit.insert_after(dest_entry.entry, entry))
+            else:
+                added.append(entry)
+        if added:
+            edits.append(planner._add_destination_entries(added))
+        self.branches = branches.sections + len(self.copies) + len(self.plans)
         return edits
 
 
 def build_split(
-    planner: _Planner, plan: ListPlan, builds: Builds, at: WindowsVersion
+    planner: _Planner, plans: Sequence[ListPlan], builds: Builds, at: WindowsVersion
 ) -> BranchResult | str:
-    """The edits of the downlevel branch (module docstring), or why it cannot be made."""
-    if plan.arch_groups:
-        return (
-            "its files come from different folders on different architectures, and it is "
-            f"also installed on Windows builds below {at.build}: not split by architecture "
-            "and by build in one step"
-        )
-    if len(plan.groups) > 1:
-        return (
-            f"its files come from several folders, and it is also installed on Windows "
-            f"builds below {at.build}: not split by folder and by build in one step"
-        )
-    split = _BuildSplit(planner, plan, builds, at)
+    """The edits of the downlevel branch (module docstring) of the lists, or why it cannot
+    be made. Lists of one floor get one branch, in one set of edits: a branch per list
+    would each rewrite the branch's CopyFiles line, one a round (issue 18)."""
+    for plan in plans:
+        if plan.arch_groups:
+            return (
+                "its files come from different folders on different architectures, and it "
+                f"is also installed on Windows builds below {at.build}: not split by "
+                "architecture and by build in one step"
+            )
+        if len(plan.groups) > 1:
+            return (
+                f"its files come from several folders, and it is also installed on Windows "
+                f"builds below {at.build}: not split by folder and by build in one step"
+            )
+    split = _BuildSplit(planner, plans, builds, at)
     try:
         result = split.run()
     except ValueError as exc:  # a copy that cannot be named or placed

@@ -1110,6 +1110,11 @@ class _Planner:
                 blockers.append("no file list that relies on it is installed")
         everyone_moves = not blockers.count
         branched = False
+        # Plans whose lists are split (by build or by architecture) the same way: one
+        # set of edits for each group (:meth:`_joint`)
+        joint: dict[tuple[object, ...], list[ListPlan]] = {}
+        from infmigrate.rules.placement._arch_split import split_key
+
         if default_legacy and everyone_moves:
             # DefaultDestDir is always read from an entry (DestinationDirs.default)
             assert default is not None and default.entry is not None
@@ -1141,24 +1146,8 @@ class _Planner:
                 )
                 continue
             if plan.build_case == "branch":
-                from infmigrate.rules.placement._build_split import build_split
-
                 assert plan.floor is not None and plan.floor.version is not None
-                branch = build_split(
-                    self, plan, self.ctx.analysis(InstallBuilds), plan.floor.version
-                )
-                if isinstance(branch, str):
-                    plan.blocked.append(branch)
-                else:
-                    plan.edits = branch.edits
-                    plan.branch_sections = branch.sections
-                    plan.build_note = (
-                        f"; it is also installed on Windows builds below {plan.floor.build}, "
-                        f"which keep it as it is: the fix adds a branch for "
-                        f"{floor_text(plan.floor)} and later, "
-                        f"{branch.sections} section{'s' if branch.sections != 1 else ''} "
-                        f"copied ({self.ctx.analysis(InstallBuilds).target_text})"
-                    )
+                joint.setdefault(("branch", plan.floor.build, plan.applicability), []).append(plan)
                 continue
             if plan.build_case == "decorate":
                 assert plan.floor is not None
@@ -1167,13 +1156,11 @@ class _Planner:
                     f"and later ({self.ctx.analysis(InstallBuilds).target_text})"
                 )
             if plan.arch_groups:
-                from infmigrate.rules.placement._arch_split import arch_split
-
-                split = arch_split(self, plan)
-                if isinstance(split, str):
-                    plan.blocked.append(split)
-                else:
-                    plan.edits = split + plan.decorate_edits + plan.drops
+                # (lists that decorate the same Models sections for the same floor)
+                decorating = tuple(id(e.target) for e in plan.decorate_edits)
+                floor = plan.floor.build if plan.floor is not None else 0
+                key = ("arch", split_key(plan), plan.applicability, floor, decorating)
+                joint.setdefault(key, []).append(plan)
                 continue
             plan.edits = (
                 self._list_edits(plan)
@@ -1181,9 +1168,77 @@ class _Planner:
                 + plan.decorate_edits
                 + plan.drops
             )
+        for (kind, *_), plans in joint.items():
+            self._joint(plans, self._branch if kind == "branch" else self._arch)
         if branched and all(not p.blocked for p in relying):
             # every list relying on it got a branch of its own: it stays for the old side
             result.default_old_only = True
+
+    def _joint(
+        self, plans: list[ListPlan], edits: Callable[[list[ListPlan]], list[Edit] | str]
+    ) -> None:
+        """Give ``plans``, lists split the same way, one set of edits (``edits``), the same
+        list for all (their findings share one fix): one split each would each rewrite the
+        lines they share (the CopyFiles line naming them, the end of ``[DestinationDirs]``,
+        the branch's CopyFiles line), and the runner applies one fix a round to a line, so
+        a line naming more lists than it has rounds never converged (issue 18). A list
+        that cannot be split on its own gets its reason and is left out."""
+        if len(plans) > 1:
+            got = edits(plans)
+            if not isinstance(got, str):
+                return
+            for plan in plans:
+                plan.edits = []
+        ok: list[ListPlan] = []
+        for plan in plans:
+            got = edits([plan])
+            if isinstance(got, str):
+                plan.blocked.append(got)
+                plan.edits = []
+            else:
+                ok.append(plan)
+        if 1 < len(ok) < len(plans):
+            edits(ok)  # (when it fails, each keeps its own)
+
+    def _branch(self, plans: list[ListPlan]) -> list[Edit] | str:
+        """The downlevel branch of ``plans`` (one floor), set on each of them."""
+        from infmigrate.rules.placement._build_split import build_split
+
+        floor = plans[0].floor
+        assert floor is not None and floor.version is not None
+        builds = self.ctx.analysis(InstallBuilds)
+        branch = build_split(self, plans, builds, floor.version)
+        if isinstance(branch, str):
+            return branch
+        for plan in plans:
+            plan.edits = branch.edits
+            plan.branch_sections = branch.sections
+            plan.build_note = (
+                f"; it is also installed on Windows builds below {floor.build}, which keep "
+                f"it as it is: the fix adds a branch for {floor_text(floor)} and later"
+                f"{_with_others(len(plans))}, "
+                f"{branch.sections} section{'s' if branch.sections != 1 else ''} copied "
+                f"({builds.target_text})"
+            )
+        return branch.edits
+
+    def _arch(self, plans: list[ListPlan]) -> list[Edit] | str:
+        """The split by architecture of ``plans``, set on each of them."""
+        from infmigrate.rules.placement._arch_split import arch_split
+
+        split = arch_split(self, plans)
+        if isinstance(split, str):
+            return split
+        edits = list(split)
+        seen: set[int] = set()
+        for plan in plans:  # the same Models sections (the key of the group), once
+            for edit in (*plan.decorate_edits, *plan.drops):
+                if id(edit.target) not in seen:
+                    seen.add(id(edit.target))
+                    edits.append(edit)
+        for plan in plans:
+            plan.edits = edits
+        return edits
 
     def _list_edits(self, plan: ListPlan) -> list[Edit]:
         fl = plan.file_list
@@ -1388,6 +1443,13 @@ def _nt_reason(ref: EntryRef, name: str, text: str) -> str:
         "path there: install the service with AddService, ServiceBinary = "
         f"%13%\\{name}, which SetupAPI writes in the kernel's form (ISO021)"
     )
+
+
+def _with_others(count: int) -> str:
+    """What a branch's message says of the other lists of its fix."""
+    if count == 1:
+        return ""
+    return f" (shared with {count - 1} other list{'s' if count > 2 else ''})"
 
 
 def _split_name(name: str, subdir: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
+from infmigrate.engine.fixer import Diagnostic, Fix, FixAvailability, FixContext, Fixer
 from infmigrate.rules.placement._driver_store import DriverStorePlans
 
 
@@ -94,6 +94,9 @@ class DriverStoreSubdirMismatch(Fixer):
     infverif = (1100,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        # Lists split by architecture the same way share their edits (one split for a
+        # CopyFiles line naming them all): their findings share one fix.
+        fixes: dict[int, Fix] = {}
         for plan in ctx.analysis(DriverStorePlans).subdir_mismatch:
             fl = plan.file_list
             dest = plan.destination
@@ -112,7 +115,11 @@ class DriverStoreSubdirMismatch(Fixer):
                     for g in plan.arch_groups
                 )
                 several = True
-            fix = self.make_fix(*plan.edits) if plan.edits else None
+            fix = None
+            if plan.edits:
+                fix = fixes.get(id(plan.edits))
+                if fix is None:
+                    fix = fixes[id(plan.edits)] = self.make_fix(*plan.edits)
             yield self.diagnostic(
                 at,
                 f"file list {fl.name} is copied to DIRID 13"
