@@ -287,12 +287,18 @@ def _lists_inf(n: int, shape: str) -> bytes:
     """A DDInstall whose CopyFiles line names ``n`` lists: ``branch``, each list with its
     own DIRID 11 entry, installed on every build (NTamd64: a downlevel branch); ``arch``,
     the lists in the driver store root, their files in the arm and arm64 folders (a
-    split by architecture)."""
+    split by architecture); ``folder``, the lists in the driver store root, their files
+    in the x64 folder (an entry ``Ln = 13,x64`` each)."""
     names = ",".join(f"L{i}" for i in range(n))
     if shape == "branch":
         dirs = "".join(f"L{i} = 11\r\n" for i in range(n))
         disks = "[SourceDisksFiles]\r\n" + "".join(f"f{i}.dll = 1\r\n" for i in range(n))
         mfg = "%Mfg% = Cx,NTamd64\r\n\r\n[Cx.NTamd64]\r\n%Mfg% = Cx_Inst, ROOT\\CX\r\n"
+    elif shape == "folder":
+        dirs = "DefaultDestDir = 13\r\n"
+        disks = "[SourceDisksFiles]\r\n" + "".join(f"f{i}.dll = 1,x64\r\n" for i in range(n))
+        mfg = "%Mfg% = Cx,NTamd64.10.0...16299\r\n\r\n"
+        mfg += "[Cx.NTamd64.10.0...16299]\r\n%Mfg% = Cx_Inst, ROOT\\CX\r\n"
     else:
         dirs = "DefaultDestDir = 13\r\n"
         disks = "".join(
@@ -314,13 +320,17 @@ def _lists_inf(n: int, shape: str) -> bytes:
     ).encode("ascii")
 
 
-@pytest.mark.parametrize(("shape", "code"), [("branch", "ISO001"), ("arch", "ISO006")])
+@pytest.mark.parametrize(
+    ("shape", "code"), [("branch", "ISO001"), ("arch", "ISO006"), ("folder", "ISO006")]
+)
 def test_a_copyfiles_line_of_many_split_lists_has_one_fix(shape: str, code: str) -> None:
     """Issue 18: each list of a CopyFiles line had a split of its own (a downlevel branch,
     a split by architecture), each rewriting the lines they share (the branch's CopyFiles
     line, the end of [DestinationDirs]), and the runner applied one a round: 12 lists or
     more never converged. The lists split together, in one fix their findings share, and
-    a file takes the same rounds whatever the number of lists."""
+    a file takes the same rounds whatever the number of lists. So do lists relying on
+    DefaultDestDir that each get an entry of their own at the end of [DestinationDirs]
+    (``folder``; found by the fuzz campaign of the fix above)."""
     from infmigrate.engine.fixer import Settings
     from infmigrate.engine.runner import check, fix
     from infmigrate.engine.syntax import parse

@@ -1162,14 +1162,25 @@ class _Planner:
                 key = ("arch", split_key(plan), plan.applicability, floor, decorating)
                 joint.setdefault(key, []).append(plan)
                 continue
+            if plan.destination.origin == "default" and len(plan.groups) == 1:
+                # (lists relying on DefaultDestDir, each given its own entry at the end of
+                # [DestinationDirs]: one edit there for all, see _entries)
+                decorating = tuple(id(e.target) for e in plan.decorate_edits)
+                floor = plan.floor.build if plan.floor is not None else 0
+                rule = "ISO001" if any(plan is q for q in result.legacy) else "ISO006"
+                joint.setdefault(
+                    ("entries", rule, plan.applicability, floor, decorating), []
+                ).append(plan)
+                continue
             plan.edits = (
                 self._list_edits(plan)
                 + self._reference_edits([plan])
                 + plan.decorate_edits
                 + plan.drops
             )
+        makers = {"branch": self._branch, "arch": self._arch, "entries": self._entries}
         for (kind, *_), plans in joint.items():
-            self._joint(plans, self._branch if kind == "branch" else self._arch)
+            self._joint(plans, makers[str(kind)])
         if branched and all(not p.blocked for p in relying):
             # every list relying on it got a branch of its own: it stays for the old side
             result.default_old_only = True
@@ -1232,6 +1243,36 @@ class _Planner:
         edits = list(split)
         seen: set[int] = set()
         for plan in plans:  # the same Models sections (the key of the group), once
+            for edit in (*plan.decorate_edits, *plan.drops):
+                if id(edit.target) not in seen:
+                    seen.add(id(edit.target))
+                    edits.append(edit)
+        for plan in plans:
+            plan.edits = edits
+        return edits
+
+    def _entries(self, plans: list[ListPlan]) -> list[Edit]:
+        """The moves of ``plans``, lists of one folder each that rely on DefaultDestDir,
+        set on each of them: their new ``[DestinationDirs]`` entries in one edit (one each
+        would all insert after the section's last line, one a round: a CopyFiles line of
+        12+ such lists never converged, issue 18), their flags, the paths naming their
+        files, and their Models decorations and dropped sections once."""
+        like = self._destination_like()
+        entries = [
+            make_entry(
+                p.file_list.name,
+                ["13", next(iter(p.groups))] if next(iter(p.groups)) else ["13"],
+                like=like,
+                newline=self._nl(like),
+            )
+            for p in plans
+        ]
+        edits = [self._add_destination_entries(entries)]
+        for plan in plans:
+            edits += self._flag_edits(plan)
+        edits += self._reference_edits(plans)
+        seen: set[int] = set()
+        for plan in plans:
             for edit in (*plan.decorate_edits, *plan.drops):
                 if id(edit.target) not in seen:
                     seen.add(id(edit.target))
