@@ -1241,15 +1241,7 @@ class _Planner:
         if isinstance(split, str):
             return split
         edits = list(split)
-        seen: set[int] = set()
-        for plan in plans:  # the same Models sections (the key of the group), once
-            for edit in (*plan.decorate_edits, *plan.drops):
-                if id(edit.target) not in seen:
-                    seen.add(id(edit.target))
-                    edits.append(edit)
-        for plan in plans:
-            plan.edits = edits
-        return edits
+        return _shared(plans, edits)
 
     def _entries(self, plans: list[ListPlan]) -> list[Edit]:
         """The moves of ``plans``, lists of one folder each that rely on DefaultDestDir,
@@ -1271,15 +1263,7 @@ class _Planner:
         for plan in plans:
             edits += self._flag_edits(plan)
         edits += self._reference_edits(plans)
-        seen: set[int] = set()
-        for plan in plans:
-            for edit in (*plan.decorate_edits, *plan.drops):
-                if id(edit.target) not in seen:
-                    seen.add(id(edit.target))
-                    edits.append(edit)
-        for plan in plans:
-            plan.edits = edits
-        return edits
+        return _shared(plans, edits)
 
     def _list_edits(self, plan: ListPlan) -> list[Edit]:
         fl = plan.file_list
@@ -1538,3 +1522,18 @@ def _with_flags(entry: Entry, flags: str) -> Entry:
     kept = remove_fields(entry, range(keep, len(old)), keep_comment_column=True)
     assert kept is not None  # the first field is kept
     return kept
+
+
+def _shared(plans: Sequence[ListPlan], edits: list[Edit]) -> list[Edit]:
+    """``edits`` (the joint edits of ``plans``) with the plans' Models decorations and
+    dropped sections once each (lists of one group decorate the same Models sections: the
+    key of the group), set on every plan: their findings share one fix."""
+    seen: set[int] = set()
+    for plan in plans:
+        for edit in (*plan.decorate_edits, *plan.drops):
+            if id(edit.target) not in seen:
+                seen.add(id(edit.target))
+                edits.append(edit)
+    for plan in plans:
+        plan.edits = edits
+    return edits
