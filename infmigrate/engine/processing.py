@@ -217,7 +217,18 @@ def _process(
         result.fixed_tree = fixed.fixed
         result.applied = list(fixed.applied)
         result.fix_done = True
-        if fixed.fixed_bytes is None or fixed.fixed_bytes == data:
+        if (
+            fixed.fixed_bytes is None
+            or fixed.fixed_bytes == data
+            # The fixes would tip the not-an-INF test (INF006: removing lines raises the
+            # share of stray text before the first section): a run on the written file
+            # would check nothing and report that one finding, hiding the others, and a
+            # cached run would disagree with a fresh one (issue 18, found by atheris). The
+            # file is left as it is, with its findings.
+            or not_an_inf(fixed.fixed) is not None
+        ):
+            if fixed.fixed_bytes is not None and fixed.fixed_bytes != data:
+                result.applied = []  # (the INF006 case: nothing is applied)
             result.fixed = data
             result.remaining = list(result.diagnostics)
             return result

@@ -79,3 +79,30 @@ def test_explain_and_list_rules(infmigrate: Run, tmp_path: Path) -> None:
         for line in listed.splitlines()
         if line.strip()
     )
+
+
+def test_a_fix_that_would_make_the_file_look_like_no_inf_is_not_made(
+    infmigrate: Run, tmp_path: Path
+) -> None:
+    """Issue 18 (found by atheris: a cached ``--check`` disagreed with a fresh one): 10
+    stray lines before the first section and 12 lines of sections, no [Version]; ISO007's
+    unsafe fix removes a DelFiles line and its list's entry, which would leave 10 stray
+    lines of 20, and INF006 would then say "not an INF" and hide every other finding. The
+    file is left as it is, with its findings, and the cache agrees with a fresh run."""
+    case = tmp_path / "a.inf"
+    shutil.copyfile(NOTINF / "fix_would_tip_the_test.inf", case)
+    before = case.read_bytes()
+    proc = infmigrate("--unsafe-fixes", "--write", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert case.read_bytes() == before
+    assert b"INF006" not in proc.stdout
+    assert b"a.inf:23:1: ISO007 DelFiles deletes list Cx.Old" in proc.stdout
+    assert b"Nothing to fix; 11 problems remain" in proc.stderr
+    fresh = infmigrate("--unsafe-fixes", "--check", "--no-cache", ".", cwd=tmp_path)
+    cached = infmigrate("--unsafe-fixes", "--check", ".", cwd=tmp_path)
+    assert (fresh.returncode, fresh.stdout, fresh.stderr) == (
+        cached.returncode,
+        cached.stdout,
+        cached.stderr,
+    )
+    assert b"11 problems would remain" in fresh.stderr
