@@ -53,3 +53,23 @@ def test_no_collection_pauses_the_collector_and_puts_its_state_back() -> None:
     with pytest.raises(ValueError), no_collection():
         raise ValueError
     assert gc.isenabled()
+
+
+def test_sigint_while_typer_builds_the_command_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18's fault suite: a Ctrl-C in the first moments of a run on a loaded machine
+    landed in typer's ``get_command`` (after the imports) and printed a traceback."""
+    import typer.main
+
+    from infmigrate.cli.app import main
+
+    def interrupted(app: object) -> object:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)  # the handler runs between bytecodes, before this ends
+        raise AssertionError("not interrupted")
+
+    monkeypatch.setattr(typer.main, "get_command", interrupted)
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 130
+    assert signal.getsignal(signal.SIGINT) is before
