@@ -288,15 +288,17 @@ def _lists_inf(n: int, shape: str) -> bytes:
     own DIRID 11 entry, installed on every build (NTamd64: a downlevel branch); ``arch``,
     the lists in the driver store root, their files in the arm and arm64 folders (a
     split by architecture); ``folder``, the lists in the driver store root, their files
-    in the x64 folder (an entry ``Ln = 13,x64`` each)."""
+    in the x64 folder (an entry ``Ln = 13,x64`` each); ``fallback``, no DefaultDestDir
+    (System32 by fallback: an entry ``Ln = 13`` each, ISO012)."""
     names = ",".join(f"L{i}" for i in range(n))
     if shape == "branch":
         dirs = "".join(f"L{i} = 11\r\n" for i in range(n))
         disks = "[SourceDisksFiles]\r\n" + "".join(f"f{i}.dll = 1\r\n" for i in range(n))
         mfg = "%Mfg% = Cx,NTamd64\r\n\r\n[Cx.NTamd64]\r\n%Mfg% = Cx_Inst, ROOT\\CX\r\n"
-    elif shape == "folder":
-        dirs = "DefaultDestDir = 13\r\n"
-        disks = "[SourceDisksFiles]\r\n" + "".join(f"f{i}.dll = 1,x64\r\n" for i in range(n))
+    elif shape in ("folder", "fallback"):
+        dirs = "DefaultDestDir = 13\r\n" if shape == "folder" else "Unused = 13\r\n"
+        sub = ",x64" if shape == "folder" else ""
+        disks = "[SourceDisksFiles]\r\n" + "".join(f"f{i}.dll = 1{sub}\r\n" for i in range(n))
         mfg = "%Mfg% = Cx,NTamd64.10.0...16299\r\n\r\n"
         mfg += "[Cx.NTamd64.10.0...16299]\r\n%Mfg% = Cx_Inst, ROOT\\CX\r\n"
     else:
@@ -321,7 +323,8 @@ def _lists_inf(n: int, shape: str) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("shape", "code"), [("branch", "ISO001"), ("arch", "ISO006"), ("folder", "ISO006")]
+    ("shape", "code"),
+    [("branch", "ISO001"), ("arch", "ISO006"), ("folder", "ISO006"), ("fallback", "ISO012")],
 )
 def test_a_copyfiles_line_of_many_split_lists_has_one_fix(shape: str, code: str) -> None:
     """Issue 18: each list of a CopyFiles line had a split of its own (a downlevel branch,

@@ -1162,14 +1162,15 @@ class _Planner:
                 key = ("arch", split_key(plan), plan.applicability, floor, decorating)
                 joint.setdefault(key, []).append(plan)
                 continue
-            if plan.destination.origin == "default" and len(plan.groups) == 1:
+            if plan.destination.origin in ("default", "fallback") and len(plan.groups) == 1:
                 # (lists relying on DefaultDestDir, each given its own entry at the end of
                 # [DestinationDirs]: one edit there for all, see _entries)
                 decorating = tuple(id(e.target) for e in plan.decorate_edits)
                 floor = plan.floor.build if plan.floor is not None else 0
                 rule = "ISO001" if any(plan is q for q in result.legacy) else "ISO006"
+                origin = plan.destination.origin  # (ISO012 reports the fallback ones)
                 joint.setdefault(
-                    ("entries", rule, plan.applicability, floor, decorating), []
+                    ("entries", rule, origin, plan.applicability, floor, decorating), []
                 ).append(plan)
                 continue
             plan.edits = (

@@ -67,12 +67,20 @@ class FileListWithoutDestination(Fixer):
         # lists them all (a line may name thousands).
         missing: dict[int, tuple[EntryRef, list[str]]] = {}
         out: list[Diagnostic | int] = []
+        # lists given their entries by one edit share its fix (see _driver_store._entries)
+        fixes: dict[int, Fix] = {}
         for plan in ctx.analysis(DriverStorePlans).legacy:
             fl = plan.file_list
             if plan.destination.origin != "fallback" or not fl.references:
                 continue
             movable = plan.movable and bool(plan.edits)
-            fix = self.make_fix(*plan.edits, applicability=plan.applicability) if movable else None
+            fix = None
+            if movable:
+                fix = fixes.get(id(plan.edits))
+                if fix is None:
+                    fix = fixes[id(plan.edits)] = self.make_fix(
+                        *plan.edits, applicability=plan.applicability
+                    )
             at = fl.references[0].entry
             if fix is None and missing_section(fl, plan.blocked):
                 group = missing.get(id(at))
