@@ -82,7 +82,7 @@ from infmigrate.engine.fields import (
     spacing_after_commas,
     with_fields,
 )
-from infmigrate.engine.fixer import Applicability, Edit, FixContext
+from infmigrate.engine.fixer import Applicability, Edit, Fix, FixContext, Fixer
 from infmigrate.engine.floors import Floor
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, ModelsSection, placeholders
@@ -1523,6 +1523,29 @@ def _with_flags(entry: Entry, flags: str) -> Entry:
     kept = remove_fields(entry, range(keep, len(old)), keep_comment_column=True)
     assert kept is not None  # the first field is kept
     return kept
+
+
+class SharedFixes:
+    """A rule's fixes of its plans, one per edit list: the lists that one branch, split or
+    edit moves together (:meth:`DriverStorePlans._joint`) share their edits, so their
+    findings share one fix (a fix each would rewrite the same lines, one applied a round:
+    issue 18)."""
+
+    __slots__ = ("_fixer", "_fixes")
+
+    def __init__(self, fixer: Fixer) -> None:
+        self._fixer = fixer
+        self._fixes: dict[int, Fix] = {}
+
+    def of(self, plan: ListPlan, applicability: Applicability | None = None) -> Fix:
+        """The fix of the plan's edits (``applicability``: the plan's unless given)."""
+        fix = self._fixes.get(id(plan.edits))
+        if fix is None:
+            fix = self._fixes[id(plan.edits)] = self._fixer.make_fix(
+                *plan.edits,
+                applicability=plan.applicability if applicability is None else applicability,
+            )
+        return fix
 
 
 def _shared(plans: Sequence[ListPlan], edits: list[Edit]) -> list[Edit]:

@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import (
-    Diagnostic,
-    Fix,
-    FixAvailability,
-    FixContext,
-    Fixer,
-    LineRef,
-)
+from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer, LineRef
 from infmigrate.engine.syntax.nodes import Line
-from infmigrate.rules.placement._driver_store import DriverStorePlans
+from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
 from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
 from infmigrate.rules.placement._messages import (
     blocked,
@@ -255,7 +248,7 @@ class CopyFilesToSystem32(Fixer):
         # the place and the "through DefaultDestDir" of each destination, by identity
         # (thousands of lists may share one)
         places: dict[int, str] = {}
-        fixes: dict[int, Fix] = {}  # by identity of the plan's edits
+        fixes = SharedFixes(self)
         # Lists whose section does not exist, by the line that names them and their place:
         # one finding a line lists them all (a line may name thousands; consecutive plans
         # mostly share the line and place, looked up once).
@@ -293,14 +286,7 @@ class CopyFilesToSystem32(Fixer):
                 group[1].append(fl.name)
                 last_at, last_where, last_names = at, where, group[1]
                 continue
-            fix = None
-            if plan.edits and not plan.blocked:
-                # lists split together (one downlevel branch, one split by architecture)
-                # share their edits: their findings share one fix
-                fix = fixes.get(id(plan.edits))
-                if fix is None:
-                    fix = self.make_fix(*plan.edits, applicability=plan.applicability)
-                    fixes[id(plan.edits)] = fix
+            fix = fixes.of(plan) if plan.edits and not plan.blocked else None
             what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"
             drops = (
                 "".join(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, Fix, FixAvailability, FixContext, Fixer
-from infmigrate.rules.placement._driver_store import DriverStorePlans
+from infmigrate.engine.fixer import Applicability, Diagnostic, FixAvailability, FixContext, Fixer
+from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
 
 
 @register
@@ -94,9 +94,7 @@ class DriverStoreSubdirMismatch(Fixer):
     infverif = (1100,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        # Lists split by architecture the same way share their edits (one split for a
-        # CopyFiles line naming them all): their findings share one fix.
-        fixes: dict[int, Fix] = {}
+        fixes = SharedFixes(self)
         for plan in ctx.analysis(DriverStorePlans).subdir_mismatch:
             fl = plan.file_list
             dest = plan.destination
@@ -115,11 +113,7 @@ class DriverStoreSubdirMismatch(Fixer):
                     for g in plan.arch_groups
                 )
                 several = True
-            fix = None
-            if plan.edits:
-                fix = fixes.get(id(plan.edits))
-                if fix is None:
-                    fix = fixes[id(plan.edits)] = self.make_fix(*plan.edits)
+            fix = fixes.of(plan, Applicability.SAFE) if plan.edits else None
             yield self.diagnostic(
                 at,
                 f"file list {fl.name} is copied to DIRID 13"

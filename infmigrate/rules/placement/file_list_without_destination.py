@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, Fix, FixAvailability, FixContext, Fixer
 from infmigrate.engine.model.sections import EntryRef
-from infmigrate.rules.placement._driver_store import DriverStorePlans
+from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
 from infmigrate.rules.placement._messages import (
     blocked,
     missing_section,
@@ -67,20 +67,13 @@ class FileListWithoutDestination(Fixer):
         # lists them all (a line may name thousands).
         missing: dict[int, tuple[EntryRef, list[str]]] = {}
         out: list[Diagnostic | int] = []
-        # lists given their entries by one edit share its fix (see _driver_store._entries)
-        fixes: dict[int, Fix] = {}
+        fixes = SharedFixes(self)
         for plan in ctx.analysis(DriverStorePlans).legacy:
             fl = plan.file_list
             if plan.destination.origin != "fallback" or not fl.references:
                 continue
             movable = plan.movable and bool(plan.edits)
-            fix = None
-            if movable:
-                fix = fixes.get(id(plan.edits))
-                if fix is None:
-                    fix = fixes[id(plan.edits)] = self.make_fix(
-                        *plan.edits, applicability=plan.applicability
-                    )
+            fix = fixes.of(plan) if movable else None
             at = fl.references[0].entry
             if fix is None and missing_section(fl, plan.blocked):
                 group = missing.get(id(at))
