@@ -24,11 +24,15 @@ the package's layout, and a DIRID 13 destination must be the folder the file com
   Sections whose lines are the same on every architecture are left shared; a section only
   one layout reaches is rewritten in place. Every copy is reached (no InfVerif 2083).
 
-Lists that split into the same groups (the same architectures, the same folders) are
-split together, in one set of edits (:func:`split_key`): the edits of one list's split
-would rewrite lines another's rewrites too (the CopyFiles line naming them, the copied
-install section, the end of ``[DestinationDirs]``), and the runner applies one fix a round
-to a line (issue 18).
+Lists that split into the same groups of architectures are split together, in one set
+of edits (:func:`split_key`), whatever their folders: the edits of one list's split would
+rewrite lines another's rewrites too (the CopyFiles line naming them, the copied install
+section, the end of ``[DestinationDirs]``), and the runner applies one fix a round to a
+line (issue 18: a CopyFiles line of 12+ lists, each from a folder of its own, never
+converged while lists were grouped by folder too). Each list and its copies get the
+folders of its own files; a shared section copied for a group is named after the group's
+folder when every list of the split has the same one there, else after the group's
+architectures (``Cx_Reg_arm64``).
 
 Every architecture installs the same sections, files, services and registry values as
 before; only the folder in the driver store, and the paths naming it, differ. When that
@@ -138,8 +142,13 @@ class _Split:
         return ""
 
     def copy_name(self, section: LogicalSection, group: int) -> str:
-        """The name wanted for the copy of a (non-install) section for ``group``."""
-        folder = self.groups[group].folder
+        """The name wanted for the copy of a (non-install) section for ``group``: after the
+        group's folder when the lists split together agree on it, else after the group's
+        architectures."""
+        folders = {plan.arch_groups[group].folder for plan in self.plans}
+        if len(folders) > 1:
+            return f"{section.name}_{name_suffix('_'.join(self.groups[group].arches))}"
+        folder = folders.pop()
         return f"{section.name}_{name_suffix(folder) if folder else 'root'}"
 
     def run(self) -> list[Edit] | str:
@@ -161,7 +170,7 @@ class _Split:
         assert fl.section is not None  # @file copies are never split
         list_names = [fl.name] + [
             self.names.claim(f"{fl.name}_{name_suffix(g.folder) if g.folder else 'root'}")
-            for g in self.groups[1:]
+            for g in plan.arch_groups[1:]  # (the list's own folders)
         ]
         for ref in fl.references:
             if "%" in ref.raw_name:
@@ -291,11 +300,11 @@ class _Split:
         from infmigrate.rules.placement._driver_store import _set_values
 
         planner = self.planner
-        values = [["13", g.folder] if g.folder else ["13"] for g in self.groups]
         edits: list[Edit] = []
         added: list[Entry] = []
         for plan, list_names in zip(self.plans, names, strict=True):
             fl = plan.file_list
+            values = [["13", g.folder] if g.folder else ["13"] for g in plan.arch_groups]
             dest_entry = fl.destination.entry if fl.destination.origin == "explicit" else None
             like = dest_entry.entry if dest_entry is not None else planner._destination_like()
             new_entries: list[Entry] = []
@@ -329,9 +338,7 @@ def arch_split(planner: _Planner, plans: Sequence[ListPlan]) -> list[Edit] | str
         return f"the list cannot be split by architecture: {exc}"
 
 
-def split_key(plan: ListPlan) -> tuple[tuple[tuple[str, ...], str], ...]:
-    """What lists split in one set of edits must share: their groups, in order, each with
-    its architectures and its folder (the copies of shared sections are named after it)."""
-    return tuple(
-        (tuple(sorted(a.casefold() for a in g.arches)), g.folder) for g in plan.arch_groups
-    )
+def split_key(plan: ListPlan) -> tuple[tuple[str, ...], ...]:
+    """What lists split in one set of edits must share: their groups of architectures, in
+    order (their folders may differ: each list's copies and entries get its own)."""
+    return tuple(tuple(sorted(a.casefold() for a in g.arches)) for g in plan.arch_groups)
