@@ -24,6 +24,7 @@ from infmigrate.engine.syntax import Entry, Field
 
 __all__ = [
     "insert_fields",
+    "insert_fields_at",
     "new_fields",
     "remove_fields",
     "replace_fields",
@@ -110,13 +111,20 @@ def insert_fields(entry: Entry, after: Collection[int], texts: Sequence[str]) ->
     new fields have the entry's spacing after commas (one blank when it has none to copy),
     and the blanks that stood after the field, before its comma or the comment, move
     after the last new one."""
+    return insert_fields_at(entry, dict.fromkeys(after, texts))
+
+
+def insert_fields_at(entry: Entry, texts: Mapping[int, Sequence[str]]) -> Entry:
+    """:func:`insert_fields` with texts of their own after each index (``texts``: raw
+    texts by the index of the field they follow)."""
     after_comma = spacing_after_commas(entry, " ")
     out: list[Field] = []
     for i, f in enumerate(entry.fields):
-        if i not in after or not texts:
+        new = texts.get(i)
+        if not new:
             out.append(f)
             continue
         out.append(f.with_changes(whitespace_after=""))
-        out += [Field(text, after_comma) for text in texts]
+        out += [Field(text, after_comma) for text in new]
         out[-1] = out[-1].with_changes(whitespace_after=f.whitespace_after)
     return with_fields(entry, out)

@@ -75,7 +75,7 @@ from typing import Any, cast
 from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.edits import append_lines, make_entry, make_section, quote, quote_field
 from infmigrate.engine.fields import (
-    insert_fields,
+    insert_fields_at,
     new_fields,
     remove_fields,
     replace_fields,
@@ -435,6 +435,8 @@ class _Planner:
         self.old_lists: dict[tuple[bool, str], int] = {}
         #: The lists that copy a file name (folded) to a place (DIRID, subdir).
         self._place_lists: dict[tuple[str, int | None, str], list[FileList]] = {}
+        #: The names (folded) given to the lists that splits by folder make.
+        self._split_names: set[str] = set()
 
     @cached_property
     def newline(self) -> str:
@@ -1173,13 +1175,29 @@ class _Planner:
                     ("entries", rule, origin, plan.applicability, floor, decorating), []
                 ).append(plan)
                 continue
+            if len(plan.groups) > 1:
+                # (lists split by folder: their copies named on the CopyFiles lines naming
+                # them, and the entries of those relying on DefaultDestDir, in one edit
+                # each: see _splits)
+                decorating = tuple(id(e.target) for e in plan.decorate_edits)
+                floor = plan.floor.build if plan.floor is not None else 0
+                rule = "ISO001" if any(plan is q for q in result.legacy) else "ISO006"
+                joint.setdefault(
+                    ("splits", rule, plan.applicability, floor, decorating), []
+                ).append(plan)
+                continue
             plan.edits = (
                 self._list_edits(plan)
                 + self._reference_edits([plan])
                 + plan.decorate_edits
                 + plan.drops
             )
-        makers = {"branch": self._branch, "arch": self._arch, "entries": self._entries}
+        makers = {
+            "branch": self._branch,
+            "arch": self._arch,
+            "entries": self._entries,
+            "splits": self._splits,
+        }
         for (kind, *_), plans in joint.items():
             self._joint(plans, makers[str(kind)])
         if branched and all(not p.blocked for p in relying):
@@ -1266,7 +1284,37 @@ class _Planner:
         edits += self._reference_edits(plans)
         return _shared(plans, edits)
 
-    def _list_edits(self, plan: ListPlan) -> list[Edit]:
+    def _splits(self, plans: list[ListPlan]) -> list[Edit]:
+        """The moves of ``plans``, lists whose files come from several folders (one list
+        per folder: :meth:`_split`), in one set of edits: a CopyFiles line naming several
+        of them is rewritten once, with every list's new names, and the entries of those
+        relying on DefaultDestDir are added in one edit (one split each would each rewrite
+        that line and add at the end of ``[DestinationDirs]``, one a round: a CopyFiles
+        line of 12+ such lists never converged, issue 18); the paths naming their files,
+        their Models decorations and dropped sections once."""
+        added: list[Entry] = []
+        inserts: dict[int, tuple[EntryRef, dict[int, list[str]]]] = {}
+        edits: list[Edit] = []
+        for plan in plans:
+            edits += self._list_edits(plan, added, inserts)
+        if added:
+            edits.append(self._add_destination_entries(added))
+        for ref, texts in inserts.values():
+            edits.append(Edit.replace(ref.entry, insert_fields_at(ref.entry, texts)))
+        edits += self._reference_edits(plans)
+        return _shared(plans, edits)
+
+    def _list_edits(
+        self,
+        plan: ListPlan,
+        added: list[Entry] | None = None,
+        inserts: dict[int, tuple[EntryRef, dict[int, list[str]]]] | None = None,
+    ) -> list[Edit]:
+        """The edits that move one list (its ``[DestinationDirs]`` entries, its split by
+        folder, its flags); with ``added`` and ``inserts`` (:meth:`_splits`), the new
+        entries it would add at the end of ``[DestinationDirs]`` and the names its split
+        adds to the CopyFiles lines naming it go there instead, to be made once for
+        several lists."""
         fl = plan.file_list
         groups = plan.groups
         subdirs = list(groups)
@@ -1275,7 +1323,7 @@ class _Planner:
         entry_values = ["13", first] if first else ["13"]
         dest_entry = fl.destination.entry if fl.destination.origin == "explicit" else None
         new_entries: list[Entry] = []
-        names = [fl.name] + [_split_name(fl.name, s) for s in subdirs[1:]]
+        names = [fl.name] + [self._free_name(_split_name(fl.name, s)) for s in subdirs[1:]]
         like = self._destination_like()
         if dest_entry is not None:
             edits.append(
@@ -1289,13 +1337,25 @@ class _Planner:
         if new_entries:
             if dest_entry is not None:
                 edits.append(Edit.insert_after(dest_entry.entry, *new_entries))
+            elif added is not None:
+                added += new_entries
             else:
                 edits.append(self._add_destination_entries(new_entries))
         if len(subdirs) > 1:
-            edits += self._split(plan, names, subdirs)
+            edits += self._split(plan, names, subdirs, inserts)
         else:
             edits += self._flag_edits(plan)
         return edits
+
+    def _free_name(self, wanted: str) -> str:
+        """``wanted``, or ``wanted_2``, ``wanted_3``... when a section of the file or a list
+        an earlier split made has that name (a split made a second ``[X_sub]`` beside an
+        existing one, merging the two)."""
+        name, n = wanted, 2
+        while self.model.section(name) is not None or fold(name) in self._split_names:
+            name, n = f"{wanted}_{n}", n + 1
+        self._split_names.add(fold(name))
+        return name
 
     def _flag_fixes(self, plan: ListPlan) -> dict[int, Entry]:
         """The list's entries whose flags DIRID 13 rejects, without those flags (by id of
@@ -1344,9 +1404,17 @@ class _Planner:
             return Edit.insert_section(None, new)
         return Edit.insert_section(after, new)
 
-    def _split(self, plan: ListPlan, names: list[str], subdirs: list[str]) -> list[Edit]:
+    def _split(
+        self,
+        plan: ListPlan,
+        names: list[str],
+        subdirs: list[str],
+        inserts: dict[int, tuple[EntryRef, dict[int, list[str]]]] | None = None,
+    ) -> list[Edit]:
         """One list per subdir: move the files of the other subdirs to new sections, and
-        name the new lists next to the old one in every CopyFiles that names it."""
+        name the new lists next to the old one in every CopyFiles that names it (with
+        ``inserts``: the names each CopyFiles line gets, by the index they follow, are
+        added there, for :meth:`_splits` to rewrite each line once)."""
         fl = plan.file_list
         section = fl.section
         assert section is not None
@@ -1382,13 +1450,16 @@ class _Planner:
                 )
             )
         edits.append(Edit.insert_section(last, *new_sections))
-        by_entry: dict[int, tuple[EntryRef, list[int]]] = {}
+        new_names = [quote(name) for name in names[1:]]
+        own = inserts is None
+        if inserts is None:
+            inserts = {}
         for reference in fl.references:
-            slot = by_entry.setdefault(id(reference.entry), (reference.entry, []))
-            slot[1].append(reference.index)
-        for ref, indexes in by_entry.values():
-            added = insert_fields(ref.entry, indexes, [quote(name) for name in names[1:]])
-            edits.append(Edit.replace(ref.entry, added))
+            slot = inserts.setdefault(id(reference.entry), (reference.entry, {}))
+            slot[1].setdefault(reference.index, []).extend(new_names)
+        if own:
+            for ref, texts in inserts.values():
+                edits.append(Edit.replace(ref.entry, insert_fields_at(ref.entry, texts)))
         return edits
 
     def _reference_edits(self, plans: Sequence[ListPlan]) -> list[Edit]:
