@@ -90,3 +90,19 @@ def test_a_released_model_lets_go_of_its_entries():
     assert version.first("Signature") is not None
     release_model(m)
     assert version.entries == () and len(version) == 0 and version.first("Signature") is None
+
+
+def test_the_key_index_keeps_the_entries_already_made():
+    m = model("[Version]\nSignature=s\nProvider=p\n[A]\nk=1\n[version]\nClass=c\n")
+    version = m.section("version")
+    # the name is the first block's own string, not a copy
+    assert version.name == "Version" and version.name is version.blocks[0].header.name
+    entries = version.entries
+    assert version.first("Provider") is entries[1]
+    assert version.get("class") == [entries[2]] and version.entries == entries
+    assert all(a is b for a, b in zip(version.entries, entries, strict=True))
+    assert len(version) == 3
+    # and the other way round: entries read after a lookup are the ones the lookup made
+    a = m.section("a")
+    first = a.first("K")
+    assert first is not None and a.entries == (first,) and len(a) == 1

@@ -70,6 +70,29 @@ def test_equality_ignores_positions_but_not_content_or_type() -> None:
     assert Field("a") != Key("a")
 
 
+def test_a_plain_header_is_stored_without_its_empty_fields() -> None:
+    tree = infmigrate.parse(b"[A]\n  [B] ; c\n[C]x\n")
+    plain, indented, trailed = (s.header for s in tree.sections)
+    assert len(plain) == 3 and len(indented) == 5 and len(trailed) == 5
+    assert (plain.name, plain.indent, plain.trailer, plain.newline, plain.line) == (
+        "A",
+        "",
+        "",
+        "\n",
+        1,
+    )
+    assert (indented.indent, indented.trailer, indented.line) == ("  ", " ; c", 2)
+    assert trailed.trailer == "x" and trailed.code == "[C]x\n"
+    # every way of making a header picks the same form: equal headers compare equal
+    assert SectionHeader("A", newline="\n", line=7) == plain
+    assert SectionHeader("A", "", "", "\n") == plain and len(SectionHeader("A", "", "")) == 3
+    assert indented.with_changes(indent="", trailer="") == SectionHeader("B", newline="\n")
+    assert plain.with_changes(trailer=" ; d").code == "[A] ; d\n"
+    assert plain != SectionHeader("A", trailer=" ", newline="\n")
+    assert pickle.loads(pickle.dumps(indented)) == indented
+    assert infmigrate.parse(tree.to_bytes()) == tree
+
+
 def test_inserting_lines_renumbers_everything_after() -> None:
     tree = infmigrate.parse(SAMPLE)
     version = tree.sections[0]

@@ -75,29 +75,34 @@ class EntryRef:
 class LogicalSection:
     """All physical sections of one name, merged in file order.
 
-    Equality is identity (one object per name and model).
+    Equality is identity (one object per name and model). Three slots (issue 18: a model
+    keeps one per section, most of a file of many small sections' model): the name is the
+    first block's, and the entries and their index by key share one slot, both made on
+    first use.
     """
 
-    #: The raw name of the first block, as written between the brackets.
-    name: str
     #: The physical sections (see :attr:`blocks`): the one Section node itself when there
     #: is one (nearly always: a tuple for each section was a tenth of the model's memory
     #: on a file of many small sections), else the tuple of them.
     _blocks: Section | tuple[Section, ...]
-    #: Every entry of every block, in file order (see :attr:`entries`): the one EntryRef
-    #: itself when there is one (a tuple for each one-entry section was a sixth of the
-    #: model's memory on a file of many small sections), else the tuple of them; ``None``
-    #: until the first read (most sections of a file of many small sections are never
-    #: read, and their EntryRefs were most of its model: issue 18).
-    _entries: EntryRef | tuple[EntryRef, ...] | None = ()
     #: The case-insensitive lookup key of this section (:func:`fold` of the name).
-    folded: str = ""
-    #: The entries by folded key: the entry itself when the key is unique in the section
-    #: (most are: no list to allocate), else the list of them in order. Built on the first
-    #: lookup by key (``None`` until then): most sections of a file are only ever walked
-    #: in order, and a dict per section is most of the model's memory on a file of many
-    #: small sections.
-    _by_key: dict[str, EntryRef | list[EntryRef]] | None = None
+    folded: str
+    #: ``None`` until the first read of :attr:`entries` (most sections of a file of many
+    #: small sections are never read, and their EntryRefs were most of its model: issue
+    #: 18); then every entry of every block, in file order: the one EntryRef itself when
+    #: there is one (a tuple for each one-entry section was a sixth of the model's memory
+    #: on a file of many small sections), else the tuple of them; after the first lookup
+    #: by key, a :class:`_Keyed` holding them with the index (most sections of a file are
+    #: only ever walked in order, and a dict per section is most of the model's memory on
+    #: a file of many small sections).
+    _cache: EntryRef | tuple[EntryRef, ...] | _Keyed | None = None
+
+    @property
+    def name(self) -> str:
+        """The raw name of the first block, as written between the brackets."""
+        blocks = self._blocks
+        first = blocks if type(blocks) is not tuple else blocks[0]
+        return first.name  # type: ignore[union-attr]  # (a Section: not a tuple of them)
 
     @property
     def blocks(self) -> tuple[Section, ...]:
@@ -108,10 +113,17 @@ class LogicalSection:
     @property
     def entries(self) -> tuple[EntryRef, ...]:
         """Every entry of every block, in file order (made on the first read)."""
-        entries = self._entries
-        if entries is None:
-            entries = _make_entries(self)
+        entries = self._made()
         return entries if type(entries) is tuple else (entries,)  # type: ignore[return-value]
+
+    def _made(self) -> EntryRef | tuple[EntryRef, ...]:
+        """The section's entries as kept (an EntryRef or a tuple), made on the first read."""
+        cache = self._cache
+        if cache is None:
+            return _make_entries(self)
+        if type(cache) is _Keyed:
+            return cache.entries
+        return cache
 
     def entry_nodes(self) -> Iterator[Entry]:
         """The entry nodes of every block, in file order, without making the section's
@@ -127,11 +139,13 @@ class LogicalSection:
         return self.blocks[0].header.line
 
     def _keys(self) -> dict[str, EntryRef | list[EntryRef]]:
-        by_key = self._by_key
-        if by_key is None:
-            by_key = _index_keys(self.entries)
-            _set_by_key(self, by_key)
-        return by_key
+        cache = self._cache
+        if type(cache) is _Keyed:
+            return cache.by_key
+        entries = self._made()
+        keyed = _Keyed(entries, _index_keys(self.entries))
+        _set_cache(self, keyed)
+        return keyed.by_key
 
     def get(self, key: str) -> list[EntryRef]:
         """The entries whose cooked key equals ``key`` case-insensitively, in order."""
@@ -149,15 +163,27 @@ class LogicalSection:
         return isinstance(key, str) and fold(key) in self._keys()
 
     def __len__(self) -> int:
-        entries = self._entries
-        if entries is None:
-            entries = _make_entries(self)
+        entries = self._made()
         return len(entries) if type(entries) is tuple else 1
 
     def __repr__(self) -> str:
         return (
             f"LogicalSection({self.name!r}, blocks={len(self.blocks)}, entries={len(self.entries)})"
         )
+
+
+@final
+class _Keyed:
+    """A logical section's entries with their index by folded key (see
+    :attr:`LogicalSection._cache`)."""
+
+    __slots__ = ("by_key", "entries")
+
+    def __init__(
+        self, entries: EntryRef | tuple[EntryRef, ...], by_key: dict[str, EntryRef | list[EntryRef]]
+    ) -> None:
+        self.entries = entries
+        self.by_key = by_key
 
 
 def build_sections(tree: InfFile) -> tuple[tuple[LogicalSection, ...], dict[str, LogicalSection]]:
@@ -189,8 +215,7 @@ def build_sections(tree: InfFile) -> tuple[tuple[LogicalSection, ...], dict[str,
 def _merge(blocks: Section | tuple[Section, ...], folded: str) -> LogicalSection:
     """The logical section of ``blocks`` (one Section or a tuple of them; ``folded``:
     their folded name)."""
-    several: tuple[Section, ...] = blocks if type(blocks) is tuple else (blocks,)  # type: ignore[assignment]
-    return _new_logical_section(several[0].name, blocks, folded)
+    return _new_logical_section(blocks, folded)
 
 
 def _make_entries(section: LogicalSection) -> EntryRef | tuple[EntryRef, ...]:
@@ -203,18 +228,17 @@ def _make_entries(section: LogicalSection) -> EntryRef | tuple[EntryRef, ...]:
                 continue
             refs.append(new(line, block, section, line.key, len(refs)))
     entries = tuple(refs) if len(refs) != 1 else refs[0]
-    _set_entries(section, entries)
+    _set_cache(section, entries)
     return entries
 
 
 def release_section(section: LogicalSection) -> None:
     """Drop the section's entries and key index (see ``release_model``)."""
-    _set_entries(section, ())
-    _set_by_key(section, None)
+    _set_cache(section, ())
 
 
 def _index_keys(refs: tuple[EntryRef, ...]) -> dict[str, EntryRef | list[EntryRef]]:
-    """The entries by folded key (see :attr:`LogicalSection._by_key`)."""
+    """The entries by folded key (see :attr:`LogicalSection._cache`)."""
     by_key: dict[str, EntryRef | list[EntryRef]] = {}
     for ref in refs:
         key = ref.key
@@ -243,29 +267,21 @@ _set_block: Callable[[EntryRef, Section], None] = slot_setter(EntryRef, "block")
 _set_section: Callable[[EntryRef, LogicalSection], None] = slot_setter(EntryRef, "section")
 _set_key: Callable[[EntryRef, str | None], None] = slot_setter(EntryRef, "key")
 _set_index: Callable[[EntryRef, int], None] = slot_setter(EntryRef, "index")
-_set_name: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "name")
 _set_blocks: Callable[[LogicalSection, Section | tuple[Section, ...]], None] = slot_setter(
     LogicalSection, "_blocks"
 )
-_set_entries: Callable[[LogicalSection, EntryRef | tuple[EntryRef, ...] | None], None] = (
-    slot_setter(LogicalSection, "_entries")
-)
 _set_folded: Callable[[LogicalSection, str], None] = slot_setter(LogicalSection, "folded")
-_set_by_key: Callable[[LogicalSection, dict[str, EntryRef | list[EntryRef]] | None], None] = (
-    slot_setter(LogicalSection, "_by_key")
+_set_cache: Callable[[LogicalSection, EntryRef | tuple[EntryRef, ...] | _Keyed | None], None] = (
+    slot_setter(LogicalSection, "_cache")
 )
 
 
-def _new_logical_section(
-    name: str, blocks: Section | tuple[Section, ...], folded: str
-) -> LogicalSection:
-    """``LogicalSection(name, blocks, None, folded)`` (entries made on the first read)."""
+def _new_logical_section(blocks: Section | tuple[Section, ...], folded: str) -> LogicalSection:
+    """``LogicalSection(blocks, folded)`` (entries made on the first read)."""
     section: LogicalSection = _object_new(LogicalSection)
-    _set_name(section, name)
     _set_blocks(section, blocks)
-    _set_entries(section, None)
     _set_folded(section, folded)
-    _set_by_key(section, None)
+    _set_cache(section, None)
     return section
 
 

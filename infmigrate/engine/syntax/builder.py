@@ -258,7 +258,7 @@ def build_line(
         # A plain ``[name]`` header: as cheap to build as to look up, and not memoized:
         # section names seldom repeat, and the memo would keep each one's line text
         # (on a file of many small sections, a sixth of the memory of the parse).
-        return _new(SectionHeader, (text[1:-1], "", "", newline, line))
+        return _new(SectionHeader, (text[1:-1], newline, line))  # (its compact form)
     if state is None:
         state = ParseState()
     kind, args = (len(text) >= LONG_TEXT and _build_long(text)) or _build(text, state.shared)
@@ -317,7 +317,10 @@ def _build(text: str, shared: dict[Any, Any] | None = None) -> Prototype:
         return TRIVIA, (text[o[ia] : o[ib]], text[o[ca] : o[cb]])
     if kind == "header":
         _, (ia, ib), (na, nb), (ta, tb) = plan
-        return HEADER, (text[o[na] : o[nb]], text[o[ia] : o[ib]], text[o[ta] : o[tb]])
+        indent, trailer = text[o[ia] : o[ib]], text[o[ta] : o[tb]]
+        if not indent and not trailer:  # SectionHeader's compact form
+            return HEADER, (text[o[na] : o[nb]],)
+        return HEADER, (text[o[na] : o[nb]], indent, trailer)
     if kind == "broken":
         return ERROR, (text, MESSAGE_MISSING_BRACKET, o[plan[1]] + 1)
     return ERROR, (text, MESSAGE_UNPARSABLE, 1)
