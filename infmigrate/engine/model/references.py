@@ -961,15 +961,15 @@ class _Builder:
                 set_installs(acc.line, line_installs)
                 if acc.copy_line is not None:
                     set_installs(acc.copy_line, line_installs)
-                # (_plain, inlined: a line may name hundreds of thousands of lists; the
-                # line's references of kind file_list are those of acc.line)
-                # The line keeps the references of its fields but the plain names of
-                # lists named once (made when read, see plain_reference), in field order
-                # but for those of lists named again (added then).
+                # The line has the references of its fields but the plain names of lists
+                # named once (made when read, see plain_reference), in field order but
+                # for those of such lists named again (added then). Which are kept:
+                # _plain, inlined (a line may name hundreds of thousands of lists; the
+                # line's references of kind file_list are those of acc.line).
                 file_line = acc.line
                 line_refs = acc.refs
                 if any(a.index > b.index for a, b in pairwise(line_refs)):
-                    line_refs.sort(key=_INDEX)
+                    line_refs.sort(key=_field_index)
                 kept = {
                     r.index: r
                     for r in line_refs
@@ -1231,7 +1231,7 @@ _set_list_info: Callable[[FileList, ListInfo], None] = slot_setter(FileList, "_i
 _NO_INFO: Any = None
 
 
-def _INDEX(ref: Reference) -> int:  # (a sort key)
+def _field_index(ref: Reference) -> int:
     return ref.index
 
 
