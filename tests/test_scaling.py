@@ -260,6 +260,35 @@ def test_a_long_delfiles_line_has_one_fix() -> None:
     assert "DelFiles" not in fixed.code
 
 
+def test_default_dest_dir_blockers_of_missing_lists_are_read_on_their_line() -> None:
+    """ISO001's DefaultDestDir finding: the lists that do not exist are marked on the line
+    naming them instead of collected by name (issue 18: the set of names cost 6 times a
+    long line); a field written otherwise than the list's name (padded, a no-break space,
+    a stampinf variable), a line no install reaches and a name differing in case still
+    read as before (the text is the one of the name-set code, 5f308e4)."""
+    from infmigrate.engine.runner import check
+    from infmigrate.engine.syntax import parse
+
+    text = (
+        _HEAD.replace("DriverVer", "PnpLockdown = 1\r\nDriverVer")
+        + '[DefaultInstall.NTamd64]\r\nCopyFiles = A, , " B ", C$X$, D\xa0, b\r\n'
+        "CopyFiles = E\r\n\r\n[Other]\r\nCopyFiles = A, Z, b, D, e\r\n"
+    )
+    (found,) = [d for d in check(parse(text.encode("latin-1")), all_rules()) if d.line == 10]
+    assert found.message == (
+        "DefaultDestDir is DIRID 12 (System32\\drivers), not the driver store (DIRID 13); "
+        "it cannot move yet: A: section [A] does not exist;  B : section [ B ] does not "
+        "exist; C$X$: section [C$X$] does not exist; D\xa0: section [D\xa0] does not exist; "
+        "b: section [b] does not exist; E: section [E] does not exist; "
+        "DefaultInstall.NTamd64 line 13 names a list through a string or a stampinf "
+        "variable that does not resolve; CopyFiles [D] (DefaultInstall.NTamd64 line 13) "
+        "relies on it and is in a section no install of this INF reaches; CopyFiles [Z] "
+        "(Other line 17) relies on it and is in a section no install of this INF reaches; "
+        "CopyFiles [D] (Other line 17) relies on it and is in a section no install of this "
+        "INF reaches"
+    )
+
+
 def test_the_light_plan_of_a_missing_list_sets_every_field() -> None:
     # A plan made without its containers (a line naming thousands of missing lists) must
     # still answer every field a rule or the planner reads.

@@ -260,3 +260,34 @@ def test_plain_names_of_missing_lists_are_made_when_read() -> None:
     assert (ref.index, ref.name, ref.external) == (5, "gone2", True)
     assert [r.index for r in m.file_list("Gone").references] == [0, 6]
     assert repr(gone2) == "FileList(CopyFiles, 'gone2', file=None, found=False, files=0)"
+
+
+def test_references_without_plain_fields() -> None:
+    # References.without_plain: the plain fields of a file-list line (names of lists the
+    # file lacks) left out, but on the lines the caller asks for, in walk order.
+    m = model(
+        "[Version]\nSignature=$Windows NT$\n"
+        "[DefaultInstall.NTamd64]\nCopyFiles = Gone, %Lst%, Here, , @a.sys, gone2, Gone\n"
+        "DelFiles = Old\nAddReg = Reg\n"
+        "[Here]\nh.sys\n[Reg]\nHKR,,V,,1\n[Strings]\nLst = Listed\n"
+    )
+    every = [(r.directive, r.index) for r in m.references]
+    assert every == [
+        *[("CopyFiles", i) for i in (0, 1, 2, 4, 5, 6)],
+        ("DelFiles", 0),
+        ("AddReg", 0),
+    ]
+    # gone2 (named once, no section, no %strkey%) and Old are plain; Gone is named twice
+    assert [(r.directive, r.index) for r in m.references.without_plain()] == [
+        *[("CopyFiles", i) for i in (0, 1, 2, 4, 6)],
+        ("AddReg", 0),
+    ]
+    kept = m.references.without_plain(lambda line: line.entry.key == "DelFiles")
+    assert [(r.directive, r.index) for r in kept] == [
+        *[("CopyFiles", i) for i in (0, 1, 2, 4, 6)],
+        ("DelFiles", 0),
+        ("AddReg", 0),
+    ]
+    assert [r.name for r in m.references.without_plain(lambda line: True)] == [
+        r.name for r in m.references
+    ]

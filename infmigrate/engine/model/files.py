@@ -105,6 +105,11 @@ class DestinationDirs:
             if origin == "default" and self.default is None:
                 self.default = dest
 
+    @property
+    def has_explicit(self) -> bool:
+        """Whether any list has an entry of its own (not only DefaultDestDir)."""
+        return any(dest.origin == "explicit" for dest in self._by_name.values())
+
     def explicit(self, name: str) -> Destination | None:
         """The list's own entry, or ``None``."""
         return self.explicit_folded(fold(name))
@@ -354,6 +359,14 @@ class FileList:
         return self._info.kind
 
     @property
+    def info(self) -> ListInfo:
+        """What it holds besides its references: lists without files, ``.security``
+        section or destination entry of their own share one (see :class:`ListInfo`), so
+        a reader of many lists can take the kind and destination of consecutive lists
+        sharing it once."""
+        return self._info
+
+    @property
     def name(self) -> str:
         """The list name as referenced, expanded; for ``@file`` the file name."""
         info = self._info
@@ -425,6 +438,29 @@ class FileList:
         if type(references) is RefLine:
             return (plain_reference(references, self._index),)
         return (references,)  # type: ignore[return-value]
+
+    @property
+    def entry(self) -> EntryRef:
+        """The directive entry of its first reference (read without making the reference
+        of a plain name, see :attr:`plain`)."""
+        references = self._references
+        if type(references) is tuple:
+            return references[0].entry
+        return references.entry  # type: ignore[union-attr]  # a Reference or a RefLine
+
+    @property
+    def plain(self) -> bool:
+        """Whether it is a list the file lacks, named once by a plain name on a
+        CopyFiles/DelFiles/RenFiles line (no files, no ``.security`` section, no section:
+        a line may name hundreds of thousands of them, and a rule can tell them apart
+        without reading their fields one by one)."""
+        return type(self._references) is RefLine
+
+    @property
+    def plain_index(self) -> int:
+        """For a :attr:`plain` list: the field of its name on its line (:attr:`entry`);
+        -1 otherwise."""
+        return self._index
 
     @property
     def has_security(self) -> bool:

@@ -10,7 +10,7 @@ value classes sit below all four, so that imports in the model go one way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias, overload
 
@@ -207,6 +207,30 @@ class References(Sequence[Reference]):
                         if ref is None
                         else ref
                     )
+
+    def without_plain(self, unless: Callable[[RefLine], bool] | None = None) -> Iterator[Reference]:
+        """The references in walk order, but the plain fields of file-list lines (see
+        :func:`plain_reference`: names of lists the file lacks, no ``%strkey%``) left
+        out, except on the lines for which ``unless`` is true. For a reader that skips
+        such references anyway (missing targets, or a directive it does not read), at
+        the cost of a look at their line, not of a reference each (a line may name
+        hundreds of thousands)."""
+        for item in self._items:
+            if type(item) is Reference:
+                yield item
+                continue
+            line, kept = item  # type: ignore[misc]
+            if unless is not None and unless(line):
+                for index, value in enumerate(line.entry.entry.cooked_values):
+                    if value:
+                        ref = kept.get(index)
+                        yield (
+                            _new_reference(line, index, value, value, None, True)
+                            if ref is None
+                            else ref
+                        )
+            else:
+                yield from kept.values()
 
     def __len__(self) -> int:
         return self._len

@@ -40,8 +40,9 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 from types import MappingProxyType
-from typing import Generic, TypedDict, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from infmigrate.engine.model.contexts import (
     CLASS,
@@ -79,6 +80,7 @@ from infmigrate.engine.model.reach import (
     References,
     RefKind,
     RefLine,
+    plain_reference,
 )
 from infmigrate.engine.model.registry import RegKind, RegLine, RegSection, parse_reg_line
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
@@ -410,7 +412,7 @@ class _Builder:
         #: name hundreds of thousands of lists, and a tuple for each key was a third of
         #: what building their model took): the one reference naming it, or the
         #: accumulator of the several that do.
-        self.lists: dict[str, Reference | _ListAcc] = {}
+        self.lists: dict[str, Reference | _ListAcc | FileList] = {}
         #: The accumulator of each reference (by id) to a list that several name.
         self.shared: dict[int, _ListAcc] = {}
         self.services: dict[int, _Acc[_ServiceArgs]] = {}
@@ -821,10 +823,11 @@ class _Builder:
         mark = self.mark
         external: bool | None = None
         new_reference = _new_reference
+        new_file_list = _new_file_list
         for index, value in enumerate(ref.values):
             if not value:
                 continue
-            if value.startswith("@"):
+            if value[0] == "@":  # (value.startswith("@"), without the call)
                 name = value[1:].strip()
                 key = letter + "@" + fold(name)
                 copy_line = line.copy_line
@@ -832,7 +835,10 @@ class _Builder:
                     copy_line = line.copy_line = _new_ref_line(ref, "copy_file", ctx, (), False)
                 r = new_reference(copy_line, index, name, name, None)
             else:
-                name, uniform = expand(value) if "%" in value else (value, True)
+                if "%" in value:
+                    name, uniform = expand(value)
+                else:
+                    name, uniform = value, True
                 folded = fold(name)
                 key = letter + folded
                 target = get_section(folded)
@@ -841,6 +847,15 @@ class _Builder:
                         external = ref.section.first("Include") is not None
                         if external:
                             _set_line_external(ref_line, True)
+                    if name is value and uniform:
+                        found = lists.get(key)
+                        if found is None:
+                            # A plain name of a list the file lacks, named for the first
+                            # time: no Reference (plain_reference makes it when asked);
+                            # the list itself stands for it, its info set when the graph
+                            # is frozen (a line may name hundreds of thousands).
+                            lists[key] = new_file_list(ref_line, _NO_INFO, index)
+                            continue
                 else:
                     mark(target, ctx, "file-list")
                 r = new_reference(ref_line, index, value, name, target, uniform)
@@ -848,6 +863,15 @@ class _Builder:
             found = lists.get(key)
             if found is None:
                 lists[key] = r
+            elif isinstance(found, FileList):  # a second reference names a plain list
+                plain_line = found.references[0].line
+                first = plain_reference(plain_line, found._index)
+                first_refs = self.refs[(id(plain_line.entry), -1, plain_line.context)]
+                assert isinstance(first_refs, _LineRefs)
+                first_refs.refs.append(first)  # (out of field order: sorted when frozen)
+                acc = lists[key] = _ListAcc(kind, first, first_refs.installs)
+                acc.add(r, install)
+                shared[id(first)] = shared[id(r)] = acc
             elif isinstance(found, _ListAcc):
                 found.add(r, install)
                 shared[id(r)] = found
@@ -937,15 +961,36 @@ class _Builder:
                 set_installs(acc.line, line_installs)
                 if acc.copy_line is not None:
                     set_installs(acc.copy_line, line_installs)
-                kept = {r.index: r for r in acc.refs if not _plain(r) or id(r) in shared}
+                # The line has the references of its fields but the plain names of lists
+                # named once (made when read, see plain_reference), in field order but
+                # for those of such lists named again (added then). Which are kept:
+                # _plain, inlined (a line may name hundreds of thousands of lists; the
+                # line's references of kind file_list are those of acc.line).
+                file_line = acc.line
                 line_refs = acc.refs
-                count += len(line_refs)
-                if len(kept) == len(line_refs):
+                if any(a.index > b.index for a, b in pairwise(line_refs)):
+                    line_refs.sort(key=_field_index)
+                kept = {
+                    r.index: r
+                    for r in line_refs
+                    if r.target is not None
+                    or r.raw_name is not r.name
+                    or not r.uniform
+                    or r._line is not file_line
+                    or id(r) in shared
+                }
+                fields = sum(1 for value in file_line.entry.values if value)
+                count += fields
+                if len(kept) == fields:
                     items += line_refs
                     references += line_refs
                 else:
                     items.append((acc.line, kept))
                     references += kept.values()
+                # The plain references are no longer needed here: each is dropped once
+                # its list is made, below (issue 18: a line naming hundreds of thousands
+                # of lists kept them all while their lists were made).
+                acc.refs = []
                 continue
             a = acc.args
             entry, kind, context, external = a["entry"], a["kind"], a["context"], a["external"]
@@ -1002,7 +1047,39 @@ class _Builder:
         # The info of the lists named once, without files, .security section or own
         # destination entry (most of those of a line naming thousands): one per kind.
         shared_infos: dict[tuple[ListKind, int], ListInfo] = {}
-        for key, found in self.lists.items():
+        # Whether a list may have a [DestinationDirs] entry of its own (looked up by its
+        # folded name only then) and a .security section (then every list takes the
+        # general path below).
+        own_entries = self.destinations.has_explicit
+        # The lists are taken out of the builder's index as they are made, last first
+        # (then put back in order): each name's key and reference are dropped once its
+        # list is made, instead of all of them living beside all the lists (issue 18: a
+        # line naming hundreds of thousands of lists peaked here).
+        lists = self.lists
+        while lists:
+            key, found = lists.popitem()
+            if isinstance(found, FileList):
+                # A plain name of a list the file lacks, named once (see file_lists): its
+                # info, as the general path below makes it for such a list.
+                kind = _LETTER_KIND[key[0]]
+                own = explicit(key[1:]) if own_entries else None
+                destination = default if own is None else own
+                security = self.security(found.entry.values[found._index]) if securities else None
+                if security is not None:
+                    file_lists.append(
+                        new_file_list(
+                            plain_reference(found.references[0].line, found._index),
+                            ListInfo(kind, destination, security, ()),
+                        )
+                    )
+                    continue
+                info_key = (kind, id(destination))
+                found_info = shared_infos.get(info_key)
+                if found_info is None:
+                    found_info = shared_infos[info_key] = ListInfo(kind, destination, None, ())
+                _set_list_info(found, found_info)
+                file_lists.append(found)
+                continue
             kind, folded = _LETTER_KIND[key[0]], key[1:]
             if isinstance(found, Reference):
                 name, section = found.name, found.target
@@ -1043,6 +1120,8 @@ class _Builder:
                     file_lists.append(new_file_list(list_refs.line, info, list_refs.index))
                     continue
             file_lists.append(new_file_list(list_refs, info))
+        self.lists = {}  # (its emptied table)
+        file_lists.reverse()
         services = tuple(
             ServiceInstall(**acc.args, installs=acc.frozen_installs())
             for acc in self.services.values()
@@ -1146,6 +1225,15 @@ _set_line_installs: Callable[[RefLine, tuple[InstallSection, ...]], None] = slot
 )
 _set_line_external: Callable[[RefLine, bool], None] = slot_setter(RefLine, "external")
 _new_file_list = fast_constructor(FileList)
+#: Sets the info of a plain list (made by the walk, before its info is known).
+_set_list_info: Callable[[FileList, ListInfo], None] = slot_setter(FileList, "_info")
+#: The info of a plain list until the graph is frozen (never read).
+_NO_INFO: Any = None
+
+
+def _field_index(ref: Reference) -> int:
+    return ref.index
+
 
 #: The first letter of each kind of list (the keys of ``_Builder.lists``), and back.
 _KIND_LETTER: dict[ListKind, str] = {kind: kind.value[0] for kind in ListKind}

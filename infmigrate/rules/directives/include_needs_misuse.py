@@ -75,7 +75,9 @@ class IncludeNeedsMisuse(Fixer):
                 )
                 yield self.diagnostic(inc.entry, text)
         seen: set[tuple[int, int]] = set()
-        for ref in model.references:
+        # (a plain field of a file-list line is a missing target, external when its line
+        # is: only those lines' are read)
+        for ref in model.references.without_plain(lambda line: line.external):
             # only Needs and missing targets an Include may bring are checked below (what
             # decides it is the same in every context a field is reached in)
             if ref.kind != "needs" and (ref.target is not None or not ref.external):

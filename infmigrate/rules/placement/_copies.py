@@ -14,18 +14,20 @@ from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.fixer import FixContext
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.dirids import describe
-from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListKind
+from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListInfo, ListKind
 from infmigrate.engine.model.paths import split_root
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, LogicalSection, fold
 from infmigrate.rules.placement._messages import place
 
 __all__ = [
+    "ContentLists",
     "CopiedFile",
     "CopiedFiles",
     "ReachingInstalls",
     "be",
     "copy_lists",
+    "copy_lists_with_content",
     "dest_name",
     "dest_place",
     "destination_groups",
@@ -82,6 +84,35 @@ def copy_lists(model: InfModel) -> list[FileList]:
     return [fl for fl in model.file_lists if fl.kind is copy]
 
 
+def copy_lists_with_content(model: InfModel) -> list[FileList]:
+    """The CopyFiles lists (and ``@file`` copies) the file reaches that have files or a
+    ``.security`` section, in order: those of :func:`copy_lists` a reader of files or
+    security sections looks at. The lists without either mostly share one
+    :class:`~.files.ListInfo` (a line may name hundreds of thousands of lists the file
+    lacks): a run of them is passed over on its info."""
+    copy = ListKind.COPY
+    out: list[FileList] = []
+    empty: ListInfo | None = None  # the info of the last list left out
+    for fl in model.file_lists:
+        info = fl.info
+        if info is empty:
+            continue
+        if info.kind is copy and (info.files or info.security is not None):
+            out.append(fl)
+        else:
+            empty = info
+    return out
+
+
+class ContentLists(Analysis[list[FileList]]):
+    """:func:`copy_lists_with_content` of the round's model, made once for the rules that
+    read it."""
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> list[FileList]:
+        return copy_lists_with_content(ctx.model)
+
+
 class ReachingInstalls(Analysis[dict[str, dict[int, InstallSection]]]):
     """The install sections (roots) that reach each section, by its folded name (and the
     installs by identity): see :func:`installs_of`."""
@@ -94,7 +125,7 @@ class ReachingInstalls(Analysis[dict[str, dict[int, InstallSection]]]):
                 table.setdefault(install.section.folded, {})[id(install)] = install
             for suffix in install.suffixes.values():
                 table.setdefault(suffix.folded, {})[id(install)] = install
-        for ref in ctx.model.references:
+        for ref in ctx.model.references.without_plain():  # (plain: no target)
             if ref.target is not None:
                 slot = table.setdefault(ref.target.folded, {})
                 for install in ref.installs:
@@ -156,10 +187,12 @@ class CopiedFiles(Analysis[dict[PlaceKey, list[CopiedFile]]]):
     """Every file the reached CopyFiles lists copy, keyed by :func:`place_key` of where it
     ends up (``10,System32`` folded to 11)."""
 
+    requires = (ContentLists,)
+
     @classmethod
     def compute(cls, ctx: FixContext) -> dict[PlaceKey, list[CopiedFile]]:
         table: dict[PlaceKey, list[CopiedFile]] = {}
-        for fl in copy_lists(ctx.model):
+        for fl in ctx.analysis(ContentLists):
             if not fl.files:
                 continue
             dirid, subdir = dest_place(fl.destination)
@@ -189,14 +222,26 @@ def destination_groups(
     destination, the lists); lists that fall back to DIRID_DEFAULT (no entry) are left out."""
     wanted = set(kinds)
     groups: dict[int, tuple[EntryRef, Destination, list[FileList]]] = {}
+    # Consecutive lists sharing their info share kind and destination: looked at once (a
+    # line may name hundreds of thousands of lists).
+    last: ListInfo | None = None
+    into: list[FileList] | None = None
     for fl in model.file_lists:
-        dest = fl.destination
-        if fl.kind not in wanted or dest.entry is None:
+        info = fl.info
+        if info is last:
+            if into is not None:
+                into.append(fl)
+            continue
+        last = info
+        dest = info.destination
+        if info.kind not in wanted or dest.entry is None:
+            into = None
             continue
         group = groups.get(id(dest.entry))
         if group is None:
             group = groups[id(dest.entry)] = (dest.entry, dest, [])
-        group[2].append(fl)
+        into = group[2]
+        into.append(fl)
     return sorted(groups.values(), key=lambda g: g[0].line)
 
 

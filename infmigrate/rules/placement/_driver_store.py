@@ -69,6 +69,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -86,7 +87,7 @@ from infmigrate.engine.fixer import Applicability, Edit, Fix, FixContext, Fixer
 from infmigrate.engine.floors import Floor
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ARCH_PLACEHOLDER, ModelsSection, placeholders
-from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListKind
+from infmigrate.engine.model.files import Destination, FileCopy, FileList, ListInfo, ListKind
 from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.paths import PathRef, find_paths
 from infmigrate.engine.model.ranges import BuildRange
@@ -340,13 +341,12 @@ class _MissingSection(Sequence[str]):
         return [f"section [{self._name}] does not exist"][index]
 
 
-class _PlanWithoutFiles:
-    """A :class:`ListPlan` of a list without files (:func:`_plan_without_files`): its list
-    and its one reason; every other field is the class's own, empty and read-only. A line
-    may name hundreds of thousands of lists that do not exist, and a full plan for each
-    (16 slots) cost twice that line's size in the plans (issue 18)."""
+class _LightPlan:
+    """What the light plans (:class:`_PlanWithoutFiles`, :class:`MissingPlan`) share:
+    every field of a :class:`ListPlan` but the list and its reasons is the class's own,
+    empty and read-only."""
 
-    __slots__ = ("blocked", "file_list")
+    __slots__ = ()
 
     # the empty containers and values of a plan that nothing changes after planning (an
     # assignment to one fails: the class has no slot for it)
@@ -360,18 +360,47 @@ class _PlanWithoutFiles:
     groups = ListPlan.groups
     reason = ListPlan.reason
 
+
+class _PlanWithoutFiles(_LightPlan):
+    """A :class:`ListPlan` of a list without files (:func:`_plan_without_files`): its list
+    and its one reason; every other field is the class's own, empty and read-only. A line
+    may name hundreds of thousands of lists that do not exist, and a full plan for each
+    (16 slots) cost twice that line's size in the plans (issue 18)."""
+
+    __slots__ = ("blocked", "file_list")
+
     def __init__(self, fl: FileList, blocked: Sequence[str]) -> None:
         self.file_list = fl
         self.blocked = blocked
+
+
+class MissingPlan(_LightPlan):
+    """The plan of a :attr:`~.files.FileList.plain` list (one the file lacks, named once by
+    a plain name) without a ``[DestinationDirs]`` entry of its own: one slot, its list;
+    its one reason, ``section [<name>] does not exist``, is made when read. A line may
+    name hundreds of thousands of them: the rules tell these plans apart by their type
+    and handle them without reading their fields one by one (issue 18)."""
+
+    __slots__ = ("file_list",)
+
+    def __init__(self, fl: FileList) -> None:
+        self.file_list = fl
+
+    @property
+    def blocked(self) -> Sequence[str]:
+        return _MissingSection(self.file_list.name)
 
 
 def _plan_without_files(fl: FileList) -> ListPlan:
     """The plan of a list without files and without a ``[DestinationDirs]`` entry or a
     ``.security`` section of its own: blocked because its section is missing (or empty),
     nothing else applies. A line may name hundreds of thousands of lists that do not exist:
-    such a plan is one small object (a :class:`_PlanWithoutFiles`, read as a
+    such a plan is one small object (a :class:`MissingPlan` for a
+    :attr:`~.files.FileList.plain` list, else a :class:`_PlanWithoutFiles`, read as a
     :class:`ListPlan`) and its one reason, made when read (nothing changes a blocked plan
     after planning)."""
+    if fl.plain:
+        return cast(ListPlan, MissingPlan(fl))
     blocked = _NO_FILES if fl.section is not None else _MissingSection(fl.name)
     plan: Any = _PlanWithoutFiles(fl, blocked)
     return cast(ListPlan, plan)
@@ -395,6 +424,15 @@ class Plans:
     #: DefaultDestDir (11/12) serves only lists of a branch kept for older Windows: right
     #: as it is, not reported.
     default_old_only: bool = False
+
+    @cached_property
+    def legacy_full(self) -> list[ListPlan]:
+        """The plans of :attr:`legacy` but its :class:`MissingPlan` ones (lists named once
+        by a plain name that do not exist: no files, no paths naming them, blocked), for
+        the rules that have nothing to say of those (a line may name hundreds of
+        thousands); built on first use."""
+        missing: Any = MissingPlan  # (plans are read as ListPlans)
+        return [p for p in self.legacy if type(p) is not missing]
 
     @cached_property
     def by_list(self) -> dict[int, ListPlan]:
@@ -652,7 +690,21 @@ class _Planner:
     def run(self) -> Plans:
         result = Plans()
         legacy = result.legacy
+        missing: Any = MissingPlan  # (read as a ListPlan)
+        # Whether a plain list of the last info (kind and destination, shared by the lists
+        # without files, .security section or entry of their own) gets a MissingPlan
+        last_info: ListInfo | None = None
+        light = False
         for fl in self.copy_lists:
+            info = fl.info
+            if info is not last_info:
+                last_info = info
+                light = info.destination.dirid in LEGACY and info.destination.origin != "explicit"
+            if light and fl.plain:
+                # (what _plan and _build_case come to for such a list: a line may name
+                # hundreds of thousands)
+                legacy.append(missing(fl))
+                continue
             dest = fl.destination
             if dest.dirid in LEGACY:
                 plan = self._plan(fl)
@@ -1008,19 +1060,48 @@ class _Planner:
         names: set[str] = set()
         files: set[str] = set()
         folded_names: set[str] | None = None
+        # The lists of MissingPlans (plain names of lists the file lacks) are not in
+        # ``names`` (a line may name hundreds of thousands: the set cost 6 times the
+        # line): their fields are marked on their line instead, and their names added
+        # only if a name must be looked up (``all_names``).
+        marked: dict[int, bytearray] = {}
+        all_names = False
 
         def relies(name: str, folded: str) -> bool:
             """Whether a list named ``name`` (``folded``) relies on it."""
-            nonlocal folded_names
+            nonlocal folded_names, all_names
             if name in names:  # (the common case: the name as the model has it)
                 return True
+            if marked and not all_names:
+                names.update(p.file_list.name for p in relying if type(p) is missing)
+                all_names = True
+                if name in names:
+                    return True
             if folded_names is None:
                 folded_names = {fold(n) for n in names}
             return folded in folded_names
 
         out = _Reasons()
+        missing: Any = MissingPlan  # (plans are read as ListPlans)
+        last_entry: EntryRef | None = None
+        last_marks = bytearray()
         for p in relying:
             fl = p.file_list
+            if type(p) is missing:
+                # (the case below, for the lists a line may name hundreds of thousands of)
+                entry = fl.entry
+                if entry is not last_entry:
+                    last_entry = entry
+                    found = marked.get(id(entry))
+                    if found is None:
+                        found = marked[id(entry)] = bytearray(len(entry.values))
+                    last_marks = found
+                last_marks[fl.plain_index] = 1
+                if len(out.shown) < SHOWN_BLOCKERS:
+                    out.add_unique(p)
+                else:
+                    out.count += 1
+                continue
             if fl.file is not None:
                 files.add(fold(fl.file))
             else:
@@ -1051,8 +1132,23 @@ class _Planner:
         for line in self.directive_lines:
             copy = line.kind is ListKind.COPY
             where = ""
+            # the fields of the line's MissingPlans that rely on it, and the line's values
+            # (each field is the next value that is not blank)
+            marks = marked.get(id(line.ref)) if copy else None
+            values = line.ref.values
+            at = 0
             for d in line.fields:
+                if marks is not None:
+                    value = values[at]
+                    while value is not d and not value.strip():  # (a blank: no field)
+                        at += 1
+                        value = values[at]
+                    at += 1
+                    if marks[at - 1] and d == value:
+                        continue  # its MissingPlan relies on it: relies(d, ...)
                 if isinstance(d, str):  # a list name as written (the common case)
+                    if copy and d in names:
+                        continue  # (relies, without folding the name)
                     folded = fold(d)
                     if (copy and relies(d, folded)) or explicit(folded) is not None:
                         continue
@@ -1098,7 +1194,7 @@ class _Planner:
         }
         dd = self.model.destination_dirs
         default = dd.default
-        relying = [p for p in result.legacy if p.destination.origin == "default"]
+        relying = [p for p in result.legacy if p.file_list.destination.origin == "default"]
         default_legacy = default is not None and default.dirid in LEGACY
         blockers = self._default_blockers(relying) if default_legacy else _Reasons()
         if default_legacy and not relying:
@@ -1135,8 +1231,9 @@ class _Planner:
         elif default_legacy:
             result.default_blocked = blockers.text()
             branched = bool(relying) and all(p.build_case == "branch" for p in relying)
-        for plan in result.legacy + result.subdir_mismatch:
-            if not plan.movable:
+        missing: Any = MissingPlan  # (plans are read as ListPlans)
+        for plan in chain(result.legacy, result.subdir_mismatch):  # (no copy of them)
+            if type(plan) is missing or not plan.movable:  # (a MissingPlan never is)
                 continue
             if plan.destination.origin == "default" and default_legacy and everyone_moves:
                 plan.edits = list(result.default_edits)

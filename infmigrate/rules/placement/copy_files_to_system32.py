@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer, LineRef
 from infmigrate.engine.syntax.nodes import Line
-from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
+from infmigrate.rules.placement._driver_store import DriverStorePlans, MissingPlan, SharedFixes
 from infmigrate.rules.placement._fixed_place import docs as fixed_place_docs
 from infmigrate.rules.placement._messages import (
     blocked,
@@ -257,8 +258,16 @@ class CopyFilesToSystem32(Fixer):
         last_at: object = None
         last_where = ""
         last_names: list[str] = []
+        last_dest: object = None
+        missing_plan: Any = MissingPlan  # (plans are read as ListPlans)
         for plan in result.legacy:
             fl = plan.file_list
+            if type(plan) is missing_plan and fl.destination is last_dest and fl.entry is last_at:
+                # (the missing-section case below, for the lists a line may name hundreds
+                # of thousands of: same line and destination as the last one, one name
+                # more)
+                last_names.append(fl.name)
+                continue
             dest = fl.destination
             origin = dest.origin
             if origin == "fallback":
@@ -267,16 +276,13 @@ class CopyFilesToSystem32(Fixer):
             if where is None:
                 via = " through DefaultDestDir" if origin == "default" else ""
                 where = places[id(dest)] = f"{via} to {place(dest.dirid, dest.subdir)}"
-            at = (
-                dest.entry
-                if origin == "explicit"
-                else (fl.references[0].entry if fl.references else dest.entry)
-            )
+            at = dest.entry if origin == "explicit" else fl.entry
             if at is None:
                 continue
             if missing_section(fl, plan.blocked):  # (blocked: never fixed)
                 if at is last_at and where is last_where:
                     last_names.append(fl.name)
+                    last_dest = dest
                     continue
                 key = (id(at), where)
                 group = missing.get(key)
@@ -284,7 +290,7 @@ class CopyFilesToSystem32(Fixer):
                     group = missing[key] = (at, [])
                     out.append(key)
                 group[1].append(fl.name)
-                last_at, last_where, last_names = at, where, group[1]
+                last_at, last_where, last_names, last_dest = at, where, group[1], dest
                 continue
             fix = fixes.of(plan) if plan.edits and not plan.blocked else None
             what = f"{fl.file} is" if fl.file is not None else f"file list {fl.name} is"

@@ -112,7 +112,11 @@ class DelFilesOrRenFiles(Fixer):
         # line's flagged references, whose one fix the line's findings share
         found: list[tuple[Reference, FileList | None, str, tuple[int, ...]]] = []
         by_line: dict[int, list[Reference]] = {}
-        for ref in model.references:
+        # (the plain fields of a CopyFiles line are not read: a line may name hundreds of
+        # thousands of lists)
+        for ref in model.references.without_plain(
+            lambda line: (line.entry.key or "").casefold() in _KINDS
+        ):
             kind = _KINDS.get(ref.directive.casefold())
             if kind is None or ref.kind not in ("file_list", "copy_file"):
                 continue

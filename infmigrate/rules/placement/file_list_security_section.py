@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
-from infmigrate.rules.placement._copies import copy_lists
+from infmigrate.rules.placement._copies import ContentLists
 from infmigrate.rules.placement._driver_store import DriverStorePlans
 from infmigrate.rules.placement._messages import blocked, place
 
@@ -70,7 +70,7 @@ class FileListSecuritySection(Fixer):
         seen: set[int] = {
             id(p.file_list.security) for p in all_plans.old_branch if p.file_list.security
         }
-        for fl in copy_lists(ctx.model):
+        for fl in ctx.analysis(ContentLists):
             dest = fl.destination
             security = fl.security
             if security is None or dest.dirid not in (11, 12, 13) or id(security) in seen:

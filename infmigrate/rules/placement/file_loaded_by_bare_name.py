@@ -93,7 +93,7 @@ class FileLoadedByBareName(Fixer):
         # Folded file name -> (where it is copied, its subdir once in the driver store,
         # the consumer that looks for it in a fixed place if any).
         files: dict[str, tuple[str, str, str, Consumer | None]] = {}
-        for plan in legacy:
+        for plan in ctx.analysis(DriverStorePlans).legacy_full:  # (a MissingPlan: no files)
             copies = plan.file_list.files
             if not copies:
                 continue

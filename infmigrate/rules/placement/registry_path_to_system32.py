@@ -64,7 +64,7 @@ class RegistryPathToSystem32(Fixer):
     infverif = (1258,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for plan in ctx.analysis(DriverStorePlans).legacy:
+        for plan in ctx.analysis(DriverStorePlans).legacy_full:  # (a MissingPlan: no uses)
             for use in plan.uses:
                 line = parse_reg_line(use.ref, ctx.model.strings)
                 if line is None or use.field < 4:

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
 from infmigrate.engine.model.sections import fold
-from infmigrate.rules.placement._copies import copy_lists, dest_name, list_label, source_name
+from infmigrate.rules.placement._copies import (
+    ContentLists,
+    dest_name,
+    list_label,
+    source_name,
+)
 from infmigrate.rules.placement._messages import place
 
 
@@ -58,7 +63,7 @@ class RenamedCopyIntoDriverStore(Fixer):
     infverif = (1100,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for fl in copy_lists(ctx.model):
+        for fl in ctx.analysis(ContentLists):
             dest = fl.destination
             if dest.dirid not in (11, 12, 13):
                 continue

@@ -54,7 +54,7 @@ class ServiceBinaryInSystem32(Fixer):
     infverif = (2084,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
-        for plan in ctx.analysis(DriverStorePlans).legacy:
+        for plan in ctx.analysis(DriverStorePlans).legacy_full:  # (a MissingPlan: no uses)
             seen: set[int] = set()
             for use in plan.uses:
                 if (use.ref.key or "").casefold() != "servicebinary" or id(use.ref) in seen:
