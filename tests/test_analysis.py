@@ -208,6 +208,7 @@ def test_mypy_sees_the_declared_result_types(
         '"tuple[infmigrate.rules.registry._registry_writes.RegWrite, ...]"',
         '"frozenset[str]"',
         '"infmigrate.rules.placement._driver_store.Plans"',
-        '"dict[tuple[int | str, str, str], list[infmigrate.rules.placement._copies.CopiedFile]]"',
+        '"dict[tuple[int | str, str, str], '
+        'typing.Sequence[infmigrate.rules.placement._copies.CopiedFile]]"',
     ], stdout + stderr
     assert 'Incompatible types in assignment (expression has type "frozenset[str]"' in stdout

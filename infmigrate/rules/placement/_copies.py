@@ -7,8 +7,9 @@ once per round and shared through ``ctx.analysis`` (:mod:`infmigrate.engine.anal
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.fixer import FixContext
@@ -183,23 +184,37 @@ def place_key(dirid: int | str | None, subdir: str, name: str) -> tuple[int | st
 PlaceKey = tuple[int | str, str, str]
 
 
-class CopiedFiles(Analysis[dict[PlaceKey, list[CopiedFile]]]):
+class CopiedFiles(Analysis[dict[PlaceKey, Sequence[CopiedFile]]]):
     """Every file the reached CopyFiles lists copy, keyed by :func:`place_key` of where it
-    ends up (``10,System32`` folded to 11)."""
+    ends up (``10,System32`` folded to 11), in list order: a file copied there once (most
+    are) has a tuple of its one copy, one copied more often a list."""
 
     requires = (ContentLists,)
 
     @classmethod
-    def compute(cls, ctx: FixContext) -> dict[PlaceKey, list[CopiedFile]]:
-        table: dict[PlaceKey, list[CopiedFile]] = {}
+    def compute(cls, ctx: FixContext) -> dict[PlaceKey, Sequence[CopiedFile]]:
+        # (issue 18: a list per file and a folded copy of each name cost 3 times the file)
+        table: dict[PlaceKey, Sequence[CopiedFile]] = {}
+        get = table.get
         for fl in ctx.analysis(ContentLists):
             if not fl.files:
                 continue
             dirid, subdir = dest_place(fl.destination)
             where = fold(fl.destination.raw.strip()) if dirid is None else dirid
+            folder = norm_dir(subdir)
             for copy in fl.files:
-                key = place_key(where, subdir, dest_name(ctx.model, copy))
-                table.setdefault(key, []).append(CopiedFile(fl, copy, dirid, subdir))
+                name = dest_name(ctx.model, copy).strip()
+                folded = fold(name)
+                # the name itself when folding changes nothing (it is the model's string)
+                key = (where, folder, name if folded == name else folded)
+                copied = CopiedFile(fl, copy, dirid, subdir)
+                found = get(key)
+                if found is None:
+                    table[key] = (copied,)
+                elif type(found) is tuple:
+                    table[key] = [*found, copied]
+                else:
+                    cast(list[CopiedFile], found).append(copied)
         return table
 
 

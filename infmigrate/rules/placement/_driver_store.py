@@ -157,6 +157,20 @@ def _norm_dir(path: str) -> str:
     return path.strip().strip("\\").casefold()
 
 
+#: Where a list puts its files: (DIRID, folded subdir).
+_Place = tuple[int | None, str]
+
+
+def _place(fl: FileList) -> _Place:
+    return fl.destination.dirid, _norm_dir(fl.destination.subdir)
+
+
+def _place_text(dest: Destination) -> str:
+    """``DIRID 12`` or ``DIRID 13\\sub``, as the destination is written."""
+    sub = dest.subdir.strip("\\")
+    return f"DIRID {dest.dirid}\\{sub}" if sub else f"DIRID {dest.dirid}"
+
+
 def _join(subdir: str, name: str) -> str:
     return f"{subdir.strip(chr(92))}\\{name}" if subdir.strip("\\") else name
 
@@ -471,8 +485,6 @@ class _Planner:
         #: Lists left for older Windows (:attr:`Plans.old_branch`): (is @file, folded
         #: name) -> the floor they stay below.
         self.old_lists: dict[tuple[bool, str], int] = {}
-        #: The lists that copy a file name (folded) to a place (DIRID, subdir).
-        self._place_lists: dict[tuple[str, int | None, str], list[FileList]] = {}
         #: The names (folded) given to the lists that splits by folder make.
         self._split_names: set[str] = set()
 
@@ -481,21 +493,35 @@ class _Planner:
         return self.ctx.tree.newline
 
     @cached_property
-    def places(self) -> dict[str, dict[tuple[int | None, str], str]]:
-        """Every destination each file name (folded) is copied to, as written."""
-        places: dict[str, dict[tuple[int | None, str], str]] = {}
+    def places(self) -> dict[str, FileList | dict[_Place, list[FileList]]]:
+        """The lists that copy each file name (folded), by place (DIRID, folded subdir), in
+        list order; a name only one list copies (most) maps to that list. Issue 18: a
+        dictionary, a place and its text and a list for every file cost 10 times the file
+        while the plans were made; see :meth:`_places_of`."""
+        places: dict[str, FileList | dict[_Place, list[FileList]]] = {}
         for fl in self.copy_lists:
-            dest = fl.destination
+            place = _place(fl)
             for copy in fl.files:
-                places.setdefault(self.name(copy.dest_name), {}).setdefault(
-                    (dest.dirid, _norm_dir(dest.subdir)),
-                    f"DIRID {dest.dirid}"
-                    + (f"\\{dest.subdir.strip(chr(92))}" if dest.subdir.strip("\\") else ""),
-                )
-                self._place_lists.setdefault(
-                    (self.name(copy.dest_name), dest.dirid, _norm_dir(dest.subdir)), []
-                ).append(fl)
+                name = self.name(copy.dest_name)
+                found = places.get(name)
+                if found is None:
+                    # (the model's string when folding and expanding change nothing)
+                    places[copy.dest_name if name == copy.dest_name else name] = fl
+                elif isinstance(found, FileList):
+                    if found is not fl:
+                        places[name] = at = {_place(found): [found]}
+                        at.setdefault(place, []).append(fl)
+                else:
+                    found.setdefault(place, []).append(fl)
         return places
+
+    def _places_of(self, name: str) -> dict[_Place, list[FileList]]:
+        """Where the lists copy a file name (folded): by place, the lists copying it there
+        (a place's text is that of its first list's destination, as written)."""
+        found = self.places.get(name)
+        if found is None:
+            return {}
+        return {_place(found): [found]} if isinstance(found, FileList) else found
 
     def _meets(self, fl: FileList, other: FileList) -> bool:
         """Whether two lists can be installed on one system: an architecture in common
@@ -870,10 +896,9 @@ class _Planner:
             key = self.name(name)  # expanded, as places and deleted are keyed
             here = (dest.dirid, _norm_dir(dest.subdir))
             others = [
-                text
-                for place, text in self.places.get(key, {}).items()
-                if place != here
-                and any(self._meets(fl, o) for o in self._place_lists.get((key, *place), ()))
+                _place_text(lists[0].destination)
+                for place, lists in self._places_of(key).items()
+                if place != here and any(self._meets(fl, o) for o in lists)
             ]
             if others:
                 plan.blocked.append(f"{name} is also copied to {', '.join(sorted(others))}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
@@ -29,7 +29,7 @@ def _path_text(dirid: int, subdir: str, name: str) -> str:
 def _package_places(
     ctx: FixContext,
     fr: FileReference,
-    copied: dict[tuple[int | str, str, str], list[CopiedFile]],
+    copied: dict[tuple[int | str, str, str], Sequence[CopiedFile]],
     file_name: str,
 ) -> list[tuple[int | str, str]]:
     """Where a file that a DIRID 13 list copies really is in the driver store: its folder
@@ -54,7 +54,7 @@ def _package_places(
 def _in_package_folder(
     ctx: FixContext,
     fr: FileReference,
-    copied: dict[tuple[int | str, str, str], list[CopiedFile]],
+    copied: dict[tuple[int | str, str, str], Sequence[CopiedFile]],
     folder: str,
     file_name: str,
 ) -> bool:

@@ -14,7 +14,7 @@ with HKR. A write whose subkey differs between locales is classified ``NON_UNIFO
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -158,6 +158,13 @@ _LONG_ROOTS = {
     "HKEY_CURRENT_USER": "HKCU",
     "HKEY_USERS": "HKU",
 }
+#: Each root as written (upper case, long spellings included) -> its one string object:
+#: a write keeps that, not a string of its own (issue 18: a file may have hundreds of
+#: thousands of registry lines, and each write lives through its round).
+_ROOT_OF = {**{r: r for r in _UPPER_ROOTS}, **_LONG_ROOTS}
+#: The parts of a write that matched no named location (most of them): one empty
+#: mapping shared by all, never changed.
+_NO_PARTS: Mapping[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +180,9 @@ class RegWrite:
     root: str
     #: The subkey, expanded (undecorated Strings), without leading/trailing backslashes.
     subkey: str
-    #: Named parts of the match: ``svc``, ``rest``, ``log``, ``src``, ``guid``.
-    parts: dict[str, str]
+    #: Named parts of the match: ``svc``, ``rest``, ``log``, ``src``, ``guid`` (read only:
+    #: the empty mapping is shared).
+    parts: Mapping[str, str]
 
     @property
     def value_name(self) -> str:
@@ -214,12 +222,12 @@ class RegWrite:
 
 def _classify(
     root: str, subkey: str, value_name: str, own_services: set[str]
-) -> tuple[Kind, dict[str, str]]:
-    folded = subkey.casefold()
+) -> tuple[Kind, Mapping[str, str]]:
     if root == "HKR":
-        return Kind.HKR, {}
+        return Kind.HKR, _NO_PARTS
     if root not in ("HKLM", "HKCR", "HKCU", "HKU"):
-        return Kind.INVALID, {}
+        return Kind.INVALID, _NO_PARTS
+    folded = subkey.casefold()
     rules = _HKLM_LEADS if root == "HKLM" else _HKCR_LEADS if root == "HKCR" else ()
     for pattern, kind, lead in rules:
         if not folded.startswith(lead):
@@ -238,7 +246,7 @@ def _classify(
             ):
                 return Kind.SERVICE_SCM, parts
         return kind, parts
-    return Kind.OTHER_GLOBAL, {}
+    return Kind.OTHER_GLOBAL, _NO_PARTS
 
 
 def _original(subkey: str, m: re.Match[str], group: str) -> str:
@@ -262,15 +270,16 @@ def _writes(ctx: FixContext) -> Iterator[RegWrite]:
     for reg in model.reg_sections:
         for line in reg.lines:
             root = line.root.strip().upper()
-            root = _LONG_ROOTS.get(root, root)
-            if root not in _UPPER_ROOTS:
-                yield RegWrite(line, reg, Kind.INVALID, root, line.subkey, {})
+            known = _ROOT_OF.get(root)
+            if known is None:
+                yield RegWrite(line, reg, Kind.INVALID, root, line.subkey, _NO_PARTS)
                 continue
+            root = known
             subkey = line.subkey
             if "%" in subkey:  # else it reads the same in every locale
                 expansion = model.expand_all(subkey)
                 if not expansion.uniform:
-                    yield RegWrite(line, reg, Kind.NON_UNIFORM, root, subkey, {})
+                    yield RegWrite(line, reg, Kind.NON_UNIFORM, root, subkey, _NO_PARTS)
                     continue
                 subkey = expansion.value or ""
             subkey = subkey.strip().strip("\\")

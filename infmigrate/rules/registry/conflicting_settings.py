@@ -88,7 +88,12 @@ class ConflictingSettings(Fixer):
 
     def _registry(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        groups: dict[tuple[str, str], tuple[str, list[RegWrite]]] = {}
+        # The key and the value name, folded and joined by a NUL (which no INF text holds:
+        # the parser ends the text at the first one) -> the first write's key as shown
+        # and that write; the writes of the values set more than once (issue 18: most
+        # are set once, and a tuple key and a list for each cost 5 times the file).
+        first: dict[str, tuple[str, RegWrite]] = {}
+        more: dict[str, list[RegWrite]] = {}
         for write in ctx.analysis(RegistryWrites):
             flags = write.line.flags
             if (
@@ -99,12 +104,17 @@ class ConflictingSettings(Fixer):
             ):
                 continue
             for key in _identities(write):
-                slot = groups.setdefault((fold(key), fold(write.value_name)), (key, []))
-                slot[1].append(write)
+                folded = fold(f"{key}\0{write.value_name}")
+                seen = first.get(folded)
+                if seen is None:
+                    first[folded] = (key, write)
+                else:
+                    more.setdefault(folded, [seen[1]]).append(write)
         reported: set[int] = set()
         values: dict[int, _Data] = {}  # the data of each write, once
-        for key, writes in groups.values():
-            if len(writes) < 2:
+        for folded, (key, _) in first.items():
+            writes = more.get(folded)
+            if writes is None:
                 continue  # most values are set once: their data need not be read
             for write in writes:
                 if id(write) not in values:
