@@ -179,6 +179,15 @@ def plain_reference(line: RefLine, index: int) -> Reference:
     return _new_reference(line, index, value, value, None, True)
 
 
+def _line_references(line: RefLine, kept: dict[int, Reference]) -> Iterator[Reference]:
+    """Every reference of a file-list line, in field order: the kept one of a field, else
+    its plain reference, made here (see :func:`plain_reference`)."""
+    for index, value in enumerate(line.entry.entry.cooked_values):
+        if value:
+            ref = kept.get(index)
+            yield _new_reference(line, index, value, value, None, True) if ref is None else ref
+
+
 class References(Sequence[Reference]):
     """:attr:`~.build.InfModel.references`: every reference, in walk order. The plain
     fields of file-list lines (see :func:`plain_reference`) are made as they are read
@@ -199,14 +208,7 @@ class References(Sequence[Reference]):
                 yield item
                 continue
             line, kept = item  # type: ignore[misc]
-            for index, value in enumerate(line.entry.entry.cooked_values):
-                if value:
-                    ref = kept.get(index)
-                    yield (
-                        _new_reference(line, index, value, value, None, True)
-                        if ref is None
-                        else ref
-                    )
+            yield from _line_references(line, kept)
 
     def without_plain(self, unless: Callable[[RefLine], bool] | None = None) -> Iterator[Reference]:
         """The references in walk order, but the plain fields of file-list lines (see
@@ -221,14 +223,7 @@ class References(Sequence[Reference]):
                 continue
             line, kept = item  # type: ignore[misc]
             if unless is not None and unless(line):
-                for index, value in enumerate(line.entry.entry.cooked_values):
-                    if value:
-                        ref = kept.get(index)
-                        yield (
-                            _new_reference(line, index, value, value, None, True)
-                            if ref is None
-                            else ref
-                        )
+                yield from _line_references(line, kept)
             else:
                 yield from kept.values()
 
