@@ -69,7 +69,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
+from itertools import chain, repeat
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -1257,7 +1257,10 @@ class _Planner:
             result.default_blocked = blockers.text()
             branched = bool(relying) and all(p.build_case == "branch" for p in relying)
         missing: Any = MissingPlan  # (plans are read as ListPlans)
-        for plan in chain(result.legacy, result.subdir_mismatch):  # (no copy of them)
+        # (each plan with the rule that reports it: ISO001 the legacy ones, ISO006 the others)
+        for rule, plan in chain(
+            zip(repeat("ISO001"), result.legacy), zip(repeat("ISO006"), result.subdir_mismatch)
+        ):
             if type(plan) is missing or not plan.movable:  # (a MissingPlan never is)
                 continue
             if plan.destination.origin == "default" and default_legacy and everyone_moves:
@@ -1279,19 +1282,17 @@ class _Planner:
                     f"; the fix also restricts its Models sections to {floor_text(plan.floor)} "
                     f"and later ({self.ctx.analysis(InstallBuilds).target_text})"
                 )
+            # (lists moved in one set of edits decorate the same Models sections for the
+            # same floor)
+            decorating = tuple(id(e.target) for e in plan.decorate_edits)
+            floor = plan.floor.build if plan.floor is not None else 0
             if plan.arch_groups:
-                # (lists that decorate the same Models sections for the same floor)
-                decorating = tuple(id(e.target) for e in plan.decorate_edits)
-                floor = plan.floor.build if plan.floor is not None else 0
                 key = ("arch", split_key(plan), plan.applicability, floor, decorating)
                 joint.setdefault(key, []).append(plan)
                 continue
             if plan.destination.origin in ("default", "fallback") and len(plan.groups) == 1:
                 # (lists relying on DefaultDestDir, each given its own entry at the end of
                 # [DestinationDirs]: one edit there for all, see _entries)
-                decorating = tuple(id(e.target) for e in plan.decorate_edits)
-                floor = plan.floor.build if plan.floor is not None else 0
-                rule = "ISO001" if any(plan is q for q in result.legacy) else "ISO006"
                 origin = plan.destination.origin  # (ISO012 reports the fallback ones)
                 joint.setdefault(
                     ("entries", rule, origin, plan.applicability, floor, decorating), []
@@ -1301,9 +1302,6 @@ class _Planner:
                 # (lists split by folder: their copies named on the CopyFiles lines naming
                 # them, and the entries of those relying on DefaultDestDir, in one edit
                 # each: see _splits)
-                decorating = tuple(id(e.target) for e in plan.decorate_edits)
-                floor = plan.floor.build if plan.floor is not None else 0
-                rule = "ISO001" if any(plan is q for q in result.legacy) else "ISO006"
                 joint.setdefault(
                     ("splits", rule, plan.applicability, floor, decorating), []
                 ).append(plan)
