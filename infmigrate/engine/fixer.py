@@ -210,15 +210,26 @@ def _rewrites_unclosed_quote(fix: Fix) -> bool:
 
 def _withheld(fix: Fix) -> str | None:
     """Why a fix is not offered (its output would not read back as the fixer built it),
-    or ``None``."""
+    or ``None``. The last fix's answer is kept: the findings of a shared fix (one per
+    list it moves, thousands for one set of joint edits) come one after the other, and
+    each looked at every edit of the fix again (issue 18: quadratic in the lists)."""
+    last = _LAST_WITHHELD
+    if last[0] is fix:
+        return cast("str | None", last[1])
+    why: str | None = None
     if _rewrites_unclosed_quote(fix):
-        return "a line it would rewrite has a quoted string that is not closed, INF003"
-    if _copies_a_dangling_continuation(fix):
-        return (
+        why = "a line it would rewrite has a quoted string that is not closed, INF003"
+    elif _copies_a_dangling_continuation(fix):
+        why = (
             "a section it would add copies the file's last line, which ends in a "
             "continuation backslash"
         )
-    return None
+    last[:] = [fix, why]
+    return why
+
+
+#: The last fix :func:`_withheld` judged, and its answer.
+_LAST_WITHHELD: list[Fix | str | None] = [None, None]
 
 
 def _copies_a_dangling_continuation(fix: Fix) -> bool:
