@@ -71,6 +71,26 @@ def copyfiles_line(n: int) -> str:
     )
 
 
+def copyfiles_lines(n: int) -> str:
+    """``n`` one-file lists, each named on a ``CopyFiles=`` line of its own, with no
+    ``DefaultDestDir``: every list is missing from ``[DestinationDirs]``, and ISO001 and
+    ISO006 plan all of them in one joint set of edits (quadratic before issue 18's stop
+    26: each finding of that shared fix re-checked the whole set)."""
+    lines = "".join(f"CopyFiles = L{i}\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    lists = "".join(f"[L{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
+    return (
+        _HEAD + 'PnpLockdown = 1\r\n\r\n[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n'
+        "[SourceDisksFiles]\r\n"
+        + disk
+        + "\r\n[DefaultInstall.NTamd64]\r\n"
+        + lines
+        + "\r\n"
+        + lists
+        + _TAIL
+    )
+
+
 def many_sections(n: int) -> str:
     """``n`` tiny sections of one entry each (about 11 bytes a section)."""
     return "".join(f"[S{i}]\nx=1\n" for i in range(n))
@@ -132,6 +152,7 @@ def small_inf(i: int) -> str:
 #: name -> (generator of the text for a count, count at 1x, what the count is).
 SHAPES: dict[str, tuple[Callable[[int], str], int, str]] = {
     "copyfiles-line": (copyfiles_line, 13_000, "list names on one line"),
+    "copyfiles-lines": (copyfiles_lines, 500, "lists, each on a CopyFiles line of its own"),
     "many-sections": (many_sections, 125_000, "sections"),
     "many-strings": (many_strings, 10_000, "strings"),
     "long-value": (long_value, 250_000, "characters a value"),

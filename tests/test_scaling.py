@@ -377,3 +377,51 @@ def test_a_copyfiles_line_of_many_split_lists_has_one_fix(shape: str, code: str)
         assert not [d for d in result.remaining if d.code == code]
         rounds.append(result.rounds)
     assert rounds[0] == rounds[1] <= 3
+
+
+def _list_per_line(n: int) -> bytes:
+    """``bench/scaling.py``'s ``copyfiles-lines``: ``n`` one-file lists, each named on a
+    CopyFiles line of its own, none in [DestinationDirs] (no DefaultDestDir)."""
+    lines = "".join(f"CopyFiles = L{i}\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    lists = "".join(f"[L{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
+    return (
+        _HEAD.replace("[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n", "PnpLockdown = 1\r\n\r\n")
+        + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + "\r\n[DefaultInstall.NTamd64]\r\n"
+        + lines
+        + "\r\n"
+        + lists
+        + '[Strings]\r\nMfg = "Sample"\r\n'
+    ).encode("ascii")
+
+
+@pytest.mark.parametrize("n", [100, 400])
+def test_lists_on_lines_of_their_own_weigh_their_joint_fix_once(n: int) -> None:
+    """Issue 18, stop 26: N lists each on a CopyFiles line of its own share one fix (the
+    planner's joint edits, N findings); choosing the round's fixes gathered its targets
+    once per finding (N x N), and the diff of its 7N added lines went past Myers' bound to
+    difflib, quadratic on it. The fix's targets are gathered a bounded number of times
+    whatever N, and the diff never reaches difflib."""
+    from infmigrate.diffs import linediff
+    from infmigrate.engine.fixer import Fix
+
+    calls = 0
+    real = Fix.targets
+
+    def counting(self: Fix) -> set[int]:
+        nonlocal calls
+        calls += 1
+        return real(self)
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    with (
+        mock.patch.object(Fix, "targets", counting),
+        mock.patch.object(linediff.difflib, "SequenceMatcher", None),
+    ):
+        result = process(_list_per_line(n), "lines.inf", options, want_fix=True, want_diff=True)
+    assert not result.error and result.changed
+    assert len(result.applied) >= 1 and result.diff_output
+    assert result.diff_output.count(b"\n+[L") == n  # each list's new section
+    assert calls < 10

@@ -5,13 +5,18 @@ runs Myers' O(ND) algorithm on what is left, so a one-line change in a 20,000-li
 costs a few microseconds and the result is minimal. (difflib's ``autojunk`` heuristic
 treats lines that make up over 1% of a file as junk, and turns such a change into
 thousands of changed lines; without it, difflib is quadratic on the repetitive lines of a
-big INF.) Past :data:`MAX_EDITS` differences, which fixes never come near, it falls back
-to difflib: still a correct diff, possibly not a minimal one.
+big INF.) Past :data:`MAX_EDITS` differences, which fixes of real INFs never come near, it
+anchors on the lines found once in each side (patience diff: the longest run of such lines
+in the same order is kept) and diffs what lies between two anchors the same way: still a
+correct diff, possibly not a minimal one, in time about linear in the lines (issue 18: a
+fix adding thousands of sections to a big INF spent most of its time in difflib).
 """
 
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -29,8 +34,12 @@ __all__ = [
 
 #: Opcode: (tag, i1, i2, j1, j2) with tag in equal / replace / delete / insert.
 Opcode = tuple[str, int, int, int, int]
-#: Differences beyond which Myers' algorithm gives way to difflib.
-MAX_EDITS = 2000
+#: Differences beyond which Myers' algorithm gives way to the anchored diff (its search
+#: costs about ``MAX_EDITS ** 2`` steps before it gives up).
+MAX_EDITS = 1000
+#: Lines (both sides) up to which a part without anchors is left to difflib; past it,
+#: such a part is one replacement (difflib is quadratic on it).
+_DIFFLIB_LINES = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,13 +245,113 @@ def _middle(mid_a: Sequence[Hashable], mid_b: Sequence[Hashable]) -> list[Opcode
         return [("insert", 0, 0, 0, len(mid_b))]
     if not mid_b:
         return [("delete", 0, len(mid_a), 0, 0)]
-    found = _myers(mid_a, mid_b)
+    found = _myers(mid_a, mid_b) if _excess(mid_a, mid_b) <= MAX_EDITS else None
     if found is None:
-        found = [
-            (tag, i1, i2, j1, j2)
-            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b).get_opcodes()
-        ]
+        found = _from_pairs(_anchored_pairs(mid_a, mid_b), len(mid_a), len(mid_b))
     return _compact(mid_a, mid_b, found)
+
+
+def _excess(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    """A lower bound of the differences of any edit script from ``a`` to ``b``: a line
+    found more often on one side is deleted or inserted at least that many times more.
+    Past :data:`MAX_EDITS`, Myers' search is not started (it would give up after its
+    most costly steps)."""
+    counts: Counter[Hashable] = Counter(a)
+    counts.subtract(b)
+    return sum(abs(c) for c in counts.values())
+
+
+def _anchors(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` with ``a[i] == b[j]`` for lines found once in ``a`` and once in
+    ``b``: the longest such series increasing on both sides (patience sorting)."""
+    count = Counter(a)
+    at_b: dict[Hashable, int] = {}
+    for j, line in enumerate(b):
+        if count[line] == 1:
+            at_b[line] = -1 if line in at_b else j
+    pairs = [
+        (i, at_b[line]) for i, line in enumerate(a) if count[line] == 1 and at_b.get(line, -1) >= 0
+    ]
+    tails: list[int] = []  # the smallest last j of an increasing series of each length
+    tail_at: list[int] = []  # the index in pairs of that last pair
+    back = [-1] * len(pairs)  # each pair's predecessor in its series
+    for index, (_, j) in enumerate(pairs):
+        k = bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            tail_at.append(index)
+        else:
+            tails[k] = j
+            tail_at[k] = index
+        back[index] = tail_at[k - 1] if k else -1
+    out: list[tuple[int, int]] = []
+    index = tail_at[-1] if tail_at else -1
+    while index >= 0:
+        out.append(pairs[index])
+        index = back[index]
+    out.reverse()
+    return out
+
+
+def _anchored_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """The equal lines ``(i, j)`` of a correct diff of ``a`` and ``b``, in order: the
+    common first and last lines of each part, then Myers' shortest script when the part
+    has few differences, else its anchors (:func:`_anchors`) and the parts between them,
+    the same way (a stack, not recursion: a hostile file can nest deeply); a part without
+    anchors goes to difflib, or is replaced whole when large."""
+    pairs: list[tuple[int, int]] = []
+    work = [(0, len(a), 0, len(b))]
+    while work:
+        a1, a2, b1, b2 = work.pop()
+        while a1 < a2 and b1 < b2 and a[a1] == b[b1]:
+            pairs.append((a1, b1))
+            a1 += 1
+            b1 += 1
+        while a1 < a2 and b1 < b2 and a[a2 - 1] == b[b2 - 1]:
+            a2 -= 1
+            b2 -= 1
+            pairs.append((a2, b2))
+        if a1 == a2 or b1 == b2:
+            continue
+        part_a, part_b = a[a1:a2], b[b1:b2]
+        codes = _myers(part_a, part_b) if _excess(part_a, part_b) <= MAX_EDITS else None
+        if codes is None:
+            anchors = _anchors(part_a, part_b)
+            if anchors:
+                last_i, last_j = a1, b1
+                for i, j in anchors:
+                    pairs.append((a1 + i, b1 + j))
+                    work.append((last_i, a1 + i, last_j, b1 + j))
+                    last_i, last_j = a1 + i + 1, b1 + j + 1
+                work.append((last_i, a2, last_j, b2))
+                continue
+            if len(part_a) + len(part_b) > _DIFFLIB_LINES:
+                continue  # nothing matched: one replacement
+            matcher = difflib.SequenceMatcher(None, part_a, part_b)
+            codes = list(matcher.get_opcodes())
+        for tag, i1, i2, j1, _ in codes:
+            if tag == "equal":
+                pairs.extend((a1 + i, b1 + j1 - i1 + i) for i in range(i1, i2))
+    pairs.sort()
+    return pairs
+
+
+def _from_pairs(pairs: list[tuple[int, int]], n: int, m: int) -> list[Opcode]:
+    """Opcodes of ``n`` and ``m`` lines whose equal lines are ``pairs`` (in order)."""
+    out: list[Opcode] = []
+    i = j = 0
+    for pi, pj in [*pairs, (n, m)]:
+        if pi > i or pj > j:
+            tag = "replace" if pi > i and pj > j else ("delete" if pi > i else "insert")
+            out.append((tag, i, pi, j, pj))
+        if pi == n and pj == m:
+            break
+        if out and out[-1][0] == "equal" and out[-1][2] == pi and out[-1][4] == pj:
+            out[-1] = ("equal", out[-1][1], pi + 1, out[-1][3], pj + 1)
+        else:
+            out.append(("equal", pi, pi + 1, pj, pj + 1))
+        i, j = pi + 1, pj + 1
+    return out
 
 
 def _assemble(middle: list[Opcode], lo: int, n: int, m: int, hi: int) -> list[Opcode]:

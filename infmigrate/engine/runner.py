@@ -97,10 +97,17 @@ def _choose(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagn
     """The fixes to apply this round: allowed, and touching lines no earlier one touches."""
     taken: set[int] = set()
     chosen: list[Diagnostic] = []
+    # Fixes already weighed that touch something: the same fix again (one fix shared by
+    # the findings of a joint edit) touches what it touched, so it is not taken twice;
+    # its targets are not gathered again for each of its findings (issue 18: N findings
+    # of one fix of N edits were N x N).
+    weighed: set[int] = set()
     for diag in diagnostics:
-        if diag.fix is None or not settings.applies(diag.fix):
+        if diag.fix is None or id(diag.fix) in weighed or not settings.applies(diag.fix):
             continue
         targets = diag.fix.targets()
+        if targets:
+            weighed.add(id(diag.fix))
         if targets & taken:
             continue
         taken |= targets

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import random
 
 import pytest
@@ -186,3 +187,51 @@ def test_myers_gives_the_same_path_when_it_computes_its_steps_again(
     again = linediff._myers(a, b)
     assert kept is not None and len([op for op in kept if op[0] != "equal"]) > 50
     assert again == kept
+
+
+# -- issue 18: past MAX_EDITS differences, anchors (patience) instead of difflib --------
+
+many = st.lists(st.sampled_from(["a\n", "b\n", "\n", "u1\n", "u2\n", "u3\n", "u4\n"]), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(many, many, st.integers(0, 3), st.integers(0, 30))
+def test_the_anchored_diff_is_a_valid_diff(
+    a: list[str], b: list[str], max_edits: int, difflib_lines: int
+) -> None:
+    # every part past max_edits differences is anchored; parts without anchors go to
+    # difflib up to difflib_lines lines, and are replaced whole past it
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(linediff, "MAX_EDITS", max_edits)
+        patch.setattr(linediff, "_DIFFLIB_LINES", difflib_lines)
+        ops = opcodes(a, b)
+    assert _apply(a, b, ops) == b
+    tags = [op[0] for op in ops]
+    assert all(x != y or x != "equal" for x, y in itertools.pairwise(tags))  # runs merged
+
+
+def test_thousands_of_added_sections_are_diffed_with_linear_work() -> None:
+    """The shape of a joint fix of thousands of lists (each list copied to a new section
+    of its own): some 4,000 differences, past MAX_EDITS. Myers' search would give up
+    after about MAX_EDITS² steps and difflib was quadratic on it; the anchored diff
+    compares a bounded number of times per line, and finds the minimal diff here."""
+    n = 2000
+    a = [f"CopyFiles = L{i}\n" for i in range(n)]
+    for i in range(n):
+        a += [f"[L{i}]\n", f"f{i}.sys\n", "\n"]
+    b = [*a[:n], *(f"CopyFiles = L{i}_new\n" for i in range(n))]
+    for i in range(n):
+        b += [f"[L{i}]\n", f"f{i}.sys\n", "\n", f"[L{i}_new]\n", f"f{i}.sys\n", "\n"]
+    assert linediff._excess(a, b) > linediff.MAX_EDITS
+    _Line.compared = 0
+    ops = opcodes(_counted(a), _counted(b))
+    assert _Line.compared < 20 * (len(a) + len(b))
+    assert _apply(a, b, ops) == b
+    assert _cost(ops) == len(b) - len(a)  # insertions only: minimal
+    # the new CopyFiles lines after the old ones; each new section's lines after the old
+    # section's header, slid up as Myers' diff shows them (+f0.sys, +"", +[L0_new])
+    assert ops[1] == ("insert", n, n, n, 2 * n)
+    assert ops[2:4] == [
+        ("equal", n, n + 1, 2 * n, 2 * n + 1),
+        ("insert", n + 1, n + 1, 2 * n + 1, 2 * n + 4),
+    ]
