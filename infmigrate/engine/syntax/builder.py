@@ -361,7 +361,9 @@ def _build_long(text: str, min_tokens: int = LONG_SHAPE) -> Prototype | None:
             if head:
                 _read_key(kinds, starts, start, spans)
                 head = False
-            if not _read_field(kinds, starts, start, 1, spans):
+            if kinds == ["t"]:  # (most fields: one token, no blanks; as _read_field reads it)
+                spans.extend((starts[0], start, start, start + 1))
+            elif not _read_field(kinds, starts, start, 1, spans):
                 return None
             kinds.clear()
             starts.clear()
