@@ -206,3 +206,37 @@ def test_bytes_a_finding_keeps(data: bytes, code: str) -> None:
         per_finding = held() / N
     assert sum(d.code == code for d in found) == N
     assert per_finding < 450, f"{per_finding:.0f} bytes a finding"
+
+
+def _list_per_line(n: int) -> bytes:
+    """``n`` one-file lists, each on a CopyFiles line of its own, without DefaultDestDir
+    (``bench/scaling.py``'s ``copyfiles-lines``): one joint fix, a finding per list."""
+    lines = "".join(f"CopyFiles = L{i}\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\n" for i in range(n))
+    lists = "".join(f"[L{i}]\nf{i}.sys\n" for i in range(n))
+    return (
+        '[Version]\nSignature = "$WINDOWS NT$"\nPnpLockdown = 1\n[SourceDisksNames]\n1 = "D"\n'
+        f"[SourceDisksFiles]\n{disk}[DefaultInstall.NTamd64]\n{lines}{lists}"
+    ).encode()
+
+
+def test_sections_reached_alike_share_their_sets_of_contexts_and_roles() -> None:
+    # Issue 18: a frozenset (216 bytes) of contexts and one of roles per reached section
+    # were a third of the peak on thousands of small lists; equal sets are one object.
+    model = build_model(parse(_list_per_line(500)))
+    lists = [f"L{i}" for i in range(500)]
+    assert all(model.contexts_of(name) and model.roles_of(name) for name in lists)
+    assert len({id(model.contexts_of(name)) for name in lists}) == 1
+    assert len({id(model.roles_of(name)) for name in lists}) == 1
+
+
+def test_the_findings_of_one_joint_fix_share_their_reason() -> None:
+    # Issue 18: each ISO012 finding of a joint fix kept its own text of ~450 characters,
+    # mostly the reason all the fix's lists share; the text is made when read now, from
+    # the list's name and the one reason.
+    found = [d for d in check(parse(_list_per_line(50)), list(all_rules())) if d.code == "ISO012"]
+    assert len(found) == 50
+    stored = [fixer._message_slot.__get__(d) for d in found]
+    assert all(isinstance(m, fixer.Deferred) for m in stored)
+    assert len({id(m[2]) for m in stored}) == 1
+    assert found[7].message.startswith("file list L7 has no [DestinationDirs] entry and ")

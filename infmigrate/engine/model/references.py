@@ -305,6 +305,7 @@ class _FileRefArgs(TypedDict):
 
 
 _Args = TypeVar("_Args", _RefArgs, _RegArgs, _ServiceArgs, _WdfArgs, _IncludeArgs, _FileRefArgs)
+_T = TypeVar("_T")
 
 
 class _Acc(Generic[_Args]):
@@ -1158,8 +1159,8 @@ class _Builder:
             tuple(reg_sections),
             tuple(file_refs),
             includes,
-            MappingProxyType({k: frozenset(v) for k, v in self.contexts.items()}),
-            MappingProxyType({k: frozenset(v) for k, v in self.roles.items()}),
+            MappingProxyType(_shared_sets(self.contexts)),
+            MappingProxyType(_shared_sets(self.roles)),
             frozenset(self.reached),
             archs,
             source,
@@ -1256,6 +1257,19 @@ def _reg_lines(section: LogicalSection, strings: StringTable) -> tuple[RegLine, 
     """The registry lines of a section (keyed and empty entries left out)."""
     lines = [parse_reg_line(ref, strings) for ref in section.entries if ref.key is None]
     return tuple([line for line in lines if line is not None])
+
+
+def _shared_sets(by_key: Mapping[str, Mapping[_T, None]]) -> dict[str, frozenset[_T]]:
+    """``{key: frozenset(values)}``, equal sets one object: most sections are reached in
+    the same one or two contexts and roles (issue 18: a frozenset is 216 bytes, two of
+    them per section were a third of a file of thousands of small lists)."""
+    canon: dict[frozenset[_T], frozenset[_T]] = {}
+    share = canon.setdefault
+    out: dict[str, frozenset[_T]] = {}
+    for key, values in by_key.items():
+        made = frozenset(values)
+        out[key] = share(made, made)
+    return out
 
 
 def build_graph(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
-from infmigrate.engine.fixer import Diagnostic, Fix, FixAvailability, FixContext, Fixer
+from infmigrate.engine.fixer import Deferred, Diagnostic, Fix, FixAvailability, FixContext, Fixer
 from infmigrate.engine.model.sections import EntryRef
 from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
 from infmigrate.rules.placement._messages import (
@@ -68,6 +68,7 @@ class FileListWithoutDestination(Fixer):
         missing: dict[int, tuple[EntryRef, list[str]]] = {}
         out: list[Diagnostic | int] = []
         fixes = SharedFixes(self)
+        whys: dict[str, str] = {}  # each reason once (see _finding)
         for plan in ctx.analysis(DriverStorePlans).legacy:
             fl = plan.file_list
             if plan.destination.origin != "fallback" or not fl.references:
@@ -87,7 +88,7 @@ class FileListWithoutDestination(Fixer):
                 f"{blocked(plan.reason())}{plan.build_note if movable else ''}"
                 f"{unsafe(plan.unsafe if fix else [])}"
             )
-            out.append(self._finding(at, fl.name, why, fix))
+            out.append(self._finding(at, fl.name, whys.setdefault(why, why), fix))
         for item in out:
             if isinstance(item, Diagnostic):
                 yield item
@@ -99,9 +100,14 @@ class FileListWithoutDestination(Fixer):
                 yield self.diagnostic(at, missing_together(lists, _WHERE))
 
     def _finding(self, at: EntryRef, name: str, why: str, fix: Fix | None = None) -> Diagnostic:
-        return self.diagnostic(
-            at, f"file list {name} has no [DestinationDirs] entry and {_WHERE_ONE}{why}", fix
-        )
+        # The text is made when read: the lists of one joint fix share one long reason
+        # (issue 18: thousands of lists, each finding's text 450 bytes)
+        # (its reason shared through ``whys``, this run's reasons by text)
+        return self.diagnostic(at, Deferred((_one_message, name, why)), fix)
+
+
+def _one_message(name: str, why: str) -> str:
+    return f"file list {name} has no [DestinationDirs] entry and {_WHERE_ONE}{why}"
 
 
 #: Where a list without an entry goes (for one list, and for several).
