@@ -28,6 +28,7 @@ from infmigrate.engine.runner import (
     fix,
     jointly_applicable,
 )
+from tests.calls import counted
 
 SOURCE = b"[A]\r\nx = 1\r\ny = 1\r\n[B]\r\nz = 1\r\n"
 
@@ -231,7 +232,7 @@ def test_fixes_offered_together_never_overlap_and_safe_ones_come_first() -> None
     assert jointly_applicable([safe_xy, twin, safe_y]) == {id(safe_xy), id(twin)}
 
 
-def test_the_findings_of_one_shared_fix_are_weighed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_findings_of_one_shared_fix_are_weighed_once() -> None:
     # Issue 18: N findings sharing one fix of N edits (a joint split of N lists) gathered
     # its N targets for each finding: N x N. The fix is chosen once, with its first
     # finding (the others are resolved by the next round's check), as before.
@@ -240,14 +241,6 @@ def test_the_findings_of_one_shared_fix_are_weighed_once(monkeypatch: pytest.Mon
     shared = Fix("t", tuple(Edit.delete(line) for line in lines[:-1]))
     findings = [Diagnostic("ISO999", "t", "m", i + 2, fix=shared) for i in range(49)]
     last = Diagnostic("ISO999", "t", "m", 51, fix=Fix("u", (Edit.delete(lines[-1]),)))
-    calls = 0
-    real = Fix.targets
-
-    def counting(self: Fix) -> set[int]:
-        nonlocal calls
-        calls += 1
-        return real(self)
-
-    monkeypatch.setattr(Fix, "targets", counting)
-    assert _choose([*findings, last], Settings()) == [findings[0], last]
-    assert calls == 2
+    with counted(Fix, "targets") as calls:
+        assert _choose([*findings, last], Settings()) == [findings[0], last]
+    assert calls.count == 2

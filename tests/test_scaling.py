@@ -15,6 +15,7 @@ from infmigrate.engine.edits import apply_edits
 from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.processing import FileOptions, process
 from infmigrate.engine.syntax import Entry
+from tests.calls import counted
 
 _HEAD = (
     '[Version]\r\nSignature = "$WINDOWS NT$"\r\nClass = Sample\r\n'
@@ -407,21 +408,13 @@ def test_lists_on_lines_of_their_own_weigh_their_joint_fix_once(n: int) -> None:
     from infmigrate.diffs import linediff
     from infmigrate.engine.fixer import Fix
 
-    calls = 0
-    real = Fix.targets
-
-    def counting(self: Fix) -> set[int]:
-        nonlocal calls
-        calls += 1
-        return real(self)
-
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
     with (
-        mock.patch.object(Fix, "targets", counting),
+        counted(Fix, "targets") as calls,
         mock.patch.object(linediff.difflib, "SequenceMatcher", None),
     ):
         result = process(_list_per_line(n), "lines.inf", options, want_fix=True, want_diff=True)
     assert not result.error and result.changed
     assert len(result.applied) >= 1 and result.diff_output
     assert result.diff_output.count(b"\n+[L") == n  # each list's new section
-    assert calls < 10
+    assert calls.count < 10
