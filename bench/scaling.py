@@ -91,6 +91,27 @@ def copyfiles_lines(n: int) -> str:
     )
 
 
+def renamed_lists(n: int) -> str:
+    """One ``CopyFiles=`` line of ``n`` one-file lists, each with a ``[DestinationDirs]``
+    entry of its own to System32\\drivers: the fix copies every list for build 16299 and
+    later, renaming every field of the line (quadratic before issue 18's stop 26: the
+    line was made again for each renamed field)."""
+    dirs = "".join(f"L{i} = 12,sub{i}\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    lists = "".join(f"[L{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
+    names = ",".join(f"L{i}" for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DestinationDirs]\r\n"
+        + dirs
+        + '\r\n[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        + lists
+        + _TAIL
+    )
+
+
 def many_sections(n: int) -> str:
     """``n`` tiny sections of one entry each (about 11 bytes a section)."""
     return "".join(f"[S{i}]\nx=1\n" for i in range(n))
@@ -153,6 +174,7 @@ def small_inf(i: int) -> str:
 SHAPES: dict[str, tuple[Callable[[int], str], int, str]] = {
     "copyfiles-line": (copyfiles_line, 13_000, "list names on one line"),
     "copyfiles-lines": (copyfiles_lines, 500, "lists, each on a CopyFiles line of its own"),
+    "renamed-lists": (renamed_lists, 500, "lists on one line, each renamed by the fix"),
     "many-sections": (many_sections, 125_000, "sections"),
     "many-strings": (many_strings, 10_000, "strings"),
     "long-value": (long_value, 250_000, "characters a value"),

@@ -418,3 +418,38 @@ def test_lists_on_lines_of_their_own_weigh_their_joint_fix_once(n: int) -> None:
     assert len(result.applied) >= 1 and result.diff_output
     assert result.diff_output.count(b"\n+[L") == n  # each list's new section
     assert calls.count < 10
+
+
+def _lists_with_subdirs(n: int) -> bytes:
+    """``n`` lists on one CopyFiles line, each with a [DestinationDirs] entry of its own
+    (``Li = 12,subi``): every field of the line is renamed by one fix."""
+    dirs = "".join(f"L{i} = 12,sub{i}\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    lists = "".join(f"[L{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
+    names = ",".join(f"L{i}" for i in range(n))
+    return (
+        _HEAD.replace("DefaultDestDir = 12\r\n", dirs).replace(
+            "\r\n\r\n[Dest", "\r\nPnpLockdown = 1\r\n\r\n[Dest"
+        )
+        + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        + lists
+        + '[Strings]\r\nMfg = "Sample"\r\n'
+    ).encode("ascii")
+
+
+def test_renaming_every_field_of_a_long_line_reads_the_line_once() -> None:
+    """Issue 18, stop 26: a fix renaming N lists of one line rebuilt the line for each
+    field (with_field per field, and quote_field reading the line's key and fields for
+    each): 2,000 lists took 19.6 s. The line is rebuilt once, and quote_field is asked
+    only for a first field."""
+    from infmigrate.engine import clone
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    with counted(clone, "quote_field") as quoted:
+        result = process(_lists_with_subdirs(300), "sub.inf", options, want_fix=True)
+    assert not result.error and result.changed
+    assert result.fixed is not None
+    assert b",".join(b"L%d_16299" % i for i in range(300)) in result.fixed  # the new line
+    assert quoted.count < 5

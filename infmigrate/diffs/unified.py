@@ -164,6 +164,8 @@ class _Newlines:
 
 #: Characters looked at a time when skipping lines or comparing spans of text.
 _BLOCK = 1 << 16
+#: Lines up to which :meth:`TextLines.offset` steps a line at a time, not a block.
+_FEW = 64
 
 
 class TextLines(Sequence[str]):
@@ -188,16 +190,19 @@ class TextLines(Sequence[str]):
         if line < self._line:
             self._line, self._at = 0, 0
         text, at, left = self.text, self._at, line - self._line
-        while left:
+        # far lines are skipped a block at a time, near ones a line at a time (a block's
+        # count for the next line made reading a diff's lines in order cost a block each:
+        # issue 18, thousands of hunks)
+        while left > _FEW:
             end = min(at + _BLOCK, len(text))
             breaks = text.count("\n", at, end)
-            if breaks < left:
-                left -= breaks
-                at = end
-                continue
-            while left:
-                at = text.index("\n", at) + 1
-                left -= 1
+            if breaks >= left:
+                break
+            left -= breaks
+            at = end
+        while left:
+            at = text.index("\n", at) + 1
+            left -= 1
         self._line, self._at = line, at
         return at
 

@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from infmigrate.engine.edits import quote_field, valid_section_name
+from infmigrate.engine.edits import quote, quote_field, valid_section_name
 from infmigrate.engine.fixer import Edit
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.reach import InstallSection
@@ -93,13 +93,25 @@ def name_suffix(text: str) -> str:
 def with_field(entry: Entry, index: int, cooked: str) -> Entry:
     """``entry`` with field ``index`` set to the cooked text: quoted like the original when
     it was one quoted value, else as its place on the line needs; spacing kept."""
+    return with_fields(entry, {index: cooked})
+
+
+def with_fields(entry: Entry, cooked: Mapping[int, str]) -> Entry:
+    """``entry`` with each field ``index`` of ``cooked`` set to its text, as
+    :func:`with_field` sets one (how a field is quoted does not depend on the others'
+    values)."""
     fields = list(entry.fields)
-    raw = fields[index].value
-    if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-        new_raw = '"' + cooked.replace('"', '""') + '"'
-    else:
-        new_raw = quote_field(entry, index, cooked)
-    fields[index] = fields[index].with_changes(value=new_raw)
+    for index, text in cooked.items():
+        raw = fields[index].value
+        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+            new_raw = '"' + text.replace('"', '""') + '"'
+        elif index == 0:
+            new_raw = quote_field(entry, index, text)
+        else:
+            # (what quote_field gives past the first field, without reading the line's
+            # key and fields again for each: issue 18, a line of thousands of lists)
+            new_raw = quote(text)
+        fields[index] = fields[index].with_changes(value=new_raw)
     return entry.with_changes(fields=tuple(fields))
 
 
@@ -261,13 +273,15 @@ def rewrite_fields(
         slot[1].setdefault(index, []).append((start, end, new))
     out: dict[int, Entry] = {}
     for key, (ref, fields) in by_entry.items():
-        entry = ref.entry
+        texts: dict[int, str] = {}
         for index, parts in fields.items():
             text = ref.values[index]
             for start, end, new in sorted(set(parts), reverse=True):
                 text = text[:start] + new + text[end:]
-            entry = with_field(entry, index, text)
-        out[key] = entry
+            texts[index] = text
+        # the line made once for all its fields (issue 18: a field at a time remade the
+        # whole line for each, quadratic on a line of thousands of lists)
+        out[key] = with_fields(ref.entry, texts)
     return out
 
 

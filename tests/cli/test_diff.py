@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import tracemalloc
 from pathlib import Path
+from typing import SupportsIndex
 
 import pytest
 
@@ -171,6 +172,31 @@ def test_text_lines_are_the_split_lines() -> None:
     assert len(lines) == 5 and list(lines) == split_lines(text)
     assert lines[1:3] == ["bb\r\n", "\n"] and lines[-1] == "last" and lines[0] == "a\n"
     assert lines[4:2] == [] and lines[3:99] == ["c\rd\n", "last"]
+
+
+class _CountedText(str):
+    """A text that counts the characters its ``count`` calls look at."""
+
+    looked = 0
+
+    def count(
+        self, sub: str, start: SupportsIndex | None = None, end: SupportsIndex | None = None
+    ) -> int:  # type: ignore[override]
+        first = 0 if start is None else int(start)
+        last = len(self) if end is None else int(end)
+        _CountedText.looked += max(0, last - first)
+        return str.count(self, sub, first, last)
+
+
+def test_text_lines_read_in_order_look_at_each_character_a_bounded_number_of_times() -> None:
+    # Issue 18: reading the next line counted the newlines of a 64 KB block, for each
+    # line a diff of thousands of hunks reads (quadratic until the file passes 64 KB).
+    text = _CountedText("".join(f"line {i}\n" for i in range(20_000)))
+    lines = TextLines(text)
+    _CountedText.looked = 0
+    assert [lines[i] for i in range(0, 20_000, 3)] == [f"line {i}\n" for i in range(0, 20_000, 3)]
+    assert _CountedText.looked < 3 * len(text)
+    assert lines[19_999] == "line 19999\n" and lines[5] == "line 5\n"  # far, then back
 
 
 def test_the_diff_of_one_change_in_a_big_file_makes_no_list_of_its_lines() -> None:
