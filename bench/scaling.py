@@ -112,6 +112,20 @@ def renamed_lists(n: int) -> str:
     )
 
 
+def one_value(n: int) -> str:
+    """``n`` HKLM AddReg lines setting one value to other data, from one install (ISO037
+    findings; ISO041 compares the writes of one value: quadratic before issue 18's stop
+    26, when none of them can conflict)."""
+    reg = "".join(f'HKLM,"SOFTWARE\\Sample",V,0x00010001,{i}\r\n' for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n[R]\r\n"
+        + reg
+        + "\r\n"
+        + _TAIL
+    )
+
+
 def many_sections(n: int) -> str:
     """``n`` tiny sections of one entry each (about 11 bytes a section)."""
     return "".join(f"[S{i}]\nx=1\n" for i in range(n))
@@ -175,6 +189,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int, str]] = {
     "copyfiles-line": (copyfiles_line, 13_000, "list names on one line"),
     "copyfiles-lines": (copyfiles_lines, 500, "lists, each on a CopyFiles line of its own"),
     "renamed-lists": (renamed_lists, 500, "lists on one line, each renamed by the fix"),
+    "one-value": (one_value, 4000, "writes of one registry value"),
     "many-sections": (many_sections, 125_000, "sections"),
     "many-strings": (many_strings, 10_000, "strings"),
     "long-value": (long_value, 250_000, "characters a value"),

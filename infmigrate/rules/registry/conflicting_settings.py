@@ -122,18 +122,8 @@ class ConflictingSettings(Fixer):
             lines = [(write, values[id(write)]) for write in writes]
             if len({v for _, v in lines}) < 2:
                 continue
-            for i, (write, value) in enumerate(lines):
+            for write, other in _conflicts(lines):
                 if id(write) in reported:
-                    continue
-                other = next(
-                    (
-                        w
-                        for w, v in lines[:i]
-                        if v != value and _coexist(w.section.installs, write.section.installs)
-                    ),
-                    None,
-                )
-                if other is None:
                     continue
                 reported.add(id(write))
                 name = write.value_name or "(default)"
@@ -240,6 +230,57 @@ def _directive_value(model: InfModel, directive: str, values: Sequence[str]) -> 
     if directive in ("Dependencies", "RequiredPrivileges"):
         return frozenset(fold(t) for t in texts if t)
     return tuple(fold(t) for t in texts)
+
+
+class _Group:
+    """The earlier writes run by one sequence of installs: the first, and the first whose
+    data differs from the first's (what a later write can conflict with), each with its
+    place in the order of the writes."""
+
+    __slots__ = ("first", "installs", "other")
+
+    def __init__(self, installs: Sequence[InstallSection], first: _Placed) -> None:
+        self.installs = installs
+        self.first = first
+        self.other: _Placed | None = None
+
+
+#: A write with its place among the writes of one value, and its data.
+_Placed: TypeAlias = tuple[int, "RegWrite", "_Data"]
+
+
+def _conflicts(lines: Sequence[tuple[RegWrite, _Data]]) -> Iterator[tuple[RegWrite, RegWrite]]:
+    """Each write of one value (in order) with the first earlier write that sets other
+    data and can run on the same machine (:func:`_coexist`), when there is one.
+
+    Whether two writes can coexist depends only on their installs, so the earlier writes
+    are kept by their installs, two of each (a later write's data differs from the first's
+    or else from the other's), and each pair of installs is judged once (issue 18: each
+    write was compared with every earlier one, quadratic on thousands of writes of one
+    value that cannot conflict)."""
+    groups: dict[tuple[int, ...], _Group] = {}
+    judged: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
+    for index, (write, value) in enumerate(lines):
+        installs = write.section.installs
+        mine = tuple(id(install) for install in installs)
+        best: _Placed | None = None
+        for key, group in groups.items():
+            found = group.first if group.first[2] != value else group.other
+            if found is None or (best is not None and found[0] >= best[0]):
+                continue
+            pair = (key, mine)
+            can = judged.get(pair)
+            if can is None:
+                can = judged[pair] = _coexist(group.installs, installs)
+            if can:
+                best = found
+        if best is not None:
+            yield write, best[1]
+        own = groups.get(mine)
+        if own is None:
+            groups[mine] = _Group(installs, (index, write, value))
+        elif own.other is None and value != own.first[2]:
+            own.other = (index, write, value)
 
 
 def _coexist(first: Sequence[InstallSection], second: Sequence[InstallSection]) -> bool:
