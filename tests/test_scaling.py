@@ -453,3 +453,49 @@ def test_renaming_every_field_of_a_long_line_reads_the_line_once() -> None:
     assert result.fixed is not None
     assert b",".join(b"L%d_16299" % i for i in range(300)) in result.fixed  # the new line
     assert quoted.count < 5
+
+
+def _one_file(n: int, *, folders: bool, lists: bool) -> bytes:
+    """One file copied ``n`` times to System32\\drivers: by ``n`` lists (each to a folder
+    of its own when ``folders``), or ``n`` times by one list (not ``lists``)."""
+    if lists:
+        dirs = "".join(f"L{i} = 12{f',sub{i}' if folders else ''}\r\n" for i in range(n))
+        sections = "".join(f"[L{i}]\r\nf.sys\r\n\r\n" for i in range(n))
+        names = ",".join(f"L{i}" for i in range(n))
+    else:
+        dirs, sections, names = "L0 = 12\r\n", "[L0]\r\n" + "f.sys\r\n" * n + "\r\n", "L0"
+    return (
+        _HEAD.replace("DefaultDestDir = 12\r\n", dirs).replace(
+            "\r\n\r\n[Dest", "\r\nPnpLockdown = 1\r\n\r\n[Dest"
+        )
+        + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n\r\n'
+        + f"[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        + sections
+        + '[Strings]\r\nMfg = "Sample"\r\n'
+    ).encode("ascii")
+
+
+@pytest.mark.parametrize(
+    ("folders", "lists"),
+    [(False, True), (True, True), (False, False)],
+    ids=["lists", "folders", "copies"],
+)
+def test_a_file_copied_many_times_is_weighed_against_each_profile_once(
+    folders: bool, lists: bool
+) -> None:
+    """Issue 18, stop 26: each copy of a file was weighed (architectures, builds) against
+    every list copying it elsewhere, and a list copying it N times was entered N times:
+    1,000 lists copying one file took 11-17 s, one list naming it 2,000 times 43 s. The
+    weighing is once per place and pair of install profiles: a bounded number for each
+    place, whatever N."""
+    from infmigrate.rules.placement import _driver_store
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    for n in (150, 300):
+        with counted(_driver_store, "_meet") as meet:
+            result = process(
+                _one_file(n, folders=folders, lists=lists), "f.inf", options, want_fix=True
+            )
+        assert not result.error
+        places = n if folders else 1
+        assert meet.count < 2 * places + 20

@@ -105,6 +105,7 @@ from infmigrate.rules.placement._branch import decorate_all
 from infmigrate.rules.placement._copies import ReachingInstalls, installs_of
 from infmigrate.rules.placement._fixed_place import Consumer, FixedPlaces, os_resolved, recognize
 from infmigrate.rules.placement._floors import NEW, OLD, InstallBuilds, floor_text
+from infmigrate.rules.placement._messages import SHOWN_NAMES, names_of
 
 __all__ = [
     "REJECTED_FLAGS",
@@ -163,6 +164,26 @@ _Place = tuple[int | None, str]
 
 def _place(fl: FileList) -> _Place:
     return fl.destination.dirid, _norm_dir(fl.destination.subdir)
+
+
+#: Of a list: the architectures its installs are used on, and their Windows builds.
+_Profile = tuple[frozenset[str], BuildRange]
+
+
+def _meet(mine: _Profile, theirs: _Profile) -> bool:
+    """Whether lists of these :meth:`Plans._profile` can be installed on one system: an
+    architecture in common and a Windows version in common (a list of a branch for newer
+    Windows and one of the branch kept for older Windows never are)."""
+    (archs, a), (their_archs, b) = mine, theirs
+    if archs and their_archs and not archs & their_archs:
+        return False
+    if a.empty or b.empty:
+        return True
+    return any(
+        (h2 is None or l1 < h2) and (h1 is None or l2 < h1)
+        for l1, h1 in a.intervals
+        for l2, h2 in b.intervals
+    )
 
 
 def _place_text(dest: Destination) -> str:
@@ -487,6 +508,11 @@ class _Planner:
         self.old_lists: dict[tuple[bool, str], int] = {}
         #: The names (folded) given to the lists that splits by folder make.
         self._split_names: set[str] = set()
+        #: :meth:`_profile` of each list (by identity) and :meth:`_elsewhere` of each
+        #: name and profile.
+        self._profiles: dict[int, _Profile] = {}
+        self._meeting: dict[tuple[str, _Profile], tuple[list[tuple[str, _Place]], set[_Place]]]
+        self._meeting = {}
 
     @cached_property
     def newline(self) -> str:
@@ -512,7 +538,12 @@ class _Planner:
                         places[name] = at = {_place(found): [found]}
                         at.setdefault(place, []).append(fl)
                 else:
-                    found.setdefault(place, []).append(fl)
+                    # a list once however often it copies the name (its copies come
+                    # together): issue 18, each copy of a name a list copies thousands
+                    # of times was weighed against each copy of it in another list
+                    there = found.setdefault(place, [])
+                    if not there or there[-1] is not fl:
+                        there.append(fl)
         return places
 
     def _places_of(self, name: str) -> dict[_Place, list[FileList]]:
@@ -523,26 +554,45 @@ class _Planner:
             return {}
         return {_place(found): [found]} if isinstance(found, FileList) else found
 
-    def _meets(self, fl: FileList, other: FileList) -> bool:
-        """Whether two lists can be installed on one system: an architecture in common
-        and a Windows version in common (a list of a branch for newer Windows and one of
-        the branch kept for older Windows never are)."""
-        if other is fl:
-            return True
-        mine = reaching_architectures(self.model, fl.installs)
-        theirs = reaching_architectures(self.model, other.installs)
-        if mine and theirs and not set(mine) & set(theirs):
-            return False
-        ranges = self.ctx.analysis(InstallBuilds).ranges
-        a = BuildRange.union(ranges.of_install(i) for i in fl.installs)
-        b = BuildRange.union(ranges.of_install(i) for i in other.installs)
-        if a.empty or b.empty:
-            return True
-        return any(
-            (h2 is None or l1 < h2) and (h1 is None or l2 < h1)
-            for l1, h1 in a.intervals
-            for l2, h2 in b.intervals
-        )
+    def _profile(self, fl: FileList) -> _Profile:
+        """What decides whether a list can be installed with another (:func:`_meet`): the
+        architectures and the Windows builds of its installs; made once a list."""
+        found = self._profiles.get(id(fl))
+        if found is None:
+            ranges = self.ctx.analysis(InstallBuilds).ranges
+            found = self._profiles[id(fl)] = (
+                frozenset(reaching_architectures(self.model, fl.installs)),
+                BuildRange.union(ranges.of_install(i) for i in fl.installs),
+            )
+        return found
+
+    def _elsewhere(self, name: str, fl: FileList, here: _Place) -> tuple[list[str], int]:
+        """The other places than ``here`` where lists that can be installed with ``fl``
+        copy the file name ``name`` (folded): the first :data:`SHOWN_NAMES` as written
+        (sorted), and how many there are.
+
+        Made once for each name and each :meth:`_profile` (issue 18: each copy weighed
+        every list copying the name elsewhere, quadratic when thousands of lists copy one
+        file, and its message named every place)."""
+        mine = self._profile(fl)
+        found = self._meeting.get((name, mine))
+        if found is None:
+            meeting: list[tuple[str, _Place]] = []
+            for place, lists in self._places_of(name).items():
+                judged: set[_Profile] = set()
+                for other in lists:
+                    theirs = self._profile(other)
+                    if theirs in judged:
+                        continue
+                    judged.add(theirs)
+                    if _meet(mine, theirs):
+                        meeting.append((_place_text(lists[0].destination), place))
+                        break
+            meeting.sort()
+            found = self._meeting[(name, mine)] = (meeting, {place for _, place in meeting})
+        meeting, places = found
+        first = [text for text, place in meeting[: SHOWN_NAMES + 1] if place != here]
+        return first, len(meeting) - (here in places)
 
     @cached_property
     def deleted(self) -> set[str]:
@@ -895,13 +945,9 @@ class _Planner:
                         )
             key = self.name(name)  # expanded, as places and deleted are keyed
             here = (dest.dirid, _norm_dir(dest.subdir))
-            others = [
-                _place_text(lists[0].destination)
-                for place, lists in self._places_of(key).items()
-                if place != here and any(self._meets(fl, o) for o in lists)
-            ]
-            if others:
-                plan.blocked.append(f"{name} is also copied to {', '.join(sorted(others))}")
+            others, count = self._elsewhere(key, fl, here)
+            if count:
+                plan.blocked.append(f"{name} is also copied to {names_of(others, count)}")
             if key in self.deleted:
                 plan.blocked.append(f"{name} is also named by DelFiles or RenFiles (ISO007)")
             bare = self._bare_use(self.model.strings.expand(name))

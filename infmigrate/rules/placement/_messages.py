@@ -34,8 +34,14 @@ SHOWN_NAMES = 10
 
 def names(items: Sequence[str]) -> str:
     """``L0, L1, L2`` (the first :data:`SHOWN_NAMES`, then ``and N more``)."""
-    shown = ", ".join(items[:SHOWN_NAMES])
-    rest = len(items) - SHOWN_NAMES
+    return names_of(items[:SHOWN_NAMES], len(items))
+
+
+def names_of(first: Sequence[str], count: int) -> str:
+    """:func:`names` of ``count`` items whose first ones (at least :data:`SHOWN_NAMES`,
+    or all) are ``first``."""
+    shown = ", ".join(first[:SHOWN_NAMES])
+    rest = count - SHOWN_NAMES
     return f"{shown} and {rest} more" if rest > 0 else shown
 
 
