@@ -499,3 +499,41 @@ def test_a_file_copied_many_times_is_weighed_against_each_profile_once(
         assert not result.error
         places = n if folders else 1
         assert meet.count < 2 * places + 20
+
+
+def _services_of_one_list(n: int) -> bytes:
+    """``n`` services whose binaries one list copies to System32\\drivers, and a registry
+    value naming each binary there."""
+    services = "".join(f"AddService = S{i},0x00000002,SI{i}\r\n" for i in range(n))
+    installs = "".join(
+        f"[SI{i}]\r\nServiceType = 1\r\nStartType = 3\r\nErrorControl = 1\r\n"
+        f"ServiceBinary = %12%\\f{i}.sys\r\n\r\n"
+        for i in range(n)
+    )
+    values = "".join(f'HKR,,P{i},,"%12%\\f{i}.sys"\r\n' for i in range(n))
+    files = "".join(f"f{i}.sys\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    return (
+        _HEAD.replace("DefaultDestDir = 12\r\n", "F = 12\r\n").replace(
+            "\r\n\r\n[Dest", "\r\nPnpLockdown = 1\r\n\r\n[Dest"
+        )
+        + f'[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n{disk}\r\n'
+        + "[DefaultInstall.NTamd64]\r\nCopyFiles = F\r\nAddReg = R\r\n\r\n"
+        + f"[DefaultInstall.NTamd64.Services]\r\n{services}\r\n[F]\r\n{files}\r\n"
+        + f"[R]\r\n{values}\r\n{installs}"
+        + '[Strings]\r\nMfg = "Sample"\r\n'
+    ).encode("ascii")
+
+
+def test_the_findings_about_one_moved_list_share_its_fix() -> None:
+    """Issue 18, stop 26: ISO002 (each service binary of the list), ISO003 (each registry
+    value naming a file of it) made a fix each of the list's whole move: N fixes of N
+    edits, quadratic (2,000 services took 32 s). They share one fix, as ISO001's do."""
+    from infmigrate.engine.runner import check
+    from infmigrate.engine.syntax import parse
+
+    found = check(parse(_services_of_one_list(40)), list(all_rules()))
+    for code in ("ISO002", "ISO003"):
+        fixes = {id(d.fix) for d in found if d.code == code and d.fix is not None}
+        assert sum(d.code == code for d in found) == 40
+        assert len(fixes) == 1, code

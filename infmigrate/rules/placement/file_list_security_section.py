@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.rules.placement._copies import ContentLists
-from infmigrate.rules.placement._driver_store import DriverStorePlans
+from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
 from infmigrate.rules.placement._messages import blocked, place
 
 
@@ -66,6 +66,7 @@ class FileListSecuritySection(Fixer):
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
         all_plans = ctx.analysis(DriverStorePlans)
+        fixes = SharedFixes(self)  # (lists moved together: one fix, see ISO002)
         # lists of a branch kept for older Windows: right where they are, section included
         seen: set[int] = {
             id(p.file_list.security) for p in all_plans.old_branch if p.file_list.security
@@ -92,7 +93,7 @@ class FileListSecuritySection(Fixer):
                     "rejects it (InfVerif 1101)"
                 )
                 if plan is not None and plan.movable and plan.edits:
-                    fix = self.make_fix(*plan.edits, applicability=plan.applicability)
+                    fix = fixes.of(plan)
                     then = (
                         "the fix that moves the list drops the section (unsafe: files in "
                         "the driver store keep the store's access rights instead)"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
 from infmigrate.engine.model.registry import parse_reg_line
-from infmigrate.rules.placement._driver_store import DriverStorePlans
+from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
 from infmigrate.rules.placement._messages import blocked, place, unsafe
 
 
@@ -64,17 +64,16 @@ class RegistryPathToSystem32(Fixer):
     infverif = (1258,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        # (the lists moved together share their edits, so the findings share one fix:
+        # issue 18, a fix each was quadratic in the values naming files of one list)
+        fixes = SharedFixes(self)
         for plan in ctx.analysis(DriverStorePlans).legacy_full:  # (a MissingPlan: no uses)
             for use in plan.uses:
                 line = parse_reg_line(use.ref, ctx.model.strings)
                 if line is None or use.field < 4:
                     continue
                 dest = plan.destination
-                fix = (
-                    self.make_fix(*plan.edits, applicability=plan.applicability)
-                    if plan.movable and plan.edits
-                    else None
-                )
+                fix = fixes.of(plan) if plan.movable and plan.edits else None
                 note = (
                     " (a kernel reader of this REG_SZ value must open it as \\??\\<path>)"
                     if line.type == "sz"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixAvailability, FixContext, Fixer
-from infmigrate.rules.placement._driver_store import DriverStorePlans
+from infmigrate.rules.placement._driver_store import DriverStorePlans, SharedFixes
 from infmigrate.rules.placement._messages import blocked, place, unsafe
 
 
@@ -54,6 +54,9 @@ class ServiceBinaryInSystem32(Fixer):
     infverif = (2084,)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        # (the lists moved together share their edits, so the findings share one fix:
+        # issue 18, a fix each was quadratic in the services of one list)
+        fixes = SharedFixes(self)
         for plan in ctx.analysis(DriverStorePlans).legacy_full:  # (a MissingPlan: no uses)
             seen: set[int] = set()
             for use in plan.uses:
@@ -61,11 +64,7 @@ class ServiceBinaryInSystem32(Fixer):
                     continue
                 seen.add(id(use.ref))
                 dest = plan.destination
-                fix = (
-                    self.make_fix(*plan.edits, applicability=plan.applicability)
-                    if plan.movable and plan.edits
-                    else None
-                )
+                fix = fixes.of(plan) if plan.movable and plan.edits else None
                 yield self.diagnostic(
                     use.ref,
                     f"ServiceBinary points to {use.copy.dest_name} in "
