@@ -66,7 +66,7 @@ def _reference(lines: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
 @settings(max_examples=500, deadline=None)
 @given(writes())
 def test_conflicts_are_those_of_comparing_every_earlier_write(lines: list[Any]) -> None:
-    found = [(id(a), id(b)) for a, b in _conflicts(lines)]
+    found = [(id(a), id(b)) for a, b in _conflicts((w, w.section.installs, v) for w, v in lines)]
     assert found == [(id(a), id(b)) for a, b in _reference(lines)]
 
 
@@ -77,5 +77,5 @@ def test_writes_of_one_install_are_judged_once() -> None:
     section = SimpleNamespace(installs=(install,))
     lines = [(SimpleNamespace(section=section), ("dword", i)) for i in range(5000)]
     with counted(conflicting_settings, "_coexist") as judged:
-        assert list(_conflicts(lines)) == []
+        assert list(_conflicts((w, w.section.installs, v) for w, v in lines)) == []
     assert judged.count == 1

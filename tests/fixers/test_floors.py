@@ -12,7 +12,7 @@ from infmigrate.engine.catalog import rule
 from infmigrate.engine.model import build_model
 from infmigrate.engine.model.ranges import build_ranges
 from infmigrate.engine.runner import check
-from infmigrate.rules.placement._floors import NEW, OLD, install_floor, sides
+from infmigrate.rules.placement._floors import NEW, OLD, install_floor, install_floors, sides
 
 BASE = """[Version]
 Signature = "$WINDOWS NT$"
@@ -77,6 +77,8 @@ def _install(model):  # type: ignore[no-untyped-def]
 def test_install_floor(cls: str, extra: str, build: int) -> None:
     model = _model(cls, extra=extra)
     assert install_floor(model, _install(model)).build == build
+    # every install's at once (the model read once for all: issue 18) gives the same
+    assert install_floors(model)[id(_install(model))] == install_floor(model, _install(model))
 
 
 @pytest.mark.parametrize(

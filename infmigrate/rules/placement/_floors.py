@@ -25,7 +25,9 @@ it a branch for the floor and later: :mod:`._branch`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.builds import WindowsVersion
@@ -35,7 +37,9 @@ from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.numbers import parse_int
 from infmigrate.engine.model.ranges import BuildRanges, build_ranges, target_in_force
 from infmigrate.engine.model.reach import InstallSection
+from infmigrate.engine.model.registry import RegSection
 from infmigrate.engine.model.sections import fold
+from infmigrate.engine.model.services import ServiceInstall
 
 __all__ = ["NEW", "OLD", "Builds", "InstallBuilds", "floor_text", "install_floor", "sides"]
 
@@ -62,6 +66,8 @@ NEW = 1
 _NETCFG_CLASSES = {"netservice", "nettrans", "netclient"}
 #: ``HKR, Ndi, <value>`` of a notify object.
 _NOTIFY_VALUES = {"clsid", "componentdll"}
+
+_T = TypeVar("_T")
 SERVICE_FILE_SYSTEM_DRIVER = 2
 
 
@@ -93,7 +99,7 @@ class InstallBuilds(Analysis[Builds]):
         model = ctx.model
         ranges = build_ranges(model.manufacturers, model.install_sections)
         target, text = target_in_force(ctx.settings.target_windows, ranges)
-        floors = {id(i): install_floor(model, i) for i in model.install_sections}
+        floors = install_floors(model)
         return Builds(ranges, target, text, floors)
 
 
@@ -117,6 +123,47 @@ def sides(ranges: BuildRanges, install: InstallSection, at: WindowsVersion) -> s
 def install_floor(model: InfModel, install: InstallSection) -> Floor:
     """The highest floor among the constructs the install section's stack has (module
     docstring)."""
+    return _install_floor(model, install, _Uses(model))
+
+
+def install_floors(model: InfModel) -> dict[int, Floor]:
+    """:func:`install_floor` of every install section, by identity."""
+    uses = _Uses(model)
+    return {id(i): _install_floor(model, i, uses) for i in model.install_sections}
+
+
+class _Uses:
+    """What an install's floor reads of the model, by install (identity): read once for
+    every install (issue 18: each install scanned every service, WDF service and registry
+    section, quadratic in thousands of devices each with a service)."""
+
+    def __init__(self, model: InfModel) -> None:
+        self.umdf = {id(i) for wdf in model.wdf_services if wdf.umdf for i in wdf.installs}
+        self.services: dict[int, list[ServiceInstall]] = {}
+        for svc in model.services:
+            if svc.section is not None:
+                _add(self.services, svc.installs, svc)
+        self.regs: dict[int, list[RegSection]] = {}
+        for reg in model.reg_sections:
+            _add(self.regs, reg.installs, reg)
+        version = model.section("Version")
+        cls = version.first("Class") if version is not None else None
+        self.netcfg = (
+            cls is not None
+            and bool(cls.values)
+            and fold(model.strings.expand(cls.values[0])) in _NETCFG_CLASSES
+        )
+
+
+def _add(index: dict[int, list[_T]], installs: Iterable[InstallSection], item: _T) -> None:
+    """``item`` in the list of each of ``installs`` (once, in the order of the items)."""
+    for install in installs:
+        found = index.setdefault(id(install), [])
+        if not found or found[-1] is not item:
+            found.append(item)
+
+
+def _install_floor(model: InfModel, install: InstallSection, uses: _Uses) -> Floor:
     best = floor("dirid-13")
 
     def take(key: str) -> None:
@@ -125,23 +172,14 @@ def install_floor(model: InfModel, install: InstallSection) -> Floor:
         if f.version is not None and best.version is not None and f.version > best.version:
             best = f
 
-    for wdf in model.wdf_services:
-        if wdf.umdf and any(i is install for i in wdf.installs):
-            take("umdf")
-            break
-    version = model.section("Version")
-    cls = version.first("Class") if version is not None else None
-    if (
-        cls is not None
-        and cls.values
-        and fold(model.strings.expand(cls.values[0])) in (_NETCFG_CLASSES)
-    ):
+    if id(install) in uses.umdf:
+        take("umdf")
+    if uses.netcfg:
         take("netcfg")
-        if _has_notify_object(model, install):
+        if _has_notify_object(uses.regs.get(id(install), ())):
             take("notify-object")
-    for svc in model.services:
-        if svc.section is None or not any(i is install for i in svc.installs):
-            continue
+    for svc in uses.services.get(id(install), ()):
+        assert svc.section is not None
         stype = svc.section.first("ServiceType")
         group = svc.section.first("LoadOrderGroup")
         if (
@@ -156,10 +194,8 @@ def install_floor(model: InfModel, install: InstallSection) -> Floor:
     return best
 
 
-def _has_notify_object(model: InfModel, install: InstallSection) -> bool:
-    for reg in model.reg_sections:
-        if not any(i is install for i in reg.installs):
-            continue
+def _has_notify_object(regs: Iterable[RegSection]) -> bool:
+    for reg in regs:
         for line in reg.lines:
             if (
                 fold(line.root) == "hkr"

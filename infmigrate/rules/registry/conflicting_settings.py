@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TypeAlias
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from typing import Generic, TypeAlias, TypeVar
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic, FixContext, Fixer
@@ -122,7 +122,7 @@ class ConflictingSettings(Fixer):
             lines = [(write, values[id(write)]) for write in writes]
             if len({v for _, v in lines}) < 2:
                 continue
-            for write, other in _conflicts(lines):
+            for write, other in _conflicts((w, w.section.installs, v) for w, v in lines):
                 if id(write) in reported:
                     continue
                 reported.add(id(write))
@@ -139,42 +139,34 @@ class ConflictingSettings(Fixer):
 
     def _services(self, ctx: FixContext) -> Iterator[Diagnostic]:
         model = ctx.model
-        by_name: dict[str, list[tuple[LogicalSection, list[InstallSection]]]] = {}
+        # service name -> its service-install sections (by identity, in order) and the
+        # installs of each
+        by_name: dict[str, dict[int, tuple[LogicalSection, list[InstallSection]]]] = {}
         for svc in model.services:
             if not svc.name or svc.section is None:
                 continue
-            slots = by_name.setdefault(fold(svc.name), [])
-            for section, installs in slots:
-                if section is svc.section:
-                    installs.extend(svc.installs)
-                    break
+            of_name = by_name.setdefault(fold(svc.name), {})
+            slot = of_name.get(id(svc.section))
+            if slot is None:
+                of_name[id(svc.section)] = (svc.section, list(svc.installs))
             else:
-                slots.append((svc.section, list(svc.installs)))
-        for name, slots in by_name.items():
+                slot[1].extend(svc.installs)
+        for name, by_section in by_name.items():
+            slots = list(by_section.values())
             if len(slots) < 2:
                 continue
             svc_name = model.services_named(name)[0].name
             for directive in _DIRECTIVES:
-                seen: list[tuple[LogicalSection, EntryRef, list[InstallSection]]] = []
+                settings: list[tuple[_Where, list[InstallSection], _Setting]] = []
                 for section, installs in slots:
                     found = section.get(directive)
-                    if not found:
-                        continue
-                    ref = found[-1]
-                    value = _directive_value(model, directive, ref.values)
-                    other = next(
-                        (
-                            (s, r)
-                            for s, r, i in seen
-                            if _directive_value(model, directive, r.values) != value
-                            and _coexist(i, installs)
-                        ),
-                        None,
-                    )
-                    seen.append((section, ref, installs))
-                    if other is None:
-                        continue
-                    o_section, o_ref = other
+                    if found:
+                        ref = found[-1]
+                        value = _directive_value(model, directive, ref.values)
+                        settings.append(((section, ref), installs, value))
+                if len({value for _, _, value in settings}) < 2:
+                    continue  # (one value everywhere: nothing to compare)
+                for (section, ref), (o_section, o_ref) in _conflicts(settings):
                     text = (
                         f"{directive} of service {svc_name} is {','.join(ref.values)} here "
                         f"in [{section.name}] and {','.join(o_ref.values)} in "
@@ -211,6 +203,8 @@ def _identities(write: RegWrite) -> list[str]:
 _Data: TypeAlias = tuple[str | int | None, ...]
 #: A service directive's value as compared: a number, a set of names, or the folded texts.
 _Setting: TypeAlias = int | frozenset[str] | tuple[str, ...] | None
+#: Where a service directive is: its section and its line.
+_Where: TypeAlias = tuple[LogicalSection, EntryRef]
 
 
 def _value(model: InfModel, write: RegWrite) -> _Data:
@@ -232,39 +226,47 @@ def _directive_value(model: InfModel, directive: str, values: Sequence[str]) -> 
     return tuple(fold(t) for t in texts)
 
 
-class _Group:
-    """The earlier writes run by one sequence of installs: the first, and the first whose
-    data differs from the first's (what a later write can conflict with), each with its
-    place in the order of the writes."""
+#: What :func:`_conflicts` pairs: a registry write, a service directive.
+_Item = TypeVar("_Item")
+
+
+class _Group(Generic[_Item]):
+    """The earlier items run by one sequence of installs: the first, and the first whose
+    value differs from the first's (what a later item can conflict with), each with its
+    place in the order of the items."""
 
     __slots__ = ("first", "installs", "other")
 
-    def __init__(self, installs: Sequence[InstallSection], first: _Placed) -> None:
+    def __init__(
+        self, installs: Sequence[InstallSection], first: tuple[int, _Item, Hashable]
+    ) -> None:
         self.installs = installs
         self.first = first
-        self.other: _Placed | None = None
+        self.other: tuple[int, _Item, Hashable] | None = None
 
 
-#: A write with its place among the writes of one value, and its data.
-_Placed: TypeAlias = tuple[int, "RegWrite", "_Data"]
+def _conflicts(
+    items: Iterable[tuple[_Item, Sequence[InstallSection], Hashable]],
+) -> Iterator[tuple[_Item, _Item]]:
+    """Each item (a write of one registry value, a directive of one service) in order,
+    with the first earlier item of another value that can run on the same machine
+    (:func:`_coexist` of their installs), when there is one.
 
-
-def _conflicts(lines: Sequence[tuple[RegWrite, _Data]]) -> Iterator[tuple[RegWrite, RegWrite]]:
-    """Each write of one value (in order) with the first earlier write that sets other
-    data and can run on the same machine (:func:`_coexist`), when there is one.
-
-    Whether two writes can coexist depends only on their installs, so the earlier writes
-    are kept by their installs, two of each (a later write's data differs from the first's
-    or else from the other's), and each pair of installs is judged once (issue 18: each
-    write was compared with every earlier one, quadratic on thousands of writes of one
-    value that cannot conflict)."""
-    groups: dict[tuple[int, ...], _Group] = {}
+    Whether two items can coexist depends only on their installs, so the earlier items
+    are kept by their installs, two of each (a later item's value differs from the
+    first's or else from the other's), each pair of installs is judged once, and the
+    search stops at the first group that can conflict (issue 18: each item was compared
+    with every earlier one, quadratic on thousands of writes of one value, or installs of
+    one service). Still quadratic: thousands of distinct installs none of which can run
+    with another (each from a Models section of its own Windows version)."""
+    groups: dict[tuple[int, ...], _Group[_Item]] = {}
     judged: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
-    for index, (write, value) in enumerate(lines):
-        installs = write.section.installs
+    for index, (item, installs, value) in enumerate(items):
         mine = tuple(id(install) for install in installs)
-        best: _Placed | None = None
-        for key, group in groups.items():
+        best: tuple[int, _Item, Hashable] | None = None
+        for key, group in groups.items():  # (in the order of their first items)
+            if best is not None and group.first[0] >= best[0]:
+                break  # this group's items, and the later groups', all come after best
             found = group.first if group.first[2] != value else group.other
             if found is None or (best is not None and found[0] >= best[0]):
                 continue
@@ -275,12 +277,12 @@ def _conflicts(lines: Sequence[tuple[RegWrite, _Data]]) -> Iterator[tuple[RegWri
             if can:
                 best = found
         if best is not None:
-            yield write, best[1]
+            yield item, best[1]
         own = groups.get(mine)
         if own is None:
-            groups[mine] = _Group(installs, (index, write, value))
+            groups[mine] = _Group(installs, (index, item, value))
         elif own.other is None and value != own.first[2]:
-            own.other = (index, write, value)
+            own.other = (index, item, value)
 
 
 def _coexist(first: Sequence[InstallSection], second: Sequence[InstallSection]) -> bool:
