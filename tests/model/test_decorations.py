@@ -242,3 +242,21 @@ def test_placeholders():
     assert placeholders("Cx_$ARCH$.$KMDFVERSION$") == ("$ARCH$", "$KMDFVERSION$")
     assert placeholders("a$b") == ()
     assert stamp_arch("Std.NT$arch$.10.0", "arm64") == "Std.NTarm64.10.0"
+
+
+def test_the_models_naming_a_section_and_the_decorations_a_line_writes() -> None:
+    # (indexes read once a model: the planner asked each of thousands of Models sections
+    # by scanning every Manufacturer entry, issue 18)
+    m = model(
+        "[Manufacturer]\n%A% = Cx, NTamd64, NTamd64.10.0...16299\n%B% = Cx, NTamd64\n"
+        "[Cx.NTamd64]\n[Cx.NTamd64.10.0...16299]\n"
+    )
+    first, second = m.manufacturers
+    plain = m.section("Cx.NTamd64")
+    assert [x.manufacturer for x in m.models_naming(plain)] == [first.entry, second.entry]
+    assert len(m.models_naming(m.section("Cx.NTamd64.10.0...16299"))) == 1
+    assert list(m.models_naming(None)) == [
+        x for x in first.models + second.models if x.section is None
+    ]
+    assert m.decorations_written(first.entry) == {"ntamd64", "ntamd64.10.0...16299"}
+    assert m.decorations_written(second.entry) == {"ntamd64"}

@@ -7,13 +7,15 @@ tokens, odd decorations) and records what it could not resolve instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from infmigrate.engine.model.contexts import SectionContext
 from infmigrate.engine.model.decorations import (
     Manufacturer,
+    ModelsSection,
     parse_manufacturers,
     resolve_install,
     resolve_suffixes,
@@ -126,6 +128,10 @@ class InfModel:
     #: :meth:`file_list`'s index (kind, folded name, ``@file``) -> the first such list,
     #: built on its first call.
     _lists: dict[tuple[ListKind, str, bool], FileList] | None = None
+    #: :meth:`models_naming`'s and :meth:`decorations_written`'s indexes, built on their
+    #: first calls.
+    _models_by_section: dict[int, list[ModelsSection]] | None = None
+    _decorations_by_line: dict[int, set[str]] | None = None
 
     # --- lookups -----------------------------------------------------------------------
 
@@ -182,6 +188,29 @@ class InfModel:
         """The registry section of that name and directive."""
         want = fold(name)
         return next((r for r in self.reg_sections if r.kind is kind and fold(r.name) == want), None)
+
+    def models_naming(self, section: LogicalSection | None) -> Sequence[ModelsSection]:
+        """The Models sections of every ``[Manufacturer]`` entry and decoration that are
+        ``section`` (``None``: those whose section does not exist), in order."""
+        index = self._models_by_section
+        if index is None:
+            index = {}
+            for mfr in self.manufacturers:
+                for models in mfr.models:
+                    index.setdefault(id(models.section), []).append(models)
+            object.__setattr__(self, "_models_by_section", index)  # a cache
+        return index.get(id(section), ())
+
+    def decorations_written(self, entry: EntryRef) -> AbstractSet[str]:
+        """The decorations a ``[Manufacturer]`` line lists, as written (stripped), folded."""
+        index = self._decorations_by_line
+        if index is None:
+            index = {}
+            for mfr in self.manufacturers:
+                found = index.setdefault(id(mfr.entry), set())
+                found.update(fold(d.raw.strip()) for d in mfr.decorations)
+            object.__setattr__(self, "_decorations_by_line", index)  # a cache
+        return index.get(id(entry), frozenset())
 
     def file_list(self, name: str, kind: ListKind = ListKind.COPY) -> FileList | None:
         """The file list of that name (or ``@file`` name) and directive."""

@@ -41,6 +41,7 @@ end). A DDInstall's range is the union of those of the Models sections that name
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -158,8 +159,10 @@ def _chosen(decorations: list[TargetOS]) -> dict[int, BuildRange]:
     cuts = sorted({f for d, f in zip(decorations, floors, strict=True) if not _conditional(d)})
     out: dict[int, BuildRange] = {}
     for deco, low in zip(decorations, floors, strict=True):
-        high = next((c for c in cuts if c > low), None)
-        out[id(deco)] = BuildRange.of(low, high)
+        # the first cut above low (a search, not a walk of every cut: issue 18, a line
+        # of thousands of decorations was quadratic)
+        at = bisect_right(cuts, low)
+        out[id(deco)] = BuildRange.of(low, cuts[at] if at < len(cuts) else None)
     return out
 
 

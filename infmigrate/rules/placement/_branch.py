@@ -68,11 +68,7 @@ def new_decoration(raw: str | None, build: int) -> str:
 
 def _shared(model: InfModel, models: ModelsSection) -> bool:
     """Whether another Manufacturer entry or decoration names the same Models section."""
-    return any(
-        other is not models and other.section is models.section
-        for mfr in model.manufacturers
-        for other in mfr.models
-    )
+    return any(other is not models for other in model.models_naming(models.section))
 
 
 def _from_strings(models: ModelsSection) -> bool:
@@ -100,12 +96,7 @@ def written_decoration(models: ModelsSection) -> tuple[str, str] | bool | None:
 
 
 def _has_decoration(model: InfModel, mref: EntryRef, new: str) -> bool:
-    return any(
-        fold(d.raw.strip()) == fold(new)
-        for mfr in model.manufacturers
-        if mfr.entry is mref
-        for d in mfr.decorations
-    )
+    return fold(new) in model.decorations_written(mref)
 
 
 def decorate(model: InfModel, models: ModelsSection, build: int) -> list[Edit] | str:
