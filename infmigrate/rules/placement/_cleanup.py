@@ -43,13 +43,15 @@ anything.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 
+from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.fields import remove_fields
 from infmigrate.engine.fixer import Edit, FixContext
 from infmigrate.engine.floors import floor
 from infmigrate.engine.model import InfModel, fold
 from infmigrate.engine.model.ranges import build_ranges, target_in_force
-from infmigrate.engine.model.sections import EntryRef
+from infmigrate.engine.model.sections import EntryRef, LogicalSection
 from infmigrate.rules.placement._copies import installs_of
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
 #: Directives that name each kind of section.
 FILE_DIRECTIVES = frozenset({"copyfiles", "delfiles", "renfiles"})
 REG_DIRECTIVES = frozenset({"addreg", "delreg", "bitreg"})
+_DIRECTIVES = FILE_DIRECTIVES | REG_DIRECTIVES
 
 
 def kept_because(ctx: FixContext, ref: EntryRef) -> str:
@@ -119,7 +122,7 @@ def remove_values(ref: EntryRef, indexes: Collection[int]) -> Edit:
 
 
 def drop_sections(
-    model: InfModel,
+    ctx: FixContext,
     names: Iterable[str],
     directives: frozenset[str],
     removed: Collection[tuple[int, int]],
@@ -129,31 +132,24 @@ def drop_sections(
     reached or not, once the values ``removed`` ((id of the CST entry, index) pairs) are
     gone. An install section or one of its suffix sections is never deleted: only the
     directive naming it goes."""
+    model = ctx.model
+    uses = ctx.analysis(DirectiveUses)
     wanted = {fold(model.strings.expand(n).strip()) for n in names if n.strip()}
-    still: set[str] = set()
-    for section in model.sections:
-        for ref in section.entries:
-            if ref.key is None or fold(ref.key) not in directives:
-                continue
-            for i, value in enumerate(ref.values):
-                if (id(ref.entry), i) in removed:
-                    continue
-                name = fold(model.strings.expand(value).strip().lstrip("@").strip())
-                if name in wanted:
-                    still.add(name)
+    still = {
+        name
+        for name in wanted
+        if any(
+            key in directives and (id(ref.entry), i) not in removed
+            for _, _, ref, key, i in uses.naming.get(name, ())
+        )
+    }
     edits: list[Edit] = []
-    dd = model.destination_dirs.section
-    roots = _install_sections(model)
     for name in sorted(wanted - still):
         found = model.section(name)
-        if found is not None and name not in roots:
+        if found is not None and name not in uses.roots:
             edits += [Edit.delete_section(block) for block in found.blocks]
-        if directives is FILE_DIRECTIVES and dd is not None:
-            edits += [
-                Edit.delete(r.entry)
-                for r in dd.entries
-                if r.key is not None and fold(model.strings.expand(r.key)) == name
-            ]
+        if directives is FILE_DIRECTIVES:
+            edits += [Edit.delete(r.entry) for r in uses.destinations.get(name, ())]
     return edits
 
 
@@ -190,22 +186,73 @@ def cleanup_edits(
     so two fixes of the same line cannot both apply in one round, and one fix per value
     would take as many rounds as the line has values (issue 18: a RenFiles line with more
     values than the runner has rounds never converged)."""
+    assert keys <= _DIRECTIVES, keys  # (what DirectiveUses indexes)
     model = ctx.model
-
-    def folded(value: str) -> str:
-        return fold(model.strings.expand(value).strip().lstrip("@").strip())
-
-    names = {folded(ref.values[i]) for i in indexes if ref.values[i].strip()}
+    names = {_folded(model, ref.values[i]) for i in indexes if ref.values[i].strip()}
     removed = {(id(ref.entry), i) for i in (*indexes, *files)}
     by_entry: dict[int, tuple[EntryRef, set[int]]] = {id(ref.entry): (ref, {*indexes, *files})}
-    for section in model.sections:
-        for other in section.entries:
-            if other is ref or other.key is None or fold(other.key) not in keys:
-                continue
-            hits = {i for i, v in enumerate(other.values) if v.strip() and folded(v) in names}
-            if not hits or (installs_of(ctx, section) and kept(other)):
-                continue
-            removed |= {(id(other.entry), i) for i in hits}
-            by_entry[id(other.entry)] = (other, hits)
+    # the other directives of ``keys`` naming one of the names, in file order (looked up
+    # by name: issue 18, each fix scanned every line of the file, quadratic in thousands
+    # of DelFiles lines)
+    uses = ctx.analysis(DirectiveUses)
+    naming: dict[int, tuple[int, LogicalSection, EntryRef]] = {}
+    for name in names:
+        for order, section, other, key, _ in uses.naming.get(name, ()):
+            if other is not ref and key in keys:
+                naming[id(other)] = (order, section, other)
+    for _, section, other in sorted(naming.values(), key=lambda found: found[0]):
+        hits = {i for i, v in enumerate(other.values) if v.strip() and _folded(model, v) in names}
+        if not hits or (installs_of(ctx, section) and kept(other)):
+            continue
+        removed |= {(id(other.entry), i) for i in hits}
+        by_entry[id(other.entry)] = (other, hits)
     edits = [remove_values(entry, hits) for entry, hits in by_entry.values()]
-    return edits + drop_sections(model, [ref.values[i] for i in indexes], directives, removed)
+    return edits + drop_sections(ctx, [ref.values[i] for i in indexes], directives, removed)
+
+
+def _folded(model: InfModel, value: str) -> str:
+    """A directive's value as the section (or ``@file``) it names, compared."""
+    return fold(model.strings.expand(value).strip().lstrip("@").strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Uses:
+    """What :func:`cleanup_edits` and :func:`drop_sections` look up (see
+    :class:`DirectiveUses`)."""
+
+    #: Each name (folded, expanded, without ``@``) -> the CopyFiles, DelFiles, RenFiles,
+    #: AddReg, DelReg and BitReg values naming it, in file order: (place in the file's
+    #: lines, section, line, folded directive, index of the value).
+    naming: dict[str, list[tuple[int, LogicalSection, EntryRef, str, int]]]
+    #: The folded names of the install sections and their suffix sections.
+    roots: set[str]
+    #: Each list name (folded, expanded) -> its ``[DestinationDirs]`` entries.
+    destinations: dict[str, list[EntryRef]]
+
+
+class DirectiveUses(Analysis[Uses]):
+    """The file's directives naming sections, by the name, made once a round: each fix
+    looked every line of the file up again (issue 18: quadratic in thousands of DelFiles
+    lines)."""
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> Uses:
+        model = ctx.model
+        naming: dict[str, list[tuple[int, LogicalSection, EntryRef, str, int]]] = {}
+        order = 0
+        for section in model.sections:
+            for ref in section.entries:
+                order += 1
+                key = fold(ref.key) if ref.key is not None else ""
+                if key not in _DIRECTIVES:
+                    continue
+                for i, value in enumerate(ref.values):
+                    name = _folded(model, value)
+                    naming.setdefault(name, []).append((order, section, ref, key, i))
+        destinations: dict[str, list[EntryRef]] = {}
+        dd = model.destination_dirs.section
+        if dd is not None:
+            for r in dd.entries:
+                if r.key is not None:
+                    destinations.setdefault(fold(model.strings.expand(r.key)), []).append(r)
+        return Uses(naming, _install_sections(model), destinations)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from infmigrate.engine.analysis import Analysis
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import (
     Applicability,
@@ -206,19 +207,39 @@ def _held_back(ctx: FixContext, fl: FileList | None) -> str:
     expand = ctx.model.strings.expand
     names = {fold(expand(c.dest_name)) for c in fl.files}
     names |= {fold(expand(c.source_name)) for c in fl.files if fl.kind is ListKind.REN}
-    held = []
-    for plan in ctx.analysis(DriverStorePlans).legacy:
-        other = plan.file_list
-        if not plan.blocked or other.file is not None:
-            continue
-        if fold(other.name) == fold(fl.name) or any(
-            fold(expand(c.dest_name)) in names for c in other.files
-        ):
-            held.append(other.name)
-    if not held:
+    by_list, by_file = ctx.analysis(BlockedLists)
+    found = set(by_list.get(fold(fl.name), ()))
+    for name in names:
+        found.update(by_file.get(name, ()))
+    if not found:
         return ""
+    legacy = ctx.analysis(DriverStorePlans).legacy
+    held = [legacy[i].file_list.name for i in sorted(found)]
     return (
         "list " + ", ".join(dict.fromkeys(held))
         if len(held) == 1
         else ("lists " + ", ".join(dict.fromkeys(held)))
     )
+
+
+class BlockedLists(Analysis[tuple[dict[str, list[int]], dict[str, list[int]]]]):
+    """The driver-store plans that cannot move a list (not an ``@file`` copy), as places
+    in :attr:`DriverStorePlans.legacy`: by the list's name, and by each file name it
+    copies (folded, expanded). Looked up for each DelFiles/RenFiles list (issue 18: each
+    one scanned every plan and its files, quadratic in thousands of such lists)."""
+
+    requires = (DriverStorePlans,)
+
+    @classmethod
+    def compute(cls, ctx: FixContext) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        expand = ctx.model.strings.expand
+        by_list: dict[str, list[int]] = {}
+        by_file: dict[str, list[int]] = {}
+        for i, plan in enumerate(ctx.analysis(DriverStorePlans).legacy):
+            other = plan.file_list
+            if not plan.blocked or other.file is not None:
+                continue
+            by_list.setdefault(fold(other.name), []).append(i)
+            for name in {fold(expand(c.dest_name)) for c in other.files}:
+                by_file.setdefault(name, []).append(i)
+        return by_list, by_file
