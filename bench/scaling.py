@@ -126,6 +126,109 @@ def one_value(n: int) -> str:
     )
 
 
+def one_file(n: int) -> str:
+    """One file copied to System32\\drivers by ``n`` lists, each to a folder of its own
+    (quadratic before issue 18's stop 26: each copy weighed every other list)."""
+    dirs = "".join(f"L{i} = 12,sub{i}\r\n" for i in range(n))
+    lists = "".join(f"[L{i}]\r\nf.sys\r\n\r\n" for i in range(n))
+    names = ",".join(f"L{i}" for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DestinationDirs]\r\n"
+        + dirs
+        + '\r\n[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n'
+        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        + lists
+        + _TAIL
+    )
+
+
+def services_one_list(n: int) -> str:
+    """``n`` services whose binaries one list copies to System32\\drivers (quadratic
+    before issue 18's stop 26: a fix of the list's whole move per service)."""
+    services = "".join(f"AddService = S{i},0x00000002,SI{i}\r\n" for i in range(n))
+    installs = "".join(
+        f"[SI{i}]\r\nServiceType = 1\r\nStartType = 3\r\nErrorControl = 1\r\n"
+        f"ServiceBinary = %12%\\f{i}.sys\r\n\r\n"
+        for i in range(n)
+    )
+    files = "".join(f"f{i}.sys\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    return (
+        _HEAD + "PnpLockdown = 1\r\n\r\n[DestinationDirs]\r\nF = 12\r\n\r\n"
+        '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + "\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = F\r\n\r\n"
+        "[DefaultInstall.NTamd64.Services]\r\n"
+        + services
+        + "\r\n[F]\r\n"
+        + files
+        + "\r\n"
+        + installs
+        + _TAIL
+    )
+
+
+def one_service(n: int) -> str:
+    """``n`` devices each installing one service from a section of its own, StartType
+    one of four (quadratic before issue 18's stop 26: ISO041 and the install floors)."""
+    models = "".join(f"%D% = I{i}, HW\\ID{i}\r\n" for i in range(n))
+    installs = "".join(
+        f"[I{i}.NTamd64]\r\nCopyFiles = F\r\n\r\n[I{i}.NTamd64.Services]\r\n"
+        f"AddService = svc,0x00000002,SI{i}\r\n\r\n[SI{i}]\r\nServiceType = 1\r\n"
+        f"StartType = {i % 4}\r\nErrorControl = 1\r\nServiceBinary = %13%\\f.sys\r\n\r\n"
+        for i in range(n)
+    )
+    return (
+        _HEAD + "PnpLockdown = 1\r\n\r\n[Manufacturer]\r\n%Mfg% = M, NTamd64\r\n\r\n"
+        "[M.NTamd64]\r\n" + models + "\r\n[DestinationDirs]\r\nF = 13\r\n\r\n"
+        '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n\r\n'
+        "[F]\r\nf.sys\r\n\r\n" + installs + _TAIL + 'D = "Device"\r\n'
+    )
+
+
+def delfiles_lines(n: int) -> str:
+    """``n`` lists each copied to System32\\drivers and deleted by a DelFiles line of its
+    own (quadratic before issue 18's stop 26: each ISO007 fix read every line)."""
+    lines = "".join(f"CopyFiles = C{i}\r\nDelFiles = C{i}\r\n" for i in range(n))
+    dirs = "".join(f"C{i} = 12\r\n" for i in range(n))
+    lists = "".join(f"[C{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
+    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DestinationDirs]\r\n"
+        + dirs
+        + '\r\n[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + "\r\n[DefaultInstall.NTamd64]\r\n"
+        + lines
+        + "\r\n"
+        + lists
+        + _TAIL
+    )
+
+
+def manufacturers(n: int) -> str:
+    """``n`` Manufacturer entries, each with a Models section and a device whose install
+    copies one list to System32\\drivers (quadratic before issue 18's stop 26: each
+    build split scanned every entry)."""
+    entries = "".join(f"%Mfg% = M{i}, NTamd64\r\n" for i in range(n))
+    models = "".join(
+        f"[M{i}.NTamd64]\r\n%D% = I{i}, HW\\ID{i}\r\n\r\n[I{i}.NTamd64]\r\nCopyFiles = F\r\n\r\n"
+        for i in range(n)
+    )
+    return (
+        _HEAD
+        + "[Manufacturer]\r\n"
+        + entries
+        + "\r\n"
+        + models
+        + "[DestinationDirs]\r\nF = 12\r\n\r\n"
+        '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n\r\n'
+        "[F]\r\nf.sys\r\n\r\n" + _TAIL + 'D = "Device"\r\n'
+    )
+
+
 def many_sections(n: int) -> str:
     """``n`` tiny sections of one entry each (about 11 bytes a section)."""
     return "".join(f"[S{i}]\nx=1\n" for i in range(n))
@@ -190,6 +293,11 @@ SHAPES: dict[str, tuple[Callable[[int], str], int, str]] = {
     "copyfiles-lines": (copyfiles_lines, 500, "lists, each on a CopyFiles line of its own"),
     "renamed-lists": (renamed_lists, 500, "lists on one line, each renamed by the fix"),
     "one-value": (one_value, 4000, "writes of one registry value"),
+    "one-file": (one_file, 250, "lists copying one file, each to a folder of its own"),
+    "services-one-list": (services_one_list, 250, "services whose binaries one list copies"),
+    "one-service": (one_service, 500, "devices each installing one service"),
+    "delfiles-lines": (delfiles_lines, 500, "lists each copied and deleted"),
+    "manufacturers": (manufacturers, 500, "Manufacturer entries"),
     "many-sections": (many_sections, 125_000, "sections"),
     "many-strings": (many_strings, 10_000, "strings"),
     "long-value": (long_value, 250_000, "characters a value"),

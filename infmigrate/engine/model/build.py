@@ -132,6 +132,8 @@ class InfModel:
     #: first calls.
     _models_by_section: dict[int, list[ModelsSection]] | None = None
     _decorations_by_line: dict[int, set[str]] | None = None
+    #: :meth:`services_named`'s index, built on its first call.
+    _services_by_name: dict[str, list[ServiceInstall]] | None = None
 
     # --- lookups -----------------------------------------------------------------------
 
@@ -225,8 +227,15 @@ class InfModel:
 
     def services_named(self, name: str) -> tuple[ServiceInstall, ...]:
         """Every AddService of a service name (case-insensitive, expanded)."""
-        want = fold(name)
-        return tuple(s for s in self.services if fold(s.name) == want)
+        index = self._services_by_name
+        if index is None:
+            # (built once: a rule asking for each of thousands of services scanned them
+            # all for each, issue 18)
+            index = {}
+            for service in self.services:
+                index.setdefault(fold(service.name), []).append(service)
+            object.__setattr__(self, "_services_by_name", index)  # a cache
+        return tuple(index.get(fold(name), ()))
 
     # --- strings -----------------------------------------------------------------------
 
