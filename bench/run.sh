@@ -9,6 +9,7 @@
 # Usage: bench/run.sh [--runs N] [--corpus PATH] [--files N]   parser benchmark (parse.py)
 #        bench/run.sh cli [--runs N] [--corpus PATH]             command benchmark (cli.py)
 #        bench/run.sh scaling [--scale X] [--shape S]          hostile shapes (scaling.py)
+#        bench/run.sh sweep [--scale X] [--shape S]            more shapes, time only (sweep.py)
 #        bench/run.sh corpus [--checkout PATH]                   migration report (corpus_report.py)
 #        bench/run.sh defects [CHECKOUT...]                      issue 10 defect classes (defects_report.py)
 #        bench/run.sh stages [--memory SHAPE]                    stage breakdown (stages.py)
@@ -56,6 +57,10 @@ case "${1:-}" in
     scaling)
         shift
         exec "$venv/bin/python" "$here/scaling.py" "$@"
+        ;;
+    sweep)
+        shift
+        exec "$venv/bin/python" "$here/sweep.py" "$@"
         ;;
     corpus)
         shift

@@ -1,0 +1,52 @@
+"""``bench/sweep.py`` and ``bench/scaling.py``'s shapes (issue 18): every shape makes an
+INF that the whole pipeline reads and processes without error. Nothing here is timed."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from infmigrate.engine.catalog import all_rules
+from infmigrate.engine.problems import SYNTAX_CODES
+from infmigrate.engine.processing import FileOptions, process
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _load(name: str) -> ModuleType:
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def _shapes() -> Iterator[tuple[str, Callable[[int], str]]]:
+    for name, (make, *_) in _load("scaling").SHAPES.items():
+        yield f"scaling:{name}", make
+    for name, (make, _) in _load("sweep").SWEEP.items():
+        yield f"sweep:{name}", make
+
+
+@pytest.mark.parametrize(
+    ("name", "make"), list(_shapes()), ids=lambda x: x if isinstance(x, str) else ""
+)
+def test_every_shape_is_an_inf_the_pipeline_processes(
+    name: str, make: Callable[[int], str]
+) -> None:
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    data = make(6).encode("ascii")
+    result = process(data, f"{name}.inf", options, want_fix=True, want_diff=True)
+    assert not result.error, result.error
+    # an INF with something to report (the shapes are hostile, not empty)
+    quiet = {"scaling:many-sections", "sweep:suppressed", "sweep:kmdf", "sweep:eventlog"}
+    assert result.diagnostics or name in quiet, name
