@@ -588,7 +588,7 @@ class _Planner:
                     if _meet(mine, theirs):
                         meeting.append((_place_text(lists[0].destination), place))
                         break
-            meeting.sort()
+            meeting.sort(key=lambda found: found[0])  # (by the text, as written)
             found = self._meeting[(name, mine)] = (meeting, {place for _, place in meeting})
         meeting, places = found
         first = [text for text, place in meeting[: SHOWN_NAMES + 1] if place != here]
