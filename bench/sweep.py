@@ -627,6 +627,80 @@ def locales(n: int) -> str:
     )
 
 
+def split_lists(n: int) -> str:
+    """N lists on one line, each of two files from two folders (split by folder)."""
+    names = ",".join(f"L{i}" for i in range(n))
+    lists = "".join(f"[L{i}]\r\na{i}.sys\r\nb{i}.sys\r\n\r\n" for i in range(n))
+    dd = "".join(f"L{i} = 12\r\n" for i in range(n))
+    disk = "".join(f"a{i}.sys = 1,x{i}\r\nb{i}.sys = 1,y{i}\r\n" for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DestinationDirs]\r\n"
+        + dd
+        + '\r\n[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
+        + disk
+        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
+        + lists
+        + _TAIL
+    )
+
+
+def dup_keys(n: int) -> str:
+    """One [Strings] key given N times."""
+    strings = "".join(f'S = "v{i}"\r\n' for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n[R]\r\nHKLM,SOFTWARE\\X,V,,%S%\r\n\r\n"
+        + _TAIL
+        + strings
+    )
+
+
+def same_name_blocks(n: int) -> str:
+    """N [R] blocks of one AddReg section, an HKLM write each."""
+    blocks = "".join(f'[R]\r\nHKLM,"SOFTWARE\\S\\K{i}",V,0x00010001,1\r\n\r\n' for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n"
+        + blocks
+        + _TAIL
+    )
+
+
+def repeated_list(n: int) -> str:
+    """One CopyFiles line naming one list N times."""
+    names = ",".join("F" for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DestinationDirs]\r\nF = 12\r\n"
+        + '\r\n[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n'
+        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n[F]\r\nf.sys\r\n\r\n"
+        + _TAIL
+    )
+
+
+def continued_lines(n: int) -> str:
+    """N HKLM AddReg lines, each continued on a second line."""
+    reg = "".join(f'HKLM,"SOFTWARE\\S\\K{i}", \\\r\n  V,0x00010001,1\r\n' for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[DefaultInstall.NTamd64]\r\nAddReg = R\r\n\r\n[R]\r\n"
+        + reg
+        + "\r\n"
+        + _TAIL
+    )
+
+
+def repeated_addreg(n: int) -> str:
+    """One AddReg line naming one section N times."""
+    names = ",".join("R" for i in range(n))
+    return (
+        _HEAD
+        + f"PnpLockdown = 1\r\n\r\n[DefaultInstall.NTamd64]\r\nAddReg = {names}\r\n\r\n[R]\r\nHKLM,SOFTWARE\\X,V,0x00010001,1\r\n\r\n"
+        + _TAIL
+    )
+
+
 #: name -> (generator, count at 1x).
 SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "many-models": (many_models, 500),
@@ -666,6 +740,12 @@ SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "filters": (filters, 500),
     "kmdf": (kmdf, 500),
     "locales": (locales, 500),
+    "split-lists": (split_lists, 500),
+    "dup-keys": (dup_keys, 500),
+    "same-name-blocks": (same_name_blocks, 500),
+    "repeated-list": (repeated_list, 500),
+    "continued-lines": (continued_lines, 500),
+    "repeated-addreg": (repeated_addreg, 500),
 }
 
 
