@@ -3,15 +3,14 @@ shape its output. Nothing here is timed: the goals are checked by the benchmark'
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 import infmigrate
+from tests.bench_modules import load_bench
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "examples"
@@ -19,15 +18,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "examples"
 
 @pytest.fixture(scope="module")
 def cli_bench() -> ModuleType:
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("bench_cli", BENCH / "cli.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(BENCH))
+    return load_bench("cli")
 
 
 @pytest.mark.parametrize("name", ["toaster.inf", "toaster_utf16.inf"])

@@ -3,37 +3,23 @@ INF that the whole pipeline reads and processes without error. Nothing here is t
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from infmigrate.engine.catalog import all_rules
 from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.processing import FileOptions, process
+from tests.bench_modules import load_bench
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-def _load(name: str) -> ModuleType:
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(BENCH))
-
-
 def _shapes() -> Iterator[tuple[str, Callable[[int], str]]]:
-    for name, (make, *_) in _load("scaling").SHAPES.items():
+    for name, (make, *_) in load_bench("scaling").SHAPES.items():
         yield f"scaling:{name}", make
-    for name, (make, _) in _load("sweep").SWEEP.items():
+    for name, (make, _) in load_bench("sweep").SWEEP.items():
         yield f"sweep:{name}", make
 
 

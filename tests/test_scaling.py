@@ -15,7 +15,14 @@ from infmigrate.engine.edits import apply_edits
 from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.processing import FileOptions, process
 from infmigrate.engine.syntax import Entry
+from tests.bench_modules import load_bench
 from tests.calls import counted
+
+#: ``bench/scaling.py``'s shapes by name: the INF text for a count, as bytes.
+SHAPES = {
+    name: (lambda n, make=make: make(n).encode("ascii"))
+    for name, (make, *_) in load_bench("scaling").SHAPES.items()
+}
 
 _HEAD = (
     '[Version]\r\nSignature = "$WINDOWS NT$"\r\nClass = Sample\r\n'
@@ -380,24 +387,6 @@ def test_a_copyfiles_line_of_many_split_lists_has_one_fix(shape: str, code: str)
     assert rounds[0] == rounds[1] <= 3
 
 
-def _list_per_line(n: int) -> bytes:
-    """``bench/scaling.py``'s ``copyfiles-lines``: ``n`` one-file lists, each named on a
-    CopyFiles line of its own, none in [DestinationDirs] (no DefaultDestDir)."""
-    lines = "".join(f"CopyFiles = L{i}\r\n" for i in range(n))
-    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
-    lists = "".join(f"[L{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
-    return (
-        _HEAD.replace("[DestinationDirs]\r\nDefaultDestDir = 12\r\n\r\n", "PnpLockdown = 1\r\n\r\n")
-        + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
-        + disk
-        + "\r\n[DefaultInstall.NTamd64]\r\n"
-        + lines
-        + "\r\n"
-        + lists
-        + '[Strings]\r\nMfg = "Sample"\r\n'
-    ).encode("ascii")
-
-
 @pytest.mark.parametrize("n", [100, 400])
 def test_lists_on_lines_of_their_own_weigh_their_joint_fix_once(n: int) -> None:
     """Issue 18, stop 26: N lists each on a CopyFiles line of its own share one fix (the
@@ -413,30 +402,13 @@ def test_lists_on_lines_of_their_own_weigh_their_joint_fix_once(n: int) -> None:
         counted(Fix, "targets") as calls,
         mock.patch.object(linediff.difflib, "SequenceMatcher", None),
     ):
-        result = process(_list_per_line(n), "lines.inf", options, want_fix=True, want_diff=True)
+        result = process(
+            SHAPES["copyfiles-lines"](n), "lines.inf", options, want_fix=True, want_diff=True
+        )
     assert not result.error and result.changed
     assert len(result.applied) >= 1 and result.diff_output
     assert result.diff_output.count(b"\n+[L") == n  # each list's new section
     assert calls.count < 10
-
-
-def _lists_with_subdirs(n: int) -> bytes:
-    """``n`` lists on one CopyFiles line, each with a [DestinationDirs] entry of its own
-    (``Li = 12,subi``): every field of the line is renamed by one fix."""
-    dirs = "".join(f"L{i} = 12,sub{i}\r\n" for i in range(n))
-    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
-    lists = "".join(f"[L{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
-    names = ",".join(f"L{i}" for i in range(n))
-    return (
-        _HEAD.replace("DefaultDestDir = 12\r\n", dirs).replace(
-            "\r\n\r\n[Dest", "\r\nPnpLockdown = 1\r\n\r\n[Dest"
-        )
-        + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n'
-        + disk
-        + f"\r\n[DefaultInstall.NTamd64]\r\nCopyFiles = {names}\r\n\r\n"
-        + lists
-        + '[Strings]\r\nMfg = "Sample"\r\n'
-    ).encode("ascii")
 
 
 def test_renaming_every_field_of_a_long_line_reads_the_line_once() -> None:
@@ -448,7 +420,7 @@ def test_renaming_every_field_of_a_long_line_reads_the_line_once() -> None:
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
     with counted(clone, "quote_field") as quoted:
-        result = process(_lists_with_subdirs(300), "sub.inf", options, want_fix=True)
+        result = process(SHAPES["renamed-lists"](300), "sub.inf", options, want_fix=True)
     assert not result.error and result.changed
     assert result.fixed is not None
     assert b",".join(b"L%d_16299" % i for i in range(300)) in result.fixed  # the new line
@@ -486,8 +458,8 @@ def test_a_file_copied_many_times_is_weighed_against_each_profile_once(
     """Issue 18, stop 26: each copy of a file was weighed (architectures, builds) against
     every list copying it elsewhere, and a list copying it N times was entered N times:
     1,000 lists copying one file took 11-17 s, one list naming it 2,000 times 43 s. The
-    weighing is once per place and pair of install profiles: a bounded number for each
-    place, whatever N."""
+    weighing is kept per name and pair of install profiles when many lists copy the name,
+    and made again per copy when few do: a bounded number of times per copy and place."""
     from infmigrate.rules.placement import _driver_store
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
@@ -497,8 +469,7 @@ def test_a_file_copied_many_times_is_weighed_against_each_profile_once(
                 _one_file(n, folders=folders, lists=lists), "f.inf", options, want_fix=True
             )
         assert not result.error
-        places = n if folders else 1
-        assert meet.count < 2 * places + 20
+        assert meet.count < 2 * n + 20
 
 
 def _services_of_one_list(n: int) -> bytes:
@@ -539,29 +510,6 @@ def test_the_findings_about_one_moved_list_share_its_fix() -> None:
         assert len(fixes) == 1, code
 
 
-def _devices_with_one_service(n: int) -> bytes:
-    """``n`` devices, each installing the same service from a section of its own (its
-    StartType one of four)."""
-    models = "".join(f"%D% = I{i}, HW\\ID{i}\r\n" for i in range(n))
-    installs = "".join(
-        f"[I{i}.NTamd64]\r\nCopyFiles = F\r\n\r\n[I{i}.NTamd64.Services]\r\n"
-        f"AddService = svc,0x00000002,SI{i}\r\n\r\n[SI{i}]\r\nServiceType = 1\r\n"
-        f"StartType = {i % 4}\r\nErrorControl = 1\r\nServiceBinary = %13%\\f.sys\r\n\r\n"
-        for i in range(n)
-    )
-    return (
-        _HEAD.replace("DefaultDestDir = 12\r\n", "F = 13\r\n").replace(
-            "\r\n\r\n[Dest", "\r\nPnpLockdown = 1\r\n\r\n[Dest"
-        )
-        + "[Manufacturer]\r\n%Mfg% = M, NTamd64\r\n\r\n"
-        + f"[M.NTamd64]\r\n{models}\r\n"
-        + '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n\r\n'
-        + "[F]\r\nf.sys\r\n\r\n"
-        + installs
-        + '[Strings]\r\nMfg = "Sample"\r\nD = "Device"\r\n'
-    ).encode("ascii")
-
-
 def test_one_service_of_many_devices_is_compared_in_linear_work() -> None:
     """Issue 18, stop 26: ISO041 compared each service-install section of one service
     with every earlier one (and each directive's value again each time), and each
@@ -573,27 +521,10 @@ def test_one_service_of_many_devices_is_compared_in_linear_work() -> None:
 
     for n in (100, 200):
         with counted(conflicting_settings, "_coexist") as judged:
-            found = check(parse(_devices_with_one_service(n)), list(all_rules()))
+            found = check(parse(SHAPES["one-service"](n)), list(all_rules()))
         # StartType differs from an earlier section's in 3 of 4 sections: a finding each
         assert sum(d.code == "ISO041" for d in found) == n - 1
         assert judged.count < 2 * n
-
-
-def _copied_and_deleted(n: int) -> bytes:
-    """``n`` lists, each copied to System32\\drivers and deleted by a DelFiles line of its
-    own (ISO007: a fix each, removing the line and what no other line names)."""
-    lines = "".join(f"CopyFiles = C{i}\r\nDelFiles = C{i}\r\n" for i in range(n))
-    dirs = "".join(f"C{i} = 12\r\n" for i in range(n))
-    lists = "".join(f"[C{i}]\r\nf{i}.sys\r\n\r\n" for i in range(n))
-    disk = "".join(f"f{i}.sys = 1\r\n" for i in range(n))
-    return (
-        _HEAD.replace("DefaultDestDir = 12\r\n", dirs).replace(
-            "\r\n\r\n[Dest", "\r\nPnpLockdown = 1\r\n\r\n[Dest"
-        )
-        + f'[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\n{disk}\r\n'
-        + f"[DefaultInstall.NTamd64]\r\n{lines}\r\n{lists}"
-        + '[Strings]\r\nMfg = "Sample"\r\n'
-    ).encode("ascii")
 
 
 def test_the_cleanup_fixes_of_many_delfiles_lines_read_each_line_once() -> None:
@@ -607,6 +538,6 @@ def test_the_cleanup_fixes_of_many_delfiles_lines_read_each_line_once() -> None:
 
     for n in (100, 200):
         with counted(_cleanup, "_folded") as folded:
-            found = check(parse(_copied_and_deleted(n)), list(all_rules()))
+            found = check(parse(SHAPES["delfiles-lines"](n)), list(all_rules()))
         assert sum(d.code == "ISO007" and d.fix is not None for d in found) == n
         assert folded.count < 8 * n

@@ -168,6 +168,9 @@ def _place(fl: FileList) -> _Place:
 
 #: Of a list: the architectures its installs are used on, and their Windows builds.
 _Profile = tuple[frozenset[str], BuildRange]
+#: Lists copying one file name up to which :meth:`_Planner._elsewhere` weighs them again
+#: for each copy rather than keep the answer.
+_FEW_LISTS = 8
 
 
 def _meet(mine: _Profile, theirs: _Profile) -> bool:
@@ -571,12 +574,22 @@ class _Planner:
         copy the file name ``name`` (folded): the first :data:`SHOWN_NAMES` as written
         (sorted), and how many there are.
 
-        Made once for each name and each :meth:`_profile` (issue 18: each copy weighed
-        every list copying the name elsewhere, quadratic when thousands of lists copy one
-        file, and its message named every place)."""
+        Kept for each name that many lists copy, and each :meth:`_profile` (issue 18: each
+        copy weighed every list copying the name elsewhere, quadratic when thousands of
+        lists copy one file, and its message named every place); made again for a name
+        that few lists copy (most names: keeping them all cost 2x the file)."""
+        copying = self.places.get(name)
+        if copying is None:
+            return [], 0
+        if isinstance(copying, FileList):
+            # one list copies the name (most names)
+            if _place(copying) == here:
+                return [], 0
+            return [_place_text(copying.destination)], 1
         mine = self._profile(fl)
         found = self._meeting.get((name, mine))
         if found is None:
+            keep = sum(len(lists) for lists in copying.values()) > _FEW_LISTS
             meeting: list[tuple[str, _Place]] = []
             for place, lists in self._places_of(name).items():
                 judged: set[_Profile] = set()
@@ -589,7 +602,9 @@ class _Planner:
                         meeting.append((_place_text(lists[0].destination), place))
                         break
             meeting.sort(key=lambda found: found[0])  # (by the text, as written)
-            found = self._meeting[(name, mine)] = (meeting, {place for _, place in meeting})
+            found = (meeting, {place for _, place in meeting})
+            if keep:
+                self._meeting[(name, mine)] = found
         meeting, places = found
         first = [text for text, place in meeting[: SHOWN_NAMES + 1] if place != here]
         return first, len(meeting) - (here in places)
