@@ -5,8 +5,10 @@ runs the other shapes tried when looking for quadratic work (each at 1x, 2x and 
 count, in this process, the rules imported first) and prints each size's seconds and the
 growth of the time per doubling of the file's size (a shape whose file grows faster than
 its count, ``lists-many-installs``, is judged by its bytes). A growth over 3x on the last
-doubling (above 0.2 s) is printed as ``SUPERLINEAR`` and makes the exit status 1. The shapes found quadratic are in
-``bench/scaling.py``; those here were linear when written (stop 26, 2026-12-07).
+doubling (above 0.2 s) is printed as ``SUPERLINEAR`` and makes the exit status 1. Most
+of the shapes found quadratic are in ``bench/scaling.py``; five are here (``dup-files``,
+``one-file-many-lists``, ``one-file-many-lines-dirs``, ``reg-paths``, ``many-builds``),
+the others were linear when found (issue 18, 2026-12-07).
 
 Run it with ``bench/run.sh sweep`` or ``python bench/sweep.py [--shape NAME]... [--scale
 S]``.
