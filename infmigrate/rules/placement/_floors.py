@@ -143,9 +143,6 @@ class _Uses:
         for svc in model.services:
             if svc.section is not None:
                 _add(self.services, svc.installs, svc)
-        self.regs: dict[int, list[RegSection]] = {}
-        for reg in model.reg_sections:
-            _add(self.regs, reg.installs, reg)
         version = model.section("Version")
         cls = version.first("Class") if version is not None else None
         self.netcfg = (
@@ -153,6 +150,11 @@ class _Uses:
             and bool(cls.values)
             and fold(model.strings.expand(cls.values[0])) in _NETCFG_CLASSES
         )
+        # (read only for a network component's notify object)
+        self.regs: dict[int, list[RegSection]] = {}
+        if self.netcfg:
+            for reg in model.reg_sections:
+                _add(self.regs, reg.installs, reg)
 
 
 def _add(index: dict[int, list[_T]], installs: Iterable[InstallSection], item: _T) -> None:
