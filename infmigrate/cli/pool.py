@@ -24,7 +24,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -112,11 +112,57 @@ def _context() -> Any:
     return multiprocessing.get_context()
 
 
+class _LockedWakeup:
+    """A pool's wake-up pipe as the interpreter's exit hook of concurrent.futures sees it:
+    written under the pool's shutdown lock, the lock under which the pool's management
+    thread closes that pipe.
+
+    CPython 3.11's hook (``_python_exit``) writes to every live pool's pipe without that
+    lock, so when the pool's workers have just died (a Ctrl-C reaches the whole process
+    group) the management thread can close the pipe between the hook's "is it closed?"
+    and its write: "Exception ignored in ... OSError: [Errno 9] Bad file descriptor" at
+    exit (found by the fault suite of issue 18; 3.12 takes the same lock there).
+    """
+
+    __slots__ = ("_lock", "_wakeup")
+
+    def __init__(self, wakeup: Any, lock: Any) -> None:
+        self._wakeup = wakeup
+        self._lock = lock
+
+    def wakeup(self) -> None:
+        with self._lock:
+            self._wakeup.wakeup()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wakeup, name)
+
+
+def _guard_exit(executor: ProcessPoolExecutor) -> None:
+    """Make the exit hook's write to this pool's wake-up pipe safe (:class:`_LockedWakeup`).
+    Called once the pool's management thread exists (it starts with the first submit)."""
+    import concurrent.futures.process as _futures_process
+
+    thread = getattr(executor, "_executor_manager_thread", None)
+    lock = getattr(executor, "_shutdown_lock", None)
+    wakeups = getattr(_futures_process, "_threads_wakeups", None)
+    if thread is None or lock is None or wakeups is None:
+        return  # pragma: no cover - another Python's internals: its own exit hook
+    with contextlib.suppress(KeyError, TypeError):
+        wakeup = wakeups[thread]
+        if not isinstance(wakeup, _LockedWakeup):
+            wakeups[thread] = _LockedWakeup(wakeup, lock)
+
+
 def _stop(executor: ProcessPoolExecutor) -> None:
-    """Stop a pool at once (Ctrl-C): nothing new starts, running items are interrupted."""
+    """Stop a pool at once (Ctrl-C): nothing new starts, running items are interrupted,
+    and the pool's management thread has ended when this returns (it is out of the
+    interpreter's exit hook)."""
     import concurrent.futures.process as _futures_process
 
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    # (taken before shutdown(), which forgets the thread when it does not wait for it)
+    thread = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(OSError, AttributeError, ValueError):
@@ -124,11 +170,7 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     for process in processes:
         with contextlib.suppress(OSError, AttributeError, ValueError, AssertionError):
             process.join(timeout=10)
-    # The pool's management thread notices the dead workers and ends; join it, and take it
-    # out of the interpreter-exit hook of concurrent.futures, which would otherwise write
-    # to its wake-up pipe after that pipe is closed ("Exception ignored ... Bad file
-    # descriptor" on Ctrl-C, a CPython 3.11 race).
-    thread = getattr(executor, "_executor_manager_thread", None)
+    # The management thread notices the dead workers, closes its wake-up pipe and ends.
     if thread is not None:
         with contextlib.suppress(RuntimeError):
             thread.join(timeout=10)
@@ -158,7 +200,7 @@ def run(
     jobs: int,
     weight: Callable[[A], int],
     on_crash: Callable[[A, BaseException], B],
-) -> Iterator[tuple[A, B]]:
+) -> Generator[tuple[A, B], None, None]:
     """``(item, fn(item))`` for every item, in completion order; see the module docstring.
 
     ``fn`` must not raise (it returns errors as results) and, with a pool, must be
@@ -215,6 +257,7 @@ def _pooled(
                     exhausted = True
                     break
                 running[executor.submit(_call_batch, fn, batch)] = batch
+                _guard_exit(executor)
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -241,10 +284,10 @@ def _pooled(
                 executor = ProcessPoolExecutor(
                     max_workers=jobs, mp_context=_context(), initializer=_init_worker
                 )
+        executor.shutdown(wait=True)
     except BaseException:
         _stop(executor)
         raise
-    executor.shutdown(wait=True)
 
 
 def _isolated(
@@ -260,13 +303,14 @@ def _isolated(
         )
         try:
             future = executor.submit(_call_batch, fn, [item])
+            _guard_exit(executor)
             try:
                 results = future.result()
                 result = results[0] if results else on_crash(item, KeyboardInterrupt())
             except BrokenProcessPool as exc:
                 result = on_crash(item, exc)
+            executor.shutdown(wait=True)
         except BaseException:
             _stop(executor)
             raise
-        executor.shutdown(wait=True)
         yield item, result
