@@ -121,7 +121,7 @@ class _LockedWakeup:
     lock, so when the pool's workers have just died (a Ctrl-C reaches the whole process
     group) the management thread can close the pipe between the hook's "is it closed?"
     and its write: "Exception ignored in ... OSError: [Errno 9] Bad file descriptor" at
-    exit (found by the fault suite of issue 18; 3.12 takes the same lock there).
+    exit (found by the fault suite of issue 18).
     """
 
     __slots__ = ("_lock", "_wakeup")
