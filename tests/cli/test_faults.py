@@ -143,11 +143,15 @@ _FRAME = re.compile(r'^  File "(?P<path>[^"]*)", line (?P<line>\d+)', re.MULTILI
 
 def interrupted_before_infmigrate(stderr: str) -> bool:
     """Whether ``stderr`` is the traceback of a Ctrl-C that came before infmigrate's first
-    line ran: in the console script's own imports above its ``from infmigrate ...`` line
-    (``import re``, ``import sys``, written by the installer) or in the standard library
-    they load. infmigrate's first line makes Ctrl-C quiet (``infmigrate._startup``);
-    before it, the interpreter prints the traceback, as for any Python program."""
+    line ran: in the interpreter's own start-up, in the console script's imports above its
+    ``from infmigrate ...`` line (``import re``, ``import sys``, written by the installer)
+    or in the standard library they load. infmigrate's first line makes Ctrl-C quiet
+    (``infmigrate._startup``); before it, the interpreter prints the traceback, as for
+    any Python program."""
     lines = stderr.strip().splitlines()
+    if lines[:1] == ["Fatal Python error: init_import_site: Failed to import the site module"]:
+        # (earlier still: while the interpreter imports its site module)
+        lines = lines[2:] if lines[1:2] and lines[1].startswith("Python runtime state:") else []
     if not lines or lines[0] != "Traceback (most recent call last):":
         return False
     if lines[-1] != "KeyboardInterrupt":
@@ -646,6 +650,14 @@ def test_only_pythons_own_start_up_traceback_is_excused() -> None:
         "KeyboardInterrupt\n"
     )
     assert interrupted_before_infmigrate(early)
+    site = (
+        "Fatal Python error: init_import_site: Failed to import the site module\n"
+        "Python runtime state: initialized\n"
+        + head
+        + '  File "<frozen site>", line 73, in <module>\nKeyboardInterrupt\n'
+    )
+    assert interrupted_before_infmigrate(site)
+    assert not interrupted_before_infmigrate("Fatal Python error: init_import_site: x\n" + early)
     ours = early.replace(
         "KeyboardInterrupt\n",
         f'  File "{ROOT}/infmigrate/__init__.py", line 13, in <module>\nKeyboardInterrupt\n',
