@@ -73,3 +73,26 @@ def test_sigint_while_typer_builds_the_command_exits_130(monkeypatch: pytest.Mon
         main()
     assert exc.value.code == 130
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_importing_infmigrate_leaves_the_programs_handler_as_it_was() -> None:
+    """The package's first line makes Ctrl-C quiet while it loads (before importing
+    anything), and puts the handler it found back: the default one, or a program's own."""
+    import subprocess
+    import sys
+
+    script = (
+        "import signal, sys\n"
+        "mine = sys.argv[1] == 'own'\n"
+        "if mine: signal.signal(signal.SIGINT, lambda s, f: None)\n"
+        "before = signal.getsignal(signal.SIGINT)\n"
+        "import infmigrate\n"
+        "assert signal.getsignal(signal.SIGINT) is before, signal.getsignal(signal.SIGINT)\n"
+        "assert not hasattr(infmigrate, '_found')\n"
+        "print('kept')\n"
+    )
+    for case in ("default", "own"):
+        res = subprocess.run(
+            [sys.executable, "-c", script, case], capture_output=True, text=True, check=False
+        )
+        assert res.returncode == 0 and res.stdout == "kept\n", res.stderr

@@ -141,13 +141,22 @@ def command(
 _FRAME = re.compile(r'^  File "(?P<path>[^"]*)", line (?P<line>\d+)', re.MULTILINE)
 
 
+#: infmigrate's files that run before Ctrl-C is made quiet, and the text of the line of
+#: each that makes it so: the package's first lines, and those of the command's package
+#: (whose import follows the package's, which puts the program's own handler back).
+_HANDLER_LINES = {
+    ROOT / "infmigrate" / "__init__.py": "_signal.signal(_signal.SIGINT",
+    ROOT / "infmigrate" / "cli" / "__init__.py": "with quiet_interrupt()",
+}
+
+
 def interrupted_before_infmigrate(stderr: str) -> bool:
-    """Whether ``stderr`` is the traceback of a Ctrl-C that came before infmigrate's first
-    line ran: in the interpreter's own start-up, in the console script's imports above its
-    ``from infmigrate ...`` line (``import re``, ``import sys``, written by the installer)
-    or in the standard library they load. infmigrate's first line makes Ctrl-C quiet
-    (``infmigrate._startup``); before it, the interpreter prints the traceback, as for
-    any Python program."""
+    """Whether ``stderr`` is the traceback of a Ctrl-C that came before infmigrate could
+    catch it: in the interpreter's own start-up, in the console script's imports (written
+    by the installer) and the standard library and import machinery they run, or in the
+    first lines of :data:`_HANDLER_LINES`' files, above the line that makes Ctrl-C quiet
+    (``infmigrate._startup``: exit 130, nothing printed). Python cannot run a handler
+    before the code that sets it, so it prints a traceback there, as for any program."""
     lines = stderr.strip().splitlines()
     if lines[:1] == ["Fatal Python error: init_import_site: Failed to import the site module"]:
         # (earlier still: while the interpreter imports its site module)
@@ -159,11 +168,17 @@ def interrupted_before_infmigrate(stderr: str) -> bool:
     exe = installed_command()
     assert exe is not None
     script = Path(exe).read_text().splitlines()
-    first_own = next(i for i, line in enumerate(script, 1) if "infmigrate" in line.split("#")[0])
+    last = {
+        str(path): next(
+            i for i, text in enumerate(path.read_text().splitlines(), 1) if mark in text
+        )
+        for path, mark in _HANDLER_LINES.items()
+    }
+    last[exe] = next(i for i, line in enumerate(script, 1) if "infmigrate" in line.split("#")[0])
     stdlib = sysconfig.get_paths()["stdlib"]
     frames = _FRAME.findall(stderr)
     return bool(frames) and all(
-        (path == exe and int(line) < first_own)
+        (path in last and int(line) <= last[path])
         or path.startswith("<frozen ")
         or path.startswith(stdlib + os.sep)
         for path, line in frames
@@ -658,12 +673,19 @@ def test_only_pythons_own_start_up_traceback_is_excused() -> None:
     )
     assert interrupted_before_infmigrate(site)
     assert not interrupted_before_infmigrate("Fatal Python error: init_import_site: x\n" + early)
-    ours = early.replace(
-        "KeyboardInterrupt\n",
-        f'  File "{ROOT}/infmigrate/__init__.py", line 13, in <module>\nKeyboardInterrupt\n',
+    init = ROOT / "infmigrate" / "__init__.py"
+    handler = next(
+        i for i, text in enumerate(init.read_text().splitlines(), 1) if "_signal.signal(" in text
     )
-    assert not interrupted_before_infmigrate(ours)
-    own_line = early.replace("line 3, in", "line 5, in")  # the `from infmigrate` line
-    assert not interrupted_before_infmigrate(own_line)
+
+    def inside(path: Path, line: int) -> str:
+        frame = f'  File "{path}", line {line}, in <module>\n'
+        return early.replace("KeyboardInterrupt\n", frame + "KeyboardInterrupt\n")
+
+    assert interrupted_before_infmigrate(inside(init, handler - 2))
+    assert not interrupted_before_infmigrate(inside(init, handler + 1))
+    assert not interrupted_before_infmigrate(inside(ROOT / "infmigrate" / "_startup.py", 3))
+    past_script = early.replace("line 3, in", "line 6, in")  # below its `from infmigrate`
+    assert not interrupted_before_infmigrate(past_script)
     assert not interrupted_before_infmigrate(early.replace("KeyboardInterrupt", "OSError: x"))
     assert not interrupted_before_infmigrate("infmigrate: interrupted\n")
