@@ -6,9 +6,10 @@ count, in this process, the rules imported first) and prints each size's seconds
 growth of the time per doubling of the file's size (a shape whose file grows faster than
 its count, ``lists-many-installs``, is judged by its bytes). A growth over 3x on the last
 doubling (above 0.2 s) is printed as ``SUPERLINEAR`` and makes the exit status 1. Most
-of the shapes found quadratic are in ``bench/scaling.py``; five are here (``dup-files``,
-``one-file-many-lists``, ``one-file-many-lines-dirs``, ``reg-paths``, ``many-builds``),
-the others were linear when found (issue 18, 2026-12-07).
+of the shapes found quadratic are in ``bench/scaling.py``; seven are here (``dup-files``,
+``one-file-many-lists``, ``one-file-many-lines-dirs``, ``reg-paths``, ``many-builds``,
+and, found at stop 28, ``installs-apart`` and ``default-install-builds``), the others
+were linear when found (issue 18, 2026-12-07).
 
 Run it with ``bench/run.sh sweep`` or ``python bench/sweep.py [--shape NAME]... [--scale
 S]``.
@@ -704,6 +705,39 @@ def repeated_addreg(n: int) -> str:
 
 
 #: name -> (generator, count at 1x).
+def installs_apart(n: int) -> str:
+    """N DDInstalls, each from a Models section of its own Windows build of one
+    Manufacturer entry (never two on one machine), each setting one HKLM value to other
+    data (ISO041 compared every pair: quadratic until issue 18's stop 28)."""
+    decos = ", ".join(f"NTamd64.10.0...{1000 + i}" for i in range(n))
+    models = "".join(
+        f"[M.NTamd64.10.0...{1000 + i}]\r\n%D% = I{i}, HW\\ID{i}\r\n\r\n"
+        f"[I{i}]\r\nAddReg = R{i}\r\n\r\n"
+        f'[R{i}]\r\nHKLM,"SOFTWARE\\Sample",V,0x00010001,{i}\r\n\r\n'
+        for i in range(n)
+    )
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[Manufacturer]\r\n%Mfg% = M, "
+        + decos
+        + "\r\n\r\n"
+        + models
+        + _TAIL
+        + 'D = "Dev"\r\n'
+    )
+
+
+def default_install_builds(n: int) -> str:
+    """N decorations of DefaultInstall for Windows builds (one runs per machine), each
+    setting one HKLM value to other data (ISO041, as ``installs-apart``)."""
+    installs = "".join(
+        f"[DefaultInstall.NTamd64.10.0...{1000 + i}]\r\nAddReg = R{i}\r\n\r\n"
+        f'[R{i}]\r\nHKLM,"SOFTWARE\\Sample",V,0x00010001,{i}\r\n\r\n'
+        for i in range(n)
+    )
+    return _HEAD + "PnpLockdown = 1\r\n\r\n" + installs + _TAIL
+
+
 SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "many-models": (many_models, 500),
     "addreg-line": (addreg_line, 500),
@@ -748,6 +782,8 @@ SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "repeated-list": (repeated_list, 500),
     "continued-lines": (continued_lines, 500),
     "repeated-addreg": (repeated_addreg, 500),
+    "installs-apart": (installs_apart, 500),
+    "default-install-builds": (default_install_builds, 500),
 }
 
 

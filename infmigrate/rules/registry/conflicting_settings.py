@@ -111,18 +111,20 @@ class ConflictingSettings(Fixer):
                 else:
                     more.setdefault(folded, [seen[1]]).append(write)
         reported: set[int] = set()
-        values: dict[int, _Data] = {}  # the data of each write, once
         for folded, (key, _) in first.items():
             writes = more.get(folded)
             if writes is None:
                 continue  # most values are set once: their data need not be read
-            for write in writes:
-                if id(write) not in values:
-                    values[id(write)] = _value(model, write)
-            lines = [(write, values[id(write)]) for write in writes]
-            if len({v for _, v in lines}) < 2:
+            # The data of each write is read when compared, and not kept: thousands of
+            # writes of one value kept their data (a tuple and a number each) at once,
+            # 5 times the file (issue 18). A value given one data everywhere stops here.
+            data = (_value(model, write) for write in writes)
+            one = next(data)
+            if all(d == one for d in data):
                 continue
-            for write, other in _conflicts((w, w.section.installs, v) for w, v in lines):
+            for write, other in _conflicts(
+                (w, w.section.installs, _value(model, w)) for w in writes
+            ):
                 if id(write) in reported:
                     continue
                 reported.add(id(write))
@@ -235,14 +237,89 @@ class _Group(Generic[_Item]):
     value differs from the first's (what a later item can conflict with), each with its
     place in the order of the items."""
 
-    __slots__ = ("first", "installs", "other")
+    __slots__ = ("first", "installs", "key", "other")
 
     def __init__(
-        self, installs: Sequence[InstallSection], first: tuple[int, _Item, Hashable]
+        self,
+        key: tuple[int, ...],
+        installs: Sequence[InstallSection],
+        first: tuple[int, _Item, Hashable],
     ) -> None:
+        self.key = key
         self.installs = installs
         self.first = first
         self.other: tuple[int, _Item, Hashable] | None = None
+
+
+class _Candidates(Generic[_Item]):
+    """The groups of earlier items, indexed by what could let them run on one machine with
+    a later item's installs (:func:`_coexist`), each list in the order the groups were made
+    (so in the order of their first items):
+
+    * ``dd[p]``: the groups with a DDInstall on platform ``p`` (any of them can coexist
+      with a non-DDInstall on ``p``);
+    * ``other[p][kind, base]``: the groups with a DefaultInstall, DefaultUninstall or
+      ClassInstall32 of that base name on ``p`` (one coexists with a DDInstall on ``p``, and
+      with a non-DDInstall of another kind or base name);
+    * ``model[m, p]``: the groups with a DDInstall on ``p`` reached from Models section
+      ``m`` (two DDInstalls of one Models section can coexist);
+    * ``makers[p][manufacturers]``: the groups with a DDInstall on ``p`` reached from these
+      Manufacturer entries (two DDInstalls of disjoint Manufacturer entries can coexist).
+
+    A group coexisting with an install is in one of the lists :meth:`lists` names for it,
+    so the search reads those lists, not every group: a value set by thousands of installs
+    none of which can run with another (each from a Models section of its own Windows
+    version, of one Manufacturer entry) costs a few lookups an item, not one comparison
+    with each earlier group (issue 18).
+    """
+
+    __slots__ = ("dd", "makers", "model", "other")
+
+    def __init__(self) -> None:
+        self.dd: dict[str, list[_Group[_Item]]] = {}
+        self.other: dict[str, dict[tuple[str, str], list[_Group[_Item]]]] = {}
+        self.model: dict[tuple[int, str], list[_Group[_Item]]] = {}
+        self.makers: dict[str, dict[frozenset[int], list[_Group[_Item]]]] = {}
+
+    def add(self, group: _Group[_Item]) -> None:
+        for a in group.installs:
+            ddinstall = a.kind == "ddinstall"
+            if ddinstall:
+                makers = frozenset(id(m.manufacturer) for m in a.models)
+            else:
+                key = (a.kind, fold(a.base_name))
+            for p in a.platforms:
+                if ddinstall:
+                    _append(self.dd.setdefault(p, []), group)
+                    for m in a.models:
+                        _append(self.model.setdefault((id(m), p), []), group)
+                    _append(self.makers.setdefault(p, {}).setdefault(makers, []), group)
+                else:
+                    _append(self.other.setdefault(p, {}).setdefault(key, []), group)
+
+    def lists(self, installs: Sequence[InstallSection]) -> Iterator[list[_Group[_Item]]]:
+        """Lists of groups holding every earlier group that can coexist with ``installs``
+        (and maybe others, and some twice), but for those coexisting only through disjoint
+        Manufacturer entries: :func:`_conflicts` reads ``makers`` itself, in the order of
+        the lists' first groups, to stop at the first that comes after what it found."""
+        for b in installs:
+            if b.kind != "ddinstall":
+                mine = (b.kind, fold(b.base_name))
+                for p in b.platforms:
+                    yield self.dd.get(p, [])
+                    for key, groups in self.other.get(p, {}).items():
+                        if key != mine:
+                            yield groups
+            else:
+                for p in b.platforms:
+                    yield from self.other.get(p, {}).values()
+                    for m in b.models:
+                        yield self.model.get((id(m), p), [])
+
+
+def _append(groups: list[_Group[_Item]], group: _Group[_Item]) -> None:
+    if not groups or groups[-1] is not group:  # (a group is added once, all at a time)
+        groups.append(group)
 
 
 def _conflicts(
@@ -254,35 +331,64 @@ def _conflicts(
 
     Whether two items can coexist depends only on their installs, so the earlier items
     are kept by their installs, two of each (a later item's value differs from the
-    first's or else from the other's), each pair of installs is judged once, and the
-    search stops at the first group that can conflict (issue 18: each item was compared
+    first's or else from the other's), each pair of installs is judged once, only the
+    groups :class:`_Candidates` names for an item's installs are read, and each list of
+    them stops at the first group that can conflict (issue 18: each item was compared
     with every earlier one, quadratic on thousands of writes of one value, or installs of
-    one service). Still quadratic: thousands of distinct installs none of which can run
-    with another (each from a Models section of its own Windows version)."""
+    one service, or installs none of which can run with another)."""
     groups: dict[tuple[int, ...], _Group[_Item]] = {}
+    index_of: _Candidates[_Item] = _Candidates()
     judged: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
     for index, (item, installs, value) in enumerate(items):
         mine = tuple(id(install) for install in installs)
         best: tuple[int, _Item, Hashable] | None = None
-        for key, group in groups.items():  # (in the order of their first items)
-            if best is not None and group.first[0] >= best[0]:
-                break  # this group's items, and the later groups', all come after best
-            found = group.first if group.first[2] != value else group.other
-            if found is None or (best is not None and found[0] >= best[0]):
+
+        for candidates in index_of.lists(installs):
+            best = _earliest(candidates, value, mine, installs, best, judged)
+        for b in installs:
+            if b.kind != "ddinstall":
                 continue
-            pair = (key, mine)
-            can = judged.get(pair)
-            if can is None:
-                can = judged[pair] = _coexist(group.installs, installs)
-            if can:
-                best = found
+            makers_of_b = {id(m.manufacturer) for m in b.models}
+            for p in b.platforms:
+                for makers, candidates in index_of.makers.get(p, {}).items():
+                    if best is not None and candidates[0].first[0] >= best[0]:
+                        break  # (in the order of their first groups: all after best)
+                    if makers_of_b.isdisjoint(makers):
+                        best = _earliest(candidates, value, mine, installs, best, judged)
         if best is not None:
             yield item, best[1]
         own = groups.get(mine)
         if own is None:
-            groups[mine] = _Group(installs, (index, item, value))
+            own = groups[mine] = _Group(mine, installs, (index, item, value))
+            index_of.add(own)
         elif own.other is None and value != own.first[2]:
             own.other = (index, item, value)
+
+
+def _earliest(
+    candidates: list[_Group[_Item]],
+    value: Hashable,
+    mine: tuple[int, ...],
+    installs: Sequence[InstallSection],
+    best: tuple[int, _Item, Hashable] | None,
+    judged: dict[tuple[tuple[int, ...], tuple[int, ...]], bool],
+) -> tuple[int, _Item, Hashable] | None:
+    """``best``, or an earlier item of ``candidates``' groups (in the order of their first
+    items) whose value is not ``value`` and whose installs can coexist with ``installs``
+    (``mine``: their identities; ``judged``: the pairs of installs judged so far)."""
+    for group in candidates:
+        if best is not None and group.first[0] >= best[0]:
+            break  # this group's items, and the later groups', all come after best
+        found = group.first if group.first[2] != value else group.other
+        if found is None or (best is not None and found[0] >= best[0]):
+            continue
+        pair = (group.key, mine)
+        can = judged.get(pair)
+        if can is None:
+            can = judged[pair] = _coexist(group.installs, installs)
+        if can:
+            best = found
+    return best
 
 
 def _coexist(first: Sequence[InstallSection], second: Sequence[InstallSection]) -> bool:
