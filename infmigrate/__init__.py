@@ -10,24 +10,19 @@ Public API::
             print(entry.line, section.name, entry.key, entry.values)
 """
 
-# Ctrl-C while infmigrate loads exits 130 without a traceback (infmigrate._startup), from
-# here on: _signal is built in and loaded at start-up, so nothing is imported (and can be
-# interrupted) before the handler is set, as _startup's own import could be (issue 18's
-# fault suite). A program's own handler, or a thread other than the main one, is left
-# alone, and the handler found is put back once loaded.
+# Ctrl-C while infmigrate loads ends the process without a traceback (infmigrate._startup:
+# SIGINT's default action), from here on: _signal is built in and loaded at start-up, so
+# nothing is imported (and can be interrupted) before that is set, as _startup's own
+# import could be (issue 18's fault suite). A program's own handler, or a thread other
+# than the main one, is left alone, and the handler found is put back once loaded.
 import _signal  # type: ignore[import-not-found]  # (no stub: signal's API)
-
-
-def _interrupted_while_loading(signum: int, frame: object) -> None:
-    raise SystemExit(130)
-
 
 _found = _signal.getsignal(_signal.SIGINT)
 if _found is _signal.default_int_handler:
-    try:  # noqa: SIM105 - (contextlib would be one more import to interrupt)
-        _signal.signal(_signal.SIGINT, _interrupted_while_loading)
+    try:
+        _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     except ValueError:  # not the main thread
-        pass
+        _found = None
 
 from infmigrate._startup import no_collection, quiet_interrupt  # noqa: E402
 
@@ -51,9 +46,9 @@ with quiet_interrupt(), no_collection():
     # (not importlib.metadata: see infmigrate._dists)
     __version__ = version("infmigrate") or "0+unknown"
 
-if _signal.getsignal(_signal.SIGINT) is _interrupted_while_loading:
+if _found is _signal.default_int_handler and _signal.getsignal(_signal.SIGINT) == _signal.SIG_DFL:
     _signal.signal(_signal.SIGINT, _found)
-del _found, _interrupted_while_loading
+del _found
 
 #: Raised by ``InfFile.to_bytes`` when edited text cannot be written in the file's encoding.
 InfSyntaxError = DecodeError

@@ -3,11 +3,15 @@
 The console script imports :mod:`infmigrate` and :mod:`infmigrate.cli` (typer, rich,
 parsimonious...) before any of the command's own code runs, so a Ctrl-C in those first
 moments used to print a ``KeyboardInterrupt`` traceback from deep inside an import.
-:func:`quiet_interrupt` wraps those imports: a Ctrl-C there exits with status 130 (as
-the run's own interrupt handling does) and prints nothing. It changes nothing when the
-process has a SIGINT handler of its own or when imported outside the main thread, and it
-puts the previous handler back when the imports are done, so importing infmigrate as a
-library leaves the program's signal handling as it was.
+:func:`quiet_interrupt` wraps those imports: SIGINT takes its default action there, so a
+Ctrl-C ends the process at once, printing nothing (the shell sees a process killed by
+SIGINT: status 130). Nothing needs cleaning up while modules load, and an exception raised
+by a handler could be lost: inside a ``__del__`` run by the collector, or an at-fork hook,
+Python prints it as "Exception ignored" and goes on (issue 18's fault suite: the run then
+went on). It changes nothing when the process has a SIGINT handler of its own or when
+imported outside the main thread, and it puts the previous handler back when the imports
+are done, so importing infmigrate as a library leaves the program's signal handling as it
+was.
 
 :func:`no_collection` pauses the cyclic garbage collector while modules load (issue 16,
 start-up): loading makes many objects and few cycles, and the collections it triggers cost
@@ -21,18 +25,13 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
 
 __all__ = ["no_collection", "quiet_interrupt"]
 
 
-def _exit_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(130)
-
-
 @contextmanager
 def quiet_interrupt() -> Iterator[None]:
-    """During the block, SIGINT exits with status 130 without a traceback."""
+    """During the block, SIGINT ends the process (its default action), printing nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -40,7 +39,7 @@ def quiet_interrupt() -> Iterator[None]:
     if previous is not signal.default_int_handler:
         yield
         return
-    signal.signal(signal.SIGINT, _exit_interrupted)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         yield
     finally:

@@ -37,7 +37,7 @@ from typing import BinaryIO, TextIO
 
 from infmigrate import __version__
 from infmigrate._startup import no_collection
-from infmigrate.cli import pool
+from infmigrate.cli import interrupt, pool
 from infmigrate.cli.link import INF_LINKED, link_results, read_from
 from infmigrate.cli.progress import progress
 from infmigrate.cli.summary import (
@@ -635,6 +635,7 @@ class _Runner:
 
         def tasks() -> Iterator[FileTask]:
             for i in order:
+                interrupt.check()
                 try:
                     prepared = self.prepare(i, inputs[i])
                 except Exception as exc:  # one bad file must not stop the others
@@ -667,11 +668,13 @@ class _Runner:
         try:
             with contextlib.closing(completed):
                 for task, result in completed:
+                    interrupt.check()
                     results[task.index] = self.finish(task, result)
                     self.keep_for_link(task, result, stdin=False)
                     ticker.advance()
         finally:
             ticker.close()
+        interrupt.check()
         done = [
             r
             if r is not None
@@ -919,4 +922,5 @@ def run(
             "no PATHS given (use '.' for the current directory, '-' for standard input)"
         )
     streams = _Streams(stdin or sys.stdin.buffer, stdout or sys.stdout.buffer, stderr or sys.stderr)
-    return _Runner(options, streams).run()
+    with interrupt.noticing():
+        return _Runner(options, streams).run()

@@ -139,3 +139,36 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
         assert proc.returncode == 0
     _check_whole(root, 16)
     assert not [p for p in root.iterdir() if p.name.endswith(writing.TEMP_SUFFIX)]
+
+
+def test_a_ctrl_c_swallowed_where_python_ignores_exceptions_still_stops_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18's fault suite: a Ctrl-C whose KeyboardInterrupt lands in a ``__del__`` or
+    an at-fork hook is printed and dropped by Python. The run records it and stops before
+    the next file, as an interrupted run."""
+    from infmigrate.cli import command
+
+    for i in range(4):
+        (tmp_path / f"d{i}.inf").write_bytes(SAMPLE)
+    real = command.run_task
+    calls: list[int] = []
+
+    def swallowing(task: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            try:  # as Python does around a finalizer that raises
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)
+            except KeyboardInterrupt:
+                pass
+        return real(task)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(command, "run_task", swallowing)
+    res = cli(*ISO015, "--no-cache", "--write", "-j", "1", ".", cwd=tmp_path)
+    assert res.status == 2 and "infmigrate: interrupted" in res.stderr, res.stderr
+    assert len(calls) == 1
+    # (the file in progress is finished: its task writes it, atomically; no other is)
+    written = [p.name for p in tmp_path.iterdir() if p.read_bytes() != SAMPLE]
+    assert len(written) == 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
