@@ -47,7 +47,15 @@ with quiet_interrupt(), no_collection():
     __version__ = version("infmigrate") or "0+unknown"
 
 if _found is _signal.default_int_handler and _signal.getsignal(_signal.SIGINT) == _signal.SIG_DFL:
-    _signal.signal(_signal.SIGINT, _found)
+    import sys as _sys
+
+    from infmigrate._startup import hold_until_started, is_command
+
+    if is_command(getattr(_sys, "argv", [])):
+        hold_until_started()  # until the command has started (infmigrate.cli.app.main)
+    else:
+        _signal.signal(_signal.SIGINT, _found)
+    del _sys, hold_until_started, is_command
 del _found
 
 #: Raised by ``InfFile.to_bytes`` when edited text cannot be written in the file's encoding.

@@ -26,7 +26,40 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["no_collection", "quiet_interrupt"]
+__all__ = ["hold_until_started", "is_command", "no_collection", "quiet_interrupt", "started"]
+
+#: Whether SIGINT keeps its default action until :func:`started` (the command's process).
+_held = False
+
+
+def is_command(argv: list[str]) -> bool:
+    """Whether this process is the infmigrate command: its console script (``infmigrate``,
+    ``infmigrate.exe``, ``infmigrate-script.py``), or ``python -m infmigrate`` (whose
+    ``argv[0]`` is ``-m`` while the package loads), judged from ``sys.argv``."""
+    if not argv:
+        return False
+    if argv[0] == "-m":
+        return True
+    name = argv[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name in ("infmigrate", "infmigrate.exe", "infmigrate-script.py")
+
+
+def hold_until_started() -> None:
+    """In the command's process, SIGINT keeps its default action (set by the package's first
+    line) past the package's import, through the imports and start-up that follow, until
+    :func:`started`: the gaps between one quiet block and the next are closed (issue 18's
+    fault suite hit one, a Ctrl-C between two imports of ``app.main``)."""
+    global _held
+    _held = True
+
+
+def started() -> None:
+    """The command has started (its options are about to be read): Ctrl-C raises
+    ``KeyboardInterrupt`` again, as the run's own handling expects."""
+    global _held
+    if _held and signal.getsignal(signal.SIGINT) == signal.SIG_DFL:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    _held = False
 
 
 @contextmanager

@@ -1,10 +1,11 @@
-"""Ctrl-C during the command's first imports exits 130 quietly (infmigrate._startup)."""
+"""Ctrl-C during the command's start-up ends it quietly (infmigrate._startup)."""
 
 from __future__ import annotations
 
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,53 @@ def test_sigint_while_typer_builds_the_command_ends_the_process_quietly() -> Non
     )
     assert res.returncode == -signal.SIGINT
     assert res.stdout == "" and res.stderr == ""
+
+
+def test_the_command_is_told_from_a_program_importing_infmigrate() -> None:
+    from infmigrate._startup import is_command
+
+    for argv in (["/x/.venv/bin/infmigrate"], ["C:\\x\\Scripts\\infmigrate.exe", "."], ["-m"]):
+        assert is_command(argv), argv
+    for argv in ([], ["-c"], ["/x/bin/pytest"], ["/x/infmigrate.py"], ["/x/my-infmigrate"]):
+        assert not is_command(argv), argv
+
+
+def test_in_the_command_ctrl_c_stays_quiet_from_the_package_until_the_command_starts(
+    tmp_path: Path,
+) -> None:
+    """Issue 18's fault suite: a Ctrl-C between the package's import and ``main``'s quiet
+    block (an import in ``app.main``) printed a traceback. In the command's process SIGINT
+    keeps its default action from the package's first line until the command has started."""
+    script = tmp_path / "infmigrate"  # (named as the console script)
+    script.write_text(
+        "import os, signal, sys, time\n"
+        "import infmigrate, infmigrate.cli\n"
+        "assert signal.getsignal(signal.SIGINT) == signal.SIG_DFL, 'not held'\n"
+        "if sys.argv[1] == 'started':\n"
+        "    from infmigrate._startup import started\n"
+        "    started()\n"
+        "    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler\n"
+        "    print('handler back')\n"
+        "else:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "    print('went on')\n"
+    )
+    res = subprocess.run(
+        [sys.executable, str(script), "interrupt"], capture_output=True, text=True, timeout=60
+    )
+    assert res.returncode == -signal.SIGINT and res.stdout == "" and res.stderr == ""
+    res = subprocess.run(
+        [sys.executable, str(script), "started"], capture_output=True, text=True, timeout=60
+    )
+    assert res.returncode == 0 and res.stdout == "handler back\n", res.stderr
+
+
+def test_python_m_infmigrate_runs_with_the_handler_back() -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "infmigrate", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 0 and res.stdout.startswith("infmigrate"), res.stderr

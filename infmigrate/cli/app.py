@@ -631,12 +631,13 @@ def main() -> None:
     pydantic where nothing needs validating (:mod:`infmigrate.cli.coercion`)."""
     from typer.main import get_command
 
-    from infmigrate._startup import no_collection, quiet_interrupt
+    from infmigrate._startup import no_collection, quiet_interrupt, started
     from infmigrate.cli.coercion import fast_values
 
-    # (Ctrl-C while typer builds the command, as while the modules load: exit 130, no
-    # traceback; found by the fault suite of issue 18 on a loaded machine)
+    # (Ctrl-C while typer builds the command, as while the modules load: the process ends,
+    # nothing printed; found by the fault suite of issue 18 on a loaded machine)
     with quiet_interrupt(), no_collection():
         command = get_command(app)
         fast_values(command)
+    started()
     command()

@@ -142,11 +142,10 @@ _FRAME = re.compile(r'^  File "(?P<path>[^"]*)", line (?P<line>\d+)', re.MULTILI
 
 
 #: infmigrate's files that run before Ctrl-C is made quiet, and the text of the line of
-#: each that makes it so: the package's first lines, and those of the command's package
-#: (whose import follows the package's, which puts the program's own handler back).
+#: each that makes it so: the package's first lines (from there on, in the command's
+#: process, SIGINT keeps its default action until the command has started).
 _HANDLER_LINES = {
     ROOT / "infmigrate" / "__init__.py": "_signal.signal(_signal.SIGINT",
-    ROOT / "infmigrate" / "cli" / "__init__.py": "with quiet_interrupt()",
 }
 
 
@@ -155,7 +154,7 @@ def interrupted_before_infmigrate(stderr: str) -> bool:
     catch it: in the interpreter's own start-up, in the console script's imports (written
     by the installer) and the standard library and import machinery they run, or in the
     first lines of :data:`_HANDLER_LINES`' files, above the line that makes Ctrl-C quiet
-    (``infmigrate._startup``: exit 130, nothing printed). Python cannot run a handler
+    (``infmigrate._startup``: SIGINT's default action). Python cannot run a handler
     before the code that sets it, so it prints a traceback there, as for any program."""
     lines = stderr.strip().splitlines()
     if lines[:1] == ["Fatal Python error: init_import_site: Failed to import the site module"]:
@@ -325,7 +324,8 @@ def test_killed_or_interrupted_at_several_moments(
             # ran (only with hundreds of moments: the first is a few ms after the start)
             res = Run(2, res.stdout, "")
         elif sig == signal.SIGINT and res.status in (130, -signal.SIGINT):
-            # Ctrl-C while the options are still being read (typer's own exit, 130), or
+            # Ctrl-C while the command starts (SIGINT's default action: killed by the
+            # signal), while the options are still being read (typer's own exit, 130), or
             # while the interpreter shuts down after the run (killed by the signal).
             assert "Traceback" not in res.stderr, res.stderr
             res.status = 2
