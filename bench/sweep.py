@@ -6,10 +6,10 @@ count, in this process, the rules imported first) and prints each size's seconds
 growth of the time per doubling of the file's size (a shape whose file grows faster than
 its count, ``lists-many-installs``, is judged by its bytes). A growth over 3x on the last
 doubling (above 0.2 s) is printed as ``SUPERLINEAR`` and makes the exit status 1. Most
-of the shapes found quadratic are in ``bench/scaling.py``; seven are here (``dup-files``,
+of the shapes found quadratic are in ``bench/scaling.py``; eight are here (``dup-files``,
 ``one-file-many-lists``, ``one-file-many-lines-dirs``, ``reg-paths``, ``many-builds``,
-and, found at stop 28, ``installs-apart`` and ``default-install-builds``), the others
-were linear when found (issue 18, 2026-12-07).
+and, found at stop 28, ``installs-apart``, ``default-install-builds`` and
+``builds-driver-store``), the others were linear when found (issue 18, 2026-12-07).
 
 Run it with ``bench/run.sh sweep`` or ``python bench/sweep.py [--shape NAME]... [--scale
 S]``.
@@ -738,6 +738,27 @@ def default_install_builds(n: int) -> str:
     return _HEAD + "PnpLockdown = 1\r\n\r\n" + installs + _TAIL
 
 
+def builds_driver_store(n: int) -> str:
+    """N decorations of one Manufacturer line for Windows builds below the driver store's
+    floor, each Models section's device copying a list to DIRID 13 (an ISO011 finding and
+    a decoration to change each: quadratic until issue 18's stop 28)."""
+    decos = ", ".join(f"NTamd64.6.{i}" for i in range(n))
+    models = "".join(
+        f"[M.NTamd64.6.{i}]\r\n%D% = I{i}, HW\\ID{i}\r\n\r\n[I{i}]\r\nCopyFiles = F\r\n\r\n"
+        for i in range(n)
+    )
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[Manufacturer]\r\n%Mfg% = M, "
+        + decos
+        + "\r\n\r\n"
+        + models
+        + "[DestinationDirs]\r\nF = 13\r\n\r\n"
+        '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n\r\n'
+        "[F]\r\nf.sys\r\n\r\n" + _TAIL + 'D = "Dev"\r\n'
+    )
+
+
 SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "many-models": (many_models, 500),
     "addreg-line": (addreg_line, 500),
@@ -784,6 +805,7 @@ SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "repeated-addreg": (repeated_addreg, 500),
     "installs-apart": (installs_apart, 500),
     "default-install-builds": (default_install_builds, 500),
+    "builds-driver-store": (builds_driver_store, 500),
 }
 
 

@@ -541,3 +541,39 @@ def test_the_cleanup_fixes_of_many_delfiles_lines_read_each_line_once() -> None:
             found = check(parse(SHAPES["delfiles-lines"](n)), list(all_rules()))
         assert sum(d.code == "ISO007" and d.fix is not None for d in found) == n
         assert folded.count < 8 * n
+
+
+def _long_line_cuts(n: int) -> tuple[int, int]:
+    """(ISO011 findings, times the fields of the [Manufacturer] line of ``n`` decorations
+    were cut or its spans unpacked for a key) in a run of ``bench/sweep.py``'s
+    ``builds-driver-store``."""
+    make, _ = load_bench("sweep").SWEEP["builds-driver-store"]
+    fields, key_node = Entry.fields, Entry.key_node
+    cuts = 0
+
+    def counting(prop: property) -> property:
+        def get(self: Entry) -> object:
+            nonlocal cuts
+            if len(self[2]) >= n:
+                cuts += 1
+            return prop.fget(self)  # type: ignore[misc]
+
+        return property(get)
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    with (
+        mock.patch.object(Entry, "fields", counting(fields)),
+        mock.patch.object(Entry, "key_node", counting(key_node)),
+    ):
+        result = process(make(n).encode("ascii"), "b.inf", options, want_fix=True, want_diff=True)
+    assert not result.error
+    return sum(1 for d in result.diagnostics if d.code == "ISO011"), cuts
+
+
+def test_decorations_of_one_manufacturer_line_cut_it_a_fixed_number_of_times() -> None:
+    """Issue 18 (stop 28): each of the thousands of ISO011 findings on one [Manufacturer]
+    line cut the line's fields (to plan its decoration, quote it and find its column) and
+    rewrote the whole line: quadratic. The work on the line no longer grows with it."""
+    small, big = _long_line_cuts(100), _long_line_cuts(200)
+    assert small[0] == 100 and big[0] == 200
+    assert big[1] == small[1] < 20

@@ -364,7 +364,7 @@ def quote_field(entry: Entry, index: int, value: str) -> str:
     back to ``value`` in that place. The first field of an entry without a key starts the
     line (an ``=`` or a leading ``[`` there needs quotes), and an empty lone field of such an
     entry is written ``""`` (left empty, the line would read as a blank line)."""
-    starts_line = entry.key_node is None and index == 0
+    starts_line = index == 0 and not entry.has_key
     if starts_line and not value and len(entry.fields) <= 1:
         return '""'
     return quote(value, first_field=starts_line)

@@ -16,6 +16,8 @@ def _rebuilt(entry: Entry) -> Entry:
 
 
 def _check(entry: Entry) -> None:
+    # (the flag alone, read without unpacking the spans, for every width of offsets)
+    assert entry.has_key is (entry.key_node is not None)
     again = _rebuilt(entry)
     assert again == entry
     assert again[0] == entry[0] and again[1] == entry[1] and again[2] == entry[2]

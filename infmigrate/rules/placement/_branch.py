@@ -42,7 +42,7 @@ from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ModelsSection
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, fold
-from infmigrate.engine.syntax import Entry
+from infmigrate.engine.syntax import Entry, Field
 from infmigrate.rules.placement._floors import Builds
 
 __all__ = [
@@ -50,6 +50,8 @@ __all__ = [
     "decorate",
     "decorate_all",
     "decorate_each",
+    "decoration_plan",
+    "fields_of",
     "new_decoration",
     "new_models_name",
     "written_decoration",
@@ -76,7 +78,24 @@ def _from_strings(models: ModelsSection) -> bool:
     index = models.index
     if index is None:
         return False
-    return "%" in mref.values[index] or "%" in mref.entry.fields[index].value
+    return "%" in mref.values[index] or "%" in fields_of(mref.entry)[index].value
+
+
+#: The last entry whose fields :func:`fields_of` cut, and those fields.
+_last_fields: tuple[Entry, tuple[Field, ...]] | None = None
+
+
+def fields_of(entry: Entry) -> tuple[Field, ...]:
+    """``entry.fields``, cut once for the entry asked last: the decorations of one
+    ``[Manufacturer]`` line are looked at one after the other, and cutting all the line's
+    fields for each was quadratic on a line of thousands of them (issue 18)."""
+    global _last_fields
+    last = _last_fields
+    if last is not None and last[0] is entry:
+        return last[1]
+    fields = entry.fields
+    _last_fields = (entry, fields)
+    return fields
 
 
 def written_decoration(models: ModelsSection) -> tuple[str, str] | bool | None:
@@ -102,6 +121,26 @@ def _has_decoration(model: InfModel, mref: EntryRef, new: str) -> bool:
 def decorate(model: InfModel, models: ModelsSection, build: int) -> list[Edit] | str:
     """The edits that restrict ``models`` to ``build`` and later, or why they cannot be
     made (module docstring)."""
+    plan = decoration_plan(model, models, build)
+    if isinstance(plan, str):
+        return plan
+    raw, header_edits = plan
+    mref = models.manufacturer
+    assert models.index is not None  # (a plan is made for a decorated Models section)
+    return [
+        Edit.replace(mref.entry, replace_fields(mref.entry, {models.index: raw})),
+        *header_edits,
+    ]
+
+
+def decoration_plan(
+    model: InfModel, models: ModelsSection, build: int
+) -> tuple[str, list[Edit]] | str:
+    """What :func:`decorate` does, but for the ``[Manufacturer]`` line's edit: the new
+    decoration as the line will write it (raw field text) and the edits of the Models
+    section's headers; or why it cannot be done. (The line's edit, the whole line
+    rewritten, is made once for all the decorations of a line that change: made for each,
+    it was quadratic on a line of thousands of decorations, issue 18.)"""
     mref = models.manufacturer
     index = models.index
     section = models.section
@@ -126,7 +165,7 @@ def decorate(model: InfModel, models: ModelsSection, build: int) -> list[Edit] |
     if _shared(model, models):
         return f"another [Manufacturer] entry or decoration names [{models.name}]"
     new_raw = quote_field(mref.entry, index, new)
-    edits = [Edit.replace(mref.entry, replace_fields(mref.entry, {index: new_raw}))]
+    edits: list[Edit] = []
     for block in section.blocks:
         header = block.header
         written = header.name.strip()
@@ -138,7 +177,7 @@ def decorate(model: InfModel, models: ModelsSection, build: int) -> list[Edit] |
                 header, header.with_changes(name=header.name.replace(written, prefix + new_tail))
             )
         )
-    return edits
+    return new_raw, edits
 
 
 def _renamed(value: str, base: str, new_base: str) -> str | None:
@@ -331,21 +370,20 @@ def decorate_each(model: InfModel, todo: Sequence[tuple[ModelsSection, int]]) ->
     lines: dict[int, tuple[EntryRef, dict[int, str]]] = {}
     names: dict[str, str] = {}
     for m, build in todo:
-        got = decorate(model, m, build)
+        got = decoration_plan(model, m, build)
         if isinstance(got, str):
             return got
+        value, header_edits = got
         new_name = new_models_name(m, build)
-        assert new_name is not None  # (decorate: decorated, named after it as written)
+        assert new_name is not None  # (planned: decorated, named after it as written)
         mref = m.manufacturer
         assert m.index is not None
-        first = got[0].new[0]
-        value = first.fields[m.index].value
         for key, new in ((fold(new_name), new_name), (f"{id(mref.entry)}:{fold(value)}", value)):
             other = names.setdefault(key, m.name)
             if other != m.name:
                 return f"[{other}] and [{m.name}] would both become {new}"
         lines.setdefault(id(mref.entry), (mref, {}))[1][m.index] = value
-        edits += got[1:]
+        edits += header_edits
     for mref, fields in lines.values():
         edits.insert(0, Edit.replace(mref.entry, replace_fields(mref.entry, fields)))
     return edits

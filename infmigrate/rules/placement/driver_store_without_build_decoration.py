@@ -20,9 +20,11 @@ from infmigrate.engine.model.ranges import BuildRanges
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, fold
 from infmigrate.engine.model.strings import StringTable
+from infmigrate.engine.syntax import Entry
 from infmigrate.rules.placement._branch import (
-    decorate,
     decorate_each,
+    decoration_plan,
+    fields_of,
     new_decoration,
     new_models_name,
     written_decoration,
@@ -201,7 +203,7 @@ class DriverStoreWithoutBuildDecoration(Fixer):
         taken: set[str] = set()
         for models, build, new, safe in todo:
             name = new_models_name(models, build)
-            if isinstance(decorate(model, models, build), str) or name is None:
+            if isinstance(decoration_plan(model, models, build), str) or name is None:
                 continue
             if fold(name) in taken:
                 continue
@@ -278,9 +280,32 @@ def _column(ref: EntryRef, index: int | None) -> int:
     """1-based column of field ``index`` of an entry (1 when it is not on the first line)."""
     if index is None:
         return 1
-    entry = ref.entry
-    text = entry.indent + (entry.key_node.code if entry.key_node is not None else "")
-    for f in entry.fields[:index]:
-        text += f.code
-    text += entry.fields[index].whitespace_before
-    return 1 if "\n" in text or "\r" in text else len(text) + 1
+    return _columns(ref.entry)[index]
+
+
+#: The last entry whose field columns :func:`_columns` measured, and those columns.
+_last_columns: tuple[Entry, list[int]] | None = None
+
+
+def _columns(entry: Entry) -> list[int]:
+    """The 1-based column of each field of an entry (1 for one not on its first line),
+    measured once for the entry asked last: the findings of one ``[Manufacturer]`` line's
+    decorations come one after the other, and measuring the line up to each field was
+    quadratic on a line of thousands of them (issue 18)."""
+    global _last_columns
+    last = _last_columns
+    if last is not None and last[0] is entry:
+        return last[1]
+    head = entry.indent + (entry.key_node.code if entry.key_node is not None else "")
+    width = len(head)
+    broken = "\n" in head or "\r" in head
+    columns: list[int] = []
+    for f in fields_of(entry):
+        before = f.whitespace_before
+        broken = broken or "\n" in before or "\r" in before
+        columns.append(1 if broken else width + len(before) + 1)
+        code = f.code
+        broken = broken or "\n" in code or "\r" in code
+        width += len(code)
+    _last_columns = (entry, columns)
+    return columns
