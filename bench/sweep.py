@@ -6,10 +6,11 @@ count, in this process, the rules imported first) and prints each size's seconds
 growth of the time per doubling of the file's size (a shape whose file grows faster than
 its count, ``lists-many-installs``, is judged by its bytes). A growth over 3x on the last
 doubling (above 0.2 s) is printed as ``SUPERLINEAR`` and makes the exit status 1. Most
-of the shapes found quadratic are in ``bench/scaling.py``; eight are here (``dup-files``,
+of the shapes found quadratic are in ``bench/scaling.py``; nine are here (``dup-files``,
 ``one-file-many-lists``, ``one-file-many-lines-dirs``, ``reg-paths``, ``many-builds``,
-and, found at stop 28, ``installs-apart``, ``default-install-builds`` and
-``builds-driver-store``), the others were linear when found (issue 18, 2026-12-07).
+and, found at stop 28, ``installs-apart``, ``default-install-builds``,
+``builds-driver-store`` and ``shadowed-builds``), the others were linear when found
+(issue 18, 2026-12-07).
 
 Run it with ``bench/run.sh sweep`` or ``python bench/sweep.py [--shape NAME]... [--scale
 S]``.
@@ -759,6 +760,25 @@ def builds_driver_store(n: int) -> str:
     )
 
 
+def shadowed_builds(n: int) -> str:
+    """N decorations of one Manufacturer line for builds below 14310 (all apply from 14310,
+    where the highest is chosen), each Models section naming one install that copies to
+    DIRID 12: each got a twin section for the floor (quadratic, and a wrong fix, until
+    issue 18's stop 28)."""
+    decos = ", ".join(f"NTamd64.10.0...{1000 + i}" for i in range(n))
+    models = "".join(f"[M.NTamd64.10.0...{1000 + i}]\r\n%D% = I, HW\\ID\r\n\r\n" for i in range(n))
+    return (
+        _HEAD
+        + "PnpLockdown = 1\r\n\r\n[Manufacturer]\r\n%Mfg% = M, "
+        + decos
+        + "\r\n\r\n"
+        + models
+        + "[I]\r\nCopyFiles = F\r\n\r\n[DestinationDirs]\r\nF = 12\r\n\r\n"
+        '[SourceDisksNames]\r\n1 = "Disk"\r\n\r\n[SourceDisksFiles]\r\nf.sys = 1\r\n\r\n'
+        "[F]\r\nf.sys\r\n\r\n" + _TAIL + 'D = "Dev"\r\n'
+    )
+
+
 SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "many-models": (many_models, 500),
     "addreg-line": (addreg_line, 500),
@@ -806,6 +826,7 @@ SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "installs-apart": (installs_apart, 500),
     "default-install-builds": (default_install_builds, 500),
     "builds-driver-store": (builds_driver_store, 500),
+    "shadowed-builds": (shadowed_builds, 500),
 }
 
 

@@ -134,3 +134,25 @@ def test_with_field_keeps_quotes() -> None:
     tree = infmigrate.parse(b'[S]\r\nHKR,,X,,"%12%\\a.sys"\r\n')
     entry = tree.sections[0].entries[0]
     assert with_field(entry, 4, "%13%\\a.sys").code == 'HKR,,X,,"%13%\\a.sys"\r\n'
+
+
+def test_claiming_one_name_many_times_tries_each_suffix_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18 (stop 28): each claim of a name claimed before tried every suffix from 2:
+    thousands of twins wanting one name were quadratic."""
+    import infmigrate.engine.clone as clone
+
+    names = NameAllocator(_model(_INF))
+    got = [names.claim("Twin") for _ in range(500)]
+    assert got == ["Twin", *(f"Twin_{n}" for n in range(2, 501))]
+    folded: list[str] = []
+    fold = clone.fold
+
+    def counting(text: str) -> str:
+        folded.append(text)
+        return fold(text)
+
+    monkeypatch.setattr(clone, "fold", counting)
+    assert names.claim("Twin") == "Twin_501"
+    assert len(folded) <= 4, folded  # (not the 500 suffixes taken before)

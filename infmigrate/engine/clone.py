@@ -67,6 +67,9 @@ class NameAllocator:
 
     def __init__(self, model: InfModel) -> None:
         self._taken = {s.folded for s in model.sections}
+        #: The next suffix to try for a name wanted before (folded): thousands of claims
+        #: of one name tried every suffix from 2 each (issue 18).
+        self._next: dict[str, int] = {}
 
     def taken(self, name: str) -> bool:
         return fold(name) in self._taken
@@ -74,10 +77,12 @@ class NameAllocator:
     def claim(self, wanted: str) -> str:
         """``wanted``, or ``wanted_2``, ``wanted_3``... when taken; recorded as taken."""
         name = wanted
-        n = 2
+        key = fold(wanted)
+        n = self._next.get(key, 2)
         while fold(name) in self._taken:
             name = f"{wanted}_{n}"
             n += 1
+        self._next[key] = n
         if not valid_section_name(name):
             raise ValueError(f"not a valid generated section name: {name!r}")
         self._taken.add(fold(name))

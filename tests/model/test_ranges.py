@@ -182,3 +182,18 @@ def test_union_and_text():
     assert str(gap) == "6.1 up to 10.0.10240 (excluded), 10.0.22000 and later"
     assert str(c) == "no Windows version"
     assert str(BuildRange.of(ANY_WINDOWS)) == "any Windows version"
+
+
+def test_build_numbers_below_14310_leave_the_lower_one_never_chosen():
+    """Both apply from 14310 (earlier builds do not parse build numbers), where Windows takes
+    the highest version written: 10240 is never chosen, 10586 from 14310 on, and 16299 (a
+    floor of its own) ends 10586 (issue 18, stop 28: each got a twin section)."""
+    m = model(
+        _HEAD + "[Manufacturer]\n%M%=Std,NTamd64.10.0...10240,NTamd64.10.0...10586,"
+        "NTamd64.10.0...16299\n"
+        "[Std.NTamd64.10.0...10240]\n%D%=A,HW\n[Std.NTamd64.10.0...10586]\n%D%=B,HW\n"
+        "[Std.NTamd64.10.0...16299]\n%D%=C,HW\n[A]\n[B]\n[C]\n"
+    )
+    assert _install_range(m, "A").intervals == ()
+    assert _install_range(m, "B").intervals == ((FIRST_BUILD_DECORATION, _v(16299)),)
+    assert _install_range(m, "C").intervals == ((_v(16299), None),)

@@ -153,16 +153,36 @@ def _conditional(deco: TargetOS) -> bool:
     return deco.product_type is not None or deco.suite_mask is not None
 
 
+def _written(deco: TargetOS) -> WindowsVersion:
+    """The version a decoration is written for (its BuildNumber included, below 14310 too)."""
+    if deco.major is None:
+        return ANY_WINDOWS
+    return WindowsVersion(deco.major, deco.minor or 0, deco.build or 0)
+
+
 def _chosen(decorations: list[TargetOS]) -> dict[int, BuildRange]:
-    """The range of each decoration of one line and architecture, by identity."""
+    """The range of each decoration of one line and architecture, by identity.
+
+    A decoration applies from its floor and is chosen until a decoration every edition
+    matches, written for a higher version, applies too: Windows takes "the highest version
+    numbers that are not higher than the operating system version". Its range ends at the
+    floor of the first such decoration in the order of the versions written, not at the
+    first floor above its own: decorations with build numbers below 14310 all apply from
+    14310 on, where only the highest is chosen (``NTamd64.10.0...10240`` and
+    ``NTamd64.10.0...10586``: the first is never chosen; issue 18, stop 28, found by a
+    line of thousands that each got a twin section). Floors never decrease in that order,
+    so that first one's floor is the lowest of them."""
     floors = [decoration_floor(d) for d in decorations]
-    cuts = sorted({f for d, f in zip(decorations, floors, strict=True) if not _conditional(d)})
+    ends = sorted(
+        (_written(d), f) for d, f in zip(decorations, floors, strict=True) if not _conditional(d)
+    )
+    written = [w for w, _ in ends]
     out: dict[int, BuildRange] = {}
     for deco, low in zip(decorations, floors, strict=True):
-        # the first cut above low (a search, not a walk of every cut: issue 18, a line
-        # of thousands of decorations was quadratic)
-        at = bisect_right(cuts, low)
-        out[id(deco)] = BuildRange.of(low, cuts[at] if at < len(cuts) else None)
+        # the first decoration written higher (a search, not a walk of every one: issue
+        # 18, a line of thousands of decorations was quadratic)
+        at = bisect_right(written, _written(deco))
+        out[id(deco)] = BuildRange.of(low, ends[at][1] if at < len(ends) else None)
     return out
 
 

@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.clone import Cloner, with_field
 from infmigrate.engine.edits import quote_field
-from infmigrate.engine.fields import insert_fields, replace_fields
+from infmigrate.engine.fields import insert_fields_at, replace_fields
 from infmigrate.engine.fixer import Edit
 from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ModelsSection
@@ -306,11 +306,15 @@ class Branches:
             if self.cloner.names.taken(twin) and id(models) not in self._twins:
                 return f"[{twin}] already exists"
             plans.append((models, True))
-        entries = list(install.models_entries)
+        # the Models entries naming the install, by their section (an install named from
+        # thousands of Models sections: each plan reads its own section's, not all)
+        entries: dict[int, list[EntryRef]] = {}
+        for ref in install.models_entries:
+            entries.setdefault(id(ref.section), []).append(ref)
         for models, as_twin in plans:
             assert models.section is not None
-            for ref in entries:
-                if ref.section is not models.section or not ref.values:
+            for ref in entries.get(id(models.section), ()):
+                if not ref.values:
                     continue
                 value = ref.values[0]
                 renamed = _renamed(value, base, new_base)
@@ -341,11 +345,13 @@ class Branches:
             index = models.index if models.index is not None else len(mref.values) - 1
             by_line.setdefault(id(mref.entry), (mref, []))[1].append((index, new))
         for mref, adds in by_line.values():
-            entry = mref.entry
-            # insert from the right so that indexes stay valid
-            for index, new in sorted(adds, reverse=True):
-                entry = insert_fields(entry, [index], [new])
-            edits.append(Edit.replace(mref.entry, entry))
+            # one rewrite of the line for all its new decorations (one a decoration was
+            # quadratic on a line of thousands: issue 18), each after the decoration it
+            # twins, those after one decoration in order
+            after: dict[int, list[str]] = {}
+            for index, new in sorted(adds):
+                after.setdefault(index, []).append(new)
+            edits.append(Edit.replace(mref.entry, insert_fields_at(mref.entry, after)))
         return edits
 
 
