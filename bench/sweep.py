@@ -35,6 +35,7 @@ if str(BENCH_DIR.parent) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR.parent))
 
 from scaling import _HEAD, _TAIL  # noqa: E402
+from sweep_more import MORE  # noqa: E402
 
 #: Growth per doubling above which a shape is reported (as bench/scaling.py's goal).
 GOAL_GROWTH = 3.0
@@ -827,6 +828,7 @@ SWEEP: dict[str, tuple[Callable[[int], str], int]] = {
     "default-install-builds": (default_install_builds, 500),
     "builds-driver-store": (builds_driver_store, 500),
     "shadowed-builds": (shadowed_builds, 500),
+    **MORE,
 }
 
 
