@@ -42,7 +42,7 @@ from infmigrate.engine.model import InfModel
 from infmigrate.engine.model.decorations import ModelsSection
 from infmigrate.engine.model.reach import InstallSection
 from infmigrate.engine.model.sections import EntryRef, fold
-from infmigrate.engine.syntax import Entry, Field
+from infmigrate.engine.syntax import Entry
 from infmigrate.rules.placement._floors import Builds
 
 __all__ = [
@@ -51,7 +51,6 @@ __all__ = [
     "decorate_all",
     "decorate_each",
     "decoration_plan",
-    "fields_of",
     "new_decoration",
     "new_models_name",
     "written_decoration",
@@ -74,28 +73,10 @@ def _shared(model: InfModel, models: ModelsSection) -> bool:
 
 
 def _from_strings(models: ModelsSection) -> bool:
-    mref = models.manufacturer
+    """Whether the decoration is a ``%strkey%`` token (cooking a value only drops quotes,
+    continuations and blanks, so its cooked text holds every ``%`` the field does)."""
     index = models.index
-    if index is None:
-        return False
-    return "%" in mref.values[index] or "%" in fields_of(mref.entry)[index].value
-
-
-#: The last entry whose fields :func:`fields_of` cut, and those fields.
-_last_fields: tuple[Entry, tuple[Field, ...]] | None = None
-
-
-def fields_of(entry: Entry) -> tuple[Field, ...]:
-    """``entry.fields``, cut once for the entry asked last: the decorations of one
-    ``[Manufacturer]`` line are looked at one after the other, and cutting all the line's
-    fields for each was quadratic on a line of thousands of them (issue 18)."""
-    global _last_fields
-    last = _last_fields
-    if last is not None and last[0] is entry:
-        return last[1]
-    fields = entry.fields
-    _last_fields = (entry, fields)
-    return fields
+    return index is not None and "%" in models.manufacturer.values[index]
 
 
 def written_decoration(models: ModelsSection) -> tuple[str, str] | bool | None:

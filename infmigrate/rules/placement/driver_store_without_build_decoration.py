@@ -18,13 +18,12 @@ from infmigrate.engine.model.decorations import ModelsSection
 from infmigrate.engine.model.files import ListKind
 from infmigrate.engine.model.ranges import BuildRanges
 from infmigrate.engine.model.reach import InstallSection
-from infmigrate.engine.model.sections import EntryRef, fold
+from infmigrate.engine.model.sections import fold
 from infmigrate.engine.model.strings import StringTable
 from infmigrate.engine.syntax import Entry
 from infmigrate.rules.placement._branch import (
     decorate_each,
     decoration_plan,
-    fields_of,
     new_decoration,
     new_models_name,
     written_decoration,
@@ -184,11 +183,18 @@ class DriverStoreWithoutBuildDecoration(Fixer):
             safe = builds.target >= WindowsVersion(10, 0, build)
             decorated.append((models, text, build, new, safe))
         fixes = self._fixes(ctx, [(m, build, new, safe) for m, _, build, new, safe in decorated])
+        # the columns of each [Manufacturer] line's fields, measured once a line (measured
+        # for each finding, a line of thousands of decorations was quadratic: issue 18)
+        columns: dict[int, list[int]] = {}
         for models, text, _, _, _ in decorated:
             mref = models.manufacturer
-            yield self.diagnostic(
-                mref, text, fixes.get(id(models)), column=_column(mref, models.index)
-            )
+            column = 1
+            if models.index is not None:
+                line = columns.get(id(mref.entry))
+                if line is None:
+                    line = columns[id(mref.entry)] = _columns(mref.entry)
+                column = line[models.index]
+            yield self.diagnostic(mref, text, fixes.get(id(models)), column=column)
 
     def _fixes(
         self, ctx: FixContext, todo: list[tuple[ModelsSection, int, str, bool]]
@@ -276,36 +282,17 @@ def _names_dirid_13(value: str, strings: StringTable) -> bool:
     return False
 
 
-def _column(ref: EntryRef, index: int | None) -> int:
-    """1-based column of field ``index`` of an entry (1 when it is not on the first line)."""
-    if index is None:
-        return 1
-    return _columns(ref.entry)[index]
-
-
-#: The last entry whose field columns :func:`_columns` measured, and those columns.
-_last_columns: tuple[Entry, list[int]] | None = None
-
-
 def _columns(entry: Entry) -> list[int]:
-    """The 1-based column of each field of an entry (1 for one not on its first line),
-    measured once for the entry asked last: the findings of one ``[Manufacturer]`` line's
-    decorations come one after the other, and measuring the line up to each field was
-    quadratic on a line of thousands of them (issue 18)."""
-    global _last_columns
-    last = _last_columns
-    if last is not None and last[0] is entry:
-        return last[1]
+    """The 1-based column of each field of an entry (1 for one not on its first line)."""
     head = entry.indent + (entry.key_node.code if entry.key_node is not None else "")
     width = len(head)
     broken = "\n" in head or "\r" in head
     columns: list[int] = []
-    for f in fields_of(entry):
+    for f in entry.fields:
         before = f.whitespace_before
         broken = broken or "\n" in before or "\r" in before
         columns.append(1 if broken else width + len(before) + 1)
         code = f.code
         broken = broken or "\n" in code or "\r" in code
         width += len(code)
-    _last_columns = (entry, columns)
     return columns
