@@ -177,6 +177,17 @@ def _guard_exit(executor: ProcessPoolExecutor) -> None:
             wakeups[thread] = _LockedWakeup(wakeup, lock)
 
 
+def _submit(
+    executor: ProcessPoolExecutor, fn: Callable[[A], B], batch: Sequence[A]
+) -> Future[list[B]]:
+    """A batch submitted to the pool: with SIGINT held back while the submit may fork
+    (:func:`_forking`), and the pool's exit-hook entry guarded (:func:`_guard_exit`)."""
+    with _forking():
+        future = executor.submit(_call_batch, fn, batch)
+    _guard_exit(executor)
+    return future
+
+
 def _stop(executor: ProcessPoolExecutor) -> None:
     """Stop a pool at once (Ctrl-C): nothing new starts, running items are interrupted,
     and the pool's management thread has ended when this returns (it is out of the
@@ -279,9 +290,7 @@ def _pooled(
                 if batch is None:
                     exhausted = True
                     break
-                with _forking():
-                    running[executor.submit(_call_batch, fn, batch)] = batch
-                _guard_exit(executor)
+                running[_submit(executor, fn, batch)] = batch
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -326,9 +335,7 @@ def _isolated(
             max_workers=1, mp_context=_context(), initializer=_init_worker
         )
         try:
-            with _forking():
-                future = executor.submit(_call_batch, fn, [item])
-            _guard_exit(executor)
+            future = _submit(executor, fn, [item])
             try:
                 results = future.result()
                 result = results[0] if results else on_crash(item, KeyboardInterrupt())
