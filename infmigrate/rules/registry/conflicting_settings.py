@@ -266,8 +266,8 @@ class _Candidates(Generic[_Item]):
     * ``makers[p][manufacturers]``: the groups with a DDInstall on ``p`` reached from these
       Manufacturer entries (two DDInstalls of disjoint Manufacturer entries can coexist).
 
-    A group coexisting with an install is in one of the lists :meth:`lists` names for it,
-    so the search reads those lists, not every group: a value set by thousands of installs
+    A group coexisting with an install is in one of the lists :meth:`earliest` reads for
+    it, so the search reads those lists, not every group: a value set by thousands of installs
     none of which can run with another (each from a Models section of its own Windows
     version, of one Manufacturer entry) costs a few lookups an item, not one comparison
     with each earlier group (issue 18).
@@ -297,24 +297,41 @@ class _Candidates(Generic[_Item]):
                 else:
                     _append(self.other.setdefault(p, {}).setdefault(key, []), group)
 
-    def lists(self, installs: Sequence[InstallSection]) -> Iterator[list[_Group[_Item]]]:
-        """Lists of groups holding every earlier group that can coexist with ``installs``
-        (and maybe others, and some twice), but for those coexisting only through disjoint
-        Manufacturer entries: :func:`_conflicts` reads ``makers`` itself, in the order of
-        the lists' first groups, to stop at the first that comes after what it found."""
+    def earliest(
+        self,
+        installs: Sequence[InstallSection],
+        value: Hashable,
+        mine: tuple[int, ...],
+        judged: dict[tuple[tuple[int, ...], tuple[int, ...]], bool],
+    ) -> tuple[int, _Item, Hashable] | None:
+        """The earliest item of another value than ``value`` whose installs can coexist
+        with ``installs`` (``mine``: their identities; ``judged``: the pairs of installs
+        judged so far), read from the lists that can hold one; those of disjoint
+        Manufacturer entries in the order of their first groups, up to the first that
+        comes after what was found."""
+        best: tuple[int, _Item, Hashable] | None = None
         for b in installs:
             if b.kind != "ddinstall":
-                mine = (b.kind, fold(b.base_name))
+                own = (b.kind, fold(b.base_name))
                 for p in b.platforms:
-                    yield self.dd.get(p, [])
+                    best = _earliest(self.dd.get(p, []), value, mine, installs, best, judged)
                     for key, groups in self.other.get(p, {}).items():
-                        if key != mine:
-                            yield groups
-            else:
-                for p in b.platforms:
-                    yield from self.other.get(p, {}).values()
-                    for m in b.models:
-                        yield self.model.get((id(m), p), [])
+                        if key != own:
+                            best = _earliest(groups, value, mine, installs, best, judged)
+                continue
+            makers_of_b = {id(m.manufacturer) for m in b.models}
+            for p in b.platforms:
+                for groups in self.other.get(p, {}).values():
+                    best = _earliest(groups, value, mine, installs, best, judged)
+                for m in b.models:
+                    groups = self.model.get((id(m), p), [])
+                    best = _earliest(groups, value, mine, installs, best, judged)
+                for makers, groups in self.makers.get(p, {}).items():
+                    if best is not None and groups[0].first[0] >= best[0]:
+                        break  # (in the order of their first groups: all after best)
+                    if makers_of_b.isdisjoint(makers):
+                        best = _earliest(groups, value, mine, installs, best, judged)
+        return best
 
 
 def _append(groups: list[_Group[_Item]], group: _Group[_Item]) -> None:
@@ -341,20 +358,7 @@ def _conflicts(
     judged: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
     for index, (item, installs, value) in enumerate(items):
         mine = tuple(id(install) for install in installs)
-        best: tuple[int, _Item, Hashable] | None = None
-
-        for candidates in index_of.lists(installs):
-            best = _earliest(candidates, value, mine, installs, best, judged)
-        for b in installs:
-            if b.kind != "ddinstall":
-                continue
-            makers_of_b = {id(m.manufacturer) for m in b.models}
-            for p in b.platforms:
-                for makers, candidates in index_of.makers.get(p, {}).items():
-                    if best is not None and candidates[0].first[0] >= best[0]:
-                        break  # (in the order of their first groups: all after best)
-                    if makers_of_b.isdisjoint(makers):
-                        best = _earliest(candidates, value, mine, installs, best, judged)
+        best = index_of.earliest(installs, value, mine, judged)
         if best is not None:
             yield item, best[1]
         own = groups.get(mine)
