@@ -24,9 +24,9 @@ if _found is _signal.default_int_handler:
     except ValueError:  # not the main thread
         _found = None
 
-from infmigrate._startup import no_collection, quiet_interrupt  # noqa: E402
+from infmigrate._startup import no_collection  # noqa: E402
 
-with quiet_interrupt(), no_collection():
+with no_collection():
     from infmigrate._dists import version
     from infmigrate.engine.syntax import (
         CSTNode,

@@ -11,7 +11,10 @@ Python prints it as "Exception ignored" and goes on (issue 18's fault suite: the
 went on). It changes nothing when the process has a SIGINT handler of its own or when
 imported outside the main thread, and it puts the previous handler back when the imports
 are done, so importing infmigrate as a library leaves the program's signal handling as it
-was.
+was. The package's own import sets the same default action from its first line (before it
+can import this module); in the command's process it keeps it through every import until
+:func:`started`, so the blocks need not join up. :func:`sigint_handler` is the swap both
+this and the run's own handler (:mod:`infmigrate.cli.interrupt`) make.
 
 :func:`no_collection` pauses the cyclic garbage collector while modules load (issue 16,
 start-up): loading makes many objects and few cycles, and the collections it triggers cost
@@ -23,10 +26,21 @@ from __future__ import annotations
 import gc
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from types import FrameType
 
-__all__ = ["hold_until_started", "is_command", "no_collection", "quiet_interrupt", "started"]
+__all__ = [
+    "hold_until_started",
+    "is_command",
+    "no_collection",
+    "quiet_interrupt",
+    "sigint_handler",
+    "started",
+]
+
+#: A SIGINT handler: a function, or ``signal.SIG_DFL``/``SIG_IGN``.
+Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers
 
 #: Whether SIGINT keeps its default action until :func:`started` (the command's process).
 _held = False
@@ -63,8 +77,10 @@ def started() -> None:
 
 
 @contextmanager
-def quiet_interrupt() -> Iterator[None]:
-    """During the block, SIGINT ends the process (its default action), printing nothing."""
+def sigint_handler(handler: Handler) -> Iterator[None]:
+    """During the block, ``handler`` handles SIGINT, and the handler found is put back
+    after it; nothing changes outside the main thread or when the program has a SIGINT
+    handler of its own (one other than Python's, which raises ``KeyboardInterrupt``)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -72,11 +88,16 @@ def quiet_interrupt() -> Iterator[None]:
     if previous is not signal.default_int_handler:
         yield
         return
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def quiet_interrupt() -> AbstractContextManager[None]:
+    """During the block, SIGINT ends the process (its default action), printing nothing."""
+    return sigint_handler(signal.SIG_DFL)
 
 
 @contextmanager

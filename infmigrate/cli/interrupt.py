@@ -12,11 +12,11 @@ outside the main thread or when the program has a SIGINT handler of its own.
 
 from __future__ import annotations
 
-import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+from infmigrate._startup import sigint_handler
 
 __all__ = ["check", "noticing"]
 
@@ -33,18 +33,11 @@ def _on_sigint(signum: int, frame: FrameType | None) -> None:
 def noticing() -> Iterator[None]:
     """During the block, a Ctrl-C raises ``KeyboardInterrupt`` and is recorded."""
     global _seen
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
-        yield
-        return
     _seen = False
-    signal.signal(signal.SIGINT, _on_sigint)
     try:
-        yield
+        with sigint_handler(_on_sigint):
+            yield
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         _seen = False
 
 
