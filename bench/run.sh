@@ -10,6 +10,7 @@
 #        bench/run.sh cli [--runs N] [--corpus PATH]             command benchmark (cli.py)
 #        bench/run.sh scaling [--scale X] [--shape S]          hostile shapes (scaling.py)
 #        bench/run.sh sweep [--scale X] [--shape S]            more shapes, time only (sweep.py)
+#        bench/run.sh formats [--scale X] [--shape S] [--format F]  output formats (formats.py)
 #        bench/run.sh corpus [--checkout PATH]                   migration report (corpus_report.py)
 #        bench/run.sh defects [CHECKOUT...]                      issue 10 defect classes (defects_report.py)
 #        bench/run.sh stages [--memory SHAPE]                    stage breakdown (stages.py)
@@ -61,6 +62,10 @@ case "${1:-}" in
     sweep)
         shift
         exec "$venv/bin/python" "$here/sweep.py" "$@"
+        ;;
+    formats)
+        shift
+        exec "$venv/bin/python" "$here/formats.py" "$@"
         ;;
     corpus)
         shift

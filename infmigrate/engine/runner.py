@@ -126,22 +126,32 @@ def jointly_applicable(diagnostics: Iterable[Diagnostic]) -> set[int]:
     earlier fix applied."""
     taken: set[int] = set()
     chosen: set[int] = set()
-    shared: dict[str, list[Fix]] = {}  # the fixes chosen, by title
+    # The fixes chosen (equal fixes are the same change), and the ids of the fix objects
+    # already judged, with the verdict: the findings of one fix object are judged once and
+    # a fix is hashed once, not compared with every fix chosen (issue 18: thousands of
+    # findings of one fix, thousands of fixes of one title).
+    shared: set[Fix] = set()
+    judged: dict[int, bool] = {}
     with_fix = [d for d in diagnostics if d.fix is not None]
     for level in (Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY):
         for diag in with_fix:
-            assert diag.fix is not None
-            if diag.fix.applicability is not level:
+            fix = diag.fix
+            assert fix is not None
+            if fix.applicability is not level:
                 continue
-            if any(diag.fix is f or diag.fix == f for f in shared.get(diag.fix.title, ())):
-                chosen.add(id(diag))  # the findings of one fix share it
-                continue
-            targets = diag.fix.targets()
-            if targets & taken:
-                continue
-            taken |= targets
-            chosen.add(id(diag))
-            shared.setdefault(diag.fix.title, []).append(diag.fix)
+            verdict = judged.get(id(fix))
+            if verdict is None:
+                if fix in shared:
+                    verdict = True  # the same change as a fix chosen
+                else:
+                    targets = fix.targets()
+                    verdict = not targets & taken
+                    if verdict:
+                        taken |= targets
+                        shared.add(fix)
+                judged[id(fix)] = verdict
+            if verdict:
+                chosen.add(id(diag))
     return chosen
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -51,6 +50,9 @@ class Shown:
     #: which only the formats that print no fix edits get: see :data:`NEEDS_TREES`).
     tree: InfFile | None
     fingerprint: str
+    #: Marked ``[*]`` in text: a finding of the file as it is that fixing with the run's
+    #: settings removes (what the summary counts as fixable, and fixed).
+    resolved: bool = False
 
     @property
     def full_tree(self) -> InfFile:
@@ -76,13 +78,6 @@ class Shown:
     def fixable(self) -> bool:
         """Marked ``[*]``: the run applies this fix."""
         return self.file.options is not None and self.file.options.settings.applies(self.diag.fix)
-
-    @property
-    def resolved(self) -> bool:
-        """Marked ``[*]`` in text: a finding of the file as it is that fixing with the
-        run's settings removes (what the summary counts as fixable, and fixed)."""
-        diagnostics = self.file.diagnostics
-        return any(diagnostics[i] is self.diag for i in self.file.resolved if i < len(diagnostics))
 
 
 @dataclass
@@ -170,7 +165,18 @@ class Report:
     @cached_property
     def shown(self) -> list[Shown]:
         """Every diagnostic to print, file by file, in file order."""
-        out: list[Shown] = []
+        return [s for shown in self._shown_by_file.values() for s in shown]
+
+    def shown_in(self, file: FileResult) -> list[Shown]:
+        """The diagnostics of one file to print, in order."""
+        return self._shown_by_file.get(id(file), [])
+
+    @cached_property
+    def _shown_by_file(self) -> dict[int, list[Shown]]:
+        """:attr:`shown`, by the id of each file (of :attr:`files`, which keeps them) that
+        has some: a format working file by file finds a file's without going through
+        every other file's (issue 18: thousands of files)."""
+        by_file: dict[int, list[Shown]] = {}
         for file in self.files:
             tree = self.tree_of(file)
             # A file is reported once parsed (and, for --write, fixed), even if a later
@@ -178,6 +184,11 @@ class Report:
             parsed = file.fix_done if self.mode == "write" else bool(file.encoding)
             if file.skipped or (tree is None and not parsed):
                 continue
+            # the findings that fixing removes, by identity (a set, not a search of the
+            # list per finding: issue 18, thousands of findings)
+            all_diagnostics = file.diagnostics
+            resolved = {id(all_diagnostics[i]) for i in file.resolved if i < len(all_diagnostics)}
+            out = by_file.setdefault(id(file), [])
             seen: Counter[tuple[str, str]] = Counter()
             # per line and per (rule, line), not per finding: thousands of findings on
             # one long line would each normalize and hash the whole line again
@@ -193,11 +204,11 @@ class Report:
                     hasher = hashers[(d.code, d.line)] = _fingerprint_prefix(
                         d.code, file.path, anchor
                     )
-                out.append(Shown(file, d, tree, _fingerprint_of(hasher, seen[(d.code, anchor)])))
-        return out
-
-    def shown_in(self, file: FileResult) -> Iterator[Shown]:
-        return (s for s in self.shown if s.file is file)
+                fingerprint = _fingerprint_of(hasher, seen[(d.code, anchor)])
+                out.append(Shown(file, d, tree, fingerprint, id(d) in resolved))
+            if not out:
+                del by_file[id(file)]
+        return by_file
 
 
 class _Hasher(Protocol):

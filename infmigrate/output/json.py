@@ -1,13 +1,21 @@
 """``json``: a JSON array, one object per diagnostic (ruff's shape, plus the InfVerif
 codes and the file's encoding). ``fix.enabled`` says whether ``--diff``/``--write``
 apply the fix with the settings of the run. Fix edits are text replacements of the file as it is
-(lines and columns 1-based, the end exclusive)."""
+(lines and columns 1-based, the end exclusive).
+
+Several findings can share one fix (one joint change: the lists of a ``CopyFiles`` line
+whose files all move, renamed together). Its edits are given once, by the first of them
+in the array; each later one has ``"edits": []`` and ``fix.same_fix_as``, the index in the
+array of the finding that carries them (``null`` on that one and on every unshared fix).
+A consumer applies each fix's edits once (issue 18: the edits of a fix shared by N
+findings were printed N times, an output quadratic in the findings)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from infmigrate.engine.fixer import Fix
 from infmigrate.output.base import Report, Shown, clean
 from infmigrate.output.suggestions import fix_text_changes
 
@@ -18,23 +26,30 @@ def _position(line: int, column: int) -> dict[str, int]:
     return {"line": line, "column": column}
 
 
-def _object(report: Report, s: Shown) -> dict[str, Any]:
+def _object(s: Shown, carrier: int | None) -> dict[str, Any]:
+    """The object of one finding; ``carrier``: the index of the finding that carries the
+    edits of its fix, when an earlier one does (None: this one carries them)."""
     d = s.diag
     fix: dict[str, Any] | None = None
     if d.fix is not None:
-        edits = [
-            {
-                "content": clean(r.content),
-                "location": _position(r.start_line, r.start_column),
-                "end_location": _position(r.end_line, r.end_column),
-            }
-            for r in fix_text_changes(s.full_tree, d.fix).replacements()
-        ]
+        edits = (
+            []
+            if carrier is not None
+            else [
+                {
+                    "content": clean(r.content),
+                    "location": _position(r.start_line, r.start_column),
+                    "end_location": _position(r.end_line, r.end_column),
+                }
+                for r in fix_text_changes(s.full_tree, d.fix).replacements()
+            ]
+        )
         fix = {
             "applicability": d.fix.applicability.value,
             "title": clean(d.fix.title),
             "enabled": s.fixable,
             "edits": edits,
+            "same_fix_as": carrier,
         }
     return {
         "code": d.code,
@@ -52,7 +67,21 @@ def _object(report: Report, s: Shown) -> dict[str, Any]:
 
 
 def to_objects(report: Report) -> list[dict[str, Any]]:
-    return [_object(report, s) for s in report.shown]
+    out: list[dict[str, Any]] = []
+    # id of each fix seen -> (the fix, kept alive so its id is not reused; the index of
+    # the finding carrying its edits)
+    carriers: dict[int, tuple[Fix, int]] = {}
+    for s in report.shown:
+        fix = s.diag.fix
+        carrier: int | None = None
+        if fix is not None:
+            seen = carriers.get(id(fix))
+            if seen is None:
+                carriers[id(fix)] = (fix, len(out))
+            else:
+                carrier = seen[1]
+        out.append(_object(s, carrier))
+    return out
 
 
 def render(report: Report) -> str:

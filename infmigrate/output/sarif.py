@@ -15,6 +15,13 @@ the file as it is (SARIF 2.1.0 §3.55-3.57, https://docs.oasis-open.org/sarif/sa
   in as they are, whatever it thinks of the file's encoding. (Line suggestions, which
   reviewdog makes from text regions, would not apply to a file GitHub treats as binary.)
 
+Several findings can share one fix (one joint change, such as the lists of a
+``CopyFiles`` line whose files all move, renamed together): the first result of the
+fix carries it in ``fixes``; each later one has no ``fixes`` and
+``properties.sameFixAs``, the index in ``run.results`` of the result that carries it, so
+that the fix is given (and applied) once (issue 18: a fix shared by N findings was given
+N times, an output quadratic in the findings).
+
 Lines are counted as the parser counts them, a lone CR ending a line: when a file of the
 run has one, ``run.newlineSequences`` says so (``["\r\n", "\n", "\r"]``; the default,
 ``["\r\n", "\n"]``, would put a consumer one line off after it).
@@ -34,7 +41,7 @@ from typing import Any
 from urllib.parse import quote
 
 from infmigrate.diffs.unified import UTF16
-from infmigrate.engine.fixer import Fixer
+from infmigrate.engine.fixer import Fix, Fixer
 from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.syntax import InfFile
 from infmigrate.engine.syntax.decoding import encode
@@ -179,8 +186,14 @@ def _result(
     rule_index: dict[str, int],
     artifact: int,
     cache: dict[int, _Bytes],
+    carriers: dict[int, tuple[Fix, int | None]],
+    index: int,
     together: bool = True,
 ) -> dict[str, Any]:
+    """The result of one finding, ``index`` in ``run.results``. ``carriers``: the fixes
+    given so far (by id; the fix is kept so that its id is not reused), each with the index
+    of the result carrying it (None: it changes nothing); a finding sharing one of them
+    gets ``properties.sameFixAs`` instead of the fix again."""
     d = s.diag
     location = {"uri": _uri(s.file.path), "uriBaseId": _ROOT}
     result: dict[str, Any] = {
@@ -213,9 +226,16 @@ def _result(
         ]
     if d.fix is not None:
         result["properties"] = {"fixApplicability": d.fix.applicability.value}
-        fixes = _fixes(s, location, cache) if together else []
-        if fixes:
-            result["fixes"] = fixes
+        if not together:
+            return result
+        seen = carriers.get(id(d.fix))
+        if seen is None:
+            fixes = _fixes(s, location, cache)
+            if fixes:
+                result["fixes"] = fixes
+            carriers[id(d.fix)] = (d.fix, index if fixes else None)
+        elif seen[1] is not None:
+            result["properties"]["sameFixAs"] = seen[1]
     return result
 
 
@@ -241,6 +261,7 @@ def to_log(report: Report) -> dict[str, Any]:
     artifact_index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
     cache: dict[int, _Bytes] = {}
+    carriers: dict[int, tuple[Fix, int | None]] = {}
     shown = report.shown
     kept = _capped(shown)
     lone_cr = False
@@ -256,7 +277,9 @@ def to_log(report: Report) -> dict[str, Any]:
             )
             lone_cr = lone_cr or _lone_cr(s.tree)
         together = s.diag.fix is not None and report.offered_together(s.file, s.diag)
-        results.append(_result(s, rule_index, artifact_index[path], cache, together))
+        results.append(
+            _result(s, rule_index, artifact_index[path], cache, carriers, len(results), together)
+        )
     notifications = [
         {
             "level": "error",

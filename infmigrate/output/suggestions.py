@@ -483,43 +483,69 @@ def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) ->
     together or one at a time; each carries one fix, never another rule's change (the
     findings of one fix, or of fixes that are the same change, share one proposal).
     ``binary``: the file is shown as binary (UTF-16),
-    so nothing is a suggestion."""
-    out: list[Proposal] = []
-    taken: list[tuple[int, int, Proposal]] = []  # inclusive line ranges of the suggestions
-    blocks: dict[tuple[str, ...], Proposal] = {}  # diff blocks, by their lines
+    so nothing is a suggestion.
 
-    def block(d: Diagnostic, tc: TextChanges, why: str) -> None:
+    A fix shared by several findings (one :class:`~infmigrate.engine.fixer.Fix` object) is
+    worked out once, and the suggestions taken so far are kept sorted by line, so that a
+    new one is matched and checked for overlap by bisection (issue 18: thousands of
+    findings of one joint fix computed its text again each, and thousands of suggestions
+    were each compared with every earlier one).
+    """
+    out: list[Proposal] = []
+    # the suggestions taken, sorted by first line (they never overlap, so by last line too)
+    starts: list[int] = []
+    ends: list[int] = []
+    taken: list[Proposal] = []
+    blocks: dict[tuple[str, ...], Proposal] = {}  # diff blocks, by their lines
+    # each fix object seen: the proposal its findings share (None: it changes nothing);
+    # the fix itself is kept, so that its id is not reused while this runs
+    by_fix: dict[int, tuple[Fix, Proposal | None]] = {}
+
+    def block(d: Diagnostic, tc: TextChanges, why: str) -> Proposal:
         diff = fix_diff(tc)
         same = blocks.get(tuple(diff))
         if same is not None:
             same.diags.append(d)
-            return
+            return same
         blocks[tuple(diff)] = proposal = Proposal([d], None, diff, why, len(tc.changes))
         out.append(proposal)
+        return proposal
 
-    for d in diags:
-        assert d.fix is not None
-        tc = fix_text_changes(tree, d.fix)
+    def propose(d: Diagnostic, fix: Fix) -> Proposal | None:
+        tc = fix_text_changes(tree, fix)
         if not tc.changes:
-            continue
+            return None
         parts = len(tc.changes)
         if binary:
-            block(d, tc, "utf16")
-            continue
+            return block(d, tc, "utf16")
         if parts > 1 and _repeated(tc.changes) > MAX_REPEATED_LINES:
-            block(d, tc, "parts")
-            continue
+            return block(d, tc, "parts")
         s = tc.suggestion()
         if s is None:  # pragma: no cover - an empty file has nothing to change
-            continue
-        same = next((p for lo, hi, p in taken if (lo, hi) == (s.start_line, s.end_line)), None)
-        if same is not None and same.suggestion == s:
-            same.diags.append(d)
-            continue
-        if any(lo <= s.end_line and s.start_line <= hi for lo, hi, _ in taken):
-            block(d, tc, "overlap")
-            continue
+            return None
+        # the taken suggestion starting last at or before this one's last line: the only
+        # one that can overlap it (the one before it ends before it starts)
+        k = bisect_right(starts, s.end_line) - 1
+        if k >= 0 and ends[k] >= s.start_line:
+            same = taken[k]
+            if (starts[k], ends[k]) == (s.start_line, s.end_line) and same.suggestion == s:
+                same.diags.append(d)
+                return same
+            return block(d, tc, "overlap")
         proposal = Proposal([d], s, [], "", parts)
-        taken.append((s.start_line, s.end_line, proposal))
+        starts.insert(k + 1, s.start_line)
+        ends.insert(k + 1, s.end_line)
+        taken.insert(k + 1, proposal)
         out.append(proposal)
+        return proposal
+
+    for d in diags:
+        fix = d.fix
+        assert fix is not None
+        seen = by_fix.get(id(fix))
+        if seen is not None:
+            if seen[1] is not None:
+                seen[1].diags.append(d)
+            continue
+        by_fix[id(fix)] = (fix, propose(d, fix))
     return out
