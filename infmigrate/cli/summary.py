@@ -58,14 +58,15 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
                 f"Found {plural(len(found), 'problem')} in {plural(files, 'file')} ({checked})."
             )
             fixable = sum(len(r.resolved) for r in ok)
+            # a set per file, not a search of the list per finding (issue 18: tens of
+            # thousands of fixable findings in one file)
             hidden = sum(
                 1
                 for r in ok
-                for i, d in enumerate(r.diagnostics)
                 if r.options
-                and d.fixable
-                and i not in r.resolved
-                and not r.options.settings.applies(d.fix)
+                for resolved in (set(r.resolved),)
+                for i, d in enumerate(r.diagnostics)
+                if d.fixable and i not in resolved and not r.options.settings.applies(d.fix)
             )
             if fixable or hidden:
                 extra = f" ({hidden} more with `--unsafe-fixes`)" if hidden else ""
