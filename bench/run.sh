@@ -11,6 +11,7 @@
 #        bench/run.sh scaling [--scale X] [--shape S]          hostile shapes (scaling.py)
 #        bench/run.sh sweep [--scale X] [--shape S]            more shapes, time only (sweep.py)
 #        bench/run.sh formats [--scale X] [--shape S] [--format F]  output formats (formats.py)
+#        bench/run.sh linked [--count N]                         INF and code joined (linked.py)
 #        bench/run.sh corpus [--checkout PATH]                   migration report (corpus_report.py)
 #        bench/run.sh defects [CHECKOUT...]                      issue 10 defect classes (defects_report.py)
 #        bench/run.sh stages [--memory SHAPE]                    stage breakdown (stages.py)
@@ -66,6 +67,10 @@ case "${1:-}" in
     formats)
         shift
         exec "$venv/bin/python" "$here/formats.py" "$@"
+        ;;
+    linked)
+        shift
+        exec "$venv/bin/python" "$here/linked.py" "$@"
         ;;
     corpus)
         shift

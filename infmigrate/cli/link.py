@@ -132,25 +132,32 @@ def _inf_values(result: FileResult, before: bytes, after: bytes | None) -> list[
 
 def _code_reads(result: FileResult, data: bytes) -> list[_CodeRead]:
     from infmigrate.rules.code._advice import registry_target
-    from infmigrate.sources.reader import read_source
+    from infmigrate.sources.reader import Call, StringValue, read_source
 
     unit = read_source(data, result.path)
+    # the first call and the strings of each line, found once (issue 18: each finding
+    # went through every call and string of the file)
+    first_call: dict[int, Call] = {}
+    for call in unit.calls:
+        first_call.setdefault(call.span.line, call)
+    strings_at: dict[int, list[StringValue]] = {}
+    for literal in unit.strings:
+        strings_at.setdefault(literal.span.line, []).append(literal)
     out: list[_CodeRead] = []
     for d in result.diagnostics:
         if d.code not in CODE_LINKED:
             continue
         function, service = "", ""
-        for call in unit.calls:
-            if call.span.line == d.line:
-                function = call.function
-                for arg in call.arguments:
-                    for s in arg.strings:
-                        target = registry_target(s.value) or registry_target(s.value, False)
-                        if target is not None and target.service:
-                            service = target.service
-                break
-        for s in unit.strings:
-            if s.span.line == d.line and not service:
+        found = first_call.get(d.line)
+        if found is not None:
+            function = found.function
+            for arg in found.arguments:
+                for s in arg.strings:
+                    target = registry_target(s.value) or registry_target(s.value, False)
+                    if target is not None and target.service:
+                        service = target.service
+        for s in strings_at.get(d.line, ()):
+            if not service:
                 target = registry_target(s.value) or registry_target(s.value, False)
                 if target is not None:
                     service = target.service
@@ -219,14 +226,23 @@ def _link_values(
         if src.path not in reads:
             data = read(src)
             reads[src.path] = _code_reads(src, data) if data is not None else []
+    # each source's reads by the values they name (lowercase), in order: a value finds
+    # the reads naming it without going through the others (issue 18: every value of an
+    # INF was compared with every read of a source)
+    by_value: dict[str, dict[str, list[_CodeRead]]] = {}
+    for path, found in reads.items():
+        index: dict[str, list[_CodeRead]] = {}
+        for r in found:
+            for name in {n.lower() for n in r.values}:
+                index.setdefault(name, []).append(r)
+        by_value[path] = index
     related: dict[tuple[str, int, str], list[tuple[str, int, str]]] = {}
     notes: dict[tuple[str, int, str], list[str]] = {}
     links = 0
     for inf, src in pairs:
+        index = by_value[src.path]
         for v in values[inf.path]:
-            for r in reads[src.path]:
-                if v.value.lower() not in {n.lower() for n in r.values}:
-                    continue
+            for r in index.get(v.value.lower(), ()):
                 if r.service and v.service and r.service.lower() != v.service.lower():
                     continue
                 links += 1

@@ -439,6 +439,19 @@ class SourceUnit:
     #: The file was parsed (it has words of interest).
     parsed: bool = False
     _lines: list[bytes] | None = None
+    _by_function: dict[str, list[Call]] | None = field(default=None, repr=False, compare=False)
+
+    def calls_in(self, function: str) -> list[Call]:
+        """The calls made in a function (``""``: outside any), in the order of
+        :attr:`calls`: indexed on first use, once the unit is read (issue 18: a rule
+        looking, for each call, at the calls of its function went through every call of
+        the file)."""
+        if self._by_function is None:
+            index: dict[str, list[Call]] = {}
+            for call in self.calls:
+                index.setdefault(call.function, []).append(call)
+            self._by_function = index
+        return self._by_function.get(function, [])
 
     def line_bytes(self, line: int) -> bytes:
         if self._lines is None:
@@ -1028,11 +1041,8 @@ class _Builder:
         return ""
 
     def collect_define_uses(self) -> None:
-        names = [
-            d.name
-            for d in self.unit.defines.values()
-            if any(s.macro == d.name and s.in_define for s in self.unit.strings)
-        ]
+        in_defines = {s.macro for s in self.unit.strings if s.in_define}
+        names = [d.name for d in self.unit.defines.values() if d.name in in_defines]
         if not names:
             return
         pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")

@@ -223,3 +223,22 @@ def test_bare_name_loads_in_a_utf16_source(tmp_path: Path) -> None:
         12,
         14,
     ]
+
+
+def test_the_benchmark_package_links_every_value(tmp_path: Path) -> None:
+    """``bench/linked.py``'s shape (issue 18): N values and N functions reading them, each
+    code finding joined with its INF line, and nothing else."""
+    from tests.bench_modules import load_bench
+
+    load_bench("linked").make_package(7, tmp_path / "pkg")
+    r = cli("--no-cache", "--format", "json", "pkg", cwd=tmp_path)
+    found = json.loads(r.stdout)
+    code = [d for d in found if d["code"] == "ISO102"]
+    inf = [d for d in found if d["code"] == "ISO020" and "value Value" in d["message"]]
+    assert len(code) == len(inf) == 7
+    (unrelated,) = [d for d in found if "value Unrelated" in d["message"]]
+    assert "read by" not in unrelated["message"]
+    for i, d in enumerate(code):
+        assert f"reads value Value{i}, which pkg/contoso.inf:" in d["message"]
+        assert d["message"].count("reads value") == 1
+    assert all(d["message"].count("read by pkg/driver/registry.c:") == 1 for d in inf)

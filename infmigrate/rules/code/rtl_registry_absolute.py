@@ -41,9 +41,8 @@ def registry_path_builders(unit: SourceUnit, call: Call, index: int) -> list[Cal
         return [call]
     builders = [
         other
-        for other in unit.calls
-        if other.function == call.function
-        and other.name in PATH_BUILDERS
+        for other in unit.calls_in(call.function)
+        if other.name in PATH_BUILDERS
         and other.span.line <= call.span.line
         and other is not call
         and len(other.arguments) >= 2
