@@ -187,6 +187,38 @@ def _same_package(inf: str, source: str) -> bool:
     return parent not in (directory, ".") and not parent.startswith("..") and _below(parent, src)
 
 
+def _ancestors(path: str) -> list[str]:
+    """The directories a (normalized, shown) path is below, as :func:`_below` sees them:
+    each of its parent directories, and ``.`` when it is inside the working directory."""
+    parts = path.split("/")[:-1]
+    out = ["/".join(parts[: k + 1]) for k in range(len(parts))]
+    if _below(".", path):
+        out.append(".")
+    return out
+
+
+def _package_pairs(
+    infs: list[FileResult], sources: list[FileResult]
+) -> list[tuple[FileResult, FileResult]]:
+    """Each (INF, source) of the same package (:func:`_same_package`), INF by INF and, for
+    each, in the order of ``sources``. The sources are indexed by the directories they are
+    below, so that an INF finds its own without going through every source of the run
+    (issue 18: thousands of packages)."""
+    below: dict[str, list[int]] = {}
+    for k, src in enumerate(sources):
+        for directory in _ancestors(posixpath.normpath(src.path)):
+            below.setdefault(directory, []).append(k)
+    pairs: list[tuple[FileResult, FileResult]] = []
+    for inf in infs:
+        directory = posixpath.dirname(posixpath.normpath(inf.path)) or "."
+        parent = posixpath.dirname(directory) or "."
+        found = set(below.get(directory, ()))
+        if parent not in (directory, ".") and not parent.startswith(".."):
+            found.update(below.get(parent, ()))
+        pairs.extend((inf, sources[k]) for k in sorted(found))
+    return pairs
+
+
 def link_results(
     results: list[FileResult],
     read: Callable[[FileResult], bytes | None],
@@ -213,7 +245,7 @@ def _link_values(
     ]
     if not infs or not sources:
         return 0
-    pairs = [(i, s) for i in infs for s in sources if _same_package(i.path, s.path)]
+    pairs = _package_pairs(infs, sources)
     if not pairs:
         return 0
     values: dict[str, list[_InfValue]] = {}

@@ -7,6 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infmigrate.cli.link import _package_pairs, _same_package
+from infmigrate.engine.processing import FileResult
 
 from .conftest import cli, copy_tree
 
@@ -242,3 +250,21 @@ def test_the_benchmark_package_links_every_value(tmp_path: Path) -> None:
         assert f"reads value Value{i}, which pkg/contoso.inf:" in d["message"]
         assert d["message"].count("reads value") == 1
     assert all(d["message"].count("read by pkg/driver/registry.c:") == 1 for d in inf)
+
+
+_part = st.sampled_from(["a", "b", "inf", "sys", "..", "."])
+_path = st.lists(_part, max_size=4).map(lambda parts: "/".join([*parts, "f"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_path, max_size=6), st.lists(_path, max_size=6))
+def test_package_pairs_are_the_pairs_of_the_same_package(infs: list[str], srcs: list[str]) -> None:
+    """The index of the sources by directory (issue 18) pairs exactly what comparing every
+    INF with every source does, in the same order."""
+    inf_results = [cast(FileResult, SimpleNamespace(path=p + ".inf")) for p in infs]
+    src_results = [cast(FileResult, SimpleNamespace(path=p + ".c")) for p in srcs]
+    want = [
+        (i.path, s.path) for i in inf_results for s in src_results if _same_package(i.path, s.path)
+    ]
+    got = [(i.path, s.path) for i, s in _package_pairs(inf_results, src_results)]
+    assert got == want
