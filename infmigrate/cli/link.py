@@ -346,8 +346,13 @@ def _bare_name_loads(results: list[FileResult], read: Callable[[FileResult], byt
     places: dict[str, PackagePlaces | None] = {}
     added = 0
     rule = LibraryLoadedByBareName()
+    # each source's INFs, in the order of infs (found by directory, not by comparing
+    # every source with every INF of the run: issue 18)
+    package_of: dict[int, list[FileResult]] = {}
+    for inf, src in _package_pairs(infs, sources):
+        package_of.setdefault(id(src), []).append(inf)
     for src in sources:
-        package = [i for i in infs if _same_package(i.path, src.path)]
+        package = package_of.get(id(src), [])
         if not package:
             continue
         data = read(src)
