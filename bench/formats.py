@@ -30,21 +30,15 @@ import argparse
 import gc
 import itertools
 import math
-import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-if str(BENCH_DIR) not in sys.path:
-    sys.path.insert(0, str(BENCH_DIR))
-if str(BENCH_DIR.parent) not in sys.path:
-    sys.path.insert(0, str(BENCH_DIR.parent))
-
-from scaling import SHAPES, small_inf  # noqa: E402
-from sweep import SWEEP  # noqa: E402
+# (run as a script, or loaded by tests/bench_modules.py: this folder is on sys.path, and
+# scaling.py puts the repository there)
+from scaling import SHAPES, small_inf
+from sweep import SWEEP
 
 #: Growth per doubling above which a format is reported (as the other benchmarks').
 GOAL_GROWTH = 3.0

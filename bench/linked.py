@@ -9,13 +9,13 @@ functions, each reading one of the values with ``RtlQueryRegistryValues`` on the
 RegistryPath (N ISO102 findings, each joined with the INF line writing its value). The
 shape is made from ``fixtures/cli/linked_package`` (one value, one function).
 
-Each size runs in a fresh ``infmigrate --no-cache -j 1 DIR`` (wall seconds and maximum
-RSS); a growth over 3x per doubling (above 0.5 s) is printed ``SUPERLINEAR`` and makes
-the exit status 1. Found with it (stop 29): the code rules compared each call with every
-call of the file (ISO102's builders of a path, ISO103's object attributes), the reader
-each ``#define`` with every string, and the join each INF value with every code read
-and each code finding with every call and string: 2,000 -> 4,000 functions took 2.8 ->
-8.6 s.
+Each size runs in a fresh ``infmigrate --no-cache -j 1 DIR`` (its wall seconds and
+maximum RSS); a growth over 3x per doubling (above 0.5 s) is printed ``SUPERLINEAR`` and
+makes the exit status 1. Found with it (stop 29): the code rules compared each call with
+every call of the file (ISO102's builders of a path, ISO103's object attributes), the
+reader each ``#define`` with every string, and the join each INF value with every code
+read and each code finding with every call and string: 2,000 -> 4,000 functions took
+3.1 -> 8.8 s (now 1.6 -> 3.2 s).
 
 Run it with ``bench/run.sh linked`` or ``python bench/linked.py [--count N]``.
 """
@@ -23,15 +23,12 @@ Run it with ``bench/run.sh linked`` or ``python bench/linked.py [--count N]``.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from scaling import REPO, timed_command
+
 PACKAGE = REPO / "fixtures" / "cli" / "linked_package"
 #: The fixture's line writing the one value, and the value's name.
 _WRITE = (
@@ -64,22 +61,6 @@ def make_package(n: int, into: Path) -> int:
     return sum(p.stat().st_size for p in into.rglob("*") if p.is_file())
 
 
-def run_command(directory: Path) -> tuple[float, int, int]:
-    """(wall seconds, maximum RSS in bytes, exit status) of one fresh run."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INFMIGRATE_")}
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "infmigrate", "--no-cache", "-j", "1", str(directory)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    secs = time.perf_counter() - start
-    return secs, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=COUNT, help="functions and values at 1x")
@@ -91,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         for factor in (1, 2, 4, 8):
             n = args.count * factor
             size = make_package(n, Path(tmp) / f"p{n}")
-            secs, rss, status = run_command(Path(tmp) / f"p{n}")
+            secs, rss, status = timed_command(["--no-cache", "-j", "1", str(Path(tmp) / f"p{n}")])
             growth = secs / previous if previous else 0.0
             print(
                 f"{factor}x {n:>7} {size / 1e6:8.2f} {secs:8.2f} {rss / 1e6:8.1f} {growth:7.2f}x",

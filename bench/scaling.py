@@ -369,8 +369,11 @@ def run_command_dir(directory: Path) -> dict[str, Any]:
     return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-200:]}"}
 
 
-def measure_command_dir(directory: Path) -> dict[str, Any]:
-    """The measurement of :func:`run_command_dir`, in its small child."""
+def timed_command(args: Sequence[str]) -> tuple[float, int, int]:
+    """Wall seconds, maximum RSS (bytes) and exit status of one ``python -m infmigrate
+    ARGS`` run in the repository, its output discarded, without the cache settings of
+    the environment. (Its maximum RSS starts at this process's size: call it from a
+    small process.)"""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -378,7 +381,7 @@ def measure_command_dir(directory: Path) -> dict[str, Any]:
     }
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "infmigrate", "--diff", "--no-cache", "-j", "1", str(directory)],
+        [sys.executable, "-m", "infmigrate", *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -386,11 +389,16 @@ def measure_command_dir(directory: Path) -> dict[str, Any]:
     )
     _, status, usage = os.wait4(proc.pid, 0)
     secs = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    size = sum(p.stat().st_size for p in directory.iterdir())
-    error = "" if proc.returncode in (0, 1) else f"exit {proc.returncode}"
     # ru_maxrss is in KiB on Linux
-    return {"secs": secs, "bytes": size, "peak": usage.ru_maxrss * 1024, "error": error}
+    return secs, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+
+
+def measure_command_dir(directory: Path) -> dict[str, Any]:
+    """The measurement of :func:`run_command_dir`, in its small child."""
+    secs, peak, status = timed_command(["--diff", "--no-cache", "-j", "1", str(directory)])
+    size = sum(p.stat().st_size for p in directory.iterdir())
+    error = "" if status in (0, 1) else f"exit {status}"
+    return {"secs": secs, "bytes": size, "peak": peak, "error": error}
 
 
 # --------------------------------------------------------------------------- report

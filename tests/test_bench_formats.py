@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from infmigrate.output import FORMATS
 from tests.bench_modules import load_bench
 
 
@@ -15,20 +16,7 @@ def test_a_shape_in_every_format_is_rendered_and_judged(capsys: pytest.CaptureFi
     status = formats.main(["--shape", "copyfiles-lines", "--scale", "0.02"])
     out = capsys.readouterr().out
     rows = [line.split() for line in out.splitlines()[1:] if line.startswith("copyfiles-lines")]
-    assert sorted(row[1] for row in rows) == sorted(
-        [
-            "text",
-            "json",
-            "sarif",
-            "github",
-            "rdjsonl",
-            "gitlab",
-            "github-review",
-            "msbuild",
-            "junit",
-            "azure",
-        ]
-    )
+    assert sorted(row[1] for row in rows) == sorted(FORMATS)
     assert status == 0, out
 
 
