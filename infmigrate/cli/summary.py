@@ -58,16 +58,19 @@ def summary_lines(results: Sequence[FileResult], mode: str) -> list[str]:
                 f"Found {plural(len(found), 'problem')} in {plural(files, 'file')} ({checked})."
             )
             fixable = sum(len(r.resolved) for r in ok)
-            # a set per file, not a search of the list per finding (issue 18: tens of
-            # thousands of fixable findings in one file)
-            hidden = sum(
-                1
-                for r in ok
-                if r.options
-                for resolved in (set(r.resolved),)
-                for i, d in enumerate(r.diagnostics)
-                if d.fixable and i not in resolved and not r.options.settings.applies(d.fix)
-            )
+            hidden = 0
+            for r in ok:
+                if not r.options:
+                    continue
+                # a set, not a search of the list per finding (issue 18: tens of
+                # thousands of fixable findings in one file)
+                resolved = set(r.resolved)
+                settings = r.options.settings
+                hidden += sum(
+                    1
+                    for i, d in enumerate(r.diagnostics)
+                    if d.fixable and i not in resolved and not settings.applies(d.fix)
+                )
             if fixable or hidden:
                 extra = f" ({hidden} more with `--unsafe-fixes`)" if hidden else ""
                 if fixable:

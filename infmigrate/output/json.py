@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from infmigrate.engine.fixer import Fix
 from infmigrate.output.base import Report, Shown, clean
 from infmigrate.output.suggestions import fix_text_changes
 
@@ -68,18 +67,15 @@ def _object(s: Shown, carrier: int | None) -> dict[str, Any]:
 
 def to_objects(report: Report) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    # id of each fix seen -> (the fix, kept alive so its id is not reused; the index of
-    # the finding carrying its edits)
-    carriers: dict[int, tuple[Fix, int]] = {}
+    # id of each fix seen (the report keeps them all) -> the finding carrying its edits
+    carriers: dict[int, int] = {}
     for s in report.shown:
         fix = s.diag.fix
-        carrier: int | None = None
+        carrier = None
         if fix is not None:
-            seen = carriers.get(id(fix))
-            if seen is None:
-                carriers[id(fix)] = (fix, len(out))
-            else:
-                carrier = seen[1]
+            carrier = carriers.get(id(fix))
+            if carrier is None:
+                carriers[id(fix)] = len(out)
         out.append(_object(s, carrier))
     return out
 

@@ -41,7 +41,7 @@ from typing import Any
 from urllib.parse import quote
 
 from infmigrate.diffs.unified import UTF16
-from infmigrate.engine.fixer import Fix, Fixer
+from infmigrate.engine.fixer import Fixer
 from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.syntax import InfFile
 from infmigrate.engine.syntax.decoding import encode
@@ -186,14 +186,14 @@ def _result(
     rule_index: dict[str, int],
     artifact: int,
     cache: dict[int, _Bytes],
-    carriers: dict[int, tuple[Fix, int | None]],
+    carriers: dict[int, int | None],
     index: int,
     together: bool = True,
 ) -> dict[str, Any]:
     """The result of one finding, ``index`` in ``run.results``. ``carriers``: the fixes
-    given so far (by id; the fix is kept so that its id is not reused), each with the index
-    of the result carrying it (None: it changes nothing); a finding sharing one of them
-    gets ``properties.sameFixAs`` instead of the fix again."""
+    given so far (by id: the report keeps them all), each with the index of the result
+    carrying it (None: it changes nothing); a finding sharing one of them gets
+    ``properties.sameFixAs`` instead of the fix again."""
     d = s.diag
     location = {"uri": _uri(s.file.path), "uriBaseId": _ROOT}
     result: dict[str, Any] = {
@@ -228,14 +228,13 @@ def _result(
         result["properties"] = {"fixApplicability": d.fix.applicability.value}
         if not together:
             return result
-        seen = carriers.get(id(d.fix))
-        if seen is None:
+        if id(d.fix) not in carriers:
             fixes = _fixes(s, location, cache)
             if fixes:
                 result["fixes"] = fixes
-            carriers[id(d.fix)] = (d.fix, index if fixes else None)
-        elif seen[1] is not None:
-            result["properties"]["sameFixAs"] = seen[1]
+            carriers[id(d.fix)] = index if fixes else None
+        elif (carrier := carriers[id(d.fix)]) is not None:
+            result["properties"]["sameFixAs"] = carrier
     return result
 
 
@@ -261,7 +260,7 @@ def to_log(report: Report) -> dict[str, Any]:
     artifact_index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
     cache: dict[int, _Bytes] = {}
-    carriers: dict[int, tuple[Fix, int | None]] = {}
+    carriers: dict[int, int | None] = {}
     shown = report.shown
     kept = _capped(shown)
     lone_cr = False

@@ -497,9 +497,9 @@ def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) ->
     ends: list[int] = []
     taken: list[Proposal] = []
     blocks: dict[tuple[str, ...], Proposal] = {}  # diff blocks, by their lines
-    # each fix object seen: the proposal its findings share (None: it changes nothing);
-    # the fix itself is kept, so that its id is not reused while this runs
-    by_fix: dict[int, tuple[Fix, Proposal | None]] = {}
+    # each fix object seen (``diags`` keeps them all): the proposal its findings share
+    # (None: it changes nothing)
+    by_fix: dict[int, Proposal | None] = {}
 
     def block(d: Diagnostic, tc: TextChanges, why: str) -> Proposal:
         diff = fix_diff(tc)
@@ -542,10 +542,8 @@ def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) ->
     for d in diags:
         fix = d.fix
         assert fix is not None
-        seen = by_fix.get(id(fix))
-        if seen is not None:
-            if seen[1] is not None:
-                seen[1].diags.append(d)
-            continue
-        by_fix[id(fix)] = (fix, propose(d, fix))
+        if id(fix) not in by_fix:
+            by_fix[id(fix)] = propose(d, fix)
+        elif (shared := by_fix[id(fix)]) is not None:
+            shared.diags.append(d)
     return out

@@ -13,7 +13,7 @@ from infmigrate.rules.code.rtl_registry_absolute import (
     lines_of,
     registry_path_builders,
 )
-from infmigrate.sources.reader import KEY_OPENS, Call, SourceUnit
+from infmigrate.sources.reader import KEY_OPENS, SourceUnit
 from infmigrate.sources.rule import CodeRule
 
 
@@ -69,11 +69,6 @@ class ServiceKeyOpenedByPath(CodeRule):
     message = "driver's service key opened by its absolute path (RegistryPath)"
 
     def check_source(self, unit: SourceUnit) -> Iterator[Diagnostic]:
-        # each function's InitializeObjectAttributes calls, found once
-        inits: dict[str, list[Call]] = {}
-        for c in unit.calls:
-            if c.name == "InitializeObjectAttributes":
-                inits.setdefault(c.function, []).append(c)
         advice = (
             f"{api('WdfDriverOpenParametersRegistryKey')} or "
             f"{api('IoOpenDriverRegistryKey', 'DriverRegKeyParameters')}"
@@ -93,8 +88,8 @@ class ServiceKeyOpenedByPath(CodeRule):
             if call.name not in KEY_OPENS or len(call.arguments) < 3:
                 continue
             attributes = call.arguments[2].identifiers
-            for init in reversed(inits.get(call.function, [])):
-                if init.span.line > call.span.line:
+            for init in reversed(unit.calls_in(call.function)):
+                if init.name != "InitializeObjectAttributes" or init.span.line > call.span.line:
                     continue
                 if not init.arguments or not init.arguments[0].identifiers & attributes:
                     continue
