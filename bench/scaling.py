@@ -355,12 +355,19 @@ def spawn_child(path: Path, memory: bool) -> dict[str, Any]:
     return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
 
 
-def run_command_dir(directory: Path) -> dict[str, Any]:
-    """Wall time and maximum RSS of one fresh ``infmigrate --diff`` over a directory,
-    measured from a small child of this script: on Linux a process's maximum RSS starts
-    at its parent's size when it forks (exec keeps it), and this script, having made the
-    large shapes, is bigger than the command."""
-    args = [sys.executable, str(Path(__file__).resolve()), "--command-dir", str(directory)]
+def run_command_dir(directory: Path, options: Sequence[str] = ("--diff",)) -> dict[str, Any]:
+    """Wall time and maximum RSS of one fresh ``infmigrate OPTIONS`` over a directory
+    (``--no-cache -j 1`` added), measured from a small child of this script: on Linux a
+    process's maximum RSS starts at its parent's size when it forks (exec keeps it), and
+    this script, having made the large shapes, is bigger than the command."""
+    args = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--command-dir",
+        str(directory),
+        "--command-options",
+        json.dumps(list(options)),
+    ]
     proc = subprocess.run(args, capture_output=True, text=True, check=False)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(MARK):
@@ -393,9 +400,9 @@ def timed_command(args: Sequence[str]) -> tuple[float, int, int]:
     return secs, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
 
 
-def measure_command_dir(directory: Path) -> dict[str, Any]:
+def measure_command_dir(directory: Path, options: Sequence[str]) -> dict[str, Any]:
     """The measurement of :func:`run_command_dir`, in its small child."""
-    secs, peak, status = timed_command(["--diff", "--no-cache", "-j", "1", str(directory)])
+    secs, peak, status = timed_command([*options, "--no-cache", "-j", "1", str(directory)])
     size = sum(p.stat().st_size for p in directory.iterdir())
     error = "" if status in (0, 1) else f"exit {status}"
     return {"secs": secs, "bytes": size, "peak": peak, "error": error}
@@ -542,13 +549,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-5mb", action="store_true", help="leave out the 5 MB CopyFiles line")
     ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--command-dir", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--command-options", type=json.loads, default=["--diff"], help=argparse.SUPPRESS
+    )
     return ap.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command_dir is not None:
-        print(MARK + json.dumps(measure_command_dir(args.command_dir)), flush=True)
+        result = measure_command_dir(args.command_dir, args.command_options)
+        print(MARK + json.dumps(result), flush=True)
         return 0
     if args.one is not None:
         print(MARK + json.dumps(child_one(args.one, not args.no_memory)), flush=True)

@@ -26,10 +26,11 @@ which processes it and, for ``--write``, writes it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -55,7 +56,7 @@ from infmigrate.engine.catalog import RuleError
 from infmigrate.engine.fixer import Fixer, Settings
 from infmigrate.engine.processing import FileOptions, FileResult
 from infmigrate.engine.selection import Layer, resolve
-from infmigrate.output import FORMATS, Report
+from infmigrate.output import FORMATS, STREAMS, Report
 from infmigrate.output.base import NEEDS_TREES
 from infmigrate.sources import is_source
 from infmigrate.sources.rule import is_code_rule
@@ -247,6 +248,13 @@ def _too_large(size: int | None, limit: int) -> str:
     )
 
 
+def _encoded(pieces: Iterable[str]) -> Iterator[bytes]:
+    """A report's pieces as UTF-8 (text of undecodable bytes, lone surrogates, as ``?``:
+    each on its own, so the pieces give what the whole text would)."""
+    for piece in pieces:
+        yield piece.encode("utf-8", "replace")
+
+
 class _Runner:
     def __init__(self, options: RunOptions, streams: _Streams) -> None:
         self.o = options
@@ -260,7 +268,8 @@ class _Runner:
         self.formats = (
             set() if baseline else {options.output_format, *(f for f, _ in options.extra_outputs)}
         )
-        self.full = bool(self.formats & NEEDS_TREES)
+        #: The output prints fixes: each file's fixes keep their texts (its trees are dropped).
+        self.prints_fixes = bool(self.formats & NEEDS_TREES)
         # Report mode fixes too (in memory): "fixable" and ``[*]`` count the findings
         # fixing removes, the same ones --check/--write count as fixed.
         self.want_fix = not baseline
@@ -455,7 +464,6 @@ class _Runner:
             if candidate is not None:
                 self.note("edk2", candidate.path, f"{EDK2_NOTE}: skipped")
             return FileResult(shown, skipped=EDK2_NOTE)
-        full = self.full or candidate is None
         cached = self.cache if candidate is not None else None
         # With the cache: the Windows 9x decision of these bytes, or their result, from an
         # earlier run, before deciding it here (a parse). A file with a result was not
@@ -465,7 +473,8 @@ class _Runner:
         if cached is not None and candidate is not None:
             path = self.absolute(candidate.path)
             win9x = not source and cached.skipped(path, content) == "win9x"
-            if not full and not win9x:
+            # (a cached result keeps no fix's text: not for a format printing fixes)
+            if not self.prints_fixes and not win9x:
                 hit = self._lookup(cached, path, shown, content, options, source)
                 if hit is not None:
                     return hit
@@ -490,7 +499,10 @@ class _Runner:
             counting_only=self.counting_only,
             write_to=write_to,
             stamp=stamp,
-            full=full,
+            full=candidate is None,
+            fix_texts=("write" if self.o.mode is Mode.WRITE else "report")
+            if self.prints_fixes
+            else None,
             keep_fixed=self.cache is not None and write_to is not None,
             texts=self.cache is not None or self.prints_findings,
             verbose=self.o.verbose,
@@ -655,11 +667,6 @@ class _Runner:
                     yield prepared
 
         jobs = self.o.jobs or pool.default_jobs()
-        if self.full:
-            # The review formats need every file's trees, which cost more to send from a
-            # worker than to build here (measured: the corpus as json, 11 s in one process,
-            # 15 s with two).
-            jobs = 1
         # closing(): a Ctrl-C (or any error) here, between two results, stops the pool at
         # once, not whenever the garbage collector gets to the suspended generator.
         completed = pool.run(
@@ -761,7 +768,7 @@ class _Runner:
             counts[d.code] = counts.get(d.code, 0) + 1
         return ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(counts.items()))
 
-    def _write_file(self, path: Path, data: bytes) -> None:
+    def _write_file(self, path: Path, data: bytes | Iterable[bytes]) -> None:
         """An output file, written whole or not at all (exit status 2 when it cannot be)."""
         if not path.is_absolute():
             path = self.o.cwd / path
@@ -771,11 +778,18 @@ class _Runner:
             self.error(f"cannot write {display_path(path, self.o.cwd)}: {exc.strerror or exc}")
             self.output_failed = True
 
-    def _sink(self, data: bytes) -> None:
+    def _sink(self, data: bytes | Iterable[bytes]) -> None:
+        """The output, to ``--output-file`` or standard output: bytes, or their pieces as
+        they are made."""
         if self.o.output_file is not None:
             self._write_file(self.o.output_file, data)
-        elif data:
-            self.s.stdout.write(data)
+            return
+        wrote = False
+        for piece in (data,) if isinstance(data, bytes) else data:
+            if piece:
+                self.s.stdout.write(piece)
+                wrote = True
+        if wrote:
             self.s.stdout.flush()
 
     def report(self, results: list[FileResult], color: bool) -> Report:
@@ -806,7 +820,7 @@ class _Runner:
         if self.o.extra_outputs:
             shared = self.report(results, color=False)
             for fmt, path in self.o.extra_outputs:
-                self._write_file(path, FORMATS[fmt](shared).encode("utf-8", "replace"))
+                self._write_file(path, _encoded(STREAMS[fmt](shared)))
         to_file = self.o.output_file is not None
         color = _use_color(self.o.color, self.s.stdout, to_file)
         if self.o.statistics:
@@ -820,18 +834,24 @@ class _Runner:
             self._sink(colorize_diff(data) if color else data)
             return
         report = self.report(results, color)
-        # --fix-only reports nothing left (the fixed standard input is still the output)
-        text = "" if self.o.fix_only else FORMATS[self.o.output_format](report)
+        # --fix-only reports nothing left (the fixed standard input is still the output).
+        # The report is printed as it is made (the formats of many findings give it in
+        # pieces); a format's warnings come with its first piece, and go out before it.
+        pieces = iter(() if self.o.fix_only else STREAMS[self.o.output_format](report))
+        first = next(pieces, "")
         for note in report.notes:
             self.s.stderr.write(f"warning: {note}\n")
         if mode is Mode.WRITE and stdin_result is not None and not stdin_result.error:
             # The fixed input is the output; the findings go to stderr.
+            text = first + "".join(pieces)
             self.s.stdout.write(stdin_result.fixed or stdin_result.original)
             self.s.stdout.flush()
             if text and not to_file:
                 self.s.stderr.write(text)
                 return
-        self._sink(text.encode("utf-8", "replace"))
+            self._sink(text.encode("utf-8", "replace"))
+            return
+        self._sink(_encoded(itertools.chain((first,), pieces)))
 
     def print_statistics(self, results: list[FileResult]) -> None:
         """The per-rule table: instead of the findings on stdout; on stderr with --diff

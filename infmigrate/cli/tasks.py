@@ -3,7 +3,9 @@
 The parent reads the file (it needs the bytes for the cache key anyway) and sends a
 :class:`FileTask`; :func:`run_task` processes it, writes the fixed file in place for
 ``--write`` (in the worker, so that writes run in parallel too), and returns the result,
-light unless the output format needs trees (see :func:`infmigrate.engine.processing.lighten`).
+light (see :func:`infmigrate.engine.processing.lighten`; when the output prints fixes, with
+their texts worked out first: :func:`infmigrate.output.fixtexts.render_fixes`), or whole
+for standard input, which this process handles.
 It never raises: whatever goes wrong is the result's error.
 """
 
@@ -12,11 +14,13 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from infmigrate.cli.writing import FileStamp, write_atomic
 from infmigrate.diffs.gitform import GitForm
 from infmigrate.engine.processing import FileOptions, FileResult, lighten, process
 from infmigrate.engine.suppression import add_directives
+from infmigrate.output.fixtexts import render_fixes
 
 __all__ = ["FileTask", "run_task", "write_fixed"]
 
@@ -39,8 +43,14 @@ class FileTask:
     write_to: str | None = None
     #: The file's stamp when it was read: it is not overwritten if it changed since.
     stamp: FileStamp | None = None
-    #: Keep the trees (review formats); else a light result.
+    #: Keep everything (standard input, processed in the main process); else a light
+    #: result.
     full: bool = False
+    #: The output prints fixes (:data:`~infmigrate.output.base.NEEDS_TREES`): the light
+    #: result's fixes keep their texts, worked out on the trees of the report's mode
+    #: (``report``: the file as it is; ``write``: the fixed file) before they are dropped
+    #: (:func:`~infmigrate.output.fixtexts.render_fixes`). None: not asked.
+    fix_texts: Literal["report", "write"] | None = None
     #: Send the fixed bytes back (``--write`` with the cache: the written content's result
     #: is cached under their hash).
     keep_fixed: bool = False
@@ -90,6 +100,17 @@ def _add_noqa(task: FileTask) -> FileResult:
     return result
 
 
+def _returned(task: FileTask, result: FileResult) -> FileResult:
+    """What a processed file's task gives back: everything, or a light result (whose
+    fixes keep their texts when the output prints them)."""
+    if task.full:
+        return result
+    if task.fix_texts is not None:
+        write = task.fix_texts == "write"
+        return render_fixes(result, write=write, keep_fixed=task.keep_fixed)
+    return lighten(result, keep_fixed=task.keep_fixed, texts=task.texts)
+
+
 def run_task(task: FileTask) -> FileResult:
     """Process (and maybe write) one file; see the module docstring."""
     try:
@@ -99,7 +120,7 @@ def run_task(task: FileTask) -> FileResult:
             result = process_source(task.data, task.shown, task.options, task.verbose)
             if task.add_noqa is not None:  # no comment is added to C/C++ sources
                 result.remaining = list(result.diagnostics)
-            return result if task.full else lighten(result, texts=task.texts)
+            return _returned(task, result)
         if task.add_noqa is not None:
             return lighten(_add_noqa(task), texts=task.texts)
         result = process(
@@ -114,9 +135,7 @@ def run_task(task: FileTask) -> FileResult:
         )
         if not result.error and task.write_to is not None and result.changed:
             write_fixed(task, result)
-        if task.full:
-            return result
-        return lighten(result, keep_fixed=task.keep_fixed, texts=task.texts)
+        return _returned(task, result)
     except Exception as exc:  # never raise: one bad file must not stop the others
         detail = f"\n{traceback.format_exc()}" if task.verbose else ""
         return FileResult(

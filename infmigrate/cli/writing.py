@@ -22,6 +22,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -87,9 +88,11 @@ def write_atomic(path: Path, data: bytes, *, expect: FileStamp | None = None) ->
                 os.close(dir_fd)
 
 
-def write_output(path: Path, data: bytes) -> None:
+def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a report file (``--output-file``, ``--format sarif:FILE``), new or replaced,
-    whole or not at all: a temporary file beside it, synced, then renamed over it."""
+    whole or not at all: a temporary file beside it, synced, then renamed over it.
+    ``data``: the bytes, or their pieces as they are made (an error making one leaves the
+    file as it was)."""
     target = Path(os.path.realpath(path))
     tmp = _synced_temp(target, data)
     try:
@@ -104,14 +107,15 @@ def write_output(path: Path, data: bytes) -> None:
         raise
 
 
-def _synced_temp(target: Path, data: bytes) -> str:
-    """A new temporary file beside ``target`` holding ``data``, synced to disk (removed
-    again if that fails): what :func:`write_atomic` and :func:`write_output` rename over
-    their target."""
+def _synced_temp(target: Path, data: bytes | Iterable[bytes]) -> str:
+    """A new temporary file beside ``target`` holding ``data`` (the bytes or their
+    pieces), synced to disk (removed again if that fails): what :func:`write_atomic` and
+    :func:`write_output` rename over their target."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                f.write(piece)
             f.flush()
             os.fsync(f.fileno())
     except BaseException:

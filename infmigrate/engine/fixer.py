@@ -22,6 +22,7 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
+from infmigrate.diffs.fixtext import FixText
 from infmigrate.engine.analysis import Analyses, Analysis
 from infmigrate.engine.builds import WindowsVersion
 from infmigrate.engine.perf import fast_constructor
@@ -114,6 +115,10 @@ class Fix:
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
+    #: What the edits do to the file's text, kept once the tree (and the edits) are
+    #: dropped: set by :func:`infmigrate.output.fixtexts.render_fixes` for the formats that
+    #: print fixes; None otherwise. Not part of the fix's identity.
+    text: FixText | None = field(default=None, compare=False, repr=False)
 
     def targets(self) -> set[int]:
         """Identities of the lines and sections this fix touches (for conflict checks); a

@@ -107,6 +107,10 @@ class FileResult:
     #: (``target: 10.0.17763 ...``), and the fixed file's (``--verbose`` prints it).
     target: str = ""
     fixed_target: str = ""
+    #: The file's text has a lone CR (one not before an LF), which ends a line for the
+    #: parser: SARIF says so. Set with the fixes' texts (see :attr:`Fix.text
+    #: <infmigrate.engine.fixer.Fix.text>`), for the formats that print fixes.
+    lone_cr: bool = False
 
 
 def diagnostic_key(d: Diagnostic) -> tuple[str, int, int, str]:
@@ -387,9 +391,14 @@ def strip_edits(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """The diagnostics with their fixes' edits dropped (title and applicability kept):
     edits point into a tree, which light results do not carry."""
     out: list[Diagnostic] = []
+    # a fix several findings share stays one object (the formats give it once)
+    stripped: dict[int, Fix] = {}
     for d in diagnostics:
         if d.fix is not None and d.fix.edits:
-            d = replace(d, fix=Fix(d.fix.title, (), d.fix.applicability))
+            fix = stripped.get(id(d.fix))
+            if fix is None:
+                fix = stripped[id(d.fix)] = Fix(d.fix.title, (), d.fix.applicability, d.fix.text)
+            d = replace(d, fix=fix)
         out.append(d)
     return out
 
@@ -399,7 +408,8 @@ def _texts_at(data: bytes | None, diagnostics: list[Diagnostic]) -> dict[int, st
     diagnostics' lines, decoded from the bytes (cheaper than printing the tree)."""
     if data is None or not diagnostics:
         return {}
-    wanted = {d.line for d in diagnostics if d.line > 0}
+    # the lines a finding starts and ends on (rdjsonl gives both columns in bytes)
+    wanted = {n for d in diagnostics for n in (d.line, d.end_line) if n > 0}
     if not wanted:
         return {}
     lines = line_texts(decode(data).text, maxsplit=max(wanted))

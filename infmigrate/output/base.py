@@ -13,14 +13,14 @@ from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Applicability, Diagnostic, Fixer
 from infmigrate.engine.problems import severity_of
 from infmigrate.engine.processing import FileResult
-from infmigrate.engine.runner import jointly_applicable
-from infmigrate.engine.syntax import InfFile
-from infmigrate.engine.syntax.lines import line_texts
+from infmigrate.output.fixtexts import render_fixes
 
 __all__ = ["NEEDS_TREES", "Report", "Shown", "clean", "fix_offered"]
 
-#: Formats that print fix edits or diff hunks, and so need every file's trees (full
-#: results); the others work from light results (see :func:`infmigrate.engine.processing.lighten`).
+#: Formats that print what fixes do to the text (edits, suggestions, diff blocks): each
+#: file's fixes are worked out on its trees before they are dropped
+#: (:func:`~infmigrate.output.fixtexts.render_fixes`); the other formats work from light
+#: results (see :func:`infmigrate.engine.processing.lighten`).
 NEEDS_TREES = frozenset({"json", "sarif", "rdjsonl", "github-review"})
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -46,19 +46,10 @@ class Shown:
 
     file: FileResult
     diag: Diagnostic
-    #: The tree the diagnostic's line numbers and fix refer to (None for light results,
-    #: which only the formats that print no fix edits get: see :data:`NEEDS_TREES`).
-    tree: InfFile | None
     fingerprint: str
     #: Marked ``[*]`` in text: a finding of the file as it is that fixing with the run's
     #: settings removes (what the summary counts as fixable, and fixed).
     resolved: bool = False
-
-    @property
-    def full_tree(self) -> InfFile:
-        """:attr:`tree`, in a format of :data:`NEEDS_TREES` (which always has one)."""
-        assert self.tree is not None, "a format that prints fixes got light results"
-        return self.tree
 
     @property
     def severity(self) -> str:
@@ -82,7 +73,10 @@ class Shown:
 
 @dataclass
 class Report:
-    """The results of a run, as the formats see them."""
+    """The results of a run, as the formats see them: light results (see
+    :func:`~infmigrate.engine.processing.lighten`), whose shown fixes carry their text
+    (:func:`~infmigrate.output.fixtexts.render_fixes`, which a result still holding its
+    trees goes through here)."""
 
     files: list[FileResult]
     #: ``report`` (diagnostics of the files as they are) or ``write`` (what is left after
@@ -108,19 +102,21 @@ class Report:
     #: Paths (as shown) of UTF-16 files git stores as UTF-8 text (their
     #: ``working-tree-encoding``): GitHub shows their lines, so suggestions apply to them.
     git_text: frozenset[str] = frozenset()
-    _lines: dict[int, list[str]] = field(default_factory=dict, repr=False)
-    _together: dict[int, set[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        write = self.mode == "write"
+        self.files = [
+            _light(f, write) if f.tree is not None or f.fixed_tree is not None else f
+            for f in self.files
+        ]
 
     def offered_together(self, file: FileResult, d: Diagnostic) -> bool:
         """Whether the formats that carry fixes (SARIF fixes, review suggestions) offer this
         diagnostic's fix in this report: the fixes of a file they offer can all be applied
-        together (:func:`~infmigrate.engine.runner.jointly_applicable`); one that would not
-        compose with an earlier one is offered by the next run."""
-        key = id(file)
-        ids = self._together.get(key)
-        if ids is None:
-            ids = self._together[key] = jointly_applicable(self.diagnostics_of(file))
-        return id(d) in ids
+        together (:func:`~infmigrate.engine.runner.jointly_applicable`, worked out with the
+        fixes' texts); one that would not compose with an earlier one is offered by the
+        next run. A fix that changes no text is offered by none."""
+        return d.fix is not None and d.fix.text is not None and d.fix.text.together
 
     def shown_as_binary(self, file: FileResult) -> bool:
         """Whether GitHub shows the file as binary (UTF-16, unless git stores it as text)."""
@@ -135,30 +131,12 @@ class Report:
         lines = self.line_filter[path]
         return lines is None or all(n in lines for n in range(start, end + 1))
 
-    def tree_of(self, file: FileResult) -> InfFile | None:
-        return file.fixed_tree if self.mode == "write" else file.tree
-
     def diagnostics_of(self, file: FileResult) -> list[Diagnostic]:
         return file.remaining if self.mode == "write" else file.diagnostics
 
-    def lines_of(self, tree: InfFile) -> list[str]:
-        """The tree's physical lines without terminators (cached per tree)."""
-        key = id(tree)
-        lines = self._lines.get(key)
-        if lines is None:
-            lines = line_texts(tree.code)
-            self._lines[key] = lines
-        return lines
-
-    def line_text(self, tree: InfFile, line: int) -> str:
-        lines = self.lines_of(tree)
-        return lines[line - 1] if 0 < line <= len(lines) else ""
-
     def line_text_of(self, file: FileResult, line: int) -> str:
-        """A line of the file as reported (of its tree, or kept by a light result)."""
-        tree = self.tree_of(file)
-        if tree is not None:
-            return self.line_text(tree, line)
+        """A line of the file as reported (kept by the light result: those the findings
+        start and end on)."""
         texts = file.fixed_line_texts if self.mode == "write" else file.line_texts
         return texts.get(line, "")
 
@@ -178,11 +156,10 @@ class Report:
         every other file's (issue 18: thousands of files)."""
         by_file: dict[int, list[Shown]] = {}
         for file in self.files:
-            tree = self.tree_of(file)
             # A file is reported once parsed (and, for --write, fixed), even if a later
-            # step failed; light results say so with their flags instead of trees.
+            # step failed.
             parsed = file.fix_done if self.mode == "write" else bool(file.encoding)
-            if file.skipped or (tree is None and not parsed):
+            if file.skipped or not parsed:
                 continue
             # the findings that fixing removes, by identity (a set, not a search of the
             # list per finding: issue 18, thousands of findings)
@@ -205,10 +182,18 @@ class Report:
                         d.code, file.path, anchor
                     )
                 fingerprint = _fingerprint_of(hasher, seen[(d.code, anchor)])
-                out.append(Shown(file, d, tree, fingerprint, id(d) in resolved))
+                out.append(Shown(file, d, fingerprint, id(d) in resolved))
             if not out:
                 del by_file[id(file)]
         return by_file
+
+
+def _light(file: FileResult, write: bool) -> FileResult:
+    """A result still holding its trees, as the formats see results: light, its fixes with
+    their texts, its options kept (what the run applies)."""
+    light = render_fixes(file, write=write)
+    light.options = file.options
+    return light
 
 
 class _Hasher(Protocol):

@@ -20,16 +20,17 @@ pull request changes are kept.
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from infmigrate.engine.fixer import Applicability, Diagnostic
 from infmigrate.engine.processing import FileResult, diagnostic_key
 from infmigrate.output.base import Report, clean
+from infmigrate.output.jsonstream import ITEMS, streamed
 from infmigrate.output.suggestions import Proposal, Suggestion, plan
 
-__all__ = ["render", "to_comments"]
+__all__ = ["chunks", "render", "to_comments"]
 
 
 def _fence(text: str, kind: str) -> str:
@@ -101,12 +102,12 @@ def _proposal_comment(file: FileResult, p: Proposal) -> dict[str, Any]:
 
 def proposals_of(report: Report, file: FileResult) -> list[Proposal]:
     """The plan of a file's fixes the run applies (report mode; none when writing)."""
-    if report.mode == "write" or file.tree is None:
+    if report.mode == "write":
         return []
     diags = [
         s.diag for s in report.shown_in(file) if s.fixable and report.offered_together(file, s.diag)
     ]
-    return plan(file.tree, diags, binary=report.shown_as_binary(file))
+    return plan(diags, binary=report.shown_as_binary(file))
 
 
 def _change_comments(proposals: list[Proposal], file: FileResult) -> list[dict[str, Any]]:
@@ -138,18 +139,18 @@ def _finding_comments(
 
 
 def to_comments(report: Report) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+    return list(_comments(report))
+
+
+def _comments(report: Report) -> Iterator[dict[str, Any]]:
     for file in report.files:
-        if file.tree is None:
-            # A C/C++ source (issue 17: report-only, no tree) gets its findings' comments.
-            if file.encoding and not file.error and not file.skipped:
-                out.extend(_kept(report, _finding_comments(report, file, [])))
+        if not report.shown_in(file):
             continue
+        # (a C/C++ source, issue 17, has no fix: its findings' comments only)
         proposals = proposals_of(report, file)
         comments = _change_comments(proposals, file) + _finding_comments(report, file, proposals)
         comments.sort(key=lambda c: (c["line"], c.get("start_line", c["line"])))
-        out.extend(_kept(report, comments))
-    return out
+        yield from _kept(report, comments)
 
 
 def _kept(report: Report, comments: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -159,5 +160,12 @@ def _kept(report: Report, comments: list[dict[str, Any]]) -> list[dict[str, Any]
     ]
 
 
+def chunks(report: Report) -> Iterator[str]:
+    """The comments in pieces, a file's at a time (see
+    :mod:`~infmigrate.output.jsonstream`)."""
+    yield from streamed(ITEMS, _comments(report))
+    yield "\n"
+
+
 def render(report: Report) -> str:
-    return json.dumps(to_comments(report), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(report))

@@ -9,13 +9,14 @@ the same); a file outside it keeps the path as shown.
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from infmigrate.output.base import Report, clean
+from infmigrate.output.jsonstream import ITEMS, streamed
 
-__all__ = ["render"]
+__all__ = ["chunks", "render"]
 
 _SEVERITY = {"error": "major", "warning": "minor"}
 
@@ -35,20 +36,26 @@ def _path(report: Report, shown: str) -> str:
     return relative.replace(os.sep, "/")
 
 
-def render(report: Report) -> str:
-    issues: list[dict[str, Any]] = []
+def _issues(report: Report) -> Iterator[dict[str, Any]]:
     for s in report.shown:
         d = s.diag
-        issues.append(
-            {
-                "description": f"{d.code} {clean(d.message)}",
-                "check_name": d.code,
-                "fingerprint": s.fingerprint,
-                "severity": _SEVERITY.get(s.severity, "minor"),
-                "location": {
-                    "path": _path(report, s.file.path),
-                    "lines": {"begin": d.line, "end": s.end[0]},
-                },
-            }
-        )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+        yield {
+            "description": f"{d.code} {clean(d.message)}",
+            "check_name": d.code,
+            "fingerprint": s.fingerprint,
+            "severity": _SEVERITY.get(s.severity, "minor"),
+            "location": {
+                "path": _path(report, s.file.path),
+                "lines": {"begin": d.line, "end": s.end[0]},
+            },
+        }
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The report in pieces, one issue at a time (see :mod:`~infmigrate.output.jsonstream`)."""
+    yield from streamed(ITEMS, _issues(report))
+    yield "\n"
+
+
+def render(report: Report) -> str:
+    return "".join(chunks(report))

@@ -12,13 +12,13 @@ findings were printed N times, an output quadratic in the findings)."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
 from infmigrate.output.base import Report, Shown, clean
-from infmigrate.output.suggestions import fix_text_changes
+from infmigrate.output.jsonstream import ITEMS, streamed
 
-__all__ = ["render", "to_objects"]
+__all__ = ["chunks", "render", "to_objects"]
 
 
 def _position(line: int, column: int) -> dict[str, int]:
@@ -31,16 +31,17 @@ def _object(s: Shown, carrier: int | None) -> dict[str, Any]:
     d = s.diag
     fix: dict[str, Any] | None = None
     if d.fix is not None:
+        text = d.fix.text
         edits = (
             []
-            if carrier is not None
+            if carrier is not None or text is None
             else [
                 {
                     "content": clean(r.content),
                     "location": _position(r.start_line, r.start_column),
                     "end_location": _position(r.end_line, r.end_column),
                 }
-                for r in fix_text_changes(s.full_tree, d.fix).replacements()
+                for r in text.replacements
             ]
         )
         fix = {
@@ -65,20 +66,29 @@ def _object(s: Shown, carrier: int | None) -> dict[str, Any]:
     }
 
 
-def to_objects(report: Report) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def _objects(report: Report) -> Iterator[dict[str, Any]]:
     # id of each fix seen (the report keeps them all) -> the finding carrying its edits
     carriers: dict[int, int] = {}
-    for s in report.shown:
+    for index, s in enumerate(report.shown):
         fix = s.diag.fix
         carrier = None
         if fix is not None:
             carrier = carriers.get(id(fix))
             if carrier is None:
-                carriers[id(fix)] = len(out)
-        out.append(_object(s, carrier))
-    return out
+                carriers[id(fix)] = index
+        yield _object(s, carrier)
+
+
+def to_objects(report: Report) -> list[dict[str, Any]]:
+    return list(_objects(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The output in pieces, one finding's object at a time (see
+    :mod:`~infmigrate.output.jsonstream`)."""
+    yield from streamed(ITEMS, _objects(report))
+    yield "\n"
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_objects(report), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(report))

@@ -17,6 +17,7 @@ findings on lines the pull request changes are kept.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from infmigrate.engine.fixer import Diagnostic
@@ -25,7 +26,7 @@ from infmigrate.output.base import Report, Shown, clean, fix_offered
 from infmigrate.output.github_review import not_suggested
 from infmigrate.output.suggestions import Proposal, plan
 
-__all__ = ["render"]
+__all__ = ["chunks", "render"]
 
 _SEVERITY = {"error": "ERROR", "warning": "WARNING"}
 
@@ -37,9 +38,6 @@ def _column(report: Report, s: Shown, line: int, column: int) -> int:
 
 def _plan(report: Report, file: FileResult) -> dict[int, Proposal]:
     """The proposal of each offered fix of a file, by diagnostic identity."""
-    tree = report.tree_of(file)
-    if tree is None:
-        return {}
     diags: list[Diagnostic] = [
         s.diag
         for s in report.shown_in(file)
@@ -47,9 +45,7 @@ def _plan(report: Report, file: FileResult) -> dict[int, Proposal]:
         and fix_offered(s.diag, file)
         and report.offered_together(file, s.diag)
     ]
-    return {
-        id(d): p for p in plan(tree, diags, binary=report.shown_as_binary(file)) for d in p.diags
-    }
+    return {id(d): p for p in plan(diags, binary=report.shown_as_binary(file)) for d in p.diags}
 
 
 def _object(report: Report, s: Shown, proposal: Proposal | None) -> dict[str, Any]:
@@ -96,7 +92,11 @@ def _object(report: Report, s: Shown, proposal: Proposal | None) -> dict[str, An
 
 
 def render(report: Report) -> str:
-    out: list[str] = []
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The output, a line at a time."""
     plans: dict[int, dict[int, Proposal]] = {}
     for s in report.shown:
         file = s.file
@@ -110,5 +110,4 @@ def render(report: Report) -> str:
             end = max(end, proposal.suggestion.end_line)
         if not report.keeps(file.path, start, end):
             continue
-        out.append(json.dumps(_object(report, s, proposal), ensure_ascii=False) + "\n")
-    return "".join(out)
+        yield json.dumps(_object(report, s, proposal), ensure_ascii=False) + "\n"

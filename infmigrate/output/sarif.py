@@ -36,20 +36,19 @@ many were left out. Paths are relative to ``%SRCROOT%``, the working directory.
 from __future__ import annotations
 
 import base64
-import json
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+from infmigrate.diffs.fixtext import Replacement
 from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Fixer
 from infmigrate.engine.problems import SYNTAX_CODES
-from infmigrate.engine.syntax import InfFile
 from infmigrate.engine.syntax.decoding import encode
-from infmigrate.engine.syntax.lines import physical_lines
 from infmigrate.output.base import Report, Shown, clean
-from infmigrate.output.suggestions import Replacement, fix_text_changes
+from infmigrate.output.jsonstream import ITEMS, streamed
 
-__all__ = ["MAX_RESULTS", "SCHEMA_URI", "render", "to_log"]
+__all__ = ["MAX_RESULTS", "SCHEMA_URI", "chunks", "render", "to_log"]
 
 #: The most results GitHub code scanning accepts in one run.
 MAX_RESULTS = 25_000
@@ -114,63 +113,32 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str,
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
-class _Bytes:
-    """Where each physical line of a tree starts in the file's bytes (for binary
-    regions), worked out once per tree."""
-
-    def __init__(self, tree: InfFile) -> None:
-        self.tree = tree
-        self.encoding = tree.encoding
-        self.lines = physical_lines(tree.code)
-        starts = [len(encode("", tree.encoding, tree.bom))]
-        for line in self.lines:
-            starts.append(starts[-1] + len(self.encode(line)))
-        self.starts = starts
-
-    def encode(self, text: str) -> bytes:
-        return encode(text, self.encoding, False)
-
-    def offset(self, line: int, column: int) -> int:
-        """The byte offset of a 1-based (line, code-point column) position."""
-        start = self.starts[line - 1]
-        if column == 1:
-            return start
-        return start + len(self.encode(self.lines[line - 1][: column - 1]))
-
-
-def _bytes_of(tree: InfFile, cache: dict[int, _Bytes]) -> _Bytes:
-    found = cache.get(id(tree))
-    if found is None or found.tree is not tree:
-        found = cache[id(tree)] = _Bytes(tree)
-    return found
-
-
-def _replacement(r: Replacement, binary: bool, where: _Bytes | None) -> dict[str, Any]:
-    if not binary:
+def _replacement(r: Replacement, region: tuple[int, int] | None, encoding: str) -> dict[str, Any]:
+    if region is None:
         return {
             "deletedRegion": _region(r.start_line, r.start_column, r.end_line, r.end_column),
             "insertedContent": {"text": r.content},
         }
-    assert where is not None
-    start = where.offset(r.start_line, r.start_column)
-    end = where.offset(r.end_line, r.end_column)
+    data = encode(r.content, encoding, False)
     return {
-        "deletedRegion": {"byteOffset": start, "byteLength": end - start},
-        "insertedContent": {"binary": base64.b64encode(where.encode(r.content)).decode("ascii")},
+        "deletedRegion": {"byteOffset": region[0], "byteLength": region[1]},
+        "insertedContent": {"binary": base64.b64encode(data).decode("ascii")},
     }
 
 
-def _fixes(s: Shown, location: dict[str, Any], cache: dict[int, _Bytes]) -> list[dict[str, Any]]:
+def _fixes(s: Shown, location: dict[str, Any]) -> list[dict[str, Any]]:
     d = s.diag
     assert d.fix is not None
-    tree = s.full_tree
+    text = d.fix.text
+    if text is None:
+        return []
     utf16 = s.file.encoding in UTF16
     replacements = []
-    for r in fix_text_changes(tree, d.fix).replacements():
+    for k, r in enumerate(text.replacements):
         # text that is not what the file holds (undecodable bytes): as bytes
         binary = utf16 or clean(r.content) != r.content
-        where = _bytes_of(tree, cache) if binary else None
-        replacements.append(_replacement(r, binary, where))
+        region = text.byte_regions[k] if binary and text.byte_regions is not None else None
+        replacements.append(_replacement(r, region, s.file.encoding))
     if not replacements:
         return []
     return [
@@ -185,7 +153,6 @@ def _result(
     s: Shown,
     rule_index: dict[str, int],
     artifact: int,
-    cache: dict[int, _Bytes],
     carriers: dict[int, int | None],
     index: int,
     together: bool = True,
@@ -229,20 +196,13 @@ def _result(
         if not together:
             return result
         if id(d.fix) not in carriers:
-            fixes = _fixes(s, location, cache)
+            fixes = _fixes(s, location)
             if fixes:
                 result["fixes"] = fixes
             carriers[id(d.fix)] = index if fixes else None
         elif (carrier := carriers[id(d.fix)]) is not None:
             result["properties"]["sameFixAs"] = carrier
     return result
-
-
-def _lone_cr(tree: InfFile | None) -> bool:
-    if tree is None:
-        return False
-    code = tree.code
-    return "\r" in code and code.count("\r") != code.count("\r\n")
 
 
 def _capped(shown: list[Shown]) -> list[Shown]:
@@ -253,14 +213,12 @@ def _capped(shown: list[Shown]) -> list[Shown]:
     return [shown[i] for i in sorted(order[:MAX_RESULTS])]
 
 
-def to_log(report: Report) -> dict[str, Any]:
+def _document(report: Report, results: Any) -> dict[str, Any]:
+    """The log, with ``results`` as its run's results; the results' generator: see
+    :func:`_results`."""
     rules = [_rule(r) for r in sorted(report.rules, key=lambda r: r.code)] + _syntax_rules()
-    rule_index = {r["id"]: i for i, r in enumerate(rules)}
     artifacts: list[dict[str, Any]] = []
     artifact_index: dict[str, int] = {}
-    results: list[dict[str, Any]] = []
-    cache: dict[int, _Bytes] = {}
-    carriers: dict[int, int | None] = {}
     shown = report.shown
     kept = _capped(shown)
     lone_cr = False
@@ -274,11 +232,7 @@ def to_log(report: Report) -> dict[str, Any]:
                     "encoding": _IANA.get(s.file.encoding, s.file.encoding),
                 }
             )
-            lone_cr = lone_cr or _lone_cr(s.tree)
-        together = s.diag.fix is not None and report.offered_together(s.file, s.diag)
-        results.append(
-            _result(s, rule_index, artifact_index[path], cache, carriers, len(results), together)
-        )
+            lone_cr = lone_cr or s.file.lone_cr
     notifications = [
         {
             "level": "error",
@@ -327,5 +281,30 @@ def to_log(report: Report) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+def _results(report: Report) -> Iterator[dict[str, Any]]:
+    """The run's results, one at a time, in the order :func:`_document` lists the
+    artifacts (that of the findings kept)."""
+    codes = [r.code for r in sorted(report.rules, key=lambda r: r.code)]
+    codes += [s.code for s in SYNTAX_CODES.values()]  # the order of _document's rules
+    rule_index = {code: i for i, code in enumerate(codes)}
+    artifact_index: dict[str, int] = {}
+    carriers: dict[int, int | None] = {}
+    for index, s in enumerate(_capped(report.shown)):
+        artifact = artifact_index.setdefault(s.file.path, len(artifact_index))
+        together = s.diag.fix is not None and report.offered_together(s.file, s.diag)
+        yield _result(s, rule_index, artifact, carriers, index, together)
+
+
+def to_log(report: Report) -> dict[str, Any]:
+    return _document(report, list(_results(report)))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The log in pieces, one result at a time (see
+    :mod:`~infmigrate.output.jsonstream`)."""
+    yield from streamed(_document(report, ITEMS), _results(report))
+    yield "\n"
+
+
 def render(report: Report) -> str:
-    return json.dumps(to_log(report), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(report))

@@ -29,8 +29,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import overload
+from typing import Protocol, overload
 
+from infmigrate.diffs.fixtext import FixText, Replacement, Suggestion
 from infmigrate.diffs.linediff import Change, Opcode, changes, grouped
 from infmigrate.engine.edits import EditConflict, apply_edits, ends_in_continuation
 from infmigrate.engine.fixer import Diagnostic, Edit, Fix
@@ -45,36 +46,17 @@ __all__ = [
     "TextChanges",
     "anchored",
     "fix_diff",
+    "fix_text",
     "fix_text_changes",
     "physical_lines",
     "plan",
     "strip_eol",
+    "text_of",
 ]
 
 
 def strip_eol(line: str) -> str:
     return line.rstrip("\r\n")
-
-
-@dataclass(frozen=True, slots=True)
-class Replacement:
-    """Replace the region [start, end) of the original with ``content``."""
-
-    start_line: int
-    start_column: int
-    end_line: int
-    end_column: int
-    content: str
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """Lines ``start_line..end_line`` (1-based, inclusive) become ``lines``."""
-
-    start_line: int
-    end_line: int
-    #: The new lines, without terminators (none: the lines are deleted).
-    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -477,16 +459,53 @@ def _repeated(found: Sequence[Change]) -> int:
     return sum(b.old_start - a.old_end for a, b in pairwise(found))
 
 
-def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) -> list[Proposal]:
+def fix_text(
+    tree: InfFile, fix: Fix, *, together: bool, byte_regions: ByteRegions | None = None
+) -> FixText:
+    """What the formats print of one fix (see :class:`~infmigrate.diffs.fixtext.FixText`),
+    worked out on the tree it was made for. ``byte_regions`` gives each replacement's
+    region in bytes (SARIF, for a UTF-16 file or text with undecodable bytes); without
+    it no region is given in bytes."""
+    return text_of(fix_text_changes(tree, fix), together=together, byte_regions=byte_regions)
+
+
+def text_of(
+    tc: TextChanges, *, together: bool = True, byte_regions: ByteRegions | None = None
+) -> FixText:
+    """:func:`fix_text` from a fix's :class:`TextChanges`."""
+    replacements = tuple(tc.replacements())
+    regions = byte_regions(replacements) if byte_regions is not None else None
+    return FixText(
+        replacements,
+        regions,
+        tc.suggestion(),
+        tuple(fix_diff(tc)) if tc.changes else (),
+        len(tc.changes),
+        _repeated(tc.changes),
+        together,
+    )
+
+
+class ByteRegions(Protocol):
+    """The byte regions of a fix's replacements (or None when none needs them)."""
+
+    def __call__(
+        self, replacements: Sequence[Replacement], /
+    ) -> tuple[tuple[int, int], ...] | None: ...
+
+
+def plan(diags: Sequence[Diagnostic], *, binary: bool = False) -> list[Proposal]:
     """The proposals for these diagnostics' fixes (in order; a fix that changes nothing
-    gets none). The suggestions never overlap one another, so they can be applied
+    gets none), from what each fix does to the text (:attr:`Fix.text
+    <infmigrate.engine.fixer.Fix.text>`, which every fix given here has). The suggestions
+    never overlap one another, so they can be applied
     together or one at a time; each carries one fix, never another rule's change (the
     findings of one fix, or of fixes that are the same change, share one proposal).
     ``binary``: the file is shown as binary (UTF-16),
     so nothing is a suggestion.
 
     A fix shared by several findings (one :class:`~infmigrate.engine.fixer.Fix` object) is
-    worked out once, and the suggestions taken so far are kept sorted by line, so that a
+    proposed once, and the suggestions taken so far are kept sorted by line, so that a
     new one is matched and checked for overlap by bisection (issue 18: thousands of
     findings of one joint fix computed its text again each, and thousands of suggestions
     were each compared with every earlier one).
@@ -501,26 +520,23 @@ def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) ->
     # (None: it changes nothing)
     by_fix: dict[int, Proposal | None] = {}
 
-    def block(d: Diagnostic, tc: TextChanges, why: str) -> Proposal:
-        diff = fix_diff(tc)
-        same = blocks.get(tuple(diff))
+    def block(d: Diagnostic, ft: FixText, why: str) -> Proposal:
+        same = blocks.get(ft.diff)
         if same is not None:
             same.diags.append(d)
             return same
-        blocks[tuple(diff)] = proposal = Proposal([d], None, diff, why, len(tc.changes))
+        blocks[ft.diff] = proposal = Proposal([d], None, list(ft.diff), why, ft.parts)
         out.append(proposal)
         return proposal
 
-    def propose(d: Diagnostic, fix: Fix) -> Proposal | None:
-        tc = fix_text_changes(tree, fix)
-        if not tc.changes:
+    def propose(d: Diagnostic, ft: FixText) -> Proposal | None:
+        if not ft.parts:
             return None
-        parts = len(tc.changes)
         if binary:
-            return block(d, tc, "utf16")
-        if parts > 1 and _repeated(tc.changes) > MAX_REPEATED_LINES:
-            return block(d, tc, "parts")
-        s = tc.suggestion()
+            return block(d, ft, "utf16")
+        if ft.parts > 1 and ft.repeated > MAX_REPEATED_LINES:
+            return block(d, ft, "parts")
+        s = ft.suggestion
         if s is None:  # pragma: no cover - an empty file has nothing to change
             return None
         # the taken suggestion starting last at or before this one's last line: the only
@@ -531,8 +547,8 @@ def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) ->
             if (starts[k], ends[k]) == (s.start_line, s.end_line) and same.suggestion == s:
                 same.diags.append(d)
                 return same
-            return block(d, tc, "overlap")
-        proposal = Proposal([d], s, [], "", parts)
+            return block(d, ft, "overlap")
+        proposal = Proposal([d], s, [], "", ft.parts)
         starts.insert(k + 1, s.start_line)
         ends.insert(k + 1, s.end_line)
         taken.insert(k + 1, proposal)
@@ -541,9 +557,9 @@ def plan(tree: InfFile, diags: Sequence[Diagnostic], *, binary: bool = False) ->
 
     for d in diags:
         fix = d.fix
-        assert fix is not None
+        assert fix is not None and fix.text is not None, "a fix without its text"
         if id(fix) not in by_fix:
-            by_fix[id(fix)] = propose(d, fix)
+            by_fix[id(fix)] = propose(d, fix.text)
         elif (shared := by_fix[id(fix)]) is not None:
             shared.diags.append(d)
     return out

@@ -11,12 +11,10 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from typing import cast
 
 import pytest
 
 from infmigrate.engine.fixer import Diagnostic
-from infmigrate.engine.syntax import InfFile
 from infmigrate.output import sarif
 from infmigrate.output import suggestions as planning
 from infmigrate.output.suggestions import TextChanges, plan
@@ -121,20 +119,16 @@ def test_plan_keeps_suggestions_apart_and_small_gaps_in_one(
     far = [*old[:1], "NEW1\r\n", *old[2:15], "NEW15\r\n", *old[16:]]
     overlapping = [*old[:4], "OTHER\r\n", *old[5:]]  # line 5, inside 3..6
     effects = {"close": close, "far": far, "overlap": overlapping, "same": close}
-    monkeypatch.setattr(
-        planning, "fix_text_changes", lambda tree, fix: changes_of(effects[fix.title])
-    )
 
     class _Fix:
         def __init__(self, title: str) -> None:
             self.title = title
+            self.text = planning.text_of(changes_of(effects[title]))
 
-    diags = [
-        Diagnostic.__new__(Diagnostic) for _ in effects
-    ]  # plan reads only .fix (through the patched fix_text_changes)
+    diags = [Diagnostic.__new__(Diagnostic) for _ in effects]  # plan reads only .fix.text
     for d, title in zip(diags, effects, strict=True):
         object.__setattr__(d, "fix", _Fix(title))
-    proposals = plan(cast(InfFile, None), diags)
+    proposals = plan(diags)
     by = {p.diags[0].fix.title: p for p in proposals}  # type: ignore[union-attr]
     assert by["close"].suggestion is not None
     assert (by["close"].suggestion.start_line, by["close"].suggestion.end_line) == (3, 6)

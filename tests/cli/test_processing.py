@@ -110,13 +110,16 @@ def test_light_result_survives_pickling_between_processes() -> None:
         assert type(d) is Diagnostic
         with pytest.raises(AttributeError):
             d.line = 0  # type: ignore[misc]  # still frozen after loading
-    # texts of the original lines for the findings, of the fixed lines for what remains
+    # texts of the original lines for the findings (the lines they start and end on), of
+    # the fixed lines for what remains
     lines = full.original.decode("utf-8", "replace").splitlines()
     assert {n: lines[n - 1] for n in light.line_texts} == light.line_texts
-    assert set(light.line_texts) == {d.line for d in full.diagnostics}
+    assert set(light.line_texts) == {n for d in full.diagnostics for n in (d.line, d.end_line) if n}
     fixed_lines = full.fixed.decode("utf-8", "replace").splitlines()  # type: ignore[union-attr]
     assert {n: fixed_lines[n - 1] for n in light.fixed_line_texts} == light.fixed_line_texts
-    assert set(light.fixed_line_texts) == {d.line for d in full.remaining}
+    assert set(light.fixed_line_texts) == {
+        n for d in full.remaining for n in (d.line, d.end_line) if n
+    }
 
 
 def test_light_result_of_unchanged_file_reuses_its_line_texts() -> None:

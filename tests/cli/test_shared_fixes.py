@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -24,8 +24,7 @@ from infmigrate.cli.command import Mode, RunOptions, run
 from infmigrate.diffs.linediff import changes
 from infmigrate.engine.fixer import Diagnostic, Fix
 from infmigrate.engine.syntax import InfFile
-from infmigrate.output import json as json_format
-from infmigrate.output import sarif, suggestions
+from infmigrate.output import suggestions
 from infmigrate.output.suggestions import Proposal, TextChanges, plan
 
 from .conftest import copy_tree
@@ -112,8 +111,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Fix]]:
         calls.append(fix)
         return real(tree, fix)
 
-    for module in (json_format, sarif, suggestions):
-        monkeypatch.setattr(module, "fix_text_changes", counting)
+    monkeypatch.setattr(suggestions, "fix_text_changes", counting)
     yield calls
 
 
@@ -199,8 +197,9 @@ def _effect(start: int, length: int, text: str) -> list[str]:
 
 
 class _Fix:
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, new: list[str]) -> None:
         self.title = title
+        self.text = suggestions.text_of(_changes_of(new))
 
 
 _change = st.tuples(st.integers(1, 36), st.integers(1, 4), st.sampled_from(["A", "B"]))
@@ -218,23 +217,14 @@ def test_plan_by_bisection_matches_the_pairwise_check(
     fix objects shared by several findings): the same proposals, with the same findings,
     as comparing each suggestion with every one taken."""
     effects = {f"{i}": _effect(*change) for i, change in enumerate(made)}
-    fixes = [_Fix(title) for title in effects]
+    fixes = [_Fix(title, new) for title, new in effects.items()]
     order = fixes + [fixes[r % len(fixes)] for r in repeats]  # shared fix objects
     diags = []
     for fix in order:
         d = Diagnostic.__new__(Diagnostic)
         object.__setattr__(d, "fix", fix)
         diags.append(d)
-    real = suggestions.fix_text_changes
-
-    def patched(tree: InfFile, fix: Any) -> TextChanges:
-        return _changes_of(effects[fix.title])
-
-    suggestions.fix_text_changes = patched
-    try:
-        got = plan(cast(InfFile, None), diags)
-    finally:
-        suggestions.fix_text_changes = real
+    got = plan(diags)
     want = _reference_plan(diags, effects)
     assert [(p.suggestion, p.diff, p.why, p.diags) for p in got] == [
         (p.suggestion, p.diff, p.why, p.diags) for p in want
