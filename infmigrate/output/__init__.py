@@ -2,7 +2,7 @@
 
 Every format is a function ``render(report: Report) -> str`` with no side effects; the
 formats with the most to print for each finding (``json``, ``sarif``, ``rdjsonl``,
-``github-review``, ``gitlab``) also give it in pieces, ``chunks(report) ->
+``github-review``, ``gitlab``, ``junit``) also give it in pieces, ``chunks(report) ->
 Iterator[str]`` (:data:`STREAMS`), which the command writes as they are made instead of
 holding the whole output (issue 18). A format's module is imported when its renderer is
 first looked up, so that a run imports only the formats it prints.

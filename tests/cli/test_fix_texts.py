@@ -232,3 +232,16 @@ def test_a_fix_that_waits_for_the_next_run_is_not_offered(tmp_path: Path) -> Non
     comments = json.loads(_run(tmp_path, "github-review", jobs=2))
     offered = {c["body"].split("**")[1]: "```" in c["body"] for c in comments}
     assert offered == {"ISO001": True, "ISO002": False}
+
+
+@pytest.mark.parametrize("fmt", [*PRINTING_FIXES, "gitlab", "junit"])
+def test_the_long_formats_come_in_pieces_that_make_their_whole(fmt: str) -> None:
+    paths = sorted((FIXTURES / "cli" / "tree").rglob("*.[iI][nN][fFxX]"))
+    full = [process(p.read_bytes(), p.name, OPTIONS, want_fix=True, want_diff=False) for p in paths]
+    report = Report(files=full, rules=RULES)
+    pieces = list(STREAMS[fmt](report))
+    # a piece a finding (a file's findings at a time for github-review, a file at a time
+    # for junit), not one text
+    least = len(report.files) if fmt == "junit" else len({id(s.file) for s in report.shown})
+    assert len(pieces) > least > 1
+    assert "".join(pieces) == FORMATS[fmt](Report(files=full, rules=RULES))
