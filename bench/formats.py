@@ -95,19 +95,28 @@ def _results(texts: list[str]) -> tuple[list[Any], int]:
 def _render(name: str, results: list[Any], repeat: int = REPEAT) -> tuple[float, int]:
     """The CPU seconds of rendering (the least of ``repeat`` renderings, each of a fresh
     report after a collection: a lone collection of the cyclic collector, or another job
-    on the machine, would otherwise pass for growth) and the output's size in bytes."""
+    on the machine, would otherwise pass for growth) and the output's size in bytes.
+
+    A format that prints fixes is timed from the full results, working out each fix's
+    text (:func:`~infmigrate.output.fixtexts.render_fixes`, which the command's workers
+    do before sending a result back) and rendering; the others render light results, as
+    the command gives them."""
     from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.processing import lighten
     from infmigrate.output import FORMATS, Report
+    from infmigrate.output.base import NEEDS_TREES
 
     render = FORMATS[name]
     best = math.inf
     size = 0
+    rules = tuple(all_rules())
+    light = None if name in NEEDS_TREES else [lighten(r) for r in results]
+    for r, full in zip(light or [], results, strict=False):
+        r.options = full.options  # as the command puts them back
     for _ in range(repeat):
-        report = Report(
-            files=results, rules=tuple(all_rules()), version="bench", root_uri="file:///"
-        )
         gc.collect()
         start = time.process_time()
+        report = Report(files=light or results, rules=rules, version="bench", root_uri="file:///")
         text = render(report)
         best = min(best, time.process_time() - start)
         size = len(text.encode("utf-8", "surrogatepass"))
