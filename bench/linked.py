@@ -17,7 +17,15 @@ reader each ``#define`` with every string, and the join each INF value with ever
 read and each code finding with every call and string: 2,000 -> 4,000 functions took
 3.1 -> 8.8 s (now 1.6 -> 3.2 s).
 
-Run it with ``bench/run.sh linked`` or ``python bench/linked.py [--count N]``.
+``--shape one-function`` (stop 31): the same INF, and the N reads in one C function,
+each on the path built so far from the RegistryPath (one more step before each read)
+and each followed by a key open on object attributes set up again from that path (N
+ISO102 and N ISO103 findings). ISO102 and ISO103 looked, for each call, at every call of
+its function, and listed every step that built the path: 4,000 reads took 41.6 s and
+printed 98 MB (now 2.7 s; the message names five steps and counts the others).
+
+Run it with ``bench/run.sh linked`` or ``python bench/linked.py [--count N] [--shape
+functions|one-function]``.
 """
 
 from __future__ import annotations
@@ -61,17 +69,49 @@ def make_package(n: int, into: Path) -> int:
     return sum(p.stat().st_size for p in into.rglob("*") if p.is_file())
 
 
+def make_one_function(n: int, into: Path) -> int:
+    """The package of :func:`make_package` with its ``n`` reads in one function (see the
+    module docstring); its size in bytes."""
+    make_package(n, into)
+    code = (PACKAGE / "driver" / "registry.c").read_text(encoding="utf-8")
+    head = code.split("NTSTATUS\n", 1)[0]
+    steps = "".join(
+        f"    RtlAppendUnicodeToString(&path, RegistryPath->Buffer);\n"
+        f'    table[0].Name = L"Value{i}";\n'
+        "    status = RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, path.Buffer, table, NULL,"
+        " NULL);\n"
+        f"    InitializeObjectAttributes(&attributes, &path, OBJ_KERNEL_HANDLE, NULL, NULL);\n"
+        f"    status = ZwOpenKey(&key, KEY_READ, &attributes);\n"
+        for i in range(n)
+    )
+    body = (
+        "NTSTATUS\nReadAll(_In_ PUNICODE_STRING RegistryPath)\n{\n"
+        "    UNICODE_STRING path;\n    OBJECT_ATTRIBUTES attributes;\n    HANDLE key;\n"
+        "    ULONG rate = 0;\n    NTSTATUS status = STATUS_SUCCESS;\n"
+        "    RTL_QUERY_REGISTRY_TABLE table[2] = {0};\n"
+        "    table[0].Flags = RTL_QUERY_REGISTRY_DIRECT;\n    table[0].EntryContext = &rate;\n"
+        f"{steps}    return status;\n}}\n"
+    )
+    (into / "driver" / "registry.c").write_text(head + body, encoding="utf-8")
+    return sum(p.stat().st_size for p in into.rglob("*") if p.is_file())
+
+
+SHAPES = {"functions": make_package, "one-function": make_one_function}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=COUNT, help="functions and values at 1x")
+    ap.add_argument("--shape", choices=list(SHAPES), default="functions", help="the C code")
     args = ap.parse_args(argv)
+    make = SHAPES[args.shape]
     flagged: list[str] = []
     print(f"{'size':>10} {'MB':>8} {'s':>8} {'RSS MB':>8} {'growth':>8}")
     previous: float | None = None
     with tempfile.TemporaryDirectory(prefix="infmigrate-linked-") as tmp:
         for factor in (1, 2, 4, 8):
             n = args.count * factor
-            size = make_package(n, Path(tmp) / f"p{n}")
+            size = make(n, Path(tmp) / f"p{n}")
             secs, rss, status = timed_command(["--no-cache", "-j", "1", str(Path(tmp) / f"p{n}")])
             growth = secs / previous if previous else 0.0
             print(

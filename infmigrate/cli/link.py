@@ -8,8 +8,11 @@ package (in the INF's directory or below the INF's parent directory) with a find
 ISO100-ISO103 (the service key by its absolute path): when the function of the code
 finding names a value the INF line writes (same name, ignoring case) and, where the code
 names its service (an ISO100 path), the same service, each finding gets the other as a
-related location (SARIF ``relatedLocations``) and a sentence saying so. The files are
-read again (only those candidates): the results themselves may come from the cache.
+related location (SARIF ``relatedLocations``) and a sentence saying so: at most
+:data:`MAX_NAMED` of them, the others counted (reads are grouped by function and service,
+so that N reads of one function naming N values make N links' worth of work, not N x N).
+The files are read again (only those candidates): the results themselves may come from
+the cache.
 
 What "names a value" means (:meth:`infmigrate.sources.reader._Builder.value_names`): a
 string literal of the function, or a name in it that stands for one string (a
@@ -32,9 +35,10 @@ load by a bare name. Its findings are added here, suppressions of the source app
 
 from __future__ import annotations
 
+import heapq
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from infmigrate.engine.fixer import Diagnostic, FixContext
@@ -258,65 +262,170 @@ def _link_values(
         if src.path not in reads:
             data = read(src)
             reads[src.path] = _code_reads(src, data) if data is not None else []
-    # each source's reads by the values they name (lowercase), in order: a value finds
-    # the reads naming it without going through the others (issue 18: every value of an
-    # INF was compared with every read of a source)
-    by_value: dict[str, dict[str, list[_CodeRead]]] = {}
+    # Each source's reads grouped by what decides a link: the values their function
+    # names (one set per function) and the service they name; the groups indexed by the
+    # values (lowercase). A value finds the groups naming it, and a link is worked out
+    # per group, not per read (issue 18: a function of N reads naming N values made N x N
+    # links, each a sentence: 12 GB for 2,000).
+    by_value: dict[str, dict[str, list[_Group]]] = {}
     for path, found in reads.items():
-        index: dict[str, list[_CodeRead]] = {}
-        for r in found:
-            for name in {n.lower() for n in r.values}:
-                index.setdefault(name, []).append(r)
+        groups: dict[tuple[int, str], _Group] = {}
+        for seq, r in enumerate(found):
+            group = groups.get((id(r.values), r.service))
+            if group is None:
+                group = groups[(id(r.values), r.service)] = _Group(r.service)
+            group.reads.append((seq, r))
+        index: dict[str, list[_Group]] = {}
+        for group in groups.values():
+            for name in {n.lower() for n in group.reads[0][1].values}:
+                index.setdefault(name, []).append(group)
         by_value[path] = index
-    related: dict[tuple[str, int, str], list[tuple[str, int, str]]] = {}
-    notes: dict[tuple[str, int, str], list[str]] = {}
+    # each INF finding's reads: for each source, the groups reading its value
+    read_by: dict[tuple[str, int, str], list[tuple[_InfValue, list[_Group]]]] = {}
+    linked: list[_Group] = []
     links = 0
     for inf, src in pairs:
         index = by_value[src.path]
         for v in values[inf.path]:
-            for r in index.get(v.value.lower(), ()):
-                if r.service and v.service and r.service.lower() != v.service.lower():
+            batch: list[_Group] = []
+            for group in index.get(v.value.lower(), ()):
+                if group.service and v.service and group.service.lower() != v.service.lower():
                     continue
-                links += 1
-                if v.fixed:
-                    moved = (
-                        "ISO020 moved it to HKR,Parameters in this run"
-                        if v.code == "ISO020"
-                        else f"{v.code}, fixed in this run"
-                    )
-                else:
-                    moved = (
-                        "ISO020 moves it to HKR,Parameters"
-                        if v.code == "ISO020"
-                        else "ISO022: the service key outside Parameters"
-                    )
-                key_code = (r.path, r.line, r.code)
-                related.setdefault(key_code, []).append(
-                    (v.path, v.line, f"the INF writes value {v.value} of service {v.service}")
-                )
-                notes.setdefault(key_code, []).append(
-                    f"reads value {v.value}, which {v.path}:{v.line} writes ({moved})"
-                )
-                if v.fixed:
-                    continue  # the INF finding is gone
-                key_inf = (v.path, v.line, v.code)
-                related.setdefault(key_inf, []).append(
-                    (r.path, r.line, f"the code reads value {v.value} ({r.code})")
-                )
-                notes.setdefault(key_inf, []).append(f"read by {r.path}:{r.line} ({r.code})")
-    if links:
-        for result in {id(r): r for pair in pairs for r in pair}.values():
-            # After --write an INF shows what remains, in the fixed file's lines; a
-            # source's remaining findings are its findings.
-            if not result.written:
-                result.diagnostics = [
-                    _linked(d, result.path, related, notes) for d in result.diagnostics
-                ]
-            if result.written or is_source(result.path):
-                result.remaining = [
-                    _linked(d, result.path, related, notes) for d in result.remaining
-                ]
+                links += len(group.reads)
+                if not group.values:
+                    linked.append(group)
+                group.values.append(v)
+                batch.append(group)
+            if batch and not v.fixed:  # (a fixed INF finding is gone)
+                read_by.setdefault((v.path, v.line, v.code), []).append((v, batch))
+    if not links:
+        return 0
+    said: dict[tuple[str, int, str], _Notes] = {}
+    for group in linked:
+        notes = _reads_values(group.values)
+        for _, r in group.reads:
+            key = (r.path, r.line, r.code)
+            said[key] = notes if key not in said else said[key].merged(notes)
+    for key, batches in read_by.items():
+        said[key] = _read_by(batches)
+    for result in {id(r): r for pair in pairs for r in pair}.values():
+        # After --write an INF shows what remains, in the fixed file's lines; a
+        # source's remaining findings are its findings.
+        if not result.written:
+            result.diagnostics = [_linked(d, result.path, said) for d in result.diagnostics]
+        if result.written or is_source(result.path):
+            result.remaining = [_linked(d, result.path, said) for d in result.remaining]
     return links
+
+
+#: Places a finding's sentence names (and SARIF ``relatedLocations`` gives), the others
+#: counted: a function naming thousands of values, or a value read by thousands of calls,
+#: would otherwise make each of thousands of findings as long as all of them together.
+MAX_NAMED = 10
+
+
+@dataclass
+class _Group:
+    """The reads of one source naming the same values (those of one function) and the
+    same service, each with its position among the source's reads."""
+
+    service: str
+    reads: list[tuple[int, _CodeRead]] = field(default_factory=list)
+    #: The INF values they read, in the order linked.
+    values: list[_InfValue] = field(default_factory=list)
+    #: The reads with distinct "read by" sentences (two calls of one line have one), in
+    #: order, each with its position and sentence: made once.
+    _distinct: list[tuple[int, str, _CodeRead]] | None = None
+
+    def distinct(self) -> list[tuple[int, str, _CodeRead]]:
+        if self._distinct is None:
+            found: dict[str, tuple[int, str, _CodeRead]] = {}
+            for seq, r in self.reads:
+                note = f"read by {r.path}:{r.line} ({r.code})"
+                found.setdefault(note, (seq, note, r))
+            self._distinct = list(found.values())
+        return self._distinct
+
+
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    """What a linked finding gets: its first :data:`MAX_NAMED` sentences and related
+    places (distinct, in order), how many distinct sentences it has in all, and what
+    they count (``values``, ``reads``) for the rest."""
+
+    notes: tuple[str, ...]
+    related: tuple[tuple[str, int, str], ...]
+    total: int
+    unit: str
+
+    def merged(self, other: _Notes) -> _Notes:
+        """Both (two reads on one line, naming different services): the first of each,
+        counted together (as distinct only among those named)."""
+        notes = tuple(dict.fromkeys(self.notes + other.notes))
+        related = tuple(dict.fromkeys(self.related + other.related))
+        both = len(self.notes) + len(other.notes) - len(notes)
+        return _Notes(
+            notes[:MAX_NAMED], related[:MAX_NAMED], self.total + other.total - both, self.unit
+        )
+
+    def sentence(self) -> str:
+        more = self.total - len(self.notes)
+        return "; ".join([*self.notes, *([f"and {more:,} more {self.unit}"] if more > 0 else [])])
+
+
+def _moved(v: _InfValue) -> str:
+    if v.fixed:
+        return (
+            "ISO020 moved it to HKR,Parameters in this run"
+            if v.code == "ISO020"
+            else f"{v.code}, fixed in this run"
+        )
+    return (
+        "ISO020 moves it to HKR,Parameters"
+        if v.code == "ISO020"
+        else "ISO022: the service key outside Parameters"
+    )
+
+
+def _reads_values(values: list[_InfValue]) -> _Notes:
+    """What each read of a group gets: the values of the INFs it reads (once per group)."""
+    notes = dict.fromkeys(
+        f"reads value {v.value}, which {v.path}:{v.line} writes ({_moved(v)})" for v in values
+    )
+    related = dict.fromkeys(
+        (v.path, v.line, f"the INF writes value {v.value} of service {v.service}") for v in values
+    )
+    return _Notes(tuple(notes)[:MAX_NAMED], tuple(related)[:MAX_NAMED], len(notes), "values")
+
+
+def _read_by(batches: list[tuple[_InfValue, list[_Group]]]) -> _Notes:
+    """What an INF finding gets: the reads of its value, source by source (a source's
+    groups merged in the order of its reads); the first :data:`MAX_NAMED` made, the
+    others counted."""
+    notes: dict[str, None] = {}
+    related: dict[tuple[str, int, str], None] = {}
+    total = 0
+    seen: set[int] = set()  # groups counted (a line read again for another value)
+    for v, batch in batches:
+        groups = [g for g in batch if id(g) not in seen]
+        seen.update(id(g) for g in groups)
+        if not groups:
+            continue
+        if len(groups) == 1:
+            total += len(groups[0].distinct())
+        else:  # (a source's functions naming the value, or its services: few)
+            total += len({note for g in groups for _, note, _ in g.distinct()})
+        for _, note, r in heapq.merge(*(g.distinct()[:MAX_NAMED] for g in groups), key=_seq):
+            if len(notes) >= MAX_NAMED:
+                break
+            if note not in notes:
+                notes[note] = None
+                related[(r.path, r.line, f"the code reads value {v.value} ({r.code})")] = None
+    return _Notes(tuple(notes)[:MAX_NAMED], tuple(related)[:MAX_NAMED], total, "reads")
+
+
+def _seq(item: tuple[int, str, _CodeRead]) -> int:
+    return item[0]
 
 
 def _bare_name_loads(results: list[FileResult], read: Callable[[FileResult], bytes | None]) -> int:
@@ -386,21 +495,11 @@ def _bare_name_loads(results: list[FileResult], read: Callable[[FileResult], byt
     return added
 
 
-def _linked(
-    d: Diagnostic,
-    path: str,
-    related: dict[tuple[str, int, str], list[tuple[str, int, str]]],
-    notes: dict[tuple[str, int, str], list[str]],
-) -> Diagnostic:
-    key = (path, d.line, d.code)
-    if key not in related:
+def _linked(d: Diagnostic, path: str, linked: dict[tuple[str, int, str], _Notes]) -> Diagnostic:
+    said = linked.get((path, d.line, d.code))
+    if said is None:
         return d
-    unique_notes = list(dict.fromkeys(notes[key]))
-    return replace(
-        d,
-        message=f"{d.message}; {'; '.join(unique_notes)}",
-        related=tuple(dict.fromkeys(related[key])),
-    )
+    return replace(d, message=f"{d.message}; {said.sentence()}", related=said.related)
 
 
 def read_from(root: Path) -> Callable[[FileResult], bytes | None]:

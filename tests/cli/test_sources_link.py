@@ -268,3 +268,28 @@ def test_package_pairs_are_the_pairs_of_the_same_package(infs: list[str], srcs: 
     ]
     got = [(i.path, s.path) for i, s in _package_pairs(inf_results, src_results)]
     assert got == want
+
+
+def test_one_function_reading_many_values_names_ten_and_counts_the_rest(tmp_path: Path) -> None:
+    """``bench/linked.py --shape one-function`` (issue 18): N values read in one function
+    by N queries and N key opens. Every read names all N values (the function's strings),
+    so each finding would list N places; it names ten and counts the others, and the
+    output grows with N, not N x N."""
+    from tests.bench_modules import load_bench
+
+    sizes = []
+    for n in (15, 30):
+        load_bench("linked").make_one_function(n, tmp_path / f"p{n}")
+        r = cli("--no-cache", "--format", "json", f"p{n}", cwd=tmp_path)
+        sizes.append(len(r.stdout))
+        found = json.loads(r.stdout)
+        code = [d for d in found if d["code"] in ("ISO102", "ISO103")]
+        inf = [d for d in found if d["code"] == "ISO020" and "value Value" in d["message"]]
+        assert len(code) == 2 * n and len(inf) == n
+        for d in code:
+            assert d["message"].count("reads value Value") == 10
+            assert d["message"].endswith(f"; and {n - 10} more values")
+        for d in inf:
+            assert d["message"].count(f"read by p{n}/driver/registry.c:") == 10
+            assert d["message"].endswith(f"; and {2 * n - 10} more reads")
+    assert sizes[1] < 2.3 * sizes[0]

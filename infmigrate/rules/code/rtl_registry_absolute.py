@@ -3,7 +3,10 @@ RTL_REGISTRY_SERVICES, RTL_REGISTRY_CONTROL)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic
@@ -29,43 +32,88 @@ def _names_registry_path(unit: SourceUnit, names: frozenset[str]) -> bool:
     return bool(names & unit.registry_path_names) or any(n.endswith("RegistryPath") for n in names)
 
 
-def registry_path_builders(unit: SourceUnit, call: Call, index: int) -> list[Call]:
+#: Lines of the calls building a path a message lists, the others counted.
+MAX_LINES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PathSource:
+    """How a call's argument comes from the RegistryPath (see :func:`registry_path_builders`)."""
+
+    #: The argument names the RegistryPath (DriverEntry's parameter, or a copy named
+    #: like it) itself.
+    direct: bool
+    #: Where the calls building it are, for a message (``line 12``, ``lines 12, 13``; at
+    #: most :data:`MAX_LINES` lines, then how many more); "" when ``direct``.
+    lines: str = ""
+
+
+class _Builders:
+    """The calls of one function that build a variable (a path builder whose first
+    argument names it), in line order, with what :func:`registry_path_builders` asks of
+    those up to a line: worked out once per function and variable (issue 18: each call
+    looked at every call of its function, and listed every builder before it)."""
+
+    def __init__(self, unit: SourceUnit, function: str, names: frozenset[str]) -> None:
+        calls = [
+            c
+            for c in unit.calls_on(function, names)
+            if c.name in PATH_BUILDERS and len(c.arguments) >= 2
+        ]
+        calls.sort(key=lambda c: c.span.line)  # (stable: the order of the file's calls)
+        self.calls = calls
+        self.lines = [c.span.line for c in calls]
+        #: The first builder copying the RegistryPath into the variable (len: none).
+        self.first_source = next(
+            (
+                i
+                for i, c in enumerate(calls)
+                if _names_registry_path(
+                    unit, frozenset().union(*(a.identifiers for a in c.arguments[1:]))
+                )
+            ),
+            len(calls),
+        )
+        #: How many distinct lines the first i builders are on, for each i.
+        self.distinct = [0]
+        for i, line in enumerate(self.lines):
+            self.distinct.append(self.distinct[-1] + (i == 0 or line != self.lines[i - 1]))
+
+    def up_to(self, line: int) -> PathSource | None:
+        """The source of a variable a call on ``line`` is given (not a builder itself)."""
+        k = bisect_right(self.lines, line)
+        if self.first_source >= k:
+            return None
+        shown: list[int] = []
+        for n in islice(self.lines, k):
+            if not shown or shown[-1] != n:
+                shown.append(n)
+                if len(shown) == MAX_LINES:
+                    break
+        more = self.distinct[k] - len(shown)
+        text = ", ".join(map(str, shown)) + (f" and {more:,} more" if more else "")
+        return PathSource(False, f"line{'s' if self.distinct[k] > 1 else ''} {text}")
+
+
+def registry_path_builders(unit: SourceUnit, call: Call, index: int) -> PathSource | None:
     """How ``call``'s argument ``index`` comes from the RegistryPath (DriverEntry's
-    parameter, or a copy named like it): ``[call]`` when the argument names it, else the
-    calls of the same function, before ``call``, that build the argument's variable when
-    one of them copies the RegistryPath into it; empty when neither."""
+    parameter, or a copy named like it): directly when the argument names it, else
+    through the calls of the same function, up to ``call``'s line, that build the
+    argument's variable, when one of them copies the RegistryPath into it; None when
+    neither. ``call`` is not itself a path builder (an Rtl registry routine, a key
+    open, InitializeObjectAttributes)."""
     if len(call.arguments) <= index:
-        return []
+        return None
     names = call.arguments[index].identifiers
     if _names_registry_path(unit, names):
-        return [call]
-    builders = [
-        other
-        for other in unit.calls_in(call.function)
-        if other.name in PATH_BUILDERS
-        and other.span.line <= call.span.line
-        and other is not call
-        and len(other.arguments) >= 2
-        and other.arguments[0].identifiers & names
-    ]
-    sources = [
-        b
-        for b in builders
-        if _names_registry_path(unit, frozenset().union(*(a.identifiers for a in b.arguments[1:])))
-    ]
-    return builders if sources else []
-
-
-def built_from_registry_path(unit: SourceUnit, call: Call, index: int) -> Call | None:
-    """The first of :func:`registry_path_builders`, or None."""
-    builders = registry_path_builders(unit, call, index)
-    return builders[0] if builders else None
-
-
-def lines_of(calls: list[Call]) -> str:
-    """``line 12`` or ``lines 12, 13``."""
-    lines = sorted({c.span.line for c in calls})
-    return f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+        return PathSource(True)
+    if not names:
+        return None
+    key = ("ISO102 builders", call.function, names)
+    builders = unit.memo.get(key)
+    if not isinstance(builders, _Builders):
+        builders = unit.memo[key] = _Builders(unit, call.function, names)
+    return builders.up_to(call.span.line)
 
 
 @register
@@ -131,12 +179,12 @@ class RtlRegistryAbsolute(CodeRule):
                 continue
             first = call.arguments[0].span
             span = Span(call.span.line, call.span.column, first.end_line, first.end_column)
-            builders = registry_path_builders(unit, call, 1)
+            source = registry_path_builders(unit, call, 1)
             how = ""
-            if builders == [call]:
+            if source is not None and source.direct:
                 how = ", on the RegistryPath"
-            elif builders:
-                how = f", on a path built from RegistryPath at {lines_of(builders)}"
+            elif source is not None:
+                how = f", on a path built from RegistryPath at {source.lines}"
             if flags[0] == "RTL_REGISTRY_CONTROL":
                 advice = (
                     f"a device's key ({api('IoOpenDeviceRegistryKey')}) or the driver's "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
@@ -9,11 +10,9 @@ from infmigrate.engine.fixer import Diagnostic
 from infmigrate.rules.code._advice import api
 from infmigrate.rules.code._uses import mode_label
 from infmigrate.rules.code.rtl_registry_absolute import (
-    built_from_registry_path,
-    lines_of,
     registry_path_builders,
 )
-from infmigrate.sources.reader import KEY_OPENS, SourceUnit
+from infmigrate.sources.reader import KEY_OPENS, Call, SourceUnit
 from infmigrate.sources.rule import CodeRule
 
 
@@ -77,7 +76,8 @@ class ServiceKeyOpenedByPath(CodeRule):
         )
         for call in unit.calls:
             if call.name == "WdfRegistryOpenKey":
-                if built_from_registry_path(unit, call, 1) is call:
+                source = registry_path_builders(unit, call, 1)
+                if source is not None and source.direct:
                     yield self.finding(
                         unit,
                         call.span,
@@ -88,23 +88,38 @@ class ServiceKeyOpenedByPath(CodeRule):
             if call.name not in KEY_OPENS or len(call.arguments) < 3:
                 continue
             attributes = call.arguments[2].identifiers
-            for init in reversed(unit.calls_in(call.function)):
-                if init.name != "InitializeObjectAttributes" or init.span.line > call.span.line:
-                    continue
-                if not init.arguments or not init.arguments[0].identifiers & attributes:
-                    continue
-                builders = registry_path_builders(unit, init, 1)
-                if not builders:
-                    break
-                how = (
-                    "object attributes set to the RegistryPath at line "
-                    f"{init.arguments[1].span.line}"
-                    if builders == [init]
-                    else f"a path built from RegistryPath at {lines_of(builders)}"
-                )
-                yield self.finding(
-                    unit,
-                    call.span,
-                    f"{call.name} on {how} ({mode_label(unit, True)}): use {advice}",
-                )
-                break
+            # the last InitializeObjectAttributes of the function, up to the call's line,
+            # setting up the attributes it is given
+            lines, inits = _inits(unit, call.function, attributes)
+            k = bisect_right(lines, call.span.line)
+            if not k:
+                continue
+            init = inits[k - 1]
+            source = registry_path_builders(unit, init, 1)
+            if source is None:
+                continue
+            how = (
+                f"object attributes set to the RegistryPath at line {init.arguments[1].span.line}"
+                if source.direct
+                else f"a path built from RegistryPath at {source.lines}"
+            )
+            yield self.finding(
+                unit,
+                call.span,
+                f"{call.name} on {how} ({mode_label(unit, True)}): use {advice}",
+            )
+
+
+def _inits(unit: SourceUnit, function: str, names: frozenset[str]) -> tuple[list[int], list[Call]]:
+    """The InitializeObjectAttributes calls of a function setting up a variable of
+    ``names``, in line order, and their lines: once per function and variable (issue 18:
+    each key open looked at every call of its function)."""
+    key = ("ISO103 inits", function, names)
+    found = unit.memo.get(key)
+    if found is None:
+        calls = [
+            c for c in unit.calls_on(function, names) if c.name == "InitializeObjectAttributes"
+        ]
+        calls.sort(key=lambda c: c.span.line)  # (stable: the order of the file's calls)
+        found = unit.memo[key] = ([c.span.line for c in calls], calls)
+    return found  # type: ignore[return-value]
