@@ -23,10 +23,8 @@ from infmigrate.diffs.unified import UTF16
 from infmigrate.engine.fixer import Diagnostic, Fix
 from infmigrate.engine.processing import FileResult, lighten
 from infmigrate.engine.runner import jointly_applicable
-from infmigrate.engine.syntax import InfFile
 from infmigrate.engine.syntax.decoding import encode
-from infmigrate.engine.syntax.lines import physical_lines
-from infmigrate.output.suggestions import fix_text
+from infmigrate.output.suggestions import fix_text, tree_lines
 
 __all__ = ["has_lone_cr", "render_fixes"]
 
@@ -41,24 +39,27 @@ def has_lone_cr(code: str) -> bool:
 
 
 class _Bytes:
-    """Where each physical line of a tree starts in the file's bytes, worked out once per
-    tree, for the replacements SARIF gives in bytes."""
+    """Where each physical line of a file starts in its bytes, for the replacements SARIF
+    gives in bytes: worked out once per file, and only for one that needs it."""
 
-    def __init__(self, tree: InfFile) -> None:
-        self.encoding = tree.encoding
-        self.utf16 = tree.encoding in UTF16
-        self.lines = physical_lines(tree.code)
-        starts = [len(encode("", tree.encoding, tree.bom))]
-        for line in self.lines:
-            starts.append(starts[-1] + len(self.encode(line)))
-        self.starts = starts
+    def __init__(self, lines: list[str], encoding: str, bom: bool) -> None:
+        self.lines = lines
+        self.encoding = encoding
+        self.bom = bom
+        self.utf16 = encoding in UTF16
+        self._starts: list[int] | None = None
 
     def encode(self, text: str) -> bytes:
         return encode(text, self.encoding, False)
 
     def offset(self, line: int, column: int) -> int:
         """The byte offset of a 1-based (line, code-point column) position."""
-        start = self.starts[line - 1]
+        if self._starts is None:
+            starts = [len(encode("", self.encoding, self.bom))]
+            for text in self.lines:
+                starts.append(starts[-1] + len(self.encode(text)))
+            self._starts = starts
+        start = self._starts[line - 1]
         if column == 1:
             return start
         return start + len(self.encode(self.lines[line - 1][: column - 1]))
@@ -96,7 +97,8 @@ def render_fixes(result: FileResult, *, write: bool, keep_fixed: bool = False) -
             if done is None:
                 if together is None:
                     together = jointly_applicable(diagnostics)
-                    where = _Bytes(tree)
+                    # (the lines the fixes are diffed against, split once)
+                    where = _Bytes(tree_lines(tree), tree.encoding, tree.bom)
                 assert where is not None
                 text = fix_text(tree, fix, together=id(d) in together, byte_regions=where.regions)
                 done = rendered[id(fix)] = Fix(fix.title, (), fix.applicability, text)

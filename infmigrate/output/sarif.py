@@ -213,14 +213,14 @@ def _capped(shown: list[Shown]) -> list[Shown]:
     return [shown[i] for i in sorted(order[:MAX_RESULTS])]
 
 
-def _document(report: Report, results: Any) -> dict[str, Any]:
-    """The log, with ``results`` as its run's results; the results' generator: see
-    :func:`_results`."""
-    rules = [_rule(r) for r in sorted(report.rules, key=lambda r: r.code)] + _syntax_rules()
+def _document(
+    report: Report, rules: list[dict[str, Any]], kept: list[Shown], results: Any
+) -> dict[str, Any]:
+    """The log of the findings ``kept`` (:func:`_capped`), with ``results`` as its run's
+    results (made by :func:`_results`)."""
     artifacts: list[dict[str, Any]] = []
     artifact_index: dict[str, int] = {}
     shown = report.shown
-    kept = _capped(shown)
     lone_cr = False
     for s in kept:
         path = s.file.path
@@ -281,28 +281,35 @@ def _document(report: Report, results: Any) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _results(report: Report) -> Iterator[dict[str, Any]]:
+def _results(
+    report: Report, rules: list[dict[str, Any]], kept: list[Shown]
+) -> Iterator[dict[str, Any]]:
     """The run's results, one at a time, in the order :func:`_document` lists the
     artifacts (that of the findings kept)."""
-    codes = [r.code for r in sorted(report.rules, key=lambda r: r.code)]
-    codes += [s.code for s in SYNTAX_CODES.values()]  # the order of _document's rules
-    rule_index = {code: i for i, code in enumerate(codes)}
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
     artifact_index: dict[str, int] = {}
     carriers: dict[int, int | None] = {}
-    for index, s in enumerate(_capped(report.shown)):
+    for index, s in enumerate(kept):
         artifact = artifact_index.setdefault(s.file.path, len(artifact_index))
         together = s.diag.fix is not None and report.offered_together(s.file, s.diag)
         yield _result(s, rule_index, artifact, carriers, index, together)
 
 
+def _rules_and_kept(report: Report) -> tuple[list[dict[str, Any]], list[Shown]]:
+    rules = [_rule(r) for r in sorted(report.rules, key=lambda r: r.code)] + _syntax_rules()
+    return rules, _capped(report.shown)
+
+
 def to_log(report: Report) -> dict[str, Any]:
-    return _document(report, list(_results(report)))
+    rules, kept = _rules_and_kept(report)
+    return _document(report, rules, kept, list(_results(report, rules, kept)))
 
 
 def chunks(report: Report) -> Iterator[str]:
     """The log in pieces, one result at a time (see
     :mod:`~infmigrate.output.jsonstream`)."""
-    yield from streamed(_document(report, ITEMS), _results(report))
+    rules, kept = _rules_and_kept(report)
+    yield from streamed(_document(report, rules, kept, ITEMS), _results(report, rules, kept))
     yield "\n"
 
 

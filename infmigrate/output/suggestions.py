@@ -52,6 +52,7 @@ __all__ = [
     "plan",
     "strip_eol",
     "text_of",
+    "tree_lines",
 ]
 
 
@@ -191,6 +192,12 @@ class _TreeLines:
 #: The last tree :func:`fix_text_changes` indexed: the output formats ask for every fixable
 #: finding of a file in turn, on the same tree.
 _last_tree: _TreeLines | None = None
+
+
+def tree_lines(tree: InfFile) -> list[str]:
+    """The tree's physical lines, terminators kept: split once per tree for all the fixes
+    of a file (those :func:`fix_text_changes` diffs against)."""
+    return _tree_lines(tree).old
 
 
 def _tree_lines(tree: InfFile) -> _TreeLines:
