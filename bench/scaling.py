@@ -21,6 +21,10 @@ It ends with the 5 MB single ``CopyFiles=`` line of list names (issue 18: under 
 this machine) and the goals, met or missed: peak memory under 20x the file size for every
 shape and size, and every growth factor at most 3x (2x is linear; the slack absorbs the
 noise of a shared machine and fixed costs at the small sizes).
+
+The files are ASCII; ``--utf16`` writes them as UTF-16LE with a byte-order mark instead,
+as most real driver packages' INFs are: the same text in twice the bytes, so the
+multiples of the file's size are about half (the goal is read against the bytes read).
 """
 
 from __future__ import annotations
@@ -441,6 +445,13 @@ HEADER = (
 )
 
 
+def encoded(text: str, utf16: bool) -> bytes:
+    """A generated INF's bytes: ASCII, or (``--utf16``) UTF-16LE with a byte-order mark, as
+    most real driver packages' INFs are (2 bytes a character: the same file's multiple
+    of its size halves)."""
+    return b"\xff\xfe" + text.encode("utf-16-le") if utf16 else text.encode("ascii")
+
+
 def parent_main(args: argparse.Namespace) -> int:
     shapes = args.shape or [*SHAPES, "many-files"]
     failures: list[str] = []
@@ -456,14 +467,14 @@ def parent_main(args: argparse.Namespace) -> int:
                     directory = root / f"files-{n}"
                     directory.mkdir()
                     for i in range(n):
-                        (directory / f"d{i}.inf").write_bytes(small_inf(i).encode("ascii"))
+                        (directory / f"d{i}.inf").write_bytes(encoded(small_inf(i), args.utf16))
                     res = run_command_dir(directory)
                     label = f"{factor}x {n}"
                 else:
                     make, base, _ = SHAPES[shape]
                     n = max(1, round(base * args.scale * factor))
                     path = root / f"{shape}-{n}.inf"
-                    path.write_bytes(make(n).encode("ascii"))
+                    path.write_bytes(encoded(make(n), args.utf16))
                     res = spawn_child(path, memory=not args.no_memory)
                     path.unlink()
                     label = f"{factor}x {n}"
@@ -472,17 +483,17 @@ def parent_main(args: argparse.Namespace) -> int:
                 prev = res if "secs" in res else None
         if not args.no_5mb and (not args.shape or "copyfiles-line" in args.shape):
             n = 1
-            while len(copyfiles_line(n).encode()) < GOAL_LINE_BYTES:
+            while len(encoded(copyfiles_line(n), args.utf16)) < GOAL_LINE_BYTES:
                 n *= 2
             lo, hi = n // 2, n
             while hi - lo > 1:
                 mid = (lo + hi) // 2
-                if len(copyfiles_line(mid).encode()) < GOAL_LINE_BYTES:
+                if len(encoded(copyfiles_line(mid), args.utf16)) < GOAL_LINE_BYTES:
                     lo = mid
                 else:
                     hi = mid
             path = root / "copyfiles-5mb.inf"
-            path.write_bytes(copyfiles_line(hi).encode("ascii"))
+            path.write_bytes(encoded(copyfiles_line(hi), args.utf16))
             res = spawn_child(path, memory=not args.no_memory)
             print(f"5 MB CopyFiles line ({hi} list names):")
             print(HEADER)
@@ -546,6 +557,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="size multiples (default 1,2,4,8)",
     )
     ap.add_argument("--no-memory", action="store_true", help="time only (no tracemalloc run)")
+    ap.add_argument(
+        "--utf16",
+        action="store_true",
+        help="write every file as UTF-16LE with a BOM (default: ASCII)",
+    )
     ap.add_argument("--no-5mb", action="store_true", help="leave out the 5 MB CopyFiles line")
     ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--command-dir", type=Path, help=argparse.SUPPRESS)

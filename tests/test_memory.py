@@ -240,3 +240,43 @@ def test_the_findings_of_one_joint_fix_share_their_reason() -> None:
     assert all(isinstance(m, fixer.Deferred) for m in stored)
     assert len({id(m[2]) for m in stored}) == 1
     assert found[7].message.startswith("file list L7 has no [DestinationDirs] entry and ")
+
+
+def _one_value(n: int) -> bytes:
+    """``n`` AddReg lines setting one HKLM value again and again (``bench/scaling.py``'s
+    ``one-value``), then two lines of other values."""
+    lines = "".join(f'HKLM,"SOFTWARE\\Sample",V,0x00010001,{i}\n' for i in range(n))
+    return _ADDREG_HEAD + (lines + 'HKLM,"SOFTWARE\\Sample",W,0x00010001,1\n').encode()
+
+
+def test_findings_of_one_text_share_their_message() -> None:
+    # Issue 18: each ISO037 finding of a value written again and again kept a message of
+    # its own (a Deferred of six slots, about a third of the finding); equal texts share
+    # one, which the table of shared messages does not keep past its limit.
+    found = [d for d in check(parse(_one_value(300)), list(all_rules())) if d.code == "ISO037"]
+    assert len(found) == 301
+    stored = [fixer._message_slot.__get__(d) for d in found]
+    assert all(isinstance(m, fixer.Deferred) for m in stored)
+    assert len({id(m) for m in stored[:300]}) == 1
+    assert stored[300] is not stored[0]
+    assert found[0].message == found[299].message != found[300].message
+    assert found[0].message.startswith("value V is written to HKLM\\SOFTWARE\\Sample, ")
+    assert found[300].message.startswith("value W is written to HKLM\\SOFTWARE\\Sample, ")
+
+
+def test_the_table_of_shared_messages_starts_again_past_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from infmigrate.rules.registry import global_registry_write
+
+    monkeypatch.setattr(global_registry_write, "_SHARED_MESSAGES", 2)
+    data = (
+        _ADDREG_HEAD
+        + "".join(f'HKLM,"SOFTWARE\\Sample",{name},0x00010001,1\n' for name in "ABAB").encode()
+    )
+    found = [d for d in check(parse(data), list(all_rules())) if d.code == "ISO037"]
+    stored = [fixer._message_slot.__get__(d) for d in found]
+    # A, B fill the table; it is cleared before the second A and B, which are new ones
+    assert [m is stored[0] for m in stored] == [True, False, False, False]
+    assert stored[3] is not stored[1] and stored[3] == stored[1] and stored[2] == stored[0]
+    assert [d.message for d in found[2:]] == [d.message for d in found[:2]]

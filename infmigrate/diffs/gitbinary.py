@@ -37,6 +37,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import zlib
+from collections.abc import Iterator
 
 __all__ = ["BinaryPatchError", "binary_patch", "blob_id", "parse_literals"]
 
@@ -87,20 +88,35 @@ def _decode_hunk(lines: list[str], at: int) -> tuple[bytes, int]:
             raise BinaryPatchError(f"bad binary patch line {line!r}")
         deflated += base64.b85decode(line[1:])[:n]
         at += 1
-    data = zlib.decompress(bytes(deflated))
+    # An output buffer of the size the hunk gives: one allocation (zlib's default grows
+    # block by block and joins them, about 4x the content at its peak; issue 18: the
+    # fixed text of a large UTF-16 file, read back here, was the diff's peak).
+    data = zlib.decompress(deflated, bufsize=max(size, 1))
     if len(data) != size:
         raise BinaryPatchError(f"literal {size} inflates to {len(data)} bytes")
     return data, at + 1
 
 
-def parse_literals(patch: str) -> tuple[str, str, bytes, bytes]:
-    """(old id, new id, new content, old content) of a patch :func:`binary_patch` wrote."""
+def _literals(patch: str) -> tuple[str, str, Iterator[bytes]]:
+    """(old id, new id, the contents of the new and then the old hunk, each decoded when
+    the one before it is done with)."""
     lines = patch.split("\n")
     index = next(line for line in lines if line.startswith("index "))
     old_id, new_id = index[len("index ") :].split("..")
-    start = lines.index("GIT binary patch") + 1
-    new, after = _decode_hunk(lines, start)
-    old, _ = _decode_hunk(lines, after)
+
+    def contents() -> Iterator[bytes]:
+        new, after = _decode_hunk(lines, lines.index("GIT binary patch") + 1)
+        yield new
+        del new
+        yield _decode_hunk(lines, after)[0]
+
+    return old_id, new_id, contents()
+
+
+def parse_literals(patch: str) -> tuple[str, str, bytes, bytes]:
+    """(old id, new id, new content, old content) of a patch :func:`binary_patch` wrote."""
+    old_id, new_id, contents = _literals(patch)
+    new, old = contents
     return old_id, new_id, new, old
 
 
@@ -113,6 +129,9 @@ def binary_patch(old: bytes, new: bytes, names: str, object_format: str = "sha1"
         + _hunk(new)
         + _hunk(old)
     )
-    if parse_literals(patch) != (old_id, new_id, new, old):
+    # Checked one content at a time (each is the file's size; a fixed file may be
+    # several times the original).
+    read_old, read_new, contents = _literals(patch)
+    if (read_old, read_new) != (old_id, new_id) or next(contents) != new or next(contents) != old:
         raise BinaryPatchError("the binary patch does not read back")
     return patch

@@ -28,6 +28,10 @@ def _message(done: int, name: str, root: str, subkey: str, tail: str) -> str:
     return f"{describe_text(done, name, path)}, {tail}"
 
 
+#: Distinct messages one check keeps to share (see :meth:`GlobalRegistryWrite.check`);
+#: past it the table starts again, so what it holds stays small whatever the file.
+_SHARED_MESSAGES = 4096
+
 #: Keys other rules report (ISO029: class co-installers).
 _CLAIMED = ("system\\currentcontrolset\\control\\codeviceinstallers",)
 
@@ -78,6 +82,11 @@ class GlobalRegistryWrite(Fixer):
     infverif = (1320, 1321)
 
     def check(self, ctx: FixContext) -> Iterator[Diagnostic]:
+        # Findings with the same text share one message: lines writing the same value
+        # to the same key (from several sections, or one value set again and again) give
+        # the same text, and a message of its own per line was about a third of what
+        # such a finding holds (issue 18).
+        shared: dict[Deferred, Deferred] = {}
         for write in ctx.analysis(RegistryWrites):
             if write.kind is Kind.NON_UNIFORM:
                 if write.root == "HKR":
@@ -133,4 +142,7 @@ class GlobalRegistryWrite(Fixer):
                     _TAILS.setdefault(tail, tail),
                 )
             )
+            if len(shared) >= _SHARED_MESSAGES:
+                shared.clear()
+            text = shared.setdefault(text, text)
             yield self.diagnostic(write.line.ref, text, infverif=tuple(numbers))
