@@ -98,9 +98,15 @@ KEY_OPENS = frozenset(
         "NtCreateKey",
     }
 )
-#: Kernel calls that build a path string from another.
+#: Kernel calls that build a path string from another (the string built is the first
+#: argument; a copy counts as building: ``RtlCopyUnicodeString(&path, RegistryPath)``).
 PATH_BUILDERS = frozenset(
     {
+        "RtlCopyUnicodeString",
+        "RtlStringCbCopyUnicodeString",
+        "RtlStringCchCopyUnicodeString",
+        "RtlUnicodeStringCopyString",
+        "RtlUnicodeStringPrintf",
         "RtlAppendUnicodeToString",
         "RtlAppendUnicodeStringToString",
         "RtlUnicodeStringCopy",

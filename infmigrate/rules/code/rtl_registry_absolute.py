@@ -127,7 +127,11 @@ class RtlRegistryAbsolute(CodeRule):
     (relative to `...\Control`). The finding spans the call up to its flag; when the
     path argument is built (in the same function) from DriverEntry's `RegistryPath`,
     for example by appending `L"\\Parameters"`, the message says so and points at the
-    line that builds it.
+    line that builds it. Copying counts as building: `RtlCopyUnicodeString(&path,
+    RegistryPath)` (the copy a driver keeps of its RegistryPath; Windows-driver-samples'
+    `N6Sdio_main.c` makes one) and the strsafe copies (`RtlUnicodeStringCopyString`,
+    `RtlStringCbCopyUnicodeString`, `RtlStringCchCopyUnicodeString`,
+    `RtlUnicodeStringPrintf`), each with the string it builds as its first argument.
 
     ## Why is this bad?
     Microsoft's "Driver package isolation" page: an isolated driver does not hard-code
@@ -164,6 +168,10 @@ class RtlRegistryAbsolute(CodeRule):
     - [IoOpenDriverRegistryKey](https://learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-ioopendriverregistrykey)
       minimum supported client Windows 10, version 1803
     - [WdfDriverOpenParametersRegistryKey](https://learn.microsoft.com/windows-hardware/drivers/ddi/wdfdriver/nf-wdfdriver-wdfdriveropenparametersregistrykey)
+    - [RtlCopyUnicodeString](https://learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-rtlcopyunicodestring)
+      (DestinationString, SourceString) and
+      [RtlStringCbCopyUnicodeString](https://learn.microsoft.com/windows-hardware/drivers/ddi/ntstrsafe/nf-ntstrsafe-rtlstringcbcopyunicodestring)
+      (the destination first)
     """
 
     code = "ISO102"
