@@ -12,6 +12,7 @@
 #        bench/run.sh sweep [--scale X] [--shape S]            more shapes, time only (sweep.py)
 #        bench/run.sh formats [--scale X] [--shape S] [--format F]  output formats (formats.py)
 #        bench/run.sh linked [--count N]                         INF and code joined (linked.py)
+#        bench/run.sh csweep [--count N] [--shape S]             hostile C files (csweep.py)
 #        bench/run.sh corpus [--checkout PATH]                   migration report (corpus_report.py)
 #        bench/run.sh defects [CHECKOUT...]                      issue 10 defect classes (defects_report.py)
 #        bench/run.sh stages [--memory SHAPE]                    stage breakdown (stages.py)
@@ -71,6 +72,10 @@ case "${1:-}" in
     linked)
         shift
         exec "$venv/bin/python" "$here/linked.py" "$@"
+        ;;
+    csweep)
+        shift
+        exec "$venv/bin/python" "$here/csweep.py" "$@"
         ;;
     corpus)
         shift

@@ -8,8 +8,9 @@ Three streams run at once:
 * ``atheris_fix``: ``fuzz/atheris_fix.py`` for ``--minutes`` (wall clock);
 * ``atheris_command``: ``fuzz/atheris_command.py`` for ``--minutes`` (wall clock);
 * the tests, one after the other: the hypothesis fuzz tests with ``--examples`` examples
-  each (``tests/test_fuzz_fixers.py``, then ``tests/cli/test_fuzz_command.py``), then the
-  fault suite (``tests/cli/test_faults.py``) with ``--fault-runs`` runs of each fault.
+  each (``tests/test_fuzz_fixers.py``, ``tests/cli/test_fuzz_command.py``, then
+  ``tests/sources/test_fuzz_sources.py``), then the fault suite
+  (``tests/cli/test_faults.py``) with ``--fault-runs`` runs of each fault.
 
 The atheris processes run under ``nice`` (``--nice``, default 5), so that on two cores the
 test stream keeps one core and the two atheris targets share the other: their budget is
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HYPOTHESIS = {
     "fixers": ("tests/test_fuzz_fixers.py", "INFMIGRATE_FUZZ_EXAMPLES"),
     "command": ("tests/cli/test_fuzz_command.py", "INFMIGRATE_FUZZ_COMMAND_EXAMPLES"),
+    "sources": ("tests/sources/test_fuzz_sources.py", "INFMIGRATE_FUZZ_SOURCES_EXAMPLES"),
 }
 FAULTS = "tests/cli/test_faults.py"
 ATHERIS = ("atheris_fix", "atheris_command")

@@ -37,3 +37,18 @@ def test_every_shape_is_an_inf_the_pipeline_processes(
     quiet = {"scaling:many-sections", "sweep:suppressed", "sweep:kmdf", "sweep:eventlog"}
     quiet |= {f"sweep:{name}" for name in load_bench("sweep_more").QUIET}
     assert result.diagnostics or name in quiet, name
+
+
+@pytest.mark.parametrize("name", sorted(load_bench("csweep").SHAPES))
+def test_every_c_shape_is_a_file_the_code_rules_check(name: str) -> None:
+    from infmigrate.sources.processing import process_source
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    data = load_bench("csweep").SHAPES[name](6).encode()
+    result = process_source(data, f"{name}.c", options)
+    assert not result.error, result.error
+    assert result.diagnostics or name in {
+        "nested-if0",
+        "nested-parentheses",
+        "names-in-one-argument",
+    }, name

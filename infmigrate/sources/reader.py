@@ -29,16 +29,19 @@ Comments are never read, and code in ``#if 0`` (up to its ``#else``) neither.
 
 from __future__ import annotations
 
+import codecs
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # tree-sitter is imported when a source is read (an INF-only run never)
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node, Parser, Query
 
 from infmigrate.sources import SOURCE_SUFFIXES, is_source
+from infmigrate.sources.ranges import DeadBranches, Innermost
 
 __all__ = [
     "FOLDER_CALLS",
@@ -84,6 +87,32 @@ def _parser(cpp: bool) -> Parser:
 
     language = Language(tree_sitter_cpp.language() if cpp else tree_sitter_c.language())
     return Parser(language)
+
+
+#: What the reader looks up around a place (see :mod:`infmigrate.sources.ranges`):
+#: functions, calls, and the ``#if``/``#elif`` with their conditions.
+_PLACES = """
+(function_definition) @function
+(call_expression) @call
+(preproc_if condition: (_) @condition) @if
+(preproc_elif condition: (_) @condition) @if
+(call_expression function: (identifier) @callee) @named_call
+(string_literal) @literal
+(concatenated_string [(string_literal) (identifier)] @part) @concatenated
+(preproc_def name: (identifier) @name) @define
+"""
+#: ``#if`` conditions whose first branch is dead code.
+_FALSE_CONDITIONS = (b"0", b"FALSE", b"(0)")
+
+
+@lru_cache(maxsize=2)
+def _places_query(cpp: bool) -> Query:
+    from tree_sitter import Query
+
+    language = _parser(cpp).language
+    assert language is not None  # (made with one)
+    # (raw strings are C++'s: the C grammar has no such node)
+    return Query(language, _PLACES + ("(raw_string_literal) @literal" if cpp else ""))
 
 
 #: Kernel calls that open or create a registry key by an OBJECT_ATTRIBUTES path.
@@ -445,6 +474,8 @@ class SourceUnit:
     #: The file was parsed (it has words of interest).
     parsed: bool = False
     _lines: list[bytes] | None = None
+    #: Per line asked about, its character counts (see :func:`_character_counts`).
+    _columns: dict[int, array[int] | int] = field(default_factory=dict, repr=False, compare=False)
     _by_function: dict[str, list[Call]] | None = field(default=None, repr=False, compare=False)
     _by_first_argument: dict[tuple[str, str], list[int]] | None = field(
         default=None, repr=False, compare=False
@@ -493,12 +524,36 @@ class SourceUnit:
         return self.line_bytes(line).rstrip(b"\r").decode("utf-8", "replace")
 
     def column(self, line: int, byte_column: int) -> int:
-        """The 1-based character column of a byte column."""
-        return len(self.line_bytes(line)[:byte_column].decode("utf-8", "replace")) + 1
+        """The 1-based character column of a byte column: the characters the line's bytes
+        before it decode to (invalid UTF-8 replaced), counted once a line (issue 18:
+        decoding the line for each finding was quadratic on one long line)."""
+        if line not in self._columns:
+            self._columns[line] = _character_counts(self.line_bytes(line))
+        counts = self._columns[line]
+        if isinstance(counts, int):  # ASCII: a character a byte, this many
+            return max(0, min(byte_column, counts)) + 1
+        return counts[max(0, min(byte_column, len(counts) - 1))] + 1
 
     def calls_named(self, *names: str) -> Iterator[Call]:
         wanted = set(names)
         return (c for c in self.calls if c.name in wanted)
+
+
+def _character_counts(line: bytes) -> array[int] | int:
+    """For each byte offset of the line (and its end), the characters its bytes before
+    that offset decode to (``len(line[:i].decode("utf-8", "replace"))``); for an ASCII
+    line, its length. An incremental decoder holds back the bytes of an unfinished sequence (at
+    most three), which the decode of the prefix alone replaces as it decodes them alone."""
+    if line.isascii():
+        return len(line)
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    counts = array("L", [0])
+    made = 0
+    for i in range(len(line)):
+        made += len(decoder.decode(line[i : i + 1]))
+        held = decoder.getstate()[0]
+        counts.append(made + (len(held.decode("utf-8", "replace")) if held else 0))
+    return counts
 
 
 _SIMPLE_ESCAPES = {
@@ -547,27 +602,6 @@ def _decode(data: bytes) -> bytes:
     if data.startswith(b"\xef\xbb\xbf"):
         return b"   " + data[3:]  # same byte columns, no mark
     return data
-
-
-def _in_disabled_code(node: Node) -> bool:
-    """Whether the node is in the first branch of an ``#if 0`` (or a comment)."""
-    child = node
-    parent = node.parent
-    while parent is not None:
-        if parent.type == "comment":
-            return True
-        if parent.type in ("preproc_if", "preproc_elif"):
-            condition = parent.child_by_field_name("condition")
-            alternative = parent.child_by_field_name("alternative")
-            if (
-                condition is not None
-                and condition.text in (b"0", b"FALSE", b"(0)")
-                and child != condition
-                and (alternative is None or child.start_byte < alternative.start_byte)
-            ):
-                return True
-        child, parent = parent, parent.parent
-    return False
 
 
 def _literal_value(node: Node) -> tuple[str, bool]:
@@ -644,6 +678,8 @@ _DECLARES = frozenset(
     }
 )
 _STRING_NODES = ("string_literal", "concatenated_string")
+#: A name (or number) of the file's text.
+_WORD = re.compile(rb"\w+")
 
 
 def _declarator_name(node: Node | None) -> str:
@@ -812,6 +848,32 @@ class _Scope:
                     self.written.add(name)
 
 
+class _Descent:
+    """The smallest node around each of a series of byte ranges, taken in the order of
+    the file: one tree cursor goes back up only as far as the next range needs and down
+    from there (tree-sitter's own search starts from the root each time: as deep as the
+    node, for each range; issue 18: thousands of names in one deep expression)."""
+
+    def __init__(self, root: Node) -> None:
+        self.cursor = root.walk()
+
+    def node_at(self, start: int, end: int) -> Node:
+        c = self.cursor
+        node = c.node
+        assert node is not None  # (a cursor of a tree is always on a node)
+        while not (node.start_byte <= start and end <= node.end_byte) and c.goto_parent():
+            node = c.node
+            assert node is not None
+        while c.goto_first_child_for_byte(start) is not None:
+            child = c.node
+            assert child is not None
+            if not (child.start_byte <= start and end <= child.end_byte):
+                c.goto_parent()
+                break
+            node = child
+        return node
+
+
 class _Builder:
     def __init__(self, path: str, data: bytes, cpp: bool) -> None:
         self.unit = SourceUnit(path, data)
@@ -821,16 +883,65 @@ class _Builder:
         self.seen_calls: set[int] = set()
         self.low = data.lower()
         self.scopes: dict[int, _Scope] = {}
-        self.file_written: dict[str, bool] = {}
+        #: The file's variables holding a value that a function writes (made when first
+        #: asked: :meth:`_written_in_functions`).
+        self.written_names: set[str] | None = None
+        self._places(cpp)
+
+    def _places(self, cpp: bool) -> None:
+        """The tables of :mod:`infmigrate.sources.ranges`, from one query."""
+        from tree_sitter import QueryCursor
+
+        functions: list[Node] = []
+        calls: list[Node] = []
+        literals: list[Node] = []
+        dead: list[tuple[int, int]] = []
+        #: the call whose function is the name starting at a byte
+        self.named_calls: dict[int, Node] = {}
+        #: the define whose name starts at a byte
+        self.defines_at: dict[int, Node] = {}
+        #: the concatenated string a literal or a name is a part of, by the part's id
+        self.concatenated: dict[int, Node] = {}
+        for _, captures in QueryCursor(_places_query(cpp)).matches(self.root):
+            if "function" in captures:
+                functions += captures["function"]
+            elif "call" in captures:
+                calls += captures["call"]
+            elif "if" in captures:
+                branch, condition = captures["if"][0], captures["condition"][0]
+                if condition.text in _FALSE_CONDITIONS:
+                    alternative = branch.child_by_field_name("alternative")
+                    end = alternative.start_byte if alternative is not None else branch.end_byte
+                    dead.append((condition.end_byte, end))
+            elif "named_call" in captures:
+                self.named_calls[captures["callee"][0].start_byte] = captures["named_call"][0]
+            elif "literal" in captures:
+                literals += captures["literal"]
+            elif "concatenated" in captures:
+                self.concatenated[captures["part"][0].id] = captures["concatenated"][0]
+            else:
+                self.defines_at[captures["name"][0].start_byte] = captures["define"][0]
+        self.functions = Innermost(functions)
+        #: the innermost call, or function (a place outside any call of its function)
+        self.calls = Innermost(functions + calls)
+        #: string literals (they do not nest: the one around a place)
+        self.literals = Innermost(literals)
+        self.dead = DeadBranches(dead)
+
+    def disabled(self, node: Node) -> bool:
+        """Whether the node is in the first branch of an ``#if 0``."""
+        return node.start_byte in self.dead
+
+    def function_of(self, node: Node) -> Node | None:
+        """The function definition around the node (None: at the file's level)."""
+        return self.functions.at(node.start_byte)
 
     def node_at(self, start: int, end: int) -> Node | None:
         return self.root.descendant_for_byte_range(start, end)
 
     def string_expression(self, node: Node) -> StringValue | None:
         """The value of the string expression around a ``string_literal`` node."""
-        top = node
-        if node.parent is not None and node.parent.type == "concatenated_string":
-            top = node.parent
+        top = self.concatenated.get(node.id, node)
         if top.id in self.seen_strings:
             return None
         self.seen_strings.add(top.id)
@@ -867,10 +978,8 @@ class _Builder:
         use earlier ones)."""
         data = self.unit.data
         for m in re.finditer(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+[^\r\n]*\"", data, re.M):
-            node = self.node_at(m.start(1), m.end(1))
-            while node is not None and node.type != "preproc_def":
-                node = node.parent
-            if node is None or _in_disabled_code(node):
+            node = self.defines_at.get(m.start(1))
+            if node is None or self.disabled(node):
                 continue
             value_node = node.child_by_field_name("value")
             if value_node is None:
@@ -889,13 +998,8 @@ class _Builder:
 
     def collect_strings(self) -> None:
         for start, end in _find_all(self.low, PATH_HINTS):
-            node = self.node_at(start, end)
-            while node is not None and node.type not in ("string_literal", "raw_string_literal"):
-                if node.type in ("comment", "preproc_arg", "translation_unit"):
-                    node = None
-                    break
-                node = node.parent
-            if node is None or _in_disabled_code(node):
+            node = self.literals.at(start)
+            if node is None or end > node.end_byte or self.disabled(node):
                 continue
             value = self.string_expression(node)
             if value is not None:
@@ -939,9 +1043,7 @@ class _Builder:
         """The one string value a variable holds where it is used (see :class:`_Scope`):
         the function's variable of that name, else the file's; None when it is not known
         to hold exactly one string."""
-        function: Node | None = use.parent
-        while function is not None and function.type != "function_definition":
-            function = function.parent
+        function = self.function_of(use)
         if function is not None:
             scope = self._scope(function)
             if name in scope.declared:
@@ -953,27 +1055,37 @@ class _Builder:
         value = self._bound_value(self._scope(self.root), name)
         if value is None:
             return None
-        written = self.file_written.get(name)
-        if written is None:
-            written = self.file_written[name] = self._written_in_functions(name)
-        return None if written else value
+        return None if self._written_in_functions(name) else value
 
     def _written_in_functions(self, name: str) -> bool:
         """Whether a function assigns the file's variable or gives it to a call that may
         write it (as :class:`_Scope` reads a function's own variables)."""
-        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\b", self.unit.data):
-            node = self.node_at(m.start(), m.end())
-            if node is None or node.type != "identifier":
+        if self.written_names is None:
+            self.written_names = self._names_written_in_functions()
+        return name in self.written_names
+
+    def _names_written_in_functions(self) -> set[str]:
+        """The file's variables holding a value that a function writes, found in one pass
+        over the places their names appear (issue 18: a search of the file for each name
+        was quadratic in the names, and going down the tree from its root for each place
+        in the depth)."""
+        candidates = self._scope(self.root).values
+        written: set[str] = set()
+        descent = _Descent(self.root)
+        for m in _WORD.finditer(self.unit.data):
+            word = m.group(0).decode("utf-8", "replace")
+            if word not in candidates or word in written:
                 continue
-            inside = node.parent
-            while inside is not None and inside.type != "function_definition":
-                inside = inside.parent
+            node = descent.node_at(m.start(), m.end())
+            if node.type != "identifier":
+                continue
+            inside = self.function_of(node)
             if inside is None:
                 continue  # the file's own declarations: read by _Scope
             scope = self._scope(inside)
-            if name in scope.written or (name in scope.values and name not in scope.declared):
-                return True
-        return False
+            if word in scope.written or (word in scope.values and word not in scope.declared):
+                written.add(word)
+        return written
 
     def _scope(self, node: Node) -> _Scope:
         scope = self.scopes.get(node.id)
@@ -999,14 +1111,11 @@ class _Builder:
         for m in _CALL_NAME.finditer(self.unit.data):
             if m.group(0).decode() not in API_NAMES:
                 continue
-            node = self.node_at(m.start(), m.end())
-            if node is None or node.type != "identifier":
-                continue
-            call = node.parent
-            if call is None or call.type != "call_expression" or call.id in self.seen_calls:
+            call = self.named_calls.get(m.start())
+            if call is None or call.id in self.seen_calls:
                 continue
             self.seen_calls.add(call.id)
-            if _in_disabled_code(call):
+            if self.disabled(call):
                 continue
             args_node = call.child_by_field_name("arguments")
             args = (
@@ -1025,9 +1134,7 @@ class _Builder:
         literals, and the strings its names stand for (a ``#define``, a variable of the
         file holding one string: ``DECLARE_CONST_UNICODE_STRING``, ``RTL_CONSTANT_STRING``,
         a ``static const WCHAR x[] = L"..."``; see :class:`_Scope`)."""
-        n: Node | None = node
-        while n is not None and n.type != "function_definition":
-            n = n.parent
+        n = self.function_of(node) if node.type != "function_definition" else node
         if n is None:
             return frozenset()
         function = n
@@ -1057,49 +1164,52 @@ class _Builder:
         return frozenset(out)
 
     def enclosing_function(self, node: Node) -> str:
-        n: Node | None = node.parent
-        while n is not None:
-            if n.type == "function_definition":
-                decl = n.child_by_field_name("declarator")
-                while decl is not None and decl.type != "function_declarator":
-                    decl = decl.child_by_field_name("declarator")
-                if decl is not None:
-                    name = decl.child_by_field_name("declarator")
-                    if name is not None:
-                        return (name.text or b"").decode("utf-8", "replace")
-                return ""
-            n = n.parent
+        """The name of the function the node is in ("" at the file's level, or for a
+        function whose name the grammar did not make out)."""
+        n = self.function_of(node)
+        if n is None:
+            return ""
+        decl = n.child_by_field_name("declarator")
+        while decl is not None and decl.type != "function_declarator":
+            decl = decl.child_by_field_name("declarator")
+        if decl is not None:
+            name = decl.child_by_field_name("declarator")
+            if name is not None:
+                return (name.text or b"").decode("utf-8", "replace")
         return ""
 
     def collect_define_uses(self) -> None:
         in_defines = {s.macro for s in self.unit.strings if s.in_define}
-        names = [d.name for d in self.unit.defines.values() if d.name in in_defines]
+        names = {d.name.encode() for d in self.unit.defines.values() if d.name in in_defines}
         if not names:
             return
-        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-        for m in pattern.finditer(self.unit.data):
-            node = self.node_at(m.start(), m.end())
+        # each word of the file looked up (an alternation of the names tried each of them
+        # at each place: the names times the file), each use's node found going on from
+        # the one before
+        descent = _Descent(self.root)
+        for m in _WORD.finditer(self.unit.data):
+            if m.group(0) not in names:
+                continue
+            node = descent.node_at(m.start(), m.end())
             if (
                 node is None
                 or node.type != "identifier"
-                or (node.parent is not None and node.parent.type == "preproc_def")
-                or _in_disabled_code(node)
+                or m.start() in self.defines_at  # the define's own name
+                or self.disabled(node)
             ):
                 continue
-            parent = node.parent
-            if parent is not None and parent.type == "concatenated_string":
+            parent = self.concatenated.get(node.id)
+            if parent is not None:
                 # ``KEY L"\\Services"``: a string expression of its own (found here, since
                 # its literals alone may hold no path hint)
-                if parent.id not in self.seen_strings and not _in_disabled_code(parent):
+                if parent.id not in self.seen_strings and not self.disabled(parent):
                     self.seen_strings.add(parent.id)
                     value = self.value_of(parent)
                     if value is not None:
                         self.unit.strings.append(value)
                 continue
             call_name = ""
-            n: Node | None = node.parent
-            while n is not None and n.type not in ("call_expression", "function_definition"):
-                n = n.parent
+            n = self.calls.at(node.start_byte)
             if n is not None and n.type == "call_expression":
                 fn = n.child_by_field_name("function")
                 call_name = (fn.text or b"").decode("utf-8", "replace") if fn is not None else ""

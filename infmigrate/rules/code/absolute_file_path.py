@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infmigrate.engine.catalog import register
 from infmigrate.engine.fixer import Diagnostic
-from infmigrate.rules.code._advice import file_advice, file_target
+from infmigrate.rules.code._advice import FileTarget, file_advice, file_target
 from infmigrate.rules.code._uses import call_of, mode_label
 from infmigrate.sources.reader import SourceUnit
 from infmigrate.sources.rule import CodeRule
@@ -73,7 +73,11 @@ class AbsoluteFilePath(CodeRule):
 
     def check_source(self, unit: SourceUnit) -> Iterator[Diagnostic]:
         calls = call_of(unit)
-        flagged: dict[str, int] = {}
+        # macro -> the line, value and target of its last #define naming a file path: a
+        # use is reported with that value, which it may take (the macro may be defined
+        # again, in another #if branch, as something else: the reader keeps the last
+        # definition, which need not name a file)
+        flagged: dict[str, tuple[int, str, FileTarget]] = {}
         for s in unit.strings:
             target = file_target(s.value)
             if target is None:
@@ -85,7 +89,7 @@ class AbsoluteFilePath(CodeRule):
             via = f" passed to {call.name}" if call is not None else ""
             origin = f"#define {s.macro} names" if s.in_define else "string names"
             if s.in_define and s.macro:
-                flagged[s.macro] = s.span.line
+                flagged[s.macro] = (s.span.line, s.value, target)
             yield self.finding(
                 unit,
                 s.span,
@@ -93,12 +97,10 @@ class AbsoluteFilePath(CodeRule):
                 f"({mode_label(unit, kernel)}): {file_advice(target, unit.mode, kernel)}",
             )
         for name, span, call_name in unit.define_uses:
-            line = flagged.get(name)
-            if line is None or not call_name or call_name in _LOADS:
+            define = flagged.get(name)
+            if define is None or not call_name or call_name in _LOADS:
                 continue
-            value = unit.defines[name].value
-            target = file_target(value)
-            assert target is not None
+            line, value, target = define
             kernel = target.form in ("nt", "systemroot") or unit.mode.kernel
             yield self.finding(
                 unit,

@@ -1,0 +1,163 @@
+"""Hostile C shapes: the source reader and every code rule on one C file at 1x/2x/4x.
+
+    python bench/csweep.py [--count N] [--shape S ...]      (bench/run.sh csweep)
+
+A driver package's C and C++ files come from the repository like its INFs (issue 18:
+"trust nothing from the repository"). Each shape makes a C file of N items (1x is
+``--count``, default 2,000), then 2N and 4N; the file is read and checked as a run reads a
+source (``process_source``: tree-sitter, the reader's tables, every code rule), timed
+(CPU seconds, the least of two) in this process. It prints the seconds, the file's size and
+the growth per doubling; a growth over 3x on the last doubling (above 0.2 s), or a file
+the reader fails on, is printed ``SUPERLINEAR``/``FAILED`` (exit 1).
+
+The shapes are those found while fuzzing the reader (``tests/sources/test_fuzz_sources.py``)
+and their neighbours: long expressions of names (a cubic walk up the tree for each name
+before stop 32), deep blocks and branches, many defines, functions and calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+_PATH = "\\\\SystemRoot\\\\System32\\\\drivers\\\\x{i}.sys"
+
+
+def names_in_one_argument(n: int) -> str:
+    """One key open whose argument adds ``n`` names (``v0 + v1 + ...``)."""
+    terms = " + ".join(f"v{i}" for i in range(n))
+    return f"void f(void) {{ ZwOpenKey(&h, KEY_READ, {terms}); }}\n"
+
+
+def file_variables_in_one_argument(n: int) -> str:
+    """``n`` variables of the file, each one registry path, added in one argument."""
+    decl = "".join(f'PCWSTR v{i} = L"\\\\Registry\\\\Machine\\\\k{i}";\n' for i in range(n))
+    terms = " + ".join(f"v{i}" for i in range(n))
+    return decl + f"void f(void) {{ ZwOpenKey(&h, KEY_READ, {terms}); }}\n"
+
+
+def define_in_one_argument(n: int) -> str:
+    """One define of a file path used ``n`` times in one argument."""
+    d = f'#define P L"{_PATH.format(i=0)}"\n'
+    return (
+        d
+        + "void f(void) { RtlInitUnicodeString(&u, "
+        + " + ".join("P" for _ in range(n))
+        + "); }\n"
+    )
+
+
+def many_defines(n: int) -> str:
+    """``n`` defines of file paths, each given to a call."""
+    d = "".join(f'#define P{i} L"{_PATH.format(i=i)}"\n' for i in range(n))
+    body = "".join(f"  RtlInitUnicodeString(&u, P{i});\n" for i in range(n))
+    return d + "void f(void) {\n" + body + "}\n"
+
+
+def nested_blocks(n: int) -> str:
+    """``n`` blocks one inside the other, then ``n`` calls with a file path."""
+    calls = "".join(f'RtlInitUnicodeString(&u{i}, L"{_PATH.format(i=i)}");' for i in range(n))
+    return "void f(void) {" + "{" * n + calls + "}" * n + "}\n"
+
+
+def nested_ifs(n: int) -> str:
+    """``n`` ifs one inside the other, then ``n`` calls with a file path."""
+    calls = "".join(f'RtlInitUnicodeString(&u{i}, L"{_PATH.format(i=i)}");' for i in range(n))
+    return "void f(int a) {" + "if (a) {" * n + calls + "}" * n + "}\n"
+
+
+def nested_if0(n: int) -> str:
+    """``n`` ``#if 0`` one inside the other around a file path."""
+    inner = f'PCWSTR p = L"{_PATH.format(i=0)}";\n'
+    return "#if 0\n" * n + inner + "#endif\n" * n + "void f(void) { ZwOpenKey(&h, 0, &a); }\n"
+
+
+def many_functions(n: int) -> str:
+    """``n`` functions, each reading a value by an absolute path."""
+    return "".join(
+        f"void f{i}(PUNICODE_STRING RegistryPath) {{ RtlQueryRegistryValues("
+        f'RTL_REGISTRY_ABSOLUTE, L"\\\\Registry\\\\Machine\\\\System\\\\x{i}", t, 0, 0); }}\n'
+        for i in range(n)
+    )
+
+
+def nested_parentheses(n: int) -> str:
+    """One argument in ``n`` parentheses."""
+    return "void f(void) { ZwOpenKey(&h, KEY_READ, " + "(" * n + "v" + ")" * n + "); }\n"
+
+
+#: name -> the C file of n items.
+SHAPES: dict[str, Callable[[int], str]] = {
+    "names-in-one-argument": names_in_one_argument,
+    "file-variables-in-one-argument": file_variables_in_one_argument,
+    "define-in-one-argument": define_in_one_argument,
+    "many-defines": many_defines,
+    "nested-blocks": nested_blocks,
+    "nested-ifs": nested_ifs,
+    "nested-if0": nested_if0,
+    "many-functions": many_functions,
+    "nested-parentheses": nested_parentheses,
+}
+
+GOAL_GROWTH = 3.0
+FLOOR_S = 0.2
+
+
+def _seconds(data: bytes) -> tuple[float, str | None]:
+    from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.problems import SYNTAX_CODES
+    from infmigrate.engine.processing import FileOptions
+    from infmigrate.sources.processing import process_source
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+    best, error = float("inf"), None
+    for _ in range(2):
+        start = time.process_time()
+        result = process_source(data, "hostile.c", options)
+        best = min(best, time.process_time() - start)
+        error = result.error
+    return best, error
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--count", type=int, default=2000, help="items at 1x (default 2,000)")
+    ap.add_argument("--shape", action="append", choices=sorted(SHAPES), help="only this shape")
+    args = ap.parse_args(argv)
+    _seconds(b"void f(void) { ZwOpenKey(&h, 0, &a); }\n")  # imports, the parsers
+    flagged: list[str] = []
+    print(f"{'shape':<32} {'1x / 2x / 4x s':>22} {'KB at 4x':>9} {'growth':>12}")
+    for name in args.shape or SHAPES:
+        times: list[float] = []
+        size = 0
+        for factor in (1, 2, 4):
+            data = SHAPES[name](args.count * factor).encode()
+            seconds, error = _seconds(data)
+            if error:
+                flagged.append(f"FAILED {name} at {factor}x: {error}")
+            times.append(seconds)
+            size = len(data)
+        growth = [b / max(a, 1e-9) for a, b in itertools.pairwise(times)]
+        line = (
+            f"{name:<32} {' / '.join(f'{t:.2f}' for t in times):>22} {size / 1024:9.0f}"
+            f" {' '.join(f'{g:.2f}x' for g in growth):>12}"
+        )
+        if times[-1] > FLOOR_S and growth[-1] > GOAL_GROWTH:
+            line += "  SUPERLINEAR"
+            flagged.append(f"SUPERLINEAR {name}: {growth[-1]:.2f}x on the last doubling")
+        print(line, flush=True)
+    for line in flagged:
+        print(line)
+    return 1 if flagged else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
