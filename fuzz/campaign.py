@@ -3,17 +3,18 @@
     fuzz/campaign.sh                     # the full budget: about 30 minutes on 2 idle cores
     fuzz/campaign.sh --minutes 1 --examples 200 --fault-runs 1   # a quick look
 
-Three streams run at once:
+Four streams run at once:
 
 * ``atheris_fix``: ``fuzz/atheris_fix.py`` for ``--minutes`` (wall clock);
 * ``atheris_command``: ``fuzz/atheris_command.py`` for ``--minutes`` (wall clock);
+* ``atheris_sources``: ``fuzz/atheris_sources.py`` for ``--minutes`` (wall clock);
 * the tests, one after the other: the hypothesis fuzz tests with ``--examples`` examples
   each (``tests/test_fuzz_fixers.py``, ``tests/cli/test_fuzz_command.py``, then
   ``tests/sources/test_fuzz_sources.py``), then the fault suite
   (``tests/cli/test_faults.py``) with ``--fault-runs`` runs of each fault.
 
 The atheris processes run under ``nice`` (``--nice``, default 5), so that on two cores the
-test stream keeps one core and the two atheris targets share the other: their budget is
+test stream keeps one core and the three atheris targets share the other: their budget is
 time, the tests' is a number of examples. A crash stops libFuzzer; the campaign keeps the
 crash file and starts the target again on the same corpus for the time left (at most
 ``--max-crashes`` times per target).
@@ -49,7 +50,13 @@ HYPOTHESIS = {
     "sources": ("tests/sources/test_fuzz_sources.py", "INFMIGRATE_FUZZ_SOURCES_EXAMPLES"),
 }
 FAULTS = "tests/cli/test_faults.py"
-ATHERIS = ("atheris_fix", "atheris_command")
+ATHERIS = ("atheris_fix", "atheris_command", "atheris_sources")
+#: The fixtures each atheris target starts from (by suffix).
+SEEDS = {
+    "atheris_fix": (".inf", ".inx"),
+    "atheris_command": (".inf", ".inx"),
+    "atheris_sources": (".c", ".cpp", ".h"),
+}
 #: Files libFuzzer writes for a finding (``slow-unit-*`` is only a report).
 FINDING_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
 #: ``error:`` messages of ``fuzz/atheris_command.py`` (``command-findings.txt``) that are
@@ -155,10 +162,10 @@ class Target:
         ]
 
 
-def _seed(corpus: Path) -> None:
+def _seed(corpus: Path, suffixes: tuple[str, ...]) -> None:
     corpus.mkdir(parents=True, exist_ok=True)
     for path in sorted((ROOT / "fixtures").rglob("*")):
-        if path.is_file() and path.suffix.lower() in (".inf", ".inx"):
+        if path.is_file() and path.suffix.lower() in suffixes:
             name = "_".join(path.relative_to(ROOT / "fixtures").parts)
             shutil.copyfile(path, corpus / name)
 
@@ -166,7 +173,7 @@ def _seed(corpus: Path) -> None:
 def run_atheris(target: Target, seconds: int, out: Path, nice: int, max_crashes: int) -> None:
     work = out / target.name
     corpus = work / "corpus"
-    _seed(corpus)
+    _seed(corpus, SEEDS[target.name])
     script = ROOT / "fuzz" / f"{target.name}.py"
     start = time.monotonic()
     deadline = start + seconds

@@ -3,8 +3,10 @@
 The grammars are tree-sitter's C and C++ ones (PyPI ``tree-sitter-c``, ``tree-sitter-cpp``),
 which parse driver code without the WDK headers. SAL annotations (``_In_``,
 ``_Use_decl_annotations_``), unknown macros and WDK types become ``ERROR`` nodes in places;
-everything around them is still parsed, and this reader never needs a clean tree: it goes
-from each place of interest up through the tree, and an error node on the way is skipped.
+everything around them is still parsed, and this reader never needs a clean tree: it looks
+each place of interest up (its function, its call, its string, whether it is in an ``#if
+0``) in tables that one tree-sitter query fills (:mod:`infmigrate.sources.ranges`), and an
+error node in between does not matter.
 
 Only what a rule may look at is collected, found by a fast scan of the bytes first
 (:data:`PATH_HINTS`, :data:`API_STEMS`): a file with none of those words is not parsed at
@@ -935,9 +937,6 @@ class _Builder:
     def function_of(self, node: Node) -> Node | None:
         """The function definition around the node (None: at the file's level)."""
         return self.functions.at(node.start_byte)
-
-    def node_at(self, start: int, end: int) -> Node | None:
-        return self.root.descendant_for_byte_range(start, end)
 
     def string_expression(self, node: Node) -> StringValue | None:
         """The value of the string expression around a ``string_literal`` node."""
