@@ -23,6 +23,7 @@ import infmigrate
 from infmigrate.engine.catalog import all_rules
 from infmigrate.engine.fixer import Settings
 from infmigrate.engine.runner import fix
+from tests.mutations import mutate_lines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = sorted(p for p in FIXTURES.glob("ISO*/*.before.inf"))
@@ -47,23 +48,14 @@ ALPHABET = [
 ]
 
 
+def _insert(line: str, op: int, b: int, piece: str) -> str:
+    """A piece of INF text inserted inside the line."""
+    k = b % (len(line) + 1)
+    return line[:k] + piece + line[k:]
+
+
 def _mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
-    lines = text.splitlines(keepends=True) or [""]
-    for op, a, b, piece in ops:
-        if not lines:
-            lines = [""]
-        i, j = a % len(lines), b % len(lines)
-        if op == 0:  # delete a line
-            del lines[i]
-        elif op == 1:  # duplicate a line elsewhere
-            lines.insert(j, lines[i])
-        elif op == 2:  # swap two lines
-            lines[i], lines[j] = lines[j], lines[i]
-        else:  # insert a piece of INF text inside a line
-            line = lines[i]
-            k = b % (len(line) + 1)
-            lines[i] = line[:k] + piece + line[k:]
-    return "".join(lines)
+    return mutate_lines(text, ops, _insert)
 
 
 OPS = st.lists(

@@ -26,6 +26,7 @@ from infmigrate.engine.problems import SYNTAX_CODES
 from infmigrate.engine.processing import FileOptions
 from infmigrate.sources import is_source
 from infmigrate.sources.processing import process_source
+from tests.mutations import mutate_lines
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SEEDS = sorted(p for p in FIXTURES.glob("ISO1[0-9][0-9]/*") if p.is_file() and is_source(p.name))
@@ -69,27 +70,16 @@ PIECES = [
 ]
 
 
+def _within(line: bytes, op: int, b: int, piece: int) -> bytes:
+    """Op 3 repeats a piece of the line; the others insert a piece of C inside it."""
+    k = b % (len(line) + 1)
+    if op == 3:
+        return line[:k] + line[k : k + 12] * (1 + piece % 40) + line[k:]
+    return line[:k] + PIECES[piece % len(PIECES)] + line[k:]
+
+
 def _mutate(data: bytes, ops: list[tuple[int, int, int, int]]) -> bytes:
-    lines = data.splitlines(keepends=True) or [b""]
-    for op, a, b, piece in ops:
-        if not lines:
-            lines = [b""]
-        i, j = a % len(lines), b % len(lines)
-        if op == 0:  # delete a line
-            del lines[i]
-        elif op == 1:  # duplicate a line elsewhere
-            lines.insert(j, lines[i])
-        elif op == 2:  # swap two lines
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == 3:  # repeat a piece of a line
-            line = lines[i]
-            k = b % (len(line) + 1)
-            lines[i] = line[:k] + line[k : k + 12] * (1 + piece % 40) + line[k:]
-        else:  # insert a piece of C inside a line
-            line = lines[i]
-            k = b % (len(line) + 1)
-            lines[i] = line[:k] + PIECES[piece % len(PIECES)] + line[k:]
-    return b"".join(lines)
+    return mutate_lines(data, ops, _within)
 
 
 OPS = st.lists(
