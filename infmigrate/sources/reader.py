@@ -1068,12 +1068,12 @@ class _Builder:
         over the places their names appear (issue 18: a search of the file for each name
         was quadratic in the names, and going down the tree from its root for each place
         in the depth)."""
-        candidates = self._scope(self.root).values
+        candidates = {name.encode(): name for name in self._scope(self.root).values}
         written: set[str] = set()
         descent = _Descent(self.root)
         for m in _WORD.finditer(self.unit.data):
-            word = m.group(0).decode("utf-8", "replace")
-            if word not in candidates or word in written:
+            word = candidates.get(m.group(0))
+            if word is None or word in written:
                 continue
             node = descent.node_at(m.start(), m.end())
             if node.type != "identifier":
