@@ -12,7 +12,8 @@ the reader fails on, is printed ``SUPERLINEAR``/``FAILED`` (exit 1).
 
 The shapes are those found while fuzzing the reader (``tests/sources/test_fuzz_sources.py``)
 and their neighbours: long expressions of names (a cubic walk up the tree for each name
-before stop 32), deep blocks and branches, many defines, functions and calls.
+before stop 32), API calls nested in one another (each read all those below it), deep
+blocks and branches, many defines, functions and calls.
 """
 
 from __future__ import annotations
@@ -89,6 +90,27 @@ def many_functions(n: int) -> str:
     )
 
 
+def nested_api_calls(n: int) -> str:
+    """``n`` registry reads, each the argument of the one before."""
+    call = "RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, "
+    path = '"\\\\Registry\\\\Machine\\\\System\\\\x"'
+    return "void f(void) { " + call * n + "L" + path + ", t, 0, 0)" * n + "; }\n"
+
+
+def nested_folder_lookups(n: int) -> str:
+    """``n`` folder lookups, each the argument of the one before, a line each: each
+    finding spans the lines of all those inside it."""
+    call = "SHGetFolderPathW(NULL, CSIDL_SYSTEM,\n"
+    return "void f(void) {\n" + call * n + "0" + ", 0, p)\n" * n + "; }\n"
+
+
+def suppression_marks(n: int) -> str:
+    """``n`` lines, each with a finding and a comment of ``infmigrate:`` marks."""
+    line = 'LoadLibraryW(L"C:\\\\Windows\\\\System32\\\\x.dll"); '
+    marks = "// infmigrate: ignore[ISO999] infmigrate: ignore[ISO998]\n"
+    return "void f(void) {\n" + (line + marks) * n + "}\n"
+
+
 def nested_parentheses(n: int) -> str:
     """One argument in ``n`` parentheses."""
     return "void f(void) { ZwOpenKey(&h, KEY_READ, " + "(" * n + "v" + ")" * n + "); }\n"
@@ -104,6 +126,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "nested-ifs": nested_ifs,
     "nested-if0": nested_if0,
     "many-functions": many_functions,
+    "nested-api-calls": nested_api_calls,
+    "nested-folder-lookups": nested_folder_lookups,
+    "suppression-marks": suppression_marks,
     "nested-parentheses": nested_parentheses,
 }
 

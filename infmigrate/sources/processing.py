@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from infmigrate.engine.fixer import Diagnostic, Fixer
@@ -35,8 +36,16 @@ def source_suppressions(unit: SourceUnit) -> tuple[dict[int, frozenset[str]], fr
     by_line: dict[int, frozenset[str]] = {}
     whole: set[str] = set()
     data = unit.data
+    # lines counted on from the mark before, each line read once (issue 18: counting from
+    # the top for each mark, and reading a line again for each mark on it, were quadratic
+    # in the marks)
+    line, counted, last = 1, 0, 0
     for m in _MARK.finditer(data):
-        line = data.count(b"\n", 0, m.start()) + 1
+        line += data.count(b"\n", counted, m.start())
+        counted = m.start()
+        if line == last:
+            continue
+        last = line
         text = unit.line_text(line)
         for c in _COMMENT.finditer(text):
             comment = c.group(1) if c.group(1) is not None else c.group(2) or ""
@@ -70,13 +79,16 @@ def suppressed(unit: SourceUnit, found: list[Diagnostic]) -> list[Diagnostic]:
     if not found:
         return found
     by_line, whole = source_suppressions(unit)
+    # the lines with a comment, in order: a finding looks at those within its lines
+    # (issue 18: each looked at every line it spans, findings times lines)
+    lines = sorted(by_line)
     return [
         d
         for d in found
         if not _suppressed(d.code, whole)
         and not any(
-            _suppressed(d.code, by_line.get(n, ()))
-            for n in range(d.line, max(d.end_line, d.line) + 1)
+            _suppressed(d.code, by_line[lines[i]])
+            for i in range(bisect_left(lines, d.line), bisect_right(lines, max(d.end_line, d.line)))
         )
     ]
 

@@ -408,7 +408,7 @@ class Define:
 class Argument:
     """One argument of a call."""
 
-    #: The argument's text, blanks collapsed.
+    #: The argument's text, blanks collapsed (its first 256 bytes, then " ...").
     text: str
     span: Span
     #: The strings it names (literals, and ``#define``s of strings used in it).
@@ -680,6 +680,8 @@ _DECLARES = frozenset(
     }
 )
 _STRING_NODES = ("string_literal", "concatenated_string")
+#: Bytes of an argument's text kept (:class:`Argument`; a longer one is cut, with " ...").
+_TEXT_BYTES = 256
 #: A name (or number) of the file's text.
 _WORD = re.compile(rb"\w+")
 
@@ -1006,12 +1008,17 @@ class _Builder:
         self.unit.strings.sort(key=lambda s: (s.span.line, s.span.column))
 
     def argument(self, node: Node) -> Argument:
+        """One argument of a call: its strings and names, down to the calls of
+        :data:`API_NAMES` in it, which are read as calls of their own (issue 18: each of
+        N such calls nested in one another read all those below it, quadratic in N)."""
         strings: list[StringValue] = []
         identifiers: set[str] = set()
         stack = [node]
         while stack:
             n = stack.pop()
             t = n.type
+            if t == "call_expression" and self._reads_on_its_own(n):
+                continue
             if t in ("string_literal", "concatenated_string", "raw_string_literal"):
                 v = self.value_of(n) if t != "raw_string_literal" else None
                 if v is not None:
@@ -1035,8 +1042,20 @@ class _Builder:
             if t == "comment":
                 continue
             stack.extend(reversed(n.children))
-        text = " ".join((node.text or b"").decode("utf-8", "replace").split())
+        head = self.unit.data[node.start_byte : min(node.end_byte, node.start_byte + _TEXT_BYTES)]
+        text = " ".join(head.decode("utf-8", "replace").split())
+        if node.end_byte - node.start_byte > _TEXT_BYTES:
+            text += " ..."
         return Argument(text, Span.of(node), tuple(strings), frozenset(identifiers))
+
+    def _reads_on_its_own(self, call: Node) -> bool:
+        """Whether the call is one :meth:`collect_calls` reads (a call of an API name)."""
+        fn = call.child_by_field_name("function")
+        return (
+            fn is not None
+            and self.named_calls.get(fn.start_byte) == call
+            and (fn.text or b"").decode("utf-8", "replace") in API_NAMES
+        )
 
     def binding(self, name: str, use: Node) -> StringValue | None:
         """The one string value a variable holds where it is used (see :class:`_Scope`):

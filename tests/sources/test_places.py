@@ -12,6 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tree_sitter import Node
 
+from infmigrate.engine.fixer import Diagnostic
+from infmigrate.engine.suppression import parse_directives
+from infmigrate.sources.processing import suppressed
 from infmigrate.sources.ranges import DeadBranches, Innermost
 from infmigrate.sources.reader import SourceUnit, _Builder
 
@@ -180,3 +183,48 @@ def test_a_column_counts_the_characters_before_it(line: bytes, byte_column: int)
     want = len(line.replace(b"\n", b" ")[:byte_column].decode("utf-8", "replace")) + 1
     assert unit.column(1, byte_column) == want
     assert unit.column(2, 2) == 3
+
+
+LINES = [
+    "int a;",
+    "x(); // infmigrate: ignore[ISO102]",
+    "y(); // infmigrate: ignore[ISO103] infmigrate: ignore[ISO104]",
+    "/* infmigrate: ignore */ z();",
+    "// infmigrate: ignore-file[ISO105]",
+    "w(); // infmigrate:",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(LINES), min_size=1, max_size=12),
+    st.lists(
+        st.tuples(
+            st.integers(1, 12),
+            st.integers(0, 4),
+            st.sampled_from(["ISO102", "ISO103", "ISO104", "ISO105", "ISO106"]),
+        ),
+        max_size=8,
+    ),
+)
+def test_suppressions_look_at_the_comments_within_a_finding(
+    lines: list[str], findings: list[tuple[int, int, str]]
+) -> None:
+    # (issue 18: each finding looked at each line it spans, and each mark counted the
+    # lines from the top; what a finding's lines suppress is unchanged)
+    unit = SourceUnit("x.c", "\n".join(lines).encode() + b"\n")
+    found = [Diagnostic(code, "n", "m", line, 1, line + extra, 1) for line, extra, code in findings]
+    by_line: dict[int, set[str]] = {}
+    whole: set[str] = set()
+    for number, text in enumerate(lines, 1):
+        for kind, prefixes in parse_directives(text.split("//", 1)[-1] if "//" in text else text):
+            (whole if kind == "ignore-file" else by_line.setdefault(number, set())).update(prefixes)
+    want = [
+        d
+        for d in found
+        if not any(d.code.startswith(p) for p in whole)
+        and not any(
+            d.code.startswith(p) for n in range(d.line, d.end_line + 1) for p in by_line.get(n, ())
+        )
+    ]
+    assert suppressed(unit, found) == want

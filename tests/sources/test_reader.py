@@ -83,6 +83,34 @@ def test_calls_with_arguments_despite_sal_annotations() -> None:
     assert unit.mode.kernel
 
 
+def test_an_argument_stops_at_a_call_read_on_its_own() -> None:
+    # Issue 18: N calls of API names nested in one another each read all those below
+    # them (quadratic); a nested call of an API name is now a call of its own, and an
+    # argument reads into other calls as before. A long argument's text is cut.
+    long_name = "x" * 300
+    data = (
+        b"void f(void) {\n"
+        b"  RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE,\n"
+        b'    RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"\\\\Registry\\\\Machine\\\\A",'
+        b" t, 0, 0),\n"
+        b'    Helper(L"\\\\Registry\\\\Machine\\\\B", ' + long_name.encode() + b"), 0, 0);\n"
+        b"}\n"
+    )
+    unit = read_source(data)
+    outer, inner = unit.calls
+    assert (outer.span.line, inner.span.line) == (2, 3)
+    assert outer.arguments[1].identifiers == frozenset()
+    assert [x.value for x in outer.arguments[1].strings] == []
+    assert [x.value for x in outer.arguments[2].strings] == ["\\Registry\\Machine\\B"]
+    assert (
+        "Helper" in outer.arguments[2].identifiers and long_name in outer.arguments[2].identifiers
+    )
+    assert [x.value for x in inner.arguments[1].strings] == ["\\Registry\\Machine\\A"]
+    assert inner.arguments[0].identifiers == {"RTL_REGISTRY_SERVICES"}
+    text = outer.arguments[2].text
+    assert text.startswith('Helper(L"') and text.endswith(" ...") and len(text) <= 256 + 4
+
+
 def test_utf16_files_are_read() -> None:
     text = 'PCWSTR p = L"\\\\SystemRoot\\\\é.log";\r\n'
     unit = read_source(b"\xff\xfe" + text.encode("utf-16-le"))
