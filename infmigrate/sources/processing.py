@@ -105,7 +105,10 @@ def process_source(
         result.fix_done = True
         result.fixed = data
         result.remaining = list(result.diagnostics)
-        result.line_texts = {d.line: unit.line_text(d.line) for d in result.diagnostics}
+        # each line read once (issue 18: thousands of findings on one long line each
+        # decoded the line)
+        lines = {d.line for d in result.diagnostics}
+        result.line_texts = {n: unit.line_text(n) for n in sorted(lines)}
         result.fixed_line_texts = dict(result.line_texts)
     except Exception as exc:  # one bad file must not stop the others
         detail = traceback.format_exc() if verbose else ""
