@@ -6,9 +6,10 @@ A driver package's C and C++ files come from the repository like its INFs (issue
 "trust nothing from the repository"). Each shape makes a C file of N items (1x is
 ``--count``, default 2,000), then 2N and 4N; the file is read and checked as a run reads a
 source (``process_source``: tree-sitter, the reader's tables, every code rule), timed
-(CPU seconds, the least of two) in this process. It prints the seconds, the file's size and
-the growth per doubling; a growth over 3x on the last doubling (above 0.2 s), or a file
-the reader fails on, is printed ``SUPERLINEAR``/``FAILED`` (exit 1).
+(CPU seconds, the least of two) in this process, and printed as ``bench/sweep.py`` prints
+its INFs (``bench/_series.py``): the seconds, the growth per doubling of the file's bytes
+and the size at 4x; a growth over 3x on the last doubling (above 0.2 s), or a file the
+reader fails on, is flagged (exit 1).
 
 The shapes are those found while fuzzing the reader (``tests/sources/test_fuzz_sources.py``)
 and their neighbours: long expressions of names (a cubic walk up the tree for each name
@@ -19,15 +20,17 @@ blocks and branches, many defines, functions and calls.
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+BENCH_DIR = Path(__file__).resolve().parent
+for path in (str(BENCH_DIR), str(BENCH_DIR.parent)):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from _series import run_series  # noqa: E402
 
 _PATH = "\\\\SystemRoot\\\\System32\\\\drivers\\\\x{i}.sys"
 
@@ -132,53 +135,33 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "nested-parentheses": nested_parentheses,
 }
 
-GOAL_GROWTH = 3.0
-FLOOR_S = 0.2
-
-
-def _seconds(data: bytes) -> tuple[float, str | None]:
-    from infmigrate.engine.catalog import all_rules
-    from infmigrate.engine.problems import SYNTAX_CODES
-    from infmigrate.engine.processing import FileOptions
-    from infmigrate.sources.processing import process_source
-
-    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
-    best, error = float("inf"), None
-    for _ in range(2):
-        start = time.process_time()
-        result = process_source(data, "hostile.c", options)
-        best = min(best, time.process_time() - start)
-        error = result.error
-    return best, error
-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--count", type=int, default=2000, help="items at 1x (default 2,000)")
     ap.add_argument("--shape", action="append", choices=sorted(SHAPES), help="only this shape")
     args = ap.parse_args(argv)
-    _seconds(b"void f(void) { ZwOpenKey(&h, 0, &a); }\n")  # imports, the parsers
-    flagged: list[str] = []
-    print(f"{'shape':<32} {'1x / 2x / 4x s':>22} {'KB at 4x':>9} {'growth':>12}")
-    for name in args.shape or SHAPES:
-        times: list[float] = []
-        size = 0
-        for factor in (1, 2, 4):
-            data = SHAPES[name](args.count * factor).encode()
-            seconds, error = _seconds(data)
-            if error:
-                flagged.append(f"FAILED {name} at {factor}x: {error}")
-            times.append(seconds)
-            size = len(data)
-        growth = [b / max(a, 1e-9) for a, b in itertools.pairwise(times)]
-        line = (
-            f"{name:<32} {' / '.join(f'{t:.2f}' for t in times):>22} {size / 1024:9.0f}"
-            f" {' '.join(f'{g:.2f}x' for g in growth):>12}"
-        )
-        if times[-1] > FLOOR_S and growth[-1] > GOAL_GROWTH:
-            line += "  SUPERLINEAR"
-            flagged.append(f"SUPERLINEAR {name}: {growth[-1]:.2f}x on the last doubling")
-        print(line, flush=True)
+
+    from infmigrate.engine.catalog import all_rules
+    from infmigrate.engine.problems import SYNTAX_CODES
+    from infmigrate.engine.processing import FileOptions
+    from infmigrate.sources.processing import process_source
+
+    options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
+
+    def run(name: str, data: bytes) -> tuple[float, str | None]:
+        """CPU seconds of reading and checking the file, the least of two."""
+        best, error = float("inf"), None
+        for _ in range(2):
+            start = time.process_time()
+            result = process_source(data, f"{name}.c", options)
+            best = min(best, time.process_time() - start)
+            error = result.error
+        return best, error
+
+    run("warm-up", b"void f(void) { ZwOpenKey(&h, 0, &a); }\n")  # the parsers, the rules
+    shapes = [(name, SHAPES[name], args.count) for name in args.shape or SHAPES]
+    flagged = run_series(shapes, run)
     for line in flagged:
         print(line)
     return 1 if flagged else 0

@@ -21,8 +21,6 @@ S]``.
 from __future__ import annotations
 
 import argparse
-import itertools
-import math
 import sys
 import time
 from collections.abc import Callable
@@ -34,13 +32,9 @@ if str(BENCH_DIR) not in sys.path:
 if str(BENCH_DIR.parent) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR.parent))
 
+from _series import run_series  # noqa: E402
 from scaling import _HEAD, _TAIL  # noqa: E402
 from sweep_more import MORE  # noqa: E402
-
-#: Growth per doubling above which a shape is reported (as bench/scaling.py's goal).
-GOAL_GROWTH = 3.0
-#: Seconds under which growth is not judged (fixed costs dominate).
-NOISE_S = 0.2
 
 
 def many_models(n: int) -> str:
@@ -843,36 +837,17 @@ def main(argv: list[str] | None = None) -> int:
     from infmigrate.engine.processing import FileOptions, process
 
     options = FileOptions(tuple(all_rules()), frozenset(SYNTAX_CODES))
-    flagged: list[str] = []
-    print(f"{'shape':28} {'1x s':>8} {'2x s':>8} {'4x s':>8}  growth    KB at 4x")
-    for name in args.shape or list(SWEEP):
-        make, base = SWEEP[name]
-        count = max(1, int(base * args.scale))
-        times: list[float] = []
-        sizes: list[int] = []
-        for factor in (1, 2, 4):
-            data = make(count * factor).encode("ascii")
-            start = time.perf_counter()
-            result = process(data, f"{name}.inf", options, want_fix=True, want_diff=True)
-            times.append(time.perf_counter() - start)
-            sizes.append(len(data))
-            if result.error:
-                flagged.append(f"{name}: {result.error}")
-        # time growth per doubling of the bytes: (t2 / t1) ** (1 / log2(s2 / s1))
-        growth = [
-            (tb / ta) ** (1 / math.log2(sb / sa)) if ta else 0.0
-            for (ta, tb), (sa, sb) in zip(
-                itertools.pairwise(times), itertools.pairwise(sizes), strict=True
-            )
-        ]
-        size = sizes[-1]
-        print(
-            f"{name:28} {times[0]:8.2f} {times[1]:8.2f} {times[2]:8.2f}  "
-            f"{growth[0]:.2f}/{growth[1]:.2f} {size / 1000:8.0f}",
-            flush=True,
-        )
-        if times[2] > NOISE_S and growth[1] > GOAL_GROWTH:
-            flagged.append(f"{name}: SUPERLINEAR, {growth[1]:.2f}x on the last doubling")
+
+    def run(name: str, data: bytes) -> tuple[float, str | None]:
+        start = time.perf_counter()
+        result = process(data, f"{name}.inf", options, want_fix=True, want_diff=True)
+        return time.perf_counter() - start, result.error
+
+    shapes = [
+        (name, SWEEP[name][0], max(1, int(SWEEP[name][1] * args.scale)))
+        for name in args.shape or list(SWEEP)
+    ]
+    flagged = run_series(shapes, run)
     for line in flagged:
         print(line)
     return 1 if flagged else 0

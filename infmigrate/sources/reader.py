@@ -36,7 +36,7 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # tree-sitter is imported when a source is read (an INF-only run never)
@@ -92,29 +92,30 @@ def _parser(cpp: bool) -> Parser:
 
 
 #: What the reader looks up around a place (see :mod:`infmigrate.sources.ranges`):
-#: functions, calls, and the ``#if``/``#elif`` with their conditions.
+#: functions, calls with their callees, the ``#if``/``#elif`` with their conditions, the
+#: parts of concatenated strings and the names of defines.
 _PLACES = """
 (function_definition) @function
-(call_expression) @call
+(call_expression function: (_) @callee) @call
 (preproc_if condition: (_) @condition) @if
 (preproc_elif condition: (_) @condition) @if
-(call_expression function: (identifier) @callee) @named_call
-(string_literal) @literal
 (concatenated_string [(string_literal) (identifier)] @part) @concatenated
 (preproc_def name: (identifier) @name) @define
 """
+#: The string literals, asked for only by a file with a path hint (raw strings are C++'s:
+#: the C grammar has no such node).
+_LITERALS = ("(string_literal) @literal", "(string_literal) @literal (raw_string_literal) @literal")
 #: ``#if`` conditions whose first branch is dead code.
 _FALSE_CONDITIONS = (b"0", b"FALSE", b"(0)")
 
 
-@lru_cache(maxsize=2)
-def _places_query(cpp: bool) -> Query:
+@lru_cache(maxsize=4)
+def _query(cpp: bool, source: str) -> Query:
     from tree_sitter import Query
 
     language = _parser(cpp).language
     assert language is not None  # (made with one)
-    # (raw strings are C++'s: the C grammar has no such node)
-    return Query(language, _PLACES + ("(raw_string_literal) @literal" if cpp else ""))
+    return Query(language, source)
 
 
 #: Kernel calls that open or create a registry key by an OBJECT_ATTRIBUTES path.
@@ -898,7 +899,6 @@ class _Builder:
 
         functions: list[Node] = []
         calls: list[Node] = []
-        literals: list[Node] = []
         dead: list[tuple[int, int]] = []
         #: the call whose function is the name starting at a byte
         self.named_calls: dict[int, Node] = {}
@@ -906,21 +906,20 @@ class _Builder:
         self.defines_at: dict[int, Node] = {}
         #: the concatenated string a literal or a name is a part of, by the part's id
         self.concatenated: dict[int, Node] = {}
-        for _, captures in QueryCursor(_places_query(cpp)).matches(self.root):
+        for _, captures in QueryCursor(_query(cpp, _PLACES)).matches(self.root):
             if "function" in captures:
                 functions += captures["function"]
             elif "call" in captures:
-                calls += captures["call"]
+                call, callee = captures["call"][0], captures["callee"][0]
+                calls.append(call)
+                if callee.type == "identifier":
+                    self.named_calls[callee.start_byte] = call
             elif "if" in captures:
                 branch, condition = captures["if"][0], captures["condition"][0]
                 if condition.text in _FALSE_CONDITIONS:
                     alternative = branch.child_by_field_name("alternative")
                     end = alternative.start_byte if alternative is not None else branch.end_byte
                     dead.append((condition.end_byte, end))
-            elif "named_call" in captures:
-                self.named_calls[captures["callee"][0].start_byte] = captures["named_call"][0]
-            elif "literal" in captures:
-                literals += captures["literal"]
             elif "concatenated" in captures:
                 self.concatenated[captures["part"][0].id] = captures["concatenated"][0]
             else:
@@ -928,9 +927,17 @@ class _Builder:
         self.functions = Innermost(functions)
         #: the innermost call, or function (a place outside any call of its function)
         self.calls = Innermost(functions + calls)
-        #: string literals (they do not nest: the one around a place)
-        self.literals = Innermost(literals)
         self.dead = DeadBranches(dead)
+        self.cpp = cpp
+
+    @cached_property
+    def literals(self) -> Innermost[Node]:
+        """The string literals (they do not nest: the one around a place); queried when
+        first asked, by a file with a path hint."""
+        from tree_sitter import QueryCursor
+
+        found = QueryCursor(_query(self.cpp, _LITERALS[self.cpp])).captures(self.root)
+        return Innermost(found.get("literal", []))
 
     def disabled(self, node: Node) -> bool:
         """Whether the node is in the first branch of an ``#if 0``."""
